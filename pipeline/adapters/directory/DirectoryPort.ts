@@ -1,0 +1,22 @@
+import type { Contact } from '#contracts/contact';
+import type { SendPolicy } from '#contracts/sendPolicy';
+
+/** The client directory: contacts and send policy per Jira project key, and global opt-outs. */
+export interface DirectoryPort {
+  /** Every contact of a project (opted-out ones included, flagged). */
+  listContacts(projectKey: string): Promise<Contact[]>;
+  /** Adds or replaces a contact. */
+  putContact(projectKey: string, contact: Contact): Promise<void>;
+  /** Removes a contact; resolves false when there was none. */
+  removeContact(projectKey: string, email: string): Promise<boolean>;
+  /** The project's send policy, or null when it has none (the default applies). */
+  getPolicy(projectKey: string): Promise<SendPolicy | null>;
+  /** Stores a project's send policy. */
+  putPolicy(projectKey: string, policy: SendPolicy): Promise<void>;
+  /** Opts an address out everywhere (CLI, unsubscribe link, SES bounce or complaint). */
+  optOut(email: string, reason: string): Promise<void>;
+  /** True when the address opted out anywhere. */
+  isOptedOut(email: string): Promise<boolean>;
+  /** Every project key that has contacts or a policy. */
+  listProjects(): Promise<string[]>;
+}

@@ -1,0 +1,35 @@
+import type { JiraIssue } from '#adapters/jira/JiraPort';
+import type { LlmEmail } from '#contracts/emailDraft';
+
+/** What the LLM is asked to write about. Every string from Jira is untrusted data. */
+export interface EmailRequest {
+  projectName: string;
+  versionName: string;
+  versionDescription?: string | undefined;
+  releaseDate?: string | undefined;
+  /** `before` (announce an upcoming release, `daysBefore` days ahead) or `on_release`. */
+  pointKind: 'before' | 'on_release';
+  daysBefore?: number | undefined;
+  locale: string;
+  issues: JiraIssue[];
+  /** Set on the retry after a validation failure: what was wrong with the previous answer. */
+  feedback?: string | undefined;
+}
+
+/** Token usage of one call. */
+export interface LlmUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** One LLM answer. */
+export interface EmailAnswer {
+  email: LlmEmail;
+  model: string;
+  usage: LlmUsage;
+}
+
+/** Writes an announcement as structured output (validated against `llmEmail`). */
+export interface LlmPort {
+  writeEmail(request: EmailRequest): Promise<EmailAnswer>;
+}

@@ -1,0 +1,27 @@
+/** A one-time schedule as the pipeline sees it. */
+export interface OneTimeSchedule {
+  /** Unique within the group; [0-9a-zA-Z-_.], at most 64 characters. */
+  name: string;
+  /** Local date-time `yyyy-mm-ddThh:mm:ss` in `timeZone` (the `at()` expression's argument). */
+  at: string;
+  /** IANA time zone of `at`. */
+  timeZone: string;
+  /** ARN of the SQS queue the schedule sends `input` to. */
+  targetArn: string;
+  /** Message body delivered to the target. */
+  input: string;
+  /** Free text shown in the console and CLI. */
+  description?: string | undefined;
+}
+
+/** EventBridge Scheduler in one schedule group. */
+export interface SchedulerPort {
+  /** Every schedule whose name starts with `prefix`, with its target input. */
+  list(prefix: string): Promise<OneTimeSchedule[]>;
+  /** Creates a schedule (ActionAfterCompletion DELETE, target retry policy and DLQ). Exists → update. */
+  create(schedule: OneTimeSchedule): Promise<void>;
+  /** Replaces a schedule's time, zone and input. Missing → create. */
+  update(schedule: OneTimeSchedule): Promise<void>;
+  /** Deletes a schedule; a missing one is not an error. */
+  delete(name: string): Promise<void>;
+}

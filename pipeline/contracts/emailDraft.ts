@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** A Jira issue key such as `ABC-123`. */
+export const issueKey = z.string().regex(/^[A-Z][A-Z0-9_]{0,19}-\d{1,9}$/, 'not a Jira issue key');
+
+/**
+ * What the LLM must return: structured content, never HTML. Every item cites the issue keys it
+ * talks about; compose checks each cited key belongs to the release.
+ */
+export const llmEmail = z.object({
+  subject: z.string().min(1).max(150),
+  preheader: z.string().max(200),
+  intro: z.string().max(2000),
+  sections: z
+    .array(
+      z.object({
+        heading: z.string().min(1).max(150),
+        items: z
+          .array(z.object({ text: z.string().min(1).max(1000), issueKeys: z.array(issueKey).min(1) }))
+          .max(100),
+      }),
+    )
+    .max(10),
+  outro: z.string().max(1000),
+});
+
+/** The LLM's structured email. */
+export type LlmEmail = z.output<typeof llmEmail>;
+
+/** Per-recipient placeholders in a draft's html and text; the send stage fills them in. */
+export const DRAFT_PLACEHOLDERS = {
+  /** The recipient's display name, or a neutral greeting word when there is none. */
+  name: '{{recipient_name}}',
+  /** The recipient's one-click unsubscribe URL. */
+  unsubscribeUrl: '{{unsubscribe_url}}',
+} as const;
+
+/** How the draft was written. */
+export const DRAFT_SOURCES = ['llm', 'template'] as const;
+
+/** A composed email for one release point and locale, cached in the ledger. */
+export const emailDraft = z.object({
+  key: z.string().min(1),
+  source: z.enum(DRAFT_SOURCES),
+  /** The model that wrote it, when `source` is `llm`. */
+  model: z.string().optional(),
+  locale: z.string(),
+  subject: z.string(),
+  /**
+   * Rendered HTML body (escaped template output). The only per-recipient parts are the
+   * placeholders {@link DRAFT_PLACEHOLDERS}, which send replaces (HTML-escaped) per recipient.
+   */
+  html: z.string(),
+  /** Plain-text body, with the same placeholders. */
+  text: z.string(),
+  /** Issue keys the email cites. */
+  issueKeys: z.array(z.string()),
+  createdAt: z.iso.datetime(),
+});
+
+/** A composed email draft. */
+export type EmailDraft = z.output<typeof emailDraft>;

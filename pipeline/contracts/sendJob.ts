@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { recipient } from './contact.ts';
+import { envelopeOf } from './envelope.ts';
+import { jiraDate, jiraId } from './jiraVersionWebhook.ts';
+
+/** compose → send: one email to one recipient; the content lives in the ledger under `draftKey`. */
+export const sendJobPayload = z.object({
+  versionId: jiraId,
+  projectKey: z.string().min(1),
+  pointId: z.string().min(1),
+  releaseDate: jiraDate.optional(),
+  /** Ledger key of the composed draft (one per release point and locale). */
+  draftKey: z.string().min(1),
+  recipient: recipient,
+});
+
+/** Payload of send.job. */
+export type SendJob = z.output<typeof sendJobPayload>;
+
+/** Envelope of send.job. */
+export const sendJobMessage = envelopeOf('send.job', sendJobPayload);
+
+/**
+ * The exactly-once key of an email: release, point (with the release date it was computed
+ * from, so a moved release is a new point) and recipient.
+ */
+export const sendKey = (p: Pick<SendJob, 'versionId' | 'pointId' | 'releaseDate'>, email: string): string =>
+  `${p.versionId}:${p.pointId}@${p.releaseDate ?? 'none'}:${email}`;

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { ContractError } from './errors.ts';
+import { locale, timeZone } from './timeZone.ts';
+
+/** Id of the optional point sent when the version is marked released. */
+export const ON_RELEASE_POINT_ID = 'onrelease';
+
+/**
+ * One send point relative to the release date: the local instant is the release date at `at`
+ * (local time, default 00:00) shifted by `days`, `hours` and `minutes` (negative = before).
+ */
+export const sendPoint = z.object({
+  /** Stable id derived from the spec (see {@link pointIdOf}); part of schedule names and ledger keys. */
+  id: z.string().regex(/^[a-z0-9]{1,24}$/, 'point id must be 1-24 characters of a-z0-9'),
+  /** Day offset from the release date, -366..366. */
+  days: z.number().int().min(-366).max(366),
+  /** Hour offset, -48..48. */
+  hours: z.number().int().min(-48).max(48).default(0),
+  /** Minute offset, -1440..1440. */
+  minutes: z.number().int().min(-1440).max(1440).default(0),
+  /** Local wall-clock time `HH:mm` on the shifted day. Default `00:00`. */
+  at: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time as HH:mm')
+    .default('00:00'),
+});
+
+/** A send point. */
+export type SendPoint = z.output<typeof sendPoint>;
+
+/** A project's send policy, stored in the client directory. */
+export const sendPolicy = z.object({
+  /** Points before/on the release date. */
+  points: z.array(sendPoint).max(20, 'at most 20 send points per project'),
+  /** Also send an email when the version is marked released. */
+  onRelease: z.boolean().default(false),
+  /** Time zone for contacts that have none. */
+  timeZone: timeZone.default('UTC'),
+  /** Locale for contacts that have none. */
+  defaultLocale: locale.default('en'),
+});
+
+/** A project's send policy. */
+export type SendPolicy = z.output<typeof sendPolicy>;
+
+const SPEC = /^([+-]?)(?:(\d{1,3})d)?(?:(\d{1,2})h)?(?:(\d{1,4})m)?(?:@(\d{2}:\d{2}))?$/;
+
+/** Canonical id of a point: `b7d0h0m0900` is 7 days before at 09:00, `a0d2h0m0000` 2 hours after. */
+export const pointIdOf = (point: Pick<SendPoint, 'days' | 'hours' | 'minutes' | 'at'>): string => {
+  const sign = point.days < 0 || point.hours < 0 || point.minutes < 0 ? 'b' : 'a';
+  const abs = (n: number) => Math.abs(n);
+  return `${sign}${abs(point.days)}d${abs(point.hours)}h${abs(point.minutes)}m${point.at.replace(':', '')}`;
+};
+
+/**
+ * Parses one point spec such as `-7d@09:00`, `0d@09:00`, `-2h`, `-1d12h@08:30`.
+ * @throws ContractError naming the spec when it does not match.
+ */
+export const parsePointSpec = (spec: string): SendPoint => {
+  const match = SPEC.exec(spec.trim());
+  if (!match || (match[2] === undefined && match[3] === undefined && match[4] === undefined)) {
+    throw new ContractError('send point', [
+      `"${spec}" is not a point; expected [-]<days>d[<hours>h][<minutes>m][@HH:mm], e.g. -7d@09:00`,
+    ]);
+  }
+  const sign = match[1] === '-' ? -1 : 1;
+  const raw = {
+    days: sign * Number(match[2] ?? 0) || 0,
+    hours: sign * Number(match[3] ?? 0) || 0,
+    minutes: sign * Number(match[4] ?? 0) || 0,
+    at: match[5] ?? '00:00',
+  };
+  const parsed = sendPoint.omit({ id: true }).safeParse(raw);
+  if (!parsed.success) {
+    throw new ContractError(
+      'send point',
+      parsed.error.issues.map((i) => `"${spec}": ${i.path.join('.')}: ${i.message}`),
+    );
+  }
+  return { ...parsed.data, id: pointIdOf(parsed.data) };
+};
+
+/** Parses a comma-separated list of point specs (`-7d@09:00,-1d@09:00,0d@09:00`). */
+export const parsePointSpecs = (specs: string): SendPoint[] =>
+  specs
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(parsePointSpec);
+
+/** Formats a point back to its spec (`-7d@09:00`). */
+export const formatPointSpec = (point: SendPoint): string => {
+  const negative = point.days < 0 || point.hours < 0 || point.minutes < 0;
+  const parts = [
+    point.days !== 0 || (point.hours === 0 && point.minutes === 0) ? `${Math.abs(point.days)}d` : '',
+    point.hours !== 0 ? `${Math.abs(point.hours)}h` : '',
+    point.minutes !== 0 ? `${Math.abs(point.minutes)}m` : '',
+  ].join('');
+  return `${negative ? '-' : ''}${parts}@${point.at}`;
+};
+
+/** The policy used when a project has none: 7, 1 and 0 days before the release date at 09:00. */
+export const DEFAULT_SEND_POLICY: SendPolicy = {
+  points: parsePointSpecs('-7d@09:00,-1d@09:00,0d@09:00'),
+  onRelease: false,
+  timeZone: 'UTC',
+  defaultLocale: 'en',
+};

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+const url = (name: string) =>
+  z.url({ error: `${name} must be an absolute URL such as https://example.atlassian.net` });
+
+/**
+ * Every environment variable release-herald reads. Stage-specific ones are optional here;
+ * a handler asks for what it needs with {@link requireConfig} at cold start.
+ */
+export const configSchema = z.object({
+  /** AWS region. Default us-east-1. */
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** Environment name appended to resource names (`herald-<env>-...`). Default none. */
+  HERALD_ENV: z
+    .string()
+    .regex(/^[a-z0-9-]{0,20}$/, 'HERALD_ENV must be 0-20 characters of a-z, 0-9 and -')
+    .default(''),
+  /** Log level: trace, debug, info, warn, error, fatal, silent. Default info. */
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Jira Cloud site, e.g. https://acme.atlassian.net. */
+  JIRA_SITE_URL: url('JIRA_SITE_URL').optional(),
+  /** Jira account email used with the API token (basic auth). */
+  JIRA_EMAIL: z.string().min(3).optional(),
+  /** Most issues of a release read for one email, 1..10000. Default 500. */
+  JIRA_MAX_ISSUES: z.coerce
+    .number({ error: 'JIRA_MAX_ISSUES must be a number of issues' })
+    .int()
+    .min(1, 'JIRA_MAX_ISSUES must be at least 1 issue')
+    .max(10_000, 'JIRA_MAX_ISSUES must be at most 10000 issues')
+    .default(500),
+  /** OpenAI model. Default gpt-4.1-mini. */
+  OPENAI_MODEL: z.string().min(1).default('gpt-4.1-mini'),
+  /** OpenAI API base URL (stand-ins and proxies). Default the SDK's. */
+  OPENAI_BASE_URL: url('OPENAI_BASE_URL').optional(),
+  /** OpenAI request timeout, milliseconds, 1000..600000. Default 60000. */
+  OPENAI_TIMEOUT_MS: z.coerce
+    .number({ error: 'OPENAI_TIMEOUT_MS must be a number of milliseconds' })
+    .int()
+    .min(1000, 'OPENAI_TIMEOUT_MS must be at least 1000 ms')
+    .max(600_000, 'OPENAI_TIMEOUT_MS must be at most 600000 ms')
+    .default(60_000),
+  /** From address of every email (an SES verified identity). */
+  SENDER_EMAIL: z.email({ error: 'SENDER_EMAIL must be an email address' }).optional(),
+  /** SES configuration set (bounce/complaint events). Optional. */
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** Base of one-click unsubscribe links (the webhook URL + /unsubscribe). */
+  UNSUBSCRIBE_BASE_URL: url('UNSUBSCRIBE_BASE_URL').optional(),
+  /** IAM role EventBridge Scheduler assumes to send to the queues. */
+  SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
+  /** Send lease, seconds, 10..900: how long a send claim blocks others. Default 120. */
+  SEND_LEASE_SECONDS: z.coerce
+    .number({ error: 'SEND_LEASE_SECONDS must be a number of seconds' })
+    .int()
+    .min(10, 'SEND_LEASE_SECONDS must be at least 10 seconds')
+    .max(900, 'SEND_LEASE_SECONDS must be at most 900 seconds')
+    .default(120),
+});
+
+/** Validated configuration. */
+export type Config = z.output<typeof configSchema>;
+
+/** Configuration could not be read; the message names each variable and what it must be. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads and validates the environment. Call once at cold start; throws {@link ConfigError}
+ * naming every bad variable.
+ */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const picked = Object.fromEntries(
+    Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const result = configSchema.safeParse(picked);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  return result.data;
+};
+
+/** Returns the named settings, throwing a {@link ConfigError} that names any that are missing. */
+export const requireConfig = <K extends keyof Config>(
+  config: Config,
+  ...keys: K[]
+): { [P in K]-?: NonNullable<Config[P]> } => {
+  const missing = keys.filter((k) => config[k] === undefined);
+  if (missing.length > 0) throw new ConfigError(`missing configuration: ${missing.join(', ')} must be set`);
+  return Object.fromEntries(keys.map((k) => [k, config[k]])) as { [P in K]-?: NonNullable<Config[P]> };
+};
