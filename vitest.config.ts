@@ -11,6 +11,15 @@ export default defineConfig({
           setupFiles: ['test/unit/setup.ts'],
         },
       },
+      {
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          environment: 'node',
+          // CDK synthesis of the whole stack takes a few seconds on 2 cores.
+          testTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -10,7 +10,13 @@ const stagesDir = 'pipeline/stages';
 const entries = [];
 for (const name of (await readdir(stagesDir)).sort()) {
   const entry = join(stagesDir, name, 'handler.ts');
-  if (await stat(entry).then(() => true, () => false)) entries.push({ name, entry });
+  if (
+    await stat(entry).then(
+      () => true,
+      () => false,
+    )
+  )
+    entries.push({ name, entry });
 }
 if (entries.length === 0) throw new Error(`no handlers found under ${stagesDir}/*/handler.ts`);
 
@@ -27,7 +33,9 @@ for (const { name, entry } of entries) {
     sourcemap: 'external',
     legalComments: 'none',
     // ESM bundles of CommonJS dependencies still call require() for Node built-ins.
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
     logLevel: 'warning',
   });
   const { size } = await stat(outfile);

@@ -4,7 +4,13 @@ import { DEFAULT_SEND_POLICY, formatPointSpec, parsePointSpec, parsePointSpecs }
 
 describe('Function: parsePointSpec', () => {
   it('parses days before at a local time', () => {
-    expect(parsePointSpec('-7d@09:00')).toEqual({ id: 'b7d0h0m0900', days: -7, hours: 0, minutes: 0, at: '09:00' });
+    expect(parsePointSpec('-7d@09:00')).toEqual({
+      id: 'b7d0h0m0900',
+      days: -7,
+      hours: 0,
+      minutes: 0,
+      at: '09:00',
+    });
   });
 
   it('parses hour and minute offsets with no time of day', () => {
@@ -17,9 +23,12 @@ describe('Function: parsePointSpec', () => {
     }
   });
 
-  it.each(['', '7', '-7x@09:00', '-7d@25:00', '-7d@9:00', '-999d'])('rejects "%s" with a ContractError', (spec) => {
-    expect(() => parsePointSpec(spec)).toThrow(ContractError);
-  });
+  it.each(['', '7', '-7x@09:00', '-7d@25:00', '-7d@9:00', '-999d'])(
+    'rejects "%s" with a ContractError',
+    (spec) => {
+      expect(() => parsePointSpec(spec)).toThrow(ContractError);
+    },
+  );
 
   it('gives the default policy three points at 09:00', () => {
     expect(DEFAULT_SEND_POLICY.points.map(formatPointSpec)).toEqual(['-7d@09:00', '-1d@09:00', '0d@09:00']);
