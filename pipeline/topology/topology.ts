@@ -109,8 +109,8 @@ export const topology = {
   /** Prefix of long-reschedule schedule names. */
   reschedulePrefix: 'rr',
   /**
-   * EventBridge Scheduler's limit on a target's Input, characters; compose jobs are split
-   * into recipient chunks that fit under it with margin.
+   * Cap on a schedule's target Input, characters. Deliberately far below Scheduler's payload
+   * quota: compose jobs are split into recipient chunks under it, so each job stays small.
    */
   scheduleInputLimit: 8192,
   /** Retry policy of the Scheduler target (compose queue). */
