@@ -30,6 +30,8 @@ for (const { name, entry } of entries) {
     target: 'node24',
     format: 'esm',
     minify: true,
+    // Error classes are recognised by name (isRetryable, OpenAI errors): keep names through minification.
+    keepNames: true,
     sourcemap: 'external',
     legalComments: 'none',
     // ESM bundles of CommonJS dependencies still call require() for Node built-ins.

@@ -1,0 +1,235 @@
+import { context as otelContext, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { QueuePort } from '#adapters/queue/QueuePort';
+import type { Log } from '#shared/logger';
+import { contextFromTraceparent, withSpan } from '#shared/tracing';
+import { queueName, type StageName, topology } from '#topology/topology';
+import { decide } from './backoffPolicy.ts';
+import {
+  deadLetterAttributes,
+  describeError,
+  HERALD_ATTRIBUTES,
+  mergeAttributes,
+  receiveCountOf,
+  reschedulesOf,
+  stringAttributesOf,
+} from './heraldAttributes.ts';
+import { peekEnvelope } from './peekEnvelope.ts';
+
+/** What a record handler gets besides the record. */
+export interface RecordContext {
+  /**
+   * Child logger bound to `{ stage, messageId }`. A handler may replace it with a child of its own
+   * (`ctx.logger = ctx.logger.child({ releaseId })`): the failure logs (`record_failed`, ...) use
+   * whatever is here when the handler throws.
+   */
+  logger: Log;
+  /** SQS ApproximateReceiveCount (1 on first delivery). */
+  receiveCount: number;
+  /** Milliseconds the record may still use (the Lambda's remaining time minus `reserveMs`). */
+  remainingTimeMs: () => number;
+}
+
+/** Options of {@link createSqsHandler}. */
+export interface CreateSqsHandlerOptions {
+  /** Stage whose queues and ladder (`topology.stages[stage].retry`) apply. */
+  stage: StageName;
+  /** HERALD_ENV, for queue names. Default none. */
+  env?: string;
+  /** For ChangeMessageVisibility, reschedule and DLQ sends, and deletes. */
+  queue: QueuePort;
+  /** Root logger; each record gets a child. */
+  logger: Log;
+  /** The stage's core. Fails only by throwing; PermanentError/ContractError dead-letter at once. */
+  processRecord: (record: SQSRecord, ctx: RecordContext) => Promise<void>;
+  /**
+   * Records processed at the same time. Default 1 (one after another): batches are small (≤ 10),
+   * every stage calls rate-limited APIs (Jira, OpenAI, SES at 14/s) whose limits concurrency
+   * would only hit sooner, and each record's `remainingTimeMs` budget is then its own.
+   */
+  concurrency?: number;
+  /**
+   * Milliseconds of the invocation held back for routing failures (visibility changes, DLQ and
+   * reschedule sends). A record not started when less than this is left is handed back to SQS
+   * untouched. Default 3000.
+   */
+  reserveMs?: number;
+  /** Clock for `herald-failed-at` and HTTP-date Retry-After. Default `new Date()`. */
+  now?: () => Date;
+  /** Jitter source in [0, 1). Default `Math.random`. */
+  random?: () => number;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; `work` must not throw. */
+const forEachBounded = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) => {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+};
+
+/**
+ * Builds the Lambda handler of a stage: runs `processRecord` on each record of an SQS batch, each
+ * in its own try/catch, child logger and OpenTelemetry span (parented on the envelope's
+ * `traceparent`), and routes every failure through the retry ladder ({@link decide}):
+ *
+ * - retry → reported in `batchItemFailures`, visibility set to the backoff (a failed
+ *   ChangeMessageVisibility is logged; the record is still reported);
+ * - reschedule → forwarded to `<stage>-reschedule` with `herald-last-error`, `herald-stage` and
+ *   `herald-receive-count`, then deleted; if forwarding fails it is only reported, and SQS redrive
+ *   (same maxReceiveCount) moves it instead;
+ * - dead → sent to `<stage>-dlq` with the `herald-*` reason attributes, then deleted; if that send
+ *   fails it is reported instead, so it is never lost.
+ *
+ * Routed records are deleted explicitly even though the event source mapping deletes every
+ * unreported record: should the invocation later time out, the whole batch would come back and
+ * the routed ones be dead-lettered or rescheduled twice. A failed delete is only logged.
+ * One record never fails another, and the handler itself never throws.
+ */
+export const createSqsHandler = (
+  options: CreateSqsHandlerOptions,
+): ((event: SQSEvent, context: Context) => Promise<SQSBatchResponse>) => {
+  const { stage, env = '', queue, logger, processRecord } = options;
+  const retry = topology.stages[stage].retry;
+  const sourceQueue = queueName(stage, 'main', env);
+  const rescheduleQueue = queueName(stage, 'reschedule', env);
+  const deadLetterQueue = queueName(stage, 'dlq', env);
+  const reserveMs = options.reserveMs ?? 3_000;
+  const now = options.now ?? (() => new Date());
+
+  const route = async (record: SQSRecord, ctx: RecordContext, reschedules: number, error: unknown) => {
+    const log = ctx.logger;
+    const { receiveCount } = ctx;
+    const decision = decide({
+      receiveCount,
+      reschedules,
+      error,
+      retry,
+      random: options.random,
+      nowMs: now().getTime(),
+    });
+    const deleteRouted = async () => {
+      try {
+        await queue.delete(sourceQueue, record.receiptHandle);
+      } catch (err) {
+        log.warn({ err }, 'routed_delete_failed');
+      }
+    };
+
+    if (decision.action === 'retry') {
+      const { visibilityTimeoutSeconds } = decision;
+      log.warn({ err: error, receiveCount, reschedules, visibilityTimeoutSeconds }, 'record_failed');
+      try {
+        await queue.changeVisibility(sourceQueue, record.receiptHandle, visibilityTimeoutSeconds);
+      } catch (err) {
+        log.error({ err, visibilityTimeoutSeconds }, 'visibility_change_failed');
+      }
+      return true;
+    }
+
+    if (decision.action === 'reschedule') {
+      const attributes = mergeAttributes(stringAttributesOf(record), {
+        [HERALD_ATTRIBUTES.lastError]: describeError(error),
+        [HERALD_ATTRIBUTES.stage]: stage,
+        [HERALD_ATTRIBUTES.receiveCount]: String(receiveCount),
+      });
+      try {
+        await queue.send(rescheduleQueue, [{ body: record.body, attributes }]);
+      } catch (err) {
+        log.error({ err, cause: error, receiveCount, reschedules }, 'reschedule_forward_failed');
+        return true;
+      }
+      log.warn({ err: error, receiveCount, reschedules, reason: decision.reason }, 'record_rescheduled');
+      await deleteRouted();
+      return false;
+    }
+
+    const attributes = deadLetterAttributes(stringAttributesOf(record), {
+      reason: decision.reason,
+      error: describeError(error),
+      stage,
+      failedAt: now(),
+      receiveCount,
+      reschedules,
+      sourceMessageId: record.messageId,
+    });
+    try {
+      await queue.send(deadLetterQueue, [{ body: record.body, attributes }]);
+    } catch (err) {
+      log.error({ err, cause: error, reason: decision.reason }, 'dead_letter_failed');
+      return true;
+    }
+    log.error({ err: error, receiveCount, reschedules, reason: decision.reason }, 'record_dead_lettered');
+    await deleteRouted();
+    return false;
+  };
+
+  /** Resolves to true when the record must be reported in batchItemFailures. */
+  const run = async (record: SQSRecord, lambda: Context): Promise<boolean> => {
+    const peeked = peekEnvelope(record.body);
+    const reschedules = reschedulesOf(record, peeked?.envelope);
+    const ctx: RecordContext = {
+      logger: logger.child({ stage, messageId: record.messageId }),
+      receiveCount: receiveCountOf(record),
+      remainingTimeMs: () => Math.max(0, lambda.getRemainingTimeInMillis() - reserveMs),
+    };
+
+    if (ctx.remainingTimeMs() <= 0) {
+      // Out of time before starting: hand it straight back rather than risk a timeout that would
+      // fail the whole batch. Visibility 0 makes it receivable again at once.
+      ctx.logger.warn({ receiveCount: ctx.receiveCount }, 'record_deferred');
+      await queue.changeVisibility(sourceQueue, record.receiptHandle, 0).catch((err: unknown) => {
+        ctx.logger.error({ err }, 'visibility_change_failed');
+      });
+      return true;
+    }
+
+    const traceparent = peeked?.envelope.traceparent;
+    const parent = traceparent ? contextFromTraceparent(traceparent) : otelContext.active();
+    return withSpan(
+      `${stage} process`,
+      async (span) => {
+        try {
+          await processRecord(record, ctx);
+          return false;
+        } catch (error) {
+          span.recordException(error instanceof Error ? error : new Error(String(error)));
+          span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
+          return await route(record, ctx, reschedules, error);
+        }
+      },
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'aws_sqs',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': sourceQueue,
+          'messaging.message.id': record.messageId,
+        },
+      },
+      parent,
+    );
+  };
+
+  return async (event, lambda) => {
+    const failed = new Set<string>();
+    await forEachBounded(event.Records, options.concurrency ?? 1, async (record) => {
+      try {
+        if (await run(record, lambda)) failed.add(record.messageId);
+      } catch (err) {
+        // Only a bug in the routing itself gets here; reporting keeps the record.
+        logger.error({ err, stage, messageId: record.messageId }, 'record_routing_failed');
+        failed.add(record.messageId);
+      }
+    });
+    return {
+      batchItemFailures: event.Records.filter((r) => failed.has(r.messageId)).map((r) => ({
+        itemIdentifier: r.messageId,
+      })),
+    };
+  };
+};

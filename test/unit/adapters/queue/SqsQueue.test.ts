@@ -1,0 +1,208 @@
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueDoesNotExist,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqsBatchError, SqsQueue, SqsQueueNotFoundError } from '#adapters/queue/SqsQueue';
+import { isRetryable } from '#retry/isRetryable';
+
+const sqs = mockClient(SQSClient);
+const URL = 'http://127.0.0.1:5000/123456789012/herald-compose';
+const ARN = 'arn:aws:sqs:us-east-1:123456789012:herald-compose';
+
+const newQueue = () => new SqsQueue({ client: new SQSClient({ region: 'us-east-1' }) });
+
+describe('Class: SqsQueue', () => {
+  afterEach(() => {
+    sqs.reset();
+  });
+
+  describe('Method: send', () => {
+    it('sends 25 messages in 3 SendMessageBatch calls of 10, 10 and 5 with distinct ids', async () => {
+      // Arrange
+      sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: URL });
+      sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+      const messages = Array.from({ length: 25 }, (_, i) => ({ body: `{"n":${i}}` }));
+
+      // Act
+      await newQueue().send('herald-compose', messages);
+
+      // Assert
+      const calls = sqs.commandCalls(SendMessageBatchCommand);
+      expect(calls.map((c) => c.args[0].input.Entries?.length)).toEqual([10, 10, 5]);
+      const ids = calls.flatMap((c) => c.args[0].input.Entries?.map((e) => e.Id) ?? []);
+      expect(new Set(ids).size).toBe(25);
+      expect(calls.flatMap((c) => c.args[0].input.Entries?.map((e) => e.MessageBody) ?? [])).toEqual(
+        messages.map((m) => m.body),
+      );
+      expect(sqs).toReceiveCommandWith(SendMessageBatchCommand, { QueueUrl: URL });
+    });
+
+    it('passes DelaySeconds and string message attributes', async () => {
+      sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: URL });
+      sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+
+      await newQueue().send('herald-compose', [
+        { body: 'b', delaySeconds: 300, attributes: { 'herald-reschedules': '1' } },
+      ]);
+
+      expect(sqs).toReceiveCommandWith(SendMessageBatchCommand, {
+        QueueUrl: URL,
+        Entries: [
+          {
+            Id: '0',
+            MessageBody: 'b',
+            DelaySeconds: 300,
+            MessageAttributes: { 'herald-reschedules': { DataType: 'String', StringValue: '1' } },
+          },
+        ],
+      });
+    });
+
+    it('makes no call for an empty list', async () => {
+      await newQueue().send('herald-compose', []);
+
+      expect(sqs.calls()).toHaveLength(0);
+    });
+
+    it('turns Failed entries into a retryable SqsBatchError naming queue, ids and codes', async () => {
+      // Arrange
+      sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: URL });
+      sqs
+        .on(SendMessageBatchCommand)
+        .resolvesOnce({ Successful: [], Failed: [{ Id: '3', Code: 'InternalError', SenderFault: false }] })
+        .resolves({ Successful: [], Failed: [{ Id: '11', Code: 'ServiceUnavailable', SenderFault: false }] });
+      const messages = Array.from({ length: 12 }, (_, i) => ({ body: String(i) }));
+
+      // Act
+      const error = await newQueue()
+        .send('herald-compose', messages)
+        .catch((e: unknown) => e);
+
+      // Assert: both chunks were attempted, both failures reported.
+      expect(error).toBeInstanceOf(SqsBatchError);
+      expect(error).toMatchObject({
+        queue: 'herald-compose',
+        ids: ['3', '11'],
+        codes: ['InternalError', 'ServiceUnavailable'],
+      });
+      expect(isRetryable(error)).toBe(true);
+      expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(2);
+    });
+
+    it('makes the error permanent when an entry is a sender fault', async () => {
+      sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: URL });
+      sqs.on(SendMessageBatchCommand).resolves({
+        Successful: [],
+        Failed: [{ Id: '0', Code: 'InvalidParameterValue', SenderFault: true, Message: 'too long' }],
+      });
+
+      const error = await newQueue()
+        .send('herald-compose', [{ body: 'x' }])
+        .catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(SqsBatchError);
+      expect(isRetryable(error)).toBe(false);
+      expect((error as Error).message).toContain('too long');
+    });
+
+    it('rethrows an SDK error it does not know', async () => {
+      sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: URL });
+      const boom = Object.assign(new Error('throttled'), { name: 'RequestThrottled' });
+      sqs.on(SendMessageBatchCommand).rejects(boom);
+
+      await expect(newQueue().send('herald-compose', [{ body: 'x' }])).rejects.toMatchObject({
+        name: 'RequestThrottled',
+      });
+    });
+  });
+
+  describe('Method: urlOf', () => {
+    it('resolves a queue URL once and serves it from the cache after', async () => {
+      // Arrange
+      sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: URL });
+      sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+      sqs.on(DeleteMessageCommand).resolves({});
+      const queue = newQueue();
+
+      // Act
+      await Promise.all([
+        queue.send('herald-compose', [{ body: 'a' }]),
+        queue.delete('herald-compose', 'rh-1'),
+      ]);
+      await queue.send('herald-compose', [{ body: 'b' }]);
+
+      // Assert
+      expect(sqs.commandCalls(GetQueueUrlCommand)).toHaveLength(1);
+      expect(sqs).toReceiveCommandWith(GetQueueUrlCommand, { QueueName: 'herald-compose' });
+    });
+
+    it('translates QueueDoesNotExist and does not cache the failure', async () => {
+      // Arrange
+      sqs
+        .on(GetQueueUrlCommand)
+        .rejectsOnce(new QueueDoesNotExist({ $metadata: {}, message: 'The specified queue does not exist.' }))
+        .resolves({ QueueUrl: URL });
+      const queue = newQueue();
+
+      // Act
+      const first = await queue.urlOf('herald-compose').catch((e: unknown) => e);
+      const second = await queue.urlOf('herald-compose');
+
+      // Assert
+      expect(first).toBeInstanceOf(SqsQueueNotFoundError);
+      expect(first).toMatchObject({ queue: 'herald-compose' });
+      expect(isRetryable(first)).toBe(false);
+      expect(second).toBe(URL);
+    });
+  });
+
+  describe('Method: arnOf', () => {
+    it('reads QueueArn once per queue', async () => {
+      sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: URL });
+      sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: ARN } });
+      const queue = newQueue();
+
+      expect(await queue.arnOf('herald-compose')).toBe(ARN);
+      expect(await queue.arnOf('herald-compose')).toBe(ARN);
+
+      expect(sqs.commandCalls(GetQueueAttributesCommand)).toHaveLength(1);
+      expect(sqs).toReceiveCommandWith(GetQueueAttributesCommand, {
+        QueueUrl: URL,
+        AttributeNames: ['QueueArn'],
+      });
+    });
+  });
+
+  describe('Method: changeVisibility', () => {
+    it('sets the visibility timeout of a receipt handle', async () => {
+      sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: URL });
+      sqs.on(ChangeMessageVisibilityCommand).resolves({});
+
+      await newQueue().changeVisibility('herald-compose', 'rh-9', 16);
+
+      expect(sqs).toReceiveCommandWith(ChangeMessageVisibilityCommand, {
+        QueueUrl: URL,
+        ReceiptHandle: 'rh-9',
+        VisibilityTimeout: 16,
+      });
+    });
+  });
+
+  describe('Method: delete', () => {
+    it('deletes a message by receipt handle', async () => {
+      sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: URL });
+      sqs.on(DeleteMessageCommand).resolves({});
+
+      await newQueue().delete('herald-compose', 'rh-2');
+
+      expect(sqs).toReceiveCommandWith(DeleteMessageCommand, { QueueUrl: URL, ReceiptHandle: 'rh-2' });
+    });
+  });
+});

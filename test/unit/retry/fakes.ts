@@ -1,0 +1,85 @@
+import { pino } from 'pino';
+import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
+import type { OneTimeSchedule, SchedulerPort } from '#adapters/scheduler/SchedulerPort';
+import type { Log } from '#shared/logger';
+
+/** A pino logger writing parsed lines into memory. */
+export interface MemoryLogger {
+  logger: Log;
+  lines: Array<Record<string, unknown>>;
+  /** Lines whose event name (`msg`) is `msg`. */
+  events(msg: string): Array<Record<string, unknown>>;
+}
+
+/** A logger that keeps every line, for asserting on events. */
+export const memoryLogger = (): MemoryLogger => {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = pino(
+    { level: 'debug', base: undefined },
+    { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+  );
+  return { logger, lines, events: (msg) => lines.filter((l) => l.msg === msg) };
+};
+
+/** One QueuePort call. */
+export type QueueCall =
+  | { op: 'send'; queueName: string; messages: readonly OutgoingMessage[] }
+  | { op: 'changeVisibility'; queueName: string; receiptHandle: string; seconds: number }
+  | { op: 'delete'; queueName: string; receiptHandle: string };
+
+/** A QueuePort that records every call and can be told to fail per operation and queue. */
+export class RecordingQueue implements QueuePort {
+  readonly calls: QueueCall[] = [];
+  /** Errors by `op` or `op:queueName`; a matching call rejects with it. */
+  readonly failures = new Map<string, Error>();
+
+  #fail(op: string, queueName: string): void {
+    const err = this.failures.get(`${op}:${queueName}`) ?? this.failures.get(op);
+    if (err) throw err;
+  }
+
+  async send(queueName: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    this.calls.push({ op: 'send', queueName, messages });
+    this.#fail('send', queueName);
+  }
+
+  async changeVisibility(queueName: string, receiptHandle: string, seconds: number): Promise<void> {
+    this.calls.push({ op: 'changeVisibility', queueName, receiptHandle, seconds });
+    this.#fail('changeVisibility', queueName);
+  }
+
+  async arnOf(queueName: string): Promise<string> {
+    return `arn:aws:sqs:us-east-1:123456789012:${queueName}`;
+  }
+
+  async delete(queueName: string, receiptHandle: string): Promise<void> {
+    this.calls.push({ op: 'delete', queueName, receiptHandle });
+    this.#fail('delete', queueName);
+  }
+
+  /** The calls of one operation. */
+  of<O extends QueueCall['op']>(op: O): Array<Extract<QueueCall, { op: O }>> {
+    return this.calls.filter((c): c is Extract<QueueCall, { op: O }> => c.op === op);
+  }
+}
+
+/** A SchedulerPort that keeps created schedules in memory. */
+export class RecordingScheduler implements SchedulerPort {
+  readonly created: OneTimeSchedule[] = [];
+  failWith: Error | undefined;
+
+  async list(prefix: string): Promise<OneTimeSchedule[]> {
+    return this.created.filter((s) => s.name.startsWith(prefix));
+  }
+
+  async create(schedule: OneTimeSchedule): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.created.push(schedule);
+  }
+
+  async update(schedule: OneTimeSchedule): Promise<void> {
+    await this.create(schedule);
+  }
+
+  async delete(): Promise<void> {}
+}
