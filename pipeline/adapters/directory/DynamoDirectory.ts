@@ -1,0 +1,248 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
+import { type Contact, contact, normaliseEmail } from '#contracts/contact';
+import { ContractError, describeIssues, parseContract } from '#contracts/errors';
+import { type SendPolicy, sendPolicy } from '#contracts/sendPolicy';
+import type { DirectoryPort } from './DirectoryPort.ts';
+import { defaultDocumentClient } from './defaultDocumentClient.ts';
+import { dynamoCall } from './dynamoCall.ts';
+import { CorruptItemError } from './dynamoErrors.ts';
+
+/** Options of {@link DynamoDirectory}. */
+export interface DynamoDirectoryOptions {
+  /**
+   * Document client. Default `DynamoDBDocumentClient.from(new DynamoDBClient({}))` with
+   * `removeUndefinedValues` (optional contact fields are simply absent from the item).
+   */
+  client?: DynamoDBDocumentClient;
+  /** Physical name of the directory table (`resourceName(topology.tables.directory, env)`). */
+  tableName: string;
+  /** Clock for `updatedAt` / `at` stamps. Default `() => new Date()`. */
+  now?: () => Date;
+}
+
+/** Jira project keys: an upper-case letter, then upper-case letters, digits or `_` (at most 20). */
+const PROJECT_KEY = /^[A-Z][A-Z0-9_]{0,19}$/;
+
+const PROJECT_PREFIX = 'project#';
+const CONTACT_PREFIX = 'contact#';
+const POLICY_SK = 'policy';
+const OPTOUT_PREFIX = 'optout#';
+const OPTOUT_SK = 'optout';
+
+/**
+ * Upper-cases and checks a Jira project key.
+ * @throws ContractError when it is not a project key (bad input is permanent).
+ */
+const projectPk = (projectKey: string): string => {
+  const key = projectKey.trim().toUpperCase();
+  if (!PROJECT_KEY.test(key)) {
+    throw new ContractError('project key', [
+      `"${projectKey}" is not a Jira project key (A-Z first, then A-Z, 0-9 or _, at most 20)`,
+    ]);
+  }
+  return `${PROJECT_PREFIX}${key}`;
+};
+
+/**
+ * The client directory in one DynamoDB table (partition key `pk`, sort key `sk`, both strings):
+ * - contact: `project#<KEY>` / `contact#<normalised email>` with email, name, locale, timeZone,
+ *   optedOut, updatedAt;
+ * - send policy: `project#<KEY>` / `policy` with points, onRelease, timeZone, defaultLocale, updatedAt;
+ * - global opt-out: `optout#<normalised email>` / `optout` with reason, at.
+ *
+ * Items are validated with the contract schemas on the way in and out; a stored item that no
+ * longer parses is a {@link CorruptItemError} naming its key.
+ */
+export class DynamoDirectory implements DirectoryPort {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #now: () => Date;
+
+  constructor(options: DynamoDirectoryOptions) {
+    this.#client = options.client ?? defaultDocumentClient();
+    this.#table = options.tableName;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async listContacts(projectKey: string): Promise<Contact[]> {
+    const pk = projectPk(projectKey);
+    const contacts: Contact[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoCall('Query', this.#table, () =>
+        this.#client.send(
+          new QueryCommand({
+            TableName: this.#table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :contact)',
+            ExpressionAttributeValues: { ':pk': pk, ':contact': CONTACT_PREFIX },
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        contacts.push(
+          this.#parseItem(contact, item, {
+            email: item.email,
+            name: item.name,
+            locale: item.locale,
+            timeZone: item.timeZone,
+            optedOut: item.optedOut,
+          }),
+        );
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return contacts;
+  }
+
+  async putContact(projectKey: string, input: Contact): Promise<void> {
+    const pk = projectPk(projectKey);
+    const parsed = parseContract('contact', contact, input);
+    await dynamoCall('PutItem', this.#table, () =>
+      this.#client.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            pk,
+            sk: `${CONTACT_PREFIX}${parsed.email}`,
+            email: parsed.email,
+            name: parsed.name,
+            locale: parsed.locale,
+            timeZone: parsed.timeZone,
+            optedOut: parsed.optedOut,
+            updatedAt: this.#now().toISOString(),
+          },
+        }),
+      ),
+    );
+  }
+
+  async removeContact(projectKey: string, email: string): Promise<boolean> {
+    const pk = projectPk(projectKey);
+    const result = await dynamoCall('DeleteItem', this.#table, () =>
+      this.#client.send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: { pk, sk: `${CONTACT_PREFIX}${normaliseEmail(email)}` },
+          ReturnValues: 'ALL_OLD',
+        }),
+      ),
+    );
+    return result.Attributes !== undefined;
+  }
+
+  async getPolicy(projectKey: string): Promise<SendPolicy | null> {
+    const pk = projectPk(projectKey);
+    const result = await dynamoCall('GetItem', this.#table, () =>
+      this.#client.send(new GetCommand({ TableName: this.#table, Key: { pk, sk: POLICY_SK } })),
+    );
+    const item = result.Item;
+    if (!item) return null;
+    return this.#parseItem(sendPolicy, item, {
+      points: item.points,
+      onRelease: item.onRelease,
+      timeZone: item.timeZone,
+      defaultLocale: item.defaultLocale,
+    });
+  }
+
+  async putPolicy(projectKey: string, policy: SendPolicy): Promise<void> {
+    const pk = projectPk(projectKey);
+    const parsed = parseContract('send policy', sendPolicy, policy);
+    await dynamoCall('PutItem', this.#table, () =>
+      this.#client.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            pk,
+            sk: POLICY_SK,
+            points: parsed.points,
+            onRelease: parsed.onRelease,
+            timeZone: parsed.timeZone,
+            defaultLocale: parsed.defaultLocale,
+            updatedAt: this.#now().toISOString(),
+          },
+        }),
+      ),
+    );
+  }
+
+  async optOut(email: string, reason: string): Promise<void> {
+    // A repeated opt-out overwrites: `reason` and `at` describe the latest one.
+    await dynamoCall('PutItem', this.#table, () =>
+      this.#client.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            pk: `${OPTOUT_PREFIX}${normaliseEmail(email)}`,
+            sk: OPTOUT_SK,
+            reason,
+            at: this.#now().toISOString(),
+          },
+        }),
+      ),
+    );
+  }
+
+  async isOptedOut(email: string): Promise<boolean> {
+    // Strongly consistent: an unsubscribe that just landed must stop the very next send.
+    const result = await dynamoCall('GetItem', this.#table, () =>
+      this.#client.send(
+        new GetCommand({
+          TableName: this.#table,
+          Key: { pk: `${OPTOUT_PREFIX}${normaliseEmail(email)}`, sk: OPTOUT_SK },
+          ProjectionExpression: 'pk',
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return result.Item !== undefined;
+  }
+
+  async listProjects(): Promise<string[]> {
+    // The directory is small (contacts of a few projects): a keys-only Scan is cheaper than
+    // keeping a project index item in step with every write.
+    const keys = new Set<string>();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoCall('Scan', this.#table, () =>
+        this.#client.send(
+          new ScanCommand({
+            TableName: this.#table,
+            ProjectionExpression: 'pk',
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        const pk = item.pk;
+        if (typeof pk === 'string' && pk.startsWith(PROJECT_PREFIX))
+          keys.add(pk.slice(PROJECT_PREFIX.length));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return [...keys].sort();
+  }
+
+  /** Parses the attributes of a stored item, naming the item's key when they do not match. */
+  #parseItem<S extends z.ZodType>(schema: S, item: Record<string, unknown>, fields: unknown): z.output<S> {
+    const result = schema.safeParse(fields);
+    if (result.success) return result.data;
+    throw new CorruptItemError(
+      this.#table,
+      `${String(item.pk)} / ${String(item.sk)}`,
+      describeIssues(result.error),
+      {
+        cause: result.error,
+      },
+    );
+  }
+}

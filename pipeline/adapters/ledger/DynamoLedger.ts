@@ -1,0 +1,297 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { defaultDocumentClient } from '#adapters/directory/defaultDocumentClient';
+import { dynamoCall } from '#adapters/directory/dynamoCall';
+import { CorruptItemError, isConditionalCheckFailed } from '#adapters/directory/dynamoErrors';
+import { type EmailDraft, emailDraft } from '#contracts/emailDraft';
+import { describeIssues, parseContract } from '#contracts/errors';
+import { RetryableError } from '#shared/errors';
+import type { ClaimOptions, ClaimOutcome, LedgerPort } from './LedgerPort.ts';
+
+/** Options of {@link DynamoLedger}. */
+export interface DynamoLedgerOptions {
+  /**
+   * Document client. Default `DynamoDBDocumentClient.from(new DynamoDBClient({}))` with
+   * `removeUndefinedValues`.
+   */
+  client?: DynamoDBDocumentClient;
+  /** Physical name of the ledger table (`resourceName(topology.tables.ledger, env)`). */
+  tableName: string;
+  /** Rows expire this many seconds after they are written (TTL attribute `expiresAt`); `topology.ledgerTtlSeconds`. */
+  ttlSeconds: number;
+  /** Clock, epoch ms, for draft TTLs and `sentAt` / `rejectedAt` stamps. Default `Date.now`. */
+  now?: () => number;
+}
+
+const DRAFT_PREFIX = 'draft#';
+const SEND_PREFIX = 'send#';
+
+/** Send row statuses as stored. */
+const STATUS = { claimed: 'claimed', sent: 'sent', rejected: 'rejected' } as const;
+
+/** The attributes of a send row that decide a claim. */
+interface SendRow {
+  status: unknown;
+  leaseExpiresAt: unknown;
+  messageId: unknown;
+  reason: unknown;
+}
+
+/**
+ * Reads the decisive attributes of an item returned raw (un-marshalled) by DynamoDB on a failed
+ * condition: the document client does not translate `ConditionalCheckFailedException.Item`.
+ */
+const fromRawItem = (item: Record<string, AttributeValue>): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(item).map(([name, value]) => [
+      name,
+      value.S ?? (value.N === undefined ? (value.BOOL ?? undefined) : Number(value.N)),
+    ]),
+  );
+
+/** `ConditionalCheckFailedException.Item`, present when the request asked for `ALL_OLD`. */
+const oldItemOf = (err: unknown): Record<string, unknown> | undefined => {
+  const item = (err as { Item?: Record<string, AttributeValue> }).Item;
+  return item && Object.keys(item).length > 0 ? fromRawItem(item) : undefined;
+};
+
+/**
+ * The idempotency ledger in one DynamoDB table (partition key `pk` only, TTL attribute `expiresAt`,
+ * epoch seconds):
+ * - draft: `draft#<key>` with `draft` (the {@link EmailDraft} as JSON text, parsed with the
+ *   contract schema when read) and `createdAt`;
+ * - send: `send#<sendKey>` with `status` (`claimed` | `sent` | `rejected`), `leaseExpiresAt`
+ *   (epoch ms), `claims` (how many times it was claimed), `messageId`, `reason`.
+ *
+ * Every write that decides ownership is conditional; a lost condition reads the winner from
+ * `ReturnValuesOnConditionCheckFailure: ALL_OLD` (moto 5.2 returns it for PutItem and UpdateItem)
+ * and falls back to a strongly consistent GetItem when an emulator leaves it out.
+ */
+export class DynamoLedger implements LedgerPort {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #ttlSeconds: number;
+  readonly #now: () => number;
+
+  constructor(options: DynamoLedgerOptions) {
+    if (!Number.isInteger(options.ttlSeconds) || options.ttlSeconds <= 0) {
+      throw new RangeError(
+        `ttlSeconds must be a positive whole number of seconds, got ${options.ttlSeconds}`,
+      );
+    }
+    this.#client = options.client ?? defaultDocumentClient();
+    this.#table = options.tableName;
+    this.#ttlSeconds = options.ttlSeconds;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async getDraft(key: string): Promise<EmailDraft | null> {
+    const item = await this.#getItem(`${DRAFT_PREFIX}${key}`);
+    return item ? this.#parseDraft(item) : null;
+  }
+
+  async putDraftIfAbsent(draft: EmailDraft): Promise<EmailDraft> {
+    const parsed = parseContract('email draft', emailDraft, draft);
+    const pk = `${DRAFT_PREFIX}${parsed.key}`;
+    try {
+      await dynamoCall('PutItem', this.#table, () =>
+        this.#client.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: {
+              pk,
+              draft: JSON.stringify(parsed),
+              createdAt: parsed.createdAt,
+              expiresAt: this.#expiresAt(this.#now()),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return parsed;
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      // Another composer stored its draft first: everyone sends the winner's words.
+      const existing = oldItemOf(err) ?? (await this.#getItem(pk));
+      if (!existing) {
+        throw new RetryableError(`draft ${parsed.key} was reported present but could not be read back`, {
+          cause: err,
+        });
+      }
+      return this.#parseDraft(existing);
+    }
+  }
+
+  async claimSend(sendKey: string, options: ClaimOptions): Promise<ClaimOutcome> {
+    const pk = `${SEND_PREFIX}${sendKey}`;
+    const leaseExpiresAt = options.now + options.leaseSeconds * 1000;
+    try {
+      // Succeeds on a new row, or takes over a claim whose lease ran out (its holder crashed or
+      // timed out before markSent/releaseClaim). A sent or rejected row is never touched.
+      await dynamoCall('UpdateItem', this.#table, () =>
+        this.#client.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: { pk },
+            UpdateExpression:
+              'SET #status = :claimed, #lease = :lease, #expiresAt = :expiresAt ADD #claims :one',
+            ConditionExpression: 'attribute_not_exists(pk) OR (#status = :claimed AND #lease < :now)',
+            ExpressionAttributeNames: {
+              '#status': 'status',
+              '#lease': 'leaseExpiresAt',
+              '#expiresAt': 'expiresAt',
+              '#claims': 'claims',
+            },
+            ExpressionAttributeValues: {
+              ':claimed': STATUS.claimed,
+              ':lease': leaseExpiresAt,
+              ':now': options.now,
+              ':expiresAt': this.#expiresAt(options.now),
+              ':one': 1,
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return { status: 'claimed' };
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      const existing = oldItemOf(err) ?? (await this.#getItem(pk));
+      // Gone between the condition and the read (a releaseClaim raced us): the caller retries.
+      if (!existing) return { status: 'in_progress', leaseExpiresAt: options.now };
+      return this.#outcomeOf(pk, existing as unknown as SendRow);
+    }
+  }
+
+  async markSent(sendKey: string, messageId: string): Promise<void> {
+    // Unconditional on purpose: SES has accepted the email, so "sent" is the truth even when the
+    // lease ran out meanwhile. A failed condition here would make the record retry, find the row
+    // still claimed, and send a second copy once the lease expires.
+    await dynamoCall('UpdateItem', this.#table, () =>
+      this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: `${SEND_PREFIX}${sendKey}` },
+          UpdateExpression:
+            'SET #status = :sent, #messageId = :messageId, #sentAt = :at, #expiresAt = :expiresAt',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#messageId': 'messageId',
+            '#sentAt': 'sentAt',
+            '#expiresAt': 'expiresAt',
+          },
+          ExpressionAttributeValues: {
+            ':sent': STATUS.sent,
+            ':messageId': messageId,
+            ':at': new Date(this.#now()).toISOString(),
+            ':expiresAt': this.#expiresAt(this.#now()),
+          },
+        }),
+      ),
+    );
+  }
+
+  async markRejected(sendKey: string, reason: string): Promise<void> {
+    try {
+      await dynamoCall('UpdateItem', this.#table, () =>
+        this.#client.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: { pk: `${SEND_PREFIX}${sendKey}` },
+            UpdateExpression:
+              'SET #status = :rejected, #reason = :reason, #rejectedAt = :at, #expiresAt = :expiresAt',
+            // Never downgrade a sent email: "sent" is final.
+            ConditionExpression: 'attribute_not_exists(#status) OR #status <> :sent',
+            ExpressionAttributeNames: {
+              '#status': 'status',
+              '#reason': 'reason',
+              '#rejectedAt': 'rejectedAt',
+              '#expiresAt': 'expiresAt',
+            },
+            ExpressionAttributeValues: {
+              ':rejected': STATUS.rejected,
+              ':sent': STATUS.sent,
+              ':reason': reason,
+              ':at': new Date(this.#now()).toISOString(),
+              ':expiresAt': this.#expiresAt(this.#now()),
+            },
+          }),
+        ),
+      );
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
+  }
+
+  async releaseClaim(sendKey: string): Promise<void> {
+    try {
+      await dynamoCall('DeleteItem', this.#table, () =>
+        this.#client.send(
+          new DeleteCommand({
+            TableName: this.#table,
+            Key: { pk: `${SEND_PREFIX}${sendKey}` },
+            // Only a claim is given back; a sent or rejected row is the record of what happened.
+            ConditionExpression: '#status = :claimed',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':claimed': STATUS.claimed },
+          }),
+        ),
+      );
+    } catch (err) {
+      // Nothing to give back: the row is sent, rejected or already gone.
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
+  }
+
+  /** The claim outcome a stored send row stands for. */
+  #outcomeOf(pk: string, row: SendRow): ClaimOutcome {
+    if (row.status === STATUS.sent && typeof row.messageId === 'string') {
+      return { status: 'sent', messageId: row.messageId };
+    }
+    if (row.status === STATUS.rejected && typeof row.reason === 'string') {
+      return { status: 'rejected', reason: row.reason };
+    }
+    if (row.status === STATUS.claimed && typeof row.leaseExpiresAt === 'number') {
+      return { status: 'in_progress', leaseExpiresAt: row.leaseExpiresAt };
+    }
+    throw new CorruptItemError(this.#table, pk, [
+      `status ${JSON.stringify(row.status)} with messageId ${JSON.stringify(row.messageId)}, reason ${JSON.stringify(row.reason)}, leaseExpiresAt ${JSON.stringify(row.leaseExpiresAt)} is not a send state`,
+    ]);
+  }
+
+  #parseDraft(item: Record<string, unknown>): EmailDraft {
+    const pk = String(item.pk);
+    let value: unknown;
+    try {
+      value = typeof item.draft === 'string' ? JSON.parse(item.draft) : item.draft;
+    } catch (cause) {
+      throw new CorruptItemError(this.#table, pk, [`draft: not JSON (${(cause as Error).message})`], {
+        cause,
+      });
+    }
+    const result = emailDraft.safeParse(value);
+    if (!result.success) {
+      throw new CorruptItemError(this.#table, pk, describeIssues(result.error), { cause: result.error });
+    }
+    return result.data;
+  }
+
+  /** A strongly consistent read: the ledger is only useful if it sees the latest write. */
+  async #getItem(pk: string): Promise<Record<string, unknown> | undefined> {
+    const result = await dynamoCall('GetItem', this.#table, () =>
+      this.#client.send(new GetCommand({ TableName: this.#table, Key: { pk }, ConsistentRead: true })),
+    );
+    return result.Item;
+  }
+
+  #expiresAt(nowMs: number): number {
+    return Math.floor(nowMs / 1000) + this.#ttlSeconds;
+  }
+}

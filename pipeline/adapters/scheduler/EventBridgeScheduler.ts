@@ -1,0 +1,305 @@
+import {
+  CreateScheduleCommand,
+  type CreateScheduleCommandInput,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  type GetScheduleCommandOutput,
+  ListSchedulesCommand,
+  SchedulerClient,
+  UpdateScheduleCommand,
+} from '@aws-sdk/client-scheduler';
+import { SpanKind } from '@opentelemetry/api';
+import { isTimeZone } from '#contracts/timeZone';
+import { PermanentError, RetryableError } from '#shared/errors';
+import { withSpan } from '#shared/tracing';
+import { topology } from '#topology/topology';
+import type { OneTimeSchedule, SchedulerPort } from './SchedulerPort.ts';
+
+/** Retry policy of a schedule's target (how long and how often Scheduler retries delivery). */
+export interface ScheduleTargetRetry {
+  /** Oldest an undelivered invocation may get before it goes to the DLQ, seconds, 60..86400. */
+  maximumEventAgeSeconds: number;
+  /** Delivery retries, 0..185. */
+  maximumRetryAttempts: number;
+}
+
+/** Options of {@link EventBridgeScheduler}. */
+export interface EventBridgeSchedulerOptions {
+  /** Scheduler client. Default `new SchedulerClient({})`. */
+  client?: SchedulerClient;
+  /** Schedule group every schedule lives in (`resourceName(topology.scheduleGroup, env)`). */
+  groupName: string;
+  /** IAM role Scheduler assumes to send to the target queue. */
+  roleArn: string;
+  /** ARN of the SQS queue undeliverable invocations go to. Default none. */
+  deadLetterArn?: string;
+  /** Target retry policy. Default `topology.scheduleTargetRetry` (1 day, 185 attempts). */
+  retry?: ScheduleTargetRetry;
+}
+
+/** Scheduler's schedule name rule. */
+const NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
+/** The argument of an `at()` expression: a local date-time to the second. */
+const AT_ARGUMENT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/;
+const AT_EXPRESSION = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/;
+/** Scheduler's limit on a schedule's description, characters. */
+const MAX_DESCRIPTION = 512;
+/** GetSchedule calls in flight at once while listing (Scheduler's API rate is 50/s per account). */
+const GET_CONCURRENCY = 5;
+
+const RETRYABLE_NAMES: ReadonlySet<string> = new Set(['ThrottlingException', 'InternalServerException']);
+
+/** Whether `at` is `yyyy-mm-ddThh:mm:ss` naming a real calendar day and time of day. */
+const isLocalDateTime = (at: string): boolean => {
+  const match = AT_ARGUMENT.exec(at);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59
+  );
+};
+
+const errorName = (err: unknown): string => (err instanceof Error ? err.name : '');
+
+/** A schedule name Scheduler would reject, named before any call. */
+const assertName = (name: string): void => {
+  if (!NAME.test(name)) {
+    throw new PermanentError(
+      'schedule_invalid',
+      `schedule name "${name}" must be 1-64 characters of 0-9, a-z, A-Z, -, _ and .`,
+    );
+  }
+};
+
+/** Checks a schedule before any call: a bad one is permanent (`schedule_invalid`). */
+const assertSchedule = (schedule: OneTimeSchedule): void => {
+  assertName(schedule.name);
+  const problems: string[] = [];
+  if (!isLocalDateTime(schedule.at)) problems.push(`at "${schedule.at}" is not yyyy-mm-ddThh:mm:ss`);
+  if (!isTimeZone(schedule.timeZone)) problems.push(`time zone "${schedule.timeZone}" is unknown`);
+  if (schedule.input.length > topology.scheduleInputLimit) {
+    problems.push(`input is ${schedule.input.length} characters, over ${topology.scheduleInputLimit}`);
+  }
+  if ((schedule.description?.length ?? 0) > MAX_DESCRIPTION) {
+    problems.push(`description is over ${MAX_DESCRIPTION} characters`);
+  }
+  if (problems.length > 0) {
+    throw new PermanentError('schedule_invalid', `schedule ${schedule.name}: ${problems.join('; ')}`);
+  }
+};
+
+/** Maps over `items` with at most `limit` calls of `fn` in flight; results keep their order. */
+const mapLimit = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> => {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+};
+
+/**
+ * {@link SchedulerPort} over EventBridge Scheduler: one-time `at()` schedules in one group, each
+ * with `ActionAfterCompletion: DELETE`, no flexible window, and an SQS target with a retry policy
+ * and an optional DLQ. create and update are each other's fallback, so callers may use either.
+ */
+export class EventBridgeScheduler implements SchedulerPort {
+  readonly #client: SchedulerClient;
+  readonly #group: string;
+  readonly #roleArn: string;
+  readonly #deadLetterArn: string | undefined;
+  readonly #retry: ScheduleTargetRetry;
+
+  constructor(options: EventBridgeSchedulerOptions) {
+    this.#client = options.client ?? new SchedulerClient({});
+    this.#group = options.groupName;
+    this.#roleArn = options.roleArn;
+    this.#deadLetterArn = options.deadLetterArn;
+    this.#retry = options.retry ?? { ...topology.scheduleTargetRetry };
+  }
+
+  async list(prefix: string): Promise<OneTimeSchedule[]> {
+    if (prefix !== '') assertName(prefix);
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.#call('ListSchedules', () =>
+        this.#client.send(
+          new ListSchedulesCommand({
+            GroupName: this.#group,
+            NamePrefix: prefix === '' ? undefined : prefix,
+            NextToken: nextToken,
+            MaxResults: 100,
+          }),
+        ),
+      );
+      for (const summary of page.Schedules ?? []) {
+        if (summary.Name) names.push(summary.Name);
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+
+    const schedules = await mapLimit(names, GET_CONCURRENCY, (name) => this.#get(name));
+    return schedules.filter((s): s is OneTimeSchedule => s !== undefined);
+  }
+
+  async create(schedule: OneTimeSchedule): Promise<void> {
+    assertSchedule(schedule);
+    try {
+      await this.#call('CreateSchedule', () =>
+        this.#client.send(new CreateScheduleCommand(this.#definition(schedule))),
+      );
+    } catch (err) {
+      if (errorName(err) !== 'ConflictException') throw err;
+      await this.#call('UpdateSchedule', () =>
+        this.#client.send(new UpdateScheduleCommand(this.#definition(schedule))),
+      );
+    }
+  }
+
+  async update(schedule: OneTimeSchedule): Promise<void> {
+    assertSchedule(schedule);
+    try {
+      await this.#call('UpdateSchedule', () =>
+        this.#client.send(new UpdateScheduleCommand(this.#definition(schedule))),
+      );
+    } catch (err) {
+      // Missing: never created, or it already fired and deleted itself (ActionAfterCompletion).
+      if (errorName(err) !== 'ResourceNotFoundException') throw err;
+      await this.#call('CreateSchedule', () =>
+        this.#client.send(new CreateScheduleCommand(this.#definition(schedule))),
+      );
+    }
+  }
+
+  async delete(name: string): Promise<void> {
+    assertName(name);
+    try {
+      await this.#call('DeleteSchedule', () =>
+        this.#client.send(new DeleteScheduleCommand({ GroupName: this.#group, Name: name })),
+      );
+    } catch (err) {
+      if (errorName(err) !== 'ResourceNotFoundException') throw err;
+    }
+  }
+
+  /** One schedule as the pipeline sees it; undefined when it vanished or is not a one-time schedule. */
+  async #get(name: string): Promise<OneTimeSchedule | undefined> {
+    let output: GetScheduleCommandOutput;
+    try {
+      output = await this.#call('GetSchedule', () =>
+        this.#client.send(new GetScheduleCommand({ GroupName: this.#group, Name: name })),
+      );
+    } catch (err) {
+      // Fired and deleted itself (or was deleted) between ListSchedules and GetSchedule.
+      if (errorName(err) === 'ResourceNotFoundException') return undefined;
+      throw err;
+    }
+    // Only one-time schedules are ours; a rate() or cron() schedule in the group is left alone.
+    const at = AT_EXPRESSION.exec(output.ScheduleExpression ?? '')?.[1];
+    if (at === undefined) return undefined;
+    return {
+      name: output.Name ?? name,
+      at,
+      // Scheduler reads an at() expression without a zone as UTC.
+      timeZone: output.ScheduleExpressionTimezone ?? 'UTC',
+      targetArn: output.Target?.Arn ?? '',
+      input: output.Target?.Input ?? '',
+      description: output.Description,
+    };
+  }
+
+  /** The full definition of a schedule: create and update send the same. */
+  #definition(schedule: OneTimeSchedule): CreateScheduleCommandInput {
+    return {
+      GroupName: this.#group,
+      Name: schedule.name,
+      ScheduleExpression: `at(${schedule.at})`,
+      ScheduleExpressionTimezone: schedule.timeZone,
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      ActionAfterCompletion: 'DELETE',
+      State: 'ENABLED',
+      Description: schedule.description,
+      Target: {
+        Arn: schedule.targetArn,
+        RoleArn: this.#roleArn,
+        Input: schedule.input,
+        RetryPolicy: {
+          MaximumEventAgeInSeconds: this.#retry.maximumEventAgeSeconds,
+          MaximumRetryAttempts: this.#retry.maximumRetryAttempts,
+        },
+        DeadLetterConfig: this.#deadLetterArn === undefined ? undefined : { Arn: this.#deadLetterArn },
+      },
+    };
+  }
+
+  /** Runs one Scheduler call in a client span, translating the errors we know. */
+  async #call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    return withSpan(
+      `Scheduler.${operation}`,
+      async () => {
+        try {
+          return await fn();
+        } catch (err) {
+          throw this.#translate(err, operation);
+        }
+      },
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'rpc.system': 'aws-api',
+          'rpc.service': 'Scheduler',
+          'rpc.method': operation,
+          'herald.schedule_group': this.#group,
+        },
+      },
+    );
+  }
+
+  #translate(err: unknown, operation: string): unknown {
+    const name = errorName(err);
+    const detail = err instanceof Error ? err.message : String(err);
+    if (name === 'ValidationException') {
+      return new PermanentError(
+        'schedule_invalid',
+        `Scheduler ${operation} rejected the schedule: ${detail}`,
+        {
+          cause: err,
+        },
+      );
+    }
+    if (name === 'ServiceQuotaExceededException') {
+      // Raising the quota takes a person; the DLQ holds the message until it is redriven.
+      return new PermanentError('schedule_quota_exceeded', `Scheduler ${operation}: ${detail}`, {
+        cause: err,
+      });
+    }
+    if (RETRYABLE_NAMES.has(name) || (err as { $fault?: unknown } | undefined)?.$fault === 'server') {
+      return new RetryableError(`Scheduler ${operation} failed (${name || 'server error'}): ${detail}`, {
+        cause: err,
+      });
+    }
+    return err;
+  }
+}
