@@ -1,0 +1,167 @@
+import OpenAI from 'openai';
+import { z } from 'zod';
+import { llmEmail } from '#contracts/emailDraft';
+import { describeIssues } from '#contracts/errors';
+import { withSpan } from '#shared/tracing';
+import { LlmOutputError, translateOpenAiError } from './errors.ts';
+import type { EmailAnswer, EmailRequest, LlmPort, LlmUsage } from './LlmPort.ts';
+import { type BuildMessagesOptions, buildMessages } from './prompt.ts';
+
+/** Options of {@link OpenAiLlm}. */
+export interface OpenAiLlmOptions {
+  /** OpenAI API key. Never logged. */
+  apiKey: string;
+  /** Model, e.g. `gpt-4.1-mini`. Must support Structured Outputs (json_schema, strict). */
+  model: string;
+  /** API base URL including `/v1` (stand-ins, proxies). Default the SDK's (`https://api.openai.com/v1`). */
+  baseURL?: string;
+  /** Per-request timeout, milliseconds. Default 60000. */
+  timeoutMs?: number;
+  /** Most tokens the answer may use. Default 4096. */
+  maxCompletionTokens?: number;
+  /** Prompt size limits, see {@link BuildMessagesOptions}. */
+  prompt?: BuildMessagesOptions;
+  /** OpenAI client; default one built from the options above with `maxRetries: 0`. */
+  client?: OpenAI;
+}
+
+/** Default {@link OpenAiLlmOptions.timeoutMs}. */
+export const DEFAULT_OPENAI_TIMEOUT_MS = 60_000;
+
+/** Default {@link OpenAiLlmOptions.maxCompletionTokens}. */
+export const DEFAULT_MAX_COMPLETION_TOKENS = 4096;
+
+/** Name of the structured output format sent with every request. */
+export const RESPONSE_FORMAT_NAME = 'release_email';
+
+/**
+ * Strips the keywords OpenAI's strict Structured Outputs does not accept on strings
+ * (`minLength`, `maxLength`) and the `$schema` marker. Array bounds and `pattern` stay. The
+ * answer is validated against the full zod schema anyway, so nothing is lost.
+ */
+const toStrictSchema = (schema: unknown): unknown => {
+  if (Array.isArray(schema)) return schema.map(toStrictSchema);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([key]) => key !== 'minLength' && key !== 'maxLength' && key !== '$schema')
+      .map(([key, value]) => [key, toStrictSchema(value)]),
+  );
+};
+
+/**
+ * The JSON Schema of `llmEmail` sent as `response_format` (built once: zod 4's `toJSONSchema`,
+ * which already marks every property required and `additionalProperties: false`, as strict
+ * mode wants).
+ */
+export const LLM_EMAIL_JSON_SCHEMA = toStrictSchema(
+  z.toJSONSchema(llmEmail, { target: 'draft-07' }),
+) as Record<string, unknown>;
+
+/**
+ * {@link LlmPort} on the OpenAI Chat Completions API (openai SDK 6) with Structured Outputs:
+ * `response_format` is a strict `json_schema` generated from `llmEmail`, and the answer is
+ * validated with zod again here. The SDK's own retries are off (`maxRetries: 0`): the pipeline's
+ * `withRetry` retries what {@link translateOpenAiError} marks retryable. A refusal, a cut-off or
+ * an answer that is not a valid `llmEmail` is an {@link LlmOutputError}.
+ */
+export class OpenAiLlm implements LlmPort {
+  readonly model: string;
+  readonly #client: OpenAI;
+  readonly #maxCompletionTokens: number;
+  readonly #prompt: BuildMessagesOptions;
+
+  constructor(options: OpenAiLlmOptions) {
+    this.model = options.model;
+    this.#client =
+      options.client ??
+      new OpenAI({
+        apiKey: options.apiKey,
+        baseURL: options.baseURL ?? null,
+        timeout: options.timeoutMs ?? DEFAULT_OPENAI_TIMEOUT_MS,
+        maxRetries: 0,
+        // Explicit nulls: otherwise the SDK reads OPENAI_ORG_ID / OPENAI_PROJECT_ID from the
+        // environment behind config.ts's back.
+        organization: null,
+        project: null,
+        webhookSecret: null,
+      });
+    this.#maxCompletionTokens = options.maxCompletionTokens ?? DEFAULT_MAX_COMPLETION_TOKENS;
+    this.#prompt = options.prompt ?? {};
+  }
+
+  async writeEmail(request: EmailRequest): Promise<EmailAnswer> {
+    return withSpan(
+      'openai.chat_completion',
+      async (span) => {
+        let completion: OpenAI.Chat.Completions.ChatCompletion;
+        try {
+          completion = await this.#client.chat.completions.create({
+            model: this.model,
+            messages: buildMessages(request, this.#prompt),
+            response_format: {
+              type: 'json_schema',
+              json_schema: { name: RESPONSE_FORMAT_NAME, strict: true, schema: LLM_EMAIL_JSON_SCHEMA },
+            },
+            max_completion_tokens: this.#maxCompletionTokens,
+          });
+        } catch (err) {
+          throw translateOpenAiError(err, 'chat.completions.create');
+        }
+
+        const model =
+          typeof completion.model === 'string' && completion.model ? completion.model : this.model;
+        const usage: LlmUsage = {
+          promptTokens: completion.usage?.prompt_tokens ?? 0,
+          completionTokens: completion.usage?.completion_tokens ?? 0,
+        };
+        span.setAttribute('llm.model', model);
+        span.setAttribute('llm.prompt_tokens', usage.promptTokens);
+        span.setAttribute('llm.completion_tokens', usage.completionTokens);
+        return { email: parseAnswer(completion, { model, usage }), model, usage };
+      },
+      { attributes: { 'llm.request_model': this.model, 'llm.locale': request.locale } },
+    );
+  }
+}
+
+/** The email in a completion, or an {@link LlmOutputError} saying why there is none. */
+const parseAnswer = (
+  completion: OpenAI.Chat.Completions.ChatCompletion,
+  fields: { model: string; usage: LlmUsage },
+): EmailAnswer['email'] => {
+  const choice = completion.choices?.[0];
+  const message = choice?.message;
+  if (message?.refusal) {
+    throw new LlmOutputError('refusal', `the model refused: ${message.refusal.slice(0, 300)}`, fields);
+  }
+  if (choice?.finish_reason === 'length') {
+    throw new LlmOutputError('truncated', 'the answer was cut off at the token limit', fields);
+  }
+  if (choice?.finish_reason === 'content_filter') {
+    throw new LlmOutputError('content_filter', 'the answer was stopped by the content filter', fields);
+  }
+  const content = message?.content;
+  if (typeof content !== 'string' || content.trim() === '') {
+    throw new LlmOutputError('empty', 'the answer has no content', fields);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(content);
+  } catch (cause) {
+    throw new LlmOutputError('invalid_json', `the answer is not JSON (${(cause as Error).message})`, fields, {
+      cause,
+    });
+  }
+  const parsed = llmEmail.safeParse(value);
+  if (!parsed.success) {
+    const details = describeIssues(parsed.error);
+    throw new LlmOutputError(
+      'schema_mismatch',
+      `the answer does not match the email schema: ${details.slice(0, 10).join('; ')}`,
+      { ...fields, details },
+      { cause: parsed.error },
+    );
+  }
+  return parsed.data;
+};

@@ -1,0 +1,420 @@
+import type { Client } from 'jira.js/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { JiraRequestError, JiraResponseError, JiraUnavailableError } from '#adapters/jira/errors';
+import { JIRA_TEXT_LIMITS, JiraCloud } from '#adapters/jira/JiraCloud';
+import { PermanentError, RetryableError } from '#shared/errors';
+import { generateIssues, type JiraStandIn, startJiraStandIn } from '#test/standins/JiraStandIn';
+
+const EMAIL = 'herald@example.com';
+const TOKEN = 'test-token-1';
+
+describe('Class: JiraCloud', () => {
+  let standIn: JiraStandIn;
+  let jira: JiraCloud;
+
+  beforeAll(async () => {
+    standIn = await startJiraStandIn({ email: EMAIL, apiToken: TOKEN });
+    jira = new JiraCloud({ siteUrl: standIn.url, email: EMAIL, apiToken: TOKEN, timeoutMs: 1000 });
+  });
+
+  afterEach(() => {
+    standIn.reset();
+  });
+
+  afterAll(async () => {
+    await standIn.close();
+  });
+
+  const seedRelease = (count: number) => {
+    standIn.putProject({ id: '10000', key: 'ABC', name: 'Acme Portal' });
+    standIn.putVersion({ id: '10001', projectId: '10000', name: 'v2.4', releaseDate: '2030-03-14' });
+    standIn.setIssues('10001', generateIssues('ABC', count));
+  };
+
+  describe('Method: getVersion', () => {
+    it('returns the version state when Jira has the version', async () => {
+      // arrange
+      standIn.putVersion({
+        id: '10001',
+        projectId: '10000',
+        name: '  v2.4\n',
+        description: 'Spring release',
+        releaseDate: '2030-03-14',
+        released: true,
+      });
+
+      // act
+      const version = await jira.getVersion('10001');
+
+      // assert
+      expect(version).toEqual({
+        id: '10001',
+        name: 'v2.4',
+        description: 'Spring release',
+        releaseDate: '2030-03-14',
+        released: true,
+        archived: false,
+      });
+      expect(standIn.requests.count('getVersion')).toBe(1);
+    });
+
+    it('returns null when Jira answers 404 (the version was deleted)', async () => {
+      // arrange
+      standIn.putVersion({ id: '10001', projectId: '10000', name: 'v1' });
+      standIn.deleteVersion('10001');
+
+      // act
+      const version = await jira.getVersion('10001');
+
+      // assert
+      expect(version).toBeNull();
+    });
+
+    it('rejects an id that is not numeric without calling Jira', async () => {
+      // act
+      const error = await jira.getVersion('../project/ABC').catch((err: unknown) => err);
+
+      // assert
+      expect(error).toBeInstanceOf(JiraRequestError);
+      expect(error).toMatchObject({ reason: 'jira_bad_request', operation: 'getVersion' });
+      expect(standIn.requests.count()).toBe(0);
+    });
+
+    it('throws a RetryableError with Retry-After seconds when Jira answers 503', async () => {
+      // arrange
+      standIn.putVersion({ id: '10001', projectId: '10000', name: 'v1' });
+      standIn.faults.enqueue({ status: 503, retryAfterSeconds: 7 }, { route: 'getVersion' });
+
+      // act
+      const error = await jira.getVersion('10001').catch((err: unknown) => err);
+
+      // assert
+      expect(error).toBeInstanceOf(RetryableError);
+      expect(error).toBeInstanceOf(JiraUnavailableError);
+      expect(error).toMatchObject({
+        retryAfterSeconds: 7,
+        status: 503,
+        versionId: '10001',
+        path: '/rest/api/3/version/10001',
+      });
+    });
+
+    it('throws a PermanentError jira_auth when the credentials are wrong (401)', async () => {
+      // arrange
+      standIn.putVersion({ id: '10001', projectId: '10000', name: 'v1' });
+      const wrong = new JiraCloud({ siteUrl: standIn.url, email: EMAIL, apiToken: 'not-the-token' });
+
+      // act
+      const error = await wrong.getVersion('10001').catch((err: unknown) => err);
+
+      // assert
+      expect(error).toBeInstanceOf(PermanentError);
+      expect(error).toMatchObject({ reason: 'jira_auth', status: 401, versionId: '10001' });
+    });
+
+    it('throws a PermanentError jira_auth on 403 and jira_bad_request on 400', async () => {
+      // arrange
+      standIn.faults.enqueue({ status: 403 }).enqueue({ status: 400 });
+
+      // act
+      const forbidden = await jira.getVersion('10001').catch((err: unknown) => err);
+      const bad = await jira.getVersion('10001').catch((err: unknown) => err);
+
+      // assert
+      expect(forbidden).toMatchObject({ name: 'JiraRequestError', reason: 'jira_auth', status: 403 });
+      expect(bad).toMatchObject({ name: 'JiraRequestError', reason: 'jira_bad_request', status: 400 });
+    });
+
+    it('throws a RetryableError when the connection is dropped', async () => {
+      // arrange
+      standIn.faults.enqueue({ drop: true });
+
+      // act
+      const error = await jira.getVersion('10001').catch((err: unknown) => err);
+
+      // assert
+      expect(error).toBeInstanceOf(JiraUnavailableError);
+      expect(error).toMatchObject({ status: undefined, versionId: '10001' });
+    });
+
+    it('throws a RetryableError when Jira is slower than the timeout', async () => {
+      // arrange
+      standIn.putVersion({ id: '10001', projectId: '10000', name: 'v1' });
+      standIn.faults.enqueue({ delayMs: 3000 });
+      const impatient = new JiraCloud({
+        siteUrl: standIn.url,
+        email: EMAIL,
+        apiToken: TOKEN,
+        timeoutMs: 100,
+      });
+
+      // act
+      const error = await impatient.getVersion('10001').catch((err: unknown) => err);
+
+      // assert
+      expect(error).toBeInstanceOf(JiraUnavailableError);
+      expect((error as Error).message).toMatch(/timed out after 100 ms/);
+    });
+
+    it('throws a JiraResponseError (jira_bad_response) when a 2xx lacks the version fields', async () => {
+      // arrange
+      standIn.faults.enqueue({ status: 200, body: { id: '10001', released: 'yes' } });
+
+      // act
+      const error = await jira.getVersion('10001').catch((err: unknown) => err);
+
+      // assert
+      expect(error).toBeInstanceOf(JiraResponseError);
+      expect(error).toMatchObject({ reason: 'jira_bad_response' });
+      expect((error as JiraResponseError).problems).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^name:/)]),
+      );
+    });
+  });
+
+  describe('Method: getProject', () => {
+    it('returns the project by key', async () => {
+      // arrange
+      standIn.putProject({ id: '10000', key: 'ABC', name: 'Acme Portal' });
+
+      // act
+      const project = await jira.getProject('ABC');
+
+      // assert
+      expect(project).toEqual({ id: '10000', key: 'ABC', name: 'Acme Portal' });
+    });
+
+    it('throws a PermanentError jira_not_found when the project does not exist', async () => {
+      // act
+      const error = await jira.getProject('NOPE').catch((err: unknown) => err);
+
+      // assert
+      expect(error).toBeInstanceOf(JiraRequestError);
+      expect(error).toMatchObject({ reason: 'jira_not_found', status: 404, projectIdOrKey: 'NOPE' });
+    });
+  });
+
+  describe('Method: listReleaseIssues', () => {
+    it('follows nextPageToken across 3 pages, in key order', async () => {
+      // arrange
+      seedRelease(0);
+      const issues = generateIssues('ABC', 250);
+      standIn.setIssues('10001', [...issues].reverse());
+
+      // act
+      const result = await jira.listReleaseIssues('10001');
+
+      // assert
+      expect(result.truncated).toBe(false);
+      expect(result.issues).toHaveLength(250);
+      expect(result.issues.map((i) => i.key)).toEqual(issues.map((i) => i.key));
+      expect(result.issues[0]).toEqual({
+        key: 'ABC-1',
+        summary: 'Change number 1',
+        issueType: 'Story',
+        status: 'Done',
+        description: undefined,
+      });
+      expect(standIn.requests.count('searchJql')).toBe(3);
+    });
+
+    it('stops at maxIssues and says the list is truncated', async () => {
+      // arrange
+      seedRelease(300);
+
+      // act
+      const result = await jira.listReleaseIssues('10001', { maxIssues: 250 });
+
+      // assert
+      expect(result.truncated).toBe(true);
+      expect(result.issues).toHaveLength(250);
+      expect(result.issues.at(-1)?.key).toBe('ABC-250');
+      expect(standIn.requests.count('searchJql')).toBe(3);
+    });
+
+    it('is not truncated when the release has exactly maxIssues issues', async () => {
+      // arrange
+      seedRelease(250);
+
+      // act
+      const result = await jira.listReleaseIssues('10001', { maxIssues: 250 });
+
+      // assert
+      expect(result).toMatchObject({ truncated: false });
+      expect(result.issues).toHaveLength(250);
+    });
+
+    it('reads 10,000 issues when allowed to', async () => {
+      // arrange
+      seedRelease(10_000);
+
+      // act
+      const result = await jira.listReleaseIssues('10001', { maxIssues: 10_000 });
+
+      // assert
+      expect(result.truncated).toBe(false);
+      expect(result.issues).toHaveLength(10_000);
+      expect(standIn.requests.count('searchJql')).toBe(100);
+    });
+
+    it('flattens ADF descriptions to plain text without links', async () => {
+      // arrange
+      seedRelease(0);
+      standIn.setIssues('10001', [
+        {
+          key: 'ABC-1',
+          summary: 'Export to CSV',
+          description: {
+            type: 'doc',
+            version: 1,
+            content: [
+              {
+                type: 'paragraph',
+                content: [
+                  { type: 'text', text: 'Adds ' },
+                  { type: 'text', text: 'CSV', marks: [{ type: 'strong' }] },
+                  { type: 'text', text: ' export.' },
+                  { type: 'hardBreak' },
+                  { type: 'inlineCard', attrs: { url: 'https://evil.example/x' } },
+                  { type: 'text', text: 'Asked by ' },
+                  { type: 'mention', attrs: { id: 'abc', text: '@Jane' } },
+                ],
+              },
+              {
+                type: 'bulletList',
+                content: [
+                  {
+                    type: 'listItem',
+                    content: [{ type: 'paragraph', content: [{ type: 'text', text: 'one' }] }],
+                  },
+                  {
+                    type: 'listItem',
+                    content: [{ type: 'paragraph', content: [{ type: 'text', text: 'two' }] }],
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      ]);
+
+      // act
+      const { issues } = await jira.listReleaseIssues('10001');
+
+      // assert
+      expect(issues[0]?.description).toBe('Adds CSV export.\nAsked by @Jane\none\ntwo');
+    });
+
+    it('cuts huge and odd fields instead of failing', async () => {
+      // arrange
+      seedRelease(0);
+      standIn.setIssues('10001', [
+        { key: 'ABC-1', summary: 'x'.repeat(1_000_000), description: 'y'.repeat(100_000) },
+        {
+          key: 'ABC-2',
+          summary: 'ok',
+          fields: { summary: 42, status: null, issuetype: 'Bug', description: 7 },
+        },
+        { key: 'not a key', summary: 'skipped' },
+        { key: 'ABC-3', summary: 'line\nbreak\u0000 and\u202Espoof' },
+      ]);
+
+      // act
+      const { issues, truncated } = await jira.listReleaseIssues('10001');
+
+      // assert
+      expect(truncated).toBe(false);
+      expect(issues.map((i) => i.key)).toEqual(['ABC-1', 'ABC-2', 'ABC-3']);
+      expect(issues[0]?.summary).toHaveLength(JIRA_TEXT_LIMITS.summary);
+      expect(issues[0]?.summary.endsWith('…')).toBe(true);
+      expect(issues[0]?.description).toHaveLength(JIRA_TEXT_LIMITS.description);
+      expect(issues[1]).toEqual({
+        key: 'ABC-2',
+        summary: '',
+        issueType: undefined,
+        status: undefined,
+        description: undefined,
+      });
+      expect(issues[2]?.summary).toBe('line break andspoof');
+    });
+
+    it('throws a RetryableError with Retry-After seconds when a page is rate limited', async () => {
+      // arrange
+      seedRelease(150);
+      standIn.faults.enqueue({ status: 429, retryAfterSeconds: 3 }, { route: 'searchJql' });
+
+      // act
+      const error = await jira.listReleaseIssues('10001').catch((err: unknown) => err);
+
+      // assert
+      expect(error).toBeInstanceOf(JiraUnavailableError);
+      expect(error).toMatchObject({ status: 429, retryAfterSeconds: 3, versionId: '10001' });
+    });
+
+    it('throws a PermanentError jira_bad_request when Jira rejects the query (unknown version)', async () => {
+      // act
+      const error = await jira.listReleaseIssues('999').catch((err: unknown) => err);
+
+      // assert
+      expect(error).toMatchObject({ name: 'JiraRequestError', reason: 'jira_bad_request', status: 400 });
+      expect((error as Error).message).toMatch(/does not exist for the field 'fixVersion'/);
+    });
+
+    it('stops at the page cap when the server never ends', async () => {
+      // arrange
+      let calls = 0;
+      const endless: Client = {
+        sendRequest: async <T>() => {
+          calls++;
+          return {
+            issues: [{ key: `ABC-${calls}`, fields: { summary: 's' } }],
+            nextPageToken: `t${calls}`,
+          } as T;
+        },
+      };
+      const runaway = new JiraCloud({
+        siteUrl: 'https://example.atlassian.net',
+        email: EMAIL,
+        apiToken: TOKEN,
+        client: endless,
+        maxPages: 5,
+      });
+
+      // act
+      const result = await runaway.listReleaseIssues('10001');
+
+      // assert
+      expect(calls).toBe(5);
+      expect(result).toMatchObject({ truncated: true });
+      expect(result.issues).toHaveLength(5);
+    });
+
+    it('stops when the server repeats a page token', async () => {
+      // arrange
+      let calls = 0;
+      const looping: Client = {
+        sendRequest: async <T>() => {
+          calls++;
+          return {
+            issues: [{ key: 'ABC-1', fields: { summary: 's' } }],
+            nextPageToken: 'same',
+            isLast: false,
+          } as T;
+        },
+      };
+      const runaway = new JiraCloud({
+        siteUrl: 'https://example.atlassian.net',
+        email: EMAIL,
+        apiToken: TOKEN,
+        client: looping,
+      });
+
+      // act
+      const result = await runaway.listReleaseIssues('10001');
+
+      // assert
+      expect(calls).toBe(2);
+      expect(result).toEqual({ issues: [expect.objectContaining({ key: 'ABC-1' })], truncated: true });
+    });
+  });
+});

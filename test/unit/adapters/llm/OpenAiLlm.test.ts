@@ -1,0 +1,236 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LlmOutputError, LlmRequestError, LlmUnavailableError } from '#adapters/llm/errors';
+import type { EmailRequest } from '#adapters/llm/LlmPort';
+import { LLM_EMAIL_JSON_SCHEMA, OpenAiLlm } from '#adapters/llm/OpenAiLlm';
+import { llmEmail } from '#contracts/emailDraft';
+import { isRetryable } from '#retry/isRetryable';
+import { PermanentError, RetryableError } from '#shared/errors';
+import { type OpenAiStandIn, startOpenAiStandIn } from '#test/standins/OpenAiStandIn';
+
+const API_KEY = 'sk-test-key';
+
+const request = (overrides: Partial<EmailRequest> = {}): EmailRequest => ({
+  projectName: 'Acme Portal',
+  versionName: 'v2.4',
+  releaseDate: '2030-03-14',
+  pointKind: 'before',
+  daysBefore: 7,
+  locale: 'de-DE',
+  issues: [
+    { key: 'ABC-1', summary: 'Export to CSV', issueType: 'Story', status: 'Done' },
+    { key: 'ABC-2', summary: 'Fix login timeout', issueType: 'Bug', status: 'Done' },
+  ],
+  ...overrides,
+});
+
+describe('Class: OpenAiLlm', () => {
+  let standIn: OpenAiStandIn;
+  let llm: OpenAiLlm;
+
+  beforeAll(async () => {
+    standIn = await startOpenAiStandIn({ apiKey: API_KEY });
+    llm = new OpenAiLlm({ apiKey: API_KEY, model: 'gpt-4.1-mini', baseURL: standIn.url, timeoutMs: 2000 });
+  });
+
+  afterEach(() => {
+    standIn.reset();
+  });
+
+  afterAll(async () => {
+    await standIn.close();
+  });
+
+  describe('Method: writeEmail', () => {
+    it('returns the parsed email, the model and the token usage', async () => {
+      // act
+      const answer = await llm.writeEmail(request());
+
+      // assert
+      expect(llmEmail.safeParse(answer.email).success).toBe(true);
+      expect(answer.email.subject).toContain('[de-DE]');
+      expect(answer.email.sections.flatMap((s) => s.items.flatMap((i) => i.issueKeys)).sort()).toEqual([
+        'ABC-1',
+        'ABC-2',
+      ]);
+      expect(answer.model).toBe('gpt-4.1-mini');
+      expect(answer.usage.promptTokens).toBeGreaterThan(0);
+      expect(answer.usage.completionTokens).toBeGreaterThan(0);
+    });
+
+    it('sends a strict json_schema response format and the prompt messages', async () => {
+      // act
+      await llm.writeEmail(request({ feedback: 'cite only listed keys' }));
+
+      // assert
+      const body = standIn.calls.last?.body as {
+        model: string;
+        messages: Array<{ role: string; content: string }>;
+        response_format: { type: string; json_schema: { name: string; strict: boolean; schema: unknown } };
+      };
+      expect(body.model).toBe('gpt-4.1-mini');
+      expect(body.response_format).toMatchObject({
+        type: 'json_schema',
+        json_schema: { name: 'release_email', strict: true },
+      });
+      expect(body.response_format.json_schema.schema).toEqual(LLM_EMAIL_JSON_SCHEMA);
+      expect(body.messages.map((m) => m.role)).toEqual(['system', 'user', 'user']);
+      expect(standIn.calls.last?.issueKeys).toEqual(['ABC-1', 'ABC-2']);
+      expect(standIn.calls.last?.locale).toBe('de-DE');
+    });
+
+    it('throws a RetryableError after one request when OpenAI answers 429 with retry-after 2', async () => {
+      // arrange
+      standIn.faults.enqueue({ status: 429, retryAfterSeconds: 2 });
+
+      // act
+      const error = await llm.writeEmail(request()).catch((err: unknown) => err);
+
+      // assert
+      expect(error).toBeInstanceOf(RetryableError);
+      expect(error).toBeInstanceOf(LlmUnavailableError);
+      expect(error).toMatchObject({ status: 429, retryAfterSeconds: 2 });
+      expect(standIn.calls.count).toBe(1);
+    });
+
+    it('throws a RetryableError when OpenAI answers 500', async () => {
+      // arrange
+      standIn.faults.enqueue({ status: 500 });
+
+      // act
+      const error = await llm.writeEmail(request()).catch((err: unknown) => err);
+
+      // assert
+      expect(error).toBeInstanceOf(LlmUnavailableError);
+      expect(error).toMatchObject({ status: 500, retryAfterSeconds: undefined });
+      expect(isRetryable(error)).toBe(true);
+    });
+
+    it('throws a RetryableError when the connection drops or times out', async () => {
+      // arrange
+      standIn.faults.enqueue({ drop: true }).enqueue({ delayMs: 3000 });
+      const impatient = new OpenAiLlm({
+        apiKey: API_KEY,
+        model: 'gpt-4.1-mini',
+        baseURL: standIn.url,
+        timeoutMs: 200,
+      });
+
+      // act
+      const dropped = await llm.writeEmail(request()).catch((err: unknown) => err);
+      const slow = await impatient.writeEmail(request()).catch((err: unknown) => err);
+
+      // assert
+      expect(dropped).toBeInstanceOf(LlmUnavailableError);
+      expect(slow).toBeInstanceOf(LlmUnavailableError);
+      expect((slow as Error).message).toMatch(/timed out/i);
+    });
+
+    it('throws a PermanentError llm_bad_request when OpenAI answers 400', async () => {
+      // arrange
+      standIn.faults.enqueue({ status: 400 });
+
+      // act
+      const error = await llm.writeEmail(request()).catch((err: unknown) => err);
+
+      // assert
+      expect(error).toBeInstanceOf(PermanentError);
+      expect(error).toMatchObject({ name: 'LlmRequestError', reason: 'llm_bad_request', status: 400 });
+    });
+
+    it('throws a PermanentError llm_auth when the API key is wrong', async () => {
+      // arrange
+      const wrong = new OpenAiLlm({ apiKey: 'sk-wrong', model: 'gpt-4.1-mini', baseURL: standIn.url });
+
+      // act
+      const error = await wrong.writeEmail(request()).catch((err: unknown) => err);
+
+      // assert
+      expect(error).toBeInstanceOf(LlmRequestError);
+      expect(error).toMatchObject({ reason: 'llm_auth', status: 401, code: 'invalid_api_key' });
+    });
+
+    it('throws a PermanentError llm_quota when the account is out of quota (429 insufficient_quota)', async () => {
+      // arrange
+      standIn.faults.enqueue({
+        status: 429,
+        body: {
+          error: {
+            message: 'You exceeded your current quota.',
+            type: 'insufficient_quota',
+            param: null,
+            code: 'insufficient_quota',
+          },
+        },
+      });
+
+      // act
+      const error = await llm.writeEmail(request()).catch((err: unknown) => err);
+
+      // assert
+      expect(error).toMatchObject({ name: 'LlmRequestError', reason: 'llm_quota' });
+      expect(isRetryable(error)).toBe(false);
+    });
+
+    it.each([
+      ['invalidJson', 'invalid_json'],
+      ['schemaInvalid', 'schema_mismatch'],
+      ['refusal', 'refusal'],
+    ] as const)('throws an LlmOutputError when the answer is %s', async (mode, problem) => {
+      // arrange
+      standIn.mode = mode;
+
+      // act
+      const error = await llm.writeEmail(request()).catch((err: unknown) => err);
+
+      // assert
+      expect(error).toBeInstanceOf(LlmOutputError);
+      expect(error).toMatchObject({ name: 'LlmOutputError', problem, model: 'gpt-4.1-mini' });
+      expect((error as LlmOutputError).usage?.promptTokens).toBeGreaterThan(0);
+      expect(isRetryable(error)).toBe(false);
+    });
+
+    it('lists each schema problem on a schema mismatch', async () => {
+      // arrange
+      standIn.mode = 'schemaInvalid';
+
+      // act
+      const error = (await llm.writeEmail(request()).catch((err: unknown) => err)) as LlmOutputError;
+
+      // assert
+      expect(error.details).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^sections:/), expect.stringMatching(/^subject:/)]),
+      );
+    });
+  });
+});
+
+describe('Constant: LLM_EMAIL_JSON_SCHEMA', () => {
+  it('is strict-mode ready: every object closed and fully required, no string length keywords', () => {
+    // arrange
+    const objects: Array<Record<string, unknown>> = [];
+    const lengths: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) {
+        for (const item of node) walk(item);
+        return;
+      }
+      if (typeof node !== 'object' || node === null) return;
+      const record = node as Record<string, unknown>;
+      if (record.type === 'object') objects.push(record);
+      for (const key of Object.keys(record))
+        if (key === 'minLength' || key === 'maxLength') lengths.push(key);
+      for (const value of Object.values(record)) walk(value);
+    };
+
+    // act
+    walk(LLM_EMAIL_JSON_SCHEMA);
+
+    // assert
+    expect(objects.length).toBe(3);
+    for (const object of objects) {
+      expect(object.additionalProperties).toBe(false);
+      expect(object.required).toEqual(Object.keys(object.properties as object));
+    }
+    expect(lengths).toEqual([]);
+  });
+});
