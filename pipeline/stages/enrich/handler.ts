@@ -1,0 +1,47 @@
+import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
+import { JiraCloud } from '#adapters/jira/JiraCloud';
+import type { JiraPort } from '#adapters/jira/JiraPort';
+import { SqsQueue } from '#adapters/queue/SqsQueue';
+import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
+import { createSqsHandler } from '#retry/createSqsHandler';
+import { loadConfig, requireConfig } from '#shared/config';
+import { createLogger } from '#shared/logger';
+import { resourceName, topology } from '#topology/topology';
+import { type EnrichDeps, processRecord } from './processRecord.ts';
+
+const config = loadConfig();
+const env = config.HERALD_ENV;
+const { JIRA_SITE_URL, JIRA_EMAIL } = requireConfig(config, 'JIRA_SITE_URL', 'JIRA_EMAIL');
+const logger = createLogger({ level: config.LOG_LEVEL }).child({ stage: 'enrich' });
+const queue = new SqsQueue({});
+const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.directory, env) });
+const secrets = new SecretsManagerSecrets({});
+const jiraTokenName = resourceName(topology.secrets.jiraApiToken, env);
+
+// Built on first use rather than at import: a Secrets Manager hiccup then fails one record
+// (retried by the ladder) instead of the whole cold start; a failed build is not cached.
+let jiraClient: Promise<JiraPort> | undefined;
+const jira = (): Promise<JiraPort> => {
+  if (jiraClient !== undefined) return jiraClient;
+  const building = secrets
+    .get(jiraTokenName)
+    .then((apiToken) => new JiraCloud({ siteUrl: JIRA_SITE_URL, email: JIRA_EMAIL, apiToken }))
+    .catch((err: unknown) => {
+      jiraClient = undefined;
+      throw err;
+    });
+  jiraClient = building;
+  return building;
+};
+
+/** Lambda entry point of the enrich stage (SQS event source on `herald-enrich`). */
+export const handler = createSqsHandler({
+  stage: 'enrich',
+  env,
+  queue,
+  logger,
+  processRecord: async (record, ctx) => {
+    const deps: EnrichDeps = { jira: await jira(), directory, queue, env };
+    await processRecord(record, ctx, deps);
+  },
+});

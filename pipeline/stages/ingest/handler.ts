@@ -1,0 +1,19 @@
+import { SqsQueue } from '#adapters/queue/SqsQueue';
+import { createSqsHandler } from '#retry/createSqsHandler';
+import { loadConfig } from '#shared/config';
+import { createLogger } from '#shared/logger';
+import { processRecord } from './processRecord.ts';
+
+const config = loadConfig();
+const env = config.HERALD_ENV;
+const logger = createLogger({ level: config.LOG_LEVEL }).child({ stage: 'ingest' });
+const queue = new SqsQueue({});
+
+/** Lambda entry point of the ingest stage (SQS event source on `herald-ingest`). */
+export const handler = createSqsHandler({
+  stage: 'ingest',
+  env,
+  queue,
+  logger,
+  processRecord: (record, ctx) => processRecord(record, ctx, { queue, env }),
+});

@@ -1,0 +1,179 @@
+import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
+import type { EventBusPort } from '#adapters/events/EventBusPort';
+import { normaliseEmail } from '#contracts/contact';
+import { JIRA_EVENT_SOURCE } from '#contracts/eventBridgeJiraEvent';
+import { type Log, maskEmail } from '#shared/logger';
+import { withSpan } from '#shared/tracing';
+import { verifyUnsubscribeToken } from '#shared/unsubscribeToken';
+import { topology } from '#topology/topology';
+import type { HttpRequest, HttpResponse } from './types.ts';
+import { renderInvalidLink, renderUnsubscribeConfirmation, renderUnsubscribed } from './unsubscribePage.ts';
+import { verifySignature } from './verifySignature.ts';
+
+/** Header carrying Jira's signature (`sha256=<hex>`), lower-case. */
+export const SIGNATURE_HEADER = 'x-hub-signature';
+
+/** The opt-out reason recorded for the one-click unsubscribe link. */
+export const UNSUBSCRIBE_REASON = 'unsubscribe_link';
+
+/** EventBridge's limit on a detail-type, characters. */
+const MAX_DETAIL_TYPE_LENGTH = 128;
+
+/** What {@link handleRequest} needs. */
+export interface WebhookDeps {
+  /** The herald bus. */
+  bus: EventBusPort;
+  /** The client directory (unsubscribe opt-outs). */
+  directory: DirectoryPort;
+  /** The webhook secret: keys Jira's signature and the unsubscribe tokens. Cached by the caller. */
+  webhookSecret: () => Promise<string>;
+  logger: Log;
+  /** Clock; the event time put on the bus. */
+  now: () => Date;
+  /** Largest accepted webhook body, bytes. Default `topology.webhook.maxBodyBytes` (64 KiB). */
+  maxBodyBytes?: number;
+}
+
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  // Unsubscribe URLs carry a token: never leak them through Referer.
+  'referrer-policy': 'no-referrer',
+} as const;
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
+  status,
+  headers: { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', ...headers },
+  body: JSON.stringify(body),
+});
+
+const html = (status: number, body: string): HttpResponse => ({
+  status,
+  headers: {
+    ...SECURITY_HEADERS,
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+  },
+  body,
+});
+
+const reject = (logger: Log, status: number, reason: string): HttpResponse => {
+  logger.warn({ reason, status }, 'webhook_rejected');
+  return json(status, { error: reason });
+};
+
+/** Routes: the webhook (POST `/` or `/webhook`) and the unsubscribe link (GET/POST `/unsubscribe`). */
+const ROUTES = {
+  '/': ['POST'],
+  '/webhook': ['POST'],
+  '/unsubscribe': ['GET', 'POST'],
+} as const satisfies Record<string, readonly string[]>;
+
+type Route = keyof typeof ROUTES;
+
+const isRoute = (path: string): path is Route => Object.hasOwn(ROUTES, path);
+
+/**
+ * Accepts a Jira webhook: size cap, HMAC check (the only authentication of the function URL),
+ * a JSON body with a `webhookEvent`, then one PutEvents on the bus. Every Jira event is forwarded;
+ * the bus rule routes version events to ingest and ingest drops anything else.
+ */
+const acceptWebhook = async (req: HttpRequest, deps: WebhookDeps): Promise<HttpResponse> => {
+  const { logger } = deps;
+  const maxBodyBytes = deps.maxBodyBytes ?? topology.webhook.maxBodyBytes;
+  if (req.body.length > maxBodyBytes) return reject(logger, 413, 'body_too_large');
+
+  const signature = req.headers[SIGNATURE_HEADER];
+  if (!signature) return reject(logger, 401, 'missing_signature');
+  if (!verifySignature(await deps.webhookSecret(), req.body, signature)) {
+    return reject(logger, 401, 'bad_signature');
+  }
+
+  const text = req.body.toString('utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return reject(logger, 400, 'body_not_json');
+  }
+  const webhookEvent =
+    typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>).webhookEvent
+      : undefined;
+  if (typeof webhookEvent !== 'string' || webhookEvent.length === 0) {
+    return reject(logger, 400, 'missing_webhook_event');
+  }
+  if (webhookEvent.length > MAX_DETAIL_TYPE_LENGTH) return reject(logger, 400, 'webhook_event_too_long');
+
+  await withSpan('eventbridge.put_events', () =>
+    deps.bus.put([
+      { source: JIRA_EVENT_SOURCE, detailType: webhookEvent, detail: text, time: deps.now().getTime() },
+    ]),
+  );
+  logger.info({ webhookEvent, bytes: req.body.length }, 'webhook_accepted');
+  return json(202, { accepted: true });
+};
+
+/**
+ * The one-click unsubscribe link (RFC 8058): GET shows a confirmation form, POST opts the
+ * address out everywhere. The token (HMAC of project and address under the webhook secret)
+ * authenticates both; the POST body is not required to be `List-Unsubscribe=One-Click`.
+ */
+const unsubscribe = async (req: HttpRequest, url: URL, deps: WebhookDeps): Promise<HttpResponse> => {
+  const { logger } = deps;
+  const projectKey = url.searchParams.get('p') ?? '';
+  const email = url.searchParams.get('e') ?? '';
+  const token = url.searchParams.get('t') ?? '';
+  const valid =
+    projectKey !== '' &&
+    email !== '' &&
+    token !== '' &&
+    verifyUnsubscribeToken(await deps.webhookSecret(), { projectKey, email }, token);
+  if (!valid) {
+    logger.warn({ reason: 'bad_unsubscribe_token', method: req.method }, 'webhook_rejected');
+    return html(403, renderInvalidLink());
+  }
+
+  if (req.method === 'GET') {
+    return html(
+      200,
+      renderUnsubscribeConfirmation({ projectKey, email, action: `${url.pathname}${url.search}` }),
+    );
+  }
+
+  const address = normaliseEmail(email);
+  await withSpan('directory.opt_out', () => deps.directory.optOut(address, UNSUBSCRIBE_REASON));
+  logger.info({ projectKey, email: maskEmail(address), reason: UNSUBSCRIBE_REASON }, 'contact_opted_out');
+  return html(200, renderUnsubscribed(address));
+};
+
+/**
+ * The webhook function's transport-free core, shared by the Lambda function URL handler and the
+ * local HTTP server.
+ *
+ * - `POST /` or `/webhook`: 413 over the body cap, 401 on a missing or bad signature, 400 when
+ *   the body is not JSON with a `webhookEvent` string, else one bus event and 202 `{accepted:true}`.
+ * - `GET /unsubscribe?p=&e=&t=`: a confirmation page; `POST` (one click): opt-out and 200;
+ *   403 when the token does not verify.
+ * - Other paths 404, other methods 405. A failing dependency answers 500 (Jira retries 5xx).
+ *
+ * Never logs a body, a signature or an address in clear.
+ */
+export const handleRequest = async (req: HttpRequest, deps: WebhookDeps): Promise<HttpResponse> => {
+  const url = new URL(req.path, 'http://localhost');
+  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+  const method = req.method.toUpperCase();
+  if (!isRoute(path)) return json(404, { error: 'not_found' });
+  const allowed: readonly string[] = ROUTES[path];
+  if (!allowed.includes(method)) {
+    return json(405, { error: 'method_not_allowed' }, { allow: allowed.join(', ') });
+  }
+
+  try {
+    if (path === '/unsubscribe') return await unsubscribe({ ...req, method }, url, deps);
+    return await acceptWebhook(req, deps);
+  } catch (err) {
+    deps.logger.error({ err, path }, 'request_failed');
+    return json(500, { error: 'internal_error' });
+  }
+};
