@@ -1,0 +1,51 @@
+import { SqsQueue } from '#adapters/queue/SqsQueue';
+import { EventBridgeScheduler } from '#adapters/scheduler/EventBridgeScheduler';
+import { createSqsHandler } from '#retry/createSqsHandler';
+import { loadConfig, requireConfig } from '#shared/config';
+import { createLogger } from '#shared/logger';
+import { queueName, resourceName, topology } from '#topology/topology';
+import { processRecord, type ScheduleDeps } from './processRecord.ts';
+
+const config = loadConfig();
+const env = config.HERALD_ENV;
+const { SCHEDULER_ROLE_ARN } = requireConfig(config, 'SCHEDULER_ROLE_ARN');
+const logger = createLogger({ level: config.LOG_LEVEL }).child({ stage: 'schedule' });
+const queue = new SqsQueue({});
+
+// Built on first use rather than at import: the schedules target the compose queue and send
+// undeliverable events to the compose DLQ, and both ARNs need an SQS call. A failure then fails
+// one record (retried by the ladder) instead of the cold start, and is not cached.
+let built: Promise<Omit<ScheduleDeps, 'now'>> | undefined;
+const scheduleDeps = (): Promise<Omit<ScheduleDeps, 'now'>> => {
+  if (built !== undefined) return built;
+  const building = Promise.all([
+    queue.arnOf(queueName('compose', 'main', env)),
+    queue.arnOf(queueName('compose', 'dlq', env)),
+  ])
+    .then(([composeQueueArn, deadLetterArn]) => ({
+      composeQueueArn,
+      scheduler: new EventBridgeScheduler({
+        groupName: resourceName(topology.scheduleGroup, env),
+        roleArn: SCHEDULER_ROLE_ARN,
+        deadLetterArn,
+        retry: topology.scheduleTargetRetry,
+      }),
+    }))
+    .catch((err: unknown) => {
+      built = undefined;
+      throw err;
+    });
+  built = building;
+  return building;
+};
+
+/** Lambda entry point of the schedule stage (SQS event source on `herald-schedule`). */
+export const handler = createSqsHandler({
+  stage: 'schedule',
+  env,
+  queue,
+  logger,
+  processRecord: async (record, ctx) => {
+    await processRecord(record, ctx, { ...(await scheduleDeps()), now: () => new Date() });
+  },
+});

@@ -1,0 +1,149 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { OneTimeSchedule } from '#adapters/scheduler/SchedulerPort';
+import { composeJobMessage } from '#contracts/composeJob';
+import { zonedToUtc } from '#shared/zonedTime';
+import type { DesiredSchedule, DesiredScheduleSet } from './desiredSchedules.ts';
+import { seriesOfName } from './scheduleNames.ts';
+
+/**
+ * How close to its time, milliseconds, an existing schedule is left to fire rather than deleted
+ * (2 minutes: Scheduler fires within the minute, plus a minute of clock skew and lag).
+ */
+export const FIRE_WINDOW_MS = 120_000;
+
+/** What differs between an existing schedule and the desired one. */
+export type ScheduleChange = 'at' | 'time_zone' | 'target' | 'input';
+
+/** An existing schedule to replace with its desired version. */
+export interface ScheduleUpdate {
+  desired: DesiredSchedule;
+  existing: OneTimeSchedule;
+  changes: ScheduleChange[];
+}
+
+/** An existing schedule to delete. */
+export interface ScheduleDeletion {
+  existing: OneTimeSchedule;
+  /**
+   * `cancelled`: the release no longer wants this point in this zone at all (release deleted,
+   * archived or released, release date cleared, point or zone gone). `obsolete`: the point is
+   * still wanted but not this schedule (a chunk no longer needed, or a time that has passed
+   * without being about to fire).
+   */
+  reason: 'cancelled' | 'obsolete';
+}
+
+/** An existing schedule left as it is. */
+export interface ScheduleKept {
+  existing: OneTimeSchedule;
+  /** `unchanged`: it is exactly what is desired. `about_to_fire`: not desired, but due within the fire window. */
+  reason: 'unchanged' | 'about_to_fire';
+}
+
+/** The changes that turn the existing schedules of a release into the desired ones. */
+export interface SchedulePlan {
+  create: DesiredSchedule[];
+  update: ScheduleUpdate[];
+  delete: ScheduleDeletion[];
+  keep: ScheduleKept[];
+}
+
+/** Options of {@link planChanges}. */
+export interface PlanChangesOptions {
+  now: Date;
+  /** Default {@link FIRE_WINDOW_MS}. */
+  fireWindowMs?: number;
+}
+
+/**
+ * Diffs the desired schedules of a release against the existing ones (`scheduler.list` of its
+ * prefix). Pure.
+ *
+ * - Desired and missing → create. Desired and existing → update when `at`, the zone, the target
+ *   or the compose.job differ (compared parsed, ignoring `traceparent`; for the on-release point
+ *   also ignoring its time, which is "as soon as possible" and moves with every run), else keep.
+ * - Existing and not desired → delete, except a schedule of a still-wanted series (same point,
+ *   same zone) that is due or within `fireWindowMs`: it was about to fire, so it is left to do so
+ *   (compose re-checks staleness and send is exactly-once per recipient). Cancellation wins: a
+ *   series the release no longer wants (deleted, archived, released) is deleted even then.
+ */
+export const planChanges = (
+  desired: DesiredScheduleSet,
+  existing: readonly OneTimeSchedule[],
+  options: PlanChangesOptions,
+): SchedulePlan => {
+  const fireBy = options.now.getTime() + (options.fireWindowMs ?? FIRE_WINDOW_MS);
+  const existingByName = new Map(existing.map((e) => [e.name, e]));
+  const desiredNames = new Set(desired.schedules.map((d) => d.schedule.name));
+  const wanted = new Set(desired.wantedSeries);
+  const plan: SchedulePlan = { create: [], update: [], delete: [], keep: [] };
+
+  for (const d of desired.schedules) {
+    const current = existingByName.get(d.schedule.name);
+    if (current === undefined) {
+      plan.create.push(d);
+      continue;
+    }
+    const changes = changesOf(d, current);
+    if (changes.length > 0) plan.update.push({ desired: d, existing: current, changes });
+    else plan.keep.push({ existing: current, reason: 'unchanged' });
+  }
+
+  const leftovers = [...existingByName.values()]
+    .filter((e) => !desiredNames.has(e.name))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of leftovers) {
+    const series = seriesOfName(e.name);
+    if (series === undefined || !wanted.has(series)) {
+      plan.delete.push({ existing: e, reason: 'cancelled' });
+      continue;
+    }
+    const due = dueAtOf(e);
+    if (due !== undefined && due.getTime() <= fireBy)
+      plan.keep.push({ existing: e, reason: 'about_to_fire' });
+    else plan.delete.push({ existing: e, reason: 'obsolete' });
+  }
+  return plan;
+};
+
+/** What differs between a desired schedule and the existing one of the same name. */
+const changesOf = (d: DesiredSchedule, current: OneTimeSchedule): ScheduleChange[] => {
+  const asSoonAsPossible = d.pointKind === 'on_release';
+  const changes: ScheduleChange[] = [];
+  if (!asSoonAsPossible && d.schedule.at !== current.at) changes.push('at');
+  if (d.schedule.timeZone !== current.timeZone) changes.push('time_zone');
+  if (d.schedule.targetArn !== current.targetArn) changes.push('target');
+  const want = comparableJob(d.schedule.input, asSoonAsPossible);
+  const have = comparableJob(current.input, asSoonAsPossible);
+  if (want === undefined || have === undefined || !isDeepStrictEqual(want, have)) changes.push('input');
+  return changes;
+};
+
+/**
+ * A compose.job Input as compared: parsed (so key order and whitespace do not matter), without
+ * its `traceparent` (each run has its own), and for an as-soon-as-possible point without its due
+ * time. Undefined when the Input is not a compose.job (then it always differs).
+ */
+const comparableJob = (input: string, ignoreDueAt: boolean): unknown => {
+  let json: unknown;
+  try {
+    json = JSON.parse(input);
+  } catch {
+    return undefined;
+  }
+  const parsed = composeJobMessage.safeParse(json);
+  if (!parsed.success) return undefined;
+  const { traceparent: _traceparent, payload, ...envelope } = parsed.data;
+  if (!ignoreDueAt) return { ...envelope, payload };
+  const { dueAt: _dueAt, ...rest } = payload;
+  return { ...envelope, payload: rest };
+};
+
+/** When an existing schedule fires; undefined when its `at` or zone cannot be read. */
+const dueAtOf = (schedule: OneTimeSchedule): Date | undefined => {
+  try {
+    return zonedToUtc(schedule.at, schedule.timeZone);
+  } catch {
+    return undefined;
+  }
+};

@@ -1,0 +1,94 @@
+import type { OneTimeSchedule, SchedulerPort } from '#adapters/scheduler/SchedulerPort';
+import type { ScheduledRecipient } from '#contracts/releaseSnapshot';
+import { type ReleaseSnapshot, releaseSnapshotPayload } from '#contracts/releaseSnapshot';
+import { DEFAULT_SEND_POLICY } from '#contracts/sendPolicy';
+
+/** One call made to a {@link FakeScheduler}. */
+export interface SchedulerCall {
+  op: 'list' | 'create' | 'update' | 'delete';
+  /** Schedule name, or the prefix for `list`. */
+  name: string;
+}
+
+/**
+ * An in-memory EventBridge Scheduler group with the port's semantics: create on an existing
+ * name updates, update on a missing name creates, delete of a missing name is fine.
+ */
+export class FakeScheduler implements SchedulerPort {
+  readonly schedules = new Map<string, OneTimeSchedule>();
+  readonly calls: SchedulerCall[] = [];
+  /** When it returns an error for a call, that call rejects with it (before any change). */
+  failWith: ((call: SchedulerCall) => Error | undefined) | undefined;
+
+  /** The write calls (create, update, delete) made so far. */
+  writes(): SchedulerCall[] {
+    return this.calls.filter((c) => c.op !== 'list');
+  }
+
+  async list(prefix: string): Promise<OneTimeSchedule[]> {
+    this.#record({ op: 'list', name: prefix });
+    return [...this.schedules.values()].filter((s) => s.name.startsWith(prefix)).map((s) => ({ ...s }));
+  }
+
+  async create(schedule: OneTimeSchedule): Promise<void> {
+    this.#record({ op: 'create', name: schedule.name });
+    this.schedules.set(schedule.name, { ...schedule });
+  }
+
+  async update(schedule: OneTimeSchedule): Promise<void> {
+    this.#record({ op: 'update', name: schedule.name });
+    this.schedules.set(schedule.name, { ...schedule });
+  }
+
+  async delete(name: string): Promise<void> {
+    this.#record({ op: 'delete', name });
+    this.schedules.delete(name);
+  }
+
+  #record(call: SchedulerCall): void {
+    this.calls.push(call);
+    const error = this.failWith?.(call);
+    if (error) throw error;
+  }
+}
+
+/** The compose queue ARN used as every schedule's target in tests. */
+export const COMPOSE_QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:herald-compose';
+
+/** `count` recipients in `timeZone`, addresses `<prefix>-<n>@example.com`. */
+export const recipientsIn = (count: number, timeZone: string, prefix = 'client'): ScheduledRecipient[] =>
+  Array.from({ length: count }, (_, i) => ({
+    email: `${prefix}-${i}@example.com`,
+    name: `Client ${i}`,
+    locale: 'en',
+    timeZone,
+  }));
+
+/**
+ * A release.snapshot payload, parsed through its schema (so defaults are applied): version
+ * 10001 of project ABC, active, released on 2024-06-20, the default policy (7, 1 and 0 days
+ * before at 09:00), one recipient in Europe/Berlin and one in America/New_York.
+ */
+export const snapshotOf = (overrides: Partial<ReleaseSnapshot> = {}): ReleaseSnapshot =>
+  releaseSnapshotPayload.parse({
+    event: 'jira:version_updated',
+    occurredAt: Date.parse('2024-06-01T00:00:00Z'),
+    versionId: '10001',
+    projectId: '10000',
+    projectKey: 'ABC',
+    state: 'active',
+    version: { id: '10001', name: 'v1.2.0', releaseDate: '2024-06-20', released: false, archived: false },
+    policy: DEFAULT_SEND_POLICY,
+    recipients: [...recipientsIn(1, 'Europe/Berlin', 'berlin'), ...recipientsIn(1, 'America/New_York', 'ny')],
+    ...overrides,
+  });
+
+/** A snapshot of the same release with another release date. */
+export const withReleaseDate = (
+  snapshot: ReleaseSnapshot,
+  releaseDate: string | undefined,
+): ReleaseSnapshot => {
+  if (snapshot.version === null) throw new Error('the snapshot has no version');
+  const { releaseDate: _old, ...version } = snapshot.version;
+  return { ...snapshot, version: releaseDate === undefined ? version : { ...version, releaseDate } };
+};
