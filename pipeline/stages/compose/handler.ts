@@ -1,0 +1,74 @@
+import { JiraCloud } from '#adapters/jira/JiraCloud';
+import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
+import { OpenAiLlm } from '#adapters/llm/OpenAiLlm';
+import { SqsQueue } from '#adapters/queue/SqsQueue';
+import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
+import { createSqsHandler } from '#retry/createSqsHandler';
+import { loadConfig, requireConfig } from '#shared/config';
+import { createLogger } from '#shared/logger';
+import { resourceName, topology } from '#topology/topology';
+import { type ComposeDeps, processRecord } from './processRecord.ts';
+
+const config = loadConfig();
+const env = config.HERALD_ENV;
+const { JIRA_SITE_URL, JIRA_EMAIL } = requireConfig(config, 'JIRA_SITE_URL', 'JIRA_EMAIL');
+const logger = createLogger({ level: config.LOG_LEVEL }).child({ stage: 'compose' });
+const queue = new SqsQueue({});
+const ledger = new DynamoLedger({
+  tableName: resourceName(topology.tables.ledger, env),
+  ttlSeconds: topology.ledgerTtlSeconds,
+});
+const secrets = new SecretsManagerSecrets({});
+
+type SecretDeps = Pick<ComposeDeps, 'jira' | 'llm'>;
+
+// Built on first use rather than at import: a Secrets Manager hiccup then fails one record
+// (retried by the ladder) instead of the whole cold start; a failed build is not cached.
+let built: Promise<SecretDeps> | undefined;
+const secretDeps = (): Promise<SecretDeps> => {
+  if (built !== undefined) return built;
+  const building = Promise.all([
+    secrets.get(resourceName(topology.secrets.jiraApiToken, env)),
+    // No OpenAI key configured: template mode, every draft comes from fallbackEmail.
+    secrets.getOptional(resourceName(topology.secrets.openaiApiKey, env)),
+  ])
+    .then(([apiToken, openaiKey]): SecretDeps => {
+      const jira = new JiraCloud({ siteUrl: JIRA_SITE_URL, email: JIRA_EMAIL, apiToken });
+      if (openaiKey === undefined) {
+        logger.warn('llm_not_configured');
+        return { jira, llm: undefined };
+      }
+      const llm = new OpenAiLlm({
+        apiKey: openaiKey,
+        model: config.OPENAI_MODEL,
+        timeoutMs: config.OPENAI_TIMEOUT_MS,
+        ...(config.OPENAI_BASE_URL !== undefined ? { baseURL: config.OPENAI_BASE_URL } : {}),
+      });
+      return { jira, llm };
+    })
+    .catch((err: unknown) => {
+      built = undefined;
+      throw err;
+    });
+  built = building;
+  return building;
+};
+
+/** Lambda entry point of the compose stage (SQS event source on `herald-compose`). */
+export const handler = createSqsHandler({
+  stage: 'compose',
+  env,
+  queue,
+  logger,
+  processRecord: async (record, ctx) => {
+    const deps: ComposeDeps = {
+      ...(await secretDeps()),
+      ledger,
+      queue,
+      now: () => new Date(),
+      env,
+      maxIssues: config.JIRA_MAX_ISSUES,
+    };
+    await processRecord(record, ctx, deps);
+  },
+});

@@ -1,0 +1,321 @@
+import type { SQSRecord } from 'aws-lambda';
+import type { JiraIssue, JiraPort } from '#adapters/jira/JiraPort';
+import type { LedgerPort } from '#adapters/ledger/LedgerPort';
+import type { EmailAnswer, EmailRequest, LlmPort } from '#adapters/llm/LlmPort';
+import type { QueuePort } from '#adapters/queue/QueuePort';
+import { type ComposeJob, composeJobMessage } from '#contracts/composeJob';
+import type { EmailDraft, LlmEmail } from '#contracts/emailDraft';
+import { wrap } from '#contracts/envelope';
+import { parseContract, parseJsonContract } from '#contracts/errors';
+import type { VersionState } from '#contracts/releaseSnapshot';
+import { sendJobMessage, sendKey } from '#contracts/sendJob';
+import type { RecordContext } from '#retry/createSqsHandler';
+import { withRetry } from '#retry/withRetry';
+import { PermanentError } from '#shared/errors';
+import type { Log } from '#shared/logger';
+import { contextFromTraceparent, currentTraceparent, withSpan } from '#shared/tracing';
+import { queueName } from '#topology/topology';
+import { checkCitations } from './citations.ts';
+import { daysBefore } from './daysBefore.ts';
+import { draftKey } from './draftKey.ts';
+import { fallbackEmail } from './fallbackEmail.ts';
+import { renderEmail } from './renderEmail.ts';
+import { checkStaleness } from './staleness.ts';
+
+/** What the compose stage needs. */
+export interface ComposeDeps {
+  jira: JiraPort;
+  /** The LLM; undefined when no OpenAI key is configured (every draft comes from the template). */
+  llm?: LlmPort | undefined;
+  ledger: LedgerPort;
+  /** Where send.job goes (the send queue). */
+  queue: QueuePort;
+  /** Clock for `createdAt`. */
+  now: () => Date;
+  /** HERALD_ENV, for queue names. Default none. */
+  env?: string | undefined;
+  /** Most issues read from Jira per release (JIRA_MAX_ISSUES). Default the adapter's (500). */
+  maxIssues?: number | undefined;
+  /** Most issues the template fallback lists. Default 50. */
+  fallbackMaxItems?: number | undefined;
+}
+
+/** Runs one named external call with tracing and in-call retries. */
+type Retry = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
+/** LLM usage of one draft: the counters the `email_composed` line exports (a benchmark reads them). */
+interface LlmCounters {
+  llmCalls: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** What one record reads from Jira at most once, however many locales miss the cache. */
+interface ReleaseFacts {
+  projectName: string;
+  issues: JiraIssue[];
+  truncated: boolean;
+}
+
+/** The fields of the LLM adapter's `LlmOutputError` this core reads (matched by name: it depends only on the port). */
+interface LlmOutputErrorLike extends Error {
+  problem?: unknown;
+  usage?: { promptTokens: number; completionTokens: number } | undefined;
+}
+
+const isLlmOutputError = (err: unknown): err is LlmOutputErrorLike =>
+  err instanceof Error && err.name === 'LlmOutputError';
+
+/**
+ * Ask the LLM, check its citations, retry once with feedback naming the unknown keys; null means
+ * "use the template". Falls back rather than fails when the answer is unusable (`LlmOutputError`:
+ * refusal, cut off, not matching the schema) or the API refused the request for good
+ * (PermanentError: bad key, quota, context too long), so the email still goes out at its point.
+ * Transient errors, once {@link withRetry} gives up, are rethrown for the redelivery ladder.
+ */
+const writeWithLlm = async (
+  llm: LlmPort,
+  request: EmailRequest,
+  releaseKeys: ReadonlySet<string>,
+  counters: LlmCounters,
+  retry: Retry,
+  logger: Log,
+): Promise<EmailAnswer | null> => {
+  const ask = async (req: EmailRequest): Promise<EmailAnswer | null> => {
+    counters.llmCalls += 1;
+    try {
+      const answer = await retry('llm.write_email', () => llm.writeEmail(req));
+      counters.promptTokens += answer.usage.promptTokens;
+      counters.completionTokens += answer.usage.completionTokens;
+      return answer;
+    } catch (err) {
+      if (isLlmOutputError(err)) {
+        // A failed answer still cost tokens.
+        counters.promptTokens += err.usage?.promptTokens ?? 0;
+        counters.completionTokens += err.usage?.completionTokens ?? 0;
+        logger.warn({ err, problem: err.problem, locale: req.locale }, 'llm_answer_unusable');
+        return null;
+      }
+      if (err instanceof PermanentError) {
+        logger.error({ err, reason: err.reason, locale: req.locale }, 'llm_request_refused');
+        return null;
+      }
+      throw err;
+    }
+  };
+
+  const first = await ask(request);
+  if (first === null) return null;
+  const firstCheck = checkCitations(first.email, releaseKeys);
+  if (firstCheck.unknown.length === 0) return first;
+
+  logger.warn({ locale: request.locale, unknownKeys: firstCheck.unknown }, 'llm_citations_invalid');
+  const feedback =
+    `Your previous answer cited issue keys that are not issues of this release: ${firstCheck.unknown.join(', ')}. ` +
+    'Cite only keys of the issues listed in the input.';
+  const second = await ask({ ...request, feedback });
+  if (second === null) return null;
+  const secondCheck = checkCitations(second.email, releaseKeys);
+  if (secondCheck.unknown.length === 0) return second;
+  logger.warn({ locale: request.locale, unknownKeys: secondCheck.unknown }, 'llm_citations_invalid');
+  return null;
+};
+
+/**
+ * Compose one compose.job: re-read the version from Jira and skip the job when it is stale
+ * (deleted, archived, date moved, released early, not released for an on-release point; logged as
+ * `compose_skipped`, a success). Otherwise get the draft of each distinct recipient locale from
+ * the ledger, or write it (LLM, citation check, one retry with feedback, else the template),
+ * render it and store it first-writer-wins; then queue one send.job per recipient.
+ *
+ * The draft cache makes one LLM call per release point and locale: the other chunks of the
+ * point, and any redelivery of this job, find the draft. (Two chunks composing the same locale
+ * at the same moment may both call the LLM; `putDraftIfAbsent` keeps the first draft, so every
+ * recipient still gets the same email.)
+ *
+ * Each external call runs under {@link withRetry} bounded by the Lambda's remaining time.
+ * @throws ContractError when the message or an outgoing send.job breaks its contract (permanent).
+ */
+export const processRecord = async (
+  record: SQSRecord,
+  ctx: RecordContext,
+  deps: ComposeDeps,
+): Promise<void> => {
+  const incoming = parseJsonContract('compose.job', composeJobMessage, record.body);
+  const job = incoming.payload;
+  const logger = ctx.logger.child({
+    versionId: job.versionId,
+    pointId: job.pointId,
+    chunk: `${job.chunk.index + 1}/${job.chunk.count}`,
+  });
+  const retry: Retry = (name, fn) =>
+    withSpan(name, () => withRetry(name, fn, { remainingTimeMs: ctx.remainingTimeMs, logger }));
+
+  await withSpan(
+    'compose.record',
+    async () => {
+      const version = await retry('jira.get_version', () => deps.jira.getVersion(job.versionId));
+      const staleness = checkStaleness(job, version);
+      if (staleness.stale) {
+        logger.info({ reason: staleness.reason, releaseDate: job.releaseDate }, 'compose_skipped');
+        return;
+      }
+      // checkStaleness calls a missing version stale; this narrows the type.
+      if (version === null) return;
+
+      let facts: Promise<ReleaseFacts> | undefined;
+      const releaseFacts = (): Promise<ReleaseFacts> => {
+        facts ??= (async () => {
+          const [project, released] = await Promise.all([
+            retry('jira.get_project', () => deps.jira.getProject(job.projectKey)),
+            retry('jira.list_release_issues', () =>
+              deps.jira.listReleaseIssues(job.versionId, {
+                ...(deps.maxIssues !== undefined ? { maxIssues: deps.maxIssues } : {}),
+              }),
+            ),
+          ]);
+          return { projectName: project.name, issues: released.issues, truncated: released.truncated };
+        })();
+        return facts;
+      };
+
+      const locales = [...new Set(job.recipients.map((r) => r.locale))];
+      const drafts = new Map<string, EmailDraft>();
+      // Sequential on purpose: compose runs one job per invocation and the LLM call dominates.
+      for (const locale of locales) {
+        const key = draftKey(job, locale);
+        const cached = await retry('ledger.get_draft', () => deps.ledger.getDraft(key));
+        if (cached) {
+          logger.info({ draftKey: key, locale, source: cached.source, llmCalls: 0 }, 'draft_cache_hit');
+          drafts.set(locale, cached);
+          continue;
+        }
+        drafts.set(
+          locale,
+          await composeDraft(job, version, locale, key, await releaseFacts(), deps, retry, logger),
+        );
+      }
+
+      await queueSendJobs(job, drafts, incoming.traceparent, deps, retry, logger);
+    },
+    {},
+    contextFromTraceparent(incoming.traceparent),
+  );
+};
+
+/** Writes, renders and stores the draft of one locale; resolves to the stored (first-written) draft. */
+const composeDraft = async (
+  job: ComposeJob,
+  version: VersionState,
+  locale: string,
+  key: string,
+  facts: ReleaseFacts,
+  deps: ComposeDeps,
+  retry: Retry,
+  logger: Log,
+): Promise<EmailDraft> => {
+  const days = daysBefore(job);
+  const counters: LlmCounters = { llmCalls: 0, promptTokens: 0, completionTokens: 0 };
+  const request: EmailRequest = {
+    projectName: facts.projectName,
+    versionName: version.name,
+    versionDescription: version.description,
+    releaseDate: version.releaseDate,
+    pointKind: job.pointKind,
+    daysBefore: days,
+    locale,
+    issues: facts.issues,
+  };
+  const releaseKeys = new Set(facts.issues.map((issue) => issue.key));
+  const answer = deps.llm
+    ? await writeWithLlm(deps.llm, request, releaseKeys, counters, retry, logger)
+    : null;
+  const email: LlmEmail =
+    answer?.email ??
+    fallbackEmail({
+      projectName: facts.projectName,
+      versionName: version.name,
+      releaseDate: version.releaseDate,
+      pointKind: job.pointKind,
+      daysBefore: days,
+      locale,
+      issues: facts.issues,
+      truncated: facts.truncated,
+      maxItems: deps.fallbackMaxItems,
+    });
+  const source = answer ? 'llm' : 'template';
+  const rendered = renderEmail(email, {
+    projectName: facts.projectName,
+    versionName: version.name,
+    releaseDate: version.releaseDate,
+    siteUrl: deps.jira.siteUrl,
+    locale,
+  });
+  const draft: EmailDraft = {
+    key,
+    source,
+    ...(answer ? { model: answer.model } : {}),
+    locale,
+    ...rendered,
+    issueKeys: checkCitations(email, releaseKeys).cited,
+    createdAt: deps.now().toISOString(),
+  };
+  const stored = await retry('ledger.put_draft', () => deps.ledger.putDraftIfAbsent(draft));
+  logger.info(
+    {
+      draftKey: key,
+      locale,
+      source,
+      model: answer?.model,
+      issueCount: facts.issues.length,
+      issuesTruncated: facts.truncated,
+      citedCount: draft.issueKeys.length,
+      ...counters,
+      // Another chunk stored its draft first: ours is dropped and theirs is sent.
+      lostRace: stored.createdAt !== draft.createdAt || stored.html !== draft.html,
+    },
+    'email_composed',
+  );
+  return stored;
+};
+
+/** One send.job per distinct recipient, pointing at the draft of the recipient's locale. */
+const queueSendJobs = async (
+  job: ComposeJob,
+  drafts: ReadonlyMap<string, EmailDraft>,
+  incomingTraceparent: string | undefined,
+  deps: ComposeDeps,
+  retry: Retry,
+  logger: Log,
+): Promise<void> => {
+  const traceparent = currentTraceparent() ?? incomingTraceparent;
+  const seen = new Set<string>();
+  const bodies: { body: string }[] = [];
+  for (const recipient of job.recipients) {
+    if (seen.has(recipient.email)) continue;
+    seen.add(recipient.email);
+    const draft = drafts.get(recipient.locale);
+    if (!draft) throw new Error(`no draft composed for locale ${recipient.locale}`);
+    const envelope = parseContract(
+      'send.job',
+      sendJobMessage,
+      wrap(
+        'send.job',
+        sendKey(job, recipient.email),
+        {
+          versionId: job.versionId,
+          projectKey: job.projectKey,
+          pointId: job.pointId,
+          ...(job.releaseDate !== undefined ? { releaseDate: job.releaseDate } : {}),
+          draftKey: draft.key,
+          recipient,
+        },
+        traceparent,
+      ),
+    );
+    bodies.push({ body: JSON.stringify(envelope) });
+  }
+  const target = queueName('send', 'main', deps.env ?? '');
+  await retry('sqs.send', () => deps.queue.send(target, bodies));
+  logger.info({ sendJobs: bodies.length, locales: drafts.size }, 'send_jobs_queued');
+};

@@ -1,0 +1,39 @@
+// C0 and C1 controls except tab and line feed, plus DEL.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+// Bidirectional overrides and isolates (text spoofing) and the BOM.
+const INVISIBLE_FORMATTING = /[\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+const UNICODE_LINE_BREAKS = /[\u2028\u2029]/g;
+
+/**
+ * Cleans untrusted multi-line text (Jira or LLM) for a draft: normalises line breaks to `\n`,
+ * turns tabs into spaces, drops control and bidi-override characters, and breaks every `{{`
+ * apart (`{ {`) so the text can never contain a draft placeholder in the plain-text part.
+ */
+export const cleanText = (value: string): string =>
+  value
+    .replace(/\r\n?/g, '\n')
+    .replace(UNICODE_LINE_BREAKS, '\n')
+    .replace(/\t/g, ' ')
+    .replace(CONTROL, '')
+    .replace(INVISIBLE_FORMATTING, '')
+    // Lookahead, so `{{{` becomes `{ { {` rather than `{ {{`.
+    .replace(/\{(?=\{)/g, '{ ')
+    .trim();
+
+/**
+ * Cleans untrusted text that must stay on one line (a subject, a heading, a header value):
+ * like {@link cleanText}, then every line break becomes a space and runs of spaces collapse.
+ */
+export const singleLine = (value: string): string =>
+  cleanText(value).replace(/\n+/g, ' ').replace(/ {2,}/g, ' ').trim();
+
+/** Cuts `value` to at most `max` characters (UTF-16 units), ending with `…` when it was cut. */
+export const truncate = (value: string, max: number): string => {
+  if (value.length <= max) return value;
+  let end = Math.max(0, max - 1);
+  // Never cut a surrogate pair in half.
+  const last = value.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${value.slice(0, end).trimEnd()}…`;
+};

@@ -1,0 +1,56 @@
+import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
+import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
+import { SesMailer } from '#adapters/mailer/SesMailer';
+import { SqsQueue } from '#adapters/queue/SqsQueue';
+import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
+import { createSqsHandler } from '#retry/createSqsHandler';
+import { loadConfig, requireConfig } from '#shared/config';
+import { createLogger } from '#shared/logger';
+import { resourceName, topology } from '#topology/topology';
+import { processRecord } from './processRecord.ts';
+import { createRateLimiter } from './rateLimiter.ts';
+
+const config = loadConfig();
+const env = config.HERALD_ENV;
+const { SENDER_EMAIL, UNSUBSCRIBE_BASE_URL } = requireConfig(config, 'SENDER_EMAIL', 'UNSUBSCRIBE_BASE_URL');
+const logger = createLogger({ level: config.LOG_LEVEL }).child({ stage: 'send' });
+const queue = new SqsQueue({});
+const mailer = new SesMailer({
+  ...(config.SES_CONFIGURATION_SET !== undefined ? { configurationSet: config.SES_CONFIGURATION_SET } : {}),
+});
+const ledger = new DynamoLedger({
+  tableName: resourceName(topology.tables.ledger, env),
+  ttlSeconds: topology.ledgerTtlSeconds,
+});
+const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.directory, env) });
+const secrets = new SecretsManagerSecrets({});
+const webhookSecretName = resourceName(topology.secrets.webhookSecret, env);
+
+// SES's rate is per account; this bucket is per process. At most `maxConcurrency` send
+// functions run at once (the CDK stack sets it on the SQS event source), so each takes its share.
+const rateLimiter = createRateLimiter({
+  ratePerSecond: topology.ses.maxSendRatePerSecond / topology.stages.send.fn.maxConcurrency,
+});
+
+/** Lambda entry point of the send stage (SQS event source on `herald-send`). */
+export const handler = createSqsHandler({
+  stage: 'send',
+  env,
+  queue,
+  logger,
+  processRecord: async (record, ctx) => {
+    // SecretsPort caches per process, so this is one Secrets Manager call per cold start.
+    const unsubscribeSecret = await secrets.get(webhookSecretName);
+    await processRecord(record, ctx, {
+      ledger,
+      mailer,
+      directory,
+      now: () => new Date(),
+      senderEmail: SENDER_EMAIL,
+      unsubscribeBaseUrl: UNSUBSCRIBE_BASE_URL,
+      unsubscribeSecret,
+      leaseSeconds: config.SEND_LEASE_SECONDS,
+      rateLimiter,
+    });
+  },
+});

@@ -1,0 +1,222 @@
+import type { SQSRecord } from 'aws-lambda';
+import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
+import type { LedgerPort } from '#adapters/ledger/LedgerPort';
+import type { MailerPort, OutgoingEmail } from '#adapters/mailer/MailerPort';
+import { parseJsonContract } from '#contracts/errors';
+import { type SendJob, sendJobMessage, sendKey } from '#contracts/sendJob';
+import type { RecordContext } from '#retry/createSqsHandler';
+import { withRetry } from '#retry/withRetry';
+import { PermanentError, RetryableError } from '#shared/errors';
+import { type Log, maskEmail } from '#shared/logger';
+import { contextFromTraceparent, withSpan } from '#shared/tracing';
+import { unsubscribeUrl } from '#shared/unsubscribeToken';
+import { localeStrings } from '#stages/compose/localeStrings';
+import { singleLine } from '#stages/compose/untrustedText';
+import { fillPlaceholders } from './fillPlaceholders.ts';
+import type { RateLimiter } from './rateLimiter.ts';
+
+/** What the send stage needs. */
+export interface SendDeps {
+  ledger: LedgerPort;
+  mailer: MailerPort;
+  directory: DirectoryPort;
+  /** Clock for claim leases. */
+  now: () => Date;
+  /** From address of every email (SENDER_EMAIL, an SES verified identity). */
+  senderEmail: string;
+  /** Base of one-click unsubscribe links (UNSUBSCRIBE_BASE_URL). */
+  unsubscribeBaseUrl: string;
+  /** HMAC secret of unsubscribe tokens (the webhook secret). Never logged. */
+  unsubscribeSecret: string;
+  /** How long a send claim blocks other workers, seconds (SEND_LEASE_SECONDS). */
+  leaseSeconds: number;
+  /** Paces SES calls; default none. */
+  rateLimiter?: RateLimiter | undefined;
+}
+
+/** Runs one named external call with tracing and in-call retries. */
+type Retry = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
+/**
+ * True for a refusal about the account rather than the email: the mailer's `SesRejectedError`
+ * carries `scope: 'account'` (read by shape, so this core depends only on the port).
+ */
+const isAccountRefusal = (err: PermanentError): boolean => (err as { scope?: unknown }).scope === 'account';
+
+/** SES tag values allow `[A-Za-z0-9_-]`, at most 256 characters. */
+const tagValue = (value: string): string => value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256) || '_';
+
+/**
+ * Send one send.job, exactly once per (release, point, recipient):
+ * opted out → `recipient_opted_out`; claim the send key in the ledger (already sent or rejected →
+ * `email_duplicate_skipped`; another worker's lease → RetryableError, the backoff retries after
+ * it); read the draft, fill the recipient's name and unsubscribe link, send with SES, record it.
+ *
+ * Outcomes of the SES call:
+ * - accepted → `markSent`, `email_sent`;
+ * - PermanentError (rejected for good) → `markRejected`, `email_rejected`, and the record
+ *   succeeds: the rejection is recorded, never retried; except a refusal of the whole account
+ *   (`scope: 'account'`: sending paused, account suspended), which releases the claim and is
+ *   rethrown, so the message waits in the DLQ for a redrive once the account is fixed;
+ * - RetryableError (throttled or an SES fault: SES did not take the email) → the claim is
+ *   released and the error rethrown, so the redelivery sends it;
+ * - anything else (a timeout, a dropped connection) → SES may have accepted the email, so the
+ *   claim is kept and the error rethrown; the redelivery finds the claim `in_progress` until the
+ *   lease expires, then takes it over.
+ *
+ * The one window for a duplicate: SES accepted the email and this worker dies (or `markSent`
+ * fails) before the ledger says `sent`. Nothing can tell "accepted" from "not sent" then, so
+ * after the lease (SEND_LEASE_SECONDS) another attempt sends again. The lease bounds how soon
+ * that can happen; it cannot be closed without a transactional mail API.
+ *
+ * The SES call is not retried in-call: only a claim holder may send, and a retry of an ambiguous
+ * failure is exactly the duplicate the ledger exists to prevent.
+ * @throws ContractError when the message breaks its contract (permanent).
+ * @throws PermanentError `draft_missing` when the ledger has no draft under the job's key.
+ */
+export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps: SendDeps): Promise<void> => {
+  const incoming = parseJsonContract('send.job', sendJobMessage, record.body);
+  const job = incoming.payload;
+  const email = job.recipient.email;
+  const logger = ctx.logger.child({
+    versionId: job.versionId,
+    pointId: job.pointId,
+    draftKey: job.draftKey,
+    to: maskEmail(email),
+  });
+  const retry: Retry = (name, fn) =>
+    withSpan(name, () => withRetry(name, fn, { remainingTimeMs: ctx.remainingTimeMs, logger }));
+
+  await withSpan(
+    'send.record',
+    async () => {
+      if (await retry('directory.is_opted_out', () => deps.directory.isOptedOut(email))) {
+        logger.info('recipient_opted_out');
+        return;
+      }
+      const key = sendKey(job, email);
+      const now = deps.now().getTime();
+      const claim = await retry('ledger.claim_send', () =>
+        deps.ledger.claimSend(key, { leaseSeconds: deps.leaseSeconds, now }),
+      );
+      switch (claim.status) {
+        case 'sent':
+        case 'rejected':
+          logger.info({ status: claim.status }, 'email_duplicate_skipped');
+          return;
+        case 'in_progress': {
+          const waitSeconds = Math.max(1, Math.ceil((claim.leaseExpiresAt - now) / 1000));
+          throw new RetryableError(
+            `send of version ${job.versionId} point ${job.pointId} is claimed by another worker for ${waitSeconds} s`,
+            { retryAfterSeconds: waitSeconds },
+          );
+        }
+        case 'claimed':
+          break;
+      }
+
+      const release = async (): Promise<void> => {
+        try {
+          await retry('ledger.release_claim', () => deps.ledger.releaseClaim(key));
+        } catch (err) {
+          // The lease still expires on its own; the caller's error is the one that matters.
+          logger.error({ err }, 'send_claim_release_failed');
+        }
+      };
+
+      let outgoing: OutgoingEmail;
+      try {
+        outgoing = await prepareEmail(job, deps, retry);
+      } catch (err) {
+        await release();
+        throw err;
+      }
+
+      await deps.rateLimiter?.acquire();
+      let messageId: string;
+      try {
+        ({ messageId } = await withSpan('mailer.send', () => deps.mailer.send(outgoing)));
+      } catch (err) {
+        if (err instanceof PermanentError && isAccountRefusal(err)) {
+          // Not this email's fault (sending paused, account suspended): give the claim back so a
+          // DLQ redrive after a person fixes the account sends it.
+          await release();
+          logger.error({ reason: err.reason, err }, 'email_send_blocked');
+          throw err;
+        }
+        if (err instanceof PermanentError) {
+          await retry('ledger.mark_rejected', () => deps.ledger.markRejected(key, err.reason));
+          logger.warn({ reason: err.reason, err }, 'email_rejected');
+          return;
+        }
+        if (err instanceof RetryableError) {
+          // Throttled: SES did not take the email, so nobody holds it; the redelivery sends.
+          await release();
+          throw err;
+        }
+        // SES may have accepted it: keep the claim, let the lease decide (see the crash window above).
+        logger.error({ err, leaseSeconds: deps.leaseSeconds }, 'email_send_outcome_unknown');
+        throw err;
+      }
+
+      await recordSent(key, messageId, deps, retry, logger);
+      logger.info({ messageId, draftSource: outgoing.headers['X-Herald-Draft-Source'] }, 'email_sent');
+    },
+    {},
+    contextFromTraceparent(incoming.traceparent),
+  );
+};
+
+/** Reads the draft and fills it in for the job's recipient. */
+const prepareEmail = async (job: SendJob, deps: SendDeps, retry: Retry): Promise<OutgoingEmail> => {
+  const draft = await retry('ledger.get_draft', () => deps.ledger.getDraft(job.draftKey));
+  if (!draft) {
+    throw new PermanentError(
+      'draft_missing',
+      `no draft ${job.draftKey} in the ledger for version ${job.versionId} point ${job.pointId}`,
+    );
+  }
+  const url = unsubscribeUrl(deps.unsubscribeBaseUrl, deps.unsubscribeSecret, {
+    projectKey: job.projectKey,
+    email: job.recipient.email,
+  });
+  const values = {
+    name: job.recipient.name?.trim() || localeStrings(draft.locale).neutralName,
+    unsubscribeUrl: url,
+  };
+  return {
+    from: deps.senderEmail,
+    to: job.recipient.email,
+    subject: singleLine(draft.subject),
+    html: fillPlaceholders(draft.html, values, 'html'),
+    text: fillPlaceholders(draft.text, values, 'text'),
+    headers: {
+      'List-Unsubscribe': `<${url}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'X-Herald-Release': singleLine(job.versionId),
+      'X-Herald-Point': singleLine(job.pointId),
+      'X-Herald-Draft-Source': draft.source,
+    },
+    tags: {
+      project: tagValue(job.projectKey),
+      version: tagValue(job.versionId),
+      point: tagValue(job.pointId),
+    },
+  };
+};
+
+/** Marks the send done; a failure here is the crash window, so it is logged with the message id. */
+const recordSent = async (
+  key: string,
+  messageId: string,
+  deps: SendDeps,
+  retry: Retry,
+  logger: Log,
+): Promise<void> => {
+  try {
+    await retry('ledger.mark_sent', () => deps.ledger.markSent(key, messageId));
+  } catch (err) {
+    logger.error({ err, messageId, leaseSeconds: deps.leaseSeconds }, 'email_sent_unrecorded');
+    throw err;
+  }
+};

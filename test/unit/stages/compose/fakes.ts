@@ -1,0 +1,226 @@
+import type { SQSRecord } from 'aws-lambda';
+import { pino } from 'pino';
+import type {
+  JiraIssue,
+  JiraPort,
+  JiraProject,
+  ListReleaseIssuesOptions,
+  ReleaseIssues,
+} from '#adapters/jira/JiraPort';
+import type { ClaimOptions, ClaimOutcome, LedgerPort } from '#adapters/ledger/LedgerPort';
+import type { EmailAnswer, EmailRequest, LlmPort } from '#adapters/llm/LlmPort';
+import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
+import type { ComposeJob } from '#contracts/composeJob';
+import type { EmailDraft, LlmEmail } from '#contracts/emailDraft';
+import { wrap } from '#contracts/envelope';
+import type { VersionState } from '#contracts/releaseSnapshot';
+import type { RecordContext } from '#retry/createSqsHandler';
+import type { Log } from '#shared/logger';
+import { sqsRecord } from '#test/factories/lambda';
+
+/** A logger that keeps every line as a parsed object. */
+export interface MemoryLog {
+  logger: Log;
+  lines: Array<Record<string, unknown>>;
+  /** Lines whose event name (`msg`) is `msg`. */
+  events(msg: string): Array<Record<string, unknown>>;
+}
+
+/** A pino logger writing into memory. */
+export const memoryLog = (): MemoryLog => {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = pino(
+    { level: 'debug', base: undefined },
+    { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+  );
+  return { logger, lines, events: (msg) => lines.filter((l) => l.msg === msg) };
+};
+
+/** A record context with plenty of time. */
+export const recordContext = (logger: Log): RecordContext => ({
+  logger,
+  receiveCount: 1,
+  remainingTimeMs: () => 60_000,
+});
+
+/** An SQS record carrying `payload` in an envelope of `kind`. */
+export const envelopeRecord = (
+  kind: 'compose.job' | 'send.job',
+  key: string,
+  payload: unknown,
+  traceparent?: string,
+): SQSRecord => sqsRecord({ body: JSON.stringify(wrap(kind, key, payload, traceparent)) });
+
+/** A compose.job payload: a `before` point one day ahead, one English recipient. */
+export const composeJob = (overrides: Partial<ComposeJob> = {}): ComposeJob => ({
+  versionId: '10042',
+  projectKey: 'BILL',
+  pointId: 'b1d0h0m0900',
+  pointKind: 'before',
+  releaseDate: '2026-12-15',
+  timeZone: 'Europe/Berlin',
+  dueAt: '2026-12-14T08:00:00.000Z',
+  chunk: { index: 0, count: 1 },
+  recipients: [{ email: 'ada@example.com', name: 'Ada', locale: 'en' }],
+  ...overrides,
+});
+
+/** The version `composeJob()` was planned from. */
+export const activeVersion = (overrides: Partial<VersionState> = {}): VersionState => ({
+  id: '10042',
+  name: 'Billing 2.4',
+  description: 'Invoices and exports',
+  releaseDate: '2026-12-15',
+  released: false,
+  archived: false,
+  ...overrides,
+});
+
+/** Issues BILL-1..BILL-n, alternating Bug and Story. */
+export const issues = (count: number): JiraIssue[] =>
+  Array.from({ length: count }, (_, i) => ({
+    key: `BILL-${i + 1}`,
+    summary: `Change number ${i + 1}`,
+    issueType: i % 2 === 0 ? 'Bug' : 'Story',
+    status: 'Done',
+  }));
+
+/** An in-memory Jira. */
+export class FakeJira implements JiraPort {
+  readonly siteUrl = 'https://acme.example.net';
+  version: VersionState | null = activeVersion();
+  project: JiraProject = { id: '10000', key: 'BILL', name: 'Billing' };
+  releaseIssues: ReleaseIssues = { issues: issues(3), truncated: false };
+  readonly calls: string[] = [];
+  readonly listOptions: Array<ListReleaseIssuesOptions | undefined> = [];
+
+  async getVersion(versionId: string): Promise<VersionState | null> {
+    this.calls.push(`getVersion:${versionId}`);
+    return this.version;
+  }
+
+  async getProject(projectIdOrKey: string): Promise<JiraProject> {
+    this.calls.push(`getProject:${projectIdOrKey}`);
+    return this.project;
+  }
+
+  async listReleaseIssues(versionId: string, options?: ListReleaseIssuesOptions): Promise<ReleaseIssues> {
+    this.calls.push(`listReleaseIssues:${versionId}`);
+    this.listOptions.push(options);
+    return this.releaseIssues;
+  }
+}
+
+/** An LLM email citing `keys`, one item per key. */
+export const llmEmail = (keys: string[], overrides: Partial<LlmEmail> = {}): LlmEmail => ({
+  subject: 'Billing 2.4 arrives tomorrow',
+  preheader: 'What changes in Billing 2.4',
+  intro: 'Billing 2.4 ships tomorrow with these changes.',
+  sections: [
+    { heading: 'Changes', items: keys.map((key) => ({ text: `Improved ${key}`, issueKeys: [key] })) },
+  ],
+  outro: 'Thanks for working with us.',
+  ...overrides,
+});
+
+/** An LLM that answers from a script, one entry per call (an Error entry is thrown). */
+export class FakeLlm implements LlmPort {
+  readonly requests: EmailRequest[] = [];
+  /** Answers in call order; the last one repeats. */
+  script: Array<LlmEmail | Error>;
+
+  constructor(script: Array<LlmEmail | Error> = [llmEmail(['BILL-1', 'BILL-2'])]) {
+    this.script = script;
+  }
+
+  async writeEmail(request: EmailRequest): Promise<EmailAnswer> {
+    this.requests.push(request);
+    const next = this.script[Math.min(this.requests.length - 1, this.script.length - 1)];
+    if (next === undefined) throw new Error('FakeLlm has no script');
+    if (next instanceof Error) throw next;
+    return {
+      email: structuredClone(next),
+      model: 'gpt-test',
+      usage: { promptTokens: 1000, completionTokens: 200 },
+    };
+  }
+}
+
+type SendRow =
+  | { status: 'in_progress'; leaseExpiresAt: number }
+  | { status: 'sent'; messageId: string }
+  | { status: 'rejected'; reason: string };
+
+/** An in-memory ledger with real claim semantics (leases, first writer wins). */
+export class FakeLedger implements LedgerPort {
+  readonly drafts = new Map<string, EmailDraft>();
+  readonly sends = new Map<string, SendRow>();
+  readonly calls: string[] = [];
+
+  async getDraft(key: string): Promise<EmailDraft | null> {
+    this.calls.push(`getDraft:${key}`);
+    return this.drafts.get(key) ?? null;
+  }
+
+  async putDraftIfAbsent(draft: EmailDraft): Promise<EmailDraft> {
+    this.calls.push(`putDraftIfAbsent:${draft.key}`);
+    const existing = this.drafts.get(draft.key);
+    if (existing) return existing;
+    this.drafts.set(draft.key, draft);
+    return draft;
+  }
+
+  async claimSend(sendKey: string, options: ClaimOptions): Promise<ClaimOutcome> {
+    this.calls.push(`claimSend:${sendKey}`);
+    const row = this.sends.get(sendKey);
+    if (row?.status === 'sent') return { status: 'sent', messageId: row.messageId };
+    if (row?.status === 'rejected') return { status: 'rejected', reason: row.reason };
+    if (row?.status === 'in_progress' && row.leaseExpiresAt > options.now) {
+      return { status: 'in_progress', leaseExpiresAt: row.leaseExpiresAt };
+    }
+    this.sends.set(sendKey, {
+      status: 'in_progress',
+      leaseExpiresAt: options.now + options.leaseSeconds * 1000,
+    });
+    return { status: 'claimed' };
+  }
+
+  async markSent(sendKey: string, messageId: string): Promise<void> {
+    this.calls.push(`markSent:${sendKey}`);
+    this.sends.set(sendKey, { status: 'sent', messageId });
+  }
+
+  async markRejected(sendKey: string, reason: string): Promise<void> {
+    this.calls.push(`markRejected:${sendKey}`);
+    this.sends.set(sendKey, { status: 'rejected', reason });
+  }
+
+  async releaseClaim(sendKey: string): Promise<void> {
+    this.calls.push(`releaseClaim:${sendKey}`);
+    if (this.sends.get(sendKey)?.status === 'in_progress') this.sends.delete(sendKey);
+  }
+}
+
+/** An in-memory queue recording what was sent. */
+export class FakeQueue implements QueuePort {
+  readonly sent: Array<{ queueName: string; message: OutgoingMessage }> = [];
+
+  async send(queueName: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    for (const message of messages) this.sent.push({ queueName, message });
+  }
+
+  async changeVisibility(): Promise<void> {}
+
+  async arnOf(queueName: string): Promise<string> {
+    return `arn:aws:sqs:us-east-1:123456789012:${queueName}`;
+  }
+
+  async delete(): Promise<void> {}
+
+  /** Parsed bodies sent to `queueName`. */
+  bodies(queueName: string): Array<Record<string, unknown>> {
+    return this.sent
+      .filter((s) => s.queueName === queueName)
+      .map((s) => JSON.parse(s.message.body) as Record<string, unknown>);
+  }
+}

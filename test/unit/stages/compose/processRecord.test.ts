@@ -1,0 +1,412 @@
+import { describe, expect, it } from 'vitest';
+import { LlmOutputError } from '#adapters/llm/errors';
+import type { ComposeJob } from '#contracts/composeJob';
+import { DRAFT_PLACEHOLDERS, type EmailDraft } from '#contracts/emailDraft';
+import { ContractError } from '#contracts/errors';
+import { sendJobMessage, sendKey } from '#contracts/sendJob';
+import { RetryableError } from '#shared/errors';
+import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
+import { sqsRecord } from '#test/factories/lambda';
+import {
+  activeVersion,
+  composeJob,
+  envelopeRecord,
+  FakeJira,
+  FakeLedger,
+  FakeLlm,
+  FakeQueue,
+  issues,
+  llmEmail,
+  memoryLog,
+  recordContext,
+} from './fakes.ts';
+
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+const NOW = new Date('2026-12-14T08:00:05.000Z');
+
+interface Harness {
+  jira: FakeJira;
+  llm: FakeLlm;
+  ledger: FakeLedger;
+  queue: FakeQueue;
+  deps: ComposeDeps;
+  log: ReturnType<typeof memoryLog>;
+  run(job: ComposeJob, options?: { remainingMs?: number }): Promise<void>;
+  sendJobs(): Array<ReturnType<typeof sendJobMessage.parse>>;
+}
+
+const harness = (options: { llm?: FakeLlm | null } = {}): Harness => {
+  const jira = new FakeJira();
+  const llm = options.llm ?? new FakeLlm();
+  const ledger = new FakeLedger();
+  const queue = new FakeQueue();
+  const log = memoryLog();
+  const deps: ComposeDeps = {
+    jira,
+    llm: options.llm === null ? undefined : llm,
+    ledger,
+    queue,
+    now: () => NOW,
+    env: '',
+    maxIssues: 200,
+  };
+  return {
+    jira,
+    llm,
+    ledger,
+    queue,
+    deps,
+    log,
+    run: (job, runOptions = {}) =>
+      processRecord(
+        envelopeRecord('compose.job', `${job.versionId}:${job.pointId}:${job.chunk.index}`, job, TRACEPARENT),
+        {
+          ...recordContext(log.logger),
+          remainingTimeMs: () => runOptions.remainingMs ?? 60_000,
+        },
+        deps,
+      ),
+    sendJobs: () => queue.bodies('herald-send').map((b) => sendJobMessage.parse(b)),
+  };
+};
+
+const onlyDraft = (ledger: FakeLedger): EmailDraft => {
+  expect(ledger.drafts.size).toBe(1);
+  const [draft] = ledger.drafts.values();
+  if (!draft) throw new Error('no draft');
+  return draft;
+};
+
+describe('Function: processRecord (compose)', () => {
+  it.each([
+    ['deleted', null],
+    ['archived', activeVersion({ archived: true })],
+    ['release_date_moved', activeVersion({ releaseDate: '2026-12-22' })],
+    ['already_released', activeVersion({ released: true })],
+  ] as const)('skips a job whose release is %s: no LLM call, no draft, no send', async (reason, version) => {
+    // Arrange
+    const h = harness();
+    h.jira.version = version;
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.requests).toHaveLength(0);
+    expect(h.queue.sent).toHaveLength(0);
+    expect(h.ledger.calls).toEqual([]);
+    expect(h.jira.calls).toEqual(['getVersion:10042']);
+    expect(h.log.events('compose_skipped')).toEqual([expect.objectContaining({ reason })]);
+  });
+
+  it('writes the draft with the LLM and queues a send job for the recipient', async () => {
+    // Arrange
+    const h = harness();
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert: one call, told what it needs.
+    expect(h.llm.requests).toEqual([
+      {
+        projectName: 'Billing',
+        versionName: 'Billing 2.4',
+        versionDescription: 'Invoices and exports',
+        releaseDate: '2026-12-15',
+        pointKind: 'before',
+        daysBefore: 1,
+        locale: 'en',
+        issues: issues(3),
+      },
+    ]);
+    expect(h.jira.listOptions).toEqual([{ maxIssues: 200 }]);
+    const draft = onlyDraft(h.ledger);
+    expect(draft).toMatchObject({
+      key: 'draft:10042:b1d0h0m0900@2026-12-15:en',
+      source: 'llm',
+      model: 'gpt-test',
+      locale: 'en',
+      subject: 'Billing 2.4 arrives tomorrow',
+      issueKeys: ['BILL-1', 'BILL-2'],
+      createdAt: NOW.toISOString(),
+    });
+    expect(draft.html).toContain('https://acme.example.net/browse/BILL-2');
+    expect(draft.html).toContain(DRAFT_PLACEHOLDERS.unsubscribeUrl);
+    expect(draft.text).toContain(DRAFT_PLACEHOLDERS.name);
+    // And one send job, keyed for exactly-once, carrying the trace.
+    expect(h.sendJobs()).toEqual([
+      {
+        v: 1,
+        kind: 'send.job',
+        key: '10042:b1d0h0m0900@2026-12-15:ada@example.com',
+        traceparent: TRACEPARENT,
+        reschedules: 0,
+        payload: {
+          versionId: '10042',
+          projectKey: 'BILL',
+          pointId: 'b1d0h0m0900',
+          releaseDate: '2026-12-15',
+          draftKey: 'draft:10042:b1d0h0m0900@2026-12-15:en',
+          recipient: { email: 'ada@example.com', name: 'Ada', locale: 'en' },
+        },
+      },
+    ]);
+  });
+
+  it('exports LLM calls, tokens and counts in email_composed without addresses', async () => {
+    // Arrange
+    const h = harness();
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.log.events('email_composed')).toEqual([
+      expect.objectContaining({
+        source: 'llm',
+        model: 'gpt-test',
+        locale: 'en',
+        issueCount: 3,
+        llmCalls: 1,
+        promptTokens: 1000,
+        completionTokens: 200,
+        lostRace: false,
+      }),
+    ]);
+    expect(JSON.stringify(h.log.lines)).not.toContain('ada@example.com');
+  });
+
+  it('makes one LLM call for two chunks of the same locale: the second uses the cached draft', async () => {
+    // Arrange
+    const h = harness();
+    const first = composeJob({
+      chunk: { index: 0, count: 2 },
+      recipients: [{ email: 'ada@example.com', locale: 'en' }],
+    });
+    const second = composeJob({
+      chunk: { index: 1, count: 2 },
+      recipients: [{ email: 'grace@example.com', locale: 'en' }],
+    });
+
+    // Act
+    await h.run(first);
+    await h.run(second);
+
+    // Assert
+    expect(h.llm.requests).toHaveLength(1);
+    expect(h.log.events('draft_cache_hit')).toEqual([expect.objectContaining({ locale: 'en', llmCalls: 0 })]);
+    expect(h.jira.calls.filter((c) => c.startsWith('listReleaseIssues'))).toHaveLength(1);
+    expect(h.sendJobs().map((j) => [j.payload.recipient.email, j.payload.draftKey])).toEqual([
+      ['ada@example.com', 'draft:10042:b1d0h0m0900@2026-12-15:en'],
+      ['grace@example.com', 'draft:10042:b1d0h0m0900@2026-12-15:en'],
+    ]);
+  });
+
+  it('makes no LLM call when a job is redelivered', async () => {
+    // Arrange
+    const h = harness();
+    await h.run(composeJob());
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.requests).toHaveLength(1);
+    expect(h.queue.sent).toHaveLength(2);
+  });
+
+  it('makes one LLM call per locale and sends each recipient the draft of their locale', async () => {
+    // Arrange
+    const h = harness();
+    const job = composeJob({
+      recipients: [
+        { email: 'ada@example.com', locale: 'en' },
+        { email: 'karl@example.org', locale: 'de' },
+        { email: 'grace@example.com', locale: 'en' },
+      ],
+    });
+
+    // Act
+    await h.run(job);
+
+    // Assert
+    expect(h.llm.requests.map((r) => r.locale)).toEqual(['en', 'de']);
+    expect([...h.ledger.drafts.keys()]).toEqual([
+      'draft:10042:b1d0h0m0900@2026-12-15:en',
+      'draft:10042:b1d0h0m0900@2026-12-15:de',
+    ]);
+    expect(h.jira.calls.filter((c) => c.startsWith('listReleaseIssues'))).toHaveLength(1);
+    expect(h.sendJobs().map((j) => [j.key, j.payload.draftKey])).toEqual([
+      [sendKey(job, 'ada@example.com'), 'draft:10042:b1d0h0m0900@2026-12-15:en'],
+      [sendKey(job, 'karl@example.org'), 'draft:10042:b1d0h0m0900@2026-12-15:de'],
+      [sendKey(job, 'grace@example.com'), 'draft:10042:b1d0h0m0900@2026-12-15:en'],
+    ]);
+  });
+
+  it('queues one send job per distinct recipient', async () => {
+    // Arrange
+    const h = harness();
+    const job = composeJob({
+      recipients: [
+        { email: 'ada@example.com', locale: 'en' },
+        { email: 'ada@example.com', locale: 'en' },
+        ...Array.from({ length: 12 }, (_, i) => ({ email: `r${i}@example.net`, locale: 'en' })),
+      ],
+    });
+
+    // Act
+    await h.run(job);
+
+    // Assert
+    const keys = h.sendJobs().map((j) => j.key);
+    expect(keys).toHaveLength(13);
+    expect(new Set(keys).size).toBe(13);
+    expect(keys[0]).toBe('10042:b1d0h0m0900@2026-12-15:ada@example.com');
+  });
+
+  it('retries once with feedback naming the unknown keys, and keeps a corrected answer', async () => {
+    // Arrange
+    const h = harness({
+      llm: new FakeLlm([llmEmail(['BILL-1', 'BILL-99', 'OPS-7']), llmEmail(['BILL-1', 'BILL-3'])]),
+    });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.requests).toHaveLength(2);
+    expect(h.llm.requests[0]?.feedback).toBeUndefined();
+    expect(h.llm.requests[1]?.feedback).toContain('BILL-99, OPS-7');
+    const draft = onlyDraft(h.ledger);
+    expect(draft.source).toBe('llm');
+    expect(draft.issueKeys).toEqual(['BILL-1', 'BILL-3']);
+    expect(draft.html).not.toContain('BILL-99');
+    expect(h.log.events('email_composed')).toEqual([
+      expect.objectContaining({ llmCalls: 2, promptTokens: 2000, completionTokens: 400 }),
+    ]);
+  });
+
+  it('falls back to the template, marked as such, when the retry cites unknown keys again', async () => {
+    // Arrange
+    const h = harness({ llm: new FakeLlm([llmEmail(['BILL-99'])]) });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.requests).toHaveLength(2);
+    const draft = onlyDraft(h.ledger);
+    expect(draft.source).toBe('template');
+    expect(draft.model).toBeUndefined();
+    expect(draft.html).toContain('Summary generated from Jira.');
+    expect(draft.text).toContain('Summary generated from Jira.');
+    expect(draft.html).not.toContain('BILL-99');
+    expect(draft.issueKeys).toEqual(['BILL-1', 'BILL-3', 'BILL-2']);
+    expect(h.log.events('email_composed')).toEqual([
+      expect.objectContaining({ source: 'template', llmCalls: 2 }),
+    ]);
+    expect(h.sendJobs()).toHaveLength(1);
+  });
+
+  it('falls back to the template when the LLM answer is unusable, counting its tokens', async () => {
+    // Arrange
+    const refusal = new LlmOutputError('refusal', 'the model refused', {
+      model: 'gpt-test',
+      usage: { promptTokens: 900, completionTokens: 5 },
+    });
+    const h = harness({ llm: new FakeLlm([refusal]) });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.requests).toHaveLength(1);
+    expect(onlyDraft(h.ledger).source).toBe('template');
+    expect(h.log.events('llm_answer_unusable')).toHaveLength(1);
+    expect(h.log.events('email_composed')).toEqual([
+      expect.objectContaining({ source: 'template', llmCalls: 1, promptTokens: 900, completionTokens: 5 }),
+    ]);
+  });
+
+  it('writes every draft from the template when no LLM is configured', async () => {
+    // Arrange
+    const h = harness({ llm: null });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.requests).toHaveLength(0);
+    const draft = onlyDraft(h.ledger);
+    expect(draft.source).toBe('template');
+    expect(draft.subject).toBe('Billing Billing 2.4 is coming tomorrow');
+    expect(draft.html).toContain('Summary generated from Jira.');
+    expect(h.log.events('email_composed')).toEqual([
+      expect.objectContaining({ source: 'template', llmCalls: 0 }),
+    ]);
+    expect(h.sendJobs()).toHaveLength(1);
+  });
+
+  it('rethrows a transient LLM failure, storing no draft and queueing nothing', async () => {
+    // Arrange: too little time left for an in-call retry, so the error goes back to the ladder.
+    const h = harness({ llm: new FakeLlm([new RetryableError('429 from the API')]) });
+
+    // Act / Assert
+    await expect(h.run(composeJob(), { remainingMs: 1_000 })).rejects.toBeInstanceOf(RetryableError);
+    expect(h.ledger.drafts.size).toBe(0);
+    expect(h.queue.sent).toHaveLength(0);
+  });
+
+  it('sends the draft another chunk stored first when it loses the race', async () => {
+    // Arrange: the cache read misses, but another chunk stores its draft before ours.
+    const h = harness();
+    const theirs: EmailDraft = {
+      key: 'draft:10042:b1d0h0m0900@2026-12-15:en',
+      source: 'llm',
+      model: 'gpt-test',
+      locale: 'en',
+      subject: 'Theirs',
+      html: `<p>${DRAFT_PLACEHOLDERS.name} ${DRAFT_PLACEHOLDERS.unsubscribeUrl}</p>`,
+      text: `${DRAFT_PLACEHOLDERS.name} ${DRAFT_PLACEHOLDERS.unsubscribeUrl}`,
+      issueKeys: ['BILL-1'],
+      createdAt: '2026-12-14T08:00:01.000Z',
+    };
+    h.ledger.getDraft = async () => {
+      h.ledger.drafts.set(theirs.key, theirs);
+      return null;
+    };
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.ledger.drafts.get(theirs.key)).toBe(theirs);
+    expect(h.log.events('email_composed')).toEqual([expect.objectContaining({ lostRace: true })]);
+    expect(h.sendJobs()[0]?.payload.draftKey).toBe(theirs.key);
+  });
+
+  it('includes the on-release point when the version is released', async () => {
+    // Arrange
+    const h = harness();
+    h.jira.version = activeVersion({ released: true });
+    const job = composeJob({ pointId: 'onrelease', pointKind: 'on_release' });
+
+    // Act
+    await h.run(job);
+
+    // Assert
+    expect(h.llm.requests[0]).toMatchObject({ pointKind: 'on_release', daysBefore: undefined });
+    expect(h.sendJobs()).toHaveLength(1);
+  });
+
+  it('rejects a body that is not a compose.job with a ContractError', async () => {
+    // Arrange
+    const h = harness();
+
+    // Act / Assert
+    await expect(
+      processRecord(sqsRecord({ body: '{"v":1,"kind":"send.job"}' }), recordContext(h.log.logger), h.deps),
+    ).rejects.toBeInstanceOf(ContractError);
+    expect(h.jira.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,329 @@
+import { describe, expect, it } from 'vitest';
+import { DRAFT_PLACEHOLDERS, type EmailDraft } from '#contracts/emailDraft';
+import { ContractError } from '#contracts/errors';
+import { type SendJob, sendKey } from '#contracts/sendJob';
+import { PermanentError, RetryableError } from '#shared/errors';
+import { verifyUnsubscribeToken } from '#shared/unsubscribeToken';
+import { renderEmail } from '#stages/compose/renderEmail';
+import { processRecord, type SendDeps } from '#stages/send/processRecord';
+import type { RateLimiter } from '#stages/send/rateLimiter';
+import { sqsRecord } from '#test/factories/lambda';
+import { envelopeRecord, FakeLedger, llmEmail, memoryLog, recordContext } from '../compose/fakes.ts';
+import { FakeDirectory, FakeMailer } from './fakes.ts';
+
+const SECRET = 'test-webhook-secret';
+const NOW = new Date('2026-12-14T08:00:10.000Z');
+const DRAFT_KEY = 'draft:10042:b1d0h0m0900@2026-12-15:en';
+
+const job = (overrides: Partial<SendJob> = {}): SendJob => ({
+  versionId: '10042',
+  projectKey: 'BILL',
+  pointId: 'b1d0h0m0900',
+  releaseDate: '2026-12-15',
+  draftKey: DRAFT_KEY,
+  recipient: { email: 'ada@example.com', name: 'Ada <Lovelace> & Co', locale: 'en' },
+  ...overrides,
+});
+
+const draft = (overrides: Partial<EmailDraft> = {}): EmailDraft => ({
+  key: DRAFT_KEY,
+  source: 'llm',
+  model: 'gpt-test',
+  locale: 'en',
+  ...renderEmail(llmEmail(['BILL-1']), {
+    projectName: 'Billing',
+    versionName: 'Billing 2.4',
+    releaseDate: '2026-12-15',
+    siteUrl: 'https://acme.example.net',
+    locale: 'en',
+  }),
+  issueKeys: ['BILL-1'],
+  createdAt: '2026-12-14T08:00:00.000Z',
+  ...overrides,
+});
+
+const harness = () => {
+  const ledger = new FakeLedger();
+  ledger.drafts.set(DRAFT_KEY, draft());
+  const mailer = new FakeMailer();
+  const directory = new FakeDirectory();
+  const log = memoryLog();
+  let acquired = 0;
+  const rateLimiter: RateLimiter = {
+    acquire: async () => {
+      acquired += 1;
+    },
+  };
+  const deps: SendDeps = {
+    ledger,
+    mailer,
+    directory,
+    now: () => NOW,
+    senderEmail: 'releases@example.com',
+    unsubscribeBaseUrl: 'https://hooks.example.com/unsubscribe',
+    unsubscribeSecret: SECRET,
+    leaseSeconds: 120,
+    rateLimiter,
+  };
+  const run = (j: SendJob = job()) =>
+    processRecord(
+      envelopeRecord('send.job', sendKey(j, j.recipient.email), j),
+      recordContext(log.logger),
+      deps,
+    );
+  return { ledger, mailer, directory, log, deps, run, acquired: () => acquired };
+};
+
+const KEY = sendKey(job(), 'ada@example.com');
+
+describe('Function: processRecord (send)', () => {
+  it('sends the draft once, filled in for the recipient, and records it', async () => {
+    // Arrange
+    const h = harness();
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.mailer.sent).toHaveLength(1);
+    const email = h.mailer.sent[0];
+    expect(email).toMatchObject({
+      from: 'releases@example.com',
+      to: 'ada@example.com',
+      subject: 'Billing 2.4 arrives tomorrow',
+      tags: { project: 'BILL', version: '10042', point: 'b1d0h0m0900' },
+    });
+    expect(email?.html).toContain('Hi Ada &lt;Lovelace&gt; &amp; Co,');
+    expect(email?.text).toContain('Hi Ada <Lovelace> & Co,');
+    for (const part of [email?.html, email?.text]) {
+      expect(part).not.toContain(DRAFT_PLACEHOLDERS.name);
+      expect(part).not.toContain(DRAFT_PLACEHOLDERS.unsubscribeUrl);
+    }
+    expect(h.ledger.sends.get(KEY)).toEqual({ status: 'sent', messageId: 'ses-1' });
+    expect(h.acquired()).toBe(1);
+    expect(h.log.events('email_sent')).toEqual([
+      expect.objectContaining({ messageId: 'ses-1', to: 'a***@e***.com' }),
+    ]);
+    expect(JSON.stringify(h.log.lines)).not.toContain('ada@example.com');
+  });
+
+  it('sets the unsubscribe headers and link to a verifiable one-click URL', async () => {
+    // Arrange
+    const h = harness();
+
+    // Act
+    await h.run();
+
+    // Assert
+    const email = h.mailer.sent[0];
+    const header = email?.headers['List-Unsubscribe'] ?? '';
+    expect(header).toMatch(/^<https:\/\/hooks\.example\.com\/unsubscribe\?.+>$/);
+    const url = new URL(header.slice(1, -1));
+    expect(url.searchParams.get('p')).toBe('BILL');
+    expect(url.searchParams.get('e')).toBe('ada@example.com');
+    expect(
+      verifyUnsubscribeToken(
+        SECRET,
+        { projectKey: 'BILL', email: 'ada@example.com' },
+        url.searchParams.get('t') ?? '',
+      ),
+    ).toBe(true);
+    expect(email?.headers).toEqual({
+      'List-Unsubscribe': header,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'X-Herald-Release': '10042',
+      'X-Herald-Point': 'b1d0h0m0900',
+      'X-Herald-Draft-Source': 'llm',
+    });
+    expect(email?.text).toContain(`Unsubscribe: ${url.toString()}`);
+    expect(email?.html).toContain(`href="${url.toString().replaceAll('&', '&amp;')}"`);
+  });
+
+  it('greets with the neutral word of the draft’s language when the recipient has no name', async () => {
+    // Arrange
+    const h = harness();
+
+    // Act
+    await h.run(job({ recipient: { email: 'ada@example.com', locale: 'en' } }));
+
+    // Assert
+    expect(h.mailer.sent[0]?.text).toContain('Hi there,');
+  });
+
+  it('skips a duplicate job once the email was sent', async () => {
+    // Arrange
+    const h = harness();
+    await h.run();
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.mailer.sent).toHaveLength(1);
+    expect(h.log.events('email_duplicate_skipped')).toEqual([expect.objectContaining({ status: 'sent' })]);
+  });
+
+  it('skips an email that was rejected before', async () => {
+    // Arrange
+    const h = harness();
+    h.ledger.sends.set(KEY, { status: 'rejected', reason: 'ses_rejected' });
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.mailer.sent).toHaveLength(0);
+    expect(h.log.events('email_duplicate_skipped')).toEqual([
+      expect.objectContaining({ status: 'rejected' }),
+    ]);
+  });
+
+  it('never sends to an opted-out recipient and claims nothing', async () => {
+    // Arrange
+    const h = harness();
+    h.directory.optedOut.add('ada@example.com');
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.mailer.sent).toHaveLength(0);
+    expect(h.ledger.calls).toEqual([]);
+    expect(h.log.events('recipient_opted_out')).toHaveLength(1);
+  });
+
+  it('throws a RetryableError while another worker holds the claim', async () => {
+    // Arrange
+    const h = harness();
+    h.ledger.sends.set(KEY, { status: 'in_progress', leaseExpiresAt: NOW.getTime() + 30_000 });
+
+    // Act
+    const error = await h.run().catch((err: unknown) => err);
+
+    // Assert
+    expect(error).toBeInstanceOf(RetryableError);
+    expect((error as RetryableError).retryAfterSeconds).toBe(30);
+    expect(h.mailer.sent).toHaveLength(0);
+    expect(h.ledger.sends.get(KEY)).toEqual({
+      status: 'in_progress',
+      leaseExpiresAt: NOW.getTime() + 30_000,
+    });
+  });
+
+  it('takes over a claim whose lease expired', async () => {
+    // Arrange
+    const h = harness();
+    h.ledger.sends.set(KEY, { status: 'in_progress', leaseExpiresAt: NOW.getTime() - 1 });
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+
+  it('records a permanent rejection and succeeds without retrying', async () => {
+    // Arrange
+    const h = harness();
+    h.mailer.failWith = new PermanentError('ses_rejected', 'MessageRejected: address blacklisted');
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.ledger.sends.get(KEY)).toEqual({ status: 'rejected', reason: 'ses_rejected' });
+    expect(h.log.events('email_rejected')).toEqual([expect.objectContaining({ reason: 'ses_rejected' })]);
+  });
+
+  it('gives the claim back and rethrows when SES refuses the whole account', async () => {
+    // Arrange
+    const paused = Object.assign(new PermanentError('ses_sending_paused', 'sending paused'), {
+      scope: 'account',
+    });
+    const h = harness();
+    h.mailer.failWith = paused;
+
+    // Act / Assert
+    await expect(h.run()).rejects.toBe(paused);
+    expect(h.ledger.sends.has(KEY)).toBe(false);
+    expect(h.log.events('email_send_blocked')).toHaveLength(1);
+  });
+
+  it('releases the claim and rethrows when SES throttles', async () => {
+    // Arrange
+    const throttled = new RetryableError('TooManyRequestsException', { retryAfterSeconds: 2 });
+    const h = harness();
+    h.mailer.failWith = throttled;
+
+    // Act / Assert
+    await expect(h.run()).rejects.toBe(throttled);
+    expect(h.ledger.sends.has(KEY)).toBe(false);
+    expect(h.ledger.calls).toContain(`releaseClaim:${KEY}`);
+
+    // And the redelivery sends it at once.
+    h.mailer.failWith = undefined;
+    await h.run();
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+
+  it('keeps the claim and rethrows when the outcome of the SES call is unknown', async () => {
+    // Arrange
+    const timeout = Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    const h = harness();
+    h.mailer.failWith = timeout;
+
+    // Act / Assert
+    await expect(h.run()).rejects.toBe(timeout);
+    expect(h.ledger.calls).not.toContain(`releaseClaim:${KEY}`);
+    expect(h.ledger.sends.get(KEY)).toEqual({
+      status: 'in_progress',
+      leaseExpiresAt: NOW.getTime() + 120_000,
+    });
+    expect(h.log.events('email_send_outcome_unknown')).toHaveLength(1);
+
+    // A redelivery within the lease does not send again.
+    h.mailer.failWith = undefined;
+    await expect(h.run()).rejects.toBeInstanceOf(RetryableError);
+    expect(h.mailer.sent).toHaveLength(0);
+  });
+
+  it('releases the claim and fails permanently when the draft is missing', async () => {
+    // Arrange
+    const h = harness();
+    h.ledger.drafts.clear();
+
+    // Act
+    const error = await h.run().catch((err: unknown) => err);
+
+    // Assert
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as PermanentError).reason).toBe('draft_missing');
+    expect(h.ledger.sends.has(KEY)).toBe(false);
+    expect(h.mailer.sent).toHaveLength(0);
+  });
+
+  it('fills a name that looks like a placeholder only once', async () => {
+    // Arrange
+    const h = harness();
+
+    // Act
+    await h.run(
+      job({ recipient: { email: 'ada@example.com', name: DRAFT_PLACEHOLDERS.unsubscribeUrl, locale: 'en' } }),
+    );
+
+    // Assert
+    expect(h.mailer.sent[0]?.html).toContain('Hi &#123;&#123;unsubscribe_url&#125;&#125;,');
+    expect(h.mailer.sent[0]?.text).toContain('Hi { {unsubscribe_url}},');
+  });
+
+  it('rejects a body that is not a send.job with a ContractError', async () => {
+    // Arrange
+    const h = harness();
+
+    // Act / Assert
+    await expect(
+      processRecord(sqsRecord({ body: 'not json' }), recordContext(h.log.logger), h.deps),
+    ).rejects.toBeInstanceOf(ContractError);
+    expect(h.directory.checked).toEqual([]);
+  });
+});
