@@ -20,6 +20,22 @@ export default defineConfig({
           testTimeout: 120_000,
         },
       },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          // Starts one emulator (moto, installed into .venv on first use, ~40 s) for the whole
+          // run, or uses AWS_ENDPOINT_URL when set.
+          globalSetup: ['test/e2e/globalSetup.ts'],
+          // Suites share that emulator and its long polls: one file at a time, one worker.
+          fileParallelism: false,
+          maxWorkers: 1,
+          // Suites wait on visibility timeouts, long polls and scheduler ticks (seconds each).
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -94,16 +94,16 @@ const stage = (
 export const topology = {
   /** Prefix of every resource name; an environment name is appended by {@link resourceName}. */
   prefix: 'herald',
-  /** Custom EventBridge bus the webhook puts Jira events on. */
-  bus: 'herald',
+  /** Custom EventBridge bus the webhook puts Jira events on (`herald-bus`). */
+  bus: 'bus',
   /** The rule that routes version events from the bus to the ingest queue. */
   rule: {
     name: 'jira-version-events',
     source: 'jira',
     detailTypePrefix: 'jira:version_',
   },
-  /** Scheduler group holding every send-point schedule and long reschedule. */
-  scheduleGroup: 'herald',
+  /** Scheduler group holding every send-point schedule and long reschedule (`herald-schedules`). */
+  scheduleGroup: 'schedules',
   /** Prefix of send-point schedule names (`rh-<versionId>-<pointId>-<tz>-<chunk>`). */
   schedulePrefix: 'rh',
   /** Prefix of long-reschedule schedule names. */

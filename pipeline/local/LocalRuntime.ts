@@ -1,0 +1,109 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { type Log, silentLogger } from '#shared/logger';
+import { resourceName, STAGES, type StageName, topology } from '#topology/topology';
+import type { StackQueues } from './bootstrap.ts';
+import { RESCHEDULE_VISIBILITY_TIMEOUT_SECONDS, RESCHEDULER_FUNCTION } from './constants.ts';
+import {
+  type InvocationInfo,
+  type InvocationResult,
+  LocalLambdaRuntime,
+  type SqsLambdaHandler,
+} from './LocalLambdaRuntime.ts';
+
+/** Options of {@link LocalRuntime}. */
+export interface LocalRuntimeOptions {
+  /** SQS client pointed at the emulator. */
+  sqs: SQSClient;
+  /** Every queue, as {@link bootstrap} returns them. */
+  queues: StackQueues;
+  /** Handler per stage; a stage without one is not polled (its messages wait in its queue). */
+  handlers: Partial<Record<StageName, SqsLambdaHandler>>;
+  /** The rescheduler's handler, run on every `<stage>-reschedule` queue. Default none. */
+  rescheduler?: SqsLambdaHandler | undefined;
+  /** Environment name (`HERALD_ENV`), for function names (`herald-<env>-compose`). Default none. */
+  env?: string;
+  /** Pollers per queue. Default 1 (the runtime of a laptop, not of `maxConcurrency`). */
+  concurrency?: number;
+  /** Long-poll wait of each receive, seconds. Default 2 (see {@link LocalLambdaRuntime}). */
+  waitTimeSeconds?: number;
+  /** Longest {@link LocalRuntime.stop} waits per queue, milliseconds. Default per runtime. */
+  stopTimeoutMs?: number;
+  /** Logger. Default silent. */
+  logger?: Log;
+  /** Called before each invocation of any function. */
+  onInvoke?: (info: InvocationInfo) => void;
+  /** Called after each invocation of any function. */
+  onResult?: (result: InvocationResult) => void;
+}
+
+/**
+ * Every stage function of the topology on its main queue (batch size, visibility timeout and
+ * function timeout from the topology) and the rescheduler on every reschedule queue: the local
+ * stand-in for Lambda's SQS event sources.
+ */
+export class LocalRuntime {
+  /** One runtime per polled queue. */
+  readonly runtimes: readonly LocalLambdaRuntime[];
+
+  constructor(options: LocalRuntimeOptions) {
+    const logger = options.logger ?? silentLogger();
+    const env = options.env ?? '';
+    const common = {
+      sqs: options.sqs,
+      logger,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.waitTimeSeconds === undefined ? {} : { waitTimeSeconds: options.waitTimeSeconds }),
+      ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
+      ...(options.onInvoke ? { onInvoke: options.onInvoke } : {}),
+      ...(options.onResult ? { onResult: options.onResult } : {}),
+    };
+    const runtimes: LocalLambdaRuntime[] = [];
+    for (const stage of STAGES) {
+      const handler = options.handlers[stage];
+      if (!handler) {
+        logger.warn({ stage }, 'stage_not_wired');
+        continue;
+      }
+      const settings = topology.stages[stage];
+      runtimes.push(
+        new LocalLambdaRuntime({
+          ...common,
+          queue: options.queues[stage].main,
+          functionName: resourceName(stage, env),
+          handler,
+          batchSize: settings.batchSize,
+          visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+          timeoutSeconds: settings.fn.timeoutSeconds,
+          memoryMb: settings.fn.memoryMb,
+        }),
+      );
+    }
+    if (options.rescheduler) {
+      for (const stage of STAGES) {
+        runtimes.push(
+          new LocalLambdaRuntime({
+            ...common,
+            queue: options.queues[stage].reschedule,
+            functionName: resourceName(RESCHEDULER_FUNCTION, env),
+            handler: options.rescheduler,
+            batchSize: topology.rescheduler.batchSize,
+            visibilityTimeoutSeconds: RESCHEDULE_VISIBILITY_TIMEOUT_SECONDS,
+            timeoutSeconds: topology.rescheduler.fn.timeoutSeconds,
+            memoryMb: topology.rescheduler.fn.memoryMb,
+          }),
+        );
+      }
+    }
+    this.runtimes = runtimes;
+  }
+
+  /** Starts polling every queue. */
+  start(): void {
+    for (const runtime of this.runtimes) runtime.start();
+  }
+
+  /** Stops every runtime, waiting for in-flight invocations (bounded per runtime). */
+  async stop(): Promise<void> {
+    await Promise.all(this.runtimes.map((runtime) => runtime.stop()));
+  }
+}

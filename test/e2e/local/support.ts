@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { inject } from 'vitest';
+import { type LocalClientConfig, localClientConfig } from '#local/localAwsConfig';
+
+/** Endpoint of the emulator the e2e run shares (see test/e2e/globalSetup.ts). */
+export const e2eEndpoint = (): string => inject('awsEndpoint');
+
+/** AWS SDK client configuration for the shared emulator. */
+export const e2eClientConfig = (): LocalClientConfig => localClientConfig(e2eEndpoint());
+
+/**
+ * A fresh environment name (`HERALD_ENV`) so that each suite's resources are its own on the
+ * shared emulator: `<label>-<6 hex>`, at most 20 characters.
+ */
+export const uniqueEnv = (label: string): string => `${label.slice(0, 13)}-${randomBytes(3).toString('hex')}`;
+
+/** Polls `probe` until it returns something other than undefined, or throws after `timeoutMs`. */
+export const waitFor = async <T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  { timeoutMs = 10_000, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+};
+
+/** Visible, in-flight and delayed message counts of a queue. */
+export const queueDepth = async (sqs: SQSClient, queueUrl: string) => {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
+    }),
+  );
+  return {
+    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+  };
+};
+
+/** Receives whatever is visible now (one short poll of up to 10), with every attribute. */
+export const receiveNow = async (
+  sqs: SQSClient,
+  queueUrl: string,
+  visibilityTimeout = 30,
+): Promise<Message[]> => {
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 0,
+      VisibilityTimeout: visibilityTimeout,
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    }),
+  );
+  return Messages;
+};
+
+/** Receives and deletes everything visible now; resolves with the bodies, in no particular order. */
+export const drain = async (sqs: SQSClient, queueUrl: string): Promise<string[]> => {
+  const bodies: string[] = [];
+  for (;;) {
+    const messages = await receiveNow(sqs, queueUrl);
+    if (messages.length === 0) return bodies;
+    bodies.push(...messages.map((m) => m.Body ?? ''));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+  }
+};
