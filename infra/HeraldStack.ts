@@ -1,0 +1,376 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { queueName, resourceName, STAGES, type StageName, topology } from '#topology/topology';
+import { Alarms } from './constructs/Alarms.ts';
+import { DataStores } from './constructs/DataStores.ts';
+import { HeraldFunction } from './constructs/HeraldFunction.ts';
+import { JiraIngress } from './constructs/JiraIngress.ts';
+import { MailFeedback } from './constructs/MailFeedback.ts';
+import { SchedulerWiring } from './constructs/SchedulerWiring.ts';
+import { StageFunction } from './constructs/StageFunction.ts';
+import { StageQueues } from './constructs/StageQueues.ts';
+import type { FunctionName } from './functionNames.ts';
+import { actions } from './permissions.ts';
+import { sendConcurrency } from './sendConcurrency.ts';
+import {
+  infraSettings,
+  oldestMessageAgeThresholdSeconds,
+  rescheduleRedriveMaxReceiveCount,
+} from './settings.ts';
+
+/** How this stack takes part in a multi-region deployment. */
+export type Replication =
+  /** Owns the tables and secrets and replicates them to `standbyRegions` (may be empty). */
+  | { readonly role: 'primary'; readonly standbyRegions: readonly string[] }
+  /** Uses the local replicas of the tables and secrets another region's primary stack owns. */
+  | { readonly role: 'standby' };
+
+/** Options of {@link HeraldStack}. */
+export interface HeraldStackProps extends StackProps {
+  /** Environment name in every resource name (`herald-<env>-…`); empty for none. */
+  readonly envName: string;
+  /** From address of every email; an SES verified identity (the address or its domain). */
+  readonly senderEmail: string;
+  /**
+   * SES identity the send function may send as. Default the sender's domain; the sender address
+   * itself is always allowed too (whichever of the two is verified).
+   */
+  readonly sesIdentity?: string;
+  /** Jira Cloud site, e.g. https://acme.atlassian.net. */
+  readonly jiraSiteUrl: string;
+  /** Jira account the API token belongs to. */
+  readonly jiraEmail: string;
+  /** JIRA_MAX_ISSUES. Default the config's (500). */
+  readonly jiraMaxIssues?: number;
+  /** OPENAI_MODEL. Default the config's. */
+  readonly openaiModel?: string;
+  /** LOG_LEVEL of every function. Default the config's (info). */
+  readonly logLevel?: string;
+  /** SEND_LEASE_SECONDS. Default the config's (120). */
+  readonly sendLeaseSeconds?: number;
+  /** Email address subscribed to the alarm topic at deploy time. Default none (subscribe by hand). */
+  readonly alarmEmail?: string;
+  /** Keep tables and secrets on stack deletion and protect tables from deletion. Default true. */
+  readonly retainData?: boolean;
+  /** Multi-region role. Default a primary with no standby region. */
+  readonly replication?: Replication;
+  /** Code of each function. Default the esbuild bundle `dist/<name>` (run `npm run build` first). */
+  readonly code?: (name: FunctionName) => lambda.Code;
+}
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** The default code of a function: its bundle from `npm run build` (`dist/<name>/index.mjs`). */
+export const bundledCode = (name: FunctionName): lambda.Code => {
+  const dir = join(repoRoot, 'dist', name);
+  if (!existsSync(join(dir, 'index.mjs'))) {
+    throw new Error(
+      `${dir}/index.mjs is missing: run npm run build (or synthesise with -c placeholderCode=true)`,
+    );
+  }
+  return lambda.Code.fromAsset(dir);
+};
+
+/**
+ * release-herald on AWS, built from pipeline/topology/topology.ts: per stage a queue trio and a
+ * function; the webhook entry, bus and rule; the rescheduler; the Scheduler group and role;
+ * tables and empty secrets; the SES configuration set with bounce/complaint feedback; alarms.
+ * Every function has its own role with exact-ARN statements (see {@link HeraldStack.grantAccess}).
+ */
+export class HeraldStack extends Stack {
+  /** Queue trio per stage. */
+  readonly queues: Record<StageName, StageQueues>;
+  /** Every function by name. */
+  readonly functions: Record<FunctionName, HeraldFunction>;
+  readonly data: DataStores;
+  readonly scheduling: SchedulerWiring;
+  readonly ingress: JiraIngress;
+  readonly mail: MailFeedback;
+  readonly alarms: Alarms;
+  /** Event source maximum concurrency of the send stage (SES rate bound). */
+  readonly sendMaxConcurrency: number;
+
+  constructor(scope: Construct, id: string, props: HeraldStackProps) {
+    super(scope, id, props);
+    const env = props.envName;
+    const code = props.code ?? bundledCode;
+    const replication = props.replication ?? { role: 'primary', standbyRegions: [] };
+    const logRetentionDays = infraSettings.logRetentionDays;
+
+    this.data = new DataStores(this, 'Data', {
+      envName: env,
+      mode: replication.role === 'primary' ? 'owner' : 'replica',
+      replicaRegions: replication.role === 'primary' ? replication.standbyRegions : [],
+      retainData: props.retainData ?? true,
+    });
+
+    this.queues = Object.fromEntries(
+      STAGES.map((name) => [
+        name,
+        new StageQueues(this, `Queues-${name}`, {
+          stage: topology.stages[name],
+          envName: env,
+          rescheduleVisibilitySeconds: 6 * topology.rescheduler.fn.timeoutSeconds,
+          rescheduleMaxReceiveCount: rescheduleRedriveMaxReceiveCount(topology.stages[name]),
+        }),
+      ]),
+    ) as Record<StageName, StageQueues>;
+
+    this.scheduling = new SchedulerWiring(this, 'Scheduler', {
+      groupName: resourceName(topology.scheduleGroup, env),
+      targetQueues: STAGES.map((s) => this.queues[s].main),
+      deadLetterQueues: STAGES.map((s) => this.queues[s].dlq),
+    });
+
+    // Each function gets only the variables it reads (pipeline/shared/config.ts); unset ones
+    // fall back to the config's defaults.
+    const common: Record<string, string> = {
+      ...(env ? { HERALD_ENV: env } : {}),
+      ...(props.logLevel ? { LOG_LEVEL: props.logLevel } : {}),
+    };
+    const jira = { JIRA_SITE_URL: props.jiraSiteUrl, JIRA_EMAIL: props.jiraEmail };
+    const schedulerRole = { SCHEDULER_ROLE_ARN: this.scheduling.role.roleArn };
+    const configurationSetName = resourceName(infraSettings.names.configurationSet, env);
+
+    this.ingress = new JiraIngress(this, 'Ingress', {
+      busName: resourceName(topology.bus, env),
+      rule: { ...topology.rule, name: resourceName(topology.rule.name, env) },
+      ruleDlqName: resourceName(infraSettings.names.ingestRuleDlq, env),
+      targetRetry: infraSettings.ruleTargetRetry,
+      ingestQueue: this.queues.ingest.main,
+      webhook: {
+        functionName: resourceName('webhook', env),
+        description: 'release-herald: Jira webhook (HMAC) and one-click unsubscribe',
+        code: code('webhook'),
+        settings: infraSettings.functions.webhook,
+        environment: common,
+        logRetentionDays,
+      },
+    });
+    // The function URL ends in '/'; the webhook function serves unsubscribe links under it.
+    const unsubscribeBaseUrl = Fn.join('', [this.ingress.url.url, 'unsubscribe']);
+
+    this.mail = new MailFeedback(this, 'Mail', {
+      configurationSetName,
+      ruleName: resourceName(infraSettings.names.feedbackRule, env),
+      dlqName: resourceName(infraSettings.names.feedbackDlq, env),
+      targetRetry: infraSettings.ruleTargetRetry,
+      functionRetryAttempts: infraSettings.feedbackRetryAttempts,
+      feedback: {
+        functionName: resourceName('feedback', env),
+        description: 'release-herald: opts contacts out on SES bounces and complaints',
+        code: code('feedback'),
+        settings: infraSettings.functions.feedback,
+        environment: common,
+        logRetentionDays,
+      },
+    });
+
+    const send = topology.stages.send;
+    this.sendMaxConcurrency = sendConcurrency({
+      maxSendRatePerSecond: topology.ses.maxSendRatePerSecond,
+      stageMaxConcurrency: send.fn.maxConcurrency,
+      batchSize: send.batchSize,
+      timeoutSeconds: send.fn.timeoutSeconds,
+    }).maxConcurrency;
+    const stageEnvironment: Record<StageName, Record<string, string>> = {
+      ingest: common,
+      enrich: { ...common, ...jira },
+      schedule: { ...common, ...schedulerRole },
+      compose: {
+        ...common,
+        ...jira,
+        ...(props.jiraMaxIssues !== undefined ? { JIRA_MAX_ISSUES: String(props.jiraMaxIssues) } : {}),
+        ...(props.openaiModel ? { OPENAI_MODEL: props.openaiModel } : {}),
+      },
+      send: {
+        ...common,
+        SENDER_EMAIL: props.senderEmail,
+        SES_CONFIGURATION_SET: configurationSetName,
+        UNSUBSCRIBE_BASE_URL: unsubscribeBaseUrl,
+        ...(props.sendLeaseSeconds !== undefined
+          ? { SEND_LEASE_SECONDS: String(props.sendLeaseSeconds) }
+          : {}),
+      },
+    };
+    const stageFunctions = Object.fromEntries(
+      STAGES.map((name) => {
+        const stageFunction = new StageFunction(this, `Stage-${name}`, {
+          stage: topology.stages[name],
+          queues: this.queues[name],
+          functionName: resourceName(name, env),
+          description: `release-herald: ${name} stage`,
+          code: code(name),
+          environment: stageEnvironment[name],
+          logRetentionDays,
+          maxConcurrency: name === 'send' ? this.sendMaxConcurrency : undefined,
+        });
+        return [name, stageFunction.handler];
+      }),
+    ) as Record<StageName, HeraldFunction>;
+
+    const rescheduler = new HeraldFunction(this, 'Rescheduler', {
+      functionName: resourceName('rescheduler', env),
+      description: 'release-herald: puts rescheduled messages back on their stage queue',
+      code: code('rescheduler'),
+      settings: topology.rescheduler.fn,
+      environment: { ...common, ...schedulerRole },
+      logRetentionDays,
+    });
+    for (const stage of STAGES) {
+      rescheduler.fn.addEventSource(
+        new SqsEventSource(this.queues[stage].reschedule, {
+          batchSize: topology.rescheduler.batchSize,
+          reportBatchItemFailures: true,
+          maxConcurrency: topology.rescheduler.fn.maxConcurrency,
+        }),
+      );
+    }
+
+    this.functions = {
+      webhook: this.ingress.webhook,
+      ...stageFunctions,
+      rescheduler,
+      feedback: this.mail.feedback,
+    };
+    this.grantAccess(props.senderEmail, props.sesIdentity, configurationSetName);
+
+    this.alarms = new Alarms(this, 'Alarms', {
+      topicName: resourceName(infraSettings.names.alarmTopic, env),
+      deadLetterQueues: [
+        ...STAGES.map((s) => ({ name: queueName(s, 'dlq', env), queue: this.queues[s].dlq })),
+        { name: resourceName(infraSettings.names.ingestRuleDlq, env), queue: this.ingress.ruleDlq },
+        { name: resourceName(infraSettings.names.feedbackDlq, env), queue: this.mail.dlq },
+      ],
+      mainQueues: STAGES.map((s) => ({
+        name: queueName(s, 'main', env),
+        queue: this.queues[s].main,
+        maxAgeSeconds: oldestMessageAgeThresholdSeconds(topology.stages[s]),
+      })),
+      periodSeconds: infraSettings.alarmPeriodSeconds,
+      email: props.alarmEmail,
+    });
+
+    this.acknowledgeFindings();
+
+    new CfnOutput(this, 'JiraWebhookUrl', {
+      value: Fn.join('', [this.ingress.url.url, 'webhook']),
+      description: 'URL to register as the Jira webhook (its secret: the webhook-secret value)',
+    });
+    new CfnOutput(this, 'UnsubscribeBaseUrl', { value: unsubscribeBaseUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'SchedulerRoleArn', { value: this.scheduling.role.roleArn });
+    new CfnOutput(this, 'ConfigurationSetName', { value: configurationSetName });
+    for (const [key, secret] of Object.entries(this.data.secrets)) {
+      new CfnOutput(this, `SecretName${key}`, { value: secret.name, description: `Secret to put (${key})` });
+    }
+  }
+
+  /**
+   * Least privilege, function by function. Receive/delete/ChangeMessageVisibility on consumed
+   * queues come with the event sources; sends to a stage's own reschedule queue and DLQ come
+   * with {@link StageFunction}; PutEvents on the bus with {@link JiraIngress}. Everything here is
+   * an exact ARN except the two Scheduler grants acknowledged in {@link acknowledgeFindings}.
+   */
+  private grantAccess(
+    senderEmail: string,
+    sesIdentity: string | undefined,
+    configurationSetName: string,
+  ): void {
+    const { directory, ledger, secrets } = this.data;
+    const q = this.queues;
+    const f = this.functions;
+
+    f.webhook.allow(actions.secretRead, [secrets.webhookSecret.arn]);
+    f.webhook.allow(actions.directoryOptOut, [directory.arn]);
+
+    q.enrich.main.grantSendMessages(f.ingest.role);
+
+    f.enrich.allow(actions.secretRead, [secrets.jiraApiToken.arn]);
+    f.enrich.allow(actions.directoryRead, [directory.arn]);
+    q.schedule.main.grantSendMessages(f.enrich.role);
+
+    this.scheduling.grantScheduling(f.schedule, topology.schedulePrefix, actions.schedulesManage);
+    f.schedule.allow(actions.schedulesList, ['*']);
+    f.schedule.allow(actions.queueLookup, [q.compose.main.queueArn, q.compose.dlq.queueArn]);
+
+    f.compose.allow(actions.secretRead, [secrets.jiraApiToken.arn, secrets.openaiApiKey.arn]);
+    f.compose.allow(actions.ledgerReadWrite, [ledger.arn]);
+    q.send.main.grantSendMessages(f.compose.role);
+
+    const domain = senderEmail.slice(senderEmail.lastIndexOf('@') + 1);
+    const identities = [...new Set([sesIdentity ?? domain, senderEmail])];
+    f.send.allow(actions.sesSend, [
+      ...identities.map((identity) =>
+        this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+      ),
+      this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSetName }),
+    ]);
+    f.send.allow(actions.ledgerReadWrite, [ledger.arn]);
+    f.send.allow(actions.directoryRead, [directory.arn]);
+    f.send.allow(actions.secretRead, [secrets.webhookSecret.arn]);
+
+    for (const stage of STAGES) {
+      q[stage].main.grantSendMessages(f.rescheduler.role);
+      q[stage].dlq.grantSendMessages(f.rescheduler.role);
+    }
+    this.scheduling.grantScheduling(f.rescheduler, topology.reschedulePrefix, actions.schedulesCreate);
+
+    f.feedback.allow(actions.directoryOptOut, [directory.arn]);
+  }
+
+  /**
+   * The cdk-nag AwsSolutions findings this design accepts, each on the narrowest construct and,
+   * for IAM wildcards, for the one resource pattern only (so any new wildcard still fails).
+   */
+  private acknowledgeFindings(): void {
+    const f = this.functions;
+    const wildcard = (handler: HeraldFunction, resource: string, reason: string) =>
+      Validations.of(handler.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
+    wildcard(
+      f.schedule,
+      this.nagArn(this.scheduling.scheduleArn(topology.schedulePrefix)),
+      'Send-point schedule names are made at run time (release, point, zone, chunk); the grant is limited ' +
+        `to the ${this.scheduling.groupName} group and the "${topology.schedulePrefix}" name prefix.`,
+    );
+    wildcard(
+      f.schedule,
+      '*',
+      'scheduler:ListSchedules has no resource type in IAM (it only accepts "*"); the statement allows that one action.',
+    );
+    wildcard(
+      f.rescheduler,
+      this.nagArn(this.scheduling.scheduleArn(topology.reschedulePrefix)),
+      'Long-reschedule schedule names are made at run time; the grant is limited to create/update in the ' +
+        `${this.scheduling.groupName} group under the "${topology.reschedulePrefix}" name prefix.`,
+    );
+    for (const secret of this.node.findAll().filter((c) => c instanceof secretsmanager.CfnSecret)) {
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Third-party credentials (Jira API token, OpenAI key) and the Jira webhook secret are issued outside ' +
+          'AWS and cannot be rotated by a Secrets Manager rotation function; docs/DEPLOY.md gives the manual rotation.',
+      });
+    }
+    Validations.of(this.ingress.ruleDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a DLQ: the dead-letter target of the EventBridge rule feeding the ingest queue ' +
+        '(cdk-nag only recognises DLQs named in queue redrive policies or Lambda DeadLetterConfig).',
+    });
+  }
+
+  /** An ARN as cdk-nag prints it in a finding id (pseudo parameters as `<AWS::Name>`). */
+  private nagArn(arn: string): string {
+    const resolved: unknown = this.resolve(arn);
+    if (typeof resolved === 'string') return resolved;
+    const parts = (resolved as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    return parts.map((p) => (typeof p === 'string' ? p : `<${(p as { Ref: string }).Ref}>`)).join('');
+  }
+}

@@ -1,0 +1,698 @@
+import { Validations } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  DLQ_RETENTION_SECONDS,
+  queueName,
+  resourceName,
+  STAGES,
+  type StageName,
+  topology,
+} from '#topology/topology';
+import { FUNCTION_NAMES, type FunctionName } from '../../infra/functionNames.ts';
+import type { HeraldStack } from '../../infra/HeraldStack.ts';
+import { sendConcurrency } from '../../infra/sendConcurrency.ts';
+import { infraSettings, oldestMessageAgeThresholdSeconds } from '../../infra/settings.ts';
+import { countByType, resourcesOf, type SynthesisedApp, synthApp, TEST_ACCOUNT } from './synthApp.ts';
+
+const ENV = 'prod';
+const REGION = 'eu-west-1';
+
+type Resource = { Properties: Record<string, unknown> };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+/** A CloudFormation value as one string: `{Ref: X}` → `<X>`, `{Fn::GetAtt: [X, Y]}` → `<X.Y>`. */
+const flatten = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, unknown>;
+  if ('Ref' in v) return `<${v.Ref}>`;
+  if ('Fn::GetAtt' in v) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+  if ('Fn::Join' in v) return (v['Fn::Join'] as [string, unknown[]])[1].map(flatten).join('');
+  return JSON.stringify(v);
+};
+const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+let synthesised: SynthesisedApp;
+let stack: HeraldStack;
+let template: Template;
+
+/** Logical id of the resource of `type` whose `property` is `value`. */
+const logicalId = (type: string, property: string, value: string): string => {
+  const ids = Object.entries(resourcesOf(template, type))
+    .filter(([, r]) => r.Properties[property] === value)
+    .map(([id]) => id);
+  expect(ids, `${type} with ${property}=${value}`).toHaveLength(1);
+  return ids[0] as string;
+};
+const queueId = (name: string) => logicalId('AWS::SQS::Queue', 'QueueName', name);
+const functionId = (name: FunctionName) =>
+  logicalId('AWS::Lambda::Function', 'FunctionName', resourceName(name, ENV));
+const queueArn = (name: string) => ({ 'Fn::GetAtt': [queueId(name), 'Arn'] });
+
+/** Every allow statement of the policies attached to the role of function `name`. */
+const statementsOf = (name: FunctionName): Statement[] => {
+  const fn = resourcesOf(template, 'AWS::Lambda::Function')[functionId(name)] as Resource;
+  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+};
+/** Flattened resources a function's role may use `action` on. */
+const resourcesAllowed = (name: FunctionName, action: string): string[] =>
+  statementsOf(name)
+    .filter((s) => s.Effect === 'Allow' && asArray(s.Action).includes(action))
+    .flatMap((s) => asArray(s.Resource).map(flatten))
+    .sort();
+const arnOf = (queue: string) => `<${queueId(queue)}.Arn>`;
+
+beforeAll(() => {
+  synthesised = synthApp({ envName: ENV, regions: REGION });
+  stack = synthesised.stacks[0] as HeraldStack;
+  template = synthesised.templates[0] as Template;
+});
+
+describe('Function: HeraldStack', () => {
+  describe('resources', () => {
+    it('creates the resources the topology describes, counted by type', () => {
+      const stages = STAGES.length;
+      const dlqs = stages + 2; // stage DLQs, the ingest rule's DLQ, the feedback DLQ
+      expect(countByType(template)).toEqual({
+        'AWS::SQS::Queue': stages * 3 + 2,
+        'AWS::SQS::QueuePolicy': stages * 3 + 2,
+        'AWS::Lambda::Function': FUNCTION_NAMES.length,
+        'AWS::Lambda::EventSourceMapping': stages * 2,
+        'AWS::Lambda::Url': 1,
+        'AWS::Lambda::Permission': 3,
+        'AWS::Lambda::EventInvokeConfig': 1,
+        'AWS::Logs::LogGroup': FUNCTION_NAMES.length,
+        'AWS::IAM::Role': FUNCTION_NAMES.length + 1,
+        'AWS::IAM::Policy': FUNCTION_NAMES.length + 1,
+        'AWS::Events::EventBus': 1,
+        'AWS::Events::Rule': 2,
+        'AWS::Scheduler::ScheduleGroup': 1,
+        'AWS::DynamoDB::GlobalTable': Object.keys(topology.tables).length,
+        'AWS::SecretsManager::Secret': Object.keys(topology.secrets).length,
+        'AWS::SES::ConfigurationSet': 1,
+        'AWS::SES::ConfigurationSetEventDestination': 1,
+        'AWS::SNS::Topic': 1,
+        'AWS::SNS::TopicPolicy': 1,
+        'AWS::CloudWatch::Alarm': dlqs + stages,
+      });
+    });
+
+    it('synthesises for the account and region given in the context', () => {
+      expect(stack.account).toBe(TEST_ACCOUNT);
+      expect(stack.region).toBe(REGION);
+      expect(stack.stackName).toBe(`${topology.prefix}-${ENV}`);
+    });
+  });
+
+  describe('queues', () => {
+    it.each(STAGES)(
+      'gives %s a main queue redriving to its reschedule queue after the topology maxReceiveCount',
+      (s) => {
+        const stage = topology.stages[s];
+        template.hasResourceProperties('AWS::SQS::Queue', {
+          QueueName: queueName(s, 'main', ENV),
+          VisibilityTimeout: stage.visibilityTimeoutSeconds,
+          MessageRetentionPeriod: stage.retentionSeconds,
+          RedrivePolicy: {
+            deadLetterTargetArn: queueArn(queueName(s, 'reschedule', ENV)),
+            maxReceiveCount: stage.retry.maxReceiveCount,
+          },
+        });
+        expect(stage.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * stage.fn.timeoutSeconds);
+      },
+    );
+
+    it.each(STAGES)(
+      'gives %s a reschedule queue that redrives to its DLQ and outlasts the rescheduler',
+      (s) => {
+        template.hasResourceProperties('AWS::SQS::Queue', {
+          QueueName: queueName(s, 'reschedule', ENV),
+          VisibilityTimeout: 6 * topology.rescheduler.fn.timeoutSeconds,
+          MessageRetentionPeriod: topology.stages[s].retentionSeconds,
+          RedrivePolicy: {
+            deadLetterTargetArn: queueArn(queueName(s, 'dlq', ENV)),
+            maxReceiveCount:
+              topology.stages[s].retry.maxReceiveCount + infraSettings.rescheduleMaxReceiveCount,
+          },
+        });
+      },
+    );
+
+    it('keeps every DLQ 14 days with no redrive of its own', () => {
+      const dlqNames = [
+        ...STAGES.map((s) => queueName(s, 'dlq', ENV)),
+        resourceName(infraSettings.names.ingestRuleDlq, ENV),
+        resourceName(infraSettings.names.feedbackDlq, ENV),
+      ];
+      for (const name of dlqNames) {
+        template.hasResourceProperties('AWS::SQS::Queue', {
+          QueueName: name,
+          MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
+          RedrivePolicy: Match.absent(),
+        });
+      }
+    });
+
+    it('encrypts every queue and denies it to requests without TLS', () => {
+      const queues = resourcesOf(template, 'AWS::SQS::Queue');
+      for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+      const denied = Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy')).flatMap((p) =>
+        (
+          p.Properties.PolicyDocument as { Statement: (Statement & { Condition: unknown })[] }
+        ).Statement.filter(
+          (s) =>
+            s.Effect === 'Deny' && JSON.stringify(s.Condition) === '{"Bool":{"aws:SecureTransport":"false"}}',
+        ).flatMap((s) => asArray(s.Resource).map(flatten)),
+      );
+      expect(denied.sort()).toEqual(
+        Object.keys(queues)
+          .map((id) => `<${id}.Arn>`)
+          .sort(),
+      );
+    });
+  });
+
+  describe('functions', () => {
+    const settingsOf = (name: FunctionName) => {
+      if (name === 'webhook' || name === 'feedback') return infraSettings.functions[name];
+      if (name === 'rescheduler') return topology.rescheduler.fn;
+      return topology.stages[name].fn;
+    };
+
+    it.each(FUNCTION_NAMES)(
+      'runs %s on nodejs24.x arm64 with the memory and timeout of the topology',
+      (name) => {
+        const settings = settingsOf(name);
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: resourceName(name, ENV),
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          MemorySize: settings.memoryMb,
+          Timeout: settings.timeoutSeconds,
+          LoggingConfig: { LogGroup: Match.anyValue() },
+        });
+      },
+    );
+
+    it.each(STAGES)(
+      'feeds %s from its main queue with partial batch failures and the topology batch size',
+      (s) => {
+        const stage = topology.stages[s];
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: queueArn(queueName(s, 'main', ENV)),
+          FunctionName: { Ref: functionId(s) },
+          BatchSize: stage.batchSize,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          ScalingConfig: {
+            MaximumConcurrency: s === 'send' ? stack.sendMaxConcurrency : stage.fn.maxConcurrency,
+          },
+        });
+      },
+    );
+
+    it('bounds the send stage concurrency by the SES send rate', () => {
+      const send = topology.stages.send;
+      const derived = sendConcurrency({
+        maxSendRatePerSecond: topology.ses.maxSendRatePerSecond,
+        stageMaxConcurrency: send.fn.maxConcurrency,
+        batchSize: send.batchSize,
+        timeoutSeconds: send.fn.timeoutSeconds,
+      });
+      expect(stack.sendMaxConcurrency).toBe(derived.maxConcurrency);
+      expect(derived.maxConcurrency * derived.perInstanceRatePerSecond).toBeLessThanOrEqual(
+        topology.ses.maxSendRatePerSecond,
+      );
+    });
+
+    it.each(STAGES)('feeds the rescheduler from the %s reschedule queue', (s) => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: queueArn(queueName(s, 'reschedule', ENV)),
+        FunctionName: { Ref: functionId('rescheduler') },
+        BatchSize: topology.rescheduler.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: topology.rescheduler.fn.maxConcurrency },
+      });
+    });
+
+    it('reports batch item failures on every event source mapping', () => {
+      const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'));
+      expect(mappings).toHaveLength(STAGES.length * 2);
+      for (const m of mappings)
+        expect(m.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    });
+
+    it('exposes the webhook as a function URL without AWS auth (its HMAC check authenticates)', () => {
+      template.hasResourceProperties('AWS::Lambda::Url', {
+        AuthType: 'NONE',
+        TargetFunctionArn: { 'Fn::GetAtt': [functionId('webhook'), 'Arn'] },
+      });
+    });
+
+    it('gives the send function its sender, configuration set and unsubscribe base URL', () => {
+      const urlId = Object.keys(resourcesOf(template, 'AWS::Lambda::Url'))[0] as string;
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: resourceName('send', ENV),
+        Environment: {
+          Variables: Match.objectLike({
+            HERALD_ENV: ENV,
+            SENDER_EMAIL: 'releases@example.com',
+            SES_CONFIGURATION_SET: resourceName(infraSettings.names.configurationSet, ENV),
+            UNSUBSCRIBE_BASE_URL: {
+              'Fn::Join': ['', [{ 'Fn::GetAtt': [urlId, 'FunctionUrl'] }, 'unsubscribe']],
+            },
+          }),
+        },
+      });
+    });
+
+    it('outputs the Jira webhook URL and the unsubscribe base URL under the function URL', () => {
+      const urlId = Object.keys(resourcesOf(template, 'AWS::Lambda::Url'))[0] as string;
+      const under = (path: string) => ({
+        Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [urlId, 'FunctionUrl'] }, path]] },
+      });
+      template.hasOutput('JiraWebhookUrl', under('webhook'));
+      template.hasOutput('UnsubscribeBaseUrl', under('unsubscribe'));
+    });
+
+    it('gives schedule and rescheduler the Scheduler role ARN and enrich and compose the Jira site', () => {
+      const roleArn = {
+        'Fn::GetAtt': [stack.getLogicalId(stack.scheduling.role.node.defaultChild as never), 'Arn'],
+      };
+      for (const name of ['schedule', 'rescheduler'] as const) {
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: resourceName(name, ENV),
+          Environment: { Variables: Match.objectLike({ SCHEDULER_ROLE_ARN: roleArn }) },
+        });
+      }
+      for (const name of ['enrich', 'compose'] as const) {
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: resourceName(name, ENV),
+          Environment: {
+            Variables: Match.objectLike({
+              JIRA_SITE_URL: 'https://example.atlassian.net',
+              JIRA_EMAIL: 'jira-bot@example.com',
+            }),
+          },
+        });
+      }
+    });
+  });
+
+  describe('events', () => {
+    it('routes version events only from the custom bus to the ingest queue, with a DLQ', () => {
+      const busId = logicalId('AWS::Events::EventBus', 'Name', resourceName(topology.bus, ENV));
+      template.hasResourceProperties('AWS::Events::Rule', {
+        Name: resourceName(topology.rule.name, ENV),
+        EventBusName: { Ref: busId },
+        EventPattern: {
+          source: [topology.rule.source],
+          'detail-type': [{ prefix: topology.rule.detailTypePrefix }],
+        },
+        Targets: [
+          Match.objectLike({
+            Arn: queueArn(queueName('ingest', 'main', ENV)),
+            DeadLetterConfig: { Arn: queueArn(resourceName(infraSettings.names.ingestRuleDlq, ENV)) },
+            RetryPolicy: {
+              MaximumEventAgeInSeconds: infraSettings.ruleTargetRetry.maximumEventAgeSeconds,
+              MaximumRetryAttempts: infraSettings.ruleTargetRetry.maximumRetryAttempts,
+            },
+          }),
+        ],
+      });
+    });
+
+    it('sends SES bounces and complaints of its configuration set to the feedback function, with a DLQ', () => {
+      const configurationSet = resourceName(infraSettings.names.configurationSet, ENV);
+      template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+        EventDestination: {
+          Enabled: true,
+          MatchingEventTypes: ['bounce', 'complaint'],
+          EventBridgeDestination: { EventBusArn: Match.anyValue() },
+        },
+      });
+      const [destination] = Object.values(
+        resourcesOf(template, 'AWS::SES::ConfigurationSetEventDestination'),
+      );
+      const eventDestination = destination?.Properties.EventDestination as {
+        EventBridgeDestination: { EventBusArn: unknown };
+      };
+      expect(flatten(eventDestination.EventBridgeDestination.EventBusArn)).toMatch(/:event-bus\/default$/);
+      const feedbackDlq = queueArn(resourceName(infraSettings.names.feedbackDlq, ENV));
+      template.hasResourceProperties('AWS::Events::Rule', {
+        Name: resourceName(infraSettings.names.feedbackRule, ENV),
+        EventBusName: 'default',
+        EventPattern: {
+          source: ['aws.ses'],
+          'detail-type': ['Email Bounced', 'Email Complaint Received'],
+          detail: { mail: { tags: { 'ses:configuration-set': [configurationSet] } } },
+        },
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [functionId('feedback'), 'Arn'] },
+            DeadLetterConfig: { Arn: feedbackDlq },
+          }),
+        ],
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: resourceName('feedback', ENV),
+        DeadLetterConfig: { TargetArn: feedbackDlq },
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: functionId('feedback') },
+        MaximumRetryAttempts: infraSettings.feedbackRetryAttempts,
+      });
+    });
+  });
+
+  describe('scheduler', () => {
+    it('creates the schedule group of the topology', () => {
+      template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', {
+        Name: resourceName(topology.scheduleGroup, ENV),
+      });
+    });
+
+    it('lets only Scheduler, for this account and group, assume the schedule role', () => {
+      const roleId = stack.getLogicalId(stack.scheduling.role.node.defaultChild as never);
+      const role = resourcesOf(template, 'AWS::IAM::Role')[roleId] as Resource;
+      const trust = (role.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
+      expect(trust).toHaveLength(1);
+      expect(trust[0]).toMatchObject({
+        Action: 'sts:AssumeRole',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': TEST_ACCOUNT } },
+      });
+      const condition = trust[0]?.Condition as { ArnEquals: Record<string, unknown> };
+      expect(flatten(condition.ArnEquals['aws:SourceArn'])).toBe(
+        `arn:aws:scheduler:${REGION}:${TEST_ACCOUNT}:schedule-group/${resourceName(topology.scheduleGroup, ENV)}`,
+      );
+    });
+
+    it('lets the schedule role only send to the stage main queues and their DLQs', () => {
+      const roleId = stack.getLogicalId(stack.scheduling.role.node.defaultChild as never);
+      const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+        .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+        .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+      expect(statements.flatMap((s) => asArray(s.Action))).toEqual(['sqs:SendMessage']);
+      const expected = STAGES.flatMap((s) => [
+        arnOf(queueName(s, 'main', ENV)),
+        arnOf(queueName(s, 'dlq', ENV)),
+      ]);
+      expect(statements.flatMap((s) => asArray(s.Resource).map(flatten)).sort()).toEqual(expected.sort());
+    });
+  });
+
+  describe('data', () => {
+    it('creates on-demand tables with point-in-time recovery, the ledger with a TTL', () => {
+      template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        TableName: resourceName(topology.tables.directory, ENV),
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        Replicas: [
+          Match.objectLike({
+            Region: REGION,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        ],
+      });
+      template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        TableName: resourceName(topology.tables.ledger, ENV),
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        Replicas: [
+          Match.objectLike({
+            Region: REGION,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        ],
+      });
+    });
+
+    it('retains the tables and protects them from deletion by default', () => {
+      for (const table of Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))) {
+        expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+        expect(
+          (table.Properties as { Replicas: { DeletionProtectionEnabled: boolean }[] }).Replicas[0],
+        ).toMatchObject({
+          DeletionProtectionEnabled: true,
+        });
+      }
+    });
+
+    it('creates every secret of the topology empty: no value and no generated value in the template', () => {
+      const secrets = Object.values(resourcesOf(template, 'AWS::SecretsManager::Secret'));
+      expect(secrets.map((s) => s.Properties.Name).sort()).toEqual(
+        Object.values(topology.secrets)
+          .map((n) => resourceName(n, ENV))
+          .sort(),
+      );
+      for (const secret of secrets) {
+        expect(secret.Properties.SecretString).toBeUndefined();
+        expect(secret.Properties.GenerateSecretString).toBeUndefined();
+      }
+    });
+  });
+
+  describe('alarms', () => {
+    const topicRef = () => ({ Ref: stack.getLogicalId(stack.alarms.topic.node.defaultChild as never) });
+    const dlqNames = () => [
+      ...STAGES.map((s) => queueName(s, 'dlq', ENV)),
+      resourceName(infraSettings.names.ingestRuleDlq, ENV),
+      resourceName(infraSettings.names.feedbackDlq, ENV),
+    ];
+
+    it('alarms on every DLQ as soon as it holds a message', () => {
+      for (const name of dlqNames()) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId(name), 'QueueName'] } }],
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'notBreaching',
+          AlarmActions: [topicRef()],
+        });
+      }
+      const depthAlarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).filter(
+        (a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
+      );
+      expect(depthAlarms).toHaveLength(dlqNames().length);
+    });
+
+    it.each(STAGES)('alarms when the oldest %s message is older than the ladder allows', (s: StageName) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId(queueName(s, 'main', ENV)), 'QueueName'] } },
+        ],
+        Threshold: oldestMessageAgeThresholdSeconds(topology.stages[s]),
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [topicRef()],
+      });
+    });
+
+    it('publishes alarms to a TLS-only topic', () => {
+      template.hasResourceProperties('AWS::SNS::Topic', {
+        TopicName: resourceName(infraSettings.names.alarmTopic, ENV),
+      });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('IAM', () => {
+    it('scopes every statement to named ARNs, except the one ListSchedules statement', () => {
+      const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
+        (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+      );
+      expect(statements.length).toBeGreaterThan(0);
+      const group = resourceName(topology.scheduleGroup, ENV);
+      const allowedPatterns = [
+        `arn:aws:scheduler:${REGION}:${TEST_ACCOUNT}:schedule/${group}/${topology.schedulePrefix}*`,
+        `arn:aws:scheduler:${REGION}:${TEST_ACCOUNT}:schedule/${group}/${topology.reschedulePrefix}*`,
+      ];
+      for (const statement of statements) {
+        expect(statement.Effect).toBe('Allow');
+        for (const action of asArray(statement.Action)) expect(action).not.toContain('*');
+        const resources = asArray(statement.Resource).map(flatten);
+        if (resources.includes('*')) {
+          expect(statement.Action).toBe('scheduler:ListSchedules');
+          expect(resources).toEqual(['*']);
+          continue;
+        }
+        for (const resource of resources) {
+          if (resource.includes('*')) expect(allowedPatterns).toContain(resource);
+        }
+      }
+    });
+
+    it('attaches no managed policy to any role', () => {
+      for (const role of Object.values(resourcesOf(template, 'AWS::IAM::Role'))) {
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      }
+    });
+
+    it('lets each stage send only to its own reschedule queue and DLQ and to the next stage', () => {
+      const next: Record<StageName, string[]> = {
+        ingest: [queueName('enrich', 'main', ENV)],
+        enrich: [queueName('schedule', 'main', ENV)],
+        schedule: [],
+        compose: [queueName('send', 'main', ENV)],
+        send: [],
+      };
+      for (const s of STAGES) {
+        const expected = [queueName(s, 'reschedule', ENV), queueName(s, 'dlq', ENV), ...next[s]].map(arnOf);
+        expect(resourcesAllowed(s, 'sqs:SendMessage'), s).toEqual(expected.sort());
+        expect(resourcesAllowed(s, 'sqs:ReceiveMessage'), s).toEqual([arnOf(queueName(s, 'main', ENV))]);
+        expect(resourcesAllowed(s, 'sqs:ChangeMessageVisibility'), s).toEqual([
+          arnOf(queueName(s, 'main', ENV)),
+        ]);
+      }
+    });
+
+    it('lets the rescheduler consume every reschedule queue and send to every main queue and DLQ', () => {
+      expect(resourcesAllowed('rescheduler', 'sqs:ReceiveMessage')).toEqual(
+        STAGES.map((s) => arnOf(queueName(s, 'reschedule', ENV))).sort(),
+      );
+      expect(resourcesAllowed('rescheduler', 'sqs:SendMessage')).toEqual(
+        STAGES.flatMap((s) => [arnOf(queueName(s, 'main', ENV)), arnOf(queueName(s, 'dlq', ENV))]).sort(),
+      );
+    });
+
+    it('gives each function only the secrets it reads', () => {
+      const secretRef = (key: keyof typeof topology.secrets) =>
+        `<${logicalId('AWS::SecretsManager::Secret', 'Name', resourceName(topology.secrets[key], ENV))}>`;
+      const expected: Partial<Record<FunctionName, string[]>> = {
+        webhook: [secretRef('webhookSecret')],
+        enrich: [secretRef('jiraApiToken')],
+        compose: [secretRef('jiraApiToken'), secretRef('openaiApiKey')].sort(),
+        send: [secretRef('webhookSecret')],
+      };
+      for (const name of FUNCTION_NAMES) {
+        expect(resourcesAllowed(name, 'secretsmanager:GetSecretValue'), name).toEqual(expected[name] ?? []);
+      }
+    });
+
+    it('gives table access only to the functions that need it', () => {
+      const directory = `<${logicalId('AWS::DynamoDB::GlobalTable', 'TableName', resourceName(topology.tables.directory, ENV))}.Arn>`;
+      const ledger = `<${logicalId('AWS::DynamoDB::GlobalTable', 'TableName', resourceName(topology.tables.ledger, ENV))}.Arn>`;
+      const writers: Partial<Record<FunctionName, string[]>> = {
+        webhook: [directory],
+        compose: [ledger],
+        send: [ledger],
+        feedback: [directory],
+      };
+      const readers: Partial<Record<FunctionName, string[]>> = {
+        webhook: [directory],
+        enrich: [directory],
+        compose: [ledger],
+        send: [directory, ledger].sort(),
+        feedback: [directory],
+      };
+      for (const name of FUNCTION_NAMES) {
+        expect(resourcesAllowed(name, 'dynamodb:PutItem'), name).toEqual(writers[name] ?? []);
+        expect(resourcesAllowed(name, 'dynamodb:GetItem'), name).toEqual(readers[name] ?? []);
+        expect(resourcesAllowed(name, 'dynamodb:Scan'), name).toEqual([]);
+      }
+    });
+
+    it('lets only send use SES, as the sender identity with the configuration set', () => {
+      const configurationSet = resourceName(infraSettings.names.configurationSet, ENV);
+      const ses = (resource: string) => `arn:aws:ses:${REGION}:${TEST_ACCOUNT}:${resource}`;
+      expect(resourcesAllowed('send', 'ses:SendEmail')).toEqual(
+        [
+          ses('identity/example.com'),
+          ses('identity/releases@example.com'),
+          ses(`configuration-set/${configurationSet}`),
+        ].sort(),
+      );
+      for (const name of FUNCTION_NAMES.filter((n) => n !== 'send')) {
+        expect(resourcesAllowed(name, 'ses:SendEmail'), name).toEqual([]);
+      }
+    });
+
+    it('lets schedule manage send-point schedules and rescheduler create long reschedules, passing only the schedule role', () => {
+      const group = resourceName(topology.scheduleGroup, ENV);
+      const schedules = (prefix: string) =>
+        `arn:aws:scheduler:${REGION}:${TEST_ACCOUNT}:schedule/${group}/${prefix}*`;
+      const roleArn = `<${stack.getLogicalId(stack.scheduling.role.node.defaultChild as never)}.Arn>`;
+      for (const action of ['CreateSchedule', 'UpdateSchedule', 'DeleteSchedule', 'GetSchedule']) {
+        expect(resourcesAllowed('schedule', `scheduler:${action}`)).toEqual([
+          schedules(topology.schedulePrefix),
+        ]);
+      }
+      expect(resourcesAllowed('rescheduler', 'scheduler:CreateSchedule')).toEqual([
+        schedules(topology.reschedulePrefix),
+      ]);
+      expect(resourcesAllowed('rescheduler', 'scheduler:DeleteSchedule')).toEqual([]);
+      for (const name of ['schedule', 'rescheduler'] as const) {
+        const passRole = statementsOf(name).filter((s) => asArray(s.Action).includes('iam:PassRole'));
+        expect(passRole).toHaveLength(1);
+        expect(passRole[0]?.Condition).toEqual({
+          StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+        });
+        expect(asArray(passRole[0]?.Resource).map(flatten)).toEqual([roleArn]);
+      }
+      expect(resourcesAllowed('schedule', 'sqs:GetQueueAttributes')).toEqual(
+        expect.arrayContaining([
+          arnOf(queueName('compose', 'main', ENV)),
+          arnOf(queueName('compose', 'dlq', ENV)),
+        ]),
+      );
+    });
+
+    it('lets only the webhook put events, on the custom bus', () => {
+      const busId = logicalId('AWS::Events::EventBus', 'Name', resourceName(topology.bus, ENV));
+      for (const name of FUNCTION_NAMES) {
+        expect(resourcesAllowed(name, 'events:PutEvents'), name).toEqual(
+          name === 'webhook' ? [`<${busId}.Arn>`] : [],
+        );
+      }
+    });
+  });
+
+  describe('cdk-nag', () => {
+    it('leaves no AwsSolutions finding, error or warning, unacknowledged', () => {
+      const report = new AwsSolutionsChecks().validateScope(synthesised.app);
+      expect(report.violations).toEqual([]);
+      expect(report.success).toBe(true);
+    });
+
+    it('acknowledges only the findings the design accepts, each with a reason', () => {
+      const acknowledged: { path: string; id: string; reason: string }[] = [];
+      for (const construct of synthesised.app.node.findAll()) {
+        for (const entry of construct.node.metadata) {
+          if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+          for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+            acknowledged.push({ path: construct.node.path, id: id.replace(/^Annotation::/, ''), reason });
+          }
+        }
+      }
+      const group = resourceName(topology.scheduleGroup, ENV);
+      const arn = `arn:aws:scheduler:${REGION}:${TEST_ACCOUNT}:schedule/${group}`;
+      expect(acknowledged.map((a) => a.id).sort()).toEqual(
+        [
+          `AwsSolutions-IAM5[Resource::${arn}/${topology.schedulePrefix}*]`,
+          'AwsSolutions-IAM5[Resource::*]',
+          `AwsSolutions-IAM5[Resource::${arn}/${topology.reschedulePrefix}*]`,
+          ...Object.keys(topology.secrets).map(() => 'AwsSolutions-SMG4'),
+          'AwsSolutions-SQS3',
+        ].sort(),
+      );
+      for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(60);
+    });
+  });
+});

@@ -1,0 +1,158 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { STAGES, type StageTopology, topology } from '#topology/topology';
+import { readAppContext, stackNameOf } from '../../infra/appContext.ts';
+import { StageQueues } from '../../infra/constructs/StageQueues.ts';
+import { sendConcurrency } from '../../infra/sendConcurrency.ts';
+import { oldestMessageAgeThresholdSeconds } from '../../infra/settings.ts';
+
+describe('Function: sendConcurrency', () => {
+  it('keeps the configured ceiling when the rate allows it and splits the rate among instances', () => {
+    const result = sendConcurrency({
+      maxSendRatePerSecond: 14,
+      stageMaxConcurrency: 2,
+      batchSize: 10,
+      timeoutSeconds: 30,
+    });
+
+    expect(result).toEqual({ maxConcurrency: 2, perInstanceRatePerSecond: 7 });
+  });
+
+  it('lowers concurrency when each instance would otherwise be too slow to send a batch in time', () => {
+    // 10 emails in 15 s needs 2/3 email/s per instance: 4 emails/s serves at most 6 instances.
+    const result = sendConcurrency({
+      maxSendRatePerSecond: 4,
+      stageMaxConcurrency: 50,
+      batchSize: 10,
+      timeoutSeconds: 30,
+    });
+
+    expect(result.maxConcurrency).toBe(6);
+    expect(result.maxConcurrency * result.perInstanceRatePerSecond).toBeCloseTo(4);
+  });
+
+  it('caps concurrency at the event source maximum of 1000', () => {
+    const result = sendConcurrency({
+      maxSendRatePerSecond: 100_000,
+      stageMaxConcurrency: 5000,
+      batchSize: 1,
+      timeoutSeconds: 30,
+    });
+
+    expect(result.maxConcurrency).toBe(1000);
+  });
+
+  it('throws when the rate cannot serve even two instances', () => {
+    expect(() =>
+      sendConcurrency({ maxSendRatePerSecond: 1, stageMaxConcurrency: 5, batchSize: 10, timeoutSeconds: 30 }),
+    ).toThrow(/SES send rate 1 emails\/s cannot serve 2 concurrent send invocations/);
+  });
+
+  it('throws on a rate that is not positive', () => {
+    expect(() =>
+      sendConcurrency({ maxSendRatePerSecond: 0, stageMaxConcurrency: 5, batchSize: 10, timeoutSeconds: 30 }),
+    ).toThrow(/must be positive/);
+  });
+});
+
+describe('Function: oldestMessageAgeThresholdSeconds', () => {
+  it('allows every receive its visibility timeout or the backoff cap, whichever is longer', () => {
+    const stage = topology.stages.compose;
+
+    const threshold = oldestMessageAgeThresholdSeconds(stage);
+
+    expect(threshold).toBe(
+      stage.retry.maxReceiveCount * Math.max(stage.visibilityTimeoutSeconds, stage.retry.backoffCapSeconds),
+    );
+    for (const s of STAGES) expect(oldestMessageAgeThresholdSeconds(topology.stages[s])).toBeGreaterThan(0);
+  });
+});
+
+describe('Function: StageQueues', () => {
+  it('refuses a visibility timeout shorter than 6 times the function timeout', () => {
+    const stage: StageTopology = { ...topology.stages.ingest, visibilityTimeoutSeconds: 60 };
+    const stack = new Stack(new App(), 'S');
+
+    expect(
+      () =>
+        new StageQueues(stack, 'Q', {
+          stage,
+          envName: '',
+          rescheduleVisibilitySeconds: 180,
+          rescheduleMaxReceiveCount: 10,
+        }),
+    ).toThrow(/visibility timeout 60 s must be at least 6 × the function timeout \(30 s\)/);
+  });
+
+  it('refuses a reschedule redrive count that the main queue has already used up', () => {
+    const stack = new Stack(new App(), 'S');
+
+    expect(
+      () =>
+        new StageQueues(stack, 'Q', {
+          stage: topology.stages.ingest,
+          envName: '',
+          rescheduleVisibilitySeconds: 180,
+          rescheduleMaxReceiveCount: topology.stages.ingest.retry.maxReceiveCount,
+        }),
+    ).toThrow(/must exceed the main queue's \(5\): SQS keeps the receive count across a redrive/);
+  });
+});
+
+describe('Function: readAppContext', () => {
+  const base = {
+    senderEmail: 'releases@example.com',
+    jiraSiteUrl: 'https://example.atlassian.net',
+    jiraEmail: 'bot@example.com',
+  };
+  const from = (values: Record<string, unknown>) => (key: string) => values[key];
+
+  it('applies defaults: no environment name, us-east-1, retained data, real code', () => {
+    const context = readAppContext(from(base));
+
+    expect(context).toMatchObject({
+      envName: '',
+      regions: ['us-east-1'],
+      retainData: true,
+      placeholderCode: false,
+    });
+  });
+
+  it('reads -c strings: comma-separated regions, boolean flags, numbers', () => {
+    const context = readAppContext(
+      from({
+        ...base,
+        regions: 'eu-west-1, eu-central-1',
+        retainData: 'false',
+        jiraMaxIssues: '200',
+        alarmEmail: '',
+      }),
+    );
+
+    expect(context).toMatchObject({
+      regions: ['eu-west-1', 'eu-central-1'],
+      retainData: false,
+      jiraMaxIssues: 200,
+      alarmEmail: undefined,
+    });
+  });
+
+  it('names every bad key in one error', () => {
+    expect(() =>
+      readAppContext(from({ ...base, senderEmail: 'nope', regions: 'mars-1', envName: 'Prod!' })),
+    ).toThrow(
+      /-c envName: .*; -c regions.0: must be an AWS region.*; -c senderEmail: must be an email address/,
+    );
+  });
+
+  it('refuses a region given twice', () => {
+    expect(() => readAppContext(from({ ...base, regions: 'eu-west-1,eu-west-1' }))).toThrow(
+      /must not repeat a region/,
+    );
+  });
+
+  it('names the stack after the prefix and environment', () => {
+    expect(stackNameOf('herald', '')).toBe('herald');
+    expect(stackNameOf('herald', 'prod')).toBe('herald-prod');
+  });
+});
