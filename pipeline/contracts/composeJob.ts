@@ -23,6 +23,11 @@ export const composeJobPayload = z.object({
   dueAt: z.iso.datetime(),
   chunk: z.object({ index: z.number().int().min(0), count: z.number().int().min(1) }),
   recipients: z.array(recipient).min(1, 'a compose job needs at least one recipient'),
+  /**
+   * `readAt` of the release.snapshot the schedule was made from, epoch milliseconds: the schedule
+   * stage's watermark against out-of-order snapshots. Absent in jobs scheduled before it existed.
+   */
+  snapshotAt: z.number().int().nonnegative().optional(),
 });
 
 /** Payload of compose.job. */

@@ -17,8 +17,11 @@ export const contact = z.object({
   email: emailAddress,
   /** Display name used in the greeting; optional. */
   name: z.string().trim().max(200).optional(),
-  /** Language of the emails this contact receives. Default `en`. */
-  locale: locale.default('en'),
+  /**
+   * Language of the emails this contact receives. No default here: when absent, enrich uses the
+   * project's `policy.defaultLocale`.
+   */
+  locale: locale.optional(),
   /** Local time zone for send points; falls back to the project's policy time zone. */
   timeZone: timeZone.optional(),
   /** Never send to an opted-out contact. */

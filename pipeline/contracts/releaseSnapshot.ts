@@ -37,6 +37,11 @@ export const releaseSnapshotPayload = z.object({
   state: z.enum(RELEASE_STATES),
   /** Null when the version is deleted. */
   version: versionState.nullable(),
+  /**
+   * When enrich read the version from Jira, epoch milliseconds. The schedule stage drops a
+   * snapshot older than one it already applied to the release (SQS does not keep order).
+   */
+  readAt: z.number().int().nonnegative(),
   policy: sendPolicy,
   /** Contacts not opted out, each with their effective time zone and locale. */
   recipients: z.array(scheduledRecipient),

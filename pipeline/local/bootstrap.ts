@@ -31,8 +31,14 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { type Log, maskEmail } from '#shared/logger';
-import { DLQ_RETENTION_SECONDS, type QueueRole, STAGES, type StageName, topology } from '#topology/topology';
-import { RESCHEDULE_VISIBILITY_TIMEOUT_SECONDS, rescheduleRedriveMaxReceiveCount } from './constants.ts';
+import {
+  DLQ_RETENTION_SECONDS,
+  type QueueRole,
+  rescheduleRedriveMaxReceiveCount,
+  STAGES,
+  type StageName,
+  topology,
+} from '#topology/topology';
 import { BootstrapError } from './errors.ts';
 import { LOCAL_AWS_REGION, localClientConfig } from './localAwsConfig.ts';
 import { type StackNames, stackNames } from './stackNames.ts';
@@ -148,9 +154,14 @@ const ensureStageQueues = async (
     MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
   });
   const reschedule = await ensureQueue(sqs, names.queues[stage].reschedule, {
-    VisibilityTimeout: String(RESCHEDULE_VISIBILITY_TIMEOUT_SECONDS),
+    VisibilityTimeout: String(topology.rescheduleQueue.visibilityTimeoutSeconds),
     MessageRetentionPeriod: String(settings.retentionSeconds),
-    RedrivePolicy: redrive(dlq.arn, rescheduleRedriveMaxReceiveCount(stage)),
+    // moto keeps a message's receive count when it redrives it from the main queue. LocalStack
+    // restarts it as AWS does; the rescheduler then gets a few more attempts, which is harmless.
+    RedrivePolicy: redrive(
+      dlq.arn,
+      rescheduleRedriveMaxReceiveCount(stage, { receiveCountCarriesOver: true }),
+    ),
   });
   const main = await ensureQueue(sqs, names.queues[stage].main, {
     VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
@@ -288,8 +299,8 @@ const ensureEmailIdentity = async (ses: SESv2Client, email: string): Promise<voi
 
 /**
  * Creates every resource of the topology in the emulator, or brings existing ones in line with
- * it: per stage a DLQ (14 days), a reschedule queue (redrive → DLQ, see
- * {@link rescheduleRedriveMaxReceiveCount}) and a main queue (visibility, retention,
+ * it: per stage a DLQ (14 days), a reschedule queue (`topology.rescheduleQueue`; redrive → DLQ
+ * after {@link rescheduleRedriveMaxReceiveCount} with moto's carried-over receive count) and a main queue (visibility, retention,
  * redrive → reschedule queue after the stage's `maxReceiveCount`); the EventBridge bus and the
  * rule `source=jira, detail-type prefix jira:version_` targeting the ingest queue; the Scheduler
  * group; the directory (`pk`, `sk`) and ledger (`pk`, TTL `expiresAt`) tables; the secrets; the

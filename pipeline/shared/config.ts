@@ -28,6 +28,13 @@ export const configSchema = z.object({
     .min(1, 'JIRA_MAX_ISSUES must be at least 1 issue')
     .max(10_000, 'JIRA_MAX_ISSUES must be at most 10000 issues')
     .default(500),
+  /** Jira request timeout, milliseconds, 1000..120000. Default 20000. */
+  JIRA_TIMEOUT_MS: z.coerce
+    .number({ error: 'JIRA_TIMEOUT_MS must be a number of milliseconds' })
+    .int()
+    .min(1000, 'JIRA_TIMEOUT_MS must be at least 1000 ms')
+    .max(120_000, 'JIRA_TIMEOUT_MS must be at most 120000 ms')
+    .default(20_000),
   /** OpenAI model. Default gpt-4.1-mini. */
   OPENAI_MODEL: z.string().min(1).default('gpt-4.1-mini'),
   /** OpenAI API base URL (stand-ins and proxies). Default the SDK's. */

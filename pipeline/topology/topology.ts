@@ -41,6 +41,15 @@ export interface FunctionTopology {
   readonly maxConcurrency: number;
 }
 
+/** Alarm thresholds of one stage (infra/ builds the CloudWatch alarms from them). */
+export interface AlarmTopology {
+  /**
+   * Alarm when the main queue's ApproximateAgeOfOldestMessage exceeds this, seconds: a message
+   * that old means the queue is not being consumed (see {@link oldestMessageAgeSeconds}).
+   */
+  readonly oldestMessageAgeSeconds: number;
+}
+
 /** Everything about one stage. */
 export interface StageTopology {
   readonly name: StageName;
@@ -54,9 +63,39 @@ export interface StageTopology {
   readonly retentionSeconds: number;
   readonly retry: RetryTopology;
   readonly fn: FunctionTopology;
+  readonly alarms: AlarmTopology;
+}
+
+/**
+ * Settings of every `<stage>-reschedule` queue. One rescheduler function consumes them all, so
+ * they are one setting, not one per stage.
+ */
+export interface RescheduleQueueTopology {
+  /**
+   * Visibility timeout, seconds: 6 times the rescheduler's function timeout, as AWS recommends
+   * for an SQS event source.
+   */
+  readonly visibilityTimeoutSeconds: number;
+  /**
+   * Receives the rescheduler gets of one message before SQS moves it on to `<stage>-dlq`. The
+   * rescheduler only moves messages, so failing this often on one means it cannot be moved; it
+   * must not loop. The redrive policy holds {@link rescheduleRedriveMaxReceiveCount}, not this.
+   */
+  readonly maxReceiveCount: number;
 }
 
 const DAY = 86_400;
+
+/**
+ * Default alarm threshold on a main queue's oldest message, seconds. A message stays on its main
+ * queue at most `maxReceiveCount` receives, each lasting at most the longer of the visibility
+ * timeout (a crashed invocation) and the backoff cap (a reported failure); SQS then redrives it
+ * to `<stage>-reschedule`. A message older than that means the queue is not being consumed.
+ */
+export const oldestMessageAgeSeconds = (
+  retry: Pick<RetryTopology, 'maxReceiveCount' | 'backoffCapSeconds'>,
+  visibilityTimeoutSeconds: number,
+): number => retry.maxReceiveCount * Math.max(visibilityTimeoutSeconds, retry.backoffCapSeconds);
 
 /** DLQ retention: 14 days, SQS's maximum. */
 export const DLQ_RETENTION_SECONDS = 14 * DAY;
@@ -69,26 +108,42 @@ const stage = (
     memoryMb?: number;
     maxConcurrency?: number;
     retry?: Partial<RetryTopology>;
+    alarms?: Partial<AlarmTopology>;
   },
-): StageTopology => ({
-  name,
-  batchSize: overrides.batchSize,
-  batchWindowSeconds: 0,
-  visibilityTimeoutSeconds: overrides.timeoutSeconds * 6,
-  retentionSeconds: 4 * DAY,
-  retry: {
+): StageTopology => {
+  const visibilityTimeoutSeconds = overrides.timeoutSeconds * 6;
+  const retry: RetryTopology = {
     maxReceiveCount: 5,
     backoffBaseSeconds: 2,
     backoffCapSeconds: 300,
     rescheduleDelaysSeconds: [300, 900, 3600],
     ...overrides.retry,
-  },
-  fn: {
-    memoryMb: overrides.memoryMb ?? 256,
-    timeoutSeconds: overrides.timeoutSeconds,
-    maxConcurrency: overrides.maxConcurrency ?? 5,
-  },
-});
+  };
+  return {
+    name,
+    batchSize: overrides.batchSize,
+    batchWindowSeconds: 0,
+    visibilityTimeoutSeconds,
+    retentionSeconds: 4 * DAY,
+    retry,
+    fn: {
+      memoryMb: overrides.memoryMb ?? 256,
+      timeoutSeconds: overrides.timeoutSeconds,
+      maxConcurrency: overrides.maxConcurrency ?? 5,
+    },
+    alarms: {
+      oldestMessageAgeSeconds: oldestMessageAgeSeconds(retry, visibilityTimeoutSeconds),
+      ...overrides.alarms,
+    },
+  };
+};
+
+/** The rescheduler function (one for every stage's reschedule queue). */
+const RESCHEDULER_FN = {
+  memoryMb: 256,
+  timeoutSeconds: 30,
+  maxConcurrency: 2,
+} as const satisfies FunctionTopology;
 
 /** The topology of release-herald. */
 export const topology = {
@@ -144,8 +199,13 @@ export const topology = {
   } satisfies Record<StageName, StageTopology>,
   rescheduler: {
     batchSize: 10,
-    fn: { memoryMb: 256, timeoutSeconds: 30, maxConcurrency: 2 } satisfies FunctionTopology,
+    fn: RESCHEDULER_FN,
   },
+  /** Every `<stage>-reschedule` queue (visibility 180 s, 5 rescheduler attempts). */
+  rescheduleQueue: {
+    visibilityTimeoutSeconds: RESCHEDULER_FN.timeoutSeconds * 6,
+    maxReceiveCount: 5,
+  } satisfies RescheduleQueueTopology,
 } as const;
 
 /** The topology's type. */
@@ -171,6 +231,32 @@ export const parseQueueName = (name: string, env = ''): { stage: StageName; role
   }
   return undefined;
 };
+
+/** Options of {@link rescheduleRedriveMaxReceiveCount}. */
+export interface RescheduleRedriveOptions {
+  /**
+   * Whether the queue service keeps a message's ApproximateReceiveCount when it redrives it from
+   * `<stage>` to `<stage>-reschedule`. moto does (true: the local bootstrap); on AWS the count
+   * starts again on the reschedule queue (false: infra/).
+   */
+  receiveCountCarriesOver: boolean;
+}
+
+/**
+ * `maxReceiveCount` to put in the redrive policy of `<stage>-reschedule` (→ `<stage>-dlq`) so
+ * that the rescheduler gets {@link RescheduleQueueTopology.maxReceiveCount} attempts at each
+ * message. Where the receive count carries over a redrive (moto), a message arrives on the
+ * reschedule queue already counted at the main queue's `maxReceiveCount`, and a bare 5 would pass
+ * it on to the DLQ at its first receive there: the policy then holds the stage's
+ * `retry.maxReceiveCount` plus the rescheduler's attempts. Where it restarts (AWS), the
+ * rescheduler's attempts alone.
+ */
+export const rescheduleRedriveMaxReceiveCount = (
+  stageName: StageName,
+  options: RescheduleRedriveOptions,
+): number =>
+  topology.rescheduleQueue.maxReceiveCount +
+  (options.receiveCountCarriesOver ? topology.stages[stageName].retry.maxReceiveCount : 0);
 
 /** The queue name at the end of an SQS ARN or URL. */
 export const queueNameFromArnOrUrl = (arnOrUrl: string): string => arnOrUrl.split(/[:/]/).at(-1) ?? arnOrUrl;

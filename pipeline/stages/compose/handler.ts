@@ -12,7 +12,10 @@ import { type ComposeDeps, processRecord } from './processRecord.ts';
 const config = loadConfig();
 const env = config.HERALD_ENV;
 const { JIRA_SITE_URL, JIRA_EMAIL } = requireConfig(config, 'JIRA_SITE_URL', 'JIRA_EMAIL');
-const logger = createLogger({ level: config.LOG_LEVEL }).child({ stage: 'compose' });
+// createSqsHandler binds `stage` to each record's logger: give it the root logger, and keep a
+// stage child for what is logged outside a record.
+const logger = createLogger({ level: config.LOG_LEVEL });
+const stageLogger = logger.child({ stage: 'compose' });
 const queue = new SqsQueue({});
 const ledger = new DynamoLedger({
   tableName: resourceName(topology.tables.ledger, env),
@@ -33,9 +36,14 @@ const secretDeps = (): Promise<SecretDeps> => {
     secrets.getOptional(resourceName(topology.secrets.openaiApiKey, env)),
   ])
     .then(([apiToken, openaiKey]): SecretDeps => {
-      const jira = new JiraCloud({ siteUrl: JIRA_SITE_URL, email: JIRA_EMAIL, apiToken });
+      const jira = new JiraCloud({
+        siteUrl: JIRA_SITE_URL,
+        email: JIRA_EMAIL,
+        apiToken,
+        timeoutMs: config.JIRA_TIMEOUT_MS,
+      });
       if (openaiKey === undefined) {
-        logger.warn('llm_not_configured');
+        stageLogger.warn('llm_not_configured');
         return { jira, llm: undefined };
       }
       const llm = new OpenAiLlm({

@@ -12,7 +12,8 @@ import { type EnrichDeps, processRecord } from './processRecord.ts';
 const config = loadConfig();
 const env = config.HERALD_ENV;
 const { JIRA_SITE_URL, JIRA_EMAIL } = requireConfig(config, 'JIRA_SITE_URL', 'JIRA_EMAIL');
-const logger = createLogger({ level: config.LOG_LEVEL }).child({ stage: 'enrich' });
+// createSqsHandler binds `stage` to each record's logger: give it the root logger.
+const logger = createLogger({ level: config.LOG_LEVEL });
 const queue = new SqsQueue({});
 const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.directory, env) });
 const secrets = new SecretsManagerSecrets({});
@@ -25,7 +26,15 @@ const jira = (): Promise<JiraPort> => {
   if (jiraClient !== undefined) return jiraClient;
   const building = secrets
     .get(jiraTokenName)
-    .then((apiToken) => new JiraCloud({ siteUrl: JIRA_SITE_URL, email: JIRA_EMAIL, apiToken }))
+    .then(
+      (apiToken) =>
+        new JiraCloud({
+          siteUrl: JIRA_SITE_URL,
+          email: JIRA_EMAIL,
+          apiToken,
+          timeoutMs: config.JIRA_TIMEOUT_MS,
+        }),
+    )
     .catch((err: unknown) => {
       jiraClient = undefined;
       throw err;
@@ -41,7 +50,7 @@ export const handler = createSqsHandler({
   queue,
   logger,
   processRecord: async (record, ctx) => {
-    const deps: EnrichDeps = { jira: await jira(), directory, queue, env };
+    const deps: EnrichDeps = { jira: await jira(), directory, queue, env, now: () => new Date() };
     await processRecord(record, ctx, deps);
   },
 });

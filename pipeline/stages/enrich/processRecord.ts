@@ -25,6 +25,8 @@ export interface EnrichDeps {
   directory: DirectoryPort;
   /** Where release.snapshot goes (the schedule queue). */
   queue: QueuePort;
+  /** Clock: stamps each snapshot's `readAt`. */
+  now: () => Date;
   /** HERALD_ENV, for queue names. Default none. */
   env?: string;
   /** Global opt-out lookups run this many at a time. Default 8. */
@@ -69,11 +71,13 @@ const mapLimit = async <T, R>(
 /**
  * Enrich one release.changed: read the version fresh from Jira (404 → `deleted`), the project's
  * key, its contacts and send policy (default {@link DEFAULT_SEND_POLICY}), and emit one
- * release.snapshot to the schedule queue under the same key, carrying the trace.
+ * release.snapshot to the schedule queue under the same key, carrying the trace and `readAt`
+ * (the clock just before the Jira read, epoch ms).
  *
  * Recipients are the contacts neither opted out in the project nor globally (one
  * `isOptedOut` read per contact: fine for directories of hundreds of contacts per project),
- * each with its time zone (the contact's, else the policy's) and locale. A deleted version has
+ * each with its time zone (the contact's, else the policy's) and locale (the contact's, else the
+ * policy's `defaultLocale`). A deleted version has
  * no recipients: there is nothing left to send, only schedules to cancel.
  *
  * Each external call runs in its own span (under the runner's record span, which is parented on
@@ -94,6 +98,9 @@ export const processRecord = async (
   const retry: Retry = (name, fn) =>
     withSpan(name, () => withRetry(name, fn, { remainingTimeMs: ctx.remainingTimeMs, logger }));
 
+  // Taken before the read: whatever Jira answers is at least this fresh. The schedule stage
+  // orders snapshots of one release by it (SQS may deliver an older one after a newer one).
+  const readAt = deps.now().getTime();
   const [version, project] = await Promise.all([
     retry('jira.get_version', () => deps.jira.getVersion(change.versionId)),
     retry('jira.get_project', () => deps.jira.getProject(change.projectId)),
@@ -117,6 +124,7 @@ export const processRecord = async (
     projectKey,
     state,
     version,
+    readAt,
     policy: effectivePolicy,
     recipients,
   };
@@ -154,7 +162,7 @@ const recipientsOf = async (
     .map((c) => ({
       email: c.email,
       ...(c.name !== undefined ? { name: c.name } : {}),
-      locale: c.locale,
+      locale: c.locale ?? policy.defaultLocale,
       timeZone: c.timeZone ?? policy.timeZone,
     }));
 };

@@ -6,7 +6,8 @@ import { processRecord } from './processRecord.ts';
 
 const config = loadConfig();
 const env = config.HERALD_ENV;
-const logger = createLogger({ level: config.LOG_LEVEL }).child({ stage: 'ingest' });
+// createSqsHandler binds `stage` to each record's logger: give it the root logger.
+const logger = createLogger({ level: config.LOG_LEVEL });
 const queue = new SqsQueue({});
 
 /** Lambda entry point of the ingest stage (SQS event source on `herald-ingest`). */

@@ -231,6 +231,7 @@ const composeJobEnvelope = (
     dueAt: point.dueAt.toISOString(),
     chunk: { index, count },
     recipients,
+    snapshotAt: snapshot.readAt,
   };
   const key = `${snapshot.versionId}:${point.pointId}@${releaseDate ?? 'none'}:${zone}:${index}`;
   return wrap('compose.job', key, payload, traceparent);

@@ -9,7 +9,8 @@ import { processRecord, type ScheduleDeps } from './processRecord.ts';
 const config = loadConfig();
 const env = config.HERALD_ENV;
 const { SCHEDULER_ROLE_ARN } = requireConfig(config, 'SCHEDULER_ROLE_ARN');
-const logger = createLogger({ level: config.LOG_LEVEL }).child({ stage: 'schedule' });
+// createSqsHandler binds `stage` to each record's logger: give it the root logger.
+const logger = createLogger({ level: config.LOG_LEVEL });
 const queue = new SqsQueue({});
 
 // Built on first use rather than at import: the schedules target the compose queue and send

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { OneTimeSchedule } from '#adapters/scheduler/SchedulerPort';
-import { composeJobMessage } from '#contracts/composeJob';
 import { zonedToUtc } from '#shared/zonedTime';
 import type { DesiredSchedule, DesiredScheduleSet } from './desiredSchedules.ts';
+import { composeJobOfInput } from './scheduleInput.ts';
 import { seriesOfName } from './scheduleNames.ts';
 
 /**
@@ -11,8 +11,11 @@ import { seriesOfName } from './scheduleNames.ts';
  */
 export const FIRE_WINDOW_MS = 120_000;
 
-/** What differs between an existing schedule and the desired one. */
-export type ScheduleChange = 'at' | 'time_zone' | 'target' | 'input';
+/**
+ * What differs between an existing schedule and the desired one. `snapshot_at`: only the
+ * compose.job's `snapshotAt` (the release's watermark against out-of-order snapshots) moved on.
+ */
+export type ScheduleChange = 'at' | 'time_zone' | 'target' | 'input' | 'snapshot_at';
 
 /** An existing schedule to replace with its desired version. */
 export interface ScheduleUpdate {
@@ -62,6 +65,11 @@ export interface PlanChangesOptions {
  * - Desired and missing → create. Desired and existing → update when `at`, the zone, the target
  *   or the compose.job differ (compared parsed, ignoring `traceparent`; for the on-release point
  *   also ignoring its time, which is "as soon as possible" and moves with every run), else keep.
+ *   A compose.job that differs only in `snapshotAt` is an update too (`snapshot_at`), on purpose:
+ *   the schedules carry the release's watermark, the `readAt` of the newest snapshot applied. Were
+ *   it left behind when a newer snapshot changes nothing, a snapshot read between the two (and
+ *   delivered last) would pass the out-of-order check and undo the newer one. The cost is one
+ *   UpdateSchedule per schedule per new snapshot; a redelivered snapshot still changes nothing.
  * - Existing and not desired → delete, except a schedule of a still-wanted series (same point,
  *   same zone) that is due or within `fireWindowMs`: it was about to fire, so it is left to do so
  *   (compose re-checks staleness and send is exactly-once per recipient). Cancellation wins: a
@@ -113,30 +121,28 @@ const changesOf = (d: DesiredSchedule, current: OneTimeSchedule): ScheduleChange
   if (!asSoonAsPossible && d.schedule.at !== current.at) changes.push('at');
   if (d.schedule.timeZone !== current.timeZone) changes.push('time_zone');
   if (d.schedule.targetArn !== current.targetArn) changes.push('target');
-  const want = comparableJob(d.schedule.input, asSoonAsPossible);
-  const have = comparableJob(current.input, asSoonAsPossible);
-  if (want === undefined || have === undefined || !isDeepStrictEqual(want, have)) changes.push('input');
+  const want = composeJobOfInput(d.schedule.input);
+  const have = composeJobOfInput(current.input);
+  if (want === undefined || have === undefined) {
+    changes.push('input');
+    return changes;
+  }
+  if (!isDeepStrictEqual(comparableJob(want, asSoonAsPossible), comparableJob(have, asSoonAsPossible))) {
+    changes.push('input');
+  }
+  if (want.payload.snapshotAt !== have.payload.snapshotAt) changes.push('snapshot_at');
   return changes;
 };
 
 /**
- * A compose.job Input as compared: parsed (so key order and whitespace do not matter), without
- * its `traceparent` (each run has its own), and for an as-soon-as-possible point without its due
- * time. Undefined when the Input is not a compose.job (then it always differs).
+ * A compose.job as compared for `input`: parsed (so key order and whitespace do not matter),
+ * without its `traceparent` (each run has its own) and `snapshotAt` (compared on its own), and
+ * for an as-soon-as-possible point without its due time.
  */
-const comparableJob = (input: string, ignoreDueAt: boolean): unknown => {
-  let json: unknown;
-  try {
-    json = JSON.parse(input);
-  } catch {
-    return undefined;
-  }
-  const parsed = composeJobMessage.safeParse(json);
-  if (!parsed.success) return undefined;
-  const { traceparent: _traceparent, payload, ...envelope } = parsed.data;
-  if (!ignoreDueAt) return { ...envelope, payload };
-  const { dueAt: _dueAt, ...rest } = payload;
-  return { ...envelope, payload: rest };
+const comparableJob = (job: NonNullable<ReturnType<typeof composeJobOfInput>>, ignoreDueAt: boolean) => {
+  const { traceparent: _traceparent, payload, ...envelope } = job;
+  const { snapshotAt: _snapshotAt, dueAt, ...rest } = payload;
+  return { ...envelope, payload: ignoreDueAt ? rest : { ...rest, dueAt } };
 };
 
 /** When an existing schedule fires; undefined when its `at` or zone cannot be read. */

@@ -8,6 +8,7 @@ import type { Log } from '#shared/logger';
 import { contextFromTraceparent, currentTraceparent, withSpan } from '#shared/tracing';
 import { type DesiredSchedule, desiredSchedules } from './desiredSchedules.ts';
 import { planChanges } from './planChanges.ts';
+import { newestSnapshotAt } from './scheduleInput.ts';
 
 /** What the schedule stage needs. */
 export interface ScheduleDeps {
@@ -33,6 +34,14 @@ type Retry = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
  * ({@link planChanges}) and apply the difference. Idempotent: a second run of the same snapshot
  * finds nothing to change and makes no Scheduler write.
  *
+ * Out of order: SQS may deliver an older snapshot of a release after a newer one. Each schedule
+ * carries the `readAt` of the snapshot it was made from (`snapshotAt`); a snapshot older than the
+ * newest of those is dropped (`snapshot_out_of_order`, the record succeeds), and every applied
+ * snapshot refreshes `snapshotAt` on the schedules it keeps (see planChanges). The watermark
+ * lives only in the schedules: once a release has none left (deleted, cancelled or all fired),
+ * a late older snapshot is applied; compose's staleness check against Jira at fire time then
+ * drops what it scheduled.
+ *
  * Crash safety (records are delivered at least once, so a run that dies midway is simply run
  * again and converges, every Scheduler call being idempotent by name): creates and updates go
  * first, deletes only after all of them succeeded. A crash in between leaves extra schedules,
@@ -42,7 +51,7 @@ type Retry = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
  *
  * Each Scheduler call runs under `withRetry`, bounded by the Lambda's remaining time; the first
  * failure stops new calls, waits for those in flight, and is rethrown for the retry ladder.
- * Logs `schedule_point_skipped` (past points), `schedule_created`, `schedule_updated`,
+ * Logs `snapshot_out_of_order`, `schedule_point_skipped` (past points), `schedule_created`, `schedule_updated`,
  * `schedule_deleted`, `schedule_kept` (about to fire) and a `release_scheduled` summary; names,
  * times and counts only, never addresses.
  * @throws ContractError when the body is not a release.snapshot (permanent).
@@ -72,14 +81,21 @@ export const processRecord = async (
         ...(deps.schedulePrefix !== undefined ? { schedulePrefix: deps.schedulePrefix } : {}),
         ...(deps.inputLimit !== undefined ? { inputLimit: deps.inputLimit } : {}),
       });
+      const existing = await retry('scheduler.list', () => deps.scheduler.list(desired.listPrefix));
+      const newest = newestSnapshotAt(existing);
+      if (newest !== undefined && newest > snapshot.readAt) {
+        logger.info(
+          { event: snapshot.event, state: snapshot.state, readAt: snapshot.readAt, newestSnapshotAt: newest },
+          'snapshot_out_of_order',
+        );
+        return;
+      }
       for (const s of desired.skipped) {
         logger.info(
           { pointId: s.pointId, timeZone: s.timeZone, dueAt: s.dueAt.toISOString(), reason: s.reason },
           'schedule_point_skipped',
         );
       }
-
-      const existing = await retry('scheduler.list', () => deps.scheduler.list(desired.listPrefix));
       const plan = planChanges(desired, existing, { now });
       const concurrency = deps.concurrency ?? 4;
 

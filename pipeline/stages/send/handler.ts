@@ -13,7 +13,8 @@ import { createRateLimiter } from './rateLimiter.ts';
 const config = loadConfig();
 const env = config.HERALD_ENV;
 const { SENDER_EMAIL, UNSUBSCRIBE_BASE_URL } = requireConfig(config, 'SENDER_EMAIL', 'UNSUBSCRIBE_BASE_URL');
-const logger = createLogger({ level: config.LOG_LEVEL }).child({ stage: 'send' });
+// createSqsHandler binds `stage` to each record's logger: give it the root logger.
+const logger = createLogger({ level: config.LOG_LEVEL });
 const queue = new SqsQueue({});
 const mailer = new SesMailer({
   ...(config.SES_CONFIGURATION_SET !== undefined ? { configurationSet: config.SES_CONFIGURATION_SET } : {}),

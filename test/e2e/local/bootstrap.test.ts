@@ -11,14 +11,20 @@ import { GetEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import {
   GetQueueAttributesCommand,
   ListQueuesCommand,
+  SendMessageCommand,
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BootstrapResult, bootstrap } from '#local/bootstrap';
-import { rescheduleRedriveMaxReceiveCount } from '#local/constants';
 import { silentLogger } from '#shared/logger';
-import { DLQ_RETENTION_SECONDS, resourceName, STAGES, topology } from '#topology/topology';
+import {
+  DLQ_RETENTION_SECONDS,
+  rescheduleRedriveMaxReceiveCount,
+  resourceName,
+  STAGES,
+  topology,
+} from '#topology/topology';
 import { e2eClientConfig, e2eEndpoint, receiveNow, uniqueEnv, waitFor } from './support.ts';
 
 const SENDER = 'releases@example.com';
@@ -104,11 +110,42 @@ describe('Function: bootstrap', () => {
       // Assert
       expect(JSON.parse(reschedule.RedrivePolicy ?? '{}')).toEqual({
         deadLetterTargetArn: second.queues[stage].dlq.arn,
-        maxReceiveCount: rescheduleRedriveMaxReceiveCount(stage),
+        // moto carries the receive count over from the main queue (see the next test).
+        maxReceiveCount:
+          topology.stages[stage].retry.maxReceiveCount + topology.rescheduleQueue.maxReceiveCount,
       });
+      expect(rescheduleRedriveMaxReceiveCount(stage, { receiveCountCarriesOver: true })).toBe(
+        topology.stages[stage].retry.maxReceiveCount + topology.rescheduleQueue.maxReceiveCount,
+      );
+      expect(Number(reschedule.VisibilityTimeout)).toBe(topology.rescheduleQueue.visibilityTimeoutSeconds);
       expect(Number(dlq.MessageRetentionPeriod)).toBe(DLQ_RETENTION_SECONDS);
       expect(dlq.RedrivePolicy).toBeUndefined();
     }
+  });
+
+  it('gives the rescheduler its attempts at a message redriven from the main queue before the DLQ', async () => {
+    // Arrange: a message received (and given back at once) maxReceiveCount times on the main
+    // queue; the next receive redrives it to the reschedule queue.
+    const queues = second.queues.schedule;
+    await sqs.send(new SendMessageCommand({ QueueUrl: queues.main.url, MessageBody: 'redrive-probe' }));
+    for (let i = 0; i < topology.stages.schedule.retry.maxReceiveCount; i++) {
+      expect(await receiveNow(sqs, queues.main.url, 0)).toHaveLength(1);
+    }
+    expect(await receiveNow(sqs, queues.main.url, 0)).toHaveLength(0);
+
+    // Act: receive it on the reschedule queue until the emulator moves it on.
+    const receiveCounts: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const [message] = await receiveNow(sqs, queues.reschedule.url, 0);
+      if (message === undefined) break;
+      receiveCounts.push(Number(message.Attributes?.ApproximateReceiveCount));
+    }
+
+    // Assert: a redrive policy of a bare rescheduleQueue.maxReceiveCount would give none,
+    // because moto's count arrives at the main queue's maxReceiveCount.
+    expect(receiveCounts.length).toBeGreaterThanOrEqual(topology.rescheduleQueue.maxReceiveCount);
+    const dead = await receiveNow(sqs, queues.dlq.url);
+    expect(dead.map((m) => m.Body)).toEqual(['redrive-probe']);
   });
 
   it('restores a queue attribute that drifted from the topology', async () => {

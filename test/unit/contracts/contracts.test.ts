@@ -194,6 +194,30 @@ describe('Function: envelopes (malformed input)', () => {
     );
   });
 
+  it('rejects a snapshot without the time enrich read the version', () => {
+    const body = fixture('release-snapshot');
+    delete payloadOf(body).readAt;
+
+    expect(
+      problemsOf(() => parseContract('release.snapshot', releaseSnapshotMessage, body)).join('\n'),
+    ).toMatch(/payload\.readAt/);
+  });
+
+  it('accepts a compose job scheduled before snapshotAt existed, and rejects a negative one', () => {
+    const legacy = fixture('compose-job');
+    delete payloadOf(legacy).snapshotAt;
+    const negative = fixture('compose-job');
+    payloadOf(negative).snapshotAt = -1;
+
+    expect(parseContract('compose.job', composeJobMessage, legacy).payload.snapshotAt).toBeUndefined();
+    expect(parseContract('compose.job', composeJobMessage, fixture('compose-job')).payload.snapshotAt).toBe(
+      1795790001500,
+    );
+    expect(problemsOf(() => parseContract('compose.job', composeJobMessage, negative)).join('\n')).toMatch(
+      /payload\.snapshotAt/,
+    );
+  });
+
   it('rejects a snapshot with an unknown state', () => {
     const body = fixture('release-snapshot');
     payloadOf(body).state = 'paused';
@@ -215,9 +239,15 @@ describe('Function: directory records', () => {
   it('normalises an email address to lower case and applies defaults', () => {
     expect(contact.parse({ email: '  Ada@Example.COM ' })).toEqual({
       email: 'ada@example.com',
-      locale: 'en',
       optedOut: false,
     });
+  });
+
+  it("leaves a contact's missing locale unset, so the project's default locale applies", () => {
+    const parsed = contact.parse({ email: 'ada@example.com' });
+
+    expect(parsed).not.toHaveProperty('locale');
+    expect(contact.parse({ email: 'ada@example.com', locale: 'de-DE' }).locale).toBe('de-DE');
   });
 
   it.each([

@@ -58,7 +58,7 @@ describe('Function: DynamoDirectory.listContacts', () => {
     const contacts = await directory().listContacts('abc');
 
     // Assert
-    expect(contacts).toEqual([jane, { email: 'bob@example.org', locale: 'en', optedOut: true }]);
+    expect(contacts).toEqual([jane, { email: 'bob@example.org', optedOut: true }]);
     expect(ddb).toReceiveCommandTimes(QueryCommand, 2);
     expect(ddb).toReceiveNthCommandWith(QueryCommand, 1, {
       TableName: TABLE,

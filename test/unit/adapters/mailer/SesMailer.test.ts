@@ -16,7 +16,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildRawEmail } from '#adapters/mailer/buildRawEmail';
 import { InvalidEmailError, SesRejectedError } from '#adapters/mailer/errors';
 import type { OutgoingEmail } from '#adapters/mailer/MailerPort';
+import { SesAmbiguousError } from '#adapters/mailer/SesAmbiguousError';
 import { SesMailer } from '#adapters/mailer/SesMailer';
+import { isRetryable } from '#retry/isRetryable';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { parseMime } from './parseMime.ts';
 
@@ -146,14 +148,30 @@ describe('Function: SesMailer.send', () => {
   });
 
   const meta = { $metadata: { httpStatusCode: 400 } };
+  const serverFault = { $fault: 'server' as const, $metadata: { httpStatusCode: 500 } };
   it.each([
     ['TooManyRequestsException', new TooManyRequestsException({ message: 'slow down', ...meta })],
     [
-      'LimitExceededException',
+      'LimitExceededException (sending rate)',
       new LimitExceededException({ message: 'Maximum sending rate exceeded.', ...meta }),
     ],
-    ['InternalServiceErrorException', new InternalServiceErrorException({ message: 'oops', ...meta })],
-  ])('turns %s into a RetryableError', async (_name, error) => {
+    [
+      'LimitExceededException (daily quota)',
+      new LimitExceededException({ message: 'Daily message quota exceeded.', ...meta }),
+    ],
+    [
+      'an HTTP 429 of another name',
+      Object.assign(new Error('Rate exceeded'), { name: 'SomethingNew', $metadata: { httpStatusCode: 429 } }),
+    ],
+    [
+      'ECONNREFUSED (no connection made)',
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    ],
+    [
+      'ENOTFOUND under a cause',
+      new Error('request failed', { cause: Object.assign(new Error('getaddrinfo'), { code: 'ENOTFOUND' }) }),
+    ],
+  ])('turns %s into a RetryableError: SES certainly did not take the email', async (_name, error) => {
     // Arrange
     ses.on(SendEmailCommand).rejects(error);
 
@@ -163,6 +181,34 @@ describe('Function: SesMailer.send', () => {
     // Assert
     await expect(result).rejects.toThrow(RetryableError);
     await expect(result).rejects.toMatchObject({ cause: error });
+  });
+
+  it.each([
+    ['InternalServiceErrorException', new InternalServiceErrorException({ message: 'oops', ...serverFault })],
+    [
+      'a 503 server fault of another name',
+      Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', ...serverFault }),
+    ],
+    [
+      'a request timeout',
+      Object.assign(new Error('Connection timed out after 5000 ms'), { name: 'TimeoutError' }),
+    ],
+    ['a connection reset', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+  ])('turns %s into a SesAmbiguousError that is retryable but not a RetryableError', async (_name, error) => {
+    // Arrange
+    ses.on(SendEmailCommand).rejects(error);
+
+    // Act
+    const failure = await mailer()
+      .send(email())
+      .catch((err: unknown) => err);
+
+    // Assert
+    expect(failure).toBeInstanceOf(SesAmbiguousError);
+    expect(failure).not.toBeInstanceOf(RetryableError);
+    expect(failure).not.toBeInstanceOf(PermanentError);
+    expect(failure).toMatchObject({ cause: error, sesError: error.name });
+    expect(isRetryable(failure)).toBe(true);
   });
 
   it.each([
@@ -219,6 +265,12 @@ describe('Function: SesMailer.send', () => {
       'NotFoundException',
       new NotFoundException({ message: 'no such configuration set', ...meta }),
       'ses_not_found',
+      'account',
+    ],
+    [
+      'LimitExceededException',
+      new LimitExceededException({ message: 'Too many configuration sets.', ...meta }),
+      'ses_limit_exceeded',
       'account',
     ],
   ])('turns %s into a permanent SesRejectedError', async (name, error, reason, scope) => {

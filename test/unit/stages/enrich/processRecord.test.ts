@@ -11,6 +11,7 @@ import { sqsRecord } from '#test/factories/lambda';
 import { FakeDirectory, FakeJira, FakeQueue, memoryLogger, recordContext } from '#test/unit/stages/fakes';
 
 const SCHEDULE = 'herald-schedule';
+const READ_AT = Date.parse('2026-01-01T00:00:05Z');
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 const change: ReleaseChanged = {
@@ -57,7 +58,7 @@ const setup = () => {
   jira.versions.set('10001', activeVersion);
   const directory = new FakeDirectory();
   const queue = new FakeQueue();
-  const deps: EnrichDeps = { jira, directory, queue };
+  const deps: EnrichDeps = { jira, directory, queue, now: () => new Date(READ_AT) };
   return { jira, directory, queue, deps };
 };
 
@@ -101,6 +102,7 @@ describe('Function: processRecord (enrich)', () => {
       projectKey: 'ABC',
       state: 'active',
       version: activeVersion,
+      readAt: READ_AT,
       policy,
       recipients: [
         { email: 'ana@example.com', name: 'Ana', locale: 'pt-BR', timeZone: 'America/Sao_Paulo' },
@@ -123,6 +125,40 @@ describe('Function: processRecord (enrich)', () => {
     expect(snapshotSent(queue).recipients).toEqual([
       { email: 'cy@example.net', locale: 'en', timeZone: 'Asia/Tokyo' },
     ]);
+  });
+
+  it("gives a contact without a locale the policy's default locale", async () => {
+    // Arrange
+    const { directory, queue, deps } = setup();
+    directory.policies.set('ABC', { ...policy, defaultLocale: 'fr-CA' });
+    const { locale: _none, ...noLocale } = contact('cy@example.net');
+    directory.contacts.set('ABC', [noLocale, contact('di@example.net', { locale: 'pt-BR' })]);
+
+    // Act
+    await processRecord(recordOf(), recordContext(), deps);
+
+    // Assert
+    expect(snapshotSent(queue).recipients).toEqual([
+      { email: 'cy@example.net', locale: 'fr-CA', timeZone: 'Europe/Berlin' },
+      { email: 'di@example.net', locale: 'pt-BR', timeZone: 'Europe/Berlin' },
+    ]);
+  });
+
+  it('stamps the snapshot with the clock taken before Jira was read', async () => {
+    // Arrange: the clock moves on while Jira answers.
+    const { jira, queue, deps } = setup();
+    let clock = READ_AT;
+    const read = jira.getVersion.bind(jira);
+    vi.spyOn(jira, 'getVersion').mockImplementation(async (id) => {
+      clock += 5_000;
+      return read(id);
+    });
+
+    // Act
+    await processRecord(recordOf(), recordContext(), { ...deps, now: () => new Date(clock) });
+
+    // Assert
+    expect(snapshotSent(queue).readAt).toBe(READ_AT);
   });
 
   it('skips contacts opted out in the project and addresses opted out globally', async () => {

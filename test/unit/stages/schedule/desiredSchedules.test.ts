@@ -10,7 +10,7 @@ import {
 } from '#stages/schedule/desiredSchedules';
 import { SCHEDULE_NAME_PATTERN, scheduleSeries, zoneTag } from '#stages/schedule/scheduleNames';
 import { topology } from '#topology/topology';
-import { COMPOSE_QUEUE_ARN, recipientsIn, snapshotOf, withReleaseDate } from './fakes.ts';
+import { COMPOSE_QUEUE_ARN, recipientsIn, SNAPSHOT_READ_AT, snapshotOf, withReleaseDate } from './fakes.ts';
 
 const NOW = new Date('2024-06-01T00:00:00Z');
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -53,7 +53,7 @@ describe('Function: desiredSchedules', () => {
     expect(schedules.every((d) => d.schedule.targetArn === COMPOSE_QUEUE_ARN)).toBe(true);
   });
 
-  it('puts a compose.job envelope with the key, point, zone and recipients in each Input', () => {
+  it('puts a compose.job envelope with the key, point, zone, recipients and snapshot time in each Input', () => {
     // Arrange
     const snapshot = snapshotOf();
 
@@ -75,6 +75,7 @@ describe('Function: desiredSchedules', () => {
       dueAt: '2024-06-13T13:00:00.000Z',
       chunk: { index: 0, count: 1 },
       recipients: [{ email: 'ny-0@example.com', name: 'Client 0', locale: 'en' }],
+      snapshotAt: SNAPSHOT_READ_AT,
     });
   });
 

@@ -64,9 +64,12 @@ export const recipientsIn = (count: number, timeZone: string, prefix = 'client')
     timeZone,
   }));
 
+/** `readAt` of {@link snapshotOf}'s snapshots unless overridden, epoch ms. */
+export const SNAPSHOT_READ_AT = Date.parse('2024-06-01T00:00:01Z');
+
 /**
  * A release.snapshot payload, parsed through its schema (so defaults are applied): version
- * 10001 of project ABC, active, released on 2024-06-20, the default policy (7, 1 and 0 days
+ * 10001 of project ABC read at {@link SNAPSHOT_READ_AT}, active, released on 2024-06-20, the default policy (7, 1 and 0 days
  * before at 09:00), one recipient in Europe/Berlin and one in America/New_York.
  */
 export const snapshotOf = (overrides: Partial<ReleaseSnapshot> = {}): ReleaseSnapshot =>
@@ -78,6 +81,7 @@ export const snapshotOf = (overrides: Partial<ReleaseSnapshot> = {}): ReleaseSna
     projectKey: 'ABC',
     state: 'active',
     version: { id: '10001', name: 'v1.2.0', releaseDate: '2024-06-20', released: false, archived: false },
+    readAt: SNAPSHOT_READ_AT,
     policy: DEFAULT_SEND_POLICY,
     recipients: [...recipientsIn(1, 'Europe/Berlin', 'berlin'), ...recipientsIn(1, 'America/New_York', 'ny')],
     ...overrides,

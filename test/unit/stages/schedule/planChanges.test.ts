@@ -103,6 +103,37 @@ describe('Function: planChanges', () => {
     ).toBe(true);
   });
 
+  it('updates a schedule whose compose.job differs only in snapshotAt as snapshot_at, not input', () => {
+    // Arrange: the same release read again later, with nothing changed in Jira or the directory.
+    const snapshot = snapshotOf();
+    const existing = existingFor(snapshot);
+    const later = { ...snapshot, readAt: snapshot.readAt + 60_000 };
+
+    // Act
+    const plan = planChanges(desiredAt(later), existing, { now: NOW });
+
+    // Assert
+    expect(counts(plan)).toEqual({ create: 0, update: 6, delete: 0, keep: 0 });
+    expect(plan.update.map((u) => u.changes)).toEqual(Array(6).fill(['snapshot_at']));
+    expect(plan.update.map((u) => u.desired.schedule.at)).toEqual(plan.update.map((u) => u.existing.at));
+  });
+
+  it('gives a schedule made before snapshotAt existed the snapshot time', () => {
+    // Arrange
+    const snapshot = snapshotOf();
+    const legacy = existingFor(snapshot).map((s) => {
+      const job = JSON.parse(s.input) as { payload: Record<string, unknown> };
+      delete job.payload.snapshotAt;
+      return { ...s, input: JSON.stringify(job) };
+    });
+
+    // Act
+    const plan = planChanges(desiredAt(snapshot), legacy, { now: NOW });
+
+    // Assert
+    expect(plan.update.map((u) => u.changes)).toEqual(Array(6).fill(['snapshot_at']));
+  });
+
   it('updates only the Input when the recipients change', () => {
     // Arrange
     const snapshot = snapshotOf();

@@ -116,6 +116,66 @@ describe('Function: processRecord', () => {
     expect(log.events('schedule_deleted')[0]).toMatchObject({ reason: 'cancelled' });
   });
 
+  it('drops a snapshot read before the one the schedules were made from', async () => {
+    // Arrange: the newer snapshot (release date moved) is delivered first.
+    const { scheduler, log, run } = setup();
+    const older = snapshotOf();
+    const newer = { ...withReleaseDate(older, '2024-07-01'), readAt: older.readAt + 5_000 };
+    await run(newer);
+    const writes = scheduler.writes().length;
+    const applied = structuredClone([...scheduler.schedules.values()]);
+
+    // Act
+    await run(older);
+
+    // Assert
+    expect(scheduler.writes()).toHaveLength(writes);
+    expect([...scheduler.schedules.values()]).toEqual(applied);
+    expect(log.events('snapshot_out_of_order')).toEqual([
+      expect.objectContaining({ versionId: '10001', readAt: older.readAt, newestSnapshotAt: newer.readAt }),
+    ]);
+    expect(log.events('release_scheduled')).toHaveLength(1);
+  });
+
+  it('still drops an older snapshot after a newer one that changed nothing', async () => {
+    // Arrange: read at t1 (date A), t3 (date A again) and t2 (date B), delivered t1, t3, t2.
+    const { scheduler, log, run } = setup();
+    const t1 = snapshotOf();
+    const t3 = { ...t1, readAt: t1.readAt + 10_000 };
+    const t2 = { ...withReleaseDate(t1, '2024-07-01'), readAt: t1.readAt + 5_000 };
+    await run(t1);
+    await run(t3);
+    const afterT3 = structuredClone([...scheduler.schedules.values()]);
+
+    // Act
+    await run(t2);
+
+    // Assert: t3 moved the watermark without moving any time; t2 changed nothing.
+    expect(log.events('schedule_updated').map((l) => l.changes)).toEqual(Array(6).fill(['snapshot_at']));
+    expect(log.events('snapshot_out_of_order')).toHaveLength(1);
+    expect([...scheduler.schedules.values()]).toEqual(afterT3);
+    expect(afterT3.map((s) => s.at).sort()[0]).toBe('2024-06-13T09:00:00');
+  });
+
+  it('applies a snapshot as newer when no schedule carries a snapshot time', async () => {
+    // Arrange: schedules made before snapshotAt existed.
+    const { scheduler, log, run } = setup();
+    const snapshot = snapshotOf();
+    await run(snapshot);
+    for (const [name, schedule] of scheduler.schedules) {
+      const job = JSON.parse(schedule.input) as { payload: Record<string, unknown> };
+      delete job.payload.snapshotAt;
+      scheduler.schedules.set(name, { ...schedule, input: JSON.stringify(job) });
+    }
+
+    // Act
+    await run(withReleaseDate(snapshot, '2024-07-01'));
+
+    // Assert
+    expect(log.events('snapshot_out_of_order')).toHaveLength(0);
+    expect(log.events('schedule_updated')).toHaveLength(6);
+  });
+
   it('logs points whose time has passed as skipped', async () => {
     // Arrange
     const { scheduler, log, run } = setup(new Date('2024-06-19T12:00:00Z'));

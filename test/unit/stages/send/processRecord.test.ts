@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { SesAmbiguousError } from '#adapters/mailer/SesAmbiguousError';
 import { DRAFT_PLACEHOLDERS, type EmailDraft } from '#contracts/emailDraft';
 import { ContractError } from '#contracts/errors';
 import { type SendJob, sendKey } from '#contracts/sendJob';
+import { isRetryable } from '#retry/isRetryable';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { verifyUnsubscribeToken } from '#shared/unsubscribeToken';
 import { renderEmail } from '#stages/compose/renderEmail';
@@ -282,6 +284,29 @@ describe('Function: processRecord (send)', () => {
     expect(h.log.events('email_send_outcome_unknown')).toHaveLength(1);
 
     // A redelivery within the lease does not send again.
+    h.mailer.failWith = undefined;
+    await expect(h.run()).rejects.toBeInstanceOf(RetryableError);
+    expect(h.mailer.sent).toHaveLength(0);
+  });
+
+  it('keeps the claim when SES answers 5xx, so a redelivery waits for the lease instead of sending again', async () => {
+    // Arrange: SES's 5xx may come after it queued the email.
+    const fault = new SesAmbiguousError(
+      'InternalServiceErrorException',
+      'SES SendEmail failed with an unknown outcome',
+    );
+    const h = harness();
+    h.mailer.failWith = fault;
+
+    // Act
+    const failure = await h.run().catch((err: unknown) => err);
+
+    // Assert
+    expect(failure).toBe(fault);
+    expect(isRetryable(failure)).toBe(true);
+    expect(h.ledger.calls).not.toContain(`releaseClaim:${KEY}`);
+    expect(h.ledger.sends.get(KEY)).toMatchObject({ status: 'in_progress' });
+    expect(h.log.events('email_send_outcome_unknown')).toHaveLength(1);
     h.mailer.failWith = undefined;
     await expect(h.run()).rejects.toBeInstanceOf(RetryableError);
     expect(h.mailer.sent).toHaveLength(0);

@@ -1,0 +1,104 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SesAmbiguousError } from '#adapters/mailer/SesAmbiguousError';
+import { SesMailer } from '#adapters/mailer/SesMailer';
+import { RetryableError } from '#shared/errors';
+import { type LoopbackServer, readBody, startLoopbackServer } from '#test/standins/loopbackServer';
+
+/** How the loopback SES answers SendEmail. */
+type Mode = 'server_error' | 'throttled' | 'drop_after_read' | 'accept';
+
+const email = {
+  from: 'releases@example.com',
+  to: 'jane@example.org',
+  subject: 'Billing 2.4 arrives tomorrow',
+  html: '<p>Hi Jane</p>',
+  text: 'Hi Jane',
+  headers: {},
+  tags: {},
+};
+
+describe('Class: SesMailer (default client)', () => {
+  let server: LoopbackServer;
+  let mode: Mode;
+  let requests: number;
+
+  beforeEach(async () => {
+    mode = 'accept';
+    requests = 0;
+    // The SES v2 REST API of one SendEmail; the body is read whole first, as SES would.
+    server = await startLoopbackServer(async (req, res) => {
+      await readBody(req);
+      requests += 1;
+      if (mode === 'drop_after_read') {
+        req.socket.destroy();
+        return;
+      }
+      const [status, type, body] =
+        mode === 'server_error'
+          ? [500, 'InternalServiceErrorException', { message: 'internal failure' }]
+          : mode === 'throttled'
+            ? [429, 'TooManyRequestsException', { message: 'Too many requests' }]
+            : [200, undefined, { MessageId: 'loopback-1' }];
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        ...(type ? { 'x-amzn-errortype': type } : {}),
+      });
+      res.end(JSON.stringify(body));
+    });
+    // The default client reads its endpoint, region and credentials from the environment.
+    vi.stubEnv('AWS_ENDPOINT_URL', server.url);
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+  });
+
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await server.close();
+  });
+
+  it('sends through the default client to the configured endpoint', async () => {
+    // Act
+    const result = await new SesMailer().send(email);
+
+    // Assert
+    expect(result).toEqual({ messageId: 'loopback-1' });
+    expect(requests).toBe(1);
+  });
+
+  it('reaches SES once on a 5xx, without SDK retries, and reports the outcome as ambiguous', async () => {
+    // Arrange
+    mode = 'server_error';
+
+    // Act
+    const failure = await new SesMailer().send(email).catch((err: unknown) => err);
+
+    // Assert
+    expect(failure).toBeInstanceOf(SesAmbiguousError);
+    expect(requests).toBe(1);
+  });
+
+  it('reaches SES once when the connection drops after the request was read', async () => {
+    // Arrange
+    mode = 'drop_after_read';
+
+    // Act
+    const failure = await new SesMailer().send(email).catch((err: unknown) => err);
+
+    // Assert
+    expect(failure).toBeInstanceOf(SesAmbiguousError);
+    expect(requests).toBe(1);
+  });
+
+  it('reaches SES once when throttled and reports it as retryable', async () => {
+    // Arrange
+    mode = 'throttled';
+
+    // Act
+    const failure = await new SesMailer().send(email).catch((err: unknown) => err);
+
+    // Assert
+    expect(failure).toBeInstanceOf(RetryableError);
+    expect(requests).toBe(1);
+  });
+});

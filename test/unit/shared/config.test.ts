@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '#shared/config';
+
+describe('Function: loadConfig', () => {
+  it('defaults JIRA_TIMEOUT_MS to 20000 ms, also when it is empty', () => {
+    // Act
+    const unset = loadConfig({});
+    const empty = loadConfig({ JIRA_TIMEOUT_MS: '' });
+
+    // Assert
+    expect(unset.JIRA_TIMEOUT_MS).toBe(20_000);
+    expect(empty.JIRA_TIMEOUT_MS).toBe(20_000);
+  });
+
+  it.each([
+    ['1000', 1000],
+    ['45000', 45_000],
+    ['120000', 120_000],
+  ])('reads JIRA_TIMEOUT_MS=%s as %i ms', (value, expected) => {
+    // Act
+    const config = loadConfig({ JIRA_TIMEOUT_MS: value });
+
+    // Assert
+    expect(config.JIRA_TIMEOUT_MS).toBe(expected);
+  });
+
+  it.each([
+    ['999', /JIRA_TIMEOUT_MS: JIRA_TIMEOUT_MS must be at least 1000 ms/],
+    ['120001', /JIRA_TIMEOUT_MS: JIRA_TIMEOUT_MS must be at most 120000 ms/],
+    ['1500.5', /JIRA_TIMEOUT_MS/],
+    ['soon', /JIRA_TIMEOUT_MS must be a number of milliseconds/],
+  ])('rejects JIRA_TIMEOUT_MS=%s naming the variable and its range', (value, expected) => {
+    // Act
+    const load = () => loadConfig({ JIRA_TIMEOUT_MS: value });
+
+    // Assert
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(expected);
+  });
+});
