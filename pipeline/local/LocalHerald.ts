@@ -35,6 +35,8 @@ export interface LocalHeraldOptions {
   schedulerTickMs?: number;
   /** Port of the webhook server on 127.0.0.1; 0 picks a free one. Default 0. */
   webhookPort?: number;
+  /** Retry timing (`HERALD_RETRY_PROFILE`): `fast` shrinks every ladder wait to seconds. Default `standard`. */
+  retryProfile?: 'standard' | 'fast';
   /** Handlers' log level (`LOG_LEVEL`). Default `warn`. */
   logLevel?: string;
   /** Pollers per stage queue. Default 1. */
@@ -92,6 +94,7 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
   const settings: Record<string, string | undefined> = {
     HERALD_ENV: env,
     LOG_LEVEL: options.logLevel ?? 'warn',
+    HERALD_RETRY_PROFILE: options.retryProfile ?? 'standard',
     JIRA_SITE_URL: options.jira.siteUrl,
     JIRA_EMAIL: options.jira.email,
     OPENAI_BASE_URL: options.openai?.baseURL,

@@ -3,7 +3,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { QueuePort } from '#adapters/queue/QueuePort';
 import type { Log } from '#shared/logger';
 import { contextFromTraceparent, withSpan } from '#shared/tracing';
-import { queueName, type StageName, topology } from '#topology/topology';
+import { queueName, type RetryProfile, retryOf, type StageName } from '#topology/topology';
 import { decide } from './backoffPolicy.ts';
 import {
   deadLetterAttributes,
@@ -58,6 +58,8 @@ export interface CreateSqsHandlerOptions {
   now?: () => Date;
   /** Jitter source in [0, 1). Default `Math.random`. */
   random?: () => number;
+  /** Retry timing profile (`HERALD_RETRY_PROFILE`). Default `standard`. */
+  retryProfile?: RetryProfile;
 }
 
 /** Runs `work` over `items` with at most `limit` in flight; `work` must not throw. */
@@ -94,7 +96,7 @@ export const createSqsHandler = (
   options: CreateSqsHandlerOptions,
 ): ((event: SQSEvent, context: Context) => Promise<SQSBatchResponse>) => {
   const { stage, env = '', queue, logger, processRecord } = options;
-  const retry = topology.stages[stage].retry;
+  const retry = retryOf(stage, options.retryProfile);
   const sourceQueue = queueName(stage, 'main', env);
   const rescheduleQueue = queueName(stage, 'reschedule', env);
   const deadLetterQueue = queueName(stage, 'dlq', env);

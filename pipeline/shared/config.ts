@@ -54,6 +54,13 @@ export const configSchema = z.object({
   UNSUBSCRIBE_BASE_URL: url('UNSUBSCRIBE_BASE_URL').optional(),
   /** IAM role EventBridge Scheduler assumes to send to the queues. */
   SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
+  /**
+   * Retry timing profile (see `retryOf` in the topology): `standard` in production, `fast`
+   * compresses every wait to seconds for local tests and the chaos run. Default standard.
+   */
+  HERALD_RETRY_PROFILE: z
+    .enum(['standard', 'fast'], { error: 'HERALD_RETRY_PROFILE must be standard or fast' })
+    .default('standard'),
   /** Send lease, seconds, 10..900: how long a send claim blocks others. Default 120. */
   SEND_LEASE_SECONDS: z.coerce
     .number({ error: 'SEND_LEASE_SECONDS must be a number of seconds' })

@@ -260,3 +260,25 @@ export const rescheduleRedriveMaxReceiveCount = (
 
 /** The queue name at the end of an SQS ARN or URL. */
 export const queueNameFromArnOrUrl = (arnOrUrl: string): string => arnOrUrl.split(/[:/]/).at(-1) ?? arnOrUrl;
+
+/** Retry timing profiles: `standard` in production; `fast` only for local tests and the chaos run. */
+export const RETRY_PROFILES = ['standard', 'fast'] as const;
+
+/** One of {@link RETRY_PROFILES}. */
+export type RetryProfile = (typeof RETRY_PROFILES)[number];
+
+/**
+ * The retry ladder of a stage under a profile. `fast` keeps the shape of the ladder (the same
+ * receive count and number of reschedules, so tests can count hops against the topology) but
+ * shrinks every wait to seconds: backoff base 1 s capped at 2 s, reschedule delays 1, 2, 3… s.
+ */
+export const retryOf = (stageName: StageName, profile: RetryProfile = 'standard'): RetryTopology => {
+  const retry = topology.stages[stageName].retry;
+  if (profile === 'standard') return retry;
+  return {
+    ...retry,
+    backoffBaseSeconds: 1,
+    backoffCapSeconds: 2,
+    rescheduleDelaysSeconds: retry.rescheduleDelaysSeconds.map((_, i) => i + 1),
+  };
+};

@@ -64,6 +64,7 @@ const secretDeps = (): Promise<SecretDeps> => {
 
 /** Lambda entry point of the compose stage (SQS event source on `herald-compose`). */
 export const handler = createSqsHandler({
+  retryProfile: config.HERALD_RETRY_PROFILE,
   stage: 'compose',
   env,
   queue,

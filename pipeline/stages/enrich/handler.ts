@@ -45,6 +45,7 @@ const jira = (): Promise<JiraPort> => {
 
 /** Lambda entry point of the enrich stage (SQS event source on `herald-enrich`). */
 export const handler = createSqsHandler({
+  retryProfile: config.HERALD_RETRY_PROFILE,
   stage: 'enrich',
   env,
   queue,

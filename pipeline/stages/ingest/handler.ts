@@ -12,6 +12,7 @@ const queue = new SqsQueue({});
 
 /** Lambda entry point of the ingest stage (SQS event source on `herald-ingest`). */
 export const handler = createSqsHandler({
+  retryProfile: config.HERALD_RETRY_PROFILE,
   stage: 'ingest',
   env,
   queue,

@@ -11,6 +11,7 @@ const { SCHEDULER_ROLE_ARN } = requireConfig(config, 'SCHEDULER_ROLE_ARN');
 /** Lambda entry point of the rescheduler (consumes every `<stage>-reschedule` queue). */
 export const handler = createReschedulerHandler({
   env: config.HERALD_ENV,
+  retryProfile: config.HERALD_RETRY_PROFILE,
   queue: new SqsQueue(),
   scheduler: new EventBridgeScheduler({
     groupName: resourceName(topology.scheduleGroup, config.HERALD_ENV),

@@ -18,6 +18,8 @@ import {
   parseQueueName,
   queueName,
   queueNameFromArnOrUrl,
+  type RetryProfile,
+  retryOf,
   type StageName,
   topology,
 } from '#topology/topology';
@@ -33,6 +35,8 @@ export interface ReschedulerDeps {
   now: () => Date;
   /** The record's child logger. */
   logger: Log;
+  /** Retry timing profile (`HERALD_RETRY_PROFILE`). Default `standard`. */
+  retryProfile?: RetryProfile;
 }
 
 /** What the rescheduler did with one message. */
@@ -85,7 +89,7 @@ export const processRecord = async (record: SQSRecord, deps: ReschedulerDeps): P
   const peeked = peekEnvelope(record.body);
   const reschedules = reschedulesOf(record, peeked?.envelope);
   const carried = stringAttributesOf(record);
-  const decision = decideReschedule({ reschedules, retry: topology.stages[stage].retry });
+  const decision = decideReschedule({ reschedules, retry: retryOf(stage, deps.retryProfile) });
   const mainQueue = queueName(stage, 'main', env);
   const next = reschedules + 1;
 

@@ -42,6 +42,7 @@ const scheduleDeps = (): Promise<Omit<ScheduleDeps, 'now'>> => {
 
 /** Lambda entry point of the schedule stage (SQS event source on `herald-schedule`). */
 export const handler = createSqsHandler({
+  retryProfile: config.HERALD_RETRY_PROFILE,
   stage: 'schedule',
   env,
   queue,

@@ -35,6 +35,7 @@ const rateLimiter = createRateLimiter({
 
 /** Lambda entry point of the send stage (SQS event source on `herald-send`). */
 export const handler = createSqsHandler({
+  retryProfile: config.HERALD_RETRY_PROFILE,
   stage: 'send',
   env,
   queue,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   oldestMessageAgeSeconds,
   rescheduleRedriveMaxReceiveCount,
+  retryOf,
   STAGES,
   topology,
 } from '#topology/topology';
@@ -60,5 +61,24 @@ describe('Function: oldestMessageAgeSeconds', () => {
 
     // Assert
     expect(thresholds).toEqual({ ingest: 1500, enrich: 1800, schedule: 1800, compose: 3600, send: 1500 });
+  });
+});
+
+describe('Function: retryOf', () => {
+  it('returns the topology ladder unchanged for the standard profile', () => {
+    expect(retryOf('compose')).toBe(topology.stages.compose.retry);
+  });
+
+  it('keeps the ladder shape but shrinks every wait for the fast profile', () => {
+    const standard = topology.stages.compose.retry;
+
+    const fast = retryOf('compose', 'fast');
+
+    expect(fast.maxReceiveCount).toBe(standard.maxReceiveCount);
+    expect(fast.rescheduleDelaysSeconds).toHaveLength(standard.rescheduleDelaysSeconds.length);
+    expect(Math.max(...fast.rescheduleDelaysSeconds)).toBeLessThanOrEqual(
+      standard.rescheduleDelaysSeconds.length,
+    );
+    expect(fast.backoffCapSeconds).toBeLessThan(standard.backoffCapSeconds);
   });
 });
