@@ -8,7 +8,7 @@ import type { JiraStandIn } from '#test/standins/JiraStandIn';
 export const DEMO = {
   project: { id: '10000', key: 'DEMO', name: 'Demo Shop' },
   versionId: '10001',
-  versionName: 'Demo Shop 1.0',
+  versionName: 'Release 1.0',
   contacts: [
     { email: 'ada@example.com', name: 'Ada', locale: 'en' },
     { email: 'grace@example.org', name: 'Grace', locale: 'en' },
