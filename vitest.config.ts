@@ -18,8 +18,9 @@ export default defineConfig({
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           environment: 'node',
-          // CDK synthesis of the whole stack takes a few seconds on 2 cores.
+          // CDK synthesis of the whole stack takes seconds, more on a busy 2-core machine.
           testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

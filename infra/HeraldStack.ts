@@ -6,7 +6,16 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { queueName, resourceName, STAGES, type StageName, topology } from '#topology/topology';
+import { loadConfig } from '#shared/config';
+import {
+  queueName,
+  type RetryProfile,
+  rescheduleRedriveMaxReceiveCount,
+  resourceName,
+  STAGES,
+  type StageName,
+  topology,
+} from '#topology/topology';
 import { Alarms } from './constructs/Alarms.ts';
 import { DataStores } from './constructs/DataStores.ts';
 import { HeraldFunction } from './constructs/HeraldFunction.ts';
@@ -17,12 +26,26 @@ import { StageFunction } from './constructs/StageFunction.ts';
 import { StageQueues } from './constructs/StageQueues.ts';
 import type { FunctionName } from './functionNames.ts';
 import { actions } from './permissions.ts';
+import { assertRequestTimeoutFits } from './requestTimeouts.ts';
 import { sendConcurrency } from './sendConcurrency.ts';
-import {
-  infraSettings,
-  oldestMessageAgeThresholdSeconds,
-  rescheduleRedriveMaxReceiveCount,
-} from './settings.ts';
+import { infraSettings } from './settings.ts';
+
+/**
+ * Whether SQS keeps ApproximateReceiveCount when it redrives `<stage>` to `<stage>-reschedule`.
+ * AWS does not document it (moto keeps it; LocalStack changed its emulation to what it believes
+ * AWS does). Assuming it does is the safe side: the reschedule queue's redrive then allows the
+ * stage's receives plus the rescheduler's, so the rescheduler gets at least its
+ * `topology.rescheduleQueue.maxReceiveCount` attempts whichever way AWS counts (twice as many if
+ * the count restarts). Assuming it does not would, if it does, pass a message on to the DLQ at
+ * its first receive on the reschedule queue.
+ */
+const RECEIVE_COUNT_CARRIES_OVER = true;
+
+/**
+ * HERALD_RETRY_PROFILE of every function that reads it. Set explicitly rather than left to the
+ * config's default, so that no change of that default can put AWS on the `fast` test ladder.
+ */
+const RETRY_PROFILE: RetryProfile = 'standard';
 
 /** How this stack takes part in a multi-region deployment. */
 export type Replication =
@@ -48,6 +71,11 @@ export interface HeraldStackProps extends StackProps {
   readonly jiraEmail: string;
   /** JIRA_MAX_ISSUES. Default the config's (500). */
   readonly jiraMaxIssues?: number;
+  /**
+   * JIRA_TIMEOUT_MS of enrich and compose, milliseconds. Default the config's (20,000). Must be
+   * at most half of each function's timeout (synthesis fails otherwise).
+   */
+  readonly jiraTimeoutMs?: number;
   /** OPENAI_MODEL. Default the config's. */
   readonly openaiModel?: string;
   /** LOG_LEVEL of every function. Default the config's (info). */
@@ -116,16 +144,20 @@ export class HeraldStack extends Stack {
         new StageQueues(this, `Queues-${name}`, {
           stage: topology.stages[name],
           envName: env,
-          rescheduleVisibilitySeconds: 6 * topology.rescheduler.fn.timeoutSeconds,
-          rescheduleMaxReceiveCount: rescheduleRedriveMaxReceiveCount(topology.stages[name]),
+          rescheduleVisibilitySeconds: topology.rescheduleQueue.visibilityTimeoutSeconds,
+          rescheduleMaxReceiveCount: rescheduleRedriveMaxReceiveCount(name, {
+            receiveCountCarriesOver: RECEIVE_COUNT_CARRIES_OVER,
+          }),
         }),
       ]),
     ) as Record<StageName, StageQueues>;
 
     this.scheduling = new SchedulerWiring(this, 'Scheduler', {
       groupName: resourceName(topology.scheduleGroup, env),
+      // Send points target compose; long reschedules target the main queue of any stage.
       targetQueues: STAGES.map((s) => this.queues[s].main),
-      deadLetterQueues: STAGES.map((s) => this.queues[s].dlq),
+      // Only send points have a dead-letter queue (compose's); long reschedules have none.
+      deadLetterQueues: [this.queues.compose.dlq],
     });
 
     // Each function gets only the variables it reads (pipeline/shared/config.ts); unset ones
@@ -134,21 +166,31 @@ export class HeraldStack extends Stack {
       ...(env ? { HERALD_ENV: env } : {}),
       ...(props.logLevel ? { LOG_LEVEL: props.logLevel } : {}),
     };
-    const jira = { JIRA_SITE_URL: props.jiraSiteUrl, JIRA_EMAIL: props.jiraEmail };
+    const retryProfile = { HERALD_RETRY_PROFILE: RETRY_PROFILE };
+    const jira = {
+      JIRA_SITE_URL: props.jiraSiteUrl,
+      JIRA_EMAIL: props.jiraEmail,
+      ...(props.jiraTimeoutMs !== undefined ? { JIRA_TIMEOUT_MS: String(props.jiraTimeoutMs) } : {}),
+    };
+    this.checkRequestTimeouts(props.jiraTimeoutMs);
     const schedulerRole = { SCHEDULER_ROLE_ARN: this.scheduling.role.roleArn };
-    const configurationSetName = resourceName(infraSettings.names.configurationSet, env);
+    const configurationSetName = resourceName(topology.ses.configurationSet, env);
 
     this.ingress = new JiraIngress(this, 'Ingress', {
       busName: resourceName(topology.bus, env),
-      rule: { ...topology.rule, name: resourceName(topology.rule.name, env) },
-      ruleDlqName: resourceName(infraSettings.names.ingestRuleDlq, env),
-      targetRetry: infraSettings.ruleTargetRetry,
+      rule: {
+        name: resourceName(topology.rule.name, env),
+        source: topology.rule.source,
+        detailTypePrefix: topology.rule.detailTypePrefix,
+      },
+      ruleDlqName: resourceName(topology.rule.deadLetterQueue, env),
+      targetRetry: topology.ruleTargetRetry,
       ingestQueue: this.queues.ingest.main,
       webhook: {
         functionName: resourceName('webhook', env),
         description: 'release-herald: Jira webhook (HMAC) and one-click unsubscribe',
         code: code('webhook'),
-        settings: infraSettings.functions.webhook,
+        settings: topology.webhook.fn,
         environment: common,
         logRetentionDays,
       },
@@ -158,15 +200,15 @@ export class HeraldStack extends Stack {
 
     this.mail = new MailFeedback(this, 'Mail', {
       configurationSetName,
-      ruleName: resourceName(infraSettings.names.feedbackRule, env),
-      dlqName: resourceName(infraSettings.names.feedbackDlq, env),
-      targetRetry: infraSettings.ruleTargetRetry,
+      ruleName: resourceName(topology.feedback.rule, env),
+      dlqName: resourceName(topology.feedback.deadLetterQueue, env),
+      targetRetry: topology.ruleTargetRetry,
       functionRetryAttempts: infraSettings.feedbackRetryAttempts,
       feedback: {
         functionName: resourceName('feedback', env),
         description: 'release-herald: opts contacts out on SES bounces and complaints',
         code: code('feedback'),
-        settings: infraSettings.functions.feedback,
+        settings: topology.feedback.fn,
         environment: common,
         logRetentionDays,
       },
@@ -180,17 +222,19 @@ export class HeraldStack extends Stack {
       timeoutSeconds: send.fn.timeoutSeconds,
     }).maxConcurrency;
     const stageEnvironment: Record<StageName, Record<string, string>> = {
-      ingest: common,
-      enrich: { ...common, ...jira },
-      schedule: { ...common, ...schedulerRole },
+      ingest: { ...common, ...retryProfile },
+      enrich: { ...common, ...retryProfile, ...jira },
+      schedule: { ...common, ...retryProfile, ...schedulerRole },
       compose: {
         ...common,
+        ...retryProfile,
         ...jira,
         ...(props.jiraMaxIssues !== undefined ? { JIRA_MAX_ISSUES: String(props.jiraMaxIssues) } : {}),
         ...(props.openaiModel ? { OPENAI_MODEL: props.openaiModel } : {}),
       },
       send: {
         ...common,
+        ...retryProfile,
         SENDER_EMAIL: props.senderEmail,
         SES_CONFIGURATION_SET: configurationSetName,
         UNSUBSCRIBE_BASE_URL: unsubscribeBaseUrl,
@@ -220,7 +264,7 @@ export class HeraldStack extends Stack {
       description: 'release-herald: puts rescheduled messages back on their stage queue',
       code: code('rescheduler'),
       settings: topology.rescheduler.fn,
-      environment: { ...common, ...schedulerRole },
+      environment: { ...common, ...retryProfile, ...schedulerRole },
       logRetentionDays,
     });
     for (const stage of STAGES) {
@@ -242,16 +286,16 @@ export class HeraldStack extends Stack {
     this.grantAccess(props.senderEmail, props.sesIdentity, configurationSetName);
 
     this.alarms = new Alarms(this, 'Alarms', {
-      topicName: resourceName(infraSettings.names.alarmTopic, env),
+      topicName: resourceName(topology.alarmTopic, env),
       deadLetterQueues: [
         ...STAGES.map((s) => ({ name: queueName(s, 'dlq', env), queue: this.queues[s].dlq })),
-        { name: resourceName(infraSettings.names.ingestRuleDlq, env), queue: this.ingress.ruleDlq },
-        { name: resourceName(infraSettings.names.feedbackDlq, env), queue: this.mail.dlq },
+        { name: resourceName(topology.rule.deadLetterQueue, env), queue: this.ingress.ruleDlq },
+        { name: resourceName(topology.feedback.deadLetterQueue, env), queue: this.mail.dlq },
       ],
       mainQueues: STAGES.map((s) => ({
         name: queueName(s, 'main', env),
         queue: this.queues[s].main,
-        maxAgeSeconds: oldestMessageAgeThresholdSeconds(topology.stages[s]),
+        alarms: topology.stages[s].alarms,
       })),
       periodSeconds: infraSettings.alarmPeriodSeconds,
       email: props.alarmEmail,
@@ -287,6 +331,9 @@ export class HeraldStack extends Stack {
     const q = this.queues;
     const f = this.functions;
 
+    // Least privilege against the handlers as they are: webhook and feedback only opt out
+    // (PutItem); enrich reads a project; compose keeps drafts; send checks opt-outs and keeps its
+    // rows (infra/permissions.ts names the adapter methods behind each list).
     f.webhook.allow(actions.secretRead, [secrets.webhookSecret.arn]);
     f.webhook.allow(actions.directoryOptOut, [directory.arn]);
 
@@ -298,10 +345,16 @@ export class HeraldStack extends Stack {
 
     this.scheduling.grantScheduling(f.schedule, topology.schedulePrefix, actions.schedulesManage);
     f.schedule.allow(actions.schedulesList, ['*']);
+    // Its schedules target compose and dead-letter to compose's DLQ: it resolves both ARNs.
     f.schedule.allow(actions.queueLookup, [q.compose.main.queueArn, q.compose.dlq.queueArn]);
+    // Snapshots of a release are ordered by its watermark in the ledger; a point already due goes
+    // straight to compose, and a snapshot overtaken by a newer one asks enrich for a re-plan.
+    f.schedule.allow(actions.ledgerReleaseWatermark, [ledger.arn]);
+    q.compose.main.grantSendMessages(f.schedule.role);
+    q.enrich.main.grantSendMessages(f.schedule.role);
 
     f.compose.allow(actions.secretRead, [secrets.jiraApiToken.arn, secrets.openaiApiKey.arn]);
-    f.compose.allow(actions.ledgerReadWrite, [ledger.arn]);
+    f.compose.allow(actions.ledgerDrafts, [ledger.arn]);
     q.send.main.grantSendMessages(f.compose.role);
 
     const domain = senderEmail.slice(senderEmail.lastIndexOf('@') + 1);
@@ -312,10 +365,12 @@ export class HeraldStack extends Stack {
       ),
       this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSetName }),
     ]);
-    f.send.allow(actions.ledgerReadWrite, [ledger.arn]);
-    f.send.allow(actions.directoryRead, [directory.arn]);
+    f.send.allow(actions.ledgerSends, [ledger.arn]);
+    f.send.allow(actions.directoryOptOutCheck, [directory.arn]);
     f.send.allow(actions.secretRead, [secrets.webhookSecret.arn]);
 
+    // grantSendMessages includes GetQueueUrl and GetQueueAttributes: the rescheduler resolves a
+    // main queue's ARN as the target of a long reschedule.
     for (const stage of STAGES) {
       q[stage].main.grantSendMessages(f.rescheduler.role);
       q[stage].dlq.grantSendMessages(f.rescheduler.role);
@@ -323,6 +378,29 @@ export class HeraldStack extends Stack {
     this.scheduling.grantScheduling(f.rescheduler, topology.reschedulePrefix, actions.schedulesCreate);
 
     f.feedback.allow(actions.directoryOptOut, [directory.arn]);
+  }
+
+  /**
+   * Refuses request timeouts that do not fit their function (see {@link assertRequestTimeoutFits}):
+   * Jira's in enrich and compose, OpenAI's in compose. Unset ones are the config's defaults.
+   */
+  private checkRequestTimeouts(jiraTimeoutMs: number | undefined): void {
+    const defaults = loadConfig({});
+    const jira = jiraTimeoutMs ?? defaults.JIRA_TIMEOUT_MS;
+    for (const name of ['enrich', 'compose'] as const) {
+      assertRequestTimeoutFits({
+        functionName: name,
+        variable: 'JIRA_TIMEOUT_MS',
+        requestTimeoutMs: jira,
+        functionTimeoutSeconds: topology.stages[name].fn.timeoutSeconds,
+      });
+    }
+    assertRequestTimeoutFits({
+      functionName: 'compose',
+      variable: 'OPENAI_TIMEOUT_MS',
+      requestTimeoutMs: defaults.OPENAI_TIMEOUT_MS,
+      functionTimeoutSeconds: topology.stages.compose.fn.timeoutSeconds,
+    });
   }
 
   /**

@@ -41,6 +41,11 @@ export const appContextSchema = z.object({
   openaiModel: z.string().min(1).optional(),
   /** Most issues per release read for one email. Default the config's. */
   jiraMaxIssues: z.coerce.number().int().min(1).max(10_000).optional(),
+  /**
+   * Jira request timeout of enrich and compose, milliseconds (JIRA_TIMEOUT_MS, 1000..120000; the
+   * stack also refuses more than half a function's timeout). Default the config's.
+   */
+  jiraTimeoutMs: z.coerce.number().int().min(1000).max(120_000).optional(),
   /** Log level of every function. Default the config's. */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
   /** Address subscribed to the alarm topic at deploy. Default none. */

@@ -31,6 +31,7 @@ export const buildApp = (app: App): HeraldStack[] => {
     jiraSiteUrl: context.jiraSiteUrl,
     jiraEmail: context.jiraEmail,
     jiraMaxIssues: context.jiraMaxIssues,
+    jiraTimeoutMs: context.jiraTimeoutMs,
     openaiModel: context.openaiModel,
     logLevel: context.logLevel,
     alarmEmail: context.alarmEmail,

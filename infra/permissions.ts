@@ -1,29 +1,45 @@
 /**
  * The IAM actions each kind of access grants, in one place so adapters and the stack agree.
  * Resources are always exact ARNs (see HeraldStack); these lists are the only verbs allowed.
+ * Each DynamoDB list is exactly the calls of the adapter methods named on it;
+ * test/infra/permissions.test.ts runs those methods and checks that the two still match.
  */
 export const actions = {
-  /** Directory reads: a contact list (Query), a policy or an opt-out (GetItem, BatchGetItem). */
-  directoryRead: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-  /** Opting an address out (unsubscribe link, bounce, complaint): read it, then write it. */
-  directoryOptOut: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  /** Ledger claims and records: conditional writes, lease release, reads. */
-  ledgerReadWrite: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:ConditionCheckItem',
-  ],
+  /**
+   * Enrich reading a project: DynamoDirectory.listContacts (Query), getPolicy and isOptedOut
+   * (GetItem).
+   */
+  directoryRead: ['dynamodb:GetItem', 'dynamodb:Query'],
+  /** Send's check before each email: DynamoDirectory.isOptedOut (GetItem). */
+  directoryOptOutCheck: ['dynamodb:GetItem'],
+  /** Opting an address out (unsubscribe link, bounce, complaint): DynamoDirectory.optOut (PutItem). */
+  directoryOptOut: ['dynamodb:PutItem'],
+  /**
+   * Compose's drafts: DynamoLedger.getDraft (GetItem) and putDraftIfAbsent (conditional PutItem,
+   * then GetItem when another composer won).
+   */
+  ledgerDrafts: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  /**
+   * Schedule's per-release watermark: DynamoLedger.claimRelease (conditional PutItem, GetItem
+   * after a lost condition) and getReleaseWatermark (GetItem).
+   */
+  ledgerReleaseWatermark: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  /**
+   * Send's rows: DynamoLedger.getDraft (GetItem), claimSend, markSent and markRejected
+   * (conditional UpdateItem, GetItem after a lost condition), releaseClaim (DeleteItem).
+   */
+  ledgerSends: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   /** Reading a secret's value. */
   secretRead: ['secretsmanager:GetSecretValue'],
   /** Resolving a queue's URL and attributes (its ARN for Scheduler targets and DLQs). */
   queueLookup: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes'],
-  /** Sending one email (SES v2 SendEmail authorises as ses:SendEmail; v1 raw as ses:SendRawEmail). */
+  /**
+   * Sending one email: SesMailer's SES v2 SendEmail with Content.Raw. It authorises as
+   * ses:SendEmail; ses:SendRawEmail goes along, as CDK's own EmailIdentity.grantSendEmail grants,
+   * so a raw send is allowed whichever of the two SES checks.
+   */
   sesSend: ['ses:SendEmail', 'ses:SendRawEmail'],
-  /** Managing send-point schedules. */
+  /** Managing send-point schedules: list (then Get each), create/update (each the other's fallback), delete. */
   schedulesManage: [
     'scheduler:CreateSchedule',
     'scheduler:UpdateSchedule',

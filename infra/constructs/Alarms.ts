@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { AlarmTopology } from '#topology/topology';
 
 /** A queue watched by name. */
 export interface WatchedQueue {
@@ -19,8 +20,11 @@ export interface AlarmsProps {
   readonly topicName: string;
   /** Every dead-letter queue: alarm as soon as one holds a message. */
   readonly deadLetterQueues: readonly WatchedQueue[];
-  /** Every main queue with its oldest-message-age threshold, seconds. */
-  readonly mainQueues: readonly (WatchedQueue & { readonly maxAgeSeconds: number })[];
+  /**
+   * Every main queue with its stage's alarm thresholds (`topology.stages[name].alarms`): the age
+   * alarm fires above `oldestMessageAgeSeconds`.
+   */
+  readonly mainQueues: readonly (WatchedQueue & { readonly alarms: AlarmTopology })[];
   /** Evaluation period, seconds. */
   readonly periodSeconds: number;
   /** Optional email address subscribed to the topic at deploy time. */
@@ -63,7 +67,8 @@ export class Alarms extends Construct {
       alarm.addAlarmAction(notify);
       this.deadLetterAlarms.set(name, alarm);
     }
-    for (const { name, queue, maxAgeSeconds } of props.mainQueues) {
+    for (const { name, queue, alarms } of props.mainQueues) {
+      const maxAgeSeconds = alarms.oldestMessageAgeSeconds;
       const alarm = new cloudwatch.Alarm(this, `Age-${name}`, {
         alarmName: `${name}-oldest-message-age`,
         alarmDescription: `${name} has a message older than ${maxAgeSeconds} s: its function is not consuming`,

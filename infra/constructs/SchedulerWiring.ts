@@ -11,7 +11,7 @@ export interface SchedulerWiringProps {
   readonly groupName: string;
   /** Queues schedules deliver to: compose (send points) and every main queue (long reschedules). */
   readonly targetQueues: sqs.IQueue[];
-  /** Queues Scheduler dead-letters undeliverable schedules to (the stage DLQs). */
+  /** Queues Scheduler dead-letters undeliverable schedules to (the DLQs schedules name). */
   readonly deadLetterQueues: sqs.IQueue[];
 }
 

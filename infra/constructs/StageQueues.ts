@@ -9,11 +9,15 @@ export interface StageQueuesProps {
   readonly stage: StageTopology;
   /** Environment name in resource names; empty for none. */
   readonly envName: string;
-  /** Visibility timeout of the reschedule queue, seconds (6 × the rescheduler's timeout). */
+  /**
+   * Visibility timeout of the reschedule queue, seconds
+   * (`topology.rescheduleQueue.visibilityTimeoutSeconds`: 6 × the rescheduler's timeout).
+   */
   readonly rescheduleVisibilitySeconds: number;
   /**
-   * `maxReceiveCount` of the reschedule queue's redrive to the DLQ. It counts on from the main
-   * queue's (SQS keeps the receive count across a redrive), so it must exceed the stage's own.
+   * `maxReceiveCount` of the reschedule queue's redrive to the DLQ
+   * (`rescheduleRedriveMaxReceiveCount(stage, …)` of the topology). Where SQS keeps the receive
+   * count across a redrive it counts on from the main queue's, so it must exceed the stage's own.
    */
   readonly rescheduleMaxReceiveCount: number;
 }
@@ -43,7 +47,8 @@ export class StageQueues extends Construct {
     if (props.rescheduleMaxReceiveCount <= stage.retry.maxReceiveCount) {
       throw new Error(
         `${stage.name}: the reschedule queue's maxReceiveCount (${props.rescheduleMaxReceiveCount}) must exceed ` +
-          `the main queue's (${stage.retry.maxReceiveCount}): SQS keeps the receive count across a redrive`,
+          `the main queue's (${stage.retry.maxReceiveCount}): where SQS keeps the receive count across a redrive, ` +
+          'the rescheduler would get no attempt',
       );
     }
     if (stage.visibilityTimeoutSeconds < 6 * stage.fn.timeoutSeconds) {

@@ -138,6 +138,20 @@ const stage = (
   };
 };
 
+/**
+ * Retry policy of an EventBridge target (a rule's or a schedule's). EventBridge and Scheduler
+ * both accept an event age of 60..86,400 s and 0..185 retries.
+ */
+export interface TargetRetryTopology {
+  /** Give up on an event this old, seconds. */
+  readonly maximumEventAgeSeconds: number;
+  /** Retries before the event goes to the target's DLQ. */
+  readonly maximumRetryAttempts: number;
+}
+
+/** Memory and timeout of a function that no SQS event source drives (webhook, feedback). */
+export type FunctionSizeTopology = Pick<FunctionTopology, 'memoryMb' | 'timeoutSeconds'>;
+
 /** The rescheduler function (one for every stage's reschedule queue). */
 const RESCHEDULER_FN = {
   memoryMb: 256,
@@ -156,7 +170,11 @@ export const topology = {
     name: 'jira-version-events',
     source: 'jira',
     detailTypePrefix: 'jira:version_',
+    /** DLQ of the rule's target: events it could not deliver to the ingest queue (14 days). */
+    deadLetterQueue: 'jira-version-events-dlq',
   },
+  /** Retry policy of the EventBridge rule targets (the ingest queue, the feedback function). */
+  ruleTargetRetry: { maximumEventAgeSeconds: DAY, maximumRetryAttempts: 185 } satisfies TargetRetryTopology,
   /** Scheduler group holding every send-point schedule and long reschedule (`herald-schedules`). */
   scheduleGroup: 'schedules',
   /** Prefix of send-point schedule names (`rh-<versionId>-<pointId>-<tz>-<chunk>`). */
@@ -187,9 +205,26 @@ export const topology = {
   webhook: {
     /** Largest accepted webhook body, bytes. Version events are a few hundred bytes. */
     maxBodyBytes: 64 * 1024,
+    /** The webhook function (Jira webhooks, unsubscribe links): 256 MiB, 10 s. */
+    fn: { memoryMb: 256, timeoutSeconds: 10 } satisfies FunctionSizeTopology,
   },
-  /** SES: sends per second the account may make (GetAccount is not emulated: configured here). */
-  ses: { maxSendRatePerSecond: 14 },
+  ses: {
+    /** Sends per second the account may make (GetAccount is not emulated: configured here). */
+    maxSendRatePerSecond: 14,
+    /** Configuration set every email is sent with; it publishes bounces and complaints (`herald-email`). */
+    configurationSet: 'email',
+  },
+  /** SES bounce and complaint handling: a rule on the default bus invokes the feedback function. */
+  feedback: {
+    /** The feedback function (opts addresses out): 256 MiB, 30 s. */
+    fn: { memoryMb: 256, timeoutSeconds: 30 } satisfies FunctionSizeTopology,
+    /** Rule on the default bus routing this environment's SES events to the function. */
+    rule: 'ses-feedback',
+    /** DLQ of the rule's target and of the function's failed asynchronous invocations (14 days). */
+    deadLetterQueue: 'feedback-dlq',
+  },
+  /** SNS topic every alarm notifies (`herald-alarms`). */
+  alarmTopic: 'alarms',
   stages: {
     ingest: stage('ingest', { batchSize: 10, timeoutSeconds: 30 }),
     enrich: stage('enrich', { batchSize: 5, timeoutSeconds: 60 }),
@@ -236,8 +271,8 @@ export const parseQueueName = (name: string, env = ''): { stage: StageName; role
 export interface RescheduleRedriveOptions {
   /**
    * Whether the queue service keeps a message's ApproximateReceiveCount when it redrives it from
-   * `<stage>` to `<stage>-reschedule`. moto does (true: the local bootstrap); on AWS the count
-   * starts again on the reschedule queue (false: infra/).
+   * `<stage>` to `<stage>-reschedule`. moto does (true: the local bootstrap). AWS does not document
+   * it, so infra/ passes true as well: the rescheduler then gets at least its attempts either way.
    */
   receiveCountCarriesOver: boolean;
 }
@@ -248,8 +283,8 @@ export interface RescheduleRedriveOptions {
  * message. Where the receive count carries over a redrive (moto), a message arrives on the
  * reschedule queue already counted at the main queue's `maxReceiveCount`, and a bare 5 would pass
  * it on to the DLQ at its first receive there: the policy then holds the stage's
- * `retry.maxReceiveCount` plus the rescheduler's attempts. Where it restarts (AWS), the
- * rescheduler's attempts alone.
+ * `retry.maxReceiveCount` plus the rescheduler's attempts. Where it restarts, the rescheduler's
+ * attempts alone.
  */
 export const rescheduleRedriveMaxReceiveCount = (
   stageName: StageName,

@@ -2,9 +2,11 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '#shared/config';
 import {
   DLQ_RETENTION_SECONDS,
   queueName,
+  rescheduleRedriveMaxReceiveCount,
   resourceName,
   STAGES,
   type StageName,
@@ -13,8 +15,15 @@ import {
 import { FUNCTION_NAMES, type FunctionName } from '../../infra/functionNames.ts';
 import type { HeraldStack } from '../../infra/HeraldStack.ts';
 import { sendConcurrency } from '../../infra/sendConcurrency.ts';
-import { infraSettings, oldestMessageAgeThresholdSeconds } from '../../infra/settings.ts';
-import { countByType, resourcesOf, type SynthesisedApp, synthApp, TEST_ACCOUNT } from './synthApp.ts';
+import { infraSettings } from '../../infra/settings.ts';
+import {
+  countByType,
+  resourcesOf,
+  SYNTH_TIMEOUT_MS,
+  type SynthesisedApp,
+  synthApp,
+  TEST_ACCOUNT,
+} from './synthApp.ts';
 
 const ENV = 'prod';
 const REGION = 'eu-west-1';
@@ -70,7 +79,7 @@ beforeAll(() => {
   synthesised = synthApp({ envName: ENV, regions: REGION });
   stack = synthesised.stacks[0] as HeraldStack;
   template = synthesised.templates[0] as Template;
-});
+}, SYNTH_TIMEOUT_MS);
 
 describe('Function: HeraldStack', () => {
   describe('resources', () => {
@@ -131,22 +140,56 @@ describe('Function: HeraldStack', () => {
       (s) => {
         template.hasResourceProperties('AWS::SQS::Queue', {
           QueueName: queueName(s, 'reschedule', ENV),
-          VisibilityTimeout: 6 * topology.rescheduler.fn.timeoutSeconds,
+          VisibilityTimeout: topology.rescheduleQueue.visibilityTimeoutSeconds,
           MessageRetentionPeriod: topology.stages[s].retentionSeconds,
           RedrivePolicy: {
             deadLetterTargetArn: queueArn(queueName(s, 'dlq', ENV)),
-            maxReceiveCount:
-              topology.stages[s].retry.maxReceiveCount + infraSettings.rescheduleMaxReceiveCount,
+            maxReceiveCount: rescheduleRedriveMaxReceiveCount(s, { receiveCountCarriesOver: true }),
           },
         });
+        expect(topology.rescheduleQueue.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(
+          6 * topology.rescheduler.fn.timeoutSeconds,
+        );
       },
     );
+
+    it.each(STAGES)(
+      'gives the rescheduler at least its attempts at a %s message however SQS counts receives across a redrive',
+      (s) => {
+        const redrive = (resourcesOf(template, 'AWS::SQS::Queue')[queueId(queueName(s, 'reschedule', ENV))]
+          ?.Properties.RedrivePolicy ?? {}) as { maxReceiveCount: number };
+        const attempts = topology.rescheduleQueue.maxReceiveCount;
+        // Count carried over from the main queue: the main queue's receives are already spent.
+        expect(redrive.maxReceiveCount - topology.stages[s].retry.maxReceiveCount).toBeGreaterThanOrEqual(
+          attempts,
+        );
+        // Count restarted on the reschedule queue.
+        expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(attempts);
+      },
+    );
+
+    it('has no redrive policy the topology does not describe', () => {
+      const redrives = Object.entries(resourcesOf(template, 'AWS::SQS::Queue'))
+        .filter(([, q]) => q.Properties.RedrivePolicy !== undefined)
+        .map(([id, q]) => {
+          const policy = q.Properties.RedrivePolicy as {
+            deadLetterTargetArn: unknown;
+            maxReceiveCount: number;
+          };
+          return `${id} -> ${flatten(policy.deadLetterTargetArn)} after ${policy.maxReceiveCount}`;
+        });
+      const expected = STAGES.flatMap((s) => [
+        `${queueId(queueName(s, 'main', ENV))} -> ${arnOf(queueName(s, 'reschedule', ENV))} after ${topology.stages[s].retry.maxReceiveCount}`,
+        `${queueId(queueName(s, 'reschedule', ENV))} -> ${arnOf(queueName(s, 'dlq', ENV))} after ${rescheduleRedriveMaxReceiveCount(s, { receiveCountCarriesOver: true })}`,
+      ]);
+      expect(redrives.sort()).toEqual(expected.sort());
+    });
 
     it('keeps every DLQ 14 days with no redrive of its own', () => {
       const dlqNames = [
         ...STAGES.map((s) => queueName(s, 'dlq', ENV)),
-        resourceName(infraSettings.names.ingestRuleDlq, ENV),
-        resourceName(infraSettings.names.feedbackDlq, ENV),
+        resourceName(topology.rule.deadLetterQueue, ENV),
+        resourceName(topology.feedback.deadLetterQueue, ENV),
       ];
       for (const name of dlqNames) {
         template.hasResourceProperties('AWS::SQS::Queue', {
@@ -178,7 +221,7 @@ describe('Function: HeraldStack', () => {
 
   describe('functions', () => {
     const settingsOf = (name: FunctionName) => {
-      if (name === 'webhook' || name === 'feedback') return infraSettings.functions[name];
+      if (name === 'webhook' || name === 'feedback') return topology[name].fn;
       if (name === 'rescheduler') return topology.rescheduler.fn;
       return topology.stages[name].fn;
     };
@@ -261,7 +304,7 @@ describe('Function: HeraldStack', () => {
           Variables: Match.objectLike({
             HERALD_ENV: ENV,
             SENDER_EMAIL: 'releases@example.com',
-            SES_CONFIGURATION_SET: resourceName(infraSettings.names.configurationSet, ENV),
+            SES_CONFIGURATION_SET: resourceName(topology.ses.configurationSet, ENV),
             UNSUBSCRIBE_BASE_URL: {
               'Fn::Join': ['', [{ 'Fn::GetAtt': [urlId, 'FunctionUrl'] }, 'unsubscribe']],
             },
@@ -303,6 +346,47 @@ describe('Function: HeraldStack', () => {
     });
   });
 
+  describe('environment', () => {
+    const variablesOf = (name: FunctionName): Record<string, unknown> => {
+      const fn = resourcesOf(template, 'AWS::Lambda::Function')[functionId(name)] as Resource;
+      return (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    };
+
+    it('gives each function exactly the variables its handler reads', () => {
+      const base = ['NODE_OPTIONS', 'HERALD_ENV'];
+      const queueDriven = [...base, 'HERALD_RETRY_PROFILE'];
+      const jira = ['JIRA_SITE_URL', 'JIRA_EMAIL'];
+      const expected: Record<FunctionName, string[]> = {
+        webhook: base,
+        ingest: queueDriven,
+        enrich: [...queueDriven, ...jira],
+        schedule: [...queueDriven, 'SCHEDULER_ROLE_ARN'],
+        compose: [...queueDriven, ...jira],
+        send: [...queueDriven, 'SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'UNSUBSCRIBE_BASE_URL'],
+        rescheduler: [...queueDriven, 'SCHEDULER_ROLE_ARN'],
+        feedback: base,
+      };
+      for (const name of FUNCTION_NAMES) {
+        expect(Object.keys(variablesOf(name)).sort(), name).toEqual([...expected[name]].sort());
+      }
+    });
+
+    it('sets only variables pipeline/shared/config.ts reads (and Node options)', () => {
+      const known = new Set([...Object.keys(configSchema.shape), 'NODE_OPTIONS']);
+      for (const name of FUNCTION_NAMES) {
+        const unknown = Object.keys(variablesOf(name)).filter((v) => !known.has(v));
+        expect(unknown, name).toEqual([]);
+      }
+    });
+
+    it.each([...STAGES, 'rescheduler'] as const)(
+      'runs the %s retry ladder on the standard profile, set explicitly',
+      (name) => {
+        expect(variablesOf(name).HERALD_RETRY_PROFILE).toBe('standard');
+      },
+    );
+  });
+
   describe('events', () => {
     it('routes version events only from the custom bus to the ingest queue, with a DLQ', () => {
       const busId = logicalId('AWS::Events::EventBus', 'Name', resourceName(topology.bus, ENV));
@@ -316,10 +400,10 @@ describe('Function: HeraldStack', () => {
         Targets: [
           Match.objectLike({
             Arn: queueArn(queueName('ingest', 'main', ENV)),
-            DeadLetterConfig: { Arn: queueArn(resourceName(infraSettings.names.ingestRuleDlq, ENV)) },
+            DeadLetterConfig: { Arn: queueArn(resourceName(topology.rule.deadLetterQueue, ENV)) },
             RetryPolicy: {
-              MaximumEventAgeInSeconds: infraSettings.ruleTargetRetry.maximumEventAgeSeconds,
-              MaximumRetryAttempts: infraSettings.ruleTargetRetry.maximumRetryAttempts,
+              MaximumEventAgeInSeconds: topology.ruleTargetRetry.maximumEventAgeSeconds,
+              MaximumRetryAttempts: topology.ruleTargetRetry.maximumRetryAttempts,
             },
           }),
         ],
@@ -327,7 +411,7 @@ describe('Function: HeraldStack', () => {
     });
 
     it('sends SES bounces and complaints of its configuration set to the feedback function, with a DLQ', () => {
-      const configurationSet = resourceName(infraSettings.names.configurationSet, ENV);
+      const configurationSet = resourceName(topology.ses.configurationSet, ENV);
       template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
         EventDestination: {
           Enabled: true,
@@ -342,9 +426,9 @@ describe('Function: HeraldStack', () => {
         EventBridgeDestination: { EventBusArn: unknown };
       };
       expect(flatten(eventDestination.EventBridgeDestination.EventBusArn)).toMatch(/:event-bus\/default$/);
-      const feedbackDlq = queueArn(resourceName(infraSettings.names.feedbackDlq, ENV));
+      const feedbackDlq = queueArn(resourceName(topology.feedback.deadLetterQueue, ENV));
       template.hasResourceProperties('AWS::Events::Rule', {
-        Name: resourceName(infraSettings.names.feedbackRule, ENV),
+        Name: resourceName(topology.feedback.rule, ENV),
         EventBusName: 'default',
         EventPattern: {
           source: ['aws.ses'],
@@ -355,6 +439,10 @@ describe('Function: HeraldStack', () => {
           Match.objectLike({
             Arn: { 'Fn::GetAtt': [functionId('feedback'), 'Arn'] },
             DeadLetterConfig: { Arn: feedbackDlq },
+            RetryPolicy: {
+              MaximumEventAgeInSeconds: topology.ruleTargetRetry.maximumEventAgeSeconds,
+              MaximumRetryAttempts: topology.ruleTargetRetry.maximumRetryAttempts,
+            },
           }),
         ],
       });
@@ -392,16 +480,18 @@ describe('Function: HeraldStack', () => {
       );
     });
 
-    it('lets the schedule role only send to the stage main queues and their DLQs', () => {
+    it('lets the schedule role only send to the stage main queues and the compose DLQ', () => {
       const roleId = stack.getLogicalId(stack.scheduling.role.node.defaultChild as never);
       const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
         .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
         .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
       expect(statements.flatMap((s) => asArray(s.Action))).toEqual(['sqs:SendMessage']);
-      const expected = STAGES.flatMap((s) => [
-        arnOf(queueName(s, 'main', ENV)),
-        arnOf(queueName(s, 'dlq', ENV)),
-      ]);
+      // Send points target compose and dead-letter to its DLQ; long reschedules target any main
+      // queue and have no DLQ.
+      const expected = [
+        ...STAGES.map((s) => arnOf(queueName(s, 'main', ENV))),
+        arnOf(queueName('compose', 'dlq', ENV)),
+      ];
       expect(statements.flatMap((s) => asArray(s.Resource).map(flatten)).sort()).toEqual(expected.sort());
     });
   });
@@ -465,8 +555,8 @@ describe('Function: HeraldStack', () => {
     const topicRef = () => ({ Ref: stack.getLogicalId(stack.alarms.topic.node.defaultChild as never) });
     const dlqNames = () => [
       ...STAGES.map((s) => queueName(s, 'dlq', ENV)),
-      resourceName(infraSettings.names.ingestRuleDlq, ENV),
-      resourceName(infraSettings.names.feedbackDlq, ENV),
+      resourceName(topology.rule.deadLetterQueue, ENV),
+      resourceName(topology.feedback.deadLetterQueue, ENV),
     ];
 
     it('alarms on every DLQ as soon as it holds a message', () => {
@@ -493,7 +583,7 @@ describe('Function: HeraldStack', () => {
         Dimensions: [
           { Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId(queueName(s, 'main', ENV)), 'QueueName'] } },
         ],
-        Threshold: oldestMessageAgeThresholdSeconds(topology.stages[s]),
+        Threshold: topology.stages[s].alarms.oldestMessageAgeSeconds,
         ComparisonOperator: 'GreaterThanThreshold',
         AlarmActions: [topicRef()],
       });
@@ -501,7 +591,7 @@ describe('Function: HeraldStack', () => {
 
     it('publishes alarms to a TLS-only topic', () => {
       template.hasResourceProperties('AWS::SNS::Topic', {
-        TopicName: resourceName(infraSettings.names.alarmTopic, ENV),
+        TopicName: resourceName(topology.alarmTopic, ENV),
       });
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         PolicyDocument: {
@@ -545,11 +635,12 @@ describe('Function: HeraldStack', () => {
       }
     });
 
-    it('lets each stage send only to its own reschedule queue and DLQ and to the next stage', () => {
+    it('lets each stage send only to its own reschedule queue and DLQ and to the queues it feeds', () => {
       const next: Record<StageName, string[]> = {
         ingest: [queueName('enrich', 'main', ENV)],
         enrich: [queueName('schedule', 'main', ENV)],
-        schedule: [],
+        // Points already due go straight to compose; overtaken snapshots ask enrich to re-plan.
+        schedule: [queueName('compose', 'main', ENV), queueName('enrich', 'main', ENV)],
         compose: [queueName('send', 'main', ENV)],
         send: [],
       };
@@ -586,31 +677,34 @@ describe('Function: HeraldStack', () => {
       }
     });
 
-    it('gives table access only to the functions that need it', () => {
+    it('gives each function exactly the table actions its handler uses, on its table only', () => {
       const directory = `<${logicalId('AWS::DynamoDB::GlobalTable', 'TableName', resourceName(topology.tables.directory, ENV))}.Arn>`;
       const ledger = `<${logicalId('AWS::DynamoDB::GlobalTable', 'TableName', resourceName(topology.tables.ledger, ENV))}.Arn>`;
-      const writers: Partial<Record<FunctionName, string[]>> = {
-        webhook: [directory],
-        compose: [ledger],
-        send: [ledger],
-        feedback: [directory],
-      };
-      const readers: Partial<Record<FunctionName, string[]>> = {
-        webhook: [directory],
-        enrich: [directory],
-        compose: [ledger],
-        send: [directory, ledger].sort(),
-        feedback: [directory],
+      const expected: Partial<Record<FunctionName, string[]>> = {
+        webhook: [`${directory} dynamodb:PutItem`],
+        enrich: [`${directory} dynamodb:GetItem`, `${directory} dynamodb:Query`],
+        schedule: [`${ledger} dynamodb:GetItem`, `${ledger} dynamodb:PutItem`],
+        compose: [`${ledger} dynamodb:GetItem`, `${ledger} dynamodb:PutItem`],
+        send: [
+          `${directory} dynamodb:GetItem`,
+          `${ledger} dynamodb:DeleteItem`,
+          `${ledger} dynamodb:GetItem`,
+          `${ledger} dynamodb:UpdateItem`,
+        ],
+        feedback: [`${directory} dynamodb:PutItem`],
       };
       for (const name of FUNCTION_NAMES) {
-        expect(resourcesAllowed(name, 'dynamodb:PutItem'), name).toEqual(writers[name] ?? []);
-        expect(resourcesAllowed(name, 'dynamodb:GetItem'), name).toEqual(readers[name] ?? []);
-        expect(resourcesAllowed(name, 'dynamodb:Scan'), name).toEqual([]);
+        const granted = statementsOf(name)
+          .filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')))
+          .flatMap((s) =>
+            asArray(s.Resource).flatMap((r) => asArray(s.Action).map((a) => `${flatten(r)} ${a}`)),
+          );
+        expect(granted.sort(), name).toEqual(expected[name] ?? []);
       }
     });
 
     it('lets only send use SES, as the sender identity with the configuration set', () => {
-      const configurationSet = resourceName(infraSettings.names.configurationSet, ENV);
+      const configurationSet = resourceName(topology.ses.configurationSet, ENV);
       const ses = (resource: string) => `arn:aws:ses:${REGION}:${TEST_ACCOUNT}:${resource}`;
       expect(resourcesAllowed('send', 'ses:SendEmail')).toEqual(
         [

@@ -2,7 +2,14 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resourceName, topology } from '#topology/topology';
-import { countByType, resourcesOf, type SynthesisedApp, synthApp, TEST_ACCOUNT } from './synthApp.ts';
+import {
+  countByType,
+  resourcesOf,
+  SYNTH_TIMEOUT_MS,
+  type SynthesisedApp,
+  synthApp,
+  TEST_ACCOUNT,
+} from './synthApp.ts';
 
 const PRIMARY = 'eu-west-1';
 const STANDBY = 'eu-central-1';
@@ -14,7 +21,7 @@ let standby: Template;
 beforeAll(() => {
   synthesised = synthApp({ envName: 'prod', regions: `${PRIMARY},${STANDBY}` });
   [primary, standby] = synthesised.templates as [Template, Template];
-});
+}, SYNTH_TIMEOUT_MS);
 
 describe('Function: buildApp with a standby region', () => {
   it('creates one stack per region, the standby deployed after the primary', () => {

@@ -1,10 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { STAGES, type StageTopology, topology } from '#topology/topology';
+import { type StageTopology, topology } from '#topology/topology';
 import { readAppContext, stackNameOf } from '../../infra/appContext.ts';
 import { StageQueues } from '../../infra/constructs/StageQueues.ts';
+import { assertRequestTimeoutFits } from '../../infra/requestTimeouts.ts';
 import { sendConcurrency } from '../../infra/sendConcurrency.ts';
-import { oldestMessageAgeThresholdSeconds } from '../../infra/settings.ts';
 
 describe('Function: sendConcurrency', () => {
   it('keeps the configured ceiling when the rate allows it and splits the rate among instances', () => {
@@ -55,16 +55,29 @@ describe('Function: sendConcurrency', () => {
   });
 });
 
-describe('Function: oldestMessageAgeThresholdSeconds', () => {
-  it('allows every receive its visibility timeout or the backoff cap, whichever is longer', () => {
-    const stage = topology.stages.compose;
+describe('Function: assertRequestTimeoutFits', () => {
+  it('accepts a request timeout of up to half the function timeout', () => {
+    expect(() =>
+      assertRequestTimeoutFits({
+        functionName: 'compose',
+        variable: 'OPENAI_TIMEOUT_MS',
+        requestTimeoutMs: 60_000,
+        functionTimeoutSeconds: 120,
+      }),
+    ).not.toThrow();
+  });
 
-    const threshold = oldestMessageAgeThresholdSeconds(stage);
-
-    expect(threshold).toBe(
-      stage.retry.maxReceiveCount * Math.max(stage.visibilityTimeoutSeconds, stage.retry.backoffCapSeconds),
+  it('refuses a request timeout longer than half the function timeout, naming both', () => {
+    expect(() =>
+      assertRequestTimeoutFits({
+        functionName: 'enrich',
+        variable: 'JIRA_TIMEOUT_MS',
+        requestTimeoutMs: 30_001,
+        functionTimeoutSeconds: 60,
+      }),
+    ).toThrow(
+      /enrich: JIRA_TIMEOUT_MS 30001 ms exceeds half the function timeout \(60 s, so at most 30000 ms\)/,
     );
-    for (const s of STAGES) expect(oldestMessageAgeThresholdSeconds(topology.stages[s])).toBeGreaterThan(0);
   });
 });
 
@@ -95,7 +108,7 @@ describe('Function: StageQueues', () => {
           rescheduleVisibilitySeconds: 180,
           rescheduleMaxReceiveCount: topology.stages.ingest.retry.maxReceiveCount,
         }),
-    ).toThrow(/must exceed the main queue's \(5\): SQS keeps the receive count across a redrive/);
+    ).toThrow(/must exceed the main queue's \(5\): where SQS keeps the receive count across a redrive/);
   });
 });
 
@@ -125,6 +138,7 @@ describe('Function: readAppContext', () => {
         regions: 'eu-west-1, eu-central-1',
         retainData: 'false',
         jiraMaxIssues: '200',
+        jiraTimeoutMs: '15000',
         alarmEmail: '',
       }),
     );
@@ -133,6 +147,7 @@ describe('Function: readAppContext', () => {
       regions: ['eu-west-1', 'eu-central-1'],
       retainData: false,
       jiraMaxIssues: 200,
+      jiraTimeoutMs: 15_000,
       alarmEmail: undefined,
     });
   });

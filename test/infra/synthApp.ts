@@ -4,6 +4,12 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/buildApp.ts';
 import type { HeraldStack } from '../../infra/HeraldStack.ts';
 
+/**
+ * Timeout of a hook that synthesises, ms. A whole-app synthesis with cdk-nag takes a few seconds
+ * on 2 cores and several times that on a busy machine: far beyond vitest's 10 s hook default.
+ */
+export const SYNTH_TIMEOUT_MS = 120_000;
+
 /** The account every test template is synthesised for (never a real one). */
 export const TEST_ACCOUNT = '123456789012';
 

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   oldestMessageAgeSeconds,
+  parseQueueName,
+  QUEUE_ROLES,
+  queueName,
   rescheduleRedriveMaxReceiveCount,
+  resourceName,
   retryOf,
   STAGES,
   topology,
@@ -20,7 +24,7 @@ describe('Function: rescheduleRedriveMaxReceiveCount', () => {
     expect(count).toBe(10);
   });
 
-  it('is the rescheduler attempts alone when the count restarts on the reschedule queue (AWS)', () => {
+  it('is the rescheduler attempts alone when the count restarts on the reschedule queue', () => {
     // Act
     const counts = STAGES.map((stage) =>
       rescheduleRedriveMaxReceiveCount(stage, { receiveCountCarriesOver: false }),
@@ -80,5 +84,52 @@ describe('Function: retryOf', () => {
       standard.rescheduleDelaysSeconds.length,
     );
     expect(fast.backoffCapSeconds).toBeLessThan(standard.backoffCapSeconds);
+  });
+});
+
+describe('Constant: topology (resources beyond the stages)', () => {
+  it('names the two extra DLQs apart from every stage queue and not as stage queues', () => {
+    // Arrange
+    const stageQueues = STAGES.flatMap((stage) => QUEUE_ROLES.map((role) => queueName(stage, role, 'prod')));
+    const extra = [topology.rule.deadLetterQueue, topology.feedback.deadLetterQueue].map((n) =>
+      resourceName(n, 'prod'),
+    );
+
+    // Act
+    const all = [...stageQueues, ...extra];
+
+    // Assert
+    expect(new Set(all).size).toBe(all.length);
+    for (const name of extra) expect(parseQueueName(name, 'prod')).toBeUndefined();
+  });
+
+  it('keeps both EventBridge target retry policies within what EventBridge and Scheduler accept', () => {
+    // Assert: 60..86,400 s of event age and 0..185 retries for rule and schedule targets alike.
+    for (const retry of [topology.ruleTargetRetry, topology.scheduleTargetRetry]) {
+      expect(retry.maximumEventAgeSeconds).toBeGreaterThanOrEqual(60);
+      expect(retry.maximumEventAgeSeconds).toBeLessThanOrEqual(86_400);
+      expect(retry.maximumRetryAttempts).toBeGreaterThanOrEqual(0);
+      expect(retry.maximumRetryAttempts).toBeLessThanOrEqual(185);
+    }
+  });
+
+  it('sizes the webhook and feedback functions within Lambda limits', () => {
+    // Assert: Lambda allows 128..10,240 MiB and 1..900 s.
+    for (const fn of [topology.webhook.fn, topology.feedback.fn]) {
+      expect(fn.memoryMb).toBeGreaterThanOrEqual(128);
+      expect(fn.memoryMb).toBeLessThanOrEqual(10_240);
+      expect(fn.timeoutSeconds).toBeGreaterThanOrEqual(1);
+      expect(fn.timeoutSeconds).toBeLessThanOrEqual(900);
+    }
+  });
+
+  it('names the SES configuration set, feedback rule and alarm topic per environment', () => {
+    // Act
+    const names = [topology.ses.configurationSet, topology.feedback.rule, topology.alarmTopic].map((n) =>
+      resourceName(n, 'prod'),
+    );
+
+    // Assert
+    expect(names).toEqual(['herald-prod-email', 'herald-prod-ses-feedback', 'herald-prod-alarms']);
   });
 });

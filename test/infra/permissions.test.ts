@@ -1,0 +1,140 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
+import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
+import type { EmailDraft } from '#contracts/emailDraft';
+import { actions } from '../../infra/permissions.ts';
+
+/** IAM action of each document client command the adapters send. */
+const IAM_ACTION = new Map<unknown, string>([
+  [GetCommand, 'dynamodb:GetItem'],
+  [PutCommand, 'dynamodb:PutItem'],
+  [UpdateCommand, 'dynamodb:UpdateItem'],
+  [DeleteCommand, 'dynamodb:DeleteItem'],
+  [QueryCommand, 'dynamodb:Query'],
+  [ScanCommand, 'dynamodb:Scan'],
+]);
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+const directory = new DynamoDirectory({ client, tableName: 'herald-directory' });
+const ledger = new DynamoLedger({ client, tableName: 'herald-ledger', ttlSeconds: 60 });
+
+const draft: EmailDraft = {
+  key: 'v1#p7#en',
+  source: 'template',
+  locale: 'en',
+  subject: 'Release 1.0',
+  html: '<p>{{recipient_name}}</p>',
+  text: '{{recipient_name}}',
+  issueKeys: ['ABC-1'],
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
+
+const conditionFailed = (): Error =>
+  Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+
+/**
+ * The IAM actions `run` needs: it runs twice against a mocked document client, once with every
+ * call succeeding and once with every conditional write losing its condition (the paths that read
+ * the winner back), and maps each command sent to its action. Outcomes are ignored: only calls count.
+ */
+const actionsUsed = async (run: () => Promise<unknown>): Promise<string[]> => {
+  const used = new Set<string>();
+  for (const writesLose of [false, true]) {
+    ddb.reset();
+    ddb.onAnyCommand().resolves({});
+    if (writesLose) {
+      ddb.on(PutCommand).rejects(conditionFailed());
+      ddb.on(UpdateCommand).rejects(conditionFailed());
+    }
+    await run().catch(() => undefined);
+    for (const call of ddb.calls()) {
+      const command = (call.args[0] as object).constructor;
+      used.add(IAM_ACTION.get(command) ?? `unmapped ${command.name}`);
+    }
+  }
+  return [...used].sort();
+};
+
+afterEach(() => {
+  ddb.reset();
+});
+
+describe('Function: actions', () => {
+  it('lets enrich make exactly the directory calls it uses to read a project', async () => {
+    // Act
+    const used = await actionsUsed(async () => {
+      await directory.getPolicy('ABC');
+      await directory.listContacts('ABC');
+      await directory.isOptedOut('ada@example.com');
+    });
+
+    // Assert
+    expect(used).toEqual([...actions.directoryRead].sort());
+  });
+
+  it('lets send make exactly the directory call of its opt-out check', async () => {
+    // Act
+    const used = await actionsUsed(() => directory.isOptedOut('ada@example.com'));
+
+    // Assert
+    expect(used).toEqual([...actions.directoryOptOutCheck].sort());
+  });
+
+  it('lets webhook and feedback make exactly the directory call of an opt-out', async () => {
+    // Act
+    const used = await actionsUsed(() => directory.optOut('ada@example.com', 'unsubscribe'));
+
+    // Assert
+    expect(used).toEqual([...actions.directoryOptOut].sort());
+  });
+
+  it('lets compose make exactly the ledger calls of reading and storing a draft', async () => {
+    // Act
+    const used = await actionsUsed(async () => {
+      await ledger.getDraft(draft.key);
+      await ledger.putDraftIfAbsent(draft);
+    });
+
+    // Assert
+    expect(used).toEqual([...actions.ledgerDrafts].sort());
+  });
+
+  it('lets schedule make exactly the ledger calls of its per-release watermark', async () => {
+    // Act
+    const used = await actionsUsed(async () => {
+      await ledger.getReleaseWatermark('10001');
+      await ledger.claimRelease('10001', Date.parse('2026-01-01T00:00:00Z'));
+    });
+
+    // Assert
+    expect(used).toEqual([...actions.ledgerReleaseWatermark].sort());
+  });
+
+  it('lets send make exactly the ledger calls of claiming, recording and releasing a send', async () => {
+    // Act: each step on its own, so that one failing does not hide the calls of the next.
+    const steps = [
+      () => ledger.getDraft(draft.key),
+      () => ledger.claimSend('s1', { leaseSeconds: 120, now: Date.now() }),
+      () => ledger.markSent('s1', 'ses-message-1'),
+      () => ledger.markRejected('s1', 'MessageRejected'),
+      () => ledger.releaseClaim('s1'),
+    ];
+    const used = new Set<string>();
+    for (const step of steps) for (const action of await actionsUsed(step)) used.add(action);
+
+    // Assert
+    expect([...used].sort()).toEqual([...actions.ledgerSends].sort());
+  });
+});
