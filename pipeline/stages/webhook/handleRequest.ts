@@ -6,6 +6,7 @@ import { type Log, maskEmail } from '#shared/logger';
 import { withSpan } from '#shared/tracing';
 import { verifyUnsubscribeToken } from '#shared/unsubscribeToken';
 import { topology } from '#topology/topology';
+import { jsonDepth } from './jsonDepth.ts';
 import type { HttpRequest, HttpResponse } from './types.ts';
 import { renderInvalidLink, renderUnsubscribeConfirmation, renderUnsubscribed } from './unsubscribePage.ts';
 import { verifySignature } from './verifySignature.ts';
@@ -18,6 +19,13 @@ export const UNSUBSCRIBE_REASON = 'unsubscribe_link';
 
 /** EventBridge's limit on a detail-type, characters. */
 const MAX_DETAIL_TYPE_LENGTH = 128;
+
+/**
+ * Deepest JSON nesting accepted in a webhook body. Jira's payloads nest a handful of levels (a
+ * few dozen for rich-text issue events); far deeper bodies only serve to break a parser
+ * downstream (the bus, a recursive consumer) and would otherwise answer 500 on every retry.
+ */
+export const MAX_WEBHOOK_JSON_DEPTH = 100;
 
 /** What {@link handleRequest} needs. */
 export interface WebhookDeps {
@@ -32,6 +40,8 @@ export interface WebhookDeps {
   now: () => Date;
   /** Largest accepted webhook body, bytes. Default `topology.webhook.maxBodyBytes` (64 KiB). */
   maxBodyBytes?: number;
+  /** Deepest accepted JSON nesting. Default {@link MAX_WEBHOOK_JSON_DEPTH}. */
+  maxJsonDepth?: number;
 }
 
 const SECURITY_HEADERS = {
@@ -75,8 +85,8 @@ const isRoute = (path: string): path is Route => Object.hasOwn(ROUTES, path);
 
 /**
  * Accepts a Jira webhook: size cap, HMAC check (the only authentication of the function URL),
- * a JSON body with a `webhookEvent`, then one PutEvents on the bus. Every Jira event is forwarded;
- * the bus rule routes version events to ingest and ingest drops anything else.
+ * a JSON body of bounded depth with a `webhookEvent`, then one PutEvents on the bus. Every Jira
+ * event is forwarded; the bus rule routes version events to ingest and ingest drops anything else.
  */
 const acceptWebhook = async (req: HttpRequest, deps: WebhookDeps): Promise<HttpResponse> => {
   const { logger } = deps;
@@ -95,6 +105,9 @@ const acceptWebhook = async (req: HttpRequest, deps: WebhookDeps): Promise<HttpR
     parsed = JSON.parse(text);
   } catch {
     return reject(logger, 400, 'body_not_json');
+  }
+  if (jsonDepth(text) > (deps.maxJsonDepth ?? MAX_WEBHOOK_JSON_DEPTH)) {
+    return reject(logger, 400, 'body_too_deep');
   }
   const webhookEvent =
     typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
@@ -152,7 +165,8 @@ const unsubscribe = async (req: HttpRequest, url: URL, deps: WebhookDeps): Promi
  * local HTTP server.
  *
  * - `POST /` or `/webhook`: 413 over the body cap, 401 on a missing or bad signature, 400 when
- *   the body is not JSON with a `webhookEvent` string, else one bus event and 202 `{accepted:true}`.
+ *   the body is not JSON with a `webhookEvent` string or nests deeper than
+ *   {@link MAX_WEBHOOK_JSON_DEPTH}, else one bus event and 202 `{accepted:true}`.
  * - `GET /unsubscribe?p=&e=&t=`: a confirmation page; `POST` (one click): opt-out and 200;
  *   403 when the token does not verify.
  * - Other paths 404, other methods 405. A failing dependency answers 500 (Jira retries 5xx).

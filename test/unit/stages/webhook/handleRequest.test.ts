@@ -277,3 +277,30 @@ describe('Function: handleRequest', () => {
     });
   });
 });
+
+describe('Function: handleRequest (nesting)', () => {
+  it('answers 400 body_too_deep and puts nothing for JSON nested deeper than the cap', async () => {
+    // Arrange: deep enough to break a recursive parser downstream (moto's fails near 1,000).
+    const { bus, log, deps } = setup();
+    const deep = `{"webhookEvent":"jira:version_created","x":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
+
+    // Act
+    const res = await handleRequest(signed(deep), deps);
+
+    // Assert
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toEqual({ error: 'body_too_deep' });
+    expect(bus.events).toEqual([]);
+    expect(log.events('webhook_rejected')).toEqual([expect.objectContaining({ reason: 'body_too_deep' })]);
+  });
+
+  it('accepts nesting up to the cap', async () => {
+    const { bus, deps } = setup({ maxJsonDepth: 4 });
+    const body = JSON.stringify({ webhookEvent: 'jira:version_created', a: { b: { c: [] } } });
+
+    const res = await handleRequest(signed(body), deps);
+
+    expect(res.status).toBe(202);
+    expect(bus.events).toHaveLength(1);
+  });
+});
