@@ -156,8 +156,8 @@ export class HeraldStack extends Stack {
       groupName: resourceName(topology.scheduleGroup, env),
       // Send points target compose; long reschedules target the main queue of any stage.
       targetQueues: STAGES.map((s) => this.queues[s].main),
-      // Only send points have a dead-letter queue (compose's); long reschedules have none.
-      deadLetterQueues: [this.queues.compose.dlq],
+      // Send points dead-letter to compose's DLQ; a long reschedule to its own stage's DLQ.
+      deadLetterQueues: STAGES.map((s) => this.queues[s].dlq),
     });
 
     // Each function gets only the variables it reads (pipeline/shared/config.ts); unset ones
@@ -356,6 +356,8 @@ export class HeraldStack extends Stack {
     f.compose.allow(actions.secretRead, [secrets.jiraApiToken.arn, secrets.openaiApiKey.arn]);
     f.compose.allow(actions.ledgerDrafts, [ledger.arn]);
     q.send.main.grantSendMessages(f.compose.role);
+    // A release whose date moved under a due point asks enrich to re-plan it.
+    q.enrich.main.grantSendMessages(f.compose.role);
 
     const domain = senderEmail.slice(senderEmail.lastIndexOf('@') + 1);
     const identities = [...new Set([sesIdentity ?? domain, senderEmail])];

@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { AnyEnvelope } from '#contracts/envelope';
-import { maskEmail } from '#shared/logger';
+import { maskEmailsIn } from '#shared/logger';
 
 /** Names of the message attributes the retry ladder reads and writes. */
 export const HERALD_ATTRIBUTES = {
@@ -28,7 +28,6 @@ export const MAX_MESSAGE_ATTRIBUTES = 10;
 /** Longest error text put in an attribute, characters. */
 export const MAX_ERROR_ATTRIBUTE_CHARS = 512;
 
-const EMAIL = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[A-Za-z]{2,}/g;
 // SQS attribute values must be valid XML characters; anything else is rejected with InvalidParameterValue.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
 const NOT_XML = /[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
@@ -50,7 +49,7 @@ export const describeError = (error: unknown): string => {
       : typeof error === 'string'
         ? error
         : `non-error thrown: ${String(error)}`;
-  const clean = text.replace(NOT_XML, ' ').replace(EMAIL, (email) => maskEmail(email));
+  const clean = maskEmailsIn(text.replace(NOT_XML, ' '));
   return truncate(clean.trim() || 'unknown error', MAX_ERROR_ATTRIBUTE_CHARS);
 };
 

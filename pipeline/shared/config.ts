@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import { topology } from '#topology/topology';
+
+/**
+ * Shortest send lease, seconds: twice the send function's timeout. A claim must outlive the
+ * invocation that holds it (a live worker's claim is never taken over) with as much again to spare
+ * for the redelivery that finds it.
+ */
+export const MIN_SEND_LEASE_SECONDS = 2 * topology.stages.send.fn.timeoutSeconds;
 
 const url = (name: string) =>
   z.url({ error: `${name} must be an absolute URL such as https://example.atlassian.net` });
@@ -61,11 +69,18 @@ export const configSchema = z.object({
   HERALD_RETRY_PROFILE: z
     .enum(['standard', 'fast'], { error: 'HERALD_RETRY_PROFILE must be standard or fast' })
     .default('standard'),
-  /** Send lease, seconds, 10..900: how long a send claim blocks others. Default 120. */
+  /**
+   * Send lease, seconds, {@link MIN_SEND_LEASE_SECONDS} (2 × the send function's timeout)..900:
+   * how long a send claim blocks others. Default 120.
+   */
   SEND_LEASE_SECONDS: z.coerce
     .number({ error: 'SEND_LEASE_SECONDS must be a number of seconds' })
     .int()
-    .min(10, 'SEND_LEASE_SECONDS must be at least 10 seconds')
+    .min(
+      MIN_SEND_LEASE_SECONDS,
+      `SEND_LEASE_SECONDS must be at least ${MIN_SEND_LEASE_SECONDS} seconds (twice the send function's ` +
+        `${topology.stages.send.fn.timeoutSeconds} s timeout, so a running send's claim is never taken over)`,
+    )
     .max(900, 'SEND_LEASE_SECONDS must be at most 900 seconds')
     .default(120),
 });

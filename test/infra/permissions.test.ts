@@ -84,9 +84,12 @@ describe('Function: actions', () => {
     expect(used).toEqual([...actions.directoryRead].sort());
   });
 
-  it('lets send make exactly the directory call of its opt-out check', async () => {
+  it('lets send make exactly the directory calls of its opt-out and contact checks', async () => {
     // Act
-    const used = await actionsUsed(() => directory.isOptedOut('ada@example.com'));
+    const used = await actionsUsed(async () => {
+      await directory.isOptedOut('ada@example.com');
+      await directory.getContact('ABC', 'ada@example.com');
+    });
 
     // Assert
     expect(used).toEqual([...actions.directoryOptOutCheck].sort());

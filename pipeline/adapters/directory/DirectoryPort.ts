@@ -5,6 +5,11 @@ import type { SendPolicy } from '#contracts/sendPolicy';
 export interface DirectoryPort {
   /** Every contact of a project (opted-out ones included, flagged). */
   listContacts(projectKey: string): Promise<Contact[]>;
+  /**
+   * One contact of a project (opted out or not), or null when the project has no contact with
+   * that address. Strongly consistent: a removal or opt-out that just landed is seen.
+   */
+  getContact(projectKey: string, email: string): Promise<Contact | null>;
   /** Adds or replaces a contact. */
   putContact(projectKey: string, contact: Contact): Promise<void>;
   /** Removes a contact; resolves false when there was none. */

@@ -87,20 +87,28 @@ export class DynamoDirectory implements DirectoryPort {
           }),
         ),
       );
-      for (const item of page.Items ?? []) {
-        contacts.push(
-          this.#parseItem(contact, item, {
-            email: item.email,
-            name: item.name,
-            locale: item.locale,
-            timeZone: item.timeZone,
-            optedOut: item.optedOut,
-          }),
-        );
-      }
+      for (const item of page.Items ?? []) contacts.push(this.#contactOf(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return contacts;
+  }
+
+  async getContact(projectKey: string, email: string): Promise<Contact | null> {
+    const pk = projectPk(projectKey);
+    // Strongly consistent: the send stage re-reads the contact right before sending, and a
+    // removal or project opt-out that just landed must stop that send.
+    const result = await dynamoCall('GetItem', this.#table, () =>
+      this.#client.send(
+        new GetCommand({
+          TableName: this.#table,
+          Key: { pk, sk: `${CONTACT_PREFIX}${normaliseEmail(email)}` },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const item = result.Item;
+    if (!item) return null;
+    return this.#contactOf(item);
   }
 
   async putContact(projectKey: string, input: Contact): Promise<void> {
@@ -230,6 +238,17 @@ export class DynamoDirectory implements DirectoryPort {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return [...keys].sort();
+  }
+
+  /** The contact a stored contact item holds. */
+  #contactOf(item: Record<string, unknown>): Contact {
+    return this.#parseItem(contact, item, {
+      email: item.email,
+      name: item.name,
+      locale: item.locale,
+      timeZone: item.timeZone,
+      optedOut: item.optedOut,
+    });
   }
 
   /** Parses the attributes of a stored item, naming the item's key when they do not match. */

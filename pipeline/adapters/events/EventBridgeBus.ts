@@ -1,5 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SpanKind } from '@opentelemetry/api';
+import { awsClientDefaults } from '#shared/awsClientDefaults';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { withSpan } from '#shared/tracing';
 import type { BusEvent, EventBusPort } from './EventBusPort.ts';
@@ -7,7 +8,7 @@ import { EventBusPutError, type FailedBusEntry } from './errors.ts';
 
 /** Options of {@link EventBridgeBus}. */
 export interface EventBridgeBusOptions {
-  /** EventBridge client. Default `new EventBridgeClient({})`. */
+  /** EventBridge client. Default `new EventBridgeClient(awsClientDefaults())` (request timeouts). */
   client?: EventBridgeClient;
   /** Name or ARN of the bus (`resourceName(topology.bus, env)`). */
   busName: string;
@@ -58,7 +59,7 @@ export class EventBridgeBus implements EventBusPort {
   readonly #busName: string;
 
   constructor(options: EventBridgeBusOptions) {
-    this.#client = options.client ?? new EventBridgeClient({});
+    this.#client = options.client ?? new EventBridgeClient(awsClientDefaults());
     this.#busName = options.busName;
   }
 

@@ -9,6 +9,7 @@ import { withSpan } from '#shared/tracing';
 import { adfToText } from './adfToText.ts';
 import { type JiraErrorContext, JiraRequestError, JiraResponseError, translateJiraError } from './errors.ts';
 import type {
+  JiraCallOptions,
   JiraIssue,
   JiraPort,
   JiraProject,
@@ -21,7 +22,7 @@ import {
   jiraSearchResponse,
   jiraVersionResponse,
 } from './jiraResponses.ts';
-import { createJiraTransport, DEFAULT_JIRA_TIMEOUT_MS } from './jiraTransport.ts';
+import { createJiraTransport, DEFAULT_JIRA_TIMEOUT_MS, withAbortSignal } from './jiraTransport.ts';
 import { singleLine, truncateText } from './truncateText.ts';
 
 /** Text limits applied to what Jira returns (characters). */
@@ -55,7 +56,10 @@ export interface JiraCloudOptions {
   email: string;
   /** API token for basic auth. Never logged. */
   apiToken: string;
-  /** Per-request timeout, milliseconds. Default 20000. */
+  /**
+   * Per-request timeout, milliseconds. Default 20000. A call's `signal` (its attempt deadline)
+   * can only shorten it.
+   */
   timeoutMs?: number;
   /** Issues asked per search page, 1..100. Default 100. */
   pageSize?: number;
@@ -64,7 +68,10 @@ export interface JiraCloudOptions {
    * never ends). Default `max(10, ceil(maxIssues / 10))`, i.e. pages of 10 issues on average.
    */
   maxPages?: number;
-  /** jira.js transport; default {@link createJiraTransport} with the options above. */
+  /**
+   * jira.js transport; default {@link createJiraTransport} with the options above. A call's
+   * `signal` reaches it as `JiraTransportRequest.signal`.
+   */
   client?: Client;
   /** Logger for skipped issues and cut listings; default none. */
   logger?: Pick<Log, 'warn' | 'debug'>;
@@ -114,7 +121,7 @@ export class JiraCloud implements JiraPort {
     this.#logger = options.logger;
   }
 
-  async getVersion(versionId: string): Promise<VersionState | null> {
+  async getVersion(versionId: string, options: JiraCallOptions = {}): Promise<VersionState | null> {
     const context: JiraErrorContext = {
       operation: 'getVersion',
       path: `/rest/api/3/version/${versionId}`,
@@ -126,7 +133,7 @@ export class JiraCloud implements JiraPort {
       async () => {
         let raw: unknown;
         try {
-          raw = await getVersion(this.#client, { id: versionId });
+          raw = await getVersion(withAbortSignal(this.#client, options.signal), { id: versionId });
         } catch (err) {
           const translated = translateJiraError(err, context);
           // 404 is how Jira says the version was deleted: an answer, not a failure.
@@ -153,7 +160,7 @@ export class JiraCloud implements JiraPort {
     );
   }
 
-  async getProject(projectIdOrKey: string): Promise<JiraProject> {
+  async getProject(projectIdOrKey: string, options: JiraCallOptions = {}): Promise<JiraProject> {
     const context: JiraErrorContext = {
       operation: 'getProject',
       path: `/rest/api/3/project/${projectIdOrKey}`,
@@ -163,7 +170,9 @@ export class JiraCloud implements JiraPort {
     return withSpan(
       'jira.get_project',
       async () => {
-        const raw = await this.#call(context, () => getProject(this.#client, { projectIdOrKey }));
+        const raw = await this.#call(context, () =>
+          getProject(withAbortSignal(this.#client, options.signal), { projectIdOrKey }),
+        );
         const project = this.#parse(jiraProjectResponse, raw, context);
         return {
           id: project.id,
@@ -184,6 +193,7 @@ export class JiraCloud implements JiraPort {
     this.#checkId(versionId, VERSION_ID, context);
     const maxIssues = Math.max(1, Math.floor(options.maxIssues ?? DEFAULT_MAX_ISSUES));
     const maxPages = this.#maxPages ?? Math.max(10, Math.ceil(maxIssues / 10));
+    const client = withAbortSignal(this.#client, options.signal);
     return withSpan(
       'jira.list_release_issues',
       async (span) => {
@@ -202,7 +212,7 @@ export class JiraCloud implements JiraPort {
           const page = this.#parse(
             jiraSearchResponse,
             await this.#call(context, () =>
-              searchAndReconsileIssuesUsingJqlPost(this.#client, {
+              searchAndReconsileIssuesUsingJqlPost(client, {
                 jql: `fixVersion = ${versionId} ORDER BY key ASC`,
                 fields: [...JIRA_ISSUE_FIELDS],
                 // One more than still needed tells "exactly maxIssues" from "more than maxIssues".

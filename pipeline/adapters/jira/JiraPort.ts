@@ -19,8 +19,17 @@ export interface JiraIssue {
   description?: string | undefined;
 }
 
+/** Per-call options of every {@link JiraPort} method. */
+export interface JiraCallOptions {
+  /**
+   * Aborts the call's HTTP requests (e.g. `withRetry`'s attempt deadline); an aborted call
+   * rejects with a retryable error. Default none: only the adapter's own timeout applies.
+   */
+  signal?: AbortSignal | undefined;
+}
+
 /** Options of {@link JiraPort.listReleaseIssues}. */
-export interface ListReleaseIssuesOptions {
+export interface ListReleaseIssuesOptions extends JiraCallOptions {
   /** Stop after this many issues (the email cannot mention more). Default 500. */
   maxIssues?: number;
 }
@@ -37,9 +46,9 @@ export interface JiraPort {
   /** Base URL of the Jira site (`https://acme.atlassian.net`), for issue links. */
   readonly siteUrl: string;
   /** The version as Jira has it now; null when Jira answers 404 (deleted). */
-  getVersion(versionId: string): Promise<VersionState | null>;
+  getVersion(versionId: string, options?: JiraCallOptions): Promise<VersionState | null>;
   /** A project by id or key. */
-  getProject(projectIdOrKey: string): Promise<JiraProject>;
-  /** Issues whose fixVersion is the version, paged by nextPageToken. */
+  getProject(projectIdOrKey: string, options?: JiraCallOptions): Promise<JiraProject>;
+  /** Issues whose fixVersion is the version, paged by nextPageToken; `signal` covers every page. */
   listReleaseIssues(versionId: string, options?: ListReleaseIssuesOptions): Promise<ReleaseIssues>;
 }

@@ -117,7 +117,10 @@ export type JiraError = JiraUnavailableError | JiraRequestError | JiraResponseEr
 export const isJiraError = (err: unknown): err is JiraError =>
   err instanceof JiraUnavailableError || err instanceof JiraRequestError || err instanceof JiraResponseError;
 
-/** Why a transport call produced no usable response. */
+/**
+ * Why a transport call produced no usable response. `timeout` covers the transport's own timeout
+ * and an abort by the caller's signal (an attempt deadline): both mean "too slow", retryable.
+ */
 export type JiraTransportFailure = 'http' | 'network' | 'timeout' | 'too_large' | 'not_json';
 
 /**

@@ -17,6 +17,32 @@ export interface JiraTransportOptions {
   fetch?: typeof fetch;
 }
 
+/**
+ * A request as {@link createJiraTransport} reads it: jira.js's options plus the caller's abort
+ * signal (jira.js's endpoint functions cannot pass one; {@link withAbortSignal} adds it).
+ */
+export type JiraTransportRequest<T> = SendRequestOptions<T> & {
+  /** Aborts the request together with the transport's own timeout. Default none. */
+  signal?: AbortSignal | undefined;
+};
+
+/**
+ * `client` with `signal` added to every request it sends: {@link createJiraTransport} aborts the
+ * request when the signal does (a stock jira.js client ignores the field). `client` itself when
+ * there is no signal.
+ */
+export const withAbortSignal = (client: Client, signal: AbortSignal | undefined): Client =>
+  signal === undefined
+    ? client
+    : {
+        sendRequest: <T>(request: SendRequestOptions<T>): Promise<T> =>
+          client.sendRequest<T>({ ...request, signal } as JiraTransportRequest<T>),
+      };
+
+/** Text of an abort reason, for messages (withRetry's is a DOMException naming the deadline). */
+const describeReason = (reason: unknown): string =>
+  reason instanceof Error ? reason.message : reason === undefined ? 'aborted' : String(reason);
+
 /** Default whole-request timeout, milliseconds. */
 export const DEFAULT_JIRA_TIMEOUT_MS = 20_000;
 
@@ -83,11 +109,13 @@ const readBounded = async (response: Response, limit: number): Promise<string | 
 
 /**
  * A jira.js {@link Client} (the transport its endpoint functions call) on Node's fetch, with what
- * jira.js 6's own `createClient` lacks for a pipeline: a whole-request timeout, a response size
- * cap, and `Retry-After` kept on every status (jira.js keeps it on 429 only, and Jira Cloud also
- * sends it with 503). It does no retries (the pipeline's `withRetry` does) and ignores jira.js's
- * response schemas: it returns the parsed JSON and JiraCloud validates it with its own tolerant
- * schemas. Failures are thrown as {@link JiraTransportError}.
+ * jira.js 6's own `createClient` lacks for a pipeline: a whole-request timeout, the caller's
+ * abort signal ({@link JiraTransportRequest}; whichever fires first ends the request), a response
+ * size cap, and `Retry-After` kept on every status (jira.js keeps it on 429 only, and Jira Cloud
+ * also sends it with 503). It does no retries (the pipeline's `withRetry` does) and ignores
+ * jira.js's response schemas: it returns the parsed JSON and JiraCloud validates it with its own
+ * tolerant schemas. Failures are thrown as {@link JiraTransportError}; a timeout or an abort is
+ * failure `timeout`.
  */
 export const createJiraTransport = (options: JiraTransportOptions): Client => {
   const site = options.siteUrl.replace(/\/+$/, '');
@@ -97,7 +125,7 @@ export const createJiraTransport = (options: JiraTransportOptions): Client => {
   const doFetch = options.fetch ?? fetch;
 
   return {
-    async sendRequest<T>(request: SendRequestOptions<T>): Promise<T> {
+    async sendRequest<T>(request: JiraTransportRequest<T>): Promise<T> {
       const method = request.method ?? 'GET';
       const path = request.url.startsWith('/') ? request.url : `/${request.url}`;
       const url = withSearchParams(`${site}${path}`, request.searchParams);
@@ -110,6 +138,8 @@ export const createJiraTransport = (options: JiraTransportOptions): Client => {
       };
       const fields = { method, path };
 
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const caller = request.signal;
       let response: Response;
       let text: string | undefined;
       try {
@@ -117,14 +147,23 @@ export const createJiraTransport = (options: JiraTransportOptions): Client => {
           method,
           headers,
           body: hasBody ? JSON.stringify(request.body) : undefined,
-          signal: AbortSignal.timeout(timeoutMs),
+          // Covers the body too: readBounded's reads fail once either signal fires.
+          signal: caller ? AbortSignal.any([timeout, caller]) : timeout,
           // A redirect off the site would be an answer we did not ask for; surface it as a status.
           redirect: 'manual',
         });
         text = await readBounded(response, maxBytes);
       } catch (cause) {
+        if (caller?.aborted && !timeout.aborted) {
+          throw new JiraTransportError(
+            'timeout',
+            `${method} ${path} aborted by the caller: ${describeReason(caller.reason)}`,
+            fields,
+            { cause },
+          );
+        }
         const name = (cause as { name?: unknown } | undefined)?.name;
-        if (name === 'TimeoutError' || name === 'AbortError') {
+        if (timeout.aborted || name === 'TimeoutError' || name === 'AbortError') {
           throw new JiraTransportError(
             'timeout',
             `${method} ${path} timed out after ${timeoutMs} ms`,

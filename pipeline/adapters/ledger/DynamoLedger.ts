@@ -12,7 +12,7 @@ import { CorruptItemError, isConditionalCheckFailed } from '#adapters/directory/
 import { type EmailDraft, emailDraft } from '#contracts/emailDraft';
 import { describeIssues, parseContract } from '#contracts/errors';
 import { RetryableError } from '#shared/errors';
-import type { ClaimOptions, ClaimOutcome, LedgerPort } from './LedgerPort.ts';
+import type { ClaimOptions, ClaimOutcome, LedgerPort, ReleaseClaim } from './LedgerPort.ts';
 
 /** Options of {@link DynamoLedger}. */
 export interface DynamoLedgerOptions {
@@ -31,6 +31,7 @@ export interface DynamoLedgerOptions {
 
 const DRAFT_PREFIX = 'draft#';
 const SEND_PREFIX = 'send#';
+const RELEASE_PREFIX = 'release#';
 
 /** Send row statuses as stored. */
 const STATUS = { claimed: 'claimed', sent: 'sent', rejected: 'rejected' } as const;
@@ -67,7 +68,10 @@ const oldItemOf = (err: unknown): Record<string, unknown> | undefined => {
  * - draft: `draft#<key>` with `draft` (the {@link EmailDraft} as JSON text, parsed with the
  *   contract schema when read) and `createdAt`;
  * - send: `send#<sendKey>` with `status` (`claimed` | `sent` | `rejected`), `leaseExpiresAt`
- *   (epoch ms), `claims` (how many times it was claimed), `messageId`, `reason`.
+ *   (epoch ms), `claims` (how many times it was claimed), `messageId`, `reason`;
+ * - release watermark: `release#<versionId>` with `readAt` (epoch ms, the newest snapshot the
+ *   schedule stage claimed) and `claimedAt` (ISO); its TTL is refreshed by every claim, and a
+ *   snapshot can never be older than SQS retention (14 days), far below the TTL.
  *
  * Every write that decides ownership is conditional; a lost condition reads the winner from
  * `ReturnValuesOnConditionCheckFailure: ALL_OLD` (moto 5.2 returns it for PutItem and UpdateItem)
@@ -248,6 +252,59 @@ export class DynamoLedger implements LedgerPort {
       // Nothing to give back: the row is sent, rejected or already gone.
       if (!isConditionalCheckFailed(err)) throw err;
     }
+  }
+
+  async claimRelease(versionId: string, readAt: number): Promise<ReleaseClaim> {
+    const pk = `${RELEASE_PREFIX}${versionId}`;
+    const now = this.#now();
+    try {
+      // Strictly older only: an equal readAt is the same snapshot redelivered (or a second
+      // snapshot read in the same millisecond), which the caller applies idempotently.
+      await dynamoCall('PutItem', this.#table, () =>
+        this.#client.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: { pk, readAt, claimedAt: new Date(now).toISOString(), expiresAt: this.#expiresAt(now) },
+            ConditionExpression: 'attribute_not_exists(pk) OR #readAt < :readAt',
+            ExpressionAttributeNames: { '#readAt': 'readAt' },
+            ExpressionAttributeValues: { ':readAt': readAt },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return { status: 'claimed', redelivered: false };
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      const existing = oldItemOf(err) ?? (await this.#getItem(pk));
+      if (!existing) {
+        // Expired and removed between the condition and the read: claiming again will succeed.
+        throw new RetryableError(`release watermark ${pk} was reported present but could not be read back`, {
+          cause: err,
+        });
+      }
+      const stored = this.#watermarkOf(pk, existing);
+      if (stored === readAt) return { status: 'claimed', redelivered: true };
+      if (stored > readAt) return { status: 'stale', watermark: stored };
+      // Older than ours yet the condition failed: it moved between the write and the read.
+      throw new RetryableError(`release watermark ${pk} changed while it was claimed`, { cause: err });
+    }
+  }
+
+  async getReleaseWatermark(versionId: string): Promise<number | null> {
+    const pk = `${RELEASE_PREFIX}${versionId}`;
+    const item = await this.#getItem(pk);
+    return item ? this.#watermarkOf(pk, item) : null;
+  }
+
+  /** The `readAt` of a stored release watermark row. */
+  #watermarkOf(pk: string, item: Record<string, unknown>): number {
+    const { readAt } = item;
+    if (typeof readAt !== 'number' || !Number.isInteger(readAt)) {
+      throw new CorruptItemError(this.#table, pk, [
+        `readAt ${JSON.stringify(readAt)} is not an epoch-millisecond number`,
+      ]);
+    }
+    return readAt;
   }
 
   /** The claim outcome a stored send row stands for. */

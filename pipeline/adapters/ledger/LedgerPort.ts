@@ -19,9 +19,20 @@ export interface ClaimOptions {
   now: number;
 }
 
+/** Outcome of {@link LedgerPort.claimRelease}. */
+export type ReleaseClaim =
+  /**
+   * No newer snapshot of the release was claimed: apply this one. `redelivered` is true when the
+   * watermark already equals this `readAt` (the same snapshot again: applying it is idempotent).
+   */
+  | { status: 'claimed'; redelivered: boolean }
+  /** A newer snapshot (`watermark`, its `readAt`, epoch ms) was claimed: this one is out of order. */
+  | { status: 'stale'; watermark: number };
+
 /**
  * The idempotency ledger (DynamoDB conditional writes): composed drafts, cached once per
- * release point and locale, and one row per email making send exactly-once.
+ * release point and locale, one row per email making send exactly-once, and one watermark per
+ * release ordering the schedule stage's snapshots.
  */
 export interface LedgerPort {
   /** A cached draft, or null. */
@@ -36,4 +47,12 @@ export interface LedgerPort {
   markRejected(sendKey: string, reason: string): Promise<void>;
   /** Gives a claim back after a failure that happened before SES accepted the email. */
   releaseClaim(sendKey: string): Promise<void>;
+  /**
+   * Claims the release's watermark for the snapshot read at `readAt` (epoch ms): succeeds when no
+   * snapshot of the release was claimed yet or only older ones were (a strictly older stored
+   * `readAt` is raised to this one), and reports an equal one as `redelivered`.
+   */
+  claimRelease(versionId: string, readAt: number): Promise<ReleaseClaim>;
+  /** The `readAt` of the newest snapshot claimed for the release (epoch ms), or null when none. */
+  getReleaseWatermark(versionId: string): Promise<number | null>;
 }

@@ -29,7 +29,17 @@ export interface EmailAnswer {
   usage: LlmUsage;
 }
 
+/** Per-call options of {@link LlmPort.writeEmail}. */
+export interface LlmCallOptions {
+  /**
+   * Aborts the request (e.g. `withRetry`'s attempt deadline), so the call takes at most
+   * min(the adapter's timeout, until the signal fires); an aborted call rejects with a retryable
+   * error. Default none: only the adapter's own timeout applies.
+   */
+  signal?: AbortSignal | undefined;
+}
+
 /** Writes an announcement as structured output (validated against `llmEmail`). */
 export interface LlmPort {
-  writeEmail(request: EmailRequest): Promise<EmailAnswer>;
+  writeEmail(request: EmailRequest, options?: LlmCallOptions): Promise<EmailAnswer>;
 }

@@ -4,7 +4,7 @@ import { llmEmail } from '#contracts/emailDraft';
 import { describeIssues } from '#contracts/errors';
 import { withSpan } from '#shared/tracing';
 import { LlmOutputError, translateOpenAiError } from './errors.ts';
-import type { EmailAnswer, EmailRequest, LlmPort, LlmUsage } from './LlmPort.ts';
+import type { EmailAnswer, EmailRequest, LlmCallOptions, LlmPort, LlmUsage } from './LlmPort.ts';
 import { type BuildMessagesOptions, buildMessages } from './prompt.ts';
 
 /** Options of {@link OpenAiLlm}. */
@@ -15,7 +15,11 @@ export interface OpenAiLlmOptions {
   model: string;
   /** API base URL including `/v1` (stand-ins, proxies). Default the SDK's (`https://api.openai.com/v1`). */
   baseURL?: string;
-  /** Per-request timeout, milliseconds. Default 60000. */
+  /**
+   * Per-request timeout, milliseconds. Default 60000. A call's `signal` (its attempt deadline)
+   * can only shorten it: a request takes at most min(timeoutMs, until the signal fires), so
+   * this bound matters less than the function timeout it runs under.
+   */
   timeoutMs?: number;
   /** Most tokens the answer may use. Default 4096. */
   maxCompletionTokens?: number;
@@ -63,7 +67,9 @@ export const LLM_EMAIL_JSON_SCHEMA = toStrictSchema(
  * `response_format` is a strict `json_schema` generated from `llmEmail`, and the answer is
  * validated with zod again here. The SDK's own retries are off (`maxRetries: 0`): the pipeline's
  * `withRetry` retries what {@link translateOpenAiError} marks retryable. A refusal, a cut-off or
- * an answer that is not a valid `llmEmail` is an {@link LlmOutputError}.
+ * an answer that is not a valid `llmEmail` is an {@link LlmOutputError}. A call's `signal` is
+ * passed to the SDK as a per-request option; it also bounds reading the body, which the SDK's
+ * own timeout does not.
  */
 export class OpenAiLlm implements LlmPort {
   readonly model: string;
@@ -90,23 +96,27 @@ export class OpenAiLlm implements LlmPort {
     this.#prompt = options.prompt ?? {};
   }
 
-  async writeEmail(request: EmailRequest): Promise<EmailAnswer> {
+  async writeEmail(request: EmailRequest, options: LlmCallOptions = {}): Promise<EmailAnswer> {
+    const { signal } = options;
     return withSpan(
       'openai.chat_completion',
       async (span) => {
         let completion: OpenAI.Chat.Completions.ChatCompletion;
         try {
-          completion = await this.#client.chat.completions.create({
-            model: this.model,
-            messages: buildMessages(request, this.#prompt),
-            response_format: {
-              type: 'json_schema',
-              json_schema: { name: RESPONSE_FORMAT_NAME, strict: true, schema: LLM_EMAIL_JSON_SCHEMA },
+          completion = await this.#client.chat.completions.create(
+            {
+              model: this.model,
+              messages: buildMessages(request, this.#prompt),
+              response_format: {
+                type: 'json_schema',
+                json_schema: { name: RESPONSE_FORMAT_NAME, strict: true, schema: LLM_EMAIL_JSON_SCHEMA },
+              },
+              max_completion_tokens: this.#maxCompletionTokens,
             },
-            max_completion_tokens: this.#maxCompletionTokens,
-          });
+            signal ? { signal } : undefined,
+          );
         } catch (err) {
-          throw translateOpenAiError(err, 'chat.completions.create');
+          throw translateOpenAiError(err, 'chat.completions.create', { signal });
         }
 
         const model =

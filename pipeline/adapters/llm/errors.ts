@@ -133,16 +133,38 @@ export const retryAfterFromHeaders = (
 const isRetryableStatus = (status: number): boolean =>
   status === 408 || status === 409 || status === 429 || status >= 500;
 
+/** Text of an abort reason, for messages (withRetry's is a DOMException naming the deadline). */
+const describeReason = (reason: unknown): string =>
+  reason instanceof Error ? reason.message : reason === undefined ? 'aborted' : String(reason);
+
 /**
  * The one place OpenAI SDK failures become pipeline errors:
  * - `APIConnectionError` / `APIConnectionTimeoutError` (network, timeout) and 408, 409, 429, 5xx
  *   → {@link LlmUnavailableError} with `retryAfterSeconds` from `retry-after-ms` / `retry-after`;
+ * - any failure without an HTTP status once `options.signal` has aborted (the caller's deadline
+ *   passed: `APIUserAbortError`, an abort while reading the body) → {@link LlmUnavailableError}
+ *   naming the abort reason;
  * - 429 `insufficient_quota` → {@link LlmRequestError} `llm_quota`;
  * - 401, 403 → `llm_auth`; 400, 404, 422 and other 4xx → `llm_bad_request`.
- * Anything else (including `APIUserAbortError`, which only our own caller can cause) is returned
+ * Anything else (including an `APIUserAbortError` with no aborted signal of ours) is returned
  * unchanged for the caller to rethrow.
+ * @param options.signal the signal the request was made with, if any.
  */
-export const translateOpenAiError = (err: unknown, operation: string): unknown => {
+export const translateOpenAiError = (
+  err: unknown,
+  operation: string,
+  options: { signal?: AbortSignal | undefined } = {},
+): unknown => {
+  const { signal } = options;
+  // Once the signal fired, whatever failed without an HTTP answer (the SDK's APIUserAbortError,
+  // or the body read's own AbortError) failed because of it.
+  if (signal?.aborted && !(err instanceof APIError && err.status !== undefined)) {
+    return new LlmUnavailableError(
+      `OpenAI ${operation} aborted by the caller: ${describeReason(signal.reason)}`,
+      {},
+      { cause: err },
+    );
+  }
   if (err instanceof APIUserAbortError) return err;
   if (err instanceof APIConnectionTimeoutError || err instanceof APIConnectionError) {
     return new LlmUnavailableError(`OpenAI ${operation} failed: ${err.message}`, {}, { cause: err });

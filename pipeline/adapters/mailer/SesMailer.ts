@@ -1,6 +1,7 @@
 import { type MessageTag, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SpanKind } from '@opentelemetry/api';
 import { httpStatusOf, isRetryable } from '#retry/isRetryable';
+import { awsClientDefaults } from '#shared/awsClientDefaults';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { withSpan } from '#shared/tracing';
 import { buildRawEmail } from './buildRawEmail.ts';
@@ -11,8 +12,8 @@ import { SesAmbiguousError } from './SesAmbiguousError.ts';
 /** Options of {@link SesMailer}. */
 export interface SesMailerOptions {
   /**
-   * SES v2 client. Default `new SESv2Client({ maxAttempts: 1 })`: no SDK retries (see the
-   * constructor).
+   * SES v2 client. Default `new SESv2Client({ ...awsClientDefaults(), maxAttempts: 1 })`: a 10 s
+   * request timeout (3 s to connect) and no SDK retries (see the constructor).
    */
   client?: SESv2Client;
   /** Configuration set for delivery, bounce and complaint events. Default none. */
@@ -161,7 +162,9 @@ export class SesMailer implements MailerPort {
     // maxAttempts 1: the SDK retries timeouts, dropped connections and 5xx answers on its own,
     // and each of those may come after SES accepted the email, so one send() could reach SES
     // twice. Retries belong to the send ledger and the retry ladder, which know about claims.
-    this.#client = options.client ?? new SESv2Client({ maxAttempts: 1 });
+    // The request timeout bounds a hung call well inside the send lease and the function timeout
+    // (a timeout is ambiguous too: SesAmbiguousError).
+    this.#client = options.client ?? new SESv2Client({ ...awsClientDefaults(), maxAttempts: 1 });
     this.#configurationSet = options.configurationSet;
   }
 

@@ -9,6 +9,8 @@ import {
   type SendMessageBatchRequestEntry,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { httpStatusOf, isRetryable } from '#retry/isRetryable';
+import { awsClientDefaults } from '#shared/awsClientDefaults';
 import { HeraldError } from '#shared/errors';
 import { withSpan } from '#shared/tracing';
 import type { OutgoingMessage, QueuePort } from './QueuePort.ts';
@@ -37,6 +39,39 @@ export class SqsQueueNotFoundError extends SqsQueueError {
 
   constructor(queue: string, options?: { cause?: unknown }) {
     super(queue, `queue ${queue} does not exist`, { retryable: false, cause: options?.cause });
+  }
+}
+
+/** SQS names for "no such queue": the JSON protocol's and the query protocol's. */
+const QUEUE_MISSING: ReadonlySet<string> = new Set([
+  'QueueDoesNotExist',
+  'AWS.SimpleQueueService.NonExistentQueue',
+]);
+
+/**
+ * An SQS call failed as a whole (throttled, a 5xx, a timeout, an invalid receipt handle...).
+ * `retryable` is what `isRetryable` says of the SDK error, kept as `cause`; its Retry-After, if
+ * any, is read through the cause too.
+ */
+export class SqsRequestError extends SqsQueueError {
+  override name = 'SqsRequestError';
+  /** The SQS action, e.g. `SendMessageBatch`, `ChangeMessageVisibility`. */
+  readonly operation: string;
+  /** The SDK error's name, e.g. `RequestThrottled`, `ReceiptHandleIsInvalid`, `TimeoutError`. */
+  readonly code: string;
+  /** HTTP status SQS answered with; undefined when no answer came (network, timeout). */
+  readonly status: number | undefined;
+
+  constructor(queue: string, operation: string, cause: unknown) {
+    const code = cause instanceof Error ? cause.name : typeof cause;
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(queue, `SQS ${operation} on ${queue} failed (${code}): ${detail}`, {
+      retryable: isRetryable(cause),
+      cause,
+    });
+    this.operation = operation;
+    this.code = code;
+    this.status = httpStatusOf(cause);
   }
 }
 
@@ -76,7 +111,10 @@ export class SqsBatchError extends SqsQueueError {
 
 /** Options of {@link SqsQueue}. */
 export interface SqsQueueOptions {
-  /** SQS client (JSON protocol, AWS SDK v3). Default `new SQSClient({})`. */
+  /**
+   * SQS client (JSON protocol, AWS SDK v3). Default `new SQSClient(awsClientDefaults())`:
+   * connection and request timeouts, so no call outlives the function.
+   */
   client?: SQSClient;
 }
 
@@ -107,6 +145,10 @@ const toEntry = (message: OutgoingMessage, id: string): SendMessageBatchRequestE
  * {@link QueuePort} on Amazon SQS. Queue names resolve to URLs with GetQueueUrl and to ARNs with
  * GetQueueAttributes(QueueArn), each cached for the life of the instance (queues are not renamed
  * under a running function). Build one per process.
+ *
+ * Every failure is an {@link SqsQueueError} naming the queue: {@link SqsQueueNotFoundError} for a
+ * missing queue (its cached URL and ARN are dropped), {@link SqsBatchError} for failed entries of
+ * an accepted SendMessageBatch, {@link SqsRequestError} for any other failed call.
  */
 export class SqsQueue implements QueuePort {
   readonly #client: SQSClient;
@@ -115,22 +157,18 @@ export class SqsQueue implements QueuePort {
   readonly #arns = new Map<string, Promise<string>>();
 
   constructor(options: SqsQueueOptions = {}) {
-    this.#client = options.client ?? new SQSClient({});
+    this.#client = options.client ?? new SQSClient(awsClientDefaults());
   }
 
   /** The queue's URL (cached). Throws {@link SqsQueueNotFoundError} when it does not exist. */
   urlOf(queueName: string): Promise<string> {
     return this.#cached(this.#urls, queueName, async () => {
-      try {
-        const out = await this.#client.send(new GetQueueUrlCommand({ QueueName: queueName }));
-        if (!out.QueueUrl)
-          throw new SqsQueueError(queueName, 'GetQueueUrl returned no URL', { retryable: true });
-        return out.QueueUrl;
-      } catch (err) {
-        if ((err as Error).name === 'QueueDoesNotExist')
-          throw new SqsQueueNotFoundError(queueName, { cause: err });
-        throw err;
-      }
+      const out = await this.#call(queueName, 'GetQueueUrl', () =>
+        this.#client.send(new GetQueueUrlCommand({ QueueName: queueName })),
+      );
+      if (!out.QueueUrl)
+        throw new SqsQueueError(queueName, 'GetQueueUrl returned no URL', { retryable: true });
+      return out.QueueUrl;
     });
   }
 
@@ -138,8 +176,8 @@ export class SqsQueue implements QueuePort {
   arnOf(queueName: string): Promise<string> {
     return this.#cached(this.#arns, queueName, async () => {
       const url = await this.urlOf(queueName);
-      const out = await this.#client.send(
-        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+      const out = await this.#call(queueName, 'GetQueueAttributes', () =>
+        this.#client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] })),
       );
       const arn = out.Attributes?.QueueArn;
       if (!arn)
@@ -151,7 +189,8 @@ export class SqsQueue implements QueuePort {
   /**
    * {@inheritDoc QueuePort.send}
    * Entry ids are the messages' indexes in `messages`. Every chunk is attempted; failed entries of
-   * all chunks are then thrown together as one {@link SqsBatchError}.
+   * all chunks are then thrown together as one {@link SqsBatchError}. A chunk whose call fails as
+   * a whole ends the send with an {@link SqsRequestError}; earlier chunks stay sent.
    */
   async send(queueName: string, messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
@@ -166,7 +205,9 @@ export class SqsQueue implements QueuePort {
         const entries = messages
           .slice(start, start + SQS_BATCH_SIZE)
           .map((message, i) => toEntry(message, String(start + i)));
-        const out = await this.#client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
+        const out = await this.#call(queueName, 'SendMessageBatch', () =>
+          this.#client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries })),
+        );
         failures.push(...(out.Failed ?? []).map(toFailure));
       }
       if (failures.length > 0) throw new SqsBatchError(queueName, failures);
@@ -181,12 +222,14 @@ export class SqsQueue implements QueuePort {
   ): Promise<void> {
     const url = await this.urlOf(queueName);
     await withSpan('sqs.change_visibility', async () => {
-      await this.#client.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: url,
-          ReceiptHandle: receiptHandle,
-          VisibilityTimeout: Math.round(visibilityTimeoutSeconds),
-        }),
+      await this.#call(queueName, 'ChangeMessageVisibility', () =>
+        this.#client.send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: url,
+            ReceiptHandle: receiptHandle,
+            VisibilityTimeout: Math.round(visibilityTimeoutSeconds),
+          }),
+        ),
       );
     });
   }
@@ -195,8 +238,29 @@ export class SqsQueue implements QueuePort {
   async delete(queueName: string, receiptHandle: string): Promise<void> {
     const url = await this.urlOf(queueName);
     await withSpan('sqs.delete', async () => {
-      await this.#client.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: receiptHandle }));
+      await this.#call(queueName, 'DeleteMessage', () =>
+        this.#client.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: receiptHandle })),
+      );
     });
+  }
+
+  /**
+   * Runs one SQS call, translating its failure: a missing queue → {@link SqsQueueNotFoundError}
+   * (and its cached URL and ARN are forgotten: a queue re-created under the same name may get a
+   * new URL), anything else → {@link SqsRequestError}.
+   */
+  async #call<T>(queueName: string, operation: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (err) {
+      if (err instanceof SqsQueueError) throw err;
+      if (err instanceof Error && QUEUE_MISSING.has(err.name)) {
+        this.#urls.delete(queueName);
+        this.#arns.delete(queueName);
+        throw new SqsQueueNotFoundError(queueName, { cause: err });
+      }
+      throw new SqsRequestError(queueName, operation, err);
+    }
   }
 
   #cached(cache: Map<string, Promise<string>>, key: string, load: () => Promise<string>): Promise<string> {

@@ -10,9 +10,12 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { SpanKind } from '@opentelemetry/api';
 import { isTimeZone } from '#contracts/timeZone';
+import { awsClientDefaults } from '#shared/awsClientDefaults';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { withSpan } from '#shared/tracing';
+import { zonedToUtc } from '#shared/zonedTime';
 import { topology } from '#topology/topology';
+import { ScheduleTimePassedError } from './errors.ts';
 import type { OneTimeSchedule, SchedulerPort } from './SchedulerPort.ts';
 
 /** Retry policy of a schedule's target (how long and how often Scheduler retries delivery). */
@@ -25,7 +28,7 @@ export interface ScheduleTargetRetry {
 
 /** Options of {@link EventBridgeScheduler}. */
 export interface EventBridgeSchedulerOptions {
-  /** Scheduler client. Default `new SchedulerClient({})`. */
+  /** Scheduler client. Default a `SchedulerClient` with the shared request timeouts. */
   client?: SchedulerClient;
   /** Schedule group every schedule lives in (`resourceName(topology.scheduleGroup, env)`). */
   groupName: string;
@@ -35,7 +38,20 @@ export interface EventBridgeSchedulerOptions {
   deadLetterArn?: string;
   /** Target retry policy. Default `topology.scheduleTargetRetry` (1 day, 185 attempts). */
   retry?: ScheduleTargetRetry;
+  /** Clock, epoch ms: decides whether a schedule's time has come. Default `Date.now`. */
+  now?: () => number;
+  /**
+   * How close to its time, milliseconds, a schedule that `update` finds missing is taken to have
+   * fired rather than created again. Default {@link DEFAULT_FIRE_WINDOW_MS}.
+   */
+  fireWindowMs?: number;
 }
+
+/**
+ * Default fire window, milliseconds (2 minutes: Scheduler fires within the minute, plus a
+ * minute of clock skew and lag; the schedule stage's `FIRE_WINDOW_MS`).
+ */
+export const DEFAULT_FIRE_WINDOW_MS = 120_000;
 
 /** Scheduler's schedule name rule. */
 const NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
@@ -48,6 +64,20 @@ const MAX_DESCRIPTION = 512;
 const GET_CONCURRENCY = 5;
 
 const RETRYABLE_NAMES: ReadonlySet<string> = new Set(['ThrottlingException', 'InternalServerException']);
+
+/**
+ * How Scheduler words a ValidationException about an `at()` time that has passed. The wording is
+ * not documented, so a time that has passed by our own clock counts as well (see `#translate`).
+ */
+const PAST_TIME_MESSAGE = /in the past|past (?:date|time)|earlier than|before the current/i;
+
+/** Options of one Scheduler call. */
+interface CallOptions {
+  /** Error names rethrown as they are, for the caller to handle. */
+  passThrough?: readonly string[];
+  /** The schedule being written, to recognise a rejection of its time. */
+  schedule?: OneTimeSchedule;
+}
 
 /** Whether `at` is `yyyy-mm-ddThh:mm:ss` naming a real calendar day and time of day. */
 const isLocalDateTime = (at: string): boolean => {
@@ -73,6 +103,9 @@ const isLocalDateTime = (at: string): boolean => {
 };
 
 const errorName = (err: unknown): string => (err instanceof Error ? err.name : '');
+
+/** When a schedule fires: its `at` in its zone (both checked by `assertSchedule`). */
+const dueAtOf = (schedule: OneTimeSchedule): Date => zonedToUtc(schedule.at, schedule.timeZone);
 
 /** A schedule name Scheduler would reject, named before any call. */
 const assertName = (name: string): void => {
@@ -123,6 +156,12 @@ const mapLimit = async <T, R>(
  * {@link SchedulerPort} over EventBridge Scheduler: one-time `at()` schedules in one group, each
  * with `ActionAfterCompletion: DELETE`, no flexible window, and an SQS target with a retry policy
  * and an optional DLQ. create and update are each other's fallback, so callers may use either.
+ *
+ * A schedule whose time has come is never written: create and update throw
+ * {@link ScheduleTimePassedError} when its time is at or before the clock (no call made), when
+ * Scheduler rejects its time as past, or when update finds it gone (fired and deleted itself)
+ * and its time is within the fire window. A ConflictException (another call is changing the
+ * same schedule) is a {@link RetryableError}.
  */
 export class EventBridgeScheduler implements SchedulerPort {
   readonly #client: SchedulerClient;
@@ -130,13 +169,17 @@ export class EventBridgeScheduler implements SchedulerPort {
   readonly #roleArn: string;
   readonly #deadLetterArn: string | undefined;
   readonly #retry: ScheduleTargetRetry;
+  readonly #now: () => number;
+  readonly #fireWindowMs: number;
 
   constructor(options: EventBridgeSchedulerOptions) {
-    this.#client = options.client ?? new SchedulerClient({});
+    this.#client = options.client ?? new SchedulerClient(awsClientDefaults());
     this.#group = options.groupName;
     this.#roleArn = options.roleArn;
     this.#deadLetterArn = options.deadLetterArn;
     this.#retry = options.retry ?? { ...topology.scheduleTargetRetry };
+    this.#now = options.now ?? Date.now;
+    this.#fireWindowMs = options.fireWindowMs ?? DEFAULT_FIRE_WINDOW_MS;
   }
 
   async list(prefix: string): Promise<OneTimeSchedule[]> {
@@ -166,29 +209,52 @@ export class EventBridgeScheduler implements SchedulerPort {
 
   async create(schedule: OneTimeSchedule): Promise<void> {
     assertSchedule(schedule);
+    this.#assertTimeAhead(schedule);
     try {
-      await this.#call('CreateSchedule', () =>
-        this.#client.send(new CreateScheduleCommand(this.#definition(schedule))),
+      await this.#call(
+        'CreateSchedule',
+        () => this.#client.send(new CreateScheduleCommand(this.#definition(schedule))),
+        { passThrough: ['ConflictException'], schedule },
       );
     } catch (err) {
+      // Exists already (an earlier attempt, or a concurrent run of the same release).
       if (errorName(err) !== 'ConflictException') throw err;
-      await this.#call('UpdateSchedule', () =>
-        this.#client.send(new UpdateScheduleCommand(this.#definition(schedule))),
+      await this.#call(
+        'UpdateSchedule',
+        () => this.#client.send(new UpdateScheduleCommand(this.#definition(schedule))),
+        { schedule },
       );
     }
   }
 
   async update(schedule: OneTimeSchedule): Promise<void> {
     assertSchedule(schedule);
+    this.#assertTimeAhead(schedule);
     try {
-      await this.#call('UpdateSchedule', () =>
-        this.#client.send(new UpdateScheduleCommand(this.#definition(schedule))),
+      await this.#call(
+        'UpdateSchedule',
+        () => this.#client.send(new UpdateScheduleCommand(this.#definition(schedule))),
+        { passThrough: ['ResourceNotFoundException'], schedule },
       );
     } catch (err) {
       // Missing: never created, or it already fired and deleted itself (ActionAfterCompletion).
       if (errorName(err) !== 'ResourceNotFoundException') throw err;
-      await this.#call('CreateSchedule', () =>
-        this.#client.send(new CreateScheduleCommand(this.#definition(schedule))),
+      const dueAt = dueAtOf(schedule);
+      if (dueAt.getTime() <= this.#now() + this.#fireWindowMs) {
+        // Within the fire window it has most likely just fired: creating it again would ask
+        // Scheduler for a time that has come (rejected, or accepted and never fired).
+        throw new ScheduleTimePassedError(
+          schedule.name,
+          dueAt,
+          'fired',
+          `schedule ${schedule.name} due at ${dueAt.toISOString()} is gone; within the fire window it is taken to have fired`,
+          { cause: err },
+        );
+      }
+      await this.#call(
+        'CreateSchedule',
+        () => this.#client.send(new CreateScheduleCommand(this.#definition(schedule))),
+        { schedule },
       );
     }
   }
@@ -196,11 +262,26 @@ export class EventBridgeScheduler implements SchedulerPort {
   async delete(name: string): Promise<void> {
     assertName(name);
     try {
-      await this.#call('DeleteSchedule', () =>
-        this.#client.send(new DeleteScheduleCommand({ GroupName: this.#group, Name: name })),
+      await this.#call(
+        'DeleteSchedule',
+        () => this.#client.send(new DeleteScheduleCommand({ GroupName: this.#group, Name: name })),
+        { passThrough: ['ResourceNotFoundException'] },
       );
     } catch (err) {
       if (errorName(err) !== 'ResourceNotFoundException') throw err;
+    }
+  }
+
+  /** Refuses, before any call, a schedule whose time is at or before the clock. */
+  #assertTimeAhead(schedule: OneTimeSchedule): void {
+    const dueAt = dueAtOf(schedule);
+    if (dueAt.getTime() <= this.#now()) {
+      throw new ScheduleTimePassedError(
+        schedule.name,
+        dueAt,
+        'past',
+        `schedule ${schedule.name} is due at ${dueAt.toISOString()}, which has passed`,
+      );
     }
   }
 
@@ -208,8 +289,10 @@ export class EventBridgeScheduler implements SchedulerPort {
   async #get(name: string): Promise<OneTimeSchedule | undefined> {
     let output: GetScheduleCommandOutput;
     try {
-      output = await this.#call('GetSchedule', () =>
-        this.#client.send(new GetScheduleCommand({ GroupName: this.#group, Name: name })),
+      output = await this.#call(
+        'GetSchedule',
+        () => this.#client.send(new GetScheduleCommand({ GroupName: this.#group, Name: name })),
+        { passThrough: ['ResourceNotFoundException'] },
       );
     } catch (err) {
       // Fired and deleted itself (or was deleted) between ListSchedules and GetSchedule.
@@ -232,6 +315,7 @@ export class EventBridgeScheduler implements SchedulerPort {
 
   /** The full definition of a schedule: create and update send the same. */
   #definition(schedule: OneTimeSchedule): CreateScheduleCommandInput {
+    const deadLetterArnOf = schedule.deadLetterArn ?? this.#deadLetterArn;
     return {
       GroupName: this.#group,
       Name: schedule.name,
@@ -249,20 +333,25 @@ export class EventBridgeScheduler implements SchedulerPort {
           MaximumEventAgeInSeconds: this.#retry.maximumEventAgeSeconds,
           MaximumRetryAttempts: this.#retry.maximumRetryAttempts,
         },
-        DeadLetterConfig: this.#deadLetterArn === undefined ? undefined : { Arn: this.#deadLetterArn },
+        // A schedule's own dead-letter target (long reschedules: the stage's DLQ) wins over the adapter's.
+        DeadLetterConfig: deadLetterArnOf === undefined ? undefined : { Arn: deadLetterArnOf },
       },
     };
   }
 
-  /** Runs one Scheduler call in a client span, translating the errors we know. */
-  async #call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one Scheduler call in a client span, translating the errors we know except those named
+   * in `options.passThrough`.
+   */
+  async #call<T>(operation: string, fn: () => Promise<T>, options: CallOptions = {}): Promise<T> {
     return withSpan(
       `Scheduler.${operation}`,
       async () => {
         try {
           return await fn();
         } catch (err) {
-          throw this.#translate(err, operation);
+          if (options.passThrough?.includes(errorName(err))) throw err;
+          throw this.#translate(err, operation, options.schedule);
         }
       },
       {
@@ -277,9 +366,23 @@ export class EventBridgeScheduler implements SchedulerPort {
     );
   }
 
-  #translate(err: unknown, operation: string): unknown {
+  #translate(err: unknown, operation: string, schedule: OneTimeSchedule | undefined): unknown {
     const name = errorName(err);
     const detail = err instanceof Error ? err.message : String(err);
+    if (name === 'ValidationException' && schedule !== undefined) {
+      // A time that passed while the call was on its way (or retried) is no broken schedule:
+      // the caller still has the due work to do, so it must not dead-letter the whole release.
+      const dueAt = dueAtOf(schedule);
+      if (PAST_TIME_MESSAGE.test(detail) || dueAt.getTime() <= this.#now()) {
+        return new ScheduleTimePassedError(
+          schedule.name,
+          dueAt,
+          'rejected',
+          `Scheduler ${operation} rejected schedule ${schedule.name} due at ${dueAt.toISOString()} as past: ${detail}`,
+          { cause: err },
+        );
+      }
+    }
     if (name === 'ValidationException') {
       return new PermanentError(
         'schedule_invalid',
@@ -292,6 +395,12 @@ export class EventBridgeScheduler implements SchedulerPort {
     if (name === 'ServiceQuotaExceededException') {
       // Raising the quota takes a person; the DLQ holds the message until it is redriven.
       return new PermanentError('schedule_quota_exceeded', `Scheduler ${operation}: ${detail}`, {
+        cause: err,
+      });
+    }
+    if (name === 'ConflictException') {
+      // Another call (a concurrent run for the same release) is changing this schedule.
+      return new RetryableError(`Scheduler ${operation} conflicted with a concurrent change: ${detail}`, {
         cause: err,
       });
     }

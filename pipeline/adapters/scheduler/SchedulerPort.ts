@@ -12,6 +12,11 @@ export interface OneTimeSchedule {
   input: string;
   /** Free text shown in the console and CLI. */
   description?: string | undefined;
+  /**
+   * ARN of the SQS queue Scheduler sends an invocation it cannot deliver to (its DeadLetterConfig).
+   * Default the adapter's own dead-letter queue, if it has one.
+   */
+  deadLetterArn?: string | undefined;
 }
 
 /** EventBridge Scheduler in one schedule group. */

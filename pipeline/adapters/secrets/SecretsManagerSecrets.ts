@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SpanKind } from '@opentelemetry/api';
+import { awsClientDefaults } from '#shared/awsClientDefaults';
 import { RetryableError } from '#shared/errors';
 import { withSpan } from '#shared/tracing';
 import { SecretMissingError } from './errors.ts';
@@ -7,7 +8,7 @@ import type { SecretsPort } from './SecretsPort.ts';
 
 /** Options of {@link SecretsManagerSecrets}. */
 export interface SecretsManagerSecretsOptions {
-  /** Secrets Manager client. Default `new SecretsManagerClient({})`. */
+  /** Secrets Manager client. Default `new SecretsManagerClient(awsClientDefaults())` (request timeouts). */
   client?: SecretsManagerClient;
 }
 
@@ -28,7 +29,7 @@ export class SecretsManagerSecrets implements SecretsPort {
   readonly #cache = new Map<string, Promise<string | undefined>>();
 
   constructor(options: SecretsManagerSecretsOptions = {}) {
-    this.#client = options.client ?? new SecretsManagerClient({});
+    this.#client = options.client ?? new SecretsManagerClient(awsClientDefaults());
   }
 
   async get(name: string): Promise<string> {

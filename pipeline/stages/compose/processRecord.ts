@@ -7,20 +7,24 @@ import { type ComposeJob, composeJobMessage } from '#contracts/composeJob';
 import type { EmailDraft, LlmEmail } from '#contracts/emailDraft';
 import { wrap } from '#contracts/envelope';
 import { parseContract, parseJsonContract } from '#contracts/errors';
+import { type ReleaseChanged, releaseChangedMessage } from '#contracts/releaseChanged';
 import type { VersionState } from '#contracts/releaseSnapshot';
 import { sendJobMessage, sendKey } from '#contracts/sendJob';
 import type { RecordContext } from '#retry/createSqsHandler';
-import { withRetry } from '#retry/withRetry';
+import { type RetryAttempt, withRetry } from '#retry/withRetry';
 import { PermanentError } from '#shared/errors';
 import type { Log } from '#shared/logger';
 import { contextFromTraceparent, currentTraceparent, withSpan } from '#shared/tracing';
 import { queueName } from '#topology/topology';
 import { checkCitations } from './citations.ts';
+import { type ContentViolation, checkContentPolicy, contentPolicyFeedback } from './contentPolicy.ts';
 import { daysBefore } from './daysBefore.ts';
 import { draftKey } from './draftKey.ts';
 import { fallbackEmail } from './fallbackEmail.ts';
+import { localeStrings } from './localeStrings.ts';
 import { renderEmail } from './renderEmail.ts';
 import { checkStaleness } from './staleness.ts';
+import { truncate } from './untrustedText.ts';
 
 /** What the compose stage needs. */
 export interface ComposeDeps {
@@ -28,9 +32,9 @@ export interface ComposeDeps {
   /** The LLM; undefined when no OpenAI key is configured (every draft comes from the template). */
   llm?: LlmPort | undefined;
   ledger: LedgerPort;
-  /** Where send.job goes (the send queue). */
+  /** Where send.job goes (the send queue), and release.changed when a job finds the date moved (the enrich queue). */
   queue: QueuePort;
-  /** Clock for `createdAt`. */
+  /** Clock for `createdAt` and a re-plan's `occurredAt`. */
   now: () => Date;
   /** HERALD_ENV, for queue names. Default none. */
   env?: string | undefined;
@@ -41,7 +45,7 @@ export interface ComposeDeps {
 }
 
 /** Runs one named external call with tracing and in-call retries. */
-type Retry = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+type Retry = <T>(name: string, fn: (attempt: RetryAttempt) => Promise<T>) => Promise<T>;
 
 /** LLM usage of one draft: the counters the `email_composed` line exports (a benchmark reads them). */
 interface LlmCounters {
@@ -66,12 +70,57 @@ interface LlmOutputErrorLike extends Error {
 const isLlmOutputError = (err: unknown): err is LlmOutputErrorLike =>
   err instanceof Error && err.name === 'LlmOutputError';
 
+/** What is wrong with an LLM answer: cited keys not in the release, and content policy violations. */
+interface AnswerProblems {
+  unknownKeys: string[];
+  violations: ContentViolation[];
+}
+
+/** The problems of an answer (none: it may be sent). */
+const problemsOf = (answer: EmailAnswer, releaseKeys: ReadonlySet<string>): AnswerProblems => ({
+  unknownKeys: checkCitations(answer.email, releaseKeys).unknown,
+  violations: checkContentPolicy(answer.email),
+});
+
+const hasProblems = (problems: AnswerProblems): boolean =>
+  problems.unknownKeys.length > 0 || problems.violations.length > 0;
+
 /**
- * Ask the LLM, check its citations, retry once with feedback naming the unknown keys; null means
- * "use the template". Falls back rather than fails when the answer is unusable (`LlmOutputError`:
- * refusal, cut off, not matching the schema) or the API refused the request for good
- * (PermanentError: bad key, quota, context too long), so the email still goes out at its point.
- * Transient errors, once {@link withRetry} gives up, are rethrown for the redelivery ladder.
+ * Logs an answer's problems. Violations are logged by field and kind only: their text may be an
+ * email address or a phone number.
+ */
+const logProblems = (problems: AnswerProblems, locale: string, logger: Log): void => {
+  if (problems.unknownKeys.length > 0) {
+    logger.warn({ locale, unknownKeys: problems.unknownKeys }, 'llm_citations_invalid');
+  }
+  if (problems.violations.length > 0) {
+    logger.warn(
+      { locale, violations: problems.violations.map(({ field, kind }) => ({ field, kind })) },
+      'llm_content_policy_violated',
+    );
+  }
+};
+
+/** The feedback of the one retry, naming every problem of the first answer. */
+const feedbackOf = (problems: AnswerProblems): string =>
+  [
+    problems.unknownKeys.length > 0
+      ? `Your previous answer cited issue keys that are not issues of this release: ${problems.unknownKeys.join(', ')}. ` +
+        'Cite only keys of the issues listed in the input.'
+      : undefined,
+    problems.violations.length > 0 ? contentPolicyFeedback(problems.violations) : undefined,
+  ]
+    .filter((part) => part !== undefined)
+    .join(' ');
+
+/**
+ * Ask the LLM, check its answer (citations: every cited key is an issue of the release; content
+ * policy: no URL, domain, email address or phone number in any text), retry once with feedback
+ * naming the problems; null means "use the template". Falls back rather than fails when the
+ * answer is unusable (`LlmOutputError`: refusal, cut off, not matching the schema) or the API
+ * refused the request for good (PermanentError: bad key, quota, context too long), so the email
+ * still goes out at its point. Transient errors, once {@link withRetry} gives up, are rethrown
+ * for the redelivery ladder.
  */
 const writeWithLlm = async (
   llm: LlmPort,
@@ -84,7 +133,7 @@ const writeWithLlm = async (
   const ask = async (req: EmailRequest): Promise<EmailAnswer | null> => {
     counters.llmCalls += 1;
     try {
-      const answer = await retry('llm.write_email', () => llm.writeEmail(req));
+      const answer = await retry('llm.write_email', ({ signal }) => llm.writeEmail(req, { signal }));
       counters.promptTokens += answer.usage.promptTokens;
       counters.completionTokens += answer.usage.completionTokens;
       return answer;
@@ -106,27 +155,71 @@ const writeWithLlm = async (
 
   const first = await ask(request);
   if (first === null) return null;
-  const firstCheck = checkCitations(first.email, releaseKeys);
-  if (firstCheck.unknown.length === 0) return first;
+  const firstProblems = problemsOf(first, releaseKeys);
+  if (!hasProblems(firstProblems)) return first;
+  logProblems(firstProblems, request.locale, logger);
 
-  logger.warn({ locale: request.locale, unknownKeys: firstCheck.unknown }, 'llm_citations_invalid');
-  const feedback =
-    `Your previous answer cited issue keys that are not issues of this release: ${firstCheck.unknown.join(', ')}. ` +
-    'Cite only keys of the issues listed in the input.';
-  const second = await ask({ ...request, feedback });
+  const second = await ask({ ...request, feedback: feedbackOf(firstProblems) });
   if (second === null) return null;
-  const secondCheck = checkCitations(second.email, releaseKeys);
-  if (secondCheck.unknown.length === 0) return second;
-  logger.warn({ locale: request.locale, unknownKeys: secondCheck.unknown }, 'llm_citations_invalid');
+  const secondProblems = problemsOf(second, releaseKeys);
+  if (!hasProblems(secondProblems)) return second;
+  logProblems(secondProblems, request.locale, logger);
   return null;
+};
+
+/**
+ * Puts a synthetic release.changed (`jira:version_updated`, occurred now) for the job's version
+ * on the enrich queue, so a fresh read re-plans the release for the date Jira has now. A job
+ * whose date moved means the schedules missed the change (a lost or late webhook): without this,
+ * no schedule would ever exist for the new date. Keyed per point and new date, so every chunk
+ * and redelivery of the point asks for the same re-plan.
+ */
+const requestReplan = async (
+  job: ComposeJob,
+  version: VersionState,
+  incomingTraceparent: string | undefined,
+  deps: ComposeDeps,
+  retry: Retry,
+  logger: Log,
+): Promise<void> => {
+  // enrich reads the project by id; the job carries only its key.
+  const project = await retry('jira.get_project', ({ signal }) =>
+    deps.jira.getProject(job.projectKey, { signal }),
+  );
+  const payload: ReleaseChanged = {
+    event: 'jira:version_updated',
+    versionId: job.versionId,
+    projectId: project.id,
+    occurredAt: deps.now().getTime(),
+    hint: {
+      name: version.name,
+      ...(version.releaseDate !== undefined ? { releaseDate: version.releaseDate } : {}),
+      released: version.released,
+      archived: version.archived,
+    },
+  };
+  const key = `${job.versionId}:replan:${job.pointId}@${version.releaseDate ?? 'none'}`;
+  const envelope = parseContract(
+    'release.changed',
+    releaseChangedMessage,
+    wrap('release.changed', key, payload, currentTraceparent() ?? incomingTraceparent),
+  );
+  const target = queueName('enrich', 'main', deps.env ?? '');
+  await retry('sqs.send', () => deps.queue.send(target, [{ body: JSON.stringify(envelope) }]));
+  logger.info(
+    { key, projectId: project.id, plannedDate: job.releaseDate, releaseDate: version.releaseDate },
+    'replan_requested',
+  );
 };
 
 /**
  * Compose one compose.job: re-read the version from Jira and skip the job when it is stale
  * (deleted, archived, date moved, released early, not released for an on-release point; logged as
- * `compose_skipped`, a success). Otherwise get the draft of each distinct recipient locale from
- * the ledger, or write it (LLM, citation check, one retry with feedback, else the template),
- * render it and store it first-writer-wins; then queue one send.job per recipient.
+ * `compose_skipped`, a success); when the date moved, also ask enrich to re-plan the release
+ * (`replan_requested`: a release.changed on the enrich queue). Otherwise get the draft of each
+ * distinct recipient locale from the ledger, or write it (LLM, citation and content policy
+ * checks, one retry with feedback, else the template), render it and store it first-writer-wins;
+ * then queue one send.job per recipient.
  *
  * The draft cache makes one LLM call per release point and locale: the other chunks of the
  * point, and any redelivery of this job, find the draft. (Two chunks composing the same locale
@@ -154,10 +247,15 @@ export const processRecord = async (
   await withSpan(
     'compose.record',
     async () => {
-      const version = await retry('jira.get_version', () => deps.jira.getVersion(job.versionId));
+      const version = await retry('jira.get_version', ({ signal }) =>
+        deps.jira.getVersion(job.versionId, { signal }),
+      );
       const staleness = checkStaleness(job, version);
       if (staleness.stale) {
         logger.info({ reason: staleness.reason, releaseDate: job.releaseDate }, 'compose_skipped');
+        if (staleness.reason === 'release_date_moved' && version !== null) {
+          await requestReplan(job, version, incoming.traceparent, deps, retry, logger);
+        }
         return;
       }
       // checkStaleness calls a missing version stale; this narrows the type.
@@ -167,9 +265,10 @@ export const processRecord = async (
       const releaseFacts = (): Promise<ReleaseFacts> => {
         facts ??= (async () => {
           const [project, released] = await Promise.all([
-            retry('jira.get_project', () => deps.jira.getProject(job.projectKey)),
-            retry('jira.list_release_issues', () =>
+            retry('jira.get_project', ({ signal }) => deps.jira.getProject(job.projectKey, { signal })),
+            retry('jira.list_release_issues', ({ signal }) =>
               deps.jira.listReleaseIssues(job.versionId, {
+                signal,
                 ...(deps.maxIssues !== undefined ? { maxIssues: deps.maxIssues } : {}),
               }),
             ),
@@ -203,6 +302,20 @@ export const processRecord = async (
   );
 };
 
+/** The `llmEmail` schema's longest outro, characters. */
+const MAX_OUTRO_LENGTH = 1000;
+
+/**
+ * The model's email with the locale's "Jira lists further issues" line closing the outro. The
+ * model sees only the issues read (at most JIRA_MAX_ISSUES) and is not told more exist, so
+ * without this a 10,000-issue release would read as complete; the template says it too.
+ */
+const withTruncationNote = (email: LlmEmail, locale: string): LlmEmail => {
+  const note = localeStrings(locale).truncatedNote;
+  const outro = truncate(email.outro.trim(), MAX_OUTRO_LENGTH - note.length - 1);
+  return { ...email, outro: outro ? `${outro} ${note}` : note };
+};
+
 /** Writes, renders and stores the draft of one locale; resolves to the stored (first-written) draft. */
 const composeDraft = async (
   job: ComposeJob,
@@ -230,19 +343,21 @@ const composeDraft = async (
   const answer = deps.llm
     ? await writeWithLlm(deps.llm, request, releaseKeys, counters, retry, logger)
     : null;
-  const email: LlmEmail =
-    answer?.email ??
-    fallbackEmail({
-      projectName: facts.projectName,
-      versionName: version.name,
-      releaseDate: version.releaseDate,
-      pointKind: job.pointKind,
-      daysBefore: days,
-      locale,
-      issues: facts.issues,
-      truncated: facts.truncated,
-      maxItems: deps.fallbackMaxItems,
-    });
+  const email: LlmEmail = answer
+    ? facts.truncated
+      ? withTruncationNote(answer.email, locale)
+      : answer.email
+    : fallbackEmail({
+        projectName: facts.projectName,
+        versionName: version.name,
+        releaseDate: version.releaseDate,
+        pointKind: job.pointKind,
+        daysBefore: days,
+        locale,
+        issues: facts.issues,
+        truncated: facts.truncated,
+        maxItems: deps.fallbackMaxItems,
+      });
   const source = answer ? 'llm' : 'template';
   const rendered = renderEmail(email, {
     projectName: facts.projectName,

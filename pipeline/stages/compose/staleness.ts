@@ -7,7 +7,7 @@ export const STALE_REASONS = [
   'deleted',
   /** The version is archived. */
   'archived',
-  /** A `before` point was computed from another release date (the schedule stage re-plans). */
+  /** A `before` point was computed from another release date (compose asks enrich to re-plan). */
   'release_date_moved',
   /** A `before` point fell due after the version was already released. */
   'already_released',

@@ -14,7 +14,7 @@ import {
 } from '#contracts/releaseSnapshot';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import type { RecordContext } from '#retry/createSqsHandler';
-import { withRetry } from '#retry/withRetry';
+import { type RetryAttempt, withRetry } from '#retry/withRetry';
 import { PermanentError } from '#shared/errors';
 import { currentTraceparent, withSpan } from '#shared/tracing';
 import { queueName } from '#topology/topology';
@@ -48,7 +48,7 @@ export const releaseStateOf = (version: VersionState | null): ReleaseSnapshot['s
 };
 
 /** Runs one named external call with tracing and in-call retries. */
-type Retry = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+type Retry = <T>(name: string, fn: (attempt: RetryAttempt) => Promise<T>) => Promise<T>;
 
 /** Maps `fn` over `items`, at most `limit` at a time, keeping order. */
 const mapLimit = async <T, R>(
@@ -102,8 +102,8 @@ export const processRecord = async (
   // orders snapshots of one release by it (SQS may deliver an older one after a newer one).
   const readAt = deps.now().getTime();
   const [version, project] = await Promise.all([
-    retry('jira.get_version', () => deps.jira.getVersion(change.versionId)),
-    retry('jira.get_project', () => deps.jira.getProject(change.projectId)),
+    retry('jira.get_version', ({ signal }) => deps.jira.getVersion(change.versionId, { signal })),
+    retry('jira.get_project', ({ signal }) => deps.jira.getProject(change.projectId, { signal })),
   ]);
   const projectKey = project.key;
   const state = releaseStateOf(version);

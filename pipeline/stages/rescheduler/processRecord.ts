@@ -78,7 +78,7 @@ const withReschedules = (peeked: PeekedEnvelope, reschedules: number): string =>
  *   `herald-reschedules` for bodies that are not envelopes, such as ingest's raw EventBridge
  *   events), other `herald-*` attributes kept;
  * - `scheduler` → a one-time UTC schedule `rr-<stage>-<hash>` that delivers the envelope (count + 1)
- *   to `<stage>`;
+ *   to `<stage>`, with `<stage>-dlq` as its dead-letter target;
  * - `dead` → `<stage>-dlq` with the reason attributes and the last error it carried.
  *
  * Throws when a send or the schedule fails (the handler reports the record; nothing is deleted).
@@ -134,13 +134,20 @@ export const processRecord = async (record: SQSRecord, deps: ReschedulerDeps): P
 
   const scheduleName = rescheduleScheduleName(stage, record.messageId);
   const at = formatUtcAt(new Date(deps.now().getTime() + decision.delaySeconds * 1000));
+  const [targetArn, deadLetterArn] = await Promise.all([
+    deps.queue.arnOf(mainQueue),
+    deps.queue.arnOf(queueName(stage, 'dlq', env)),
+  ]);
   await deps.scheduler.create({
     name: scheduleName,
     at,
     timeZone: 'UTC',
-    targetArn: await deps.queue.arnOf(mainQueue),
+    targetArn,
     input,
     description: `reschedule ${next} of a ${stage} message (${record.messageId})`,
+    // The message lives only in the schedule until it fires: an invocation Scheduler cannot
+    // deliver must land in the stage's DLQ, not vanish.
+    deadLetterArn,
   });
   deps.logger.info({ stage, reschedules: next, scheduleName, at }, 'record_schedule_created');
   return { action: 'scheduled', stage, scheduleName, at, reschedules: next };

@@ -1,9 +1,11 @@
+import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { SqsQueue } from '#adapters/queue/SqsQueue';
 import { EventBridgeScheduler } from '#adapters/scheduler/EventBridgeScheduler';
 import { createSqsHandler } from '#retry/createSqsHandler';
 import { loadConfig, requireConfig } from '#shared/config';
 import { createLogger } from '#shared/logger';
 import { queueName, resourceName, topology } from '#topology/topology';
+import { FIRE_WINDOW_MS } from './planChanges.ts';
 import { processRecord, type ScheduleDeps } from './processRecord.ts';
 
 const config = loadConfig();
@@ -12,12 +14,19 @@ const { SCHEDULER_ROLE_ARN } = requireConfig(config, 'SCHEDULER_ROLE_ARN');
 // createSqsHandler binds `stage` to each record's logger: give it the root logger.
 const logger = createLogger({ level: config.LOG_LEVEL });
 const queue = new SqsQueue({});
+// The per-release watermark that orders snapshots lives in the ledger table.
+const ledger = new DynamoLedger({
+  tableName: resourceName(topology.tables.ledger, env),
+  ttlSeconds: topology.ledgerTtlSeconds,
+});
+
+type SchedulerDeps = Pick<ScheduleDeps, 'composeQueueArn' | 'scheduler'>;
 
 // Built on first use rather than at import: the schedules target the compose queue and send
 // undeliverable events to the compose DLQ, and both ARNs need an SQS call. A failure then fails
 // one record (retried by the ladder) instead of the cold start, and is not cached.
-let built: Promise<Omit<ScheduleDeps, 'now'>> | undefined;
-const scheduleDeps = (): Promise<Omit<ScheduleDeps, 'now'>> => {
+let built: Promise<SchedulerDeps> | undefined;
+const scheduleDeps = (): Promise<SchedulerDeps> => {
   if (built !== undefined) return built;
   const building = Promise.all([
     queue.arnOf(queueName('compose', 'main', env)),
@@ -30,6 +39,7 @@ const scheduleDeps = (): Promise<Omit<ScheduleDeps, 'now'>> => {
         roleArn: SCHEDULER_ROLE_ARN,
         deadLetterArn,
         retry: topology.scheduleTargetRetry,
+        fireWindowMs: FIRE_WINDOW_MS,
       }),
     }))
     .catch((err: unknown) => {
@@ -48,6 +58,13 @@ export const handler = createSqsHandler({
   queue,
   logger,
   processRecord: async (record, ctx) => {
-    await processRecord(record, ctx, { ...(await scheduleDeps()), now: () => new Date() });
+    await processRecord(record, ctx, {
+      ...(await scheduleDeps()),
+      ledger,
+      queue,
+      env,
+      fireWindowMs: FIRE_WINDOW_MS,
+      now: () => new Date(),
+    });
   },
 });

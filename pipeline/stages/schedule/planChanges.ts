@@ -11,11 +11,8 @@ import { seriesOfName } from './scheduleNames.ts';
  */
 export const FIRE_WINDOW_MS = 120_000;
 
-/**
- * What differs between an existing schedule and the desired one. `snapshot_at`: only the
- * compose.job's `snapshotAt` (the release's watermark against out-of-order snapshots) moved on.
- */
-export type ScheduleChange = 'at' | 'time_zone' | 'target' | 'input' | 'snapshot_at';
+/** What differs between an existing schedule and the desired one. */
+export type ScheduleChange = 'at' | 'time_zone' | 'target' | 'input';
 
 /** An existing schedule to replace with its desired version. */
 export interface ScheduleUpdate {
@@ -65,11 +62,9 @@ export interface PlanChangesOptions {
  * - Desired and missing → create. Desired and existing → update when `at`, the zone, the target
  *   or the compose.job differ (compared parsed, ignoring `traceparent`; for the on-release point
  *   also ignoring its time, which is "as soon as possible" and moves with every run), else keep.
- *   A compose.job that differs only in `snapshotAt` is an update too (`snapshot_at`), on purpose:
- *   the schedules carry the release's watermark, the `readAt` of the newest snapshot applied. Were
- *   it left behind when a newer snapshot changes nothing, a snapshot read between the two (and
- *   delivered last) would pass the out-of-order check and undo the newer one. The cost is one
- *   UpdateSchedule per schedule per new snapshot; a redelivered snapshot still changes nothing.
+ *   A compose.job that differs only in `snapshotAt` is kept: the release's watermark against
+ *   out-of-order snapshots lives in the ledger (see processRecord), so a newer snapshot that
+ *   changes nothing makes no Scheduler write.
  * - Existing and not desired → delete, except a schedule of a still-wanted series (same point,
  *   same zone) that is due or within `fireWindowMs`: it was about to fire, so it is left to do so
  *   (compose re-checks staleness and send is exactly-once per recipient). Cancellation wins: a
@@ -130,14 +125,13 @@ const changesOf = (d: DesiredSchedule, current: OneTimeSchedule): ScheduleChange
   if (!isDeepStrictEqual(comparableJob(want, asSoonAsPossible), comparableJob(have, asSoonAsPossible))) {
     changes.push('input');
   }
-  if (want.payload.snapshotAt !== have.payload.snapshotAt) changes.push('snapshot_at');
   return changes;
 };
 
 /**
  * A compose.job as compared for `input`: parsed (so key order and whitespace do not matter),
- * without its `traceparent` (each run has its own) and `snapshotAt` (compared on its own), and
- * for an as-soon-as-possible point without its due time.
+ * without its `traceparent` (each run has its own) and `snapshotAt` (which snapshot made it does
+ * not change what it sends), and for an as-soon-as-possible point without its due time.
  */
 const comparableJob = (job: NonNullable<ReturnType<typeof composeJobOfInput>>, ignoreDueAt: boolean) => {
   const { traceparent: _traceparent, payload, ...envelope } = job;

@@ -1,32 +1,58 @@
 import type { SQSRecord } from 'aws-lambda';
-import type { SchedulerPort } from '#adapters/scheduler/SchedulerPort';
+import type { LedgerPort } from '#adapters/ledger/LedgerPort';
+import type { QueuePort } from '#adapters/queue/QueuePort';
+import { ScheduleTimePassedError } from '#adapters/scheduler/errors';
+import type { OneTimeSchedule, SchedulerPort } from '#adapters/scheduler/SchedulerPort';
+import { wrap } from '#contracts/envelope';
 import { parseJsonContract } from '#contracts/errors';
+import type { ReleaseChanged } from '#contracts/releaseChanged';
 import { releaseSnapshotMessage } from '#contracts/releaseSnapshot';
 import type { RecordContext } from '#retry/createSqsHandler';
 import { withRetry } from '#retry/withRetry';
 import type { Log } from '#shared/logger';
 import { contextFromTraceparent, currentTraceparent, withSpan } from '#shared/tracing';
+import { queueName } from '#topology/topology';
 import { type DesiredSchedule, desiredSchedules } from './desiredSchedules.ts';
-import { planChanges } from './planChanges.ts';
+import { FIRE_WINDOW_MS, planChanges } from './planChanges.ts';
 import { newestSnapshotAt } from './scheduleInput.ts';
+
+/** Longest SQS DelaySeconds, seconds. */
+const MAX_DELAY_SECONDS = 900;
 
 /** What the schedule stage needs. */
 export interface ScheduleDeps {
   scheduler: SchedulerPort;
+  /** The per-release watermark (ledger table) that orders snapshots of one release. */
+  ledger: Pick<LedgerPort, 'claimRelease' | 'getReleaseWatermark'>;
+  /** Where due compose.jobs (compose queue) and re-plans (enrich queue) are sent. */
+  queue: Pick<QueuePort, 'send'>;
   /** ARN of the compose queue, the target of every send-point schedule. */
   composeQueueArn: string;
-  /** Clock. */
+  /** Clock. Read afresh before each write. */
   now: () => Date;
+  /** HERALD_ENV, for queue names. Default none. */
+  env?: string;
   /** Scheduler calls in flight at once per record. Default 4. */
   concurrency?: number;
   /** Default `topology.schedulePrefix`. */
   schedulePrefix?: string;
   /** Scheduler Input limit, bytes. Default `topology.scheduleInputLimit`. */
   inputLimit?: number;
+  /**
+   * A point due within this many milliseconds is sent straight to the compose queue instead of
+   * being scheduled. Default {@link FIRE_WINDOW_MS} (2 minutes).
+   */
+  fireWindowMs?: number;
 }
 
 /** Runs one named external call with tracing and in-call retries. */
 type Retry = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
+/** Why a compose.job went straight to the compose queue instead of into a schedule. */
+type QueuedReason = 'due_soon' | 'time_passed' | 'out_of_order_release';
+
+/** Why a re-plan of the release was requested. */
+type ReplanReason = 'overtaken' | 'failed_overtaken' | 'redelivered_out_of_order';
 
 /**
  * Schedule one release.snapshot: work out the send-point schedules the release should have now
@@ -34,32 +60,58 @@ type Retry = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
  * ({@link planChanges}) and apply the difference. Idempotent: a second run of the same snapshot
  * finds nothing to change and makes no Scheduler write.
  *
- * Out of order: SQS may deliver an older snapshot of a release after a newer one. Each schedule
- * carries the `readAt` of the snapshot it was made from (`snapshotAt`); a snapshot older than the
- * newest of those is dropped (`snapshot_out_of_order`, the record succeeds), and every applied
- * snapshot refreshes `snapshotAt` on the schedules it keeps (see planChanges). The watermark
- * lives only in the schedules: once a release has none left (deleted, cancelled or all fired),
- * a late older snapshot is applied; compose's staleness check against Jira at fire time then
- * drops what it scheduled.
+ * Ordering (SQS neither keeps order nor serialises a release; up to 5 instances run at once):
+ * 1. Before anything else the snapshot claims the release's watermark in the ledger
+ *    (`claimRelease`: a conditional write that only raises the stored `readAt`). A snapshot older
+ *    than the watermark is out of order: logged (`snapshot_out_of_order`) and dropped, the record
+ *    succeeds. An equal one is the same snapshot redelivered and is applied again (idempotent).
+ * 2. As a second line (a watermark row lost to TTL, or a newer snapshot that wrote between our
+ *    claim and our list), a snapshot older than the newest `snapshotAt` among the listed
+ *    schedules is dropped the same way. Schedules are no longer rewritten just to carry a newer
+ *    `snapshotAt`: the ledger holds the watermark.
+ * 3. Two snapshots can still both claim (older first) and apply at once, the older one's writes
+ *    landing last. So after its writes (and its deletes) each run reads the watermark again; if
+ *    it moved past this snapshot's `readAt`, it puts a `release.changed` (event
+ *    `jira:version_updated`, key `<versionId>:replan:<readAt>`) on the enrich queue, whose fresh
+ *    Jira read makes a newer snapshot that re-plans the release from what Scheduler then holds
+ *    (`replan_requested`). A run that fails after claiming does the same check before rethrowing,
+ *    and a redelivered snapshot found out of order requests a re-plan too (an earlier attempt may
+ *    have written before it died).
+ * An out-of-order `jira:version_released` snapshot still sends its on-release compose.jobs (see
+ * below): that point belongs to the event, not to the newest state, and compose checks against
+ * Jira that the version is still released.
+ *
+ * Time: the clock is read afresh right before each write. A point due within `fireWindowMs`
+ * (2 minutes, which always includes the on-release point, due a minute after the snapshot) is
+ * not scheduled: its compose.job goes straight to the compose queue with DelaySeconds = its due
+ * time minus now (at least 0), under the same envelope key (`compose_job_queued`), and an
+ * existing schedule it would have updated is deleted (`superseded`). A point a repeated plan
+ * queues again is composed and sent once: compose caches one draft per point and locale, send
+ * claims each (point, recipient) once. When the scheduler refuses a write because the time has
+ * come (ScheduleTimePassedError: passed, rejected by Scheduler as past, or an update of a schedule
+ * that has just fired), that schedule is skipped (`schedule_time_passed`) and its job queued the
+ * same way: a schedule that just fired carried the previous Input, and sending the current one
+ * again costs at most a duplicate that the ledgers absorb, while skipping it could lose the point.
  *
  * Crash safety (records are delivered at least once, so a run that dies midway is simply run
- * again and converges, every Scheduler call being idempotent by name): creates and updates go
- * first, deletes only after all of them succeeded. A crash in between leaves extra schedules,
- * never missing ones: an extra chunk repeats recipients that the send ledger sends to once, a
- * cancelled point that fires anyway is dropped by compose's staleness check, while a missing
- * schedule would be an email lost for good if its time passed before the redelivery.
+ * again and converges, every Scheduler call being idempotent by name): creates, updates and
+ * queued jobs go first, deletes only after all of them succeeded. A crash in between leaves extra
+ * schedules, never missing ones: an extra chunk repeats recipients that the send ledger sends to
+ * once, a cancelled point that fires anyway is dropped by compose's staleness check, while a
+ * missing schedule would be an email lost for good if its time passed before the redelivery.
  *
- * Each Scheduler call runs under `withRetry`, bounded by the Lambda's remaining time; the first
+ * Each external call runs under `withRetry`, bounded by the Lambda's remaining time; the first
  * failure stops new calls, waits for those in flight, and is rethrown for the retry ladder.
- * Logs `snapshot_out_of_order`, `schedule_point_skipped` (past points), `schedule_created`, `schedule_updated`,
- * `schedule_deleted`, `schedule_kept` (about to fire) and a `release_scheduled` summary; names,
+ * Logs `snapshot_out_of_order`, `schedule_point_skipped` (past points), `schedule_created`,
+ * `schedule_updated`, `compose_job_queued`, `schedule_time_passed`, `schedule_deleted`,
+ * `schedule_kept` (about to fire), `replan_requested` and a `release_scheduled` summary; names,
  * times and counts only, never addresses.
  * @throws ContractError when the body is not a release.snapshot (permanent).
  * @throws PermanentError `schedule_input_too_large` / `invalid_schedule_name` (see desiredSchedules).
  */
 export const processRecord = async (
   record: Pick<SQSRecord, 'body'>,
-  ctx: Pick<RecordContext, 'logger' | 'remainingTimeMs'>,
+  ctx: Pick<RecordContext, 'logger' | 'remainingTimeMs'> & Partial<Pick<RecordContext, 'receiveCount'>>,
   deps: ScheduleDeps,
 ): Promise<void> => {
   const incoming = parseJsonContract('release.snapshot', releaseSnapshotMessage, record.body);
@@ -69,25 +121,87 @@ export const processRecord = async (
   ctx.logger = logger;
   const retry: Retry = (name, fn) =>
     withSpan(name, () => withRetry(name, fn, { remainingTimeMs: ctx.remainingTimeMs, logger }));
+  const fireWindowMs = deps.fireWindowMs ?? FIRE_WINDOW_MS;
+  const composeQueue = queueName('compose', 'main', deps.env);
 
   await withSpan(
     'schedule.record',
     async () => {
-      const now = deps.now();
-      const desired = desiredSchedules(snapshot, {
-        now,
-        targetArn: deps.composeQueueArn,
-        traceparent: currentTraceparent() ?? incoming.traceparent,
-        ...(deps.schedulePrefix !== undefined ? { schedulePrefix: deps.schedulePrefix } : {}),
-        ...(deps.inputLimit !== undefined ? { inputLimit: deps.inputLimit } : {}),
-      });
-      const existing = await retry('scheduler.list', () => deps.scheduler.list(desired.listPrefix));
-      const newest = newestSnapshotAt(existing);
-      if (newest !== undefined && newest > snapshot.readAt) {
+      const traceparent = currentTraceparent() ?? incoming.traceparent;
+      const desiredAt = (now: Date) =>
+        desiredSchedules(snapshot, {
+          now,
+          targetArn: deps.composeQueueArn,
+          traceparent,
+          ...(deps.schedulePrefix !== undefined ? { schedulePrefix: deps.schedulePrefix } : {}),
+          ...(deps.inputLimit !== undefined ? { inputLimit: deps.inputLimit } : {}),
+        });
+
+      /** Sends a point's compose.job to the compose queue, delayed until it is due. */
+      const queueJob = async (d: DesiredSchedule, reason: QueuedReason): Promise<void> => {
+        const waitMs = d.dueAt.getTime() - deps.now().getTime();
+        const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(waitMs / 1000)));
+        await retry('sqs.send_compose_job', () =>
+          deps.queue.send(composeQueue, [{ body: d.schedule.input, delaySeconds }]),
+        );
+        logger.info({ ...describe(d), delaySeconds, reason }, 'compose_job_queued');
+      };
+
+      /** Asks enrich for a fresh snapshot of the release (a newer one overtook this one). */
+      const requestReplan = async (watermark: number, reason: ReplanReason): Promise<void> => {
+        const change: ReleaseChanged = {
+          event: 'jira:version_updated',
+          versionId: snapshot.versionId,
+          projectId: snapshot.projectId,
+          occurredAt: deps.now().getTime(),
+          hint: {},
+        };
+        const key = `${snapshot.versionId}:replan:${snapshot.readAt}`;
+        const body = JSON.stringify(wrap('release.changed', key, change, traceparent));
+        await retry('sqs.send_replan', () =>
+          deps.queue.send(queueName('enrich', 'main', deps.env), [{ body }]),
+        );
+        logger.info({ readAt: snapshot.readAt, newestSnapshotAt: watermark, reason }, 'replan_requested');
+      };
+
+      /** Requests a re-plan when the watermark has moved past this snapshot's `readAt`. */
+      const replanIfOvertaken = async (reason: ReplanReason): Promise<void> => {
+        const watermark = await retry('ledger.get_release_watermark', () =>
+          deps.ledger.getReleaseWatermark(snapshot.versionId),
+        );
+        if (watermark !== null && watermark > snapshot.readAt) await requestReplan(watermark, reason);
+      };
+
+      /** Drops an out-of-order snapshot, keeping what belongs to its event. */
+      const dropOutOfOrder = async (newest: number): Promise<void> => {
         logger.info(
           { event: snapshot.event, state: snapshot.state, readAt: snapshot.readAt, newestSnapshotAt: newest },
           'snapshot_out_of_order',
         );
+        if (snapshot.event === 'jira:version_released') {
+          for (const d of desiredAt(deps.now()).schedules) {
+            if (d.pointKind === 'on_release') await queueJob(d, 'out_of_order_release');
+          }
+        }
+        // An earlier attempt of this very record may have written before it failed or died.
+        if ((ctx.receiveCount ?? 1) > 1 || incoming.reschedules > 0) {
+          await requestReplan(newest, 'redelivered_out_of_order');
+        }
+      };
+
+      const claim = await retry('ledger.claim_release', () =>
+        deps.ledger.claimRelease(snapshot.versionId, snapshot.readAt),
+      );
+      if (claim.status === 'stale') {
+        await dropOutOfOrder(claim.watermark);
+        return;
+      }
+
+      const desired = desiredAt(deps.now());
+      const existing = await retry('scheduler.list', () => deps.scheduler.list(desired.listPrefix));
+      const newest = newestSnapshotAt(existing);
+      if (newest !== undefined && newest > snapshot.readAt) {
+        await dropOutOfOrder(newest);
         return;
       }
       for (const s of desired.skipped) {
@@ -96,34 +210,77 @@ export const processRecord = async (
           'schedule_point_skipped',
         );
       }
-      const plan = planChanges(desired, existing, { now });
+      const plan = planChanges(desired, existing, { now: deps.now(), fireWindowMs });
       const concurrency = deps.concurrency ?? 4;
+      const done = { created: 0, updated: 0, queued: 0 };
+      /** Existing schedules replaced by a job sent straight to the queue. */
+      const superseded: OneTimeSchedule[] = [];
 
-      await runLimited(
-        [
-          ...plan.create.map((d) => async () => {
-            await retry('scheduler.create', () => deps.scheduler.create(d.schedule));
-            logger.info(describe(d), 'schedule_created');
+      /** Writes one desired schedule, or queues its job when its time is (about to be) up. */
+      const apply = async (d: DesiredSchedule, current: OneTimeSchedule | undefined): Promise<boolean> => {
+        if (d.dueAt.getTime() <= deps.now().getTime() + fireWindowMs) {
+          await queueJob(d, 'due_soon');
+          done.queued += 1;
+          if (current !== undefined) superseded.push(current);
+          return false;
+        }
+        try {
+          if (current === undefined) await retry('scheduler.create', () => deps.scheduler.create(d.schedule));
+          else await retry('scheduler.update', () => deps.scheduler.update(d.schedule));
+          return true;
+        } catch (err) {
+          if (!(err instanceof ScheduleTimePassedError)) throw err;
+          logger.info({ ...describe(d), reason: err.reason }, 'schedule_time_passed');
+          await queueJob(d, 'time_passed');
+          done.queued += 1;
+          // A schedule that fired has deleted itself; one that was refused is still there.
+          if (current !== undefined && err.reason !== 'fired') superseded.push(current);
+          return false;
+        }
+      };
+
+      try {
+        await runLimited(
+          [
+            ...plan.create.map((d) => async () => {
+              if (!(await apply(d, undefined))) return;
+              done.created += 1;
+              logger.info(describe(d), 'schedule_created');
+            }),
+            ...plan.update.map(({ desired: d, existing: e, changes }) => async () => {
+              if (!(await apply(d, e))) return;
+              done.updated += 1;
+              logger.info(
+                { ...describe(d), changes, previousAt: e.at, previousTimeZone: e.timeZone },
+                'schedule_updated',
+              );
+            }),
+          ],
+          concurrency,
+          logger,
+        );
+        const deletions: Array<{ existing: OneTimeSchedule; reason: DeleteReason }> = [
+          ...plan.delete,
+          ...superseded.map((e) => ({ existing: e, reason: 'superseded' as const })),
+        ];
+        await runLimited(
+          deletions.map(({ existing: e, reason }) => async () => {
+            await retry('scheduler.delete', () => deps.scheduler.delete(e.name));
+            logger.info({ name: e.name, at: e.at, timeZone: e.timeZone, reason }, 'schedule_deleted');
           }),
-          ...plan.update.map(({ desired: d, existing: e, changes }) => async () => {
-            await retry('scheduler.update', () => deps.scheduler.update(d.schedule));
-            logger.info(
-              { ...describe(d), changes, previousAt: e.at, previousTimeZone: e.timeZone },
-              'schedule_updated',
-            );
-          }),
-        ],
-        concurrency,
-        logger,
-      );
-      await runLimited(
-        plan.delete.map(({ existing: e, reason }) => async () => {
-          await retry('scheduler.delete', () => deps.scheduler.delete(e.name));
-          logger.info({ name: e.name, at: e.at, timeZone: e.timeZone, reason }, 'schedule_deleted');
-        }),
-        concurrency,
-        logger,
-      );
+          concurrency,
+          logger,
+        );
+      } catch (err) {
+        // A newer snapshot may have planned from schedules this run then changed: hand the
+        // release to a fresh read now rather than after the retry ladder.
+        try {
+          await replanIfOvertaken('failed_overtaken');
+        } catch (checkErr) {
+          logger.warn({ err: checkErr }, 'replan_check_failed');
+        }
+        throw err;
+      }
       for (const k of plan.keep) {
         if (k.reason === 'about_to_fire') {
           logger.info(
@@ -132,16 +289,17 @@ export const processRecord = async (
           );
         }
       }
+      await replanIfOvertaken('overtaken');
 
       logger.info(
         {
           event: snapshot.event,
           state: snapshot.state,
           releaseDate: snapshot.version?.releaseDate,
+          redelivered: claim.redelivered,
           desired: desired.schedules.length,
-          created: plan.create.length,
-          updated: plan.update.length,
-          deleted: plan.delete.length,
+          ...done,
+          deleted: plan.delete.length + superseded.length,
           kept: plan.keep.length,
           skipped: desired.skipped.length,
         },
@@ -152,6 +310,9 @@ export const processRecord = async (
     contextFromTraceparent(incoming.traceparent),
   );
 };
+
+/** Why an existing schedule is deleted (planChanges' reasons, plus replaced by a queued job). */
+type DeleteReason = 'cancelled' | 'obsolete' | 'superseded';
 
 /** Log fields of a desired schedule: name, time, point and counts, never recipients. */
 const describe = (d: DesiredSchedule) => ({

@@ -38,26 +38,43 @@ export interface SendDeps {
 type Retry = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
 /**
- * True for a refusal about the account rather than the email: the mailer's `SesRejectedError`
- * carries `scope: 'account'` (read by shape, so this core depends only on the port).
+ * The `scope` of the mailer's `SesRejectedError` (`message` or `account`); read by shape, so this
+ * core depends only on the port.
  */
-const isAccountRefusal = (err: PermanentError): boolean => (err as { scope?: unknown }).scope === 'account';
+const scopeOf = (err: PermanentError): unknown => (err as { scope?: unknown }).scope;
+
+/**
+ * True only for SES's content-level verdict on this email (MessageRejected: a virus, a
+ * blocked address): the one permanent failure recorded as a final rejection. Every other
+ * permanent failure (a bad request, a malformed email, the account) says nothing about the
+ * recipient and must stay redrivable, so it goes to the DLQ with its claim given back.
+ */
+const isContentRejection = (err: PermanentError): boolean =>
+  err.reason === 'ses_rejected' && scopeOf(err) === 'message';
+
+/** The mailer's reason when SES answered 200 but without a MessageId: SES took the email. */
+const NO_MESSAGE_ID = 'ses_no_message_id';
 
 /** SES tag values allow `[A-Za-z0-9_-]`, at most 256 characters. */
 const tagValue = (value: string): string => value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256) || '_';
 
 /**
  * Send one send.job, exactly once per (release, point, recipient):
- * opted out → `recipient_opted_out`; claim the send key in the ledger (already sent or rejected →
- * `email_duplicate_skipped`; another worker's lease → RetryableError, the backoff retries after
- * it); read the draft, fill the recipient's name and unsubscribe link, send with SES, record it.
+ * opted out everywhere, or in the project → `recipient_opted_out`; no longer a contact of the
+ * project → `recipient_removed` (the job was planned before the directory changed); claim the
+ * send key in the ledger (already sent or rejected → `email_duplicate_skipped`; another
+ * worker's lease → RetryableError, the backoff retries after it); read the draft, fill the
+ * recipient's name and unsubscribe link, send with SES, record it.
  *
  * Outcomes of the SES call:
- * - accepted → `markSent`, `email_sent`;
- * - PermanentError (rejected for good) → `markRejected`, `email_rejected`, and the record
- *   succeeds: the rejection is recorded, never retried; except a refusal of the whole account
- *   (`scope: 'account'`: sending paused, account suspended), which releases the claim and is
- *   rethrown, so the message waits in the DLQ for a redrive once the account is fixed;
+ * - accepted → `markSent`, `email_sent`; accepted without a MessageId (`ses_no_message_id`) →
+ *   `markSent` with the placeholder id `unknown:<ISO time>`, `email_message_id_missing` (warn):
+ *   SES took it, so it must never be sent again;
+ * - SES's content-level rejection (`ses_rejected`, scope `message`) → `markRejected`,
+ *   `email_rejected`, and the record succeeds: the rejection is recorded, never retried;
+ * - any other PermanentError (`ses_bad_request`, `email_invalid`, a refusal of the whole account:
+ *   sending paused, account suspended) → the claim is released and the error rethrown, so the
+ *   message waits in the DLQ for a redrive once a person fixes the cause (`email_send_blocked`);
  * - RetryableError (throttled or an SES fault: SES did not take the email) → the claim is
  *   released and the error rethrown, so the redelivery sends it;
  * - anything else (a timeout, a dropped connection) → SES may have accepted the email, so the
@@ -90,8 +107,18 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
   await withSpan(
     'send.record',
     async () => {
-      if (await retry('directory.is_opted_out', () => deps.directory.isOptedOut(email))) {
-        logger.info('recipient_opted_out');
+      // Enrich filtered the recipients when the release was planned; the directory may have
+      // changed since (an unsubscribe, a contact removed or opted out in the project).
+      const [optedOutEverywhere, contact] = await Promise.all([
+        retry('directory.is_opted_out', () => deps.directory.isOptedOut(email)),
+        retry('directory.get_contact', () => deps.directory.getContact(job.projectKey, email)),
+      ]);
+      if (optedOutEverywhere || contact?.optedOut) {
+        logger.info({ scope: optedOutEverywhere ? 'global' : 'project' }, 'recipient_opted_out');
+        return;
+      }
+      if (contact === null) {
+        logger.info({ projectKey: job.projectKey }, 'recipient_removed');
         return;
       }
       const key = sendKey(job, email);
@@ -137,17 +164,27 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
       try {
         ({ messageId } = await withSpan('mailer.send', () => deps.mailer.send(outgoing)));
       } catch (err) {
-        if (err instanceof PermanentError && isAccountRefusal(err)) {
-          // Not this email's fault (sending paused, account suspended): give the claim back so a
-          // DLQ redrive after a person fixes the account sends it.
-          await release();
-          logger.error({ reason: err.reason, err }, 'email_send_blocked');
-          throw err;
+        if (err instanceof PermanentError && err.reason === NO_MESSAGE_ID) {
+          // SES answered 200: the email is on its way. Record it as sent (a redelivery must not
+          // send it again) under a placeholder id; feedback events cannot be matched to it.
+          messageId = `unknown:${deps.now().toISOString()}`;
+          logger.warn({ err, messageId }, 'email_message_id_missing');
+          await recordSent(key, messageId, deps, retry, logger);
+          logger.info({ messageId, draftSource: outgoing.headers['X-Herald-Draft-Source'] }, 'email_sent');
+          return;
         }
-        if (err instanceof PermanentError) {
+        if (err instanceof PermanentError && isContentRejection(err)) {
           await retry('ledger.mark_rejected', () => deps.ledger.markRejected(key, err.reason));
           logger.warn({ reason: err.reason, err }, 'email_rejected');
           return;
+        }
+        if (err instanceof PermanentError) {
+          // Not a verdict on this recipient (a malformed request or email, sending paused, the
+          // account suspended): give the claim back and dead-letter the job, so a DLQ redrive
+          // after a person fixes the cause sends it. A rejected row would block that redrive.
+          await release();
+          logger.error({ reason: err.reason, scope: scopeOf(err), err }, 'email_send_blocked');
+          throw err;
         }
         if (err instanceof RetryableError) {
           // Throttled: SES did not take the email, so nobody holds it; the redelivery sends.

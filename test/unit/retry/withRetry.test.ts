@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { safetyMarginMs, withRetry } from '#retry/withRetry';
+import { isRetryable } from '#retry/isRetryable';
+import {
+  MIN_ATTEMPT_BUDGET_MS,
+  MIN_SAFETY_MARGIN_MS,
+  OutOfTimeError,
+  type RetryAttempt,
+  safetyMarginMs,
+  withRetry,
+} from '#retry/withRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { memoryLogger } from './fakes.ts';
 
@@ -104,14 +112,14 @@ describe('Function: withRetry', () => {
     expect(waited).toBeLessThanOrEqual(2_000);
   });
 
-  it('gives up with the last error when the next wait would not fit in the remaining time', async () => {
-    // Arrange: 6 s left; a 2 s wait plus the 5 s margin does not fit.
+  it('gives up with the last error when the next attempt would not fit in the remaining time', async () => {
+    // Arrange: 8 s left; after a 2 s wait and the 5 s margin, 1 s is less than the 2 s an attempt needs.
     const log = memoryLogger();
     const err = new RetryableError('429', { retryAfterSeconds: 2 });
     const { fn } = flaky(err);
 
     // Act
-    const result = withRetry('ses.sendEmail', fn, { remainingTimeMs: () => 6_000, logger: log.logger });
+    const result = withRetry('ses.sendEmail', fn, { remainingTimeMs: () => 8_000, logger: log.logger });
     const settled = expect(result).rejects.toBe(err);
     await vi.runAllTimersAsync();
 
@@ -136,7 +144,7 @@ describe('Function: withRetry', () => {
     const settled = expect(result).rejects.toBe(errors[2]);
     await vi.runAllTimersAsync();
 
-    // Assert: t=0 (20 s left, 6+5 fits), t=6 (14 s left, fits), t=12 (8 s left, 6+5 does not).
+    // Assert: t=0 (20 s left, 6+5+2 fits), t=6 (14 s left, fits), t=12 (8 s left, 6+5+2 does not).
     await settled;
     expect(fn).toHaveBeenCalledTimes(3);
   });
@@ -151,6 +159,161 @@ describe('Function: withRetry', () => {
 
     await settled;
     expect(fn).toHaveBeenCalledTimes(3);
+  });
+});
+
+/** A call that honours its attempt's signal: it never answers, and rejects when the signal aborts. */
+const hangsUntilAborted = () => {
+  const attempts: RetryAttempt[] = [];
+  const abortedAt: number[] = [];
+  const fn = vi.fn(
+    (attempt: RetryAttempt) =>
+      new Promise<string>((_, reject) => {
+        attempts.push(attempt);
+        attempt.signal.addEventListener('abort', () => {
+          abortedAt.push(Date.now());
+          reject(new RetryableError('call aborted', { cause: attempt.signal.reason }));
+        });
+      }),
+  );
+  return { fn, attempts, abortedAt };
+};
+
+describe('Function: withRetry (attempt deadlines)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: Date.parse('2030-01-01T00:00:00Z') });
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('aborts an attempt at the remaining time minus the safety margin', async () => {
+    // Arrange: 20 s left counting down; the attempt may use 20 - 5 = 15 s.
+    const start = Date.now();
+    const deadline = start + 20_000;
+    const log = memoryLogger();
+    const { fn, attempts, abortedAt } = hangsUntilAborted();
+
+    // Act
+    const result = withRetry('openai.chat', fn, {
+      remainingTimeMs: () => deadline - Date.now(),
+      logger: log.logger,
+    });
+    const settled = expect(result).rejects.toMatchObject({ message: 'call aborted' });
+    await vi.advanceTimersByTimeAsync(14_999);
+    const abortedEarly = attempts[0]?.signal.aborted;
+    await vi.runAllTimersAsync();
+
+    // Assert: aborted at exactly 15 s with a TimeoutError reason; 5 s left is too little to retry.
+    await settled;
+    expect(abortedEarly).toBe(false);
+    expect(attempts[0]?.deadlineMs).toBe(start + 15_000);
+    expect(attempts[0]?.attemptNumber).toBe(1);
+    expect(abortedAt).toEqual([start + 15_000]);
+    expect(attempts[0]?.signal.reason).toMatchObject({ name: 'TimeoutError' });
+    expect(isRetryable(attempts[0]?.signal.reason)).toBe(true);
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(log.events('call_retry_abandoned')).toHaveLength(1);
+  });
+
+  it('caps an attempt at attemptTimeoutMs and gives the retry a fresh deadline', async () => {
+    // Arrange
+    const start = Date.now();
+    const { fn, attempts, abortedAt } = hangsUntilAborted();
+
+    // Act
+    const result = withRetry('jira.get_version', fn, {
+      remainingTimeMs: () => 600_000,
+      attemptTimeoutMs: 3_000,
+      retries: 1,
+      minDelayMs: 100,
+      maxDelayMs: 100,
+    });
+    const settled = expect(result).rejects.toMatchObject({ message: 'call aborted' });
+    await vi.runAllTimersAsync();
+
+    // Assert: two attempts of 3 s each, 100..200 ms apart (jittered backoff).
+    await settled;
+    expect(attempts.map((a) => a.attemptNumber)).toEqual([1, 2]);
+    expect(abortedAt[0]).toBe(start + 3_000);
+    expect(attempts[0]?.deadlineMs).toBe(start + 3_000);
+    const second = attempts[1]?.deadlineMs ?? 0;
+    expect(second - (abortedAt[0] ?? 0)).toBeGreaterThanOrEqual(3_100);
+    expect(second - (abortedAt[0] ?? 0)).toBeLessThanOrEqual(3_200);
+    expect(abortedAt[1]).toBe(second);
+  });
+
+  it('does not start a first attempt that would get less than the minimum budget', async () => {
+    // Arrange: 6.9 s left minus the 5 s margin is 1.9 s, under the 2 s minimum.
+    const log = memoryLogger();
+    const { fn } = flaky();
+
+    // Act
+    const error = await withRetry('ses.send_email', fn, {
+      remainingTimeMs: () => 6_900,
+      logger: log.logger,
+    }).catch((err: unknown) => err);
+
+    // Assert
+    expect(error).toBeInstanceOf(OutOfTimeError);
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error).toMatchObject({ call: 'ses.send_email', remainingMs: 6_900 });
+    expect((error as Error).message).toMatch(/^out_of_time: /);
+    expect(isRetryable(error)).toBe(true);
+    expect(fn).not.toHaveBeenCalled();
+    expect(log.events('call_out_of_time')).toEqual([
+      expect.objectContaining({ call: 'ses.send_email', attempt: 1, remainingMs: 6_900 }),
+    ]);
+  });
+
+  it('starts an attempt that gets exactly the minimum budget', async () => {
+    // Arrange: 7 s left minus the 5 s margin is exactly 2 s.
+    const { fn } = flaky();
+
+    // Act
+    const result = withRetry('x', fn, {
+      remainingTimeMs: () => MIN_SAFETY_MARGIN_MS + MIN_ATTEMPT_BUDGET_MS,
+    });
+
+    // Assert
+    await expect(result).resolves.toBe('ok');
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it('rethrows the last error instead of starting a retry when the time ran out during the wait', async () => {
+    // Arrange: plenty of time when the retry is decided, 3 s when it would start.
+    const log = memoryLogger();
+    const err = new RetryableError('503');
+    const { fn } = flaky(err);
+    const remaining = [60_000, 60_000, 3_000];
+
+    // Act
+    const result = withRetry('x', fn, {
+      remainingTimeMs: () => remaining.shift() ?? 0,
+      logger: log.logger,
+    });
+    const settled = expect(result).rejects.toBe(err);
+    await vi.runAllTimersAsync();
+
+    // Assert
+    await settled;
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(log.events('call_retry')).toHaveLength(1);
+    expect(log.events('call_out_of_time')).toEqual([expect.objectContaining({ attempt: 2 })]);
+  });
+
+  it('leaves no deadline timer behind once an attempt settles', async () => {
+    // Arrange
+    const { fn } = flaky(new RetryableError('503'));
+
+    // Act
+    const result = withRetry('x', fn, { remainingTimeMs: plentyOfTime });
+    await vi.runAllTimersAsync();
+
+    // Assert
+    await expect(result).resolves.toBe('ok');
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 

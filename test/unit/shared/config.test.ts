@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '#shared/config';
+import { ConfigError, loadConfig, MIN_SEND_LEASE_SECONDS } from '#shared/config';
+import { topology } from '#topology/topology';
 
 describe('Function: loadConfig', () => {
   it('defaults JIRA_TIMEOUT_MS to 20000 ms, also when it is empty', () => {
@@ -37,4 +38,33 @@ describe('Function: loadConfig', () => {
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(expected);
   });
+
+  it('bounds SEND_LEASE_SECONDS below by twice the send function timeout', () => {
+    // Arrange
+    const sendTimeout = topology.stages.send.fn.timeoutSeconds;
+
+    // Act
+    const atMinimum = loadConfig({ SEND_LEASE_SECONDS: String(2 * sendTimeout) });
+    const defaults = loadConfig({});
+
+    // Assert
+    expect(MIN_SEND_LEASE_SECONDS).toBe(2 * sendTimeout);
+    expect(atMinimum.SEND_LEASE_SECONDS).toBe(2 * sendTimeout);
+    expect(defaults.SEND_LEASE_SECONDS).toBeGreaterThanOrEqual(MIN_SEND_LEASE_SECONDS);
+  });
+
+  it.each([['10'], [String(2 * topology.stages.send.fn.timeoutSeconds - 1)]])(
+    'rejects SEND_LEASE_SECONDS=%s, naming the unit and the send timeout it must outlive',
+    (value) => {
+      // Act
+      const load = () => loadConfig({ SEND_LEASE_SECONDS: value });
+
+      // Assert
+      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(
+        `SEND_LEASE_SECONDS must be at least ${MIN_SEND_LEASE_SECONDS} seconds (twice the send function's ` +
+          `${topology.stages.send.fn.timeoutSeconds} s timeout`,
+      );
+    },
+  );
 });

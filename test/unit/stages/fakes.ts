@@ -90,6 +90,10 @@ export class FakeDirectory implements DirectoryPort {
     return [...(this.contacts.get(projectKey) ?? [])];
   }
 
+  async getContact(projectKey: string, email: string): Promise<Contact | null> {
+    return (this.contacts.get(projectKey) ?? []).find((c) => c.email === normaliseEmail(email)) ?? null;
+  }
+
   async putContact(projectKey: string, contact: Contact): Promise<void> {
     const others = (this.contacts.get(projectKey) ?? []).filter((c) => c.email !== contact.email);
     this.contacts.set(projectKey, [...others, contact]);

@@ -111,6 +111,87 @@ describe('Function: DynamoDirectory.listContacts', () => {
   });
 });
 
+describe('Function: DynamoDirectory.getContact', () => {
+  it('reads the contact item of the project consistently, by its normalised address', async () => {
+    // Arrange
+    ddb.on(GetCommand, { Key: { pk: 'project#ABC', sk: 'contact#jane@example.com' } }).resolves({
+      Item: { pk: 'project#ABC', sk: 'contact#jane@example.com', ...jane, updatedAt: NOW.toISOString() },
+    });
+
+    // Act
+    const found = await directory().getContact('abc', ' JANE@example.com ');
+
+    // Assert
+    expect(found).toEqual(jane);
+    expect(ddb).toReceiveCommandTimes(GetCommand, 1);
+    expect(ddb).toReceiveCommandWith(GetCommand, {
+      TableName: TABLE,
+      Key: { pk: 'project#ABC', sk: 'contact#jane@example.com' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('returns a contact opted out in the project, flagged', async () => {
+    // Arrange
+    ddb.on(GetCommand).resolves({
+      Item: { pk: 'project#ABC', sk: 'contact#bob@example.org', email: 'bob@example.org', optedOut: true },
+    });
+
+    // Act
+    const found = await directory().getContact('ABC', 'bob@example.org');
+
+    // Assert
+    expect(found).toEqual({ email: 'bob@example.org', optedOut: true });
+  });
+
+  it('resolves null when the project has no such contact', async () => {
+    // Arrange
+    ddb.on(GetCommand).resolves({});
+
+    // Act
+    const found = await directory().getContact('ABC', 'gone@example.com');
+
+    // Assert
+    expect(found).toBeNull();
+  });
+
+  it('names the key of a stored contact that no longer parses', async () => {
+    // Arrange
+    ddb.on(GetCommand).resolves({
+      Item: { pk: 'project#ABC', sk: 'contact#broken', email: 'not-an-address', optedOut: false },
+    });
+
+    // Act
+    const result = directory().getContact('ABC', 'broken');
+
+    // Assert
+    await expect(result).rejects.toThrow(CorruptItemError);
+    await expect(result).rejects.toMatchObject({ key: 'project#ABC / contact#broken' });
+  });
+
+  it('rejects a project key Jira would not issue without calling DynamoDB', async () => {
+    // Act
+    const result = directory().getContact('no spaces', 'jane@example.com');
+
+    // Assert
+    await expect(result).rejects.toThrow(ContractError);
+    expect(ddb).not.toReceiveAnyCommand();
+  });
+
+  it('turns throttling into a RetryableError', async () => {
+    // Arrange
+    ddb
+      .on(GetCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+
+    // Act
+    const result = directory().getContact('ABC', 'jane@example.com');
+
+    // Assert
+    await expect(result).rejects.toThrow(RetryableError);
+  });
+});
+
 describe('Function: DynamoDirectory.putContact', () => {
   it('stores the contact under its normalised address with an updatedAt stamp', async () => {
     // Arrange

@@ -2,6 +2,8 @@ import type { Client } from 'jira.js/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { JiraRequestError, JiraResponseError, JiraUnavailableError } from '#adapters/jira/errors';
 import { JIRA_TEXT_LIMITS, JiraCloud } from '#adapters/jira/JiraCloud';
+import type { JiraTransportRequest } from '#adapters/jira/jiraTransport';
+import { isRetryable } from '#retry/isRetryable';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { generateIssues, type JiraStandIn, startJiraStandIn } from '#test/standins/JiraStandIn';
 
@@ -415,6 +417,86 @@ describe('Class: JiraCloud', () => {
       // assert
       expect(calls).toBe(2);
       expect(result).toEqual({ issues: [expect.objectContaining({ key: 'ABC-1' })], truncated: true });
+    });
+  });
+
+  describe('Option: signal', () => {
+    it('aborts a request Jira has not answered yet when the signal fires, well before the timeout', async () => {
+      // arrange: Jira takes 3 s, the adapter's timeout is 1 s, the caller's deadline 100 ms.
+      standIn.putVersion({ id: '10001', projectId: '10000', name: 'v1' });
+      standIn.faults.enqueue({ delayMs: 3000 });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new DOMException('deadline passed', 'TimeoutError')), 100);
+      const started = performance.now();
+
+      // act
+      const error = await jira
+        .getVersion('10001', { signal: controller.signal })
+        .catch((err: unknown) => err);
+
+      // assert
+      const elapsed = performance.now() - started;
+      expect(error).toBeInstanceOf(JiraUnavailableError);
+      expect(error).toMatchObject({ status: undefined, versionId: '10001' });
+      expect((error as Error).message).toMatch(/aborted by the caller: deadline passed/);
+      expect(isRetryable(error)).toBe(true);
+      expect(elapsed).toBeLessThan(900);
+    });
+
+    it('sends no request when the signal has already aborted', async () => {
+      // arrange
+      seedRelease(3);
+      const signal = AbortSignal.abort(new DOMException('deadline passed', 'TimeoutError'));
+
+      // act
+      const issues = await jira.listReleaseIssues('10001', { signal }).catch((err: unknown) => err);
+      const project = await jira.getProject('ABC', { signal }).catch((err: unknown) => err);
+
+      // assert
+      expect(issues).toBeInstanceOf(JiraUnavailableError);
+      expect(project).toBeInstanceOf(JiraUnavailableError);
+      expect(standIn.requests.count()).toBe(0);
+    });
+
+    it('hands the signal to the transport on every request, every search page included', async () => {
+      // arrange
+      const seen: Array<AbortSignal | undefined> = [];
+      let pages = 0;
+      const recording: Client = {
+        sendRequest: async <T>(request: JiraTransportRequest<T>) => {
+          seen.push(request.signal);
+          if (request.url.startsWith('/rest/api/3/version/')) {
+            return { id: '10001', name: 'v1', released: false, archived: false } as T;
+          }
+          if (request.url.startsWith('/rest/api/3/project/')) {
+            return { id: '10000', key: 'ABC', name: 'Acme Portal' } as T;
+          }
+          pages++;
+          return {
+            issues: [{ key: `ABC-${pages}`, fields: { summary: 's' } }],
+            ...(pages < 3 ? { nextPageToken: `t${pages}` } : { isLast: true }),
+          } as T;
+        },
+      };
+      const stubbed = new JiraCloud({
+        siteUrl: 'https://example.atlassian.net',
+        email: EMAIL,
+        apiToken: TOKEN,
+        client: recording,
+      });
+      const { signal } = new AbortController();
+
+      // act
+      await stubbed.getVersion('10001', { signal });
+      await stubbed.getProject('ABC', { signal });
+      const listed = await stubbed.listReleaseIssues('10001', { signal });
+      await stubbed.getVersion('10001');
+
+      // assert
+      expect(listed.issues).toHaveLength(3);
+      expect(seen).toHaveLength(6);
+      expect(seen.slice(0, 5).every((s) => s === signal)).toBe(true);
+      expect(seen[5]).toBeUndefined();
     });
   });
 });

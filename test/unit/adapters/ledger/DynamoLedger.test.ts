@@ -16,7 +16,7 @@ import { CorruptItemError } from '#adapters/directory/dynamoErrors';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import type { EmailDraft } from '#contracts/emailDraft';
 import { ContractError } from '#contracts/errors';
-import { PermanentError } from '#shared/errors';
+import { PermanentError, RetryableError } from '#shared/errors';
 
 const TABLE = 'herald-ledger';
 const TTL = 7_776_000;
@@ -398,6 +398,131 @@ describe('Function: DynamoLedger.releaseClaim', () => {
 
     // Assert
     await expect(result).resolves.toBeUndefined();
+  });
+});
+
+describe('Function: DynamoLedger.claimRelease', () => {
+  const READ_AT = NOW - 2_000;
+
+  it('claims the watermark of a release seen for the first time, with a TTL', async () => {
+    // Arrange
+    ddb.on(PutCommand).resolves({});
+
+    // Act
+    const claim = await ledger().claimRelease('10001', READ_AT);
+
+    // Assert
+    expect(claim).toEqual({ status: 'claimed', redelivered: false });
+    expect(ddb).toReceiveCommandWith(PutCommand, {
+      TableName: TABLE,
+      Item: {
+        pk: 'release#10001',
+        readAt: READ_AT,
+        claimedAt: '2026-03-01T10:00:00.000Z',
+        expiresAt: NOW_S + TTL,
+      },
+      ConditionExpression: 'attribute_not_exists(pk) OR #readAt < :readAt',
+      ExpressionAttributeNames: { '#readAt': 'readAt' },
+      ExpressionAttributeValues: { ':readAt': READ_AT },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+  });
+
+  it('reports stale with the stored watermark when a newer snapshot claimed it', async () => {
+    // Arrange
+    ddb
+      .on(PutCommand)
+      .rejects(conditionFailed({ pk: { S: 'release#10001' }, readAt: { N: String(READ_AT + 5_000) } }));
+
+    // Act
+    const claim = await ledger().claimRelease('10001', READ_AT);
+
+    // Assert
+    expect(claim).toEqual({ status: 'stale', watermark: READ_AT + 5_000 });
+  });
+
+  it('reports a snapshot with the stored readAt as claimed again (redelivered)', async () => {
+    // Arrange
+    ddb
+      .on(PutCommand)
+      .rejects(conditionFailed({ pk: { S: 'release#10001' }, readAt: { N: String(READ_AT) } }));
+
+    // Act
+    const claim = await ledger().claimRelease('10001', READ_AT);
+
+    // Assert
+    expect(claim).toEqual({ status: 'claimed', redelivered: true });
+  });
+
+  it('reads the watermark back consistently when the failed condition carries no item', async () => {
+    // Arrange
+    ddb.on(PutCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({ Item: { pk: 'release#10001', readAt: READ_AT + 1 } });
+
+    // Act
+    const claim = await ledger().claimRelease('10001', READ_AT);
+
+    // Assert
+    expect(claim).toEqual({ status: 'stale', watermark: READ_AT + 1 });
+    expect(ddb).toReceiveCommandWith(GetCommand, { Key: { pk: 'release#10001' }, ConsistentRead: true });
+  });
+
+  it('is retryable when the row cannot be read back or reads older than the claim', async () => {
+    // Arrange
+    ddb.on(PutCommand).rejects(conditionFailed());
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({})
+      .resolves({ Item: { pk: 'release#10001', readAt: READ_AT - 1 } });
+
+    // Act
+    const vanished = ledger().claimRelease('10001', READ_AT);
+    await expect(vanished).rejects.toThrow(RetryableError);
+    const moved = ledger().claimRelease('10001', READ_AT);
+
+    // Assert
+    await expect(moved).rejects.toThrow(RetryableError);
+  });
+
+  it('names the key of a watermark row whose readAt is no number', async () => {
+    // Arrange
+    ddb.on(PutCommand).rejects(conditionFailed({ pk: { S: 'release#10001' }, readAt: { S: 'soon' } }));
+
+    // Act
+    const result = ledger().claimRelease('10001', READ_AT);
+
+    // Assert
+    await expect(result).rejects.toThrow(CorruptItemError);
+    await expect(result).rejects.toMatchObject({ key: 'release#10001' });
+  });
+});
+
+describe('Function: DynamoLedger.getReleaseWatermark', () => {
+  it('reads the readAt of the newest claimed snapshot consistently', async () => {
+    // Arrange
+    ddb.on(GetCommand).resolves({ Item: { pk: 'release#10001', readAt: 1_700_000_000_000 } });
+
+    // Act
+    const watermark = await ledger().getReleaseWatermark('10001');
+
+    // Assert
+    expect(watermark).toBe(1_700_000_000_000);
+    expect(ddb).toReceiveCommandWith(GetCommand, {
+      TableName: TABLE,
+      Key: { pk: 'release#10001' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('resolves null for a release never claimed', async () => {
+    // Arrange
+    ddb.on(GetCommand).resolves({});
+
+    // Act
+    const watermark = await ledger().getReleaseWatermark('10001');
+
+    // Assert
+    expect(watermark).toBeNull();
   });
 });
 

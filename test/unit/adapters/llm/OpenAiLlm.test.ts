@@ -1,5 +1,11 @@
+import { APIUserAbortError } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LlmOutputError, LlmRequestError, LlmUnavailableError } from '#adapters/llm/errors';
+import {
+  LlmOutputError,
+  LlmRequestError,
+  LlmUnavailableError,
+  translateOpenAiError,
+} from '#adapters/llm/errors';
 import type { EmailRequest } from '#adapters/llm/LlmPort';
 import { LLM_EMAIL_JSON_SCHEMA, OpenAiLlm } from '#adapters/llm/OpenAiLlm';
 import { llmEmail } from '#contracts/emailDraft';
@@ -125,6 +131,38 @@ describe('Class: OpenAiLlm', () => {
       expect((slow as Error).message).toMatch(/timed out/i);
     });
 
+    it('aborts a slow request when the signal fires, well before its own timeout', async () => {
+      // arrange: OpenAI takes 3 s, the adapter's timeout is 2 s, the caller's deadline 100 ms.
+      standIn.faults.enqueue({ delayMs: 3000 });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new DOMException('deadline passed', 'TimeoutError')), 100);
+      const started = performance.now();
+
+      // act
+      const error = await llm
+        .writeEmail(request(), { signal: controller.signal })
+        .catch((err: unknown) => err);
+
+      // assert
+      const elapsed = performance.now() - started;
+      expect(error).toBeInstanceOf(LlmUnavailableError);
+      expect((error as Error).message).toMatch(/aborted by the caller: deadline passed/);
+      expect(isRetryable(error)).toBe(true);
+      expect(elapsed).toBeLessThan(1500);
+    });
+
+    it('makes no request when the signal has already aborted', async () => {
+      // arrange
+      const signal = AbortSignal.abort(new DOMException('deadline passed', 'TimeoutError'));
+
+      // act
+      const error = await llm.writeEmail(request(), { signal }).catch((err: unknown) => err);
+
+      // assert
+      expect(error).toBeInstanceOf(LlmUnavailableError);
+      expect(standIn.calls.count).toBe(0);
+    });
+
     it('throws a PermanentError llm_bad_request when OpenAI answers 400', async () => {
       // arrange
       standIn.faults.enqueue({ status: 400 });
@@ -201,6 +239,37 @@ describe('Class: OpenAiLlm', () => {
         expect.arrayContaining([expect.stringMatching(/^sections:/), expect.stringMatching(/^subject:/)]),
       );
     });
+  });
+});
+
+describe('Function: translateOpenAiError', () => {
+  it('returns an APIUserAbortError unchanged when no signal of ours aborted', () => {
+    // arrange
+    const err = new APIUserAbortError();
+
+    // act
+    const translated = translateOpenAiError(err, 'chat.completions.create', {
+      signal: new AbortController().signal,
+    });
+
+    // assert
+    expect(translated).toBe(err);
+  });
+
+  it('makes an abort by our signal a retryable LlmUnavailableError naming the reason', () => {
+    // arrange
+    const err = new APIUserAbortError();
+    const signal = AbortSignal.abort(new DOMException('compose deadline', 'TimeoutError'));
+
+    // act
+    const translated = translateOpenAiError(err, 'chat.completions.create', { signal });
+
+    // assert
+    expect(translated).toBeInstanceOf(LlmUnavailableError);
+    expect((translated as Error).message).toBe(
+      'OpenAI chat.completions.create aborted by the caller: compose deadline',
+    );
+    expect((translated as Error).cause).toBe(err);
   });
 });
 

@@ -1,8 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SesAmbiguousError } from '#adapters/mailer/SesAmbiguousError';
 import { SesMailer } from '#adapters/mailer/SesMailer';
+import { awsClientDefaults } from '#shared/awsClientDefaults';
 import { RetryableError } from '#shared/errors';
 import { type LoopbackServer, readBody, startLoopbackServer } from '#test/standins/loopbackServer';
+
+/** The configuration of every SESv2Client built, in order (the clients themselves are real). */
+const built = vi.hoisted((): unknown[] => []);
+
+vi.mock(import('@aws-sdk/client-sesv2'), async (importOriginal) => {
+  const sdk = await importOriginal();
+  class RecordingSESv2Client extends sdk.SESv2Client {
+    constructor(...args: ConstructorParameters<typeof sdk.SESv2Client>) {
+      super(...args);
+      built.push(args[0]);
+    }
+  }
+  return { ...sdk, SESv2Client: RecordingSESv2Client };
+});
 
 /** How the loopback SES answers SendEmail. */
 type Mode = 'server_error' | 'throttled' | 'drop_after_read' | 'accept';
@@ -55,6 +70,17 @@ describe('Class: SesMailer (default client)', () => {
   afterEach(async () => {
     vi.unstubAllEnvs();
     await server.close();
+  });
+
+  it('builds its client with connection and request timeouts and no SDK retries', () => {
+    // Arrange
+    built.length = 0;
+
+    // Act
+    new SesMailer();
+
+    // Assert
+    expect(built).toEqual([{ ...awsClientDefaults(), maxAttempts: 1 }]);
   });
 
   it('sends through the default client to the configured endpoint', async () => {

@@ -4,13 +4,21 @@ import {
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   QueueDoesNotExist,
+  ReceiptHandleIsInvalid,
+  RequestThrottled,
   SendMessageBatchCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqsBatchError, SqsQueue, SqsQueueNotFoundError } from '#adapters/queue/SqsQueue';
-import { isRetryable } from '#retry/isRetryable';
+import {
+  SqsBatchError,
+  SqsQueue,
+  SqsQueueError,
+  SqsQueueNotFoundError,
+  SqsRequestError,
+} from '#adapters/queue/SqsQueue';
+import { isRetryable, retryAfterSeconds } from '#retry/isRetryable';
 
 const sqs = mockClient(SQSClient);
 const URL = 'http://127.0.0.1:5000/123456789012/herald-compose';
@@ -112,14 +120,97 @@ describe('Class: SqsQueue', () => {
       expect((error as Error).message).toContain('too long');
     });
 
-    it('rethrows an SDK error it does not know', async () => {
+    it('turns a failed SendMessageBatch call into a retryable SqsRequestError when SQS throttles', async () => {
+      // Arrange
       sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: URL });
-      const boom = Object.assign(new Error('throttled'), { name: 'RequestThrottled' });
-      sqs.on(SendMessageBatchCommand).rejects(boom);
-
-      await expect(newQueue().send('herald-compose', [{ body: 'x' }])).rejects.toMatchObject({
-        name: 'RequestThrottled',
+      const throttled = new RequestThrottled({
+        $metadata: { httpStatusCode: 400 },
+        message: 'Rate exceeded',
       });
+      sqs.on(SendMessageBatchCommand).rejects(throttled);
+
+      // Act
+      const error = await newQueue()
+        .send('herald-compose', [{ body: 'x' }])
+        .catch((e: unknown) => e);
+
+      // Assert
+      expect(error).toBeInstanceOf(SqsRequestError);
+      expect(error).toMatchObject({
+        queue: 'herald-compose',
+        operation: 'SendMessageBatch',
+        code: 'RequestThrottled',
+        status: 400,
+        cause: throttled,
+      });
+      expect((error as Error).message).toBe(
+        'SQS SendMessageBatch on herald-compose failed (RequestThrottled): Rate exceeded',
+      );
+      expect(isRetryable(error)).toBe(true);
+    });
+
+    it('makes a failed call permanent when the SDK error is not retryable', async () => {
+      // Arrange
+      sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: URL });
+      const denied = Object.assign(new Error('not authorized'), {
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+      });
+      sqs.on(SendMessageBatchCommand).rejects(denied);
+
+      // Act
+      const error = await newQueue()
+        .send('herald-compose', [{ body: 'x' }])
+        .catch((e: unknown) => e);
+
+      // Assert
+      expect(error).toBeInstanceOf(SqsRequestError);
+      expect(error).toMatchObject({ code: 'AccessDeniedException', status: 403 });
+      expect(isRetryable(error)).toBe(false);
+    });
+
+    it('keeps a timeout retryable and a Retry-After readable through the cause', async () => {
+      // Arrange
+      sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: URL });
+      const timeout = Object.assign(new Error('request exceeded 10000 ms'), { name: 'TimeoutError' });
+      const unavailable = Object.assign(new Error('try later'), {
+        name: 'ServiceUnavailable',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 503 },
+        $response: { headers: { 'retry-after': '4' } },
+      });
+      sqs.on(SendMessageBatchCommand).rejectsOnce(timeout).rejects(unavailable);
+      const queue = newQueue();
+
+      // Act
+      const first = await queue.send('herald-compose', [{ body: 'x' }]).catch((e: unknown) => e);
+      const second = await queue.send('herald-compose', [{ body: 'x' }]).catch((e: unknown) => e);
+
+      // Assert
+      expect(first).toMatchObject({ name: 'SqsRequestError', code: 'TimeoutError', status: undefined });
+      expect(isRetryable(first)).toBe(true);
+      expect(isRetryable(second)).toBe(true);
+      expect(retryAfterSeconds(second)).toBe(4);
+    });
+
+    it('reports a queue deleted after its URL was cached as not found, and looks the URL up again next time', async () => {
+      // Arrange
+      sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: URL });
+      sqs
+        .on(SendMessageBatchCommand)
+        .rejectsOnce(new QueueDoesNotExist({ $metadata: {}, message: 'The specified queue does not exist.' }))
+        .resolves({ Successful: [], Failed: [] });
+      const queue = newQueue();
+
+      // Act
+      const error = await queue.send('herald-compose', [{ body: 'x' }]).catch((e: unknown) => e);
+      await queue.send('herald-compose', [{ body: 'y' }]);
+
+      // Assert
+      expect(error).toBeInstanceOf(SqsQueueNotFoundError);
+      expect(isRetryable(error)).toBe(false);
+      expect(sqs.commandCalls(GetQueueUrlCommand)).toHaveLength(2);
     });
   });
 
@@ -178,6 +269,26 @@ describe('Class: SqsQueue', () => {
         AttributeNames: ['QueueArn'],
       });
     });
+
+    it('translates a failed GetQueueAttributes and does not cache the failure', async () => {
+      // Arrange
+      sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: URL });
+      sqs
+        .on(GetQueueAttributesCommand)
+        .rejectsOnce(Object.assign(new Error('internal'), { name: 'InternalError', $fault: 'server' }))
+        .resolves({ Attributes: { QueueArn: ARN } });
+      const queue = newQueue();
+
+      // Act
+      const first = await queue.arnOf('herald-compose').catch((e: unknown) => e);
+      const second = await queue.arnOf('herald-compose');
+
+      // Assert
+      expect(first).toBeInstanceOf(SqsRequestError);
+      expect(first).toMatchObject({ operation: 'GetQueueAttributes', code: 'InternalError' });
+      expect(isRetryable(first)).toBe(true);
+      expect(second).toBe(ARN);
+    });
   });
 
   describe('Method: changeVisibility', () => {
@@ -193,6 +304,29 @@ describe('Class: SqsQueue', () => {
         VisibilityTimeout: 16,
       });
     });
+
+    it('turns an invalid receipt handle into a permanent SqsRequestError', async () => {
+      // Arrange
+      sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: URL });
+      sqs
+        .on(ChangeMessageVisibilityCommand)
+        .rejects(new ReceiptHandleIsInvalid({ $metadata: { httpStatusCode: 400 }, message: 'bad handle' }));
+
+      // Act
+      const error = await newQueue()
+        .changeVisibility('herald-compose', 'rh-9', 16)
+        .catch((e: unknown) => e);
+
+      // Assert
+      expect(error).toBeInstanceOf(SqsQueueError);
+      expect(error).toMatchObject({
+        name: 'SqsRequestError',
+        queue: 'herald-compose',
+        operation: 'ChangeMessageVisibility',
+        code: 'ReceiptHandleIsInvalid',
+      });
+      expect(isRetryable(error)).toBe(false);
+    });
   });
 
   describe('Method: delete', () => {
@@ -203,6 +337,25 @@ describe('Class: SqsQueue', () => {
       await newQueue().delete('herald-compose', 'rh-2');
 
       expect(sqs).toReceiveCommandWith(DeleteMessageCommand, { QueueUrl: URL, ReceiptHandle: 'rh-2' });
+    });
+
+    it('turns a throttled DeleteMessage into a retryable SqsRequestError', async () => {
+      // Arrange
+      sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: URL });
+      sqs.on(DeleteMessageCommand).rejects(new RequestThrottled({ $metadata: {}, message: 'slow down' }));
+
+      // Act
+      const error = await newQueue()
+        .delete('herald-compose', 'rh-2')
+        .catch((e: unknown) => e);
+
+      // Assert
+      expect(error).toMatchObject({
+        name: 'SqsRequestError',
+        operation: 'DeleteMessage',
+        code: 'RequestThrottled',
+      });
+      expect(isRetryable(error)).toBe(true);
     });
   });
 });

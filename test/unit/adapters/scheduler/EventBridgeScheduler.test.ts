@@ -14,6 +14,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBridgeScheduler } from '#adapters/scheduler/EventBridgeScheduler';
+import { ScheduleTimePassedError } from '#adapters/scheduler/errors';
 import type { OneTimeSchedule } from '#adapters/scheduler/SchedulerPort';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { topology } from '#topology/topology';
@@ -23,19 +24,27 @@ const ROLE = 'arn:aws:iam::123456789012:role/herald-scheduler';
 const DLQ = 'arn:aws:sqs:us-east-1:123456789012:herald-compose-dlq';
 const TARGET = 'arn:aws:sqs:us-east-1:123456789012:herald-compose';
 const scheduler = mockClient(SchedulerClient);
+/** The adapter's clock: a week before {@link schedule}'s default time (09:00 Berlin = 08:00Z). */
+const NOW = Date.parse('2026-02-22T08:00:00Z');
 
 const adapter = (
   options: {
     deadLetterArn?: string;
     retry?: { maximumEventAgeSeconds: number; maximumRetryAttempts: number };
+    now?: () => number;
+    fireWindowMs?: number;
   } = {},
 ) =>
   new EventBridgeScheduler({
     client: new SchedulerClient({ region: 'us-east-1' }),
     groupName: GROUP,
     roleArn: ROLE,
+    now: () => NOW,
     ...options,
   });
+
+const notFound = () =>
+  new ResourceNotFoundException({ message: 'not found', Message: 'not found', $metadata: {} });
 
 const schedule = (overrides: Partial<OneTimeSchedule> = {}): OneTimeSchedule => ({
   name: 'rh-10001-b7d0h0m0900-Europe_Berlin-0',
@@ -88,6 +97,19 @@ describe('Function: EventBridgeScheduler.create', () => {
     expect(scheduler).toReceiveCommandWith(CreateScheduleCommand, definition(s, DLQ));
   });
 
+  it("uses a schedule's own dead-letter target over the adapter's", async () => {
+    // Arrange
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    const ownDlq = 'arn:aws:sqs:us-east-1:123456789012:herald-send-dlq';
+    const s = schedule({ deadLetterArn: ownDlq });
+
+    // Act
+    await adapter({ deadLetterArn: DLQ }).create(s);
+
+    // Assert
+    expect(scheduler).toReceiveCommandWith(CreateScheduleCommand, definition(s, ownDlq));
+  });
+
   it('uses the retry policy it was given', async () => {
     // Arrange
     scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
@@ -135,6 +157,72 @@ describe('Function: EventBridgeScheduler.create', () => {
     // Assert
     await expect(result).rejects.toThrow(PermanentError);
     await expect(result).rejects.toMatchObject({ reason: 'schedule_invalid' });
+  });
+
+  it('turns a ValidationException about a past time into ScheduleTimePassedError, not permanent', async () => {
+    // Arrange
+    scheduler.on(CreateScheduleCommand).rejects(
+      new ValidationException({
+        message: 'The schedule expression at(2026-03-01T09:00:00) is in the past.',
+        Message: 'The schedule expression at(2026-03-01T09:00:00) is in the past.',
+        $metadata: {},
+      }),
+    );
+
+    // Act
+    const result = adapter().create(schedule());
+
+    // Assert
+    await expect(result).rejects.toThrow(ScheduleTimePassedError);
+    await expect(result).rejects.toMatchObject({
+      reason: 'rejected',
+      scheduleName: schedule().name,
+      dueAt: new Date('2026-03-01T08:00:00Z'),
+    });
+  });
+
+  it('reads any ValidationException as a past time once the clock has passed the time', async () => {
+    // Arrange: the clock moved past the time while the call was on its way.
+    let now = Date.parse('2026-03-01T07:59:59Z');
+    scheduler.on(CreateScheduleCommand).callsFake(() => {
+      now += 2_000;
+      throw new ValidationException({
+        message: 'Invalid request',
+        Message: 'Invalid request',
+        $metadata: {},
+      });
+    });
+
+    // Act
+    const result = adapter({ now: () => now }).create(schedule());
+
+    // Assert
+    await expect(result).rejects.toMatchObject({ name: 'ScheduleTimePassedError', reason: 'rejected' });
+  });
+
+  it('refuses a schedule whose time has passed without calling AWS', async () => {
+    // Act
+    const result = adapter({ now: () => Date.parse('2026-03-01T08:00:00Z') }).create(schedule());
+
+    // Assert
+    await expect(result).rejects.toMatchObject({ name: 'ScheduleTimePassedError', reason: 'past' });
+    expect(scheduler).not.toReceiveAnyCommand();
+  });
+
+  it('turns a ConflictException of the update fallback into a RetryableError', async () => {
+    // Arrange: exists, and another run is changing it at the same moment.
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
+    scheduler
+      .on(UpdateScheduleCommand)
+      .rejects(new ConflictException({ message: 'busy', Message: 'busy', $metadata: {} }));
+
+    // Act
+    const result = adapter().create(schedule());
+
+    // Assert
+    await expect(result).rejects.toThrow(RetryableError);
   });
 
   it('turns a server fault into a RetryableError', async () => {
@@ -197,6 +285,47 @@ describe('Function: EventBridgeScheduler.update', () => {
     // Assert
     expect(scheduler).toReceiveCommandWith(CreateScheduleCommand, definition(s));
   });
+
+  it('does not create again a missing schedule due within the fire window: it has fired', async () => {
+    // Arrange: due 08:00Z, the clock 1 minute 59 seconds before.
+    scheduler.on(UpdateScheduleCommand).rejects(notFound());
+    const clock = () => Date.parse('2026-03-01T07:58:01Z');
+
+    // Act
+    const result = adapter({ now: clock }).update(schedule());
+
+    // Assert
+    await expect(result).rejects.toThrow(ScheduleTimePassedError);
+    await expect(result).rejects.toMatchObject({ reason: 'fired' });
+    expect(scheduler).not.toReceiveCommand(CreateScheduleCommand);
+  });
+
+  it('creates a missing schedule due just outside the fire window', async () => {
+    // Arrange
+    scheduler.on(UpdateScheduleCommand).rejects(notFound());
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    const clock = () => Date.parse('2026-03-01T07:57:59Z');
+
+    // Act
+    await adapter({ now: clock, fireWindowMs: 120_000 }).update(schedule());
+
+    // Assert
+    expect(scheduler).toReceiveCommandOnce(CreateScheduleCommand);
+  });
+
+  it('turns a ConflictException into a RetryableError', async () => {
+    // Arrange
+    scheduler
+      .on(UpdateScheduleCommand)
+      .rejects(new ConflictException({ message: 'busy', Message: 'busy', $metadata: {} }));
+
+    // Act
+    const result = adapter().update(schedule());
+
+    // Assert
+    await expect(result).rejects.toThrow(RetryableError);
+    await expect(result).rejects.toMatchObject({ cause: expect.any(ConflictException) });
+  });
 });
 
 describe('Function: EventBridgeScheduler.delete', () => {
@@ -224,7 +353,7 @@ describe('Function: EventBridgeScheduler.delete', () => {
     await expect(result).resolves.toBeUndefined();
   });
 
-  it('rethrows other errors', async () => {
+  it('turns a ConflictException into a RetryableError', async () => {
     // Arrange
     scheduler
       .on(DeleteScheduleCommand)
@@ -234,7 +363,19 @@ describe('Function: EventBridgeScheduler.delete', () => {
     const result = adapter().delete('rh-1-p');
 
     // Assert
-    await expect(result).rejects.toThrow(ConflictException);
+    await expect(result).rejects.toThrow(RetryableError);
+  });
+
+  it('rethrows errors it does not know', async () => {
+    // Arrange
+    const denied = Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' });
+    scheduler.on(DeleteScheduleCommand).rejects(denied);
+
+    // Act
+    const result = adapter().delete('rh-1-p');
+
+    // Assert
+    await expect(result).rejects.toBe(denied);
   });
 });
 

@@ -7,7 +7,7 @@ import type {
   ListReleaseIssuesOptions,
   ReleaseIssues,
 } from '#adapters/jira/JiraPort';
-import type { ClaimOptions, ClaimOutcome, LedgerPort } from '#adapters/ledger/LedgerPort';
+import type { ClaimOptions, ClaimOutcome, LedgerPort, ReleaseClaim } from '#adapters/ledger/LedgerPort';
 import type { EmailAnswer, EmailRequest, LlmPort } from '#adapters/llm/LlmPort';
 import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
 import type { ComposeJob } from '#contracts/composeJob';
@@ -198,6 +198,22 @@ export class FakeLedger implements LedgerPort {
   async releaseClaim(sendKey: string): Promise<void> {
     this.calls.push(`releaseClaim:${sendKey}`);
     if (this.sends.get(sendKey)?.status === 'in_progress') this.sends.delete(sendKey);
+  }
+
+  /** Release watermarks: versionId → readAt (compose and send never use them). */
+  readonly watermarks = new Map<string, number>();
+
+  async claimRelease(versionId: string, readAt: number): Promise<ReleaseClaim> {
+    this.calls.push(`claimRelease:${versionId}`);
+    const watermark = this.watermarks.get(versionId);
+    if (watermark !== undefined && watermark > readAt) return { status: 'stale', watermark };
+    this.watermarks.set(versionId, readAt);
+    return { status: 'claimed', redelivered: watermark === readAt };
+  }
+
+  async getReleaseWatermark(versionId: string): Promise<number | null> {
+    this.calls.push(`getReleaseWatermark:${versionId}`);
+    return this.watermarks.get(versionId) ?? null;
   }
 }
 

@@ -3,6 +3,7 @@ import { LlmOutputError } from '#adapters/llm/errors';
 import type { ComposeJob } from '#contracts/composeJob';
 import { DRAFT_PLACEHOLDERS, type EmailDraft } from '#contracts/emailDraft';
 import { ContractError } from '#contracts/errors';
+import { releaseChangedMessage } from '#contracts/releaseChanged';
 import { sendJobMessage, sendKey } from '#contracts/sendJob';
 import { RetryableError } from '#shared/errors';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
@@ -81,7 +82,6 @@ describe('Function: processRecord (compose)', () => {
   it.each([
     ['deleted', null],
     ['archived', activeVersion({ archived: true })],
-    ['release_date_moved', activeVersion({ releaseDate: '2026-12-22' })],
     ['already_released', activeVersion({ released: true })],
   ] as const)('skips a job whose release is %s: no LLM call, no draft, no send', async (reason, version) => {
     // Arrange
@@ -97,6 +97,64 @@ describe('Function: processRecord (compose)', () => {
     expect(h.ledger.calls).toEqual([]);
     expect(h.jira.calls).toEqual(['getVersion:10042']);
     expect(h.log.events('compose_skipped')).toEqual([expect.objectContaining({ reason })]);
+  });
+
+  it.each([
+    ['2026-12-22', '2026-12-22'],
+    [undefined, 'none'],
+  ])(
+    'skips a job whose release date moved to %s and asks enrich to re-plan the release',
+    async (moved, keyDate) => {
+      // Arrange: the "date changed" webhook was lost, so the schedules still carry the old date.
+      const h = harness();
+      h.jira.version = activeVersion({ releaseDate: moved });
+
+      // Act
+      await h.run(composeJob());
+
+      // Assert: nothing composed or sent for the old date...
+      expect(h.llm.requests).toHaveLength(0);
+      expect(h.ledger.calls).toEqual([]);
+      expect(h.queue.bodies('herald-send')).toEqual([]);
+      expect(h.log.events('compose_skipped')).toEqual([
+        expect.objectContaining({ reason: 'release_date_moved' }),
+      ]);
+      // ...and one release.changed on the enrich queue, as if Jira had sent the webhook now.
+      const [changed, ...others] = h.queue.bodies('herald-enrich').map((b) => releaseChangedMessage.parse(b));
+      expect(others).toEqual([]);
+      expect(changed).toMatchObject({
+        kind: 'release.changed',
+        key: `10042:replan:b1d0h0m0900@${keyDate}`,
+        traceparent: TRACEPARENT,
+        reschedules: 0,
+        payload: {
+          event: 'jira:version_updated',
+          versionId: '10042',
+          projectId: '10000',
+          occurredAt: NOW.getTime(),
+          hint: { name: 'Billing 2.4', released: false, archived: false },
+        },
+      });
+      expect(changed?.payload.hint.releaseDate).toBe(moved);
+      expect(h.queue.sent.map((s) => s.queueName)).toEqual(['herald-enrich']);
+      expect(h.jira.calls).toEqual(['getVersion:10042', 'getProject:BILL']);
+      expect(h.log.events('replan_requested')).toEqual([
+        expect.objectContaining({ key: `10042:replan:b1d0h0m0900@${keyDate}`, plannedDate: '2026-12-15' }),
+      ]);
+    },
+  );
+
+  it('rethrows when the re-plan cannot be queued, so the redelivery asks again', async () => {
+    // Arrange
+    const h = harness();
+    h.jira.version = activeVersion({ releaseDate: '2026-12-22' });
+    h.queue.send = async () => {
+      throw new RetryableError('SQS throttled');
+    };
+
+    // Act / Assert
+    await expect(h.run(composeJob(), { remainingMs: 1_000 })).rejects.toBeInstanceOf(RetryableError);
+    expect(h.log.events('replan_requested')).toEqual([]);
   });
 
   it('writes the draft with the LLM and queues a send job for the recipient', async () => {
@@ -119,7 +177,7 @@ describe('Function: processRecord (compose)', () => {
         issues: issues(3),
       },
     ]);
-    expect(h.jira.listOptions).toEqual([{ maxIssues: 200 }]);
+    expect(h.jira.listOptions).toEqual([{ maxIssues: 200, signal: expect.any(AbortSignal) }]);
     const draft = onlyDraft(h.ledger);
     expect(draft).toMatchObject({
       key: 'draft:10042:b1d0h0m0900@2026-12-15:en',
@@ -308,6 +366,77 @@ describe('Function: processRecord (compose)', () => {
     expect(h.sendJobs()).toHaveLength(1);
   });
 
+  it('retries once with feedback naming links and contact details, and keeps a clean answer', async () => {
+    // Arrange: issue text told the model to send readers somewhere.
+    const hostile = llmEmail(['BILL-1'], {
+      intro: 'Please re-verify your account at evil-login.example or call +1 555 0100.',
+    });
+    const h = harness({ llm: new FakeLlm([hostile, llmEmail(['BILL-1'])]) });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.requests).toHaveLength(2);
+    expect(h.llm.requests[1]?.feedback).toContain('domain "evil-login.example" in intro');
+    expect(h.llm.requests[1]?.feedback).toContain('phone "+1 555 0100" in intro');
+    const draft = onlyDraft(h.ledger);
+    expect(draft.source).toBe('llm');
+    expect(draft.html).not.toContain('evil-login');
+    expect(h.log.events('llm_content_policy_violated')).toEqual([
+      expect.objectContaining({
+        violations: [
+          { field: 'intro', kind: 'domain' },
+          { field: 'intro', kind: 'phone' },
+        ],
+      }),
+    ]);
+  });
+
+  it('falls back to the template when the retry still contains a URL or an address', async () => {
+    // Arrange
+    const h = harness({
+      llm: new FakeLlm([
+        llmEmail(['BILL-1'], { outro: 'Questions? Write to helpdesk@evil.example' }),
+        llmEmail(['BILL-1'], { subject: 'Billing 2.4: see https://evil.example/notes' }),
+      ]),
+    });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.requests).toHaveLength(2);
+    expect(h.llm.requests[1]?.feedback).toContain('email "helpdesk@evil.example" in outro');
+    const draft = onlyDraft(h.ledger);
+    expect(draft.source).toBe('template');
+    expect(draft.html).not.toContain('evil.example');
+    expect(draft.text).not.toContain('evil.example');
+    expect(h.log.events('llm_content_policy_violated')).toHaveLength(2);
+    // The violating text (an address) is never logged.
+    expect(JSON.stringify(h.log.lines)).not.toContain('helpdesk@evil.example');
+    expect(h.sendJobs()).toHaveLength(1);
+  });
+
+  it('names unknown keys and content violations together in one retry', async () => {
+    // Arrange
+    const h = harness({
+      llm: new FakeLlm([
+        llmEmail(['BILL-99'], { intro: 'Details at www.evil.example' }),
+        llmEmail(['BILL-1']),
+      ]),
+    });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.requests).toHaveLength(2);
+    expect(h.llm.requests[1]?.feedback).toContain('not issues of this release: BILL-99');
+    expect(h.llm.requests[1]?.feedback).toContain('url "www.evil.example" in intro');
+    expect(onlyDraft(h.ledger).source).toBe('llm');
+  });
+
   it('falls back to the template when the LLM answer is unusable, counting its tokens', async () => {
     // Arrange
     const refusal = new LlmOutputError('refusal', 'the model refused', {
@@ -408,5 +537,43 @@ describe('Function: processRecord (compose)', () => {
       processRecord(sqsRecord({ body: '{"v":1,"kind":"send.job"}' }), recordContext(h.log.logger), h.deps),
     ).rejects.toBeInstanceOf(ContractError);
     expect(h.jira.calls).toEqual([]);
+  });
+});
+
+describe('Function: processRecord (compose, truncated release)', () => {
+  it('closes the LLM email with the "further issues" line when Jira holds more issues than were read', async () => {
+    // Arrange: the model is never told the list was cut at JIRA_MAX_ISSUES.
+    const h = harness();
+    h.jira.releaseIssues = { issues: issues(3), truncated: true };
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    const draft = onlyDraft(h.ledger);
+    expect(draft.source).toBe('llm');
+    expect(draft.text).toContain('Thanks for working with us. Jira lists further issues for this release.');
+    expect(draft.html).toContain('Jira lists further issues for this release.');
+  });
+
+  it('keeps the LLM email as written when the read was complete', async () => {
+    const h = harness();
+
+    await h.run(composeJob());
+
+    expect(onlyDraft(h.ledger).text).not.toContain('Jira lists further issues');
+  });
+
+  it('shortens a full-length outro so the line still fits the schema limit', async () => {
+    const h = harness({ llm: new FakeLlm([llmEmail(['BILL-1'], { outro: 'o'.repeat(1000) })]) });
+    h.jira.releaseIssues = { issues: issues(3), truncated: true };
+
+    await h.run(composeJob());
+
+    const outro = onlyDraft(h.ledger)
+      .text.split('\n')
+      .find((line) => line.includes('Jira lists further issues'));
+    expect(outro?.length).toBeLessThanOrEqual(1000);
+    expect(outro).toMatch(/^o+… Jira lists further issues for this release\.$/);
   });
 });

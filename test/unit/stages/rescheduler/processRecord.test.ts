@@ -88,6 +88,7 @@ describe('Function: processRecord (rescheduler)', () => {
       at: '2030-01-02T04:04:05',
       timeZone: 'UTC',
       targetArn: 'arn:aws:sqs:us-east-1:123456789012:herald-compose',
+      deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:herald-compose-dlq',
     });
     expect(JSON.parse(scheduler.created[0]?.input ?? '')).toEqual({
       ...JSON.parse(record.body),
@@ -218,6 +219,40 @@ describe('Function: processRecord (rescheduler)', () => {
 
     expect(outcome).toMatchObject({ action: 'requeued', stage: 'send' });
     expect(queue.of('send')[0]?.queueName).toBe('herald-prod-send');
+  });
+
+  it('gives a schedule of the environment its stage’s DLQ as dead-letter target', async () => {
+    // Arrange: send's third delay needs a schedule too.
+    const { scheduler, deps } = setup('prod');
+    const record = sqsRecord({ queueName: 'herald-prod-send-reschedule', body: envelopeBody(2) });
+
+    // Act
+    const outcome = await processRecord(record, deps);
+
+    // Assert
+    expect(outcome).toMatchObject({ action: 'scheduled', stage: 'send' });
+    expect(scheduler.created).toEqual([
+      expect.objectContaining({
+        targetArn: 'arn:aws:sqs:us-east-1:123456789012:herald-prod-send',
+        deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:herald-prod-send-dlq',
+      }),
+    ]);
+  });
+
+  it('creates no schedule when the DLQ’s ARN cannot be read', async () => {
+    // Arrange
+    const { queue, scheduler, deps } = setup();
+    const arnOf = queue.arnOf.bind(queue);
+    queue.arnOf = async (name: string) => {
+      if (name.endsWith('-dlq')) throw new Error('GetQueueAttributes denied');
+      return arnOf(name);
+    };
+    const record = sqsRecord({ queueName: SOURCE, body: envelopeBody(2) });
+
+    // Act / Assert
+    await expect(processRecord(record, deps)).rejects.toThrow('GetQueueAttributes denied');
+    expect(scheduler.created).toHaveLength(0);
+    expect(queue.of('send')).toHaveLength(0);
   });
 
   it.each(['herald-compose', 'herald-compose-dlq', 'someone-elses-queue'])(

@@ -1,3 +1,4 @@
+import type { LedgerPort, ReleaseClaim } from '#adapters/ledger/LedgerPort';
 import type { OneTimeSchedule, SchedulerPort } from '#adapters/scheduler/SchedulerPort';
 import type { ScheduledRecipient } from '#contracts/releaseSnapshot';
 import { type ReleaseSnapshot, releaseSnapshotPayload } from '#contracts/releaseSnapshot';
@@ -49,6 +50,32 @@ export class FakeScheduler implements SchedulerPort {
     this.calls.push(call);
     const error = this.failWith?.(call);
     if (error) throw error;
+  }
+}
+
+/**
+ * The release watermarks of the ledger in memory, with DynamoLedger's semantics: a claim raises
+ * a strictly older `readAt`, an equal one is `redelivered`, a newer stored one makes it `stale`.
+ */
+export class FakeWatermarks implements Pick<LedgerPort, 'claimRelease' | 'getReleaseWatermark'> {
+  /** versionId → readAt of the newest claimed snapshot, epoch ms. */
+  readonly watermarks = new Map<string, number>();
+  /** Claims in call order, with their outcome. */
+  readonly claims: Array<{ versionId: string; readAt: number; claim: ReleaseClaim }> = [];
+
+  async claimRelease(versionId: string, readAt: number): Promise<ReleaseClaim> {
+    const stored = this.watermarks.get(versionId);
+    const claim: ReleaseClaim =
+      stored !== undefined && stored > readAt
+        ? { status: 'stale', watermark: stored }
+        : { status: 'claimed', redelivered: stored === readAt };
+    if (claim.status === 'claimed') this.watermarks.set(versionId, readAt);
+    this.claims.push({ versionId, readAt, claim });
+    return claim;
+  }
+
+  async getReleaseWatermark(versionId: string): Promise<number | null> {
+    return this.watermarks.get(versionId) ?? null;
   }
 }
 

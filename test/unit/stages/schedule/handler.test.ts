@@ -1,5 +1,11 @@
 import { CreateScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { wrap } from '#contracts/envelope';
@@ -9,6 +15,7 @@ import { snapshotOf, withReleaseDate } from './fakes.ts';
 
 const sqs = mockClient(SQSClient);
 const scheduler = mockClient(SchedulerClient);
+const ddb = mockClient(DynamoDBDocumentClient);
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/herald-scheduler';
 const GROUP = resourceName(topology.scheduleGroup);
 const arnOf = (name: string) => `arn:aws:sqs:us-east-1:123456789012:${name}`;
@@ -26,11 +33,13 @@ beforeEach(() => {
   }));
   scheduler.on(ListSchedulesCommand).resolves({ Schedules: [] });
   scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:::schedule/herald/x' });
+  ddb.on(PutCommand).resolves({});
 });
 
 afterEach(() => {
   sqs.reset();
   scheduler.reset();
+  ddb.reset();
   vi.unstubAllEnvs();
 });
 
@@ -44,6 +53,7 @@ describe('Function: handler', () => {
       queueName: 'herald-schedule',
       body: JSON.stringify(wrap('release.snapshot', 'k', snapshot)),
     });
+    ddb.on(GetCommand).resolves({ Item: { pk: 'release#10001', readAt: snapshot.readAt } });
 
     // Act
     const response = await handler(sqsEvent(record), lambdaContext(30_000));
@@ -54,6 +64,15 @@ describe('Function: handler', () => {
       GroupName: GROUP,
       NamePrefix: 'rh-10001-',
     });
+    expect(ddb).toReceiveCommandWith(PutCommand, {
+      TableName: resourceName(topology.tables.ledger),
+      Item: expect.objectContaining({ pk: 'release#10001', readAt: snapshot.readAt }),
+    });
+    expect(ddb).toReceiveCommandWith(GetCommand, {
+      TableName: resourceName(topology.tables.ledger),
+      Key: { pk: 'release#10001' },
+    });
+    expect(sqs).not.toReceiveCommand(SendMessageBatchCommand);
     expect(scheduler).toReceiveCommandTimes(CreateScheduleCommand, 6);
     expect(scheduler).toReceiveCommandWith(CreateScheduleCommand, {
       GroupName: GROUP,

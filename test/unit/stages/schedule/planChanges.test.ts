@@ -103,7 +103,7 @@ describe('Function: planChanges', () => {
     ).toBe(true);
   });
 
-  it('updates a schedule whose compose.job differs only in snapshotAt as snapshot_at, not input', () => {
+  it('keeps a schedule whose compose.job differs only in snapshotAt (the ledger holds the watermark)', () => {
     // Arrange: the same release read again later, with nothing changed in Jira or the directory.
     const snapshot = snapshotOf();
     const existing = existingFor(snapshot);
@@ -113,12 +113,11 @@ describe('Function: planChanges', () => {
     const plan = planChanges(desiredAt(later), existing, { now: NOW });
 
     // Assert
-    expect(counts(plan)).toEqual({ create: 0, update: 6, delete: 0, keep: 0 });
-    expect(plan.update.map((u) => u.changes)).toEqual(Array(6).fill(['snapshot_at']));
-    expect(plan.update.map((u) => u.desired.schedule.at)).toEqual(plan.update.map((u) => u.existing.at));
+    expect(counts(plan)).toEqual({ create: 0, update: 0, delete: 0, keep: 6 });
+    expect(plan.keep.every((k) => k.reason === 'unchanged')).toBe(true);
   });
 
-  it('gives a schedule made before snapshotAt existed the snapshot time', () => {
+  it('keeps a schedule made before snapshotAt existed', () => {
     // Arrange
     const snapshot = snapshotOf();
     const legacy = existingFor(snapshot).map((s) => {
@@ -131,7 +130,7 @@ describe('Function: planChanges', () => {
     const plan = planChanges(desiredAt(snapshot), legacy, { now: NOW });
 
     // Assert
-    expect(plan.update.map((u) => u.changes)).toEqual(Array(6).fill(['snapshot_at']));
+    expect(counts(plan)).toEqual({ create: 0, update: 0, delete: 0, keep: 6 });
   });
 
   it('updates only the Input when the recipients change', () => {

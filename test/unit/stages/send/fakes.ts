@@ -3,14 +3,31 @@ import type { MailerPort, OutgoingEmail } from '#adapters/mailer/MailerPort';
 import type { Contact } from '#contracts/contact';
 import type { SendPolicy } from '#contracts/sendPolicy';
 
-/** A directory that only knows global opt-outs (all the send stage asks). */
+/**
+ * A directory answering what the send stage asks: global opt-outs, and whether the project still
+ * has the contact. Every address is a contact of every project unless `removed` or
+ * `optedOutInProject` says otherwise.
+ */
 export class FakeDirectory implements DirectoryPort {
+  /** Global opt-outs. */
   readonly optedOut = new Set<string>();
+  /** `projectKey:email` of contacts removed from their project. */
+  readonly removed = new Set<string>();
+  /** `projectKey:email` of contacts opted out in their project only. */
+  readonly optedOutInProject = new Set<string>();
+  /** Every lookup, `isOptedOut:<email>` or `getContact:<projectKey>:<email>`. */
   readonly checked: string[] = [];
 
   async isOptedOut(email: string): Promise<boolean> {
-    this.checked.push(email);
+    this.checked.push(`isOptedOut:${email}`);
     return this.optedOut.has(email);
+  }
+
+  async getContact(projectKey: string, email: string): Promise<Contact | null> {
+    const key = `${projectKey}:${email}`;
+    this.checked.push(`getContact:${key}`);
+    if (this.removed.has(key)) return null;
+    return { email, optedOut: this.optedOutInProject.has(key) };
   }
 
   async optOut(email: string): Promise<void> {

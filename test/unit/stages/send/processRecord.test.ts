@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidEmailError, SesRejectedError } from '#adapters/mailer/errors';
 import { SesAmbiguousError } from '#adapters/mailer/SesAmbiguousError';
 import { DRAFT_PLACEHOLDERS, type EmailDraft } from '#contracts/emailDraft';
 import { ContractError } from '#contracts/errors';
@@ -191,7 +192,63 @@ describe('Function: processRecord (send)', () => {
     // Assert
     expect(h.mailer.sent).toHaveLength(0);
     expect(h.ledger.calls).toEqual([]);
-    expect(h.log.events('recipient_opted_out')).toHaveLength(1);
+    expect(h.log.events('recipient_opted_out')).toEqual([expect.objectContaining({ scope: 'global' })]);
+  });
+
+  it('re-reads the recipient’s contact in the job’s project before sending', async () => {
+    // Arrange
+    const h = harness();
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.directory.checked).toEqual(
+      expect.arrayContaining(['isOptedOut:ada@example.com', 'getContact:BILL:ada@example.com']),
+    );
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+
+  it('skips a recipient opted out in the project only, and claims nothing', async () => {
+    // Arrange: enrich planned the release before the contact opted out of this project.
+    const h = harness();
+    h.directory.optedOutInProject.add('BILL:ada@example.com');
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.mailer.sent).toHaveLength(0);
+    expect(h.ledger.calls).toEqual([]);
+    expect(h.log.events('recipient_opted_out')).toEqual([expect.objectContaining({ scope: 'project' })]);
+  });
+
+  it('skips a recipient removed from the project since the release was planned, and claims nothing', async () => {
+    // Arrange
+    const h = harness();
+    h.directory.removed.add('BILL:ada@example.com');
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.mailer.sent).toHaveLength(0);
+    expect(h.ledger.calls).toEqual([]);
+    expect(h.log.events('recipient_removed')).toEqual([expect.objectContaining({ projectKey: 'BILL' })]);
+    expect(h.log.events('recipient_opted_out')).toEqual([]);
+    expect(JSON.stringify(h.log.lines)).not.toContain('ada@example.com');
+  });
+
+  it('still sends to a contact of the job’s project when another project removed them', async () => {
+    // Arrange
+    const h = harness();
+    h.directory.removed.add('OPS:ada@example.com');
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.mailer.sent).toHaveLength(1);
   });
 
   it('throws a RetryableError while another worker holds the claim', async () => {
@@ -224,31 +281,108 @@ describe('Function: processRecord (send)', () => {
     expect(h.mailer.sent).toHaveLength(1);
   });
 
-  it('records a permanent rejection and succeeds without retrying', async () => {
+  it('records SES’s content-level rejection as final and succeeds without retrying', async () => {
     // Arrange
     const h = harness();
-    h.mailer.failWith = new PermanentError('ses_rejected', 'MessageRejected: address blacklisted');
+    h.mailer.failWith = new SesRejectedError(
+      'ses_rejected',
+      'MessageRejected',
+      'message',
+      'MessageRejected: ada@example.com is on the account suppression list',
+    );
 
     // Act
     await h.run();
 
     // Assert
     expect(h.ledger.sends.get(KEY)).toEqual({ status: 'rejected', reason: 'ses_rejected' });
+    expect(h.ledger.calls).not.toContain(`releaseClaim:${KEY}`);
     expect(h.log.events('email_rejected')).toEqual([expect.objectContaining({ reason: 'ses_rejected' })]);
+  });
+
+  it.each([
+    [
+      'ses_bad_request',
+      () =>
+        new SesRejectedError(
+          'ses_bad_request',
+          'BadRequestException',
+          'message',
+          'BadRequestException: bad tag',
+        ),
+    ],
+    ['email_invalid', () => new InvalidEmailError('header X-Herald-Point contains a line break')],
+    [
+      'a permanent error without a scope',
+      () => new PermanentError('ses_rejected', 'rejected, scope unknown'),
+    ],
+  ])('gives the claim back and dead-letters %s instead of recording a rejection', async (_label, make) => {
+    // Arrange
+    const failure = make();
+    const h = harness();
+    h.mailer.failWith = failure;
+
+    // Act
+    const error = await h.run().catch((err: unknown) => err);
+
+    // Assert: rethrown as permanent (the runner sends it to the DLQ); nothing blocks a redrive.
+    expect(error).toBe(failure);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(isRetryable(error)).toBe(false);
+    expect(h.ledger.calls).not.toContain(`markRejected:${KEY}`);
+    expect(h.ledger.sends.has(KEY)).toBe(false);
+    expect(h.log.events('email_send_blocked')).toEqual([expect.objectContaining({ reason: failure.reason })]);
+
+    // And a redrive once the cause is fixed sends it.
+    h.mailer.failWith = undefined;
+    await h.run();
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+
+  it('records an email SES accepted without a MessageId as sent, under a placeholder id', async () => {
+    // Arrange
+    const h = harness();
+    h.mailer.failWith = new PermanentError(
+      'ses_no_message_id',
+      'SES accepted the email but returned no MessageId',
+    );
+
+    // Act
+    await h.run();
+
+    // Assert
+    const placeholder = `unknown:${NOW.toISOString()}`;
+    expect(h.ledger.sends.get(KEY)).toEqual({ status: 'sent', messageId: placeholder });
+    expect(h.ledger.calls).not.toContain(`releaseClaim:${KEY}`);
+    expect(h.log.events('email_message_id_missing')).toEqual([
+      expect.objectContaining({ level: 40, messageId: placeholder }),
+    ]);
+    expect(h.log.events('email_sent')).toEqual([expect.objectContaining({ messageId: placeholder })]);
+
+    // A redelivery does not send it again.
+    h.mailer.failWith = undefined;
+    await h.run();
+    expect(h.mailer.sent).toHaveLength(0);
+    expect(h.log.events('email_duplicate_skipped')).toEqual([expect.objectContaining({ status: 'sent' })]);
   });
 
   it('gives the claim back and rethrows when SES refuses the whole account', async () => {
     // Arrange
-    const paused = Object.assign(new PermanentError('ses_sending_paused', 'sending paused'), {
-      scope: 'account',
-    });
+    const paused = new SesRejectedError(
+      'ses_sending_paused',
+      'SendingPausedException',
+      'account',
+      'sending paused',
+    );
     const h = harness();
     h.mailer.failWith = paused;
 
     // Act / Assert
     await expect(h.run()).rejects.toBe(paused);
     expect(h.ledger.sends.has(KEY)).toBe(false);
-    expect(h.log.events('email_send_blocked')).toHaveLength(1);
+    expect(h.log.events('email_send_blocked')).toEqual([
+      expect.objectContaining({ reason: 'ses_sending_paused', scope: 'account' }),
+    ]);
   });
 
   it('releases the claim and rethrows when SES throttles', async () => {
