@@ -15,6 +15,22 @@ import { type FunctionUrlHandler, startWebhookServer, type WebhookServer } from 
 /** Role ARN the local scheduler is told about; the emulator checks only that it is there. */
 export const LOCAL_SCHEDULER_ROLE_ARN = 'arn:aws:iam::123456789012:role/herald-scheduler';
 
+/**
+ * AWS SDK v3 service ids (upper case, spaces as `_`) whose endpoint can be set apart from the
+ * emulator's: the suffix of the SDK's own `AWS_ENDPOINT_URL_<SERVICE>` variable.
+ */
+export const LOCAL_SERVICE_ENDPOINT_IDS = [
+  'SESV2',
+  'DYNAMODB',
+  'SQS',
+  'SCHEDULER',
+  'EVENTBRIDGE',
+  'SECRETS_MANAGER',
+] as const;
+
+/** One of {@link LOCAL_SERVICE_ENDPOINT_IDS}. */
+export type LocalServiceEndpointId = (typeof LOCAL_SERVICE_ENDPOINT_IDS)[number];
+
 /** Options of {@link startLocalHerald}. */
 export interface LocalHeraldOptions {
   /** AWS emulator endpoint (see `connectOrStart`). */
@@ -45,6 +61,14 @@ export interface LocalHeraldOptions {
   waitTimeSeconds?: number;
   /** The harness's own logger. Default silent. */
   logger?: Log;
+  /**
+   * Endpoints of single services for the handlers (e.g. `{ SESV2: proxy.url }` to put an
+   * AwsFaultProxy in front of SES), set as `AWS_ENDPOINT_URL_<SERVICE>` before the handlers are
+   * imported; every other service uses `endpoint`. The bootstrap and the runtime's and
+   * scheduler's clients always use `endpoint`; the returned `directory`, built with the default
+   * client like the handlers', follows the setting. Default none.
+   */
+  serviceEndpoints?: Partial<Record<LocalServiceEndpointId, string>>;
   /** Observers, for progress output and tests. Observers must not throw. */
   onInvoke?: (info: InvocationInfo) => void;
   onResult?: (result: InvocationResult) => void;
@@ -102,6 +126,11 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
     SENDER_EMAIL: options.senderEmail,
     UNSUBSCRIBE_BASE_URL: new URL('unsubscribe', server.url).toString(),
     SCHEDULER_ROLE_ARN: LOCAL_SCHEDULER_ROLE_ARN,
+    // The SDK reads AWS_ENDPOINT_URL_<SERVICE> before AWS_ENDPOINT_URL; unset ones are removed so
+    // that a value left by an earlier run in this process cannot redirect a service.
+    ...Object.fromEntries(
+      LOCAL_SERVICE_ENDPOINT_IDS.map((id) => [`AWS_ENDPOINT_URL_${id}`, options.serviceEndpoints?.[id]]),
+    ),
   };
   const fingerprint = JSON.stringify({
     ...settings,

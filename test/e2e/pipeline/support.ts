@@ -1,0 +1,342 @@
+import { randomBytes } from 'node:crypto';
+import { GetScheduleCommand, ListSchedulesCommand } from '@aws-sdk/client-scheduler';
+import { type Message, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { composeJobMessage } from '#contracts/composeJob';
+import type { SendPolicy } from '#contracts/sendPolicy';
+import { postSignedWebhook } from '#local/demo';
+import { type LocalHerald, type LocalServiceEndpointId, startLocalHerald } from '#local/LocalHerald';
+import type { InvocationInfo, InvocationResult } from '#local/LocalLambdaRuntime';
+import type { FiredSchedule } from '#local/LocalScheduler';
+import { type OutboxEmail, readOutbox } from '#local/Outbox';
+import { type AwsFaultProxy, startAwsFaultProxy } from '#test/standins/AwsFaultProxy';
+import { type JiraStandIn, type StandInVersion, startJiraStandIn } from '#test/standins/JiraStandIn';
+import { type OpenAiStandIn, startOpenAiStandIn } from '#test/standins/OpenAiStandIn';
+import { STAGES, type StageName } from '#topology/topology';
+import { e2eEndpoint, queueDepth, receiveNow, uniqueEnv, waitFor } from '../local/support.ts';
+
+/** The sender of every pipeline e2e email (an SES identity the bootstrap creates). */
+export const SENDER = 'releases@example.com';
+
+/** The Jira stand-in's credentials. */
+const JIRA_EMAIL = 'herald@example.com';
+const JIRA_TOKEN = 'jira-token';
+const OPENAI_KEY = 'sk-e2e';
+
+/** A clock the test moves: the local scheduler's idea of now. Starts at the wall clock. */
+export interface TestClock {
+  now: () => Date;
+  /** Sets the clock to `instant`. */
+  set: (instant: Date) => void;
+}
+
+const testClock = (): TestClock => {
+  let current = Date.now();
+  return {
+    now: () => new Date(current),
+    set: (instant) => {
+      current = instant.getTime();
+    },
+  };
+};
+
+/** A schedule of the local stack as Scheduler holds it. */
+export interface StoredSchedule {
+  name: string;
+  /** The `at()` argument, `yyyy-mm-ddThh:mm:ss` local time. */
+  at: string;
+  timeZone: string;
+  /** The Input (a compose.job envelope), parsed. */
+  job: ReturnType<typeof composeJobMessage.parse>;
+  /** The Input as stored. */
+  input: string;
+}
+
+/**
+ * {@link readOutbox}, tried up to 5 times: moto builds `/moto-api/data.json` from every backend
+ * while the stages write to them, and now and then answers 500 mid-way.
+ */
+const readOutboxRetrying = async (endpoint: string): Promise<OutboxEmail[]> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readOutbox(endpoint);
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+};
+
+/** Options of {@link startPipeline}. */
+export interface PipelineOptions {
+  /** Short label for the environment name. */
+  label: string;
+  /** Put an AwsFaultProxy in front of these services (e.g. `['SESV2']`). Default none. */
+  proxied?: LocalServiceEndpointId[];
+  /** Default `fast`. */
+  retryProfile?: 'fast' | 'standard';
+  /** Handlers' log level. Default `HERALD_E2E_LOG_LEVEL`, else `silent` (the tests read outcomes, not logs). */
+  logLevel?: string;
+}
+
+/** A running pipeline with its stand-ins and what the test observes of it. */
+export interface Pipeline {
+  env: string;
+  herald: LocalHerald;
+  jira: JiraStandIn;
+  openai: OpenAiStandIn;
+  /** The AWS fault proxy, when {@link PipelineOptions.proxied} names a service. */
+  proxy: AwsFaultProxy | undefined;
+  clock: TestClock;
+  webhookSecret: string;
+  /** Every invocation started (any stage or the rescheduler), in order. */
+  invocations: InvocationInfo[];
+  /** Every invocation finished, in order. */
+  results: InvocationResult[];
+  /** Every schedule the local scheduler fired, in order. */
+  fired: FiredSchedule[];
+  /** A contact address unique to this run: `<name>.<env>@<domain>`. */
+  address: (name: string, domain?: string) => string;
+  /** POSTs a signed Jira version webhook; resolves with the HTTP status. */
+  postVersionEvent: (event: string, version: StandInVersion, timestamp?: number) => Promise<number>;
+  /** The release's schedules (`rh-<versionId>-`), sorted by name. */
+  schedulesOf: (versionId: string) => Promise<StoredSchedule[]>;
+  /** Emails in the emulator's SES store sent to any of `addresses`. */
+  emailsTo: (addresses: readonly string[]) => Promise<OutboxEmail[]>;
+  /** Waits until `count` emails to `addresses` are stored; resolves with them. */
+  waitForEmails: (addresses: readonly string[], count: number, timeoutMs?: number) => Promise<OutboxEmail[]>;
+  /** Waits until every schedule in `names` has fired (at least once). */
+  waitForFires: (names: readonly string[], timeoutMs?: number) => Promise<void>;
+  /**
+   * Waits until nothing moves: no invocation running and every stage's main and reschedule queue
+   * empty (visible, in flight and, unless `countDelayed` is false, delayed), seen on consecutive
+   * checks over `quietMs`.
+   */
+  waitForIdle: (options?: { quietMs?: number; timeoutMs?: number; countDelayed?: boolean }) => Promise<void>;
+  /** Sends `body` straight into a stage's main queue (SQS SendMessage). */
+  sendToQueue: (stage: StageName, body: string) => Promise<string>;
+  /** Receives what is in a stage's DLQ now (left in flight for `visibilitySeconds`). */
+  receiveDlq: (stage: StageName, visibilitySeconds?: number) => Promise<Message[]>;
+  /** Stops the herald, the stand-ins and the proxy. */
+  stop: () => Promise<void>;
+}
+
+/** `yyyy-mm-dd` of `date` shifted by `days` (UTC calendar). */
+export const addDays = (date: string, days: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** Today's UTC date shifted by `days`, `yyyy-mm-dd`. */
+export const daysFromToday = (days: number): string => addDays(new Date().toISOString().slice(0, 10), days);
+
+/** Offset of `zone` from UTC at `utcMs`, milliseconds (positive east of Greenwich). */
+const zoneOffsetMs = (utcMs: number, zone: string): number => {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(utcMs));
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return (
+    Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second')) -
+    utcMs
+  );
+};
+
+/**
+ * The instant of a wall-clock time in `zone` (`2030-03-24T09:00:00`), for times that exist once
+ * (not in a DST gap or overlap: the tests use 09:00). Independent of the pipeline's own zone code.
+ */
+export const wallClockToUtc = (local: string, zone: string): Date => {
+  const asUtc = Date.parse(`${local}Z`);
+  const first = asUtc - zoneOffsetMs(asUtc, zone);
+  return new Date(asUtc - zoneOffsetMs(first, zone));
+};
+
+/** The Jira version webhook body Jira Cloud would POST for `event`. */
+export const versionWebhookBody = (event: string, version: StandInVersion, timestamp: number): string =>
+  JSON.stringify({
+    timestamp,
+    webhookEvent: event,
+    version: {
+      self: `https://example.atlassian.net/rest/api/3/version/${version.id}`,
+      id: version.id,
+      name: version.name,
+      ...(version.description !== undefined ? { description: version.description } : {}),
+      archived: version.archived ?? false,
+      released: version.released ?? false,
+      ...(version.releaseDate !== undefined ? { releaseDate: version.releaseDate } : {}),
+      projectId: Number(version.projectId),
+    },
+  });
+
+/** A send policy from point specs, in UTC with English as the default locale. */
+export const policyOf = (points: SendPolicy['points'], onRelease = false): SendPolicy => ({
+  points,
+  onRelease,
+  timeZone: 'UTC',
+  defaultLocale: 'en',
+});
+
+/**
+ * Starts stand-ins (Jira, OpenAI, optionally an AWS fault proxy) and the whole pipeline on the
+ * shared emulator in a fresh environment, with a test clock on the local scheduler (ticking every
+ * 250 ms) and observers recording invocations and fires.
+ */
+export const startPipeline = async (options: PipelineOptions): Promise<Pipeline> => {
+  const env = uniqueEnv(options.label);
+  const endpoint = e2eEndpoint();
+  const jira = await startJiraStandIn({ email: JIRA_EMAIL, apiToken: JIRA_TOKEN });
+  const openai = await startOpenAiStandIn({ apiKey: OPENAI_KEY });
+  const proxied = options.proxied ?? [];
+  const proxy = proxied.length > 0 ? await startAwsFaultProxy({ target: endpoint }) : undefined;
+  const clock = testClock();
+  const webhookSecret = randomBytes(16).toString('hex');
+  const invocations: InvocationInfo[] = [];
+  const results: InvocationResult[] = [];
+  const fired: FiredSchedule[] = [];
+  let running = 0;
+
+  const herald = await startLocalHerald({
+    endpoint,
+    env,
+    jira: { siteUrl: jira.url, email: JIRA_EMAIL, apiToken: JIRA_TOKEN },
+    openai: { apiKey: OPENAI_KEY, baseURL: openai.url, model: 'gpt-e2e' },
+    webhookSecret,
+    senderEmail: SENDER,
+    now: clock.now,
+    schedulerTickMs: 250,
+    retryProfile: options.retryProfile ?? 'fast',
+    logLevel: options.logLevel ?? process.env.HERALD_E2E_LOG_LEVEL ?? 'silent',
+    ...(proxy ? { serviceEndpoints: Object.fromEntries(proxied.map((id) => [id, proxy.url])) } : {}),
+    onInvoke: (info) => {
+      running++;
+      invocations.push(info);
+    },
+    onResult: (result) => {
+      running--;
+      results.push(result);
+    },
+    onFire: (f) => {
+      fired.push(f);
+    },
+  });
+
+  const { sqs, schedulerClient, stack } = herald;
+  const emailsTo = async (addresses: readonly string[]) => {
+    const wanted = new Set(addresses);
+    return (await readOutboxRetrying(endpoint)).filter((e) => e.to.some((to) => wanted.has(to)));
+  };
+  const watchedQueues = STAGES.flatMap((stage) => [stack.queues[stage].main, stack.queues[stage].reschedule]);
+
+  return {
+    env,
+    herald,
+    jira,
+    openai,
+    proxy,
+    clock,
+    webhookSecret,
+    invocations,
+    results,
+    fired,
+    address: (name, domain = 'example.com') => `${name}.${env}@${domain}`,
+    postVersionEvent: (event, version, timestamp = Date.now()) =>
+      postSignedWebhook(herald.webhookUrl, webhookSecret, versionWebhookBody(event, version, timestamp)),
+    schedulesOf: async (versionId) => {
+      const names: string[] = [];
+      let NextToken: string | undefined;
+      do {
+        const page = await schedulerClient.send(
+          new ListSchedulesCommand({
+            GroupName: stack.names.scheduleGroup,
+            NamePrefix: `rh-${versionId}-`,
+            NextToken,
+          }),
+        );
+        names.push(...(page.Schedules ?? []).map((s) => s.Name ?? ''));
+        NextToken = page.NextToken;
+      } while (NextToken);
+      const schedules = await Promise.all(
+        names.map(async (name) => {
+          const s = await schedulerClient.send(
+            new GetScheduleCommand({ Name: name, GroupName: stack.names.scheduleGroup }),
+          );
+          const input = s.Target?.Input ?? '';
+          return {
+            name,
+            at: /^at\((.*)\)$/.exec(s.ScheduleExpression ?? '')?.[1] ?? '',
+            timeZone: s.ScheduleExpressionTimezone ?? '',
+            job: composeJobMessage.parse(JSON.parse(input)),
+            input,
+          };
+        }),
+      );
+      return schedules.sort((a, b) => (a.name < b.name ? -1 : 1));
+    },
+    emailsTo,
+    waitForEmails: (addresses, count, timeoutMs = 30_000) =>
+      waitFor(
+        `${count} emails to ${addresses.length} recipients`,
+        async () => {
+          const emails = await emailsTo(addresses);
+          return emails.length >= count ? emails : undefined;
+        },
+        { timeoutMs, intervalMs: 250 },
+      ),
+    waitForFires: async (names, timeoutMs = 15_000) => {
+      await waitFor(
+        `schedules ${names.join(', ')} to fire`,
+        () => (names.every((n) => fired.some((f) => f.name === n)) ? true : undefined),
+        { timeoutMs, intervalMs: 100 },
+      );
+    },
+    waitForIdle: async ({ quietMs = 1500, timeoutMs = 45_000, countDelayed = true } = {}) => {
+      let quietSince: number | undefined;
+      let busy = '';
+      try {
+        await waitFor(
+          'the pipeline to go idle',
+          async () => {
+            if (running > 0) {
+              busy = `${running} invocations running`;
+              quietSince = undefined;
+              return undefined;
+            }
+            const depths = await Promise.all(
+              watchedQueues.map(async (q) => ({ queue: q.name, ...(await queueDepth(sqs, q.url)) })),
+            );
+            const loaded = depths.filter((d) => d.visible + d.inFlight + (countDelayed ? d.delayed : 0) > 0);
+            if (loaded.length > 0 || running > 0) {
+              busy = JSON.stringify(loaded);
+              quietSince = undefined;
+              return undefined;
+            }
+            quietSince ??= Date.now();
+            return Date.now() - quietSince >= quietMs ? true : undefined;
+          },
+          { timeoutMs, intervalMs: 250 },
+        );
+      } catch (err) {
+        throw new Error(`${(err as Error).message}; still busy: ${busy}`, { cause: err });
+      }
+    },
+    sendToQueue: async (stage, body) => {
+      const sent = await sqs.send(
+        new SendMessageCommand({ QueueUrl: stack.queues[stage].main.url, MessageBody: body }),
+      );
+      return sent.MessageId ?? '';
+    },
+    receiveDlq: (stage, visibilitySeconds = 30) =>
+      receiveNow(sqs, stack.queues[stage].dlq.url, visibilitySeconds),
+    stop: async () => {
+      await herald.stop();
+      await Promise.all([jira.close(), openai.close(), proxy?.close()]);
+      // startLocalHerald set these for the handlers; leave no pointer to a closed proxy behind.
+      for (const id of proxied) delete process.env[`AWS_ENDPOINT_URL_${id}`];
+    },
+  };
+};
