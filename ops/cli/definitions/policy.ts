@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import type { PolicySetOptions } from '#ops/commands/policy';
+import { jsonOption, projectKey } from '../parsers.ts';
+import type { CommandRuntime } from '../program.ts';
+
+const actions = () => import('#ops/commands/policy');
+
+/** Defines `herald policy show|set`. */
+export const definePolicy = (program: Command, runtime: CommandRuntime): void => {
+  const policy = program.command('policy').description("a project's send policy: when emails go out");
+
+  policy
+    .command('show')
+    .description("show a project's send policy (or the default it gets)")
+    .argument('<project>', 'Jira project key', projectKey)
+    .addOption(jsonOption())
+    .action((project: string, options: { json?: boolean }, command: Command) =>
+      runtime.run(command, async (ctx) => (await actions()).showAction(ctx, project, options)),
+    );
+
+  policy
+    .command('set')
+    .description("change a project's send policy (settings not named keep their value)")
+    .argument('<project>', 'Jira project key', projectKey)
+    .option('--points <specs>', 'send points, comma-separated: [-]<days>d[<hours>h][<minutes>m][@HH:mm]')
+    .option('--tz <zone>', 'IANA time zone of contacts that have none, e.g. Europe/Berlin')
+    .option('--locale <locale>', 'language of contacts that have none, e.g. de')
+    .option('--on-release', 'also send when the version is marked released')
+    .option('--no-on-release', 'do not send when the version is marked released')
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `
+Points are relative to the release date, in each contact's time zone: -7d@09:00 is 7 days before
+at 09:00, 0d@09:00 the release day at 09:00, -2h two hours before midnight of the release day.
+Releases already scheduled keep their schedules until they change in Jira or are replayed
+(\`herald replay <versionId>\`).
+
+Example:
+  herald policy set SHOP --points "-7d@09:00,-1d@09:00,0d@09:00" --tz Europe/Berlin`,
+    )
+    .action((project: string, options: PolicySetOptions, command: Command) =>
+      runtime.run(command, async (ctx) => (await actions()).setAction(ctx, project, options)),
+    );
+};

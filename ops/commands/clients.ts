@@ -1,0 +1,261 @@
+import { readFile } from 'node:fs/promises';
+import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
+import { type Contact, contact, normaliseEmail } from '#contracts/contact';
+import { parseContract } from '#contracts/errors';
+import { OpsError, UsageError } from '#ops/cli/errors';
+import { EXIT_CODES, type ExitCode } from '#ops/cli/exitCodes';
+import type { OpsContext } from '#ops/cli/OpsContext';
+import type { Progress } from '#ops/cli/progress';
+import { renderTable } from '#ops/cli/table';
+import { type RejectedRow, readContactCsv } from '#ops/directory/contactCsv';
+import { directoryOf } from '#ops/directory/directoryOf';
+
+/** A contact as `herald clients list` shows it. */
+export interface ClientView extends Contact {
+  project: string;
+  /** True when the address opted out everywhere (unsubscribe link, bounce, `clients optout`). */
+  optedOutGlobally: boolean;
+}
+
+/** GetItem calls in flight at once while checking global opt-outs. */
+const OPT_OUT_CONCURRENCY = 8;
+
+const mapLimit = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> => {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+};
+
+/** The contacts of one project, or of every project, with their global opt-out state. */
+export const listClients = async (directory: DirectoryPort, project?: string): Promise<ClientView[]> => {
+  const projects = project !== undefined ? [project] : await directory.listProjects();
+  const views: ClientView[] = [];
+  for (const key of projects) {
+    const contacts = await directory.listContacts(key);
+    const global = await mapLimit(contacts, OPT_OUT_CONCURRENCY, (c) => directory.isOptedOut(c.email));
+    views.push(...contacts.map((c, i) => ({ project: key, ...c, optedOutGlobally: global[i] === true })));
+  }
+  return views.sort((a, b) => a.project.localeCompare(b.project) || a.email.localeCompare(b.email));
+};
+
+/** Adds or replaces a contact; resolves to whether one with that address was there before. */
+export const addClient = async (
+  directory: DirectoryPort,
+  project: string,
+  input: Contact,
+): Promise<{ project: string; contact: Contact; replaced: boolean }> => {
+  const parsed = parseContract('contact', contact, input);
+  const existing = await directory.getContact(project, parsed.email);
+  await directory.putContact(project, parsed);
+  return { project, contact: parsed, replaced: existing !== null };
+};
+
+/** What `herald clients import` did. */
+export interface ImportResult {
+  file: string;
+  /** Data rows in the file. */
+  rows: number;
+  /** Rows stored (0 on a dry run). */
+  imported: number;
+  /** Good rows (stored unless a dry run). */
+  valid: number;
+  rejected: RejectedRow[];
+  dryRun: boolean;
+}
+
+/**
+ * Imports a contacts CSV ({@link readContactCsv}): every good row is stored (added or replaced),
+ * every bad row reported by line; bad rows never stop the good ones.
+ * @throws OpsError naming the line when the directory fails mid-way (rows before it are stored).
+ */
+export const importClients = async (
+  directory: DirectoryPort,
+  file: { name: string; text: string },
+  options: {
+    project?: string | undefined;
+    dryRun?: boolean | undefined;
+    onProgress?: (done: number, total: number) => void;
+  },
+): Promise<ImportResult> => {
+  const csv = readContactCsv(file.text, options.project);
+  let imported = 0;
+  if (!options.dryRun) {
+    for (const row of csv.rows) {
+      try {
+        await directory.putContact(row.project, row.contact);
+      } catch (err) {
+        throw new OpsError(`import stopped at line ${row.line} after ${imported} row(s) were stored`, {
+          cause: err,
+        });
+      }
+      imported++;
+      options.onProgress?.(imported, csv.rows.length);
+    }
+  }
+  return {
+    file: file.name,
+    rows: csv.total,
+    imported,
+    valid: csv.rows.length,
+    rejected: csv.rejected,
+    dryRun: options.dryRun === true,
+  };
+};
+
+/** `herald clients list` as text. */
+export const renderClients = (views: readonly ClientView[]): string => {
+  if (views.length === 0) return 'no contacts';
+  return [
+    renderTable(
+      ['project', 'email', 'name', 'locale', 'time zone', 'opted out'],
+      views.map((v) => [
+        v.project,
+        v.email,
+        v.name,
+        v.locale,
+        v.timeZone,
+        v.optedOut ? 'yes (project)' : v.optedOutGlobally ? 'yes (global)' : 'no',
+      ]),
+    ),
+    '',
+    `${views.length} contact(s)`,
+  ].join('\n');
+};
+
+/** `herald clients import` as text. */
+export const renderImport = (result: ImportResult): string => {
+  const lines = [
+    result.dryRun
+      ? `dry run: ${result.valid} of ${result.rows} row(s) of ${result.file} are valid; nothing was stored`
+      : `imported ${result.imported} of ${result.rows} row(s) from ${result.file}`,
+  ];
+  if (result.rejected.length > 0) {
+    lines.push(`rejected ${result.rejected.length} row(s):`);
+    for (const row of result.rejected) lines.push(`  line ${row.line}: ${row.problems.join('; ')}`);
+  }
+  return lines.join('\n');
+};
+
+/** Options of `herald clients list`. */
+export interface ClientListOptions {
+  project?: string | undefined;
+  json?: boolean | undefined;
+}
+
+/** `herald clients list`. */
+export const listAction = async (ctx: OpsContext, options: ClientListOptions): Promise<ExitCode> => {
+  const views = await listClients(directoryOf(ctx), options.project);
+  if (options.json) ctx.output.json({ contacts: views });
+  else ctx.output.out(renderClients(views));
+  return EXIT_CODES.ok;
+};
+
+/** Options of `herald clients add`. */
+export interface ClientAddOptions {
+  name?: string | undefined;
+  locale?: string | undefined;
+  tz?: string | undefined;
+  optedOut?: boolean | undefined;
+  json?: boolean | undefined;
+}
+
+/** `herald clients add`: a bad locale or time zone is a ContractError (exit 2). */
+export const addAction = async (
+  ctx: OpsContext,
+  project: string,
+  email: string,
+  options: ClientAddOptions,
+): Promise<ExitCode> => {
+  const result = await addClient(directoryOf(ctx), project, {
+    email,
+    ...(options.name !== undefined ? { name: options.name } : {}),
+    ...(options.locale !== undefined ? { locale: options.locale } : {}),
+    ...(options.tz !== undefined ? { timeZone: options.tz } : {}),
+    optedOut: options.optedOut === true,
+  });
+  if (options.json) ctx.output.json(result);
+  else ctx.output.out(`${result.replaced ? 'updated' : 'added'} ${result.contact.email} in ${project}`);
+  return EXIT_CODES.ok;
+};
+
+/** `herald clients remove`: exit 1 when there is no such contact. */
+export const removeAction = async (
+  ctx: OpsContext,
+  project: string,
+  email: string,
+  options: { json?: boolean | undefined },
+): Promise<ExitCode> => {
+  const removed = await directoryOf(ctx).removeContact(project, email);
+  if (!removed) throw new OpsError(`${project} has no contact ${email}`);
+  if (options.json) ctx.output.json({ project, email, removed });
+  else ctx.output.out(`removed ${email} from ${project}`);
+  return EXIT_CODES.ok;
+};
+
+/** Options of `herald clients import`. */
+export interface ClientImportOptions {
+  project?: string | undefined;
+  dryRun?: boolean | undefined;
+  json?: boolean | undefined;
+}
+
+/** `herald clients import`: exit 3 when rows were rejected, 2 when the file cannot be read. */
+export const importAction = async (
+  ctx: OpsContext,
+  file: string,
+  options: ClientImportOptions,
+): Promise<ExitCode> => {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+      cause: err,
+    });
+  }
+  let progress: Progress | undefined;
+  const result = await importClients(
+    directoryOf(ctx),
+    { name: file, text },
+    {
+      project: options.project,
+      dryRun: options.dryRun,
+      onProgress: (done, total) => {
+        progress ??= ctx.progress('import', total);
+        progress.update(done, total);
+      },
+    },
+  ).finally(() => progress?.stop());
+  if (options.json) ctx.output.json(result);
+  else ctx.output.out(renderImport(result));
+  return result.rejected.length > 0 ? EXIT_CODES.attention : EXIT_CODES.ok;
+};
+
+/** Options of `herald clients optout`. */
+export interface ClientOptOutOptions {
+  reason: string;
+  json?: boolean | undefined;
+}
+
+/** `herald clients optout`. */
+export const optOutAction = async (
+  ctx: OpsContext,
+  email: string,
+  options: ClientOptOutOptions,
+): Promise<ExitCode> => {
+  await directoryOf(ctx).optOut(normaliseEmail(email), options.reason);
+  if (options.json) ctx.output.json({ email, optedOut: true, reason: options.reason });
+  else ctx.output.out(`opted out ${email} everywhere`);
+  return EXIT_CODES.ok;
+};

@@ -1,0 +1,331 @@
+import { writeFile } from 'node:fs/promises';
+import type { SQSRecord } from 'aws-lambda';
+import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
+import type { JiraPort } from '#adapters/jira/JiraPort';
+import type { LedgerPort } from '#adapters/ledger/LedgerPort';
+import type { LlmPort } from '#adapters/llm/LlmPort';
+import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
+import { type ComposeJob, composeJobMessage } from '#contracts/composeJob';
+import type { EmailDraft } from '#contracts/emailDraft';
+import { wrap } from '#contracts/envelope';
+import { parseContract } from '#contracts/errors';
+import {
+  DEFAULT_SEND_POLICY,
+  formatPointSpec,
+  ON_RELEASE_POINT_ID,
+  parsePointSpec,
+  type SendPoint,
+} from '#contracts/sendPolicy';
+import { locale as localeSchema } from '#contracts/timeZone';
+import { OpsError, UsageError } from '#ops/cli/errors';
+import { EXIT_CODES, type ExitCode } from '#ops/cli/exitCodes';
+import type { OpsContext } from '#ops/cli/OpsContext';
+import { renderPairs } from '#ops/cli/table';
+import { directoryOf } from '#ops/directory/directoryOf';
+import { opsJira, opsLlm } from '#ops/jira/jiraAccess';
+import type { ReadVersion } from '#ops/jira/readVersionRecord';
+import type { Log } from '#shared/logger';
+import { addCalendarDays, addWallClockMinutes, zonedToUtc } from '#shared/zonedTime';
+import { localeStrings } from '#stages/compose/localeStrings';
+import { processRecord } from '#stages/compose/processRecord';
+import { checkStaleness } from '#stages/compose/staleness';
+import { fillPlaceholders } from '#stages/send/fillPlaceholders';
+
+/** What {@link previewEmail} needs. */
+export interface PreviewDeps {
+  jira: JiraPort;
+  readVersion: ReadVersion;
+  /** Undefined: the template writes the email (as compose without an OpenAI key). */
+  llm: LlmPort | undefined;
+  directory: DirectoryPort;
+  now: () => Date;
+  logger: Log;
+  /** Most issues read (JIRA_MAX_ISSUES). */
+  maxIssues?: number | undefined;
+}
+
+/** What to preview. */
+export interface PreviewOptions {
+  versionId: string;
+  /**
+   * The send point: a spec (`-1d@09:00`), a point id of the policy, or `onrelease`. Default the
+   * policy's first point.
+   */
+  point?: string | undefined;
+  /** Locale. Default the project policy's. */
+  locale?: string | undefined;
+  /** Recipient name in the greeting. Default the locale's neutral greeting. */
+  name?: string | undefined;
+}
+
+/** A composed email, not sent. */
+export interface PreviewResult {
+  versionId: string;
+  versionName: string;
+  projectKey: string;
+  projectName: string;
+  releaseDate: string | undefined;
+  /** The point as a spec (`-1d@09:00`, `on release`) and its id. */
+  point: string;
+  pointId: string;
+  pointKind: ComposeJob['pointKind'];
+  locale: string;
+  timeZone: string;
+  /** When the point is due, ISO 8601 UTC. */
+  dueAt: string;
+  /** How the email was written: `llm` or `template`. */
+  source: EmailDraft['source'];
+  model: string | undefined;
+  subject: string;
+  /** Issue keys the email cites. */
+  issueKeys: string[];
+  html: string;
+  text: string;
+}
+
+/** Address of the preview's only recipient; nothing is ever sent to it. */
+const PREVIEW_RECIPIENT = 'preview@example.com';
+/** Stands in for the recipient's one-click unsubscribe link. */
+const PREVIEW_UNSUBSCRIBE_URL = 'https://example.com/unsubscribe?preview=1';
+
+/** A ledger that remembers drafts for this process only and refuses every send. */
+class PreviewLedger implements LedgerPort {
+  readonly drafts: EmailDraft[] = [];
+
+  async getDraft(): Promise<EmailDraft | null> {
+    return null;
+  }
+
+  async putDraftIfAbsent(draft: EmailDraft): Promise<EmailDraft> {
+    this.drafts.push(draft);
+    return draft;
+  }
+
+  claimSend(): never {
+    throw new Error('a preview never sends');
+  }
+
+  markSent(): never {
+    throw new Error('a preview never sends');
+  }
+
+  markRejected(): never {
+    throw new Error('a preview never sends');
+  }
+
+  releaseClaim(): never {
+    throw new Error('a preview never sends');
+  }
+
+  claimRelease(): never {
+    throw new Error('a preview never schedules');
+  }
+
+  getReleaseWatermark(): never {
+    throw new Error('a preview never schedules');
+  }
+}
+
+/** A queue that keeps what compose would send (the send jobs) and sends nothing. */
+class PreviewQueue implements QueuePort {
+  readonly sent: OutgoingMessage[] = [];
+
+  async send(_queueName: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    this.sent.push(...messages);
+  }
+
+  changeVisibility(): never {
+    throw new Error('a preview has no queue');
+  }
+
+  arnOf(): never {
+    throw new Error('a preview has no queue');
+  }
+
+  delete(): never {
+    throw new Error('a preview has no queue');
+  }
+}
+
+const ON_RELEASE_WORDS: ReadonlySet<string> = new Set([
+  ON_RELEASE_POINT_ID,
+  'on-release',
+  'on release',
+  'on_release',
+]);
+
+/** The point asked for, resolved against the project's policy. */
+const resolvePoint = (
+  asked: string | undefined,
+  policy: { points: SendPoint[]; onRelease: boolean },
+): SendPoint | 'on_release' => {
+  if (asked === undefined) {
+    const first = policy.points[0];
+    if (first !== undefined) return first;
+    if (policy.onRelease) return 'on_release';
+    throw new UsageError('the project policy has no send points: give --point, e.g. --point -1d@09:00');
+  }
+  if (ON_RELEASE_WORDS.has(asked.trim().toLowerCase())) return 'on_release';
+  return policy.points.find((p) => p.id === asked.trim()) ?? parsePointSpec(asked);
+};
+
+/** When a `before` point is due: the release date moved by the point, in `timeZone` (as the schedule stage plans it). */
+const dueAtOf = (point: SendPoint, releaseDate: string, timeZone: string): Date =>
+  zonedToUtc(
+    addWallClockMinutes(
+      `${addCalendarDays(releaseDate, point.days)}T${point.at}:00`,
+      point.hours * 60 + point.minutes,
+    ),
+    timeZone,
+  );
+
+/**
+ * Composes the email of one release point without sending it, along the compose stage's own path
+ * (its `processRecord`): Jira read → LLM (citation check, one retry with feedback) or template →
+ * escaped render. The ledger and the send queue are in-memory stand-ins: no draft is stored, no
+ * send job queued, no email sent. The recipient placeholders are filled as the send stage would.
+ * @throws OpsError when the version does not exist, or compose would skip the point (stale: the
+ *   version is archived, released before a `before` point, or not released for `on release`).
+ */
+export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): Promise<PreviewResult> => {
+  const version = await deps.readVersion(options.versionId);
+  if (version === null) throw new OpsError(`version ${options.versionId} not found in Jira`);
+  if (version.projectId === undefined)
+    throw new OpsError(`Jira did not say which project version ${options.versionId} belongs to`);
+  const project = await deps.jira.getProject(version.projectId);
+  const policy = (await deps.directory.getPolicy(project.key)) ?? DEFAULT_SEND_POLICY;
+  const point = resolvePoint(options.point, policy);
+  const locale = options.locale ?? policy.defaultLocale;
+  if (!localeSchema.safeParse(locale).success)
+    throw new UsageError(`"${locale}" is not a locale such as en or de-DE`);
+
+  const timeZone = policy.timeZone;
+  const pointKind: ComposeJob['pointKind'] = point === 'on_release' ? 'on_release' : 'before';
+  const dueAt =
+    point !== 'on_release' && version.releaseDate !== undefined
+      ? dueAtOf(point, version.releaseDate, timeZone)
+      : deps.now();
+  const job: ComposeJob = {
+    versionId: version.id,
+    projectKey: project.key,
+    pointId: point === 'on_release' ? ON_RELEASE_POINT_ID : point.id,
+    pointKind,
+    ...(version.releaseDate !== undefined ? { releaseDate: version.releaseDate } : {}),
+    timeZone,
+    dueAt: dueAt.toISOString(),
+    chunk: { index: 0, count: 1 },
+    recipients: [{ email: PREVIEW_RECIPIENT, locale, ...(options.name ? { name: options.name } : {}) }],
+  };
+  const staleness = checkStaleness(job, version);
+  if (staleness.stale) {
+    const hint = staleness.reason === 'already_released' ? ' (try --point onrelease)' : '';
+    throw new OpsError(`compose would skip this point: ${staleness.reason}${hint}`);
+  }
+
+  const ledger = new PreviewLedger();
+  const queue = new PreviewQueue();
+  const body = JSON.stringify(
+    parseContract(
+      'compose.job',
+      composeJobMessage,
+      wrap('compose.job', `preview:${job.versionId}:${job.pointId}`, job),
+    ),
+  );
+  const record = { messageId: 'preview', receiptHandle: 'preview', body } as SQSRecord;
+  await processRecord(
+    record,
+    { logger: deps.logger, receiveCount: 1, remainingTimeMs: () => 300_000 },
+    {
+      jira: deps.jira,
+      llm: deps.llm,
+      ledger,
+      queue,
+      now: deps.now,
+      ...(deps.maxIssues !== undefined ? { maxIssues: deps.maxIssues } : {}),
+    },
+  );
+  const draft = ledger.drafts[0];
+  if (draft === undefined) throw new OpsError('compose wrote no draft (see --verbose for why)');
+  const values = {
+    name: options.name?.trim() || localeStrings(draft.locale).neutralName,
+    unsubscribeUrl: PREVIEW_UNSUBSCRIBE_URL,
+  };
+  return {
+    versionId: version.id,
+    versionName: version.name,
+    projectKey: project.key,
+    projectName: project.name,
+    releaseDate: version.releaseDate,
+    point: point === 'on_release' ? 'on release' : formatPointSpec(point),
+    pointId: job.pointId,
+    pointKind,
+    locale: draft.locale,
+    timeZone,
+    dueAt: job.dueAt,
+    source: draft.source,
+    model: draft.model,
+    subject: draft.subject,
+    issueKeys: draft.issueKeys,
+    html: fillPlaceholders(draft.html, values, 'html'),
+    text: fillPlaceholders(draft.text, values, 'text'),
+  };
+};
+
+/** The preview as text: what it is, then the plain-text part. */
+export const renderPreview = (result: PreviewResult, htmlFile?: string): string =>
+  [
+    renderPairs([
+      [
+        'release',
+        `${result.projectKey} "${result.versionName}" (version ${result.versionId}, ${result.releaseDate ?? 'no release date'})`,
+      ],
+      ['point', `${result.point}, due ${result.dueAt} (${result.timeZone})`],
+      ['locale', result.locale],
+      ['written by', result.source === 'llm' ? `llm (${result.model ?? 'unknown model'})` : 'template'],
+      ['cites', result.issueKeys.join(', ') || '(none)'],
+      ['subject', result.subject],
+    ]),
+    '',
+    result.text.trimEnd(),
+    '',
+    htmlFile !== undefined
+      ? `HTML written to ${htmlFile}`
+      : 'Nothing was sent. Add --out email.html for the HTML part.',
+  ].join('\n');
+
+/** Options of `herald preview`. */
+export interface PreviewCommandOptions {
+  point?: string | undefined;
+  locale?: string | undefined;
+  name?: string | undefined;
+  template?: boolean | undefined;
+  out?: string | undefined;
+  json?: boolean | undefined;
+}
+
+/** `herald preview`: exit 1 when the version is missing or compose would skip the point. */
+export const previewAction = async (
+  ctx: OpsContext,
+  version: string,
+  options: PreviewCommandOptions,
+): Promise<ExitCode> => {
+  const { jira, readVersion } = await opsJira(ctx);
+  const llm = options.template ? undefined : await opsLlm(ctx);
+  const result = await previewEmail(
+    {
+      jira,
+      readVersion,
+      llm,
+      directory: directoryOf(ctx),
+      now: ctx.now,
+      logger: ctx.logger,
+      maxIssues: ctx.config.JIRA_MAX_ISSUES,
+    },
+    { versionId: version, point: options.point, locale: options.locale, name: options.name },
+  );
+  if (options.out !== undefined) await writeFile(options.out, result.html);
+  if (options.json)
+    ctx.output.json({ ...result, ...(options.out !== undefined ? { htmlFile: options.out } : {}) });
+  else ctx.output.out(renderPreview(result, options.out));
+  return EXIT_CODES.ok;
+};

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { ContractError } from '#contracts/errors';
+import { OpsError } from '#ops/cli/errors';
+import { addClient, importClients, listClients, renderClients, renderImport } from '#ops/commands/clients';
+import { FakeDirectory } from './fakes.ts';
+
+const CSV = [
+  'email,name,locale,tz',
+  'ada@example.com,Ada,en,Europe/London',
+  'broken,Nobody,en,UTC',
+  'bob@example.org,Bob,de,Europe/Berlin',
+  'carl@example.net,Carl,en,Nowhere/City',
+].join('\n');
+
+describe('Function: importClients', () => {
+  it('stores the good rows and reports each bad row by line', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+    const progress: number[] = [];
+
+    // Act
+    const result = await importClients(
+      directory,
+      { name: 'contacts.csv', text: CSV },
+      { project: 'SHOP', onProgress: (done) => progress.push(done) },
+    );
+
+    // Assert
+    expect(result).toMatchObject({ rows: 4, valid: 2, imported: 2, dryRun: false });
+    expect(result.rejected).toEqual([
+      { line: 3, problems: ['email: not an email address'] },
+      { line: 5, problems: [expect.stringContaining('unknown time zone "Nowhere/City"')] },
+    ]);
+    expect((await directory.listContacts('SHOP')).map((c) => c.email)).toEqual([
+      'ada@example.com',
+      'bob@example.org',
+    ]);
+    expect(progress).toEqual([1, 2]);
+    expect(renderImport(result)).toBe(
+      [
+        'imported 2 of 4 row(s) from contacts.csv',
+        'rejected 2 row(s):',
+        '  line 3: email: not an email address',
+        `  line 5: ${result.rejected[1]?.problems[0]}`,
+      ].join('\n'),
+    );
+  });
+
+  it('stores nothing on a dry run', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+
+    // Act
+    const result = await importClients(
+      directory,
+      { name: 'c.csv', text: CSV },
+      { project: 'SHOP', dryRun: true },
+    );
+
+    // Assert
+    expect(result).toMatchObject({ valid: 2, imported: 0, dryRun: true });
+    expect(await directory.listProjects()).toEqual([]);
+  });
+
+  it('names the line where the directory failed, keeping the rows stored before it', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+    directory.failOn = 'bob@example.org';
+
+    // Act
+    const run = importClients(directory, { name: 'c.csv', text: CSV }, { project: 'SHOP' });
+
+    // Assert
+    await expect(run).rejects.toThrow(OpsError);
+    await expect(run).rejects.toThrow('import stopped at line 4 after 1 row(s) were stored');
+    expect((await directory.listContacts('SHOP')).map((c) => c.email)).toEqual(['ada@example.com']);
+  });
+});
+
+describe('Function: addClient', () => {
+  it('says whether the address was already there', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+
+    // Act
+    const first = await addClient(directory, 'SHOP', { email: 'Ada@Example.com', optedOut: false });
+    const second = await addClient(directory, 'SHOP', {
+      email: 'ada@example.com',
+      name: 'Ada',
+      optedOut: false,
+    });
+
+    // Assert
+    expect(first).toMatchObject({ replaced: false, contact: { email: 'ada@example.com' } });
+    expect(second).toMatchObject({ replaced: true, contact: { name: 'Ada' } });
+  });
+
+  it('refuses a bad time zone with a ContractError and stores nothing', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+
+    // Act
+    const run = addClient(directory, 'SHOP', {
+      email: 'ada@example.com',
+      timeZone: 'Mars/Base',
+      optedOut: false,
+    });
+
+    // Assert
+    await expect(run).rejects.toThrow(ContractError);
+    expect(await directory.listContacts('SHOP')).toEqual([]);
+  });
+});
+
+describe('Function: listClients', () => {
+  it('lists every project’s contacts sorted, with project and global opt-outs', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+    await directory.putContact('SHOP', { email: 'zoe@example.com', optedOut: true });
+    await directory.putContact('SHOP', { email: 'ada@example.com', name: 'Ada', optedOut: false });
+    await directory.putContact('APP', { email: 'bob@example.org', locale: 'de', optedOut: false });
+    await directory.optOut('bob@example.org', 'unsubscribe');
+
+    // Act
+    const views = await listClients(directory);
+
+    // Assert
+    expect(views.map((v) => [v.project, v.email, v.optedOut, v.optedOutGlobally])).toEqual([
+      ['APP', 'bob@example.org', false, true],
+      ['SHOP', 'ada@example.com', false, false],
+      ['SHOP', 'zoe@example.com', true, false],
+    ]);
+    expect(renderClients(views).split('\n')).toEqual([
+      'PROJECT  EMAIL            NAME  LOCALE  TIME ZONE  OPTED OUT',
+      'APP      bob@example.org  -     de      -          yes (global)',
+      'SHOP     ada@example.com  Ada   -       -          no',
+      'SHOP     zoe@example.com  -     -       -          yes (project)',
+      '',
+      '3 contact(s)',
+    ]);
+  });
+});

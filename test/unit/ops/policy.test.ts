@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ContractError } from '#contracts/errors';
+import { renderPolicy, setPolicy, showPolicy } from '#ops/commands/policy';
+import { FakeDirectory } from './fakes.ts';
+
+describe('Function: showPolicy', () => {
+  it('shows the default policy for a project without one, marked as such', async () => {
+    // Act
+    const view = await showPolicy(new FakeDirectory(), 'SHOP');
+
+    // Assert
+    expect(view).toMatchObject({ isDefault: true, points: ['-7d@09:00', '-1d@09:00', '0d@09:00'] });
+    expect(renderPolicy(view)).toContain('SHOP (no policy stored: the default applies)');
+  });
+});
+
+describe('Function: setPolicy', () => {
+  it('changes only what is named, starting from the stored policy', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+    await setPolicy(directory, 'SHOP', { points: '-7d@09:00,-1d@09:00,0d@09:00', timeZone: 'Europe/Berlin' });
+
+    // Act
+    const { before, after } = await setPolicy(directory, 'SHOP', { defaultLocale: 'de', onRelease: true });
+
+    // Assert
+    expect(before.policy.timeZone).toBe('Europe/Berlin');
+    expect(after).toMatchObject({
+      isDefault: false,
+      points: ['-7d@09:00', '-1d@09:00', '0d@09:00'],
+      policy: { timeZone: 'Europe/Berlin', defaultLocale: 'de', onRelease: true },
+    });
+    expect(directory.policies.get('SHOP')).toEqual(after.policy);
+    expect(renderPolicy(after).split('\n')).toEqual([
+      'project         SHOP',
+      'points          -7d@09:00, -1d@09:00, 0d@09:00',
+      'time zone       Europe/Berlin',
+      'default locale  de',
+      'on release      yes',
+    ]);
+  });
+
+  it.each([
+    [{ points: '-7x' }, 'is not a point'],
+    [{ timeZone: 'Europe/Atlantis' }, 'unknown time zone'],
+    [{ defaultLocale: 'english please' }, 'expected a locale tag'],
+  ])('refuses %j with a ContractError and stores nothing', async (changes, message) => {
+    // Arrange
+    const directory = new FakeDirectory();
+
+    // Act
+    const run = setPolicy(directory, 'SHOP', changes);
+
+    // Assert
+    await expect(run).rejects.toThrow(ContractError);
+    await expect(run).rejects.toThrow(message);
+    expect(directory.policies.size).toBe(0);
+  });
+});

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { ContractError } from '#contracts/errors';
+import { parsePointSpecs } from '#contracts/sendPolicy';
+import { OpsError, UsageError } from '#ops/cli/errors';
+import { previewEmail, renderPreview } from '#ops/commands/preview';
+import { silentLogger } from '#shared/logger';
+import { FakeDirectory, FakeJira, FakeLlm } from './fakes.ts';
+
+const NOW = new Date('2030-03-01T12:00:00.000Z');
+
+const setup = async (version: { released?: boolean; archived?: boolean; releaseDate?: string } = {}) => {
+  const jira = new FakeJira();
+  jira.versions.set('10001', {
+    id: '10001',
+    name: 'Shop 2.0',
+    releaseDate: '2030-03-10',
+    released: false,
+    archived: false,
+    projectId: '10000',
+    ...version,
+  });
+  jira.issues.set('10001', [
+    { key: 'SHOP-1', summary: 'Faster checkout' },
+    { key: 'SHOP-2', summary: 'Invoices as PDF' },
+  ]);
+  const directory = new FakeDirectory();
+  await directory.putPolicy('SHOP', {
+    points: parsePointSpecs('-1d@09:00,0d@09:00'),
+    onRelease: false,
+    timeZone: 'Europe/Berlin',
+    defaultLocale: 'de',
+  });
+  return { jira, directory };
+};
+
+const deps = (jira: FakeJira, directory: FakeDirectory, llm?: FakeLlm) => ({
+  jira,
+  readVersion: jira.readVersion,
+  llm,
+  directory,
+  now: () => NOW,
+  logger: silentLogger(),
+});
+
+describe('Function: previewEmail', () => {
+  it('writes the email of the policy’s first point with the LLM, in the policy’s locale and zone', async () => {
+    // Arrange
+    const { jira, directory } = await setup();
+    const llm = new FakeLlm();
+
+    // Act
+    const result = await previewEmail(deps(jira, directory, llm), { versionId: '10001', name: 'Ada' });
+
+    // Assert
+    expect(result).toMatchObject({
+      projectKey: 'SHOP',
+      versionName: 'Shop 2.0',
+      point: '-1d@09:00',
+      pointId: 'b1d0h0m0900',
+      pointKind: 'before',
+      locale: 'de',
+      timeZone: 'Europe/Berlin',
+      // 2030-03-09 09:00 in Berlin (CET, UTC+1)
+      dueAt: '2030-03-09T08:00:00.000Z',
+      source: 'llm',
+      model: 'fake-model',
+      subject: 'Shop 2.0 is coming',
+      issueKeys: ['SHOP-1', 'SHOP-2'],
+    });
+    expect(llm.requests).toHaveLength(1);
+    expect(llm.requests[0]).toMatchObject({ locale: 'de', pointKind: 'before', daysBefore: 1 });
+    expect(result.html).toContain('Faster checkout');
+    expect(result.html).toContain('Ada');
+    expect(result.html).not.toContain('{{');
+    expect(result.text).not.toContain('{{');
+    expect(result.html).toContain('https://example.com/unsubscribe?preview=1');
+  });
+
+  it('uses the template without an LLM, for the point and locale asked', async () => {
+    // Arrange
+    const { jira, directory } = await setup();
+
+    // Act
+    const result = await previewEmail(deps(jira, directory), {
+      versionId: '10001',
+      point: '0d@09:00',
+      locale: 'en',
+    });
+
+    // Assert
+    expect(result).toMatchObject({ source: 'template', point: '0d@09:00', locale: 'en', model: undefined });
+    expect(result.text).toContain('SHOP-1');
+    expect(renderPreview(result)).toContain('Nothing was sent. Add --out email.html for the HTML part.');
+  });
+
+  it('previews the on-release email of a released version', async () => {
+    // Arrange
+    const { jira, directory } = await setup({ released: true });
+
+    // Act
+    const result = await previewEmail(deps(jira, directory), { versionId: '10001', point: 'onrelease' });
+
+    // Assert
+    expect(result).toMatchObject({ pointKind: 'on_release', pointId: 'onrelease', point: 'on release' });
+    expect(result.dueAt).toBe(NOW.toISOString());
+  });
+
+  it.each([
+    [
+      { released: true },
+      undefined,
+      'compose would skip this point: already_released (try --point onrelease)',
+    ],
+    [{ archived: true }, undefined, 'compose would skip this point: archived'],
+    [{}, 'onrelease', 'compose would skip this point: not_released'],
+  ])('fails like compose would skip it for %j at point %s', async (version, point, message) => {
+    // Arrange
+    const { jira, directory } = await setup(version);
+
+    // Act
+    const run = previewEmail(deps(jira, directory), { versionId: '10001', point });
+
+    // Assert
+    await expect(run).rejects.toThrow(OpsError);
+    await expect(run).rejects.toThrow(message);
+  });
+
+  it('fails with an OpsError for a version Jira does not have', async () => {
+    // Arrange
+    const { jira, directory } = await setup();
+
+    // Act & Assert
+    await expect(previewEmail(deps(jira, directory), { versionId: '999' })).rejects.toThrow(
+      'version 999 not found in Jira',
+    );
+  });
+
+  it('refuses a point spec it cannot read and a policy without points', async () => {
+    // Arrange
+    const { jira, directory } = await setup();
+    const empty = new FakeDirectory();
+    await empty.putPolicy('SHOP', { points: [], onRelease: false, timeZone: 'UTC', defaultLocale: 'en' });
+
+    // Act & Assert
+    await expect(
+      previewEmail(deps(jira, directory), { versionId: '10001', point: 'tomorrow' }),
+    ).rejects.toThrow(ContractError);
+    await expect(previewEmail(deps(jira, empty), { versionId: '10001' })).rejects.toThrow(UsageError);
+  });
+});
