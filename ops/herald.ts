@@ -1,5 +1,5 @@
 /**
- * `herald`: the operator's CLI of release-herald (see docs/OPERATIONS.md). Run it with
+ * `herald`: the operator's CLI of release-herald (see the Operating section of README.md). Run it with
  * `npx herald <command>` or `npm run herald -- <command>`.
  */
 import { runHerald } from './cli/runHerald.ts';
