@@ -5,7 +5,8 @@ import type { MailerPort, OutgoingEmail } from '#adapters/mailer/MailerPort';
 import { parseJsonContract } from '#contracts/errors';
 import { type SendJob, sendJobMessage, sendKey } from '#contracts/sendJob';
 import type { RecordContext } from '#retry/createSqsHandler';
-import { withRetry } from '#retry/withRetry';
+import { isRetryable } from '#retry/isRetryable';
+import { OutOfTimeError, withRetry } from '#retry/withRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { type Log, maskEmail } from '#shared/logger';
 import { contextFromTraceparent, withSpan } from '#shared/tracing';
@@ -14,6 +15,13 @@ import { localeStrings } from '#stages/compose/localeStrings';
 import { singleLine } from '#stages/compose/untrustedText';
 import { fillPlaceholders } from './fillPlaceholders.ts';
 import type { RateLimiter } from './rateLimiter.ts';
+
+/**
+ * Time a record must still have before it claims an email, ms: the SES call (its client's
+ * 10 s request timeout) plus the ledger write that records it. With less, the record goes back
+ * to its queue unclaimed (an {@link OutOfTimeError}) for a fresh invocation.
+ */
+export const SEND_BUDGET_MS = 12_000;
 
 /** What the send stage needs. */
 export interface SendDeps {
@@ -121,6 +129,10 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
         logger.info({ projectKey: job.projectKey }, 'recipient_removed');
         return;
       }
+      // Claim only when the SES call and the ledger write after it fit in what is left: a send
+      // whose result cannot be recorded is the one path to a duplicate.
+      const left = ctx.remainingTimeMs();
+      if (left < SEND_BUDGET_MS) throw new OutOfTimeError('send.email', left, SEND_BUDGET_MS);
       const key = sendKey(job, email);
       const now = deps.now().getTime();
       const claim = await retry('ledger.claim_send', () =>
@@ -251,7 +263,12 @@ const recordSent = async (
   logger: Log,
 ): Promise<void> => {
   try {
-    await retry('ledger.mark_sent', () => deps.ledger.markSent(key, messageId));
+    // The first attempt always runs, whatever time is left: SES has the email, and a skipped
+    // write would let the lease expire into a second send. Only further attempts are bounded.
+    await withSpan('ledger.mark_sent', () => deps.ledger.markSent(key, messageId)).catch((err: unknown) => {
+      if (!isRetryable(err)) throw err;
+      return retry('ledger.mark_sent', () => deps.ledger.markSent(key, messageId));
+    });
   } catch (err) {
     logger.error({ err, messageId, leaseSeconds: deps.leaseSeconds }, 'email_sent_unrecorded');
     throw err;

@@ -5,10 +5,11 @@ import { DRAFT_PLACEHOLDERS, type EmailDraft } from '#contracts/emailDraft';
 import { ContractError } from '#contracts/errors';
 import { type SendJob, sendKey } from '#contracts/sendJob';
 import { isRetryable } from '#retry/isRetryable';
+import { OutOfTimeError } from '#retry/withRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { verifyUnsubscribeToken } from '#shared/unsubscribeToken';
 import { renderEmail } from '#stages/compose/renderEmail';
-import { processRecord, type SendDeps } from '#stages/send/processRecord';
+import { processRecord, SEND_BUDGET_MS, type SendDeps } from '#stages/send/processRecord';
 import type { RateLimiter } from '#stages/send/rateLimiter';
 import { sqsRecord } from '#test/factories/lambda';
 import { envelopeRecord, FakeLedger, llmEmail, memoryLog, recordContext } from '../compose/fakes.ts';
@@ -151,6 +152,39 @@ describe('Function: processRecord (send)', () => {
 
     // Assert
     expect(h.mailer.sent[0]?.text).toContain('Hi there,');
+  });
+
+  it('records an email SES accepted even when too little time is left for a retry', async () => {
+    // Arrange: plenty of time before the SES call, 3 s after it (below withRetry's budget).
+    const h = harness();
+    const j = job();
+    const ctx = {
+      ...recordContext(h.log.logger),
+      remainingTimeMs: () => (h.mailer.sent.length > 0 ? 3_000 : 20_000),
+    };
+
+    // Act
+    await processRecord(envelopeRecord('send.job', sendKey(j, j.recipient.email), j), ctx, h.deps);
+
+    // Assert
+    expect(h.mailer.sent).toHaveLength(1);
+    expect(h.ledger.sends.get(KEY)).toEqual({ status: 'sent', messageId: 'ses-1' });
+    expect(h.log.events('email_sent_unrecorded')).toEqual([]);
+  });
+
+  it('claims nothing and sends nothing when the SES call and its record would not fit in the time left', async () => {
+    // Arrange
+    const h = harness();
+    const j = job();
+    const ctx = { ...recordContext(h.log.logger), remainingTimeMs: () => SEND_BUDGET_MS - 1 };
+
+    // Act
+    const act = processRecord(envelopeRecord('send.job', sendKey(j, j.recipient.email), j), ctx, h.deps);
+
+    // Assert
+    await expect(act).rejects.toBeInstanceOf(OutOfTimeError);
+    expect(h.mailer.sent).toHaveLength(0);
+    expect(h.ledger.sends.has(KEY)).toBe(false);
   });
 
   it('skips a duplicate job once the email was sent', async () => {
