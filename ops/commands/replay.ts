@@ -2,7 +2,12 @@ import type { QueuePort } from '#adapters/queue/QueuePort';
 import { SqsQueue } from '#adapters/queue/SqsQueue';
 import { wrap } from '#contracts/envelope';
 import { parseContract } from '#contracts/errors';
-import { type ReleaseChanged, releaseChangedKey, releaseChangedMessage } from '#contracts/releaseChanged';
+import {
+  type ReleaseChanged,
+  releaseChangedKey,
+  releaseChangedMessage,
+  versionUpdatedChange,
+} from '#contracts/releaseChanged';
 import { OpsError } from '#ops/cli/errors';
 import { EXIT_CODES, type ExitCode } from '#ops/cli/exitCodes';
 import type { OpsContext } from '#ops/cli/OpsContext';
@@ -41,18 +46,12 @@ export const replayRelease = async (
   }
   if (version.projectId === undefined)
     throw new OpsError(`Jira did not say which project version ${id} belongs to`);
-  const payload: ReleaseChanged = {
-    event: 'jira:version_updated',
+  const payload = versionUpdatedChange({
     versionId: version.id,
     projectId: version.projectId,
     occurredAt: deps.now().getTime(),
-    hint: {
-      name: version.name,
-      ...(version.releaseDate !== undefined ? { releaseDate: version.releaseDate } : {}),
-      released: version.released,
-      archived: version.archived,
-    },
-  };
+    version,
+  });
   const key = releaseChangedKey(payload);
   const envelope = parseContract(
     'release.changed',

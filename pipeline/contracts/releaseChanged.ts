@@ -29,3 +29,31 @@ export const releaseChangedMessage = envelopeOf('release.changed', releaseChange
 /** Idempotency key of a release change: one per webhook delivery content, so Jira's retries collapse. */
 export const releaseChangedKey = (p: Pick<ReleaseChanged, 'versionId' | 'event' | 'occurredAt'>): string =>
   `${p.versionId}:${p.event}:${p.occurredAt}`;
+
+/**
+ * A synthetic `jira:version_updated` change: what the pipeline puts on the enrich queue itself
+ * to have a release re-read and re-planned (compose's moved-date skip, the schedule stage's
+ * overtaken snapshot, `herald replay`). Hints come from `version` when the caller read it.
+ */
+export const versionUpdatedChange = (options: {
+  versionId: string;
+  projectId: string;
+  occurredAt: number;
+  version?:
+    | { name: string; releaseDate?: string | undefined; released: boolean; archived: boolean }
+    | undefined;
+}): ReleaseChanged => ({
+  event: 'jira:version_updated',
+  versionId: options.versionId,
+  projectId: options.projectId,
+  occurredAt: options.occurredAt,
+  hint:
+    options.version === undefined
+      ? {}
+      : {
+          name: options.version.name,
+          ...(options.version.releaseDate !== undefined ? { releaseDate: options.version.releaseDate } : {}),
+          released: options.version.released,
+          archived: options.version.archived,
+        },
+});

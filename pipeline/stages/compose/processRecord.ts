@@ -7,7 +7,7 @@ import { type ComposeJob, composeJobMessage } from '#contracts/composeJob';
 import type { EmailDraft, LlmEmail } from '#contracts/emailDraft';
 import { wrap } from '#contracts/envelope';
 import { parseContract, parseJsonContract } from '#contracts/errors';
-import { type ReleaseChanged, releaseChangedMessage } from '#contracts/releaseChanged';
+import { releaseChangedMessage, versionUpdatedChange } from '#contracts/releaseChanged';
 import type { VersionState } from '#contracts/releaseSnapshot';
 import { sendJobMessage, sendKey } from '#contracts/sendJob';
 import type { RecordContext } from '#retry/createSqsHandler';
@@ -186,18 +186,12 @@ const requestReplan = async (
   const project = await retry('jira.get_project', ({ signal }) =>
     deps.jira.getProject(job.projectKey, { signal }),
   );
-  const payload: ReleaseChanged = {
-    event: 'jira:version_updated',
+  const payload = versionUpdatedChange({
     versionId: job.versionId,
     projectId: project.id,
     occurredAt: deps.now().getTime(),
-    hint: {
-      name: version.name,
-      ...(version.releaseDate !== undefined ? { releaseDate: version.releaseDate } : {}),
-      released: version.released,
-      archived: version.archived,
-    },
-  };
+    version,
+  });
   const key = `${job.versionId}:replan:${job.pointId}@${version.releaseDate ?? 'none'}`;
   const envelope = parseContract(
     'release.changed',

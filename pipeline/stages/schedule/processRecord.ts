@@ -5,7 +5,7 @@ import { ScheduleTimePassedError } from '#adapters/scheduler/errors';
 import type { OneTimeSchedule, SchedulerPort } from '#adapters/scheduler/SchedulerPort';
 import { wrap } from '#contracts/envelope';
 import { parseJsonContract } from '#contracts/errors';
-import type { ReleaseChanged } from '#contracts/releaseChanged';
+import { versionUpdatedChange } from '#contracts/releaseChanged';
 import { releaseSnapshotMessage } from '#contracts/releaseSnapshot';
 import type { RecordContext } from '#retry/createSqsHandler';
 import { withRetry } from '#retry/withRetry';
@@ -149,13 +149,11 @@ export const processRecord = async (
 
       /** Asks enrich for a fresh snapshot of the release (a newer one overtook this one). */
       const requestReplan = async (watermark: number, reason: ReplanReason): Promise<void> => {
-        const change: ReleaseChanged = {
-          event: 'jira:version_updated',
+        const change = versionUpdatedChange({
           versionId: snapshot.versionId,
           projectId: snapshot.projectId,
           occurredAt: deps.now().getTime(),
-          hint: {},
-        };
+        });
         const key = `${snapshot.versionId}:replan:${snapshot.readAt}`;
         const body = JSON.stringify(wrap('release.changed', key, change, traceparent));
         await retry('sqs.send_replan', () =>
