@@ -9,6 +9,7 @@ import type { Progress } from '#ops/cli/progress';
 import { renderTable } from '#ops/cli/table';
 import { type RejectedRow, readContactCsv } from '#ops/directory/contactCsv';
 import { directoryOf } from '#ops/directory/directoryOf';
+import { mapLimit } from '#shared/mapLimit';
 
 /** A contact as `herald clients list` shows it. */
 export interface ClientView extends Contact {
@@ -19,23 +20,6 @@ export interface ClientView extends Contact {
 
 /** GetItem calls in flight at once while checking global opt-outs. */
 const OPT_OUT_CONCURRENCY = 8;
-
-const mapLimit = async <T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> => {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-};
 
 /** The contacts of one project, or of every project, with their global opt-out state. */
 export const listClients = async (directory: DirectoryPort, project?: string): Promise<ClientView[]> => {

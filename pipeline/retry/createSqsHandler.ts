@@ -2,6 +2,7 @@ import { context as otelContext, SpanKind, SpanStatusCode } from '@opentelemetry
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { QueuePort } from '#adapters/queue/QueuePort';
 import type { Log } from '#shared/logger';
+import { mapLimit } from '#shared/mapLimit';
 import { contextFromTraceparent, withSpan } from '#shared/tracing';
 import { queueName, type RetryProfile, retryOf, type StageName } from '#topology/topology';
 import { decide } from './backoffPolicy.ts';
@@ -61,18 +62,6 @@ export interface CreateSqsHandlerOptions {
   /** Retry timing profile (`HERALD_RETRY_PROFILE`). Default `standard`. */
   retryProfile?: RetryProfile;
 }
-
-/** Runs `work` over `items` with at most `limit` in flight; `work` must not throw. */
-const forEachBounded = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) => {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-};
 
 /**
  * Builds the Lambda handler of a stage: runs `processRecord` on each record of an SQS batch, each
@@ -219,7 +208,7 @@ export const createSqsHandler = (
 
   return async (event, lambda) => {
     const failed = new Set<string>();
-    await forEachBounded(event.Records, options.concurrency ?? 1, async (record) => {
+    await mapLimit(event.Records, options.concurrency ?? 1, async (record) => {
       try {
         if (await run(record, lambda)) failed.add(record.messageId);
       } catch (err) {

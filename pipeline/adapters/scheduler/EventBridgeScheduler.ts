@@ -12,6 +12,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { isTimeZone } from '#contracts/timeZone';
 import { awsClientDefaults } from '#shared/awsClientDefaults';
 import { PermanentError, RetryableError } from '#shared/errors';
+import { mapLimit } from '#shared/mapLimit';
 import { withSpan } from '#shared/tracing';
 import { zonedToUtc } from '#shared/zonedTime';
 import { topology } from '#topology/topology';
@@ -132,24 +133,6 @@ const assertSchedule = (schedule: OneTimeSchedule): void => {
   if (problems.length > 0) {
     throw new PermanentError('schedule_invalid', `schedule ${schedule.name}: ${problems.join('; ')}`);
   }
-};
-
-/** Maps over `items` with at most `limit` calls of `fn` in flight; results keep their order. */
-const mapLimit = async <T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> => {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 };
 
 /**

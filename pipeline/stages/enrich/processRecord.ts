@@ -16,6 +16,7 @@ import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import type { RecordContext } from '#retry/createSqsHandler';
 import { type RetryAttempt, withRetry } from '#retry/withRetry';
 import { PermanentError } from '#shared/errors';
+import { mapLimit } from '#shared/mapLimit';
 import { currentTraceparent, withSpan } from '#shared/tracing';
 import { queueName } from '#topology/topology';
 
@@ -49,24 +50,6 @@ export const releaseStateOf = (version: VersionState | null): ReleaseSnapshot['s
 
 /** Runs one named external call with tracing and in-call retries. */
 type Retry = <T>(name: string, fn: (attempt: RetryAttempt) => Promise<T>) => Promise<T>;
-
-/** Maps `fn` over `items`, at most `limit` at a time, keeping order. */
-const mapLimit = async <T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> => {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-};
 
 /**
  * Enrich one release.changed: read the version fresh from Jira (404 → `deleted`), the project's
