@@ -2,42 +2,19 @@ import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
   DeleteQueueCommand,
-  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { StackQueues } from '#local/bootstrap';
+import { type QueueDepth, queueDepth } from '#ops/sqs/queueDepth';
 import { QUEUE_ROLES, type QueueRole, STAGES, type StageName } from '#topology/topology';
 
 /** Messages in a queue: visible, in flight (received, not deleted) and delayed. */
-export interface Depth {
-  visible: number;
-  inFlight: number;
-  delayed: number;
-}
+export type Depth = QueueDepth;
 
 /** Total of a depth. */
 export const depthTotal = (d: Depth): number => d.visible + d.inFlight + d.delayed;
-
-/** The approximate depth of one queue. */
-export const queueDepth = async (sqs: SQSClient, url: string): Promise<Depth> => {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: [
-        'ApproximateNumberOfMessages',
-        'ApproximateNumberOfMessagesNotVisible',
-        'ApproximateNumberOfMessagesDelayed',
-      ],
-    }),
-  );
-  return {
-    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
-    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
-  };
-};
 
 /** Depth of every queue of a stack, per stage and role. */
 export const stackDepths = async (

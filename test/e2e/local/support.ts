@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import {
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
 import { type LocalClientConfig, localClientConfig } from '#local/localAwsConfig';
+
+/** Visible, in-flight and delayed message counts of a queue (the CLI's reading). */
+export { queueDepth } from '#ops/sqs/queueDepth';
 
 /** Endpoint of the emulator the e2e run shares (see test/e2e/globalSetup.ts). */
 export const e2eEndpoint = (): string => inject('awsEndpoint');
@@ -34,25 +36,6 @@ export const waitFor = async <T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-};
-
-/** Visible, in-flight and delayed message counts of a queue. */
-export const queueDepth = async (sqs: SQSClient, queueUrl: string) => {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: [
-        'ApproximateNumberOfMessages',
-        'ApproximateNumberOfMessagesNotVisible',
-        'ApproximateNumberOfMessagesDelayed',
-      ],
-    }),
-  );
-  return {
-    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
-    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
-  };
 };
 
 /** Receives whatever is visible now (one short poll of up to 10), with every attribute. */
