@@ -14,6 +14,26 @@ export const EXCLUDED_LABELS: readonly string[] = ['internal', 'no-release-notes
 /** The audience every contact without one (or with an unknown one) belongs to. */
 export const DEFAULT_AUDIENCE = 'all';
 
+/**
+ * True when every parenthesis outside quoted strings closes in order and every string ends: a
+ * condition that is ANDed in parentheses cannot then escape them (`x) OR (y` would widen the
+ * search past the release).
+ */
+export const isBalancedJql = (jql: string): boolean => {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < jql.length; i++) {
+    const c = jql[i];
+    if (quote !== undefined) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) return false;
+  }
+  return depth === 0 && quote === undefined;
+};
+
 /** Longest scope condition, characters. */
 const MAX_SCOPE_CHARS = 2000;
 
@@ -36,7 +56,8 @@ export const jqlCondition = z
   .trim()
   .min(1, 'a JQL condition cannot be empty')
   .max(MAX_SCOPE_CHARS, `a JQL condition is at most ${MAX_SCOPE_CHARS} characters`)
-  .refine((jql) => !/\border\s+by\b/i.test(jql), 'a scope is a condition: leave out ORDER BY');
+  .refine((jql) => !/\border\s+by\b/i.test(jql), 'a scope is a condition: leave out ORDER BY')
+  .refine(isBalancedJql, 'unbalanced parentheses or an unfinished quoted string');
 
 /** A Jira custom field id, `customfield_10123`. */
 export const customFieldId = z
