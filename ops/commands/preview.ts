@@ -239,6 +239,7 @@ export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): 
       jira: deps.jira,
       llm: deps.llm,
       ledger,
+      directory: deps.directory,
       queue,
       now: deps.now,
       ...(deps.maxIssues !== undefined ? { maxIssues: deps.maxIssues } : {}),

@@ -685,7 +685,11 @@ describe('Function: HeraldStack', () => {
         webhook: [`${directory} dynamodb:PutItem`],
         enrich: [`${directory} dynamodb:GetItem`, `${directory} dynamodb:Query`],
         schedule: [`${ledger} dynamodb:GetItem`, `${ledger} dynamodb:PutItem`],
-        compose: [`${ledger} dynamodb:GetItem`, `${ledger} dynamodb:PutItem`],
+        compose: [
+          `${directory} dynamodb:GetItem`,
+          `${ledger} dynamodb:GetItem`,
+          `${ledger} dynamodb:PutItem`,
+        ],
         send: [
           `${directory} dynamodb:GetItem`,
           `${ledger} dynamodb:DeleteItem`,

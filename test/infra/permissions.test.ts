@@ -95,6 +95,14 @@ describe('Function: actions', () => {
     expect(used).toEqual([...actions.directoryOptOutCheck].sort());
   });
 
+  it('lets compose make exactly the directory call of reading the send policy', async () => {
+    // Act
+    const used = await actionsUsed(() => directory.getPolicy('ABC'));
+
+    // Assert
+    expect(used).toEqual([...actions.directoryPolicyRead].sort());
+  });
+
   it('lets webhook and feedback make exactly the directory call of an opt-out', async () => {
     // Act
     const used = await actionsUsed(() => directory.optOut('ada@example.com', 'unsubscribe'));

@@ -31,10 +31,18 @@ interface Group {
   issues: JiraIssue[];
 }
 
-/** Groups issues by type, biggest group first (ties keep Jira's order), merging the tail into one. */
+/** Sort key of an issue inside its type: product area (first component), then epic; none last. */
+const areaOf = (issue: JiraIssue): string =>
+  `${issue.components?.[0] ?? '\uffff'}\u0000${issue.epic ?? '\uffff'}`;
+
+/**
+ * Groups issues by type, biggest group first (ties keep Jira's order), merging the tail into one;
+ * inside a group, issues of one product area (component) and then one epic sit together.
+ */
 const groupByType = (issues: readonly JiraIssue[], otherHeading: string): Group[] => {
   const groups = new Map<string, Group>();
-  for (const issue of issues) {
+  const byArea = [...issues].sort((a, b) => (areaOf(a) < areaOf(b) ? -1 : areaOf(a) > areaOf(b) ? 1 : 0));
+  for (const issue of byArea) {
     const heading = truncate(singleLine(issue.issueType ?? ''), 150) || otherHeading;
     const group = groups.get(heading) ?? { heading, issues: [] };
     group.issues.push(issue);
@@ -105,7 +113,8 @@ export const fallbackEmail = (input: FallbackInput): LlmEmail => {
     sections: groups.map((group) => ({
       heading: group.heading,
       items: group.issues.map((issue) => ({
-        text: truncate(singleLine(issue.summary), 1000) || issue.key,
+        // The team's customer-facing sentence, when Jira has one, reads better than the summary.
+        text: truncate(singleLine(issue.releaseNote ?? issue.summary), 1000) || issue.key,
         issueKeys: [issue.key],
       })),
     })),
