@@ -102,9 +102,9 @@ const tokenize = (jql: string): Token[] => {
         );
       tokens.push({ kind: 'string', text, at: i });
       i = j + 1;
-    } else if (/[A-Za-z0-9_.\-]/.test(c)) {
+    } else if (/[A-Za-z0-9_.-]/.test(c)) {
       let j = i;
-      while (j < jql.length && /[A-Za-z0-9_.\-]/.test(jql[j] as string)) j++;
+      while (j < jql.length && /[A-Za-z0-9_.-]/.test(jql[j] as string)) j++;
       tokens.push({ kind: 'word', text: jql.slice(i, j), at: i });
       i = j;
     } else {
