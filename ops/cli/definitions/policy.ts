@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import type { PolicySetOptions } from '#ops/commands/policy';
+import type { AudienceSetOptions, PolicySetOptions } from '#ops/commands/policy';
 import { jsonOption, projectKey } from '../parsers.ts';
 import type { CommandRuntime } from '../program.ts';
 
 const actions = () => import('#ops/commands/policy');
 
-/** Defines `herald policy show|set`. */
+/** Defines `herald policy show|set` and `herald policy audience set|remove`. */
 export const definePolicy = (program: Command, runtime: CommandRuntime): void => {
   const policy = program.command('policy').description("a project's send policy: when emails go out");
 
@@ -27,6 +27,16 @@ export const definePolicy = (program: Command, runtime: CommandRuntime): void =>
     .option('--locale <locale>', 'language of contacts that have none, e.g. de')
     .option('--on-release', 'also send when the version is marked released')
     .option('--no-on-release', 'do not send when the version is marked released')
+    .option(
+      '--scope <jql>',
+      'JQL condition ANDed with fixVersion: the issues emails may mention ("default" resets)',
+    )
+    .option(
+      '--release-note-field <id>',
+      'custom field with the customer-facing release note, e.g. customfield_10123',
+    )
+    .option('--no-release-note-field', 'stop reading a release-note field')
+    .option('--force', 'store a scope unchecked when Jira cannot be reached to validate it')
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -36,10 +46,60 @@ at 09:00, 0d@09:00 the release day at 09:00, -2h two hours before midnight of th
 Releases already scheduled keep their schedules until they change in Jira or are replayed
 (\`herald replay <versionId>\`).
 
-Example:
-  herald policy set SHOP --points "-7d@09:00,-1d@09:00,0d@09:00" --tz Europe/Berlin`,
+The scope is validated with Jira (POST /rest/api/3/jql/parse) before it is stored: a scope Jira
+rejects is refused with Jira's message and position (exit 2). Without a reachable Jira
+(JIRA_SITE_URL, JIRA_EMAIL, JIRA_API_TOKEN) the scope is refused unless --force. The default scope:
+  (level IS EMPTY) AND (labels IS EMPTY OR labels NOT IN (internal, no-release-notes))
+(JQL's != and NOT IN never match an empty field, hence "labels IS EMPTY OR").
+
+Examples:
+  herald policy set SHOP --points "-7d@09:00,-1d@09:00,0d@09:00" --tz Europe/Berlin
+  herald policy set SHOP --scope "issuetype in (Story, Bug) AND level IS EMPTY"
+  herald policy set SHOP --release-note-field customfield_10123`,
     )
     .action((project: string, options: PolicySetOptions, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).setAction(ctx, project, options)),
+    );
+
+  const audience = policy
+    .command('audience')
+    .description('audiences of a project: who hears about which issues, and how the writer addresses them');
+
+  audience
+    .command('set')
+    .description('add or replace an audience (its scope is ANDed with the project scope)')
+    .argument('<project>', 'Jira project key', projectKey)
+    .argument('<name>', 'audience name: 1-32 characters of a-z, 0-9, - and _')
+    .option('--scope <jql>', 'extra JQL condition for this audience (default: the project scope alone)')
+    .option(
+      '--instructions <text>',
+      'up to 500 characters for the writer: tone, what this audience cares about',
+    )
+    .option('--force', 'store a scope unchecked when Jira cannot be reached to validate it')
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `
+Contacts name their audience (herald clients add --audience, or the CSV's audience column); a
+contact without one, or with one the policy does not define, gets the emails of "all".
+Instructions are the sending team's own words (trusted), never Jira data.
+
+Example:
+  herald policy audience set SHOP developers --scope "component = API" --instructions "Technical readers; name the endpoints."`,
+    )
+    .action((project: string, name: string, options: AudienceSetOptions, command: Command) =>
+      runtime.run(command, async (ctx) => (await actions()).audienceSetAction(ctx, project, name, options)),
+    );
+
+  audience
+    .command('remove')
+    .description('remove an audience; its contacts then get the emails of all')
+    .argument('<project>', 'Jira project key', projectKey)
+    .argument('<name>', 'audience name')
+    .addOption(jsonOption())
+    .action((project: string, name: string, options: { json?: boolean }, command: Command) =>
+      runtime.run(command, async (ctx) =>
+        (await actions()).audienceRemoveAction(ctx, project, name, options),
+      ),
     );
 };
