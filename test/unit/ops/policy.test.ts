@@ -104,7 +104,7 @@ describe('Function: setPolicy (scope)', () => {
     // Arrange
     const directory = new FakeDirectory();
     const jira = validator({
-      'labels = ': ['Error in the JQL Query: Expecting a value (line 1, character 10)'],
+      'labels =': ['Error in the JQL Query: Expecting a value (line 1, character 10)'],
     });
 
     // Act
