@@ -9,6 +9,8 @@
  * compare case-insensitively.
  */
 
+import type { JiraIssue } from '#adapters/jira/JiraPort';
+
 /** The issue values a clause reads, by JQL field name (lower case). Empty array = empty field. */
 export type JqlValues = Readonly<Record<JqlField, readonly string[]>>;
 
@@ -355,4 +357,30 @@ export const compileJql = (jql: string): CompiledJql => {
       ...(order ? { orderBy: { fields: [{ field: { name: 'key' }, direction: order.toLowerCase() }] } } : {}),
     },
   };
+};
+
+/**
+ * The issues of `versionId` that match every condition (as `JiraPort.listReleaseIssues` scopes
+ * them): for in-memory Jira fakes, so unit tests get the stand-in's JQL semantics.
+ * @throws JqlError for a condition the engine cannot read (Jira would answer 400).
+ */
+export const filterByJql = (
+  issues: readonly JiraIssue[],
+  versionId: string,
+  conditions: ReadonlyArray<string | undefined> = [],
+): JiraIssue[] => {
+  const queries = conditions.filter((c): c is string => c !== undefined && c.trim() !== '').map(compileJql);
+  return issues.filter((issue) =>
+    queries.every((query) =>
+      query.matches({
+        issuetype: issue.issueType ? [issue.issueType] : [],
+        labels: issue.labels ?? [],
+        level: issue.securityLevel ? [issue.securityLevel] : [],
+        component: issue.components ?? [],
+        status: issue.status ? [issue.status] : [],
+        fixversion: [versionId],
+        key: [issue.key],
+      }),
+    ),
+  );
 };

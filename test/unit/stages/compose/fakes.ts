@@ -17,7 +17,7 @@ import type { VersionState } from '#contracts/releaseSnapshot';
 import type { RecordContext } from '#retry/createSqsHandler';
 import type { Log } from '#shared/logger';
 import { sqsRecord } from '#test/factories/lambda';
-import { compileJql } from '#test/standins/jql';
+import { filterByJql } from '#test/standins/jql';
 
 /** A logger that keeps every line as a parsed object. */
 export interface MemoryLog {
@@ -112,21 +112,8 @@ export class FakeJira implements JiraPort {
   async listReleaseIssues(versionId: string, options?: ListReleaseIssuesOptions): Promise<ReleaseIssues> {
     this.calls.push(`listReleaseIssues:${versionId}`);
     this.listOptions.push(options);
-    const conditions = (options?.scope ?? []).filter((c): c is string => c !== undefined).map(compileJql);
-    if (conditions.length === 0) return this.releaseIssues;
-    const issues = this.releaseIssues.issues.filter((issue) =>
-      conditions.every((query) =>
-        query.matches({
-          issuetype: issue.issueType ? [issue.issueType] : [],
-          labels: issue.labels ?? [],
-          level: issue.securityLevel ? [issue.securityLevel] : [],
-          component: issue.components ?? [],
-          status: issue.status ? [issue.status] : [],
-          fixversion: [versionId],
-          key: [issue.key],
-        }),
-      ),
-    );
+    if ((options?.scope ?? []).length === 0) return this.releaseIssues;
+    const issues = filterByJql(this.releaseIssues.issues, versionId, options?.scope);
     return { issues, truncated: this.releaseIssues.truncated };
   }
 }
