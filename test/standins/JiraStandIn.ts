@@ -483,6 +483,23 @@ export const startJiraStandIn = async (options: JiraStandInOptions = {}): Promis
     });
   };
 
+  /** The request's JSON body, or undefined after answering 400 as Jira does for a bad payload. */
+  const jsonBody = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<Record<string, unknown> | undefined> => {
+    try {
+      return JSON.parse(await readBody(req)) as Record<string, unknown>;
+    } catch {
+      sendJson(
+        res,
+        400,
+        jiraErrorBody('Invalid request payload. Refer to the REST API documentation and try again.'),
+      );
+      return undefined;
+    }
+  };
+
   const routeOf = (method: string, path: string): { route: string; param?: string } => {
     let m = /^\/rest\/api\/3\/version\/([^/]+)$/.exec(path);
     if (m && method === 'GET') return { route: 'getVersion', param: decodeURIComponent(m[1] as string) };
@@ -527,17 +544,8 @@ export const startJiraStandIn = async (options: JiraStandInOptions = {}): Promis
         return;
       }
       case 'parseJql': {
-        let body: { queries?: unknown };
-        try {
-          body = JSON.parse(await readBody(req)) as { queries?: unknown };
-        } catch {
-          sendJson(
-            res,
-            400,
-            jiraErrorBody('Invalid request payload. Refer to the REST API documentation and try again.'),
-          );
-          return;
-        }
+        const body = await jsonBody(req, res);
+        if (!body) return;
         if (!Array.isArray(body.queries) || !body.queries.every((q) => typeof q === 'string')) {
           sendJson(res, 400, {
             errorMessages: [],
@@ -559,17 +567,8 @@ export const startJiraStandIn = async (options: JiraStandInOptions = {}): Promis
           });
           return;
         }
-        let body: Record<string, unknown>;
-        try {
-          body = JSON.parse(await readBody(req)) as Record<string, unknown>;
-        } catch {
-          sendJson(
-            res,
-            400,
-            jiraErrorBody('Invalid request payload. Refer to the REST API documentation and try again.'),
-          );
-          return;
-        }
+        const body = await jsonBody(req, res);
+        if (!body) return;
         const fields = Array.isArray(body.fields)
           ? body.fields.filter((f): f is string => typeof f === 'string').flatMap((f) => f.split(','))
           : undefined;

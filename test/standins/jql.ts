@@ -298,7 +298,8 @@ const evaluate = (node: Node, values: JqlValues): boolean => {
     case 'not':
       return !evaluate(node.operand, values);
     case 'clause': {
-      const have = values[node.field].map((v) => v.toLowerCase());
+      // Stand-in issues may hold odd values on purpose (a number as type): only strings compare.
+      const have = values[node.field].filter((v) => typeof v === 'string').map((v) => v.toLowerCase());
       const asked = node.values.map((v) => v.toLowerCase());
       const any = have.some((v) => asked.includes(v));
       switch (node.operator) {

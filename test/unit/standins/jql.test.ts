@@ -61,3 +61,14 @@ describe('Function: compileJql', () => {
     expect(() => compileJql('labels = a ORDER BY created')).toThrow(/orders by key only/);
   });
 });
+
+describe('Function: compileJql (odd values)', () => {
+  it('treats values that are not strings as absent instead of failing', () => {
+    // Arrange
+    const odd = issue({ issuetype: [42 as unknown as string], labels: [null as unknown as string] });
+
+    // Act / Assert
+    expect(compileJql('issuetype = Story').matches(odd)).toBe(false);
+    expect(compileJql('labels IS EMPTY').matches(odd)).toBe(true);
+  });
+});
