@@ -1,8 +1,11 @@
+import type { ComposeJob } from '#contracts/composeJob';
 import type { Recipient } from '#contracts/contact';
+import type { EmailDraft } from '#contracts/emailDraft';
 import { type Audience, DEFAULT_AUDIENCE } from '#contracts/issueScope';
 import type { SendPolicy } from '#contracts/sendPolicy';
 import type { Log } from '#shared/logger';
-import { audienceOf } from './releaseScope.ts';
+import { draftKey } from './draftKey.ts';
+import { type AudienceScope, audienceOf } from './releaseScope.ts';
 
 /** The recipients of one job who get the same draft: one audience, one locale. */
 export interface DraftGroup {
@@ -64,4 +67,50 @@ export const groupRecipients = (
     logger.warn({ audience, recipients: count, fallback: DEFAULT_AUDIENCE }, 'audience_unknown');
   }
   return [...groups.values()];
+};
+
+/** What {@link draftsByAudience} needs: where drafts come from, and how one is written. */
+export interface DraftsByAudienceOptions {
+  job: ComposeJob;
+  policy: Pick<SendPolicy, 'audiences'>;
+  logger: Pick<Log, 'info' | 'warn'>;
+  /** The draft cached under `key` (the ledger), or null. */
+  cached: (key: string) => Promise<EmailDraft | null>;
+  /** What `audience` may hear about (Jira, read once per audience). */
+  scopeOf: (audience: Audience) => Promise<AudienceScope>;
+  /** Writes, renders and stores the draft of one group from its in-scope issues. */
+  write: (group: DraftGroup, key: string, scope: AudienceScope) => Promise<EmailDraft>;
+}
+
+/**
+ * The draft of each audience × locale of a job, by {@link groupKey}: the cached one, else written
+ * from the audience's scope. A group whose scope selects no issue gets no draft (its recipients no
+ * email): logged as `compose_scope_empty` with the reason and the left-out issues. Sequential on
+ * purpose: compose runs one job per invocation and the LLM call dominates.
+ */
+export const draftsByAudience = async (
+  options: DraftsByAudienceOptions,
+): Promise<Map<string, EmailDraft>> => {
+  const { job, logger } = options;
+  const drafts = new Map<string, EmailDraft>();
+  for (const group of groupRecipients(job.recipients, options.policy, logger)) {
+    const { locale } = group;
+    const audience = group.audience.name;
+    const key = draftKey(job, locale, audience);
+    const cached = await options.cached(key);
+    if (cached) {
+      logger.info({ draftKey: key, audience, locale, source: cached.source, llmCalls: 0 }, 'draft_cache_hit');
+      drafts.set(groupKey(audience, locale), cached);
+      continue;
+    }
+    const scope = await options.scopeOf(group.audience);
+    if (scope.inScope.length === 0) {
+      // Nothing this audience may hear about: no email rather than an empty one.
+      const why = { reason: 'no_issue_in_scope', audience, locale, recipients: group.recipients.length };
+      logger.warn({ ...why, leftOut: scope.leftOut }, 'compose_scope_empty');
+      continue;
+    }
+    drafts.set(groupKey(audience, locale), await options.write(group, key, scope));
+  }
+  return drafts;
 };

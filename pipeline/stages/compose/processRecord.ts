@@ -19,11 +19,10 @@ import { PermanentError } from '#shared/errors';
 import type { Log } from '#shared/logger';
 import { contextFromTraceparent, currentTraceparent, withSpan } from '#shared/tracing';
 import { queueName } from '#topology/topology';
-import { type DraftGroup, groupKey, groupRecipients, recipientAudience } from './audiences.ts';
+import { draftsByAudience, groupKey, recipientAudience } from './audiences.ts';
 import { checkCitations } from './citations.ts';
 import { type ContentViolation, checkContentPolicy, contentPolicyFeedback } from './contentPolicy.ts';
 import { daysBefore } from './daysBefore.ts';
-import { draftKey } from './draftKey.ts';
 import { fallbackEmail } from './fallbackEmail.ts';
 import { localeStrings } from './localeStrings.ts';
 import { type LeftOutIssue, ReleaseScope } from './releaseScope.ts';
@@ -280,49 +279,20 @@ export const processRecord = async (
             }),
           ),
       });
-      const releaseFacts = async (group: DraftGroup): Promise<ReleaseFacts> => {
-        projectName ??= retry('jira.get_project', ({ signal }) =>
-          deps.jira.getProject(job.projectKey, { signal }),
-        ).then((project) => project.name);
-        const [name, scoped] = await Promise.all([projectName, scope.of(group.audience)]);
-        return { projectName: name, ...scoped, issues: scoped.inScope };
-      };
-
-      const drafts = new Map<string, EmailDraft>();
-      // Sequential on purpose: compose runs one job per invocation and the LLM call dominates.
-      for (const group of groupRecipients(job.recipients, policy, logger)) {
-        const { locale } = group;
-        const audience = group.audience.name;
-        const key = draftKey(job, locale, audience);
-        const cached = await retry('ledger.get_draft', () => deps.ledger.getDraft(key));
-        if (cached) {
-          logger.info(
-            { draftKey: key, audience, locale, source: cached.source, llmCalls: 0 },
-            'draft_cache_hit',
-          );
-          drafts.set(groupKey(audience, locale), cached);
-          continue;
-        }
-        const facts = await releaseFacts(group);
-        if (facts.issues.length === 0) {
-          // Nothing the audience may hear about: no email rather than an empty one.
-          logger.warn(
-            {
-              reason: 'no_issue_in_scope',
-              audience,
-              locale,
-              recipients: group.recipients.length,
-              leftOut: facts.leftOut,
-            },
-            'compose_scope_empty',
-          );
-          continue;
-        }
-        drafts.set(
-          groupKey(audience, locale),
-          await composeDraft(job, version, locale, key, facts, deps, retry, logger),
-        );
-      }
+      const drafts = await draftsByAudience({
+        job,
+        policy,
+        logger,
+        cached: (key) => retry('ledger.get_draft', () => deps.ledger.getDraft(key)),
+        scopeOf: (audience) => scope.of(audience),
+        write: async (group, key, scoped) => {
+          projectName ??= retry('jira.get_project', ({ signal }) =>
+            deps.jira.getProject(job.projectKey, { signal }),
+          ).then((project) => project.name);
+          const facts = { projectName: await projectName, ...scoped, issues: scoped.inScope };
+          return composeDraft(job, version, group.locale, key, facts, deps, retry, logger);
+        },
+      });
 
       await queueSendJobs(job, policy, drafts, incoming.traceparent, deps, retry, logger);
     },
