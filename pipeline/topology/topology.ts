@@ -209,7 +209,10 @@ export const topology = {
     fn: { memoryMb: 256, timeoutSeconds: 10 } satisfies FunctionSizeTopology,
   },
   ses: {
-    /** Sends per second the account may make (GetAccount is not emulated: configured here). */
+    /**
+     * Default sends per second of the account, used when the deploy does not say
+     * (CDK context `sesMaxSendRate`; a sandbox account has 1) and by the local stack.
+     */
     maxSendRatePerSecond: 14,
     /** Configuration set every email is sent with; it publishes bounces and complaints (`herald-email`). */
     configurationSet: 'email',
