@@ -132,7 +132,7 @@ describe('Pipeline: active/passive regions', () => {
         pointId: point.pointId,
         releaseDate: point.releaseDate,
         draftKey: draftKey(point, 'en'),
-        recipient: { email: grace, name: 'Grace' },
+        recipient: { email: grace, name: 'Grace', locale: 'en' },
       },
     });
     await activate(OTHER, 0);
