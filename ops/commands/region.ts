@@ -36,7 +36,8 @@ export interface ActivateResult {
 /**
  * Records a switch to `request.region`: it composes and sends from now + drain; the region before
  * it (the recorded one, else the deploy's primary) until the handover guard before that (at once
- * when the drain is shorter), every other region is passive. Written conditionally on the epoch
+ * when the drain is shorter, or when `force` overrides a switch in progress: then the region that
+ * could be claiming stops now), every other region is passive. Written conditionally on the epoch
  * read, so two operators cannot both switch.
  * @throws UsageError for a drain below the guard or a switch in progress, without `force`.
  * @throws OpsError when another switch was recorded between the read and the write.
@@ -63,11 +64,15 @@ export const activateRegion = async (
     );
   }
   const activeFrom = now + request.drainSeconds * 1000;
+  // A forced switch over one in progress stops whichever region could be claiming at once (no
+  // drain for it): the in-progress record already cut its handover short.
+  const inProgress = current !== null && now < current.activeFrom;
+  const previous = inProgress && now < (current.previousUntil ?? 0) ? current.previous : current?.region;
   const next: ActiveRegion = {
     region: request.region,
     activeFrom,
-    ...(current === null ? {} : { previous: current.region }),
-    previousUntil: Math.max(now, activeFrom - HANDOVER_GUARD_SECONDS * 1000),
+    ...(previous === undefined ? {} : { previous }),
+    previousUntil: inProgress ? now : Math.max(now, activeFrom - HANDOVER_GUARD_SECONDS * 1000),
     activatedAt: request.now.toISOString(),
     epoch: (current?.epoch ?? 0) + 1,
   };

@@ -149,6 +149,31 @@ describe('Function: herald region activate', () => {
     expect(ddb).toHaveReceivedCommandTimes(PutCommand, 1);
   });
 
+  it.each([
+    ['still draining', T + 30_000, 'us-east-1'],
+    ['stopped, the new one not started yet', T - 1, 'us-west-2'],
+  ])(
+    'forced over a switch in progress (previous region %s), stops at once the region that could be claiming',
+    async (_case, previousUntil, claiming) => {
+      // Arrange: a switch east → west, west starting in 60 s
+      stored({ ...west, previous: 'us-east-1', activeFrom: T + 60_000, previousUntil });
+
+      // Act
+      const run = await activate('eu-west-1', '--force');
+
+      // Assert
+      expect(run.code).toBe(0);
+      expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+        Item: expect.objectContaining({
+          region: 'eu-west-1',
+          previous: claiming,
+          previousUntil: T,
+          epoch: 2,
+        }),
+      });
+    },
+  );
+
   it('fails (exit 1) when another switch was recorded between its read and its write', async () => {
     // Arrange
     stored(west);
