@@ -237,6 +237,7 @@ export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): 
     { logger: deps.logger, receiveCount: 1, remainingTimeMs: () => 300_000 },
     {
       jira: deps.jira,
+      directory: deps.directory,
       llm: deps.llm,
       ledger,
       queue,

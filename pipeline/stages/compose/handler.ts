@@ -1,3 +1,4 @@
+import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { JiraCloud } from '#adapters/jira/JiraCloud';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { OpenAiLlm } from '#adapters/llm/OpenAiLlm';
@@ -22,6 +23,7 @@ const ledger = new DynamoLedger({
   ttlSeconds: topology.ledgerTtlSeconds,
 });
 const secrets = new SecretsManagerSecrets({});
+const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.directory, env) });
 
 type SecretDeps = Pick<ComposeDeps, 'jira' | 'llm'>;
 
@@ -72,6 +74,7 @@ export const handler = createSqsHandler({
   processRecord: async (record, ctx) => {
     const deps: ComposeDeps = {
       ...(await secretDeps()),
+      directory,
       ledger,
       queue,
       now: () => new Date(),

@@ -12,19 +12,28 @@ const WHAT: Record<GroundingProblemKind, string> = {
 };
 
 /**
- * The retry feedback for grounding problems: each problem with its field and words, then the
- * rule. Empty when there are none. Pure.
+ * The retry feedback for grounding problems: the unknown keys in one sentence, then each other
+ * problem with its field and words, then the rule. Empty when there are none. Pure.
  */
 export const groundingFeedback = (problems: readonly GroundingProblem[]): string => {
-  if (problems.length === 0) return '';
-  const lines = problems.map(
+  const unknown = [...new Set(problems.filter((p) => p.kind === 'unknown_key').flatMap((p) => p.words))];
+  const others = problems.filter((p) => p.kind !== 'unknown_key');
+  const lines = others.map(
     (p) => `${p.field}: ${WHAT[p.kind]} (${p.words.map((w) => `"${w}"`).join(', ')})`,
   );
-  return (
-    `Your previous answer said things the Jira data does not back: ${lines.join('; ')}. ` +
-    'Mention an issue key only in an item that cites it, and only keys from the allowed list; ' +
-    'take every number, version, date, amount, name and promise from the cited issues, or leave it out.'
-  );
+  return [
+    unknown.length > 0
+      ? `Your previous answer named issue keys that are not issues of this release: ${unknown.join(', ')}. ` +
+        'Cite and name only keys of the issues listed in the input.'
+      : '',
+    lines.length > 0
+      ? `Your previous answer said things the Jira data does not back: ${lines.join('; ')}. ` +
+        'Name an issue key only in an item that cites it; take every number, version, date, amount, ' +
+        'name and promise from the cited issues, or leave it out.'
+      : '',
+  ]
+    .filter((part) => part.length > 0)
+    .join(' ');
 };
 
 /** The retry feedback for too low a coverage, naming the issues left out. Pure. */

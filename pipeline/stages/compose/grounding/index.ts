@@ -31,3 +31,11 @@ export {
   type GroundingProblemKind,
   type GroundingScope,
 } from './types.ts';
+export {
+  applyVerdicts,
+  type ItemVerdict,
+  NO_VERDICT_REASON,
+  type RemovedItem,
+  type VerdictOutcome,
+  verifyItemsOf,
+} from './applyVerdicts.ts';

@@ -5,9 +5,11 @@ import { DRAFT_PLACEHOLDERS, type EmailDraft } from '#contracts/emailDraft';
 import { ContractError } from '#contracts/errors';
 import { releaseChangedMessage } from '#contracts/releaseChanged';
 import { sendJobMessage, sendKey } from '#contracts/sendJob';
+import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { RetryableError } from '#shared/errors';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
 import { sqsRecord } from '#test/factories/lambda';
+import { FakeDirectory } from '../../ops/fakes.ts';
 import {
   activeVersion,
   composeJob,
@@ -36,14 +38,23 @@ interface Harness {
   sendJobs(): Array<ReturnType<typeof sendJobMessage.parse>>;
 }
 
-const harness = (options: { llm?: FakeLlm | null } = {}): Harness => {
+/**
+ * The project's policy in these tests: no coverage minimum, as the scripted answers cite part of
+ * the release on purpose (coverage has its own tests, with the default minimum).
+ */
+const NO_COVERAGE_MINIMUM: SendPolicy = { ...DEFAULT_SEND_POLICY, minCoverage: 0 };
+
+const harness = (options: { llm?: FakeLlm | null; policy?: SendPolicy } = {}): Harness => {
   const jira = new FakeJira();
   const llm = options.llm ?? new FakeLlm();
   const ledger = new FakeLedger();
   const queue = new FakeQueue();
   const log = memoryLog();
+  const directory = new FakeDirectory();
+  directory.policies.set('BILL', options.policy ?? NO_COVERAGE_MINIMUM);
   const deps: ComposeDeps = {
     jira,
+    directory,
     llm: options.llm === null ? undefined : llm,
     ledger,
     queue,
