@@ -53,7 +53,7 @@ export interface PromiseWord {
   text: string;
 }
 
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** One pattern per language set, longest phrase first. */
 const patternFor = (
@@ -69,7 +69,7 @@ const patternFor = (
   }
   const alternatives = [...concepts.keys()]
     .sort((a, b) => b.length - a.length)
-    .map((word) => escape(word).replace(/ /g, '\\s+'));
+    .map((word) => escapeRegExp(word).replace(/ /g, '\\s+'));
   const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
   return { pattern, concepts };
 };
