@@ -1,7 +1,7 @@
 import type { JiraIssue } from '#adapters/jira/JiraPort';
 import type { LlmEmail } from '#contracts/emailDraft';
 import { findKeyTokens, projectOf } from './issueKeyTokens.ts';
-import { findNumbers, NumberFacts } from './numberClaims.ts';
+import { NumberFacts } from './numberClaims.ts';
 import { backedPromises, findPromises } from './promiseWords.ts';
 import { comparable, findQuotedNames } from './quotedNames.ts';
 import type { GroundingProblem, GroundingProblemKind, GroundingScope } from './types.ts';
@@ -70,9 +70,7 @@ const claimProblems = (
   grounds: Grounds,
   facts: NumberFacts,
 ): GroundingProblem[] => {
-  const numbers = findNumbers(text)
-    .filter((token) => !facts.backs(token))
-    .map((token) => token.text);
+  const numbers = facts.unbacked(text);
   const data = comparable(grounds.texts.join('\n'));
   const names = findQuotedNames(text).filter((name) => !data.includes(comparable(name)));
   return [

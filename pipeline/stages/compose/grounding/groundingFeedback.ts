@@ -18,9 +18,7 @@ const WHAT: Record<GroundingProblemKind, string> = {
 export const groundingFeedback = (problems: readonly GroundingProblem[]): string => {
   const unknown = [...new Set(problems.filter((p) => p.kind === 'unknown_key').flatMap((p) => p.words))];
   const others = problems.filter((p) => p.kind !== 'unknown_key');
-  const lines = others.map(
-    (p) => `${p.field}: ${WHAT[p.kind]} (${p.words.map((w) => `"${w}"`).join(', ')})`,
-  );
+  const lines = others.map((p) => `${p.field}: ${WHAT[p.kind]} (${p.words.map((w) => `"${w}"`).join(', ')})`);
   return [
     unknown.length > 0
       ? `Your previous answer named issue keys that are not issues of this release: ${unknown.join(', ')}. ` +

@@ -190,6 +190,34 @@ describe('Function: checkGrounding', () => {
     expect(checkGrounding(draft, scope())).toEqual([]);
   });
 
+  it('reads a day of a backed date only when it is written as a date', () => {
+    // Arrange: the release date 2026-12-15 backs "December 15" and "15. Dezember", not "15 times".
+    const asDate = email({}, [{ text: 'From December 15 checkout is faster.', issueKeys: ['SHOP-1'] }]);
+    const german = email({}, [
+      { text: 'Ab 15. Dezember ist der Checkout schneller.', issueKeys: ['SHOP-1'] },
+    ]);
+    const notADate = email({}, [{ text: 'Checkout is 15 times faster.', issueKeys: ['SHOP-1'] }]);
+
+    // Act / Assert
+    expect(checkGrounding(asDate, scope())).toEqual([]);
+    expect(checkGrounding(german, scope({ locale: 'de' }))).toEqual([]);
+    expect(checkGrounding(notADate, scope())).toEqual([
+      { kind: 'unsupported_number', field: 'sections[0].items[0]', words: ['15'] },
+    ]);
+  });
+
+  it('reads thousands grouped by spaces or no-break spaces as one number', () => {
+    // Arrange: the data says 1,500 sessions.
+    const french = email({}, [{ text: 'Mesuré sur 1\u202f500 sessions.', issueKeys: ['SHOP-1'] }]);
+    const wrong = email({}, [{ text: 'Mesuré sur 2 500 sessions.', issueKeys: ['SHOP-1'] }]);
+
+    // Act / Assert
+    expect(checkGrounding(french, scope({ locale: 'fr' }))).toEqual([]);
+    expect(checkGrounding(wrong, scope({ locale: 'fr' }))).toEqual([
+      { kind: 'unsupported_number', field: 'sections[0].items[0]', words: ['2 500'] },
+    ]);
+  });
+
   it("does not read an issue key's digits as a number", () => {
     // Arrange
     const draft = email({}, [{ text: 'SHOP-1: checkout is faster.', issueKeys: ['SHOP-1'] }]);
