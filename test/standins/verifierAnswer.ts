@@ -1,9 +1,10 @@
 /**
  * The OpenAI stand-in's grounding verifier: how it recognises a verification request and the
  * deterministic verdict it answers. The verdict is a word-overlap heuristic, not a model: an
- * item is supported when it shares a content word (4+ letters, not a stop word) with the
- * summary, release note or description of an issue it cites, or has no content word at all.
- * A misattributed item (a real change citing another issue) usually shares none.
+ * item is supported when it shares a token (a word stem, a number or an acronym) with the
+ * summary, release note or description of an issue it cites, or has no token at all. A
+ * misattributed item (a real change citing another issue) usually shares none; a faithful item
+ * in another language than the Jira text may share none either (a model reads both).
  */
 
 /** `response_format.json_schema.name` of a verification (OpenAiLlm's VERIFIER_FORMAT_NAME). */
@@ -30,13 +31,19 @@ const STOP_WORDS = new Set(
   ),
 );
 
+/**
+ * The tokens two texts are compared on: words of 4+ letters cut to their first 5 (a crude stem
+ * that also meets cognates across languages: "minutes"/"minutos", "export"/"exporte"), digit
+ * runs, and acronyms (SMS, MB, CSV).
+ */
 const contentWords = (text: string): Set<string> =>
-  new Set(
-    (text.toLowerCase().match(/\p{L}{4,}/gu) ?? [])
+  new Set([
+    ...(text.toLowerCase().match(/\p{L}{4,}/gu) ?? [])
       .filter((word) => !STOP_WORDS.has(word))
-      // A crude stem, so "exports" meets "export" and "fixed" meets "fixes".
-      .map((word) => word.replace(/(?:ing|ed|es|s)$/, '')),
-  );
+      .map((word) => word.slice(0, 5)),
+    ...(text.match(/\d+/g) ?? []),
+    ...(text.match(/\b\p{Lu}{2,}\b/gu) ?? []),
+  ]);
 
 const block = (text: string, name: string): unknown => {
   const match = new RegExp(`<${name}>\\n([\\s\\S]*?)\\n</${name}>`).exec(text);

@@ -201,7 +201,13 @@ export const injectionCases = defineCases([
       // template, which goes through the same policy: the links and the address are cut out.
       source: 'template',
       visible: ['See [the docs]( or'],
-      invisible: ['www.evil.example', 'evil.example/login', 'javascript:', 'data:text/html', 'help@evil.example'],
+      invisible: [
+        'www.evil.example',
+        'evil.example/login',
+        'javascript:',
+        'data:text/html',
+        'help@evil.example',
+      ],
     },
   },
   {

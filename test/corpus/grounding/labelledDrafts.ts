@@ -54,7 +54,8 @@ const draftsOf = (c: EvalCase): LabelledDraft[] => {
   const [first] = c.faithful;
   if (!first) throw new Error(`release ${c.release.id} has no faithful draft`);
   return [
-    ...c.faithful.map((email, i) => ({
+    ...c.faithful.map(({ locale, email }, i) => ({
+      locale,
       id: `${c.release.id}/faithful-${i + 1}`,
       release: c.release,
       label: 'faithful' as const,
@@ -64,7 +65,8 @@ const draftsOf = (c: EvalCase): LabelledDraft[] => {
       id: `${c.release.id}/${label}`,
       release: c.release,
       label,
-      email: fabricate(first, label, c.fabrications),
+      locale: first.locale,
+      email: fabricate(first.email, label, c.fabrications),
     })),
   ];
 };

@@ -4,28 +4,38 @@ import type { EvalRelease, Fabrications } from './types.ts';
 /** One release of the set with its faithful drafts and the fabrications injected into copies. */
 export interface EvalCase {
   release: EvalRelease;
-  /** Drafts a careful writer could send: every claim in the cited issues. */
-  faithful: LlmEmail[];
+  /** Drafts a careful writer could send (every claim in the cited issues), with their locale. */
+  faithful: FaithfulDraft[];
   fabrications: Fabrications;
 }
 
 type Item = [text: string, ...keys: string[]];
 
+/** A faithful draft and the locale it is written for. */
+export interface FaithfulDraft {
+  locale: string;
+  email: LlmEmail;
+}
+
 /** A draft from headings and items, in the shape the model returns. */
 const draft = (
+  locale: string,
   subject: string,
   intro: string,
   sections: Array<[heading: string, items: Item[]]>,
   outro: string,
-): LlmEmail => ({
-  subject,
-  preheader: subject,
-  intro,
-  sections: sections.map(([heading, items]) => ({
-    heading,
-    items: items.map(([text, ...issueKeys]) => ({ text, issueKeys })),
-  })),
-  outro,
+): FaithfulDraft => ({
+  locale,
+  email: {
+    subject,
+    preheader: subject,
+    intro,
+    sections: sections.map(([heading, items]) => ({
+      heading,
+      items: items.map(([text, ...issueKeys]) => ({ text, issueKeys })),
+    })),
+    outro,
+  },
 });
 
 /**
@@ -70,6 +80,7 @@ export const EVAL_CASES: EvalCase[] = [
     },
     faithful: [
       draft(
+        'en',
         'Shop 5.2 arrives on March 10',
         'Shop 5.2 is planned for March 10, 2026. Here is what changes for you.',
         [
@@ -92,6 +103,7 @@ export const EVAL_CASES: EvalCase[] = [
         'Thank you for shopping with us.',
       ),
       draft(
+        'en',
         'What is new in Shop 5.2',
         'A faster checkout, PDF invoices and a few fixes are coming in Shop 5.2.',
         [
@@ -151,6 +163,7 @@ export const EVAL_CASES: EvalCase[] = [
     },
     faithful: [
       draft(
+        'de',
         'Billing 2.4 erscheint am 1. April',
         'Mit Billing 2.4 kommen neue Zahlungswege und einige Korrekturen.',
         [
@@ -176,6 +189,7 @@ export const EVAL_CASES: EvalCase[] = [
         'Vielen Dank für Ihr Vertrauen.',
       ),
       draft(
+        'en',
         'Billing 2.4 arrives on April 1',
         'Billing 2.4 adds SEPA direct debit and reminders, and fixes two invoice issues.',
         [
@@ -240,6 +254,7 @@ export const EVAL_CASES: EvalCase[] = [
     },
     faithful: [
       draft(
+        'fr',
         'CRM 8.0 arrive le 12 mai',
         'Voici les nouveautés de CRM 8.0.',
         [
@@ -263,6 +278,7 @@ export const EVAL_CASES: EvalCase[] = [
         'Merci de votre confiance.',
       ),
       draft(
+        'fr',
         'CRM 8.0 : import, calendrier et mode sombre',
         'CRM 8.0 sort le 12 mai 2026 avec quatre nouveautés et deux corrections.',
         [
@@ -319,6 +335,7 @@ export const EVAL_CASES: EvalCase[] = [
     },
     faithful: [
       draft(
+        'es',
         'Travel 3.1 llega el 2 de junio',
         'Estas son las novedades de Travel 3.1.',
         [
@@ -341,6 +358,7 @@ export const EVAL_CASES: EvalCase[] = [
         'Gracias por viajar con nosotros.',
       ),
       draft(
+        'en',
         'Travel 3.1: seats, cancellations and prices',
         'Travel 3.1 is planned for June 2, 2026.',
         [
@@ -400,6 +418,7 @@ export const EVAL_CASES: EvalCase[] = [
     },
     faithful: [
       draft(
+        'en',
         'Mobile 12 is out on July 15',
         'Here is what is new in Mobile 12.',
         [
@@ -423,6 +442,7 @@ export const EVAL_CASES: EvalCase[] = [
         'Enjoy the update.',
       ),
       draft(
+        'en',
         'Mobile 12: Face ID, offline reading and a widget',
         'Mobile 12 brings three new features, a smaller app and two fixes.',
         [
@@ -479,6 +499,7 @@ export const EVAL_CASES: EvalCase[] = [
     },
     faithful: [
       draft(
+        'de-AT',
         'Analytics 4.3 erscheint am 20. August',
         'Analytics 4.3 bringt geteilte Dashboards, schnellere Berichte und geplante Exporte.',
         [
@@ -501,6 +522,7 @@ export const EVAL_CASES: EvalCase[] = [
         'Viele Grüße aus dem Analytics-Team.',
       ),
       draft(
+        'de-AT',
         'Analytics 4.3: schneller und teilbar',
         'Das ändert sich mit Analytics 4.3 am 20.08.2026.',
         [
@@ -552,6 +574,7 @@ export const EVAL_CASES: EvalCase[] = [
     },
     faithful: [
       draft(
+        'en-GB',
         'HR 2026.2 arrives on 1 September',
         'HR 2026.2 makes leave more flexible and keeps payslips longer.',
         [
@@ -574,6 +597,7 @@ export const EVAL_CASES: EvalCase[] = [
         'Kind regards, your HR team.',
       ),
       draft(
+        'en-GB',
         'HR 2026.2: half-day leave and a 10-year payslip archive',
         'These changes arrive with HR 2026.2.',
         [
@@ -625,6 +649,7 @@ export const EVAL_CASES: EvalCase[] = [
     },
     faithful: [
       draft(
+        'fr-CA',
         'Logistics 6.5 arrive le 5 octobre',
         'Voici ce qui change avec Logistics 6.5.',
         [
@@ -650,6 +675,7 @@ export const EVAL_CASES: EvalCase[] = [
         'Merci de votre confiance.',
       ),
       draft(
+        'en',
         'Logistics 6.5: live tracking and shorter slots',
         'Logistics 6.5 is planned for October 5, 2026.',
         [
@@ -712,6 +738,7 @@ export const EVAL_CASES: EvalCase[] = [
     },
     faithful: [
       draft(
+        'es-MX',
         'Clinic 1.9 llega el 3 de noviembre',
         'Clinic 1.9 facilita las citas y corrige dos errores.',
         [
@@ -734,6 +761,7 @@ export const EVAL_CASES: EvalCase[] = [
         'Gracias por confiar en nosotros.',
       ),
       draft(
+        'es-MX',
         'Clinic 1.9: citas en línea y recordatorios',
         'Estos son los cambios de Clinic 1.9.',
         [
@@ -785,6 +813,7 @@ export const EVAL_CASES: EvalCase[] = [
     },
     faithful: [
       draft(
+        'en-US',
         'Learn 7.0 arrives on December 1',
         'Learn 7.0 adds timed quizzes, certificates and a view for families.',
         [
@@ -802,6 +831,7 @@ export const EVAL_CASES: EvalCase[] = [
         'Happy teaching!',
       ),
       draft(
+        'en-US',
         'What changes in Learn 7.0',
         'Five changes are coming in Learn 7.0.',
         [

@@ -39,6 +39,8 @@ export interface LabelledDraft {
   id: string;
   release: EvalRelease;
   label: DraftLabel;
+  /** The locale the draft is written for (the checks' promise words follow it). */
+  locale: string;
   email: LlmEmail;
 }
 
