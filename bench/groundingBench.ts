@@ -1,8 +1,8 @@
 import { OpenAiLlm } from '#adapters/llm/OpenAiLlm';
 import { silentLogger } from '#shared/logger';
-import { checkDraft, draftHasProblems, type GroundingScope } from '#stages/compose/grounding/index';
+import { checkDraft, draftHasProblems } from '#stages/compose/grounding/index';
 import { verifyAnswer, type VerifierCounters } from '#stages/compose/verifyAnswer';
-import { labelledDrafts } from '#test/corpus/grounding/labelledDrafts';
+import { labelledDrafts, scopeOfDraft } from '#test/corpus/grounding/labelledDrafts';
 import { type DraftLabel, FABRICATION_KINDS, type LabelledDraft } from '#test/corpus/grounding/types';
 import { markdownTable, num } from './report.ts';
 
@@ -61,12 +61,6 @@ const ROW_NAMES: Record<FigureRow, string> = {
   wrong_attribution: 'real change, wrong issue (caught)',
 };
 
-const scopeOf = (draft: LabelledDraft): GroundingScope => ({
-  issues: draft.release.issues,
-  locale: draft.locale,
-  release: { versionName: draft.release.versionName, releaseDate: draft.release.releaseDate },
-});
-
 /**
  * Runs the labelled drafts of test/corpus/grounding through compose's checks: first
  * {@link checkDraft} (deterministic; coverage off, so only what a draft says counts), then, for
@@ -90,7 +84,7 @@ export const benchGrounding = async (endpoint: VerifierEndpoint): Promise<Ground
     const row = figures.get(key) ?? { label: key, drafts: 0, deterministic: 0, withVerifier: 0 };
     figures.set(key, row);
     row.drafts += 1;
-    const scope = scopeOf(draft);
+    const scope = scopeOfDraft(draft);
     if (draftHasProblems(checkDraft(draft.email, scope, { minCoverage: 0 }))) {
       row.deterministic += 1;
       row.withVerifier += 1;

@@ -1,6 +1,7 @@
 import type { LlmEmail } from '#contracts/emailDraft';
 import { EVAL_CASES, type EvalCase } from './releases.ts';
-import type { Fabrications, FabricationKind, LabelledDraft } from './types.ts';
+import type { GroundingScope } from '#stages/compose/grounding/index';
+import { FABRICATION_KINDS, type FabricationKind, type Fabrications, type LabelledDraft } from './types.ts';
 
 type EmailItem = LlmEmail['sections'][number]['items'][number];
 
@@ -41,15 +42,6 @@ const fabricate = (base: LlmEmail, kind: FabricationKind, f: Fabrications): LlmE
   return email;
 };
 
-const FABRICATIONS: readonly FabricationKind[] = [
-  'invented_key',
-  'intro_key',
-  'invented_number',
-  'invented_promise',
-  'unrelated_claim',
-  'wrong_attribution',
-];
-
 const draftsOf = (c: EvalCase): LabelledDraft[] => {
   const [first] = c.faithful;
   if (!first) throw new Error(`release ${c.release.id} has no faithful draft`);
@@ -61,7 +53,7 @@ const draftsOf = (c: EvalCase): LabelledDraft[] => {
       label: 'faithful' as const,
       email,
     })),
-    ...FABRICATIONS.map((label) => ({
+    ...FABRICATION_KINDS.map((label) => ({
       id: `${c.release.id}/${label}`,
       release: c.release,
       label,
@@ -76,3 +68,10 @@ const draftsOf = (c: EvalCase): LabelledDraft[] => {
  * copy of the first with each fabrication injected (80 drafts for 10 releases).
  */
 export const labelledDrafts = (): LabelledDraft[] => EVAL_CASES.flatMap(draftsOf);
+
+/** What a labelled draft is checked against: its release's issues and facts, in its locale. */
+export const scopeOfDraft = (draft: LabelledDraft): GroundingScope => ({
+  issues: draft.release.issues,
+  locale: draft.locale,
+  release: { versionName: draft.release.versionName, releaseDate: draft.release.releaseDate },
+});

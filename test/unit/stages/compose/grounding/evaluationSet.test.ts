@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkDraft, draftHasProblems, type GroundingScope } from '#stages/compose/grounding/index';
-import { labelledDrafts } from '#test/corpus/grounding/labelledDrafts';
+import { checkDraft, draftHasProblems } from '#stages/compose/grounding/index';
+import { labelledDrafts, scopeOfDraft } from '#test/corpus/grounding/labelledDrafts';
 import { FABRICATION_KINDS, type LabelledDraft } from '#test/corpus/grounding/types';
 
 const DRAFTS = labelledDrafts();
 
-const scopeOf = (draft: LabelledDraft): GroundingScope => ({
-  issues: draft.release.issues,
-  locale: draft.locale,
-  release: { versionName: draft.release.versionName, releaseDate: draft.release.releaseDate },
-});
-
 const flagged = (draft: LabelledDraft): boolean =>
-  draftHasProblems(checkDraft(draft.email, scopeOf(draft), { minCoverage: 0 }));
+  draftHasProblems(checkDraft(draft.email, scopeOfDraft(draft), { minCoverage: 0 }));
 
 describe('Evaluation set: test/corpus/grounding', () => {
   it('holds at least 60 labelled drafts of at least 10 releases, every kind for every release', () => {
@@ -42,7 +36,7 @@ describe('Evaluation set: test/corpus/grounding', () => {
     'passes the faithful draft %s (no false alarm)',
     (_id, draft) => {
       // Act / Assert
-      expect(checkDraft(draft.email, scopeOf(draft), { minCoverage: 0 }).grounding).toEqual([]);
+      expect(checkDraft(draft.email, scopeOfDraft(draft), { minCoverage: 0 }).grounding).toEqual([]);
       expect(flagged(draft)).toBe(false);
     },
   );
