@@ -365,6 +365,25 @@ const withTruncationNote = (email: LlmEmail, locale: string): LlmEmail => {
   return { ...email, outro: outro ? `${outro} ${note}` : note };
 };
 
+/** How the answers of one draft are checked: its scope (the issues handed to the writer) and policy. */
+const answerChecks = (
+  facts: ReleaseFacts & { policy: SendPolicy },
+  version: VersionState,
+  locale: string,
+): AnswerChecks => ({
+  scope: {
+    issues: facts.issues,
+    locale,
+    release: {
+      versionName: version.name,
+      description: version.description,
+      releaseDate: version.releaseDate,
+    },
+  },
+  minCoverage: facts.policy.minCoverage,
+  verify: facts.policy.verifyGrounding === true,
+});
+
 /** Writes, renders and stores the draft of one locale; resolves to the stored (first-written) draft. */
 const composeDraft = async (
   job: ComposeJob,
@@ -389,19 +408,7 @@ const composeDraft = async (
     issues: facts.issues,
   };
   const releaseKeys = new Set(facts.issues.map((issue) => issue.key));
-  const checks: AnswerChecks = {
-    scope: {
-      issues: facts.issues,
-      locale,
-      release: {
-        versionName: version.name,
-        description: version.description,
-        releaseDate: version.releaseDate,
-      },
-    },
-    minCoverage: facts.policy.minCoverage,
-    verify: facts.policy.verifyGrounding === true,
-  };
+  const checks = answerChecks(facts, version, locale);
   const written = deps.llm ? await writeWithLlm(deps.llm, request, checks, counters, retry, logger) : null;
   const answer = written?.answer ?? null;
   const email: LlmEmail = answer
