@@ -108,7 +108,10 @@ const hasProblems = draftHasProblems;
 const logProblems = (problems: DraftProblems, locale: string, logger: Log): void => {
   const unknownKeys = problems.grounding.filter((p) => p.kind === 'unknown_key').flatMap((p) => p.words);
   if (unknownKeys.length > 0) logger.warn({ locale, unknownKeys }, 'llm_citations_invalid');
-  const ungrounded = problems.grounding.filter((p) => p.kind !== 'unknown_key');
+  // Quoted names are free text (they could hold an address): logged by count only.
+  const ungrounded = problems.grounding
+    .filter((p) => p.kind !== 'unknown_key')
+    .map((p) => (p.kind === 'unsupported_name' ? { ...p, words: [`${p.words.length} name(s)`] } : p));
   if (ungrounded.length > 0) logger.warn({ locale, problems: ungrounded }, 'llm_grounding_failed');
   if (problems.violations.length > 0) {
     logger.warn(
