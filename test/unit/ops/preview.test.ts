@@ -115,6 +115,16 @@ describe('Function: previewEmail', () => {
         coverage: { inScope: 3, mentioned: ['SHOP-1'], missing: ['SHOP-2', 'SHOP-3'] },
       }),
     ).toMatch(/coverage\s+1\/3 \(not mentioned: SHOP-2, SHOP-3\)/);
+    expect(renderPreview(result)).not.toContain('verifier');
+    const verified = renderPreview({
+      ...result,
+      verifier: { outcome: 'items_removed', model: 'gpt-verify' },
+      removedItems: [
+        { text: 'Dark mode for everyone', issueKeys: ['SHOP-3'], reason: 'SHOP-3 says nothing of that' },
+      ],
+    });
+    expect(verified).toMatch(/verifier\s+items_removed \(gpt-verify\)/);
+    expect(verified).toMatch(/removed\s+SHOP-3: SHOP-3 says nothing of that/);
   });
 
   it('previews the on-release email of a released version', async () => {
