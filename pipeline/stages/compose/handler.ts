@@ -1,3 +1,4 @@
+import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { JiraCloud } from '#adapters/jira/JiraCloud';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { OpenAiLlm } from '#adapters/llm/OpenAiLlm';
@@ -25,6 +26,7 @@ const ledger = new DynamoLedger({
 // Multi-region: only the active region composes and sends (docs/DEPLOY.md, "A second region").
 const regionGate = regionGateFor(config, resourceName(topology.tables.ledger, env));
 const secrets = new SecretsManagerSecrets({});
+const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.directory, env) });
 
 type SecretDeps = Pick<ComposeDeps, 'jira' | 'llm'>;
 
@@ -76,6 +78,7 @@ export const handler = createSqsHandler({
     if (!(await regionGate('compose', ctx.logger))) return;
     const deps: ComposeDeps = {
       ...(await secretDeps()),
+      directory,
       ledger,
       queue,
       now: () => new Date(),
