@@ -13,6 +13,7 @@ import { OpsError, UsageError } from '#ops/cli/errors';
 import { EXIT_CODES, type ExitCode } from '#ops/cli/exitCodes';
 import type { OpsContext } from '#ops/cli/OpsContext';
 import { renderPairs } from '#ops/cli/table';
+import { COVERAGE_DEFAULT_MAX_ISSUES, DEFAULT_MIN_COVERAGE } from '#stages/compose/grounding/index';
 import { directoryOf } from '#ops/directory/directoryOf';
 import { checkScopes, type ScopeCheckOutcome, type ScopeToCheck } from '#ops/jira/checkScopes';
 import { opsJira } from '#ops/jira/jiraAccess';
@@ -48,6 +49,10 @@ export interface PolicyChanges {
   timeZone?: string | undefined;
   defaultLocale?: string | undefined;
   onRelease?: boolean | undefined;
+  /** Least share of in-scope issues a draft must mention, 0..1. */
+  minCoverage?: number | undefined;
+  /** Have the grounding verifier check each item of a model-written draft. */
+  verifyGrounding?: boolean | undefined;
   /** JQL condition ANDed with the fixVersion; `default` puts {@link DEFAULT_ISSUE_SCOPE} back. */
   scope?: string | undefined;
   /** Release-note custom field id; false removes it. */
@@ -101,6 +106,8 @@ export const setPolicy = async (
     ...(changes.timeZone !== undefined ? { timeZone: changes.timeZone } : {}),
     ...(changes.defaultLocale !== undefined ? { defaultLocale: changes.defaultLocale } : {}),
     ...(changes.onRelease !== undefined ? { onRelease: changes.onRelease } : {}),
+    ...(changes.minCoverage !== undefined ? { minCoverage: changes.minCoverage } : {}),
+    ...(changes.verifyGrounding !== undefined ? { verifyGrounding: changes.verifyGrounding } : {}),
   });
   const resetScope = changes.scope?.trim().toLowerCase() === DEFAULT_SCOPE_WORD;
   if (changes.scope !== undefined) next = withField(next, 'scope', resetScope ? undefined : changes.scope);
@@ -189,6 +196,12 @@ export const renderPolicy = (view: PolicyView): string =>
     ['time zone', view.policy.timeZone],
     ['default locale', view.policy.defaultLocale],
     ['on release', view.policy.onRelease],
+    [
+      'min coverage',
+      view.policy.minCoverage ??
+        `default (${DEFAULT_MIN_COVERAGE} up to ${COVERAGE_DEFAULT_MAX_ISSUES} issues)`,
+    ],
+    ['verify grounding', view.policy.verifyGrounding ?? false],
     ['scope', `${view.scope}${view.scopeIsDefault ? ' (default)' : ''}`],
     ['release note', view.policy.releaseNoteField ?? '(none)'],
     [
@@ -224,6 +237,8 @@ export interface PolicySetOptions {
   tz?: string | undefined;
   locale?: string | undefined;
   onRelease?: boolean | undefined;
+  minCoverage?: number | undefined;
+  verifyGrounding?: boolean | undefined;
   scope?: string | undefined;
   releaseNoteField?: string | false | undefined;
   force?: boolean | undefined;
@@ -241,12 +256,14 @@ export const setAction = async (
     options.tz,
     options.locale,
     options.onRelease,
+    options.minCoverage,
+    options.verifyGrounding,
     options.scope,
     options.releaseNoteField,
   ];
   if (settings.every((v) => v === undefined)) {
     throw new UsageError(
-      'nothing to set: give --points, --tz, --locale, --[no-]on-release, --scope or --[no-]release-note-field',
+      'nothing to set: give --points, --tz, --locale, --[no-]on-release, --min-coverage, --[no-]verify-grounding, --scope or --[no-]release-note-field',
     );
   }
   const { after, scopeCheck } = await setPolicy(
@@ -257,6 +274,8 @@ export const setAction = async (
       timeZone: options.tz,
       defaultLocale: options.locale,
       onRelease: options.onRelease,
+      minCoverage: options.minCoverage,
+      verifyGrounding: options.verifyGrounding,
       scope: options.scope,
       releaseNoteField: options.releaseNoteField,
     },
