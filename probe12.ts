@@ -1,4 +1,0 @@
-import { connectOrStart } from '#local/Emulator';
-const e = await connectOrStart({ whenNoEndpoint: 'start-moto', print: console.log });
-console.log('ENDPOINT', e.endpoint);
-await new Promise(() => {});
