@@ -23,8 +23,21 @@ export interface DropFault {
   drop: true;
 }
 
+/**
+ * Let the request through, then lose the answer (an ambiguous outcome: the server did the work,
+ * the client cannot know): `drop` resets the connection once the server has answered; `hang`
+ * holds the answer back until the client gives up (its request timeout) or `holdMs` passes, then
+ * resets it. Only a forwarding proxy (AwsFaultProxy) does the work first; the Jira and OpenAI
+ * stand-ins, which answer themselves, treat it as a drop.
+ */
+export interface AnswerLostFault {
+  answerLost: 'drop' | 'hang';
+  /** Longest hold of a `hang`, ms. Default 30000. */
+  holdMs?: number;
+}
+
 /** One injected fault. */
-export type Fault = StatusFault | DelayFault | DropFault;
+export type Fault = StatusFault | DelayFault | DropFault | AnswerLostFault;
 
 /** Which requests a fault applies to. */
 export interface FaultMatch {
@@ -70,6 +83,8 @@ export interface FaultCounters {
   drops: number;
   /** Faults per route name. */
   byRoute: Record<string, number>;
+  /** Answers lost after the request went through ({@link AnswerLostFault}). */
+  answersLost: number;
 }
 
 /**
@@ -87,10 +102,11 @@ export const seededRandom = (seed: number): (() => number) => {
   };
 };
 
-/** Short label of a fault for logs and counters: `status:503`, `delay:200`, `drop`. */
+/** Short label of a fault for logs and counters: `status:503`, `delay:200`, `drop`, `answer_lost:hang`. */
 export const describeFault = (fault: Fault): string => {
   if ('status' in fault) return `status:${fault.status}`;
   if ('delayMs' in fault) return `delay:${fault.delayMs}`;
+  if ('answerLost' in fault) return `answer_lost:${fault.answerLost}`;
   return 'drop';
 };
 
@@ -119,7 +135,7 @@ interface Queued {
 export class FaultInjector {
   #queue: Queued[] = [];
   #chaos: (ChaosOptions & { random: () => number }) | undefined;
-  #counters: FaultCounters = { total: 0, byStatus: {}, delays: 0, drops: 0, byRoute: {} };
+  #counters: FaultCounters = { total: 0, byStatus: {}, delays: 0, drops: 0, byRoute: {}, answersLost: 0 };
 
   /** Queues `fault` for the next matching request(s). Returns this, for chaining. */
   enqueue(fault: Fault, options: EnqueueOptions = {}): this {
@@ -152,7 +168,7 @@ export class FaultInjector {
   reset(): void {
     this.#queue = [];
     this.#chaos = undefined;
-    this.#counters = { total: 0, byStatus: {}, delays: 0, drops: 0, byRoute: {} };
+    this.#counters = { total: 0, byStatus: {}, delays: 0, drops: 0, byRoute: {}, answersLost: 0 };
   }
 
   /** The fault for this request, if any (consumes a one-shot fault and counts it). */
@@ -178,6 +194,7 @@ export class FaultInjector {
     c.byRoute[route] = (c.byRoute[route] ?? 0) + 1;
     if ('status' in fault) c.byStatus[fault.status] = (c.byStatus[fault.status] ?? 0) + 1;
     else if ('delayMs' in fault) c.delays++;
+    else if ('answerLost' in fault) c.answersLost++;
     else c.drops++;
   }
 }
@@ -195,7 +212,7 @@ export const applyFault = async (
   errorBody: (status: number) => unknown,
   signal?: AbortSignal,
 ): Promise<boolean> => {
-  if ('drop' in fault) {
+  if ('drop' in fault || 'answerLost' in fault) {
     req.socket.destroy();
     return true;
   }

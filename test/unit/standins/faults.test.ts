@@ -51,6 +51,7 @@ describe('Class: FaultInjector', () => {
       delays: 1,
       drops: 1,
       byRoute: { a: 3, b: 1 },
+      answersLost: 0,
     });
   });
 
