@@ -97,6 +97,8 @@ export const workerOptions = z
      * The worker's own clients always use `endpoint`. Default none.
      */
     serviceEndpoints: z.partialRecord(z.enum(LOCAL_SERVICE_ENDPOINT_IDS), z.url()).default({}),
+    /** `SES_EVENT_WAIT_SECONDS` (range checked by the configuration). Default the config's. */
+    sesEventWaitSeconds: z.number().int().min(0).optional(),
   })
   // An invocation still running when its records turn visible again would race its own redelivery.
   .refine(
@@ -154,6 +156,7 @@ const configure = (options: z.output<typeof workerOptions>, unsubscribeBaseUrl: 
     SEND_LEASE_SECONDS: options.sendLeaseSeconds?.toString(),
     JIRA_TIMEOUT_MS: options.jiraTimeoutMs?.toString(),
     OPENAI_TIMEOUT_MS: options.openaiTimeoutMs?.toString(),
+    SES_EVENT_WAIT_SECONDS: options.sesEventWaitSeconds?.toString(),
   };
   for (const id of LOCAL_SERVICE_ENDPOINT_IDS)
     settings[`AWS_ENDPOINT_URL_${id}`] = options.serviceEndpoints[id];

@@ -60,10 +60,12 @@ export interface EnqueueOptions extends FaultMatch {
 export interface ChaosOptions extends FaultMatch {
   /** Probability that a matching request gets a fault, 0..1. */
   rate: number;
-  /** Faults to pick from, uniformly. */
+  /** Faults to pick from, uniformly unless {@link ChaosOptions.weights} says otherwise. */
   kinds: Fault[];
   /** PRNG seed: the same seed and the same request sequence inject the same faults. */
   seed: number;
+  /** Relative weight of each kind (same length as `kinds`, positive). Default all equal. */
+  weights?: number[];
 }
 
 /** What a stand-in knows about a request when it asks for a fault. */
@@ -118,6 +120,18 @@ const matches = (match: FaultMatch, request: FaultRequest): boolean => {
   return route === request.route || request.path.startsWith(route);
 };
 
+/** The index `draw` (uniform in [0, 1)) falls on among `count` kinds of the given weights. */
+const pickIndex = (draw: number, count: number, weights: number[] | undefined): number => {
+  if (!weights) return Math.floor(draw * count);
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  let left = draw * total;
+  for (let i = 0; i < count; i++) {
+    left -= weights[i] ?? 0;
+    if (left < 0) return i;
+  }
+  return count - 1;
+};
+
 interface Queued {
   fault: Fault;
   match: FaultMatch;
@@ -148,6 +162,10 @@ export class FaultInjector {
   chaos(options: ChaosOptions | undefined): this {
     if (options !== undefined && (options.rate < 0 || options.rate > 1 || options.kinds.length === 0)) {
       throw new RangeError('chaos needs a rate in 0..1 and at least one kind of fault');
+    }
+    const { weights } = options ?? {};
+    if (weights && (weights.length !== options?.kinds.length || weights.some((w) => !(w > 0)))) {
+      throw new RangeError('chaos weights need one positive number per kind');
     }
     this.#chaos = options === undefined ? undefined : { ...options, random: seededRandom(options.seed) };
     return this;
@@ -181,8 +199,8 @@ export class FaultInjector {
       entry.remaining--;
       if (entry.remaining <= 0) this.#queue.splice(index, 1);
     } else if (this.#chaos && matches(this.#chaos, request)) {
-      const { random, rate, kinds } = this.#chaos;
-      if (random() < rate) fault = kinds[Math.floor(random() * kinds.length)];
+      const { random, rate, kinds, weights } = this.#chaos;
+      if (random() < rate) fault = kinds[pickIndex(random(), kinds.length, weights)];
     }
     if (fault) this.#count(fault, request.route);
     return fault;
