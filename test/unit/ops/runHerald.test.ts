@@ -8,6 +8,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '#ops/cli/exitCodes';
@@ -16,6 +17,7 @@ import { deadLetter, depth } from './sqsFixtures.ts';
 
 const sqs = mockClient(SQSClient);
 const scheduler = mockClient(SchedulerClient);
+const documents = mockClient(DynamoDBDocumentClient);
 const NOW = new Date('2030-01-01T00:10:00.000Z');
 
 const urlOf = (name: string) => `http://127.0.0.1:5000/123456789012/${name}`;
@@ -114,6 +116,20 @@ describe('Function: runHerald', () => {
   });
 
   describe('status', () => {
+    beforeEach(() => {
+      documents
+        .on(ScanCommand)
+        .resolvesOnce({
+          Items: [{ status: 'ambiguous' }, { status: 'claimed' }],
+          LastEvaluatedKey: { pk: 'send#x' },
+        })
+        .resolves({ Items: [{ status: 'ambiguous' }] });
+    });
+
+    afterEach(() => {
+      documents.reset();
+    });
+
     it('prints every queue of the environment and the pending schedules, and exits 0', async () => {
       // Arrange
       queues({ 'herald-t-send': depth(4, 2, 1) });
@@ -128,6 +144,11 @@ describe('Function: runHerald', () => {
         'schedules (herald-t-schedules): 2 send point(s), 1 reschedule(s) pending',
       );
       expect(run.stdout).not.toContain('DLQ NOT EMPTY');
+      expect(run.stdout).toContain('sends not settled: 1 claimed, 2 ambiguous');
+      expect(documents).toReceiveCommandWith(ScanCommand, {
+        TableName: 'herald-t-ledger',
+        FilterExpression: 'begins_with(pk, :send) AND (#status = :claimed OR #status = :ambiguous)',
+      });
       expect(sqs).toReceiveCommandWith(GetQueueUrlCommand, { QueueName: 'herald-t-compose-dlq' });
       expect(scheduler).toReceiveCommandWith(ListSchedulesCommand, { GroupName: 'herald-t-schedules' });
     });
