@@ -333,27 +333,42 @@ export const startAwsFaultProxy = async (options: AwsFaultProxyOptions): Promise
     res.end(text);
   };
 
+  /** Sends the request on to the emulator unchanged; `onAnswer` gets its answer. */
+  const upstreamOf = (
+    req: IncomingMessage,
+    body: Buffer,
+    onAnswer: (answer: IncomingMessage) => void,
+    onError: (err: Error) => void,
+  ): void => {
+    const upstream = request(
+      {
+        protocol: target.protocol,
+        hostname: target.hostname.replace(/^\[|\]$/g, ''),
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent,
+      },
+      onAnswer,
+    );
+    upstream.on('error', onError);
+    upstream.end(body);
+  };
+
   const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const upstream = request(
-        {
-          protocol: target.protocol,
-          hostname: target.hostname.replace(/^\[|\]$/g, ''),
-          port: target.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-          agent,
-        },
+      upstreamOf(
+        req,
+        body,
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
           answer.pipe(res);
           answer.on('error', reject);
           res.on('close', () => resolve());
         },
+        reject,
       );
-      upstream.on('error', reject);
-      upstream.end(body);
     });
 
   /**
@@ -369,23 +384,16 @@ export const startAwsFaultProxy = async (options: AwsFaultProxyOptions): Promise
     signal: AbortSignal,
   ): Promise<void> => {
     await new Promise<void>((resolve, reject) => {
-      const upstream = request(
-        {
-          hostname: target.hostname.replace(/^\[|\]$/g, ''),
-          port: target.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-          agent,
-        },
+      upstreamOf(
+        req,
+        body,
         (answer) => {
           answer.resume();
           answer.on('end', () => resolve());
           answer.on('error', reject);
         },
+        reject,
       );
-      upstream.on('error', reject);
-      upstream.end(body);
     });
     if (fault.answerLost === 'hang') {
       await new Promise<void>((resolve) => {
