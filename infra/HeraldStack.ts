@@ -27,7 +27,7 @@ import { StageQueues } from './constructs/StageQueues.ts';
 import type { FunctionName } from './functionNames.ts';
 import { actions } from './permissions.ts';
 import { assertRequestTimeoutFits } from './requestTimeouts.ts';
-import { sendConcurrency } from './sendConcurrency.ts';
+import { type SendConcurrency, sendConcurrency } from './sendConcurrency.ts';
 import { infraSettings } from './settings.ts';
 
 /**
@@ -80,6 +80,11 @@ export interface HeraldStackProps extends StackProps {
   readonly openaiModel?: string;
   /** LOG_LEVEL of every function. Default the config's (info). */
   readonly logLevel?: string;
+  /**
+   * The SES account's send rate, emails per second: sets the send stage's concurrency, batch size
+   * and per-process pacing (SES_SEND_RATE_PER_SECOND). Default `topology.ses.maxSendRatePerSecond`.
+   */
+  readonly sesMaxSendRate?: number;
   /** SEND_LEASE_SECONDS. Default the config's (120). */
   readonly sendLeaseSeconds?: number;
   /** Email address subscribed to the alarm topic at deploy time. Default none (subscribe by hand). */
@@ -121,8 +126,8 @@ export class HeraldStack extends Stack {
   readonly ingress: JiraIngress;
   readonly mail: MailFeedback;
   readonly alarms: Alarms;
-  /** Event source maximum concurrency of the send stage (SES rate bound). */
-  readonly sendMaxConcurrency: number;
+  /** Concurrency, batch size and per-process rate of the send stage (SES rate bound). */
+  readonly sendPacing: SendConcurrency;
 
   constructor(scope: Construct, id: string, props: HeraldStackProps) {
     super(scope, id, props);
@@ -215,12 +220,12 @@ export class HeraldStack extends Stack {
     });
 
     const send = topology.stages.send;
-    this.sendMaxConcurrency = sendConcurrency({
-      maxSendRatePerSecond: topology.ses.maxSendRatePerSecond,
+    this.sendPacing = sendConcurrency({
+      maxSendRatePerSecond: props.sesMaxSendRate ?? topology.ses.maxSendRatePerSecond,
       stageMaxConcurrency: send.fn.maxConcurrency,
       batchSize: send.batchSize,
       timeoutSeconds: send.fn.timeoutSeconds,
-    }).maxConcurrency;
+    });
     const stageEnvironment: Record<StageName, Record<string, string>> = {
       ingest: { ...common, ...retryProfile },
       enrich: { ...common, ...retryProfile, ...jira },
@@ -238,6 +243,7 @@ export class HeraldStack extends Stack {
         SENDER_EMAIL: props.senderEmail,
         SES_CONFIGURATION_SET: configurationSetName,
         UNSUBSCRIBE_BASE_URL: unsubscribeBaseUrl,
+        SES_SEND_RATE_PER_SECOND: String(this.sendPacing.perInstanceRatePerSecond),
         ...(props.sendLeaseSeconds !== undefined
           ? { SEND_LEASE_SECONDS: String(props.sendLeaseSeconds) }
           : {}),
@@ -253,7 +259,9 @@ export class HeraldStack extends Stack {
           code: code(name),
           environment: stageEnvironment[name],
           logRetentionDays,
-          maxConcurrency: name === 'send' ? this.sendMaxConcurrency : undefined,
+          ...(name === 'send'
+            ? { maxConcurrency: this.sendPacing.maxConcurrency, batchSize: this.sendPacing.batchSize }
+            : {}),
         });
         return [name, stageFunction.handler];
       }),

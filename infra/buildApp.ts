@@ -33,6 +33,7 @@ export const buildApp = (app: App): HeraldStack[] => {
     jiraMaxIssues: context.jiraMaxIssues,
     jiraTimeoutMs: context.jiraTimeoutMs,
     openaiModel: context.openaiModel,
+    sesMaxSendRate: context.sesMaxSendRate,
     logLevel: context.logLevel,
     alarmEmail: context.alarmEmail,
     retainData: context.retainData,

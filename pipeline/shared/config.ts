@@ -94,6 +94,16 @@ export const configSchema = z.object({
     .min(0, 'SES_EVENT_WAIT_SECONDS must be at least 0 seconds')
     .max(15, 'SES_EVENT_WAIT_SECONDS must be at most 15 seconds (the send function has 30 s)')
     .default(10),
+  /**
+   * SES sends per second this send process may make, emails/s (0.01..1000): its share of the
+   * account's rate. The CDK stack sets it from the deploy-time `sesMaxSendRate` divided by the send
+   * stage's event source concurrency. Default the topology's account rate over the stage ceiling.
+   */
+  SES_SEND_RATE_PER_SECOND: z.coerce
+    .number({ error: 'SES_SEND_RATE_PER_SECOND must be a number of emails per second' })
+    .min(0.01, 'SES_SEND_RATE_PER_SECOND must be at least 0.01 emails per second')
+    .max(1000, 'SES_SEND_RATE_PER_SECOND must be at most 1000 emails per second')
+    .default(topology.ses.maxSendRatePerSecond / topology.stages.send.fn.maxConcurrency),
 });
 
 /** Validated configuration. */

@@ -252,7 +252,7 @@ describe('Function: HeraldStack', () => {
           BatchSize: stage.batchSize,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
           ScalingConfig: {
-            MaximumConcurrency: s === 'send' ? stack.sendMaxConcurrency : stage.fn.maxConcurrency,
+            MaximumConcurrency: s === 'send' ? stack.sendPacing.maxConcurrency : stage.fn.maxConcurrency,
           },
         });
       },
@@ -266,11 +266,46 @@ describe('Function: HeraldStack', () => {
         batchSize: send.batchSize,
         timeoutSeconds: send.fn.timeoutSeconds,
       });
-      expect(stack.sendMaxConcurrency).toBe(derived.maxConcurrency);
+      expect(stack.sendPacing).toEqual(derived);
+      expect(derived.batchSize).toBe(send.batchSize);
       expect(derived.maxConcurrency * derived.perInstanceRatePerSecond).toBeLessThanOrEqual(
         topology.ses.maxSendRatePerSecond,
       );
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: resourceName('send', ENV),
+        Environment: {
+          Variables: Match.objectLike({ SES_SEND_RATE_PER_SECOND: String(derived.perInstanceRatePerSecond) }),
+        },
+      });
     });
+
+    it(
+      'synthesises for an SES sandbox account at 1 email/s with smaller send batches and paced processes',
+      () => {
+        // arrange / act
+        const sandbox = synthApp({ envName: ENV, regions: REGION, sesMaxSendRate: '1' });
+        const sandboxTemplate = sandbox.templates[0] as Template;
+        const sandboxStack = sandbox.stacks[0] as HeraldStack;
+
+        // assert: 2 processes at 0.5 email/s, each sending at most 7 emails in half its 30 s timeout.
+        expect(sandboxStack.sendPacing).toEqual({
+          maxConcurrency: 2,
+          perInstanceRatePerSecond: 0.5,
+          batchSize: 7,
+        });
+        sandboxTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+          BatchSize: 7,
+          ScalingConfig: { MaximumConcurrency: 2 },
+        });
+        sandboxTemplate.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: resourceName('send', ENV),
+          Environment: { Variables: Match.objectLike({ SES_SEND_RATE_PER_SECOND: '0.5' }) },
+        });
+        expect(configSchema.parse({ SES_SEND_RATE_PER_SECOND: '0.5' }).SES_SEND_RATE_PER_SECOND).toBe(0.5);
+      },
+      SYNTH_TIMEOUT_MS,
+    );
 
     it.each(STAGES)('feeds the rescheduler from the %s reschedule queue', (s) => {
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -362,7 +397,13 @@ describe('Function: HeraldStack', () => {
         enrich: [...queueDriven, ...jira],
         schedule: [...queueDriven, 'SCHEDULER_ROLE_ARN'],
         compose: [...queueDriven, ...jira],
-        send: [...queueDriven, 'SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'UNSUBSCRIBE_BASE_URL'],
+        send: [
+          ...queueDriven,
+          'SENDER_EMAIL',
+          'SES_CONFIGURATION_SET',
+          'UNSUBSCRIBE_BASE_URL',
+          'SES_SEND_RATE_PER_SECOND',
+        ],
         rescheduler: [...queueDriven, 'SCHEDULER_ROLE_ARN'],
         feedback: base,
       };

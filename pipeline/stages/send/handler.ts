@@ -28,10 +28,8 @@ const secrets = new SecretsManagerSecrets({});
 const webhookSecretName = resourceName(topology.secrets.webhookSecret, env);
 
 // SES's rate is per account; this bucket is per process. At most `maxConcurrency` send
-// functions run at once (the CDK stack sets it on the SQS event source), so each takes its share.
-const rateLimiter = createRateLimiter({
-  ratePerSecond: topology.ses.maxSendRatePerSecond / topology.stages.send.fn.maxConcurrency,
-});
+// functions run at once (the CDK stack sets it on the SQS event source and gives each its share).
+const rateLimiter = createRateLimiter({ ratePerSecond: config.SES_SEND_RATE_PER_SECOND });
 
 /** Lambda entry point of the send stage (SQS event source on `herald-send`). */
 export const handler = createSqsHandler({
