@@ -7,6 +7,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { loadConfig } from '#shared/config';
+import { REPLICATION_ALLOWANCE_SECONDS } from '#shared/regionRole';
 import {
   queueName,
   type RetryProfile,
@@ -21,6 +22,7 @@ import { DataStores } from './constructs/DataStores.ts';
 import { HeraldFunction } from './constructs/HeraldFunction.ts';
 import { JiraIngress } from './constructs/JiraIngress.ts';
 import { MailFeedback } from './constructs/MailFeedback.ts';
+import { ReplicationAlarms } from './constructs/ReplicationAlarms.ts';
 import { SchedulerWiring } from './constructs/SchedulerWiring.ts';
 import { StageFunction } from './constructs/StageFunction.ts';
 import { StageQueues } from './constructs/StageQueues.ts';
@@ -93,6 +95,15 @@ export interface HeraldStackProps extends StackProps {
   readonly retainData?: boolean;
   /** Multi-region role. Default a primary with no standby region. */
   readonly replication?: Replication;
+  /**
+   * The deployment's primary region (HERALD_HOME_REGION of compose and send): the region that
+   * composes and sends until `herald region activate` records a switch. Default this stack's region.
+   */
+  readonly homeRegion?: string;
+  /**
+   * The deployment's other regions: one ledger replication-latency alarm each. Default none.
+   */
+  readonly peerRegions?: readonly string[];
   /** Code of each function. Default the esbuild bundle `dist/<name>` (run `npm run build` first). */
   readonly code?: (name: FunctionName) => lambda.Code;
 }
@@ -226,6 +237,8 @@ export class HeraldStack extends Stack {
       batchSize: send.batchSize,
       timeoutSeconds: send.fn.timeoutSeconds,
     });
+    // Compose and send claim, so they run in the active region only (#shared/regionGate).
+    const homeRegion = { HERALD_HOME_REGION: props.homeRegion ?? this.region };
     const stageEnvironment: Record<StageName, Record<string, string>> = {
       ingest: { ...common, ...retryProfile },
       enrich: { ...common, ...retryProfile, ...jira },
@@ -236,6 +249,7 @@ export class HeraldStack extends Stack {
         ...jira,
         ...(props.jiraMaxIssues !== undefined ? { JIRA_MAX_ISSUES: String(props.jiraMaxIssues) } : {}),
         ...(props.openaiModel ? { OPENAI_MODEL: props.openaiModel } : {}),
+        ...homeRegion,
       },
       send: {
         ...common,
@@ -247,6 +261,7 @@ export class HeraldStack extends Stack {
         ...(props.sendLeaseSeconds !== undefined
           ? { SEND_LEASE_SECONDS: String(props.sendLeaseSeconds) }
           : {}),
+        ...homeRegion,
       },
     };
     const stageFunctions = Object.fromEntries(
@@ -309,6 +324,14 @@ export class HeraldStack extends Stack {
       email: props.alarmEmail,
     });
 
+    new ReplicationAlarms(this, 'Replication', {
+      tableName: this.data.ledger.name,
+      receivingRegions: props.peerRegions ?? [],
+      thresholdMs: REPLICATION_ALLOWANCE_SECONDS * 1000,
+      periodSeconds: infraSettings.alarmPeriodSeconds,
+      topic: this.alarms.topic,
+    });
+
     this.acknowledgeFindings();
 
     new CfnOutput(this, 'JiraWebhookUrl', {
@@ -363,6 +386,8 @@ export class HeraldStack extends Stack {
 
     f.compose.allow(actions.secretRead, [secrets.jiraApiToken.arn, secrets.openaiApiKey.arn]);
     f.compose.allow(actions.ledgerDrafts, [ledger.arn]);
+    // The project's policy: minCoverage and verifyGrounding decide what a draft must pass.
+    f.compose.allow(actions.directoryPolicyRead, [directory.arn]);
     q.send.main.grantSendMessages(f.compose.role);
     // A release whose date moved under a due point asks enrich to re-plan it.
     q.enrich.main.grantSendMessages(f.compose.role);

@@ -44,6 +44,8 @@ export const buildApp = (app: App): HeraldStack[] => {
     ...shared,
     env: { account, region: primaryRegion },
     replication: { role: 'primary', standbyRegions },
+    homeRegion: primaryRegion,
+    peerRegions: standbyRegions,
   });
   const stacks = [primary];
   for (const region of standbyRegions) {
@@ -51,6 +53,8 @@ export const buildApp = (app: App): HeraldStack[] => {
       ...shared,
       env: { account, region },
       replication: { role: 'standby' },
+      homeRegion: primaryRegion,
+      peerRegions: context.regions.filter((r) => r !== region),
     });
     // The standby uses the primary's table and secret replicas: deploy the primary first.
     standby.addStackDependency(primary);

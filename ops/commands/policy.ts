@@ -11,6 +11,7 @@ import { UsageError } from '#ops/cli/errors';
 import { EXIT_CODES, type ExitCode } from '#ops/cli/exitCodes';
 import type { OpsContext } from '#ops/cli/OpsContext';
 import { renderPairs } from '#ops/cli/table';
+import { COVERAGE_DEFAULT_MAX_ISSUES, DEFAULT_MIN_COVERAGE } from '#stages/compose/grounding/index';
 import { directoryOf } from '#ops/directory/directoryOf';
 
 /** A project's policy, and whether it is the default (the project has none stored). */
@@ -29,6 +30,10 @@ export interface PolicyChanges {
   timeZone?: string | undefined;
   defaultLocale?: string | undefined;
   onRelease?: boolean | undefined;
+  /** Least share of in-scope issues a draft must mention, 0..1. */
+  minCoverage?: number | undefined;
+  /** Have the grounding verifier check each item of a model-written draft. */
+  verifyGrounding?: boolean | undefined;
 }
 
 const viewOf = (project: string, policy: SendPolicy, isDefault: boolean): PolicyView => ({
@@ -60,6 +65,8 @@ export const setPolicy = async (
     ...(changes.timeZone !== undefined ? { timeZone: changes.timeZone } : {}),
     ...(changes.defaultLocale !== undefined ? { defaultLocale: changes.defaultLocale } : {}),
     ...(changes.onRelease !== undefined ? { onRelease: changes.onRelease } : {}),
+    ...(changes.minCoverage !== undefined ? { minCoverage: changes.minCoverage } : {}),
+    ...(changes.verifyGrounding !== undefined ? { verifyGrounding: changes.verifyGrounding } : {}),
   });
   await directory.putPolicy(project, next);
   return { before, after: viewOf(project, next, false) };
@@ -73,6 +80,12 @@ export const renderPolicy = (view: PolicyView): string =>
     ['time zone', view.policy.timeZone],
     ['default locale', view.policy.defaultLocale],
     ['on release', view.policy.onRelease],
+    [
+      'min coverage',
+      view.policy.minCoverage ??
+        `default (${DEFAULT_MIN_COVERAGE} up to ${COVERAGE_DEFAULT_MAX_ISSUES} issues)`,
+    ],
+    ['verify grounding', view.policy.verifyGrounding ?? false],
   ]);
 
 /** `herald policy show`. */
@@ -93,6 +106,8 @@ export interface PolicySetOptions {
   tz?: string | undefined;
   locale?: string | undefined;
   onRelease?: boolean | undefined;
+  minCoverage?: number | undefined;
+  verifyGrounding?: boolean | undefined;
   json?: boolean | undefined;
 }
 
@@ -102,14 +117,19 @@ export const setAction = async (
   project: string,
   options: PolicySetOptions,
 ): Promise<ExitCode> => {
-  if ([options.points, options.tz, options.locale, options.onRelease].every((v) => v === undefined)) {
-    throw new UsageError('nothing to set: give --points, --tz, --locale or --[no-]on-release');
+  const settings = [options.points, options.tz, options.locale, options.onRelease];
+  if ([...settings, options.minCoverage, options.verifyGrounding].every((v) => v === undefined)) {
+    throw new UsageError(
+      'nothing to set: give --points, --tz, --locale, --[no-]on-release, --min-coverage or --[no-]verify-grounding',
+    );
   }
   const { after } = await setPolicy(directoryOf(ctx), project, {
     points: options.points,
     timeZone: options.tz,
     defaultLocale: options.locale,
     onRelease: options.onRelease,
+    minCoverage: options.minCoverage,
+    verifyGrounding: options.verifyGrounding,
   });
   if (options.json) ctx.output.json(after);
   else ctx.output.out(`policy of ${project} stored\n${renderPolicy(after)}`);

@@ -104,6 +104,14 @@ export const configSchema = z.object({
     .min(0.01, 'SES_SEND_RATE_PER_SECOND must be at least 0.01 emails per second')
     .max(1000, 'SES_SEND_RATE_PER_SECOND must be at most 1000 emails per second')
     .default(topology.ses.maxSendRatePerSecond / topology.stages.send.fn.maxConcurrency),
+  /**
+   * The deploy's primary region: compose and send run only there until `herald region activate`
+   * records a switch (docs/DEPLOY.md, "A second region"). Default AWS_REGION (one region: always active).
+   */
+  HERALD_HOME_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'HERALD_HOME_REGION must be an AWS region such as eu-west-1')
+    .optional(),
 });
 
 /** Validated configuration. */

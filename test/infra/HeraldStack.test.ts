@@ -396,9 +396,10 @@ describe('Function: HeraldStack', () => {
         ingest: queueDriven,
         enrich: [...queueDriven, ...jira],
         schedule: [...queueDriven, 'SCHEDULER_ROLE_ARN'],
-        compose: [...queueDriven, ...jira],
+        compose: [...queueDriven, ...jira, 'HERALD_HOME_REGION'],
         send: [
           ...queueDriven,
+          'HERALD_HOME_REGION',
           'SENDER_EMAIL',
           'SES_CONFIGURATION_SET',
           'UNSUBSCRIBE_BASE_URL',
@@ -419,6 +420,16 @@ describe('Function: HeraldStack', () => {
         expect(unknown, name).toEqual([]);
       }
     });
+
+    it.each(['compose', 'send'] as const)(
+      'makes %s of a one-region deploy its own home region, with no replication alarm',
+      (name) => {
+        expect(variablesOf(name).HERALD_HOME_REGION).toBe(REGION);
+        expect(JSON.stringify(resourcesOf(template, 'AWS::CloudWatch::Alarm'))).not.toContain(
+          'ReplicationLatency',
+        );
+      },
+    );
 
     it.each([...STAGES, 'rescheduler'] as const)(
       'runs the %s retry ladder on the standard profile, set explicitly',
@@ -733,7 +744,12 @@ describe('Function: HeraldStack', () => {
         webhook: [`${directory} dynamodb:PutItem`],
         enrich: [`${directory} dynamodb:GetItem`, `${directory} dynamodb:Query`],
         schedule: [`${ledger} dynamodb:GetItem`, `${ledger} dynamodb:PutItem`],
-        compose: [`${ledger} dynamodb:GetItem`, `${ledger} dynamodb:PutItem`],
+        // compose reads the project's send policy (minCoverage, verifyGrounding) from the directory.
+        compose: [
+          `${directory} dynamodb:GetItem`,
+          `${ledger} dynamodb:GetItem`,
+          `${ledger} dynamodb:PutItem`,
+        ],
         send: [
           `${directory} dynamodb:GetItem`,
           `${ledger} dynamodb:DeleteItem`,

@@ -12,6 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
+import { DynamoActiveRegion } from '#adapters/region/DynamoActiveRegion';
 import type { EmailDraft } from '#contracts/emailDraft';
 import { actions } from '../../infra/permissions.ts';
 
@@ -84,6 +85,16 @@ describe('Function: actions', () => {
     expect(used).toEqual([...actions.directoryRead].sort());
   });
 
+  it('lets compose make exactly the directory call of reading the send policy', async () => {
+    // Act
+    const used = await actionsUsed(async () => {
+      await directory.getPolicy('ABC');
+    });
+
+    // Assert
+    expect(used).toEqual([...actions.directoryPolicyRead].sort());
+  });
+
   it('lets send make exactly the directory calls of its opt-out and contact checks', async () => {
     // Act
     const used = await actionsUsed(async () => {
@@ -151,5 +162,19 @@ describe('Function: actions', () => {
 
     // Assert
     expect([...used].sort()).toEqual([...actions.ledgerSends].sort());
+  });
+
+  it.each([
+    ['compose', actions.ledgerDrafts],
+    ['send', actions.ledgerSends],
+  ])('lets %s read the active region (its region gate) with its ledger grant', async (_stage, granted) => {
+    // Act
+    const used = await actionsUsed(() =>
+      new DynamoActiveRegion({ client, tableName: 'herald-ledger' }).get(),
+    );
+
+    // Assert
+    expect(used).toEqual(['dynamodb:GetItem']);
+    expect(granted).toContain('dynamodb:GetItem');
   });
 });

@@ -159,6 +159,8 @@ export class DynamoDirectory implements DirectoryPort {
       onRelease: item.onRelease,
       timeZone: item.timeZone,
       defaultLocale: item.defaultLocale,
+      minCoverage: item.minCoverage,
+      verifyGrounding: item.verifyGrounding,
     });
   }
 
@@ -176,6 +178,8 @@ export class DynamoDirectory implements DirectoryPort {
             onRelease: parsed.onRelease,
             timeZone: parsed.timeZone,
             defaultLocale: parsed.defaultLocale,
+            ...(parsed.minCoverage !== undefined ? { minCoverage: parsed.minCoverage } : {}),
+            ...(parsed.verifyGrounding !== undefined ? { verifyGrounding: parsed.verifyGrounding } : {}),
             updatedAt: this.#now().toISOString(),
           },
         }),

@@ -1,7 +1,9 @@
+import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { JiraCloud } from '#adapters/jira/JiraCloud';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { OpenAiLlm } from '#adapters/llm/OpenAiLlm';
 import { SqsQueue } from '#adapters/queue/SqsQueue';
+import { regionGateFor } from '#adapters/region/regionGateFor';
 import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
 import { createSqsHandler } from '#retry/createSqsHandler';
 import { loadConfig, requireConfig } from '#shared/config';
@@ -21,7 +23,10 @@ const ledger = new DynamoLedger({
   tableName: resourceName(topology.tables.ledger, env),
   ttlSeconds: topology.ledgerTtlSeconds,
 });
+// Multi-region: only the active region composes and sends (docs/DEPLOY.md, "A second region").
+const regionGate = regionGateFor(config, resourceName(topology.tables.ledger, env));
 const secrets = new SecretsManagerSecrets({});
+const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.directory, env) });
 
 type SecretDeps = Pick<ComposeDeps, 'jira' | 'llm'>;
 
@@ -70,8 +75,10 @@ export const handler = createSqsHandler({
   queue,
   logger,
   processRecord: async (record, ctx) => {
+    if (!(await regionGate('compose', ctx.logger))) return;
     const deps: ComposeDeps = {
       ...(await secretDeps()),
+      directory,
       ledger,
       queue,
       now: () => new Date(),

@@ -2,6 +2,7 @@ import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { SesMailer } from '#adapters/mailer/SesMailer';
 import { SqsQueue } from '#adapters/queue/SqsQueue';
+import { regionGateFor } from '#adapters/region/regionGateFor';
 import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
 import { createSqsHandler } from '#retry/createSqsHandler';
 import { loadConfig, requireConfig } from '#shared/config';
@@ -23,6 +24,8 @@ const ledger = new DynamoLedger({
   tableName: resourceName(topology.tables.ledger, env),
   ttlSeconds: topology.ledgerTtlSeconds,
 });
+// Multi-region: only the active region composes and sends (docs/DEPLOY.md, "A second region").
+const regionGate = regionGateFor(config, resourceName(topology.tables.ledger, env));
 const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.directory, env) });
 const secrets = new SecretsManagerSecrets({});
 const webhookSecretName = resourceName(topology.secrets.webhookSecret, env);
@@ -39,6 +42,7 @@ export const handler = createSqsHandler({
   queue,
   logger,
   processRecord: async (record, ctx) => {
+    if (!(await regionGate('send', ctx.logger))) return;
     // SecretsPort caches per process, so this is one Secrets Manager call per cold start.
     const unsubscribeSecret = await secrets.get(webhookSecretName);
     await processRecord(record, ctx, {

@@ -32,18 +32,34 @@ describe('Function: setPolicy', () => {
     });
     expect(directory.policies.get('SHOP')).toEqual(after.policy);
     expect(renderPolicy(after).split('\n')).toEqual([
-      'project         SHOP',
-      'points          -7d@09:00, -1d@09:00, 0d@09:00',
-      'time zone       Europe/Berlin',
-      'default locale  de',
-      'on release      yes',
+      'project           SHOP',
+      'points            -7d@09:00, -1d@09:00, 0d@09:00',
+      'time zone         Europe/Berlin',
+      'default locale    de',
+      'on release        yes',
+      'min coverage      default (0.8 up to 30 issues)',
+      'verify grounding  no',
     ]);
+  });
+
+  it('stores the content-trust settings minCoverage and verifyGrounding', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+
+    // Act
+    const { after } = await setPolicy(directory, 'SHOP', { minCoverage: 0.9, verifyGrounding: true });
+
+    // Assert
+    expect(directory.policies.get('SHOP')).toMatchObject({ minCoverage: 0.9, verifyGrounding: true });
+    expect(renderPolicy(after)).toContain('min coverage      0.9');
+    expect(renderPolicy(after)).toContain('verify grounding  yes');
   });
 
   it.each([
     [{ points: '-7x' }, 'is not a point'],
     [{ timeZone: 'Europe/Atlantis' }, 'unknown time zone'],
     [{ defaultLocale: 'english please' }, 'expected a locale tag'],
+    [{ minCoverage: 1.5 }, 'minCoverage'],
   ])('refuses %j with a ContractError and stores nothing', async (changes, message) => {
     // Arrange
     const directory = new FakeDirectory();

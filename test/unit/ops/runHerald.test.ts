@@ -8,7 +8,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '#ops/cli/exitCodes';
@@ -44,11 +44,14 @@ describe('Function: runHerald', () => {
         { Name: 'rr-x' },
       ],
     });
+    // No region switch recorded: `status` reports the primary as active.
+    documents.on(GetCommand).resolves({});
   });
 
   afterEach(() => {
     sqs.reset();
     scheduler.reset();
+    documents.reset();
   });
 
   describe('usage', () => {
@@ -126,10 +129,6 @@ describe('Function: runHerald', () => {
         .resolves({ Items: [{ status: 'ambiguous' }] });
     });
 
-    afterEach(() => {
-      documents.reset();
-    });
-
     it('prints every queue of the environment and the pending schedules, and exits 0', async () => {
       // Arrange
       queues({ 'herald-t-send': depth(4, 2, 1) });
@@ -149,8 +148,43 @@ describe('Function: runHerald', () => {
         TableName: 'herald-t-ledger',
         FilterExpression: 'begins_with(pk, :send) AND (#status = :claimed OR #status = :ambiguous)',
       });
+      expect(run.stdout).toContain('active region: the primary (no switch recorded');
       expect(sqs).toReceiveCommandWith(GetQueueUrlCommand, { QueueName: 'herald-t-compose-dlq' });
       expect(scheduler).toReceiveCommandWith(ListSchedulesCommand, { GroupName: 'herald-t-schedules' });
+    });
+
+    it('shows the active region recorded in the ledger, in text and JSON', async () => {
+      // Arrange
+      queues();
+      documents.on(GetCommand).resolves({
+        Item: {
+          pk: 'deployment#active-region',
+          region: 'us-west-2',
+          previous: 'us-east-1',
+          activeFrom: NOW.getTime() + 60_000,
+          previousUntil: NOW.getTime(),
+          activatedAt: '2030-01-01T00:05:00.000Z',
+          epoch: 2,
+        },
+      });
+
+      // Act
+      const text = await runCli(['status', '--env', 't'], { now: () => NOW });
+      const json = await runCli(['status', '--env', 't', '--json'], { now: () => NOW });
+
+      // Assert
+      expect(text.stdout).toContain(
+        'active region: switching to us-west-2 at 2030-01-01T00:11:00.000Z; us-east-1 claims until 2030-01-01T00:10:00.000Z',
+      );
+      expect(JSON.parse(json.stdout).activeRegion).toMatchObject({
+        state: 'switching',
+        region: 'us-west-2',
+        epoch: 2,
+      });
+      expect(documents).toReceiveCommandWith(GetCommand, {
+        TableName: 'herald-t-ledger',
+        ConsistentRead: true,
+      });
     });
 
     it('marks a DLQ that is not empty with the age of its oldest message, and --check exits 3', async () => {
