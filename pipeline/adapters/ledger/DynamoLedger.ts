@@ -5,6 +5,7 @@ import {
   GetCommand,
   PutCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { defaultDocumentClient } from '#adapters/directory/defaultDocumentClient';
 import { dynamoCall } from '#adapters/directory/dynamoCall';
@@ -226,35 +227,27 @@ export class DynamoLedger implements LedgerPort {
   }
 
   async markRejected(sendKey: string, reason: string): Promise<void> {
-    try {
-      await dynamoCall('UpdateItem', this.#table, () =>
-        this.#client.send(
-          new UpdateCommand({
-            TableName: this.#table,
-            Key: { pk: `${SEND_PREFIX}${sendKey}` },
-            UpdateExpression:
-              'SET #status = :rejected, #reason = :reason, #rejectedAt = :at, #expiresAt = :expiresAt',
-            // Never downgrade a sent email: "sent" is final.
-            ConditionExpression: 'attribute_not_exists(#status) OR #status <> :sent',
-            ExpressionAttributeNames: {
-              '#status': 'status',
-              '#reason': 'reason',
-              '#rejectedAt': 'rejectedAt',
-              '#expiresAt': 'expiresAt',
-            },
-            ExpressionAttributeValues: {
-              ':rejected': STATUS.rejected,
-              ':sent': STATUS.sent,
-              ':reason': reason,
-              ':at': new Date(this.#now()).toISOString(),
-              ':expiresAt': this.#expiresAt(this.#now()),
-            },
-          }),
-        ),
-      );
-    } catch (err) {
-      if (!isConditionalCheckFailed(err)) throw err;
-    }
+    await this.#updateUnlessRefused({
+      TableName: this.#table,
+      Key: { pk: `${SEND_PREFIX}${sendKey}` },
+      UpdateExpression:
+        'SET #status = :rejected, #reason = :reason, #rejectedAt = :at, #expiresAt = :expiresAt',
+      // Never downgrade a sent email: "sent" is final.
+      ConditionExpression: 'attribute_not_exists(#status) OR #status <> :sent',
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#reason': 'reason',
+        '#rejectedAt': 'rejectedAt',
+        '#expiresAt': 'expiresAt',
+      },
+      ExpressionAttributeValues: {
+        ':rejected': STATUS.rejected,
+        ':sent': STATUS.sent,
+        ':reason': reason,
+        ':at': new Date(this.#now()).toISOString(),
+        ':expiresAt': this.#expiresAt(this.#now()),
+      },
+    });
   }
 
   async releaseClaim(sendKey: string): Promise<void> {
@@ -278,25 +271,26 @@ export class DynamoLedger implements LedgerPort {
   }
 
   async markAmbiguous(sendKey: string): Promise<void> {
+    await this.#updateUnlessRefused({
+      TableName: this.#table,
+      Key: { pk: `${SEND_PREFIX}${sendKey}` },
+      UpdateExpression: 'SET #status = :ambiguous, #ambiguousAt = :at',
+      // Only a live claim becomes ambiguous: sent and rejected are final, and a missing row was
+      // never claimed.
+      ConditionExpression: '#status = :claimed',
+      ExpressionAttributeNames: { '#status': 'status', '#ambiguousAt': 'ambiguousAt' },
+      ExpressionAttributeValues: {
+        ':claimed': STATUS.claimed,
+        ':ambiguous': STATUS.ambiguous,
+        ':at': new Date(this.#now()).toISOString(),
+      },
+    });
+  }
+
+  /** A conditional UpdateItem whose refused condition means there is nothing to do. */
+  async #updateUnlessRefused(input: UpdateCommandInput): Promise<void> {
     try {
-      await dynamoCall('UpdateItem', this.#table, () =>
-        this.#client.send(
-          new UpdateCommand({
-            TableName: this.#table,
-            Key: { pk: `${SEND_PREFIX}${sendKey}` },
-            UpdateExpression: 'SET #status = :ambiguous, #ambiguousAt = :at',
-            // Only a live claim becomes ambiguous: sent and rejected are final, and a missing row
-            // was never claimed.
-            ConditionExpression: '#status = :claimed',
-            ExpressionAttributeNames: { '#status': 'status', '#ambiguousAt': 'ambiguousAt' },
-            ExpressionAttributeValues: {
-              ':claimed': STATUS.claimed,
-              ':ambiguous': STATUS.ambiguous,
-              ':at': new Date(this.#now()).toISOString(),
-            },
-          }),
-        ),
-      );
+      await dynamoCall('UpdateItem', this.#table, () => this.#client.send(new UpdateCommand(input)));
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
     }
