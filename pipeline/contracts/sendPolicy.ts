@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { linkTemplate, REFERENCE_MODES, senderIdentity } from './emailPresentation.ts';
 import { ContractError } from './errors.ts';
 import { locale, timeZone } from './timeZone.ts';
 
@@ -29,19 +30,38 @@ export const sendPoint = z.object({
 export type SendPoint = z.output<typeof sendPoint>;
 
 /** A project's send policy, stored in the client directory. */
-export const sendPolicy = z.object({
-  /** Points before/on the release date. */
-  points: z.array(sendPoint).max(20, 'at most 20 send points per project'),
-  /** Also send an email when the version is marked released. */
-  onRelease: z.boolean().default(false),
-  /** Time zone for contacts that have none. */
-  timeZone: timeZone.default('UTC'),
-  /** Locale for contacts that have none. */
-  defaultLocale: locale.default('en'),
-});
+export const sendPolicy = z
+  .object({
+    /** Points before/on the release date. */
+    points: z.array(sendPoint).max(20, 'at most 20 send points per project'),
+    /** Also send an email when the version is marked released. */
+    onRelease: z.boolean().default(false),
+    /** Time zone for contacts that have none. */
+    timeZone: timeZone.default('UTC'),
+    /** Locale for contacts that have none. */
+    defaultLocale: locale.default('en'),
+    /** What client emails show of issue keys (see {@link REFERENCE_MODES}). Default `none`. */
+    references: z.enum(REFERENCE_MODES).default('none'),
+    /** Link of each key when `references` is `links`: https, with `{key}`. */
+    linkTemplate: linkTemplate.optional(),
+    /** From display name, Reply-To and footer line of client emails. Default `{}` (see {@link senderIdentity}). */
+    sender: senderIdentity.default({}),
+  })
+  .superRefine((policy, ctx) => {
+    if (policy.references === 'links' && policy.linkTemplate === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['linkTemplate'],
+        message: 'references "links" needs a linkTemplate such as https://status.example.com/changes/{key}',
+      });
+    }
+  });
 
 /** A project's send policy. */
 export type SendPolicy = z.output<typeof sendPolicy>;
+
+/** A send policy as written, before defaults (what `putPolicy` accepts). */
+export type SendPolicyInput = z.input<typeof sendPolicy>;
 
 const SPEC = /^([+-]?)(?:(\d{1,3})d)?(?:(\d{1,2})h)?(?:(\d{1,4})m)?(?:@(\d{2}:\d{2}))?$/;
 
@@ -105,4 +125,6 @@ export const DEFAULT_SEND_POLICY: SendPolicy = {
   onRelease: false,
   timeZone: 'UTC',
   defaultLocale: 'en',
+  references: 'none',
+  sender: {},
 };

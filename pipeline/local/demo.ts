@@ -9,6 +9,11 @@ export const DEMO = {
   project: { id: '10000', key: 'DEMO', name: 'Demo Shop' },
   versionId: '10001',
   versionName: 'Release 1.0',
+  /** The demo's sender identity: From "Demo Shop releases" (the default), a Reply-To and a footer. */
+  sender: {
+    replyTo: 'account-team@example.com',
+    footer: 'Demo Shop GmbH · Musterstraße 1 · 10115 Berlin · Germany',
+  },
   contacts: [
     { email: 'ada@example.com', name: 'Ada', locale: 'en' },
     { email: 'grace@example.org', name: 'Grace', locale: 'en' },
@@ -48,6 +53,8 @@ export const demoPoints = (
       onRelease: false,
       timeZone: 'UTC',
       defaultLocale: 'en',
+      references: 'none',
+      sender: DEMO.sender,
     },
   };
 };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { GetScheduleCommand, ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { type Message, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { composeJobMessage } from '#contracts/composeJob';
-import type { SendPolicy } from '#contracts/sendPolicy';
+import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { postSignedWebhook } from '#local/demo';
 import { type LocalHerald, type LocalServiceEndpointId, startLocalHerald } from '#local/LocalHerald';
 import type { InvocationInfo, InvocationResult } from '#local/LocalLambdaRuntime';
@@ -175,6 +175,7 @@ export const versionWebhookBody = (event: string, version: StandInVersion, times
 
 /** A send policy from point specs, in UTC with English as the default locale. */
 export const policyOf = (points: SendPolicy['points'], onRelease = false): SendPolicy => ({
+  ...DEFAULT_SEND_POLICY,
   points,
   onRelease,
   timeZone: 'UTC',
