@@ -334,7 +334,7 @@ export class HeraldStack extends Stack {
     // Least privilege against the handlers as they are: webhook and feedback only opt out
     // (PutItem); enrich reads a project; compose keeps drafts; send checks opt-outs and keeps its
     // rows (infra/permissions.ts names the adapter methods behind each list).
-    f.webhook.allow(actions.secretRead, [secrets.webhookSecret.arn]);
+    f.webhook.allow(actions.secretRead, [secrets.webhookSecret.arn, secrets.signingKeys.arn]);
     f.webhook.allow(actions.directoryOptOut, [directory.arn]);
 
     q.enrich.main.grantSendMessages(f.ingest.role);
@@ -355,6 +355,8 @@ export class HeraldStack extends Stack {
 
     f.compose.allow(actions.secretRead, [secrets.jiraApiToken.arn, secrets.openaiApiKey.arn]);
     f.compose.allow(actions.ledgerDrafts, [ledger.arn]);
+    // The project's send policy: reference mode and sender identity of its emails.
+    f.compose.allow(actions.directoryRead, [directory.arn]);
     q.send.main.grantSendMessages(f.compose.role);
     // A release whose date moved under a due point asks enrich to re-plan it.
     q.enrich.main.grantSendMessages(f.compose.role);
@@ -369,7 +371,8 @@ export class HeraldStack extends Stack {
     ]);
     f.send.allow(actions.ledgerSends, [ledger.arn]);
     f.send.allow(actions.directoryOptOutCheck, [directory.arn]);
-    f.send.allow(actions.secretRead, [secrets.webhookSecret.arn]);
+    // Send signs unsubscribe links with the signing keys only: it cannot forge a Jira webhook.
+    f.send.allow(actions.secretRead, [secrets.signingKeys.arn]);
 
     // grantSendMessages includes GetQueueUrl and GetQueueAttributes: the rescheduler resolves a
     // main queue's ARN as the target of a long reschedule.
@@ -435,7 +438,9 @@ export class HeraldStack extends Stack {
         id: 'AwsSolutions-SMG4',
         reason:
           'Third-party credentials (Jira API token, OpenAI key) and the Jira webhook secret are issued outside ' +
-          'AWS and cannot be rotated by a Secrets Manager rotation function; docs/DEPLOY.md gives the manual rotation.',
+          'AWS and cannot be rotated by a Secrets Manager rotation function; the signing keys rotate by list ' +
+          '(new key first, old keys kept while their links must work), which a rotation function cannot ' +
+          'time; docs/DEPLOY.md gives each manual rotation.',
       });
     }
     Validations.of(this.ingress.ruleDlq).acknowledge({

@@ -81,6 +81,10 @@ export interface PreviewResult {
   issueKeys: string[];
   html: string;
   text: string;
+  /** From display name the draft carries (the policy's sender identity). */
+  fromName: string | undefined;
+  /** Reply-To address the draft carries, if any. */
+  replyTo: string | undefined;
 }
 
 /** Address of the preview's only recipient; nothing is ever sent to it. */
@@ -239,6 +243,7 @@ export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): 
       jira: deps.jira,
       llm: deps.llm,
       ledger,
+      directory: deps.directory,
       queue,
       now: deps.now,
       ...(deps.maxIssues !== undefined ? { maxIssues: deps.maxIssues } : {}),
@@ -268,6 +273,8 @@ export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): 
     issueKeys: draft.issueKeys,
     html: fillPlaceholders(draft.html, values, 'html'),
     text: fillPlaceholders(draft.text, values, 'text'),
+    fromName: draft.fromName,
+    replyTo: draft.replyTo,
   };
 };
 
@@ -284,6 +291,8 @@ export const renderPreview = (result: PreviewResult, htmlFile?: string): string 
       ['written by', result.source === 'llm' ? `llm (${result.model ?? 'unknown model'})` : 'template'],
       ['cites', result.issueKeys.join(', ') || '(none)'],
       ['subject', result.subject],
+      ['from', result.fromName ?? '(the sender address only)'],
+      ['reply-to', result.replyTo ?? '(none)'],
     ]),
     '',
     result.text.trimEnd(),

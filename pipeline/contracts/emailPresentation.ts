@@ -30,6 +30,14 @@ export const linkTemplate = z
       ctx.addIssue({ code: 'custom', message: `link template must contain ${LINK_TEMPLATE_KEY}` });
       return;
     }
+    // No other braces: a draft's only `{{...}}` must be the template's own placeholders.
+    if (/[{}]/.test(value.replaceAll(LINK_TEMPLATE_KEY, ''))) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `link template may hold no braces besides ${LINK_TEMPLATE_KEY}`,
+      });
+      return;
+    }
     let url: URL;
     try {
       url = new URL(value.replaceAll(LINK_TEMPLATE_KEY, 'ABC-1'));

@@ -47,6 +47,7 @@ export const SYSTEM_PROMPT = [
   'Content rules:',
   '- Mention only changes that appear in the data. Do not invent features, dates, numbers or promises.',
   '- Every item cites at least one issue key, and only keys from the list of allowed keys in the request. Never cite a key that is not on that list.',
+  '- Cite keys only in the issueKeys fields, never in the text: the template decides whether clients see them.',
   '- Group related changes into a few sections with short headings (for example new features, improvements, fixes). At most 10 sections and 100 items per section; leave out minor changes rather than exceed this.',
   '- Write for clients, not for developers: plain sentences about what changes for them. Leave out internal details such as people, ticket workflow states and technical jargon.',
   '- No URLs, no web addresses, no email addresses, no phone numbers, no HTML, no Markdown (no asterisks, hashes, backticks or bullet characters), no placeholders or template syntax, no emoji.',

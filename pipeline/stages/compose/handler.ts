@@ -1,3 +1,4 @@
+import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { JiraCloud } from '#adapters/jira/JiraCloud';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { OpenAiLlm } from '#adapters/llm/OpenAiLlm';
@@ -22,6 +23,7 @@ const ledger = new DynamoLedger({
   ttlSeconds: topology.ledgerTtlSeconds,
 });
 const secrets = new SecretsManagerSecrets({});
+const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.directory, env) });
 
 type SecretDeps = Pick<ComposeDeps, 'jira' | 'llm'>;
 
@@ -73,6 +75,7 @@ export const handler = createSqsHandler({
     const deps: ComposeDeps = {
       ...(await secretDeps()),
       ledger,
+      directory,
       queue,
       now: () => new Date(),
       env,

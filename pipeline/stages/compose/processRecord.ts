@@ -1,4 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
+import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
 import type { JiraIssue, JiraPort } from '#adapters/jira/JiraPort';
 import type { LedgerPort } from '#adapters/ledger/LedgerPort';
 import type { EmailAnswer, EmailRequest, LlmPort } from '#adapters/llm/LlmPort';
@@ -10,6 +11,7 @@ import { parseContract, parseJsonContract } from '#contracts/errors';
 import { releaseChangedMessage, versionUpdatedChange } from '#contracts/releaseChanged';
 import type { VersionState } from '#contracts/releaseSnapshot';
 import { sendJobMessage, sendKey } from '#contracts/sendJob';
+import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import type { RecordContext } from '#retry/createSqsHandler';
 import { type RetryAttempt, withRetry } from '#retry/withRetry';
 import { PermanentError } from '#shared/errors';
@@ -20,6 +22,7 @@ import { checkCitations } from './citations.ts';
 import { type ContentViolation, checkContentPolicy, contentPolicyFeedback } from './contentPolicy.ts';
 import { daysBefore } from './daysBefore.ts';
 import { draftKey } from './draftKey.ts';
+import { emailPresentationOf } from './emailPresentation.ts';
 import { fallbackEmail } from './fallbackEmail.ts';
 import { localeStrings } from './localeStrings.ts';
 import { renderEmail } from './renderEmail.ts';
@@ -32,6 +35,8 @@ export interface ComposeDeps {
   /** The LLM; undefined when no OpenAI key is configured (every draft comes from the template). */
   llm?: LlmPort | undefined;
   ledger: LedgerPort;
+  /** The client directory: the project's send policy (references, sender identity). */
+  directory: DirectoryPort;
   /** Where send.job goes (the send queue), and release.changed when a job finds the date moved (the enrich queue). */
   queue: QueuePort;
   /** Clock for `createdAt` and a re-plan's `occurredAt`. */
@@ -59,6 +64,8 @@ interface ReleaseFacts {
   projectName: string;
   issues: JiraIssue[];
   truncated: boolean;
+  /** The project's send policy (or the default): how its emails look. */
+  policy: SendPolicy;
 }
 
 /** The fields of the LLM adapter's `LlmOutputError` this core reads (matched by name: it depends only on the port). */
@@ -254,6 +261,7 @@ export const processRecord = async (
       }
       // checkStaleness calls a missing version stale; this narrows the type.
       if (version === null) return;
+      const policy = (await deps.directory.getPolicy(job.projectKey)) ?? DEFAULT_SEND_POLICY;
 
       let facts: Promise<ReleaseFacts> | undefined;
       const releaseFacts = (): Promise<ReleaseFacts> => {
@@ -267,7 +275,12 @@ export const processRecord = async (
               }),
             ),
           ]);
-          return { projectName: project.name, issues: released.issues, truncated: released.truncated };
+          return {
+            projectName: project.name,
+            issues: released.issues,
+            truncated: released.truncated,
+            policy,
+          };
         })();
         return facts;
       };
@@ -353,12 +366,15 @@ const composeDraft = async (
         maxItems: deps.fallbackMaxItems,
       });
   const source = answer ? 'llm' : 'template';
+  const presentation = emailPresentationOf(facts.policy, facts.projectName);
   const rendered = renderEmail(email, {
     projectName: facts.projectName,
     versionName: version.name,
     releaseDate: version.releaseDate,
     siteUrl: deps.jira.siteUrl,
     locale,
+    references: presentation.references,
+    footerLine: presentation.footerLine,
   });
   const draft: EmailDraft = {
     key,
@@ -368,6 +384,8 @@ const composeDraft = async (
     ...rendered,
     issueKeys: checkCitations(email, releaseKeys).cited,
     createdAt: deps.now().toISOString(),
+    fromName: presentation.fromName,
+    ...(presentation.replyTo !== undefined ? { replyTo: presentation.replyTo } : {}),
   };
   const stored = await retry('ledger.put_draft', () => deps.ledger.putDraftIfAbsent(draft));
   logger.info(

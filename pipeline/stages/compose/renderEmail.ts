@@ -1,5 +1,6 @@
 import { DRAFT_PLACEHOLDERS, issueKey, type LlmEmail } from '#contracts/emailDraft';
 import { PermanentError } from '#shared/errors';
+import { type EmailReferences, referenceHref } from './emailReferences.ts';
 import { escapeHtml } from './escapeHtml.ts';
 import { formatReleaseDate, localeStrings } from './localeStrings.ts';
 import { cleanText, singleLine, truncate } from './untrustedText.ts';
@@ -16,6 +17,10 @@ export interface RenderContext {
   siteUrl: string;
   /** Locale of the recipients (template wording, date format, `lang`). */
   locale: string;
+  /** What the email shows of the cited issue keys. Default `{ mode: 'none' }` (a client email's default). */
+  references?: EmailReferences | undefined;
+  /** A last footer line (company name, postal address), from the policy. Default none. */
+  footerLine?: string | undefined;
 }
 
 /** A rendered draft body: per-recipient parts are still {@link DRAFT_PLACEHOLDERS}. */
@@ -75,9 +80,13 @@ const occurrences = (haystack: string, needle: string): number => haystack.split
  * from a fixed template in which every interpolated value is escaped, and a plain-text part that
  * mirrors it. Pure.
  *
- * Safety: the only links are issue keys (matched against the Jira key pattern) to
- * `<siteUrl>/browse/<KEY>`, plus the unsubscribe placeholder; LLM and Jira text is never
- * linkified. `{` is escaped in HTML and `{{` broken apart in text, so untrusted text can never
+ * References follow `context.references` ({@link EmailReferences}): by default (`none`) neither
+ * part shows a key or a link; `keys` shows plain keys; `links` links each key through the
+ * policy's https template; `jira` (reviewers only, never a client policy) links to
+ * `<siteUrl>/browse/<KEY>`.
+ *
+ * Safety: the only links are issue keys (matched against the Jira key pattern) as the reference
+ * mode says, plus the unsubscribe placeholder; LLM and Jira text is never linkified. `{` is escaped in HTML and `{{` broken apart in text, so untrusted text can never
  * produce a placeholder the send stage would fill.
  * @throws PermanentError `invalid_site_url` when `context.siteUrl` is not a plain http(s) URL.
  */
@@ -105,11 +114,20 @@ export const renderEmail = (email: LlmEmail, context: RenderContext): RenderedEm
     .filter((section) => section.items.length > 0);
   const metaLine = `${project} · ${version} · ${strings.releaseDateLabel}: ${date}`;
   const footer = strings.footer(project);
+  const footerLine = context.footerLine === undefined ? '' : singleLine(context.footerLine);
+  const references = context.references ?? { mode: 'none' };
+  const hrefOf = (key: string): string | undefined =>
+    isIssueKey(key) ? referenceHref(references, key, browse) : undefined;
 
-  const keyHtml = (key: string): string =>
-    isIssueKey(key)
-      ? `<a href="${escapeHtml(browse + key)}" style="color:#0052cc;">${escapeHtml(key)}</a>`
-      : escapeHtml(key);
+  const keyHtml = (key: string): string => {
+    const href = hrefOf(key);
+    return href === undefined
+      ? escapeHtml(key)
+      : `<a href="${escapeHtml(href)}" style="color:#0052cc;">${escapeHtml(key)}</a>`;
+  };
+  const keysHtml = (keys: string[]): string =>
+    references.mode === 'none' ? '' : ` <span style="${MUTED}">(${keys.map(keyHtml).join(', ')})</span>`;
+  const keysText = (keys: string[]): string => (references.mode === 'none' ? '' : ` (${keys.join(', ')})`);
 
   const html = [
     '<!doctype html>',
@@ -135,8 +153,8 @@ export const renderEmail = (email: LlmEmail, context: RenderContext): RenderedEm
         '<ul style="margin:0 0 16px;padding-left:20px;">',
         ...section.items.map(
           (item) =>
-            `<li style="margin:0 0 6px;">${item.text.split('\n').map(escapeHtml).join('<br>')} ` +
-            `<span style="${MUTED}">(${item.keys.map(keyHtml).join(', ')})</span></li>`,
+            `<li style="margin:0 0 6px;">${item.text.split('\n').map(escapeHtml).join('<br>')}` +
+            `${keysHtml(item.keys)}</li>`,
         ),
         '</ul>',
       ].join('\n'),
@@ -145,6 +163,7 @@ export const renderEmail = (email: LlmEmail, context: RenderContext): RenderedEm
     '<hr style="border:none;border-top:1px solid #dfe1e6;margin:24px 0 12px;">',
     `<p style="margin:0;font-size:12px;${MUTED}">${escapeHtml(footer)} ` +
       `<a href="${DRAFT_PLACEHOLDERS.unsubscribeUrl}" style="${MUTED}">${escapeHtml(strings.unsubscribe)}</a></p>`,
+    footerLine ? `<p style="margin:8px 0 0;font-size:12px;${MUTED}">${escapeHtml(footerLine)}</p>` : '',
     '</div>',
     '</body>',
     '</html>',
@@ -152,7 +171,9 @@ export const renderEmail = (email: LlmEmail, context: RenderContext): RenderedEm
     .filter((line) => line.length > 0)
     .join('\n');
 
-  const linkedKeys = [...new Set(sections.flatMap((s) => s.items.flatMap((i) => i.keys)))].filter(isIssueKey);
+  const linkedKeys = [...new Set(sections.flatMap((s) => s.items.flatMap((i) => i.keys)))].filter(
+    (key) => hrefOf(key) !== undefined,
+  );
   const text = [
     metaLine,
     subject,
@@ -161,14 +182,14 @@ export const renderEmail = (email: LlmEmail, context: RenderContext): RenderedEm
     ...sections.map((section) =>
       [
         section.heading,
-        ...section.items.map((item) => `- ${item.text.replace(/\n/g, '\n  ')} (${item.keys.join(', ')})`),
+        ...section.items.map((item) => `- ${item.text.replace(/\n/g, '\n  ')}${keysText(item.keys)}`),
       ].join('\n'),
     ),
     outro,
     linkedKeys.length > 0
-      ? [`${strings.issueLinksHeading}:`, ...linkedKeys.map((key) => `${key}: ${browse}${key}`)].join('\n')
+      ? [`${strings.issueLinksHeading}:`, ...linkedKeys.map((key) => `${key}: ${hrefOf(key)}`)].join('\n')
       : '',
-    `--\n${footer}\n${strings.unsubscribe}: ${DRAFT_PLACEHOLDERS.unsubscribeUrl}`,
+    `--\n${footer}\n${strings.unsubscribe}: ${DRAFT_PLACEHOLDERS.unsubscribeUrl}${footerLine ? `\n${footerLine}` : ''}`,
   ]
     .filter((block) => block.length > 0)
     .join('\n\n')

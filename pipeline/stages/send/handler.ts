@@ -5,6 +5,7 @@ import { SqsQueue } from '#adapters/queue/SqsQueue';
 import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
 import { createSqsHandler } from '#retry/createSqsHandler';
 import { loadConfig, requireConfig } from '#shared/config';
+import { parseSigningKeys } from '#shared/signingKeys';
 import { createLogger } from '#shared/logger';
 import { resourceName, topology } from '#topology/topology';
 import { processRecord } from './processRecord.ts';
@@ -25,7 +26,7 @@ const ledger = new DynamoLedger({
 });
 const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.directory, env) });
 const secrets = new SecretsManagerSecrets({});
-const webhookSecretName = resourceName(topology.secrets.webhookSecret, env);
+const signingKeysName = resourceName(topology.secrets.signingKeys, env);
 
 // SES's rate is per account; this bucket is per process. At most `maxConcurrency` send
 // functions run at once (the CDK stack sets it on the SQS event source), so each takes its share.
@@ -42,7 +43,7 @@ export const handler = createSqsHandler({
   logger,
   processRecord: async (record, ctx) => {
     // SecretsPort caches per process, so this is one Secrets Manager call per cold start.
-    const unsubscribeSecret = await secrets.get(webhookSecretName);
+    const signingKeys = parseSigningKeys(await secrets.get(signingKeysName));
     await processRecord(record, ctx, {
       ledger,
       mailer,
@@ -50,7 +51,7 @@ export const handler = createSqsHandler({
       now: () => new Date(),
       senderEmail: SENDER_EMAIL,
       unsubscribeBaseUrl: UNSUBSCRIBE_BASE_URL,
-      unsubscribeSecret,
+      signingKeys,
       leaseSeconds: config.SEND_LEASE_SECONDS,
       rateLimiter,
     });

@@ -10,6 +10,7 @@ import { OutOfTimeError, withRetry } from '#retry/withRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { type Log, maskEmail } from '#shared/logger';
 import { contextFromTraceparent, withSpan } from '#shared/tracing';
+import type { SigningKeys } from '#shared/signingKeys';
 import { unsubscribeUrl } from '#shared/unsubscribeToken';
 import { localeStrings } from '#stages/compose/localeStrings';
 import { singleLine } from '#stages/compose/untrustedText';
@@ -34,8 +35,8 @@ export interface SendDeps {
   senderEmail: string;
   /** Base of one-click unsubscribe links (UNSUBSCRIBE_BASE_URL). */
   unsubscribeBaseUrl: string;
-  /** HMAC secret of unsubscribe tokens (the webhook secret). Never logged. */
-  unsubscribeSecret: string;
+  /** Keys that seal unsubscribe tokens (the first signs); their own secret, never the webhook's. Never logged. */
+  signingKeys: SigningKeys;
   /** How long a send claim blocks other workers, seconds (SEND_LEASE_SECONDS). */
   leaseSeconds: number;
   /** Paces SES calls; default none. */
@@ -225,7 +226,7 @@ const prepareEmail = async (job: SendJob, deps: SendDeps, retry: Retry): Promise
       `no draft ${job.draftKey} in the ledger for version ${job.versionId} point ${job.pointId}`,
     );
   }
-  const url = unsubscribeUrl(deps.unsubscribeBaseUrl, deps.unsubscribeSecret, {
+  const url = unsubscribeUrl(deps.unsubscribeBaseUrl, deps.signingKeys, {
     projectKey: job.projectKey,
     email: job.recipient.email,
   });

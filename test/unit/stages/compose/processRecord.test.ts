@@ -8,6 +8,7 @@ import { sendJobMessage, sendKey } from '#contracts/sendJob';
 import { RetryableError } from '#shared/errors';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
 import { sqsRecord } from '#test/factories/lambda';
+import { FakeDirectory } from '../fakes.ts';
 import {
   activeVersion,
   composeJob,
@@ -30,6 +31,7 @@ interface Harness {
   llm: FakeLlm;
   ledger: FakeLedger;
   queue: FakeQueue;
+  directory: FakeDirectory;
   deps: ComposeDeps;
   log: ReturnType<typeof memoryLog>;
   run(job: ComposeJob, options?: { remainingMs?: number }): Promise<void>;
@@ -41,11 +43,13 @@ const harness = (options: { llm?: FakeLlm | null } = {}): Harness => {
   const llm = options.llm ?? new FakeLlm();
   const ledger = new FakeLedger();
   const queue = new FakeQueue();
+  const directory = new FakeDirectory();
   const log = memoryLog();
   const deps: ComposeDeps = {
     jira,
     llm: options.llm === null ? undefined : llm,
     ledger,
+    directory,
     queue,
     now: () => NOW,
     env: '',
@@ -56,6 +60,7 @@ const harness = (options: { llm?: FakeLlm | null } = {}): Harness => {
     llm,
     ledger,
     queue,
+    directory,
     deps,
     log,
     run: (job, runOptions = {}) =>
@@ -188,7 +193,15 @@ describe('Function: processRecord (compose)', () => {
       issueKeys: ['BILL-1', 'BILL-2'],
       createdAt: NOW.toISOString(),
     });
-    expect(draft.html).toContain('https://acme.example.net/browse/BILL-2');
+    // No policy stored: the default shows no keys and no Jira links; the keys stay in the record.
+    expect(draft.html).toContain('Improved BILL-2');
+    expect(draft.html).not.toContain('acme.example.net');
+    expect(draft.html).not.toContain('<a href="http');
+    expect(draft.html).not.toContain('(BILL-2)');
+    expect(draft.text).not.toContain('(BILL-2)');
+    expect(draft.text).not.toContain('acme.example.net');
+    expect(draft.fromName).toBe('Billing releases');
+    expect(draft.replyTo).toBeUndefined();
     expect(draft.html).toContain(DRAFT_PLACEHOLDERS.unsubscribeUrl);
     expect(draft.text).toContain(DRAFT_PLACEHOLDERS.name);
     // And one send job, keyed for exactly-once, carrying the trace.
@@ -209,6 +222,30 @@ describe('Function: processRecord (compose)', () => {
         },
       },
     ]);
+  });
+
+  it("presents the draft as the project's policy says: template links, From name, Reply-To, footer", async () => {
+    // Arrange
+    const h = harness();
+    await h.directory.putPolicy('BILL', {
+      points: [],
+      references: 'links',
+      linkTemplate: 'https://status.example.com/changes/{key}',
+      sender: { fromName: 'Acme Billing', replyTo: 'accounts@example.com', footer: 'Acme Ltd, 1 Main St' },
+    });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    const draft = onlyDraft(h.ledger);
+    expect(draft).toMatchObject({ fromName: 'Acme Billing', replyTo: 'accounts@example.com' });
+    expect(draft.html).toContain('href="https://status.example.com/changes/BILL-2"');
+    expect(draft.text).toContain('BILL-2: https://status.example.com/changes/BILL-2');
+    for (const part of [draft.html, draft.text]) {
+      expect(part).toContain('Acme Ltd, 1 Main St');
+      expect(part).not.toContain('acme.example.net');
+    }
   });
 
   it('exports LLM calls, tokens and counts in email_composed without addresses', async () => {
