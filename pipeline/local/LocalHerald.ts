@@ -74,6 +74,11 @@ export interface LocalHeraldOptions {
   onResult?: (result: InvocationResult) => void;
   onFire?: (fired: FiredSchedule) => void;
   onRequest?: (info: { method: string; path: string; status: number; durationMs: number }) => void;
+  /**
+   * Keys of the signing-keys secret (unsubscribe links), newest first, each at least 32
+   * characters. Default: the emulator's existing value, else one random key.
+   */
+  signingKeys?: readonly string[] | undefined;
 }
 
 /** A running local release-herald. */
@@ -157,6 +162,7 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
         jira: options.jira.apiToken,
         openai: options.openai?.apiKey,
         webhook: options.webhookSecret,
+        signingKeys: options.signingKeys ? JSON.stringify(options.signingKeys) : undefined,
       },
       logger,
     });

@@ -252,6 +252,9 @@ const prepareEmail = async (job: SendJob, deps: SendDeps, retry: Retry): Promise
       version: tagValue(job.versionId),
       point: tagValue(job.pointId),
     },
+    // From the draft, so what a reviewer saw is what goes out (see EmailDraft.fromName).
+    ...(draft.fromName ? { fromName: singleLine(draft.fromName) } : {}),
+    ...(draft.replyTo ? { replyTo: draft.replyTo } : {}),
   };
 };
 
