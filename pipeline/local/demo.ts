@@ -59,8 +59,16 @@ export const demoPoints = (
   };
 };
 
-/** Fills the Jira stand-in and the directory with the demo release, due from `now`. */
-export const seedDemo = async (jira: JiraStandIn, directory: DirectoryPort, now: Date) => {
+/**
+ * Fills the Jira stand-in and the directory with the demo release, due from `now`.
+ * @param contacts the demo's contacts; default {@link DEMO}'s (tests give unique addresses).
+ */
+export const seedDemo = async (
+  jira: JiraStandIn,
+  directory: DirectoryPort,
+  now: Date,
+  contacts: ReadonlyArray<{ email: string; name?: string; locale: string }> = DEMO.contacts,
+) => {
   const { releaseDate, policy, due } = demoPoints(now);
   jira.putProject(DEMO.project);
   jira.putVersion({
@@ -75,7 +83,7 @@ export const seedDemo = async (jira: JiraStandIn, directory: DirectoryPort, now:
     DEMO.issues.map((i) => ({ ...i })),
   );
   await directory.putPolicy(DEMO.project.key, policy);
-  for (const contact of DEMO.contacts) {
+  for (const contact of contacts) {
     await directory.putContact(DEMO.project.key, { ...contact, timeZone: 'UTC', optedOut: false });
   }
   return { releaseDate, policy, due };

@@ -8,6 +8,7 @@ import { type LocalHerald, type LocalServiceEndpointId, startLocalHerald } from 
 import type { InvocationInfo, InvocationResult } from '#local/LocalLambdaRuntime';
 import type { FiredSchedule } from '#local/LocalScheduler';
 import { type OutboxEmail, readOutbox } from '#local/Outbox';
+import type { SigningKeys } from '#shared/signingKeys';
 import { type AwsFaultProxy, startAwsFaultProxy } from '#test/standins/AwsFaultProxy';
 import { type JiraStandIn, type StandInVersion, startJiraStandIn } from '#test/standins/JiraStandIn';
 import { type OpenAiStandIn, startOpenAiStandIn } from '#test/standins/OpenAiStandIn';
@@ -118,6 +119,8 @@ export interface Pipeline {
   receiveDlq: (stage: StageName, visibilitySeconds?: number) => Promise<Message[]>;
   /** Stops the herald, the stand-ins and the proxy. */
   stop: () => Promise<void>;
+  /** The signing keys of this run's unsubscribe links (the tests open the tokens with them). */
+  signingKeys: SigningKeys;
 }
 
 /** `yyyy-mm-dd` of `date` shifted by `days` (UTC calendar). */
@@ -196,6 +199,7 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
   const proxy = proxied.length > 0 ? await startAwsFaultProxy({ target: endpoint }) : undefined;
   const clock = testClock();
   const webhookSecret = randomBytes(16).toString('hex');
+  const signingKeys: SigningKeys = { keys: [randomBytes(32).toString('base64url')] };
   const invocations: InvocationInfo[] = [];
   const results: InvocationResult[] = [];
   const fired: FiredSchedule[] = [];
@@ -207,6 +211,7 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
     jira: { siteUrl: jira.url, email: JIRA_EMAIL, apiToken: JIRA_TOKEN },
     openai: { apiKey: OPENAI_KEY, baseURL: openai.url, model: 'gpt-e2e' },
     webhookSecret,
+    signingKeys: signingKeys.keys,
     senderEmail: SENDER,
     now: clock.now,
     schedulerTickMs: 250,
@@ -241,6 +246,7 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
     proxy,
     clock,
     webhookSecret,
+    signingKeys,
     invocations,
     results,
     fired,
