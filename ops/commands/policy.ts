@@ -29,7 +29,36 @@ export interface PolicyChanges {
   timeZone?: string | undefined;
   defaultLocale?: string | undefined;
   onRelease?: boolean | undefined;
+  /** `none`, `keys` or `links`. */
+  references?: string | undefined;
+  /** https URL with `{key}`; empty removes it. */
+  linkTemplate?: string | undefined;
+  /** From display name; empty goes back to the default (project name + " releases"). */
+  fromName?: string | undefined;
+  /** Reply-To address; empty removes it. */
+  replyTo?: string | undefined;
+  /** Footer line; empty removes it. */
+  footer?: string | undefined;
 }
+
+/** `value` for a set, undefined for an empty string (removes the setting), the current value when not named. */
+const changed = <T>(value: string | undefined, current: T): string | T | undefined =>
+  value === undefined ? current : value.trim() === '' ? undefined : value;
+
+/** The presentation settings of `changes` applied to `policy` (see {@link PolicyChanges}). */
+const withPresentation = (policy: SendPolicy, changes: PolicyChanges): Record<string, unknown> => {
+  const sender = {
+    fromName: changed(changes.fromName, policy.sender.fromName),
+    replyTo: changed(changes.replyTo, policy.sender.replyTo),
+    footer: changed(changes.footer, policy.sender.footer),
+  };
+  const linkTemplate = changed(changes.linkTemplate, policy.linkTemplate);
+  return {
+    references: changes.references ?? policy.references,
+    ...(linkTemplate !== undefined ? { linkTemplate } : {}),
+    sender: Object.fromEntries(Object.entries(sender).filter(([, v]) => v !== undefined)),
+  };
+};
 
 const viewOf = (project: string, policy: SendPolicy, isDefault: boolean): PolicyView => ({
   project,
@@ -54,8 +83,10 @@ export const setPolicy = async (
   changes: PolicyChanges,
 ): Promise<{ before: PolicyView; after: PolicyView }> => {
   const before = await showPolicy(directory, project);
+  const { linkTemplate: _dropped, ...kept } = before.policy;
   const next = parseContract('send policy', sendPolicy, {
-    ...before.policy,
+    ...kept,
+    ...withPresentation(before.policy, changes),
     ...(changes.points !== undefined ? { points: parsePointSpecs(changes.points) } : {}),
     ...(changes.timeZone !== undefined ? { timeZone: changes.timeZone } : {}),
     ...(changes.defaultLocale !== undefined ? { defaultLocale: changes.defaultLocale } : {}),
@@ -73,6 +104,15 @@ export const renderPolicy = (view: PolicyView): string =>
     ['time zone', view.policy.timeZone],
     ['default locale', view.policy.defaultLocale],
     ['on release', view.policy.onRelease],
+    [
+      'references',
+      view.policy.references === 'links'
+        ? `links (${view.policy.linkTemplate ?? 'no template'})`
+        : view.policy.references,
+    ],
+    ['from name', view.policy.sender.fromName ?? '(project name + " releases")'],
+    ['reply-to', view.policy.sender.replyTo ?? '(none)'],
+    ['footer', view.policy.sender.footer ?? '(none)'],
   ]);
 
 /** `herald policy show`. */
@@ -93,6 +133,11 @@ export interface PolicySetOptions {
   tz?: string | undefined;
   locale?: string | undefined;
   onRelease?: boolean | undefined;
+  references?: string | undefined;
+  linkTemplate?: string | undefined;
+  fromName?: string | undefined;
+  replyTo?: string | undefined;
+  footer?: string | undefined;
   json?: boolean | undefined;
 }
 
@@ -102,14 +147,33 @@ export const setAction = async (
   project: string,
   options: PolicySetOptions,
 ): Promise<ExitCode> => {
-  if ([options.points, options.tz, options.locale, options.onRelease].every((v) => v === undefined)) {
-    throw new UsageError('nothing to set: give --points, --tz, --locale or --[no-]on-release');
+  const settings = [
+    options.points,
+    options.tz,
+    options.locale,
+    options.onRelease,
+    options.references,
+    options.linkTemplate,
+    options.fromName,
+    options.replyTo,
+    options.footer,
+  ];
+  if (settings.every((v) => v === undefined)) {
+    throw new UsageError(
+      'nothing to set: give --points, --tz, --locale, --[no-]on-release, --references, --link-template, ' +
+        '--from-name, --reply-to or --footer',
+    );
   }
   const { after } = await setPolicy(directoryOf(ctx), project, {
     points: options.points,
     timeZone: options.tz,
     defaultLocale: options.locale,
     onRelease: options.onRelease,
+    references: options.references,
+    linkTemplate: options.linkTemplate,
+    fromName: options.fromName,
+    replyTo: options.replyTo,
+    footer: options.footer,
   });
   if (options.json) ctx.output.json(after);
   else ctx.output.out(`policy of ${project} stored\n${renderPolicy(after)}`);

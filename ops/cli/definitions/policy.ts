@@ -27,6 +27,14 @@ export const definePolicy = (program: Command, runtime: CommandRuntime): void =>
     .option('--locale <locale>', 'language of contacts that have none, e.g. de')
     .option('--on-release', 'also send when the version is marked released')
     .option('--no-on-release', 'do not send when the version is marked released')
+    .option('--references <mode>', 'what client emails show of issue keys: none (default), keys or links')
+    .option(
+      '--link-template <url>',
+      'link of each key with --references links: https, with {key}; "" removes it',
+    )
+    .option('--from-name <name>', 'From display name; "" for the default (<project name> releases)')
+    .option('--reply-to <address>', 'Reply-To address of the emails; "" removes it')
+    .option('--footer <line>', 'last footer line, e.g. company name and postal address; "" removes it')
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -36,8 +44,17 @@ at 09:00, 0d@09:00 the release day at 09:00, -2h two hours before midnight of th
 Releases already scheduled keep their schedules until they change in Jira or are replayed
 (\`herald replay <versionId>\`).
 
-Example:
-  herald policy set SHOP --points "-7d@09:00,-1d@09:00,0d@09:00" --tz Europe/Berlin`,
+References: client emails show no issue keys and no links by default (clients rarely reach the
+vendor's Jira). --references keys shows plain keys; --references links links each key through
+--link-template (a customer portal or public changelog), never to Jira. The envelope sender
+(SENDER_EMAIL) and the SES configuration set do not change with --from-name or --reply-to.
+Drafts already composed keep the presentation they were composed with.
+
+Examples:
+  herald policy set SHOP --points "-7d@09:00,-1d@09:00,0d@09:00" --tz Europe/Berlin
+  herald policy set SHOP --references links --link-template "https://status.example.com/changes/{key}"
+  herald policy set SHOP --from-name "Shop updates" --reply-to accounts@example.com \
+    --footer "Example Shop Ltd · 1 Main Street · Springfield"`,
     )
     .action((project: string, options: PolicySetOptions, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).setAction(ctx, project, options)),

@@ -3,8 +3,8 @@ import { openToken, sealToken } from '#shared/sealedToken';
 import { parseSigningKeys, SigningKeysError } from '#shared/signingKeys';
 import { openUnsubscribeToken, signUnsubscribeToken, unsubscribeUrl } from '#shared/unsubscribeToken';
 
-const NEW_KEY = 'n'.repeat(12) + '-new-signing-key-0123456789';
-const OLD_KEY = 'o'.repeat(12) + '-old-signing-key-0123456789';
+const NEW_KEY = 'nnnnnnnnnnnn-new-signing-key-0123456789';
+const OLD_KEY = 'oooooooooooo-old-signing-key-0123456789';
 const SUBJECT = { projectKey: 'DEMO', email: 'ada@example.com' };
 
 /** Flips one bit of the token's byte at `index` (after the `s1.` prefix). */
