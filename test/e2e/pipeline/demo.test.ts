@@ -34,7 +34,9 @@ beforeAll(async () => {
   p = await startPipeline({ label: 'demo' });
   // The demo's contacts with addresses unique to this run (the SES store is shared).
   contacts = DEMO.contacts.map((c) => ({ ...c, email: p.address(c.email.split('@')[0] ?? 'x') }));
-  const now = p.clock.now();
+  // Seeded as if started 10 minutes from now: every point lies beyond the schedule stage's
+  // 2-minute fire window, so each gets a schedule and the test clock (not SQS delays) fires them.
+  const now = new Date(p.clock.now().getTime() + 10 * 60_000);
   const { releaseDate, due } = await seedDemo(p.jira, p.herald.directory, now, contacts);
   const status = await postSignedWebhook(
     p.herald.webhookUrl,
