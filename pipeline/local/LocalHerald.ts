@@ -41,7 +41,7 @@ export interface LocalHeraldOptions {
   jira: { siteUrl: string; email: string; apiToken: string };
   /** OpenAI (or the stand-in); omitted → template emails, marked so. */
   openai?: { apiKey: string; baseURL?: string | undefined; model?: string | undefined } | undefined;
-  /** HMAC secret of the Jira webhook (also signs unsubscribe links). */
+  /** HMAC secret of the Jira webhook (Jira signatures only; links use the signing keys). */
   webhookSecret: string;
   /** From address; created as an SES identity in the emulator. */
   senderEmail: string;
