@@ -3,6 +3,7 @@ import { JiraCloud } from '#adapters/jira/JiraCloud';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { OpenAiLlm } from '#adapters/llm/OpenAiLlm';
 import { SqsQueue } from '#adapters/queue/SqsQueue';
+import { regionGateFor } from '#adapters/region/regionGateFor';
 import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
 import { createSqsHandler } from '#retry/createSqsHandler';
 import { loadConfig, requireConfig } from '#shared/config';
@@ -22,6 +23,8 @@ const ledger = new DynamoLedger({
   tableName: resourceName(topology.tables.ledger, env),
   ttlSeconds: topology.ledgerTtlSeconds,
 });
+// Multi-region: only the active region composes and sends (docs/DEPLOY.md, "A second region").
+const regionGate = regionGateFor(config, resourceName(topology.tables.ledger, env));
 const secrets = new SecretsManagerSecrets({});
 const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.directory, env) });
 
@@ -72,6 +75,7 @@ export const handler = createSqsHandler({
   queue,
   logger,
   processRecord: async (record, ctx) => {
+    if (!(await regionGate('compose', ctx.logger))) return;
     const deps: ComposeDeps = {
       ...(await secretDeps()),
       ledger,
