@@ -15,6 +15,13 @@ import { topology } from '#topology/topology';
 import { type BenchContext, emulatorClients, STANDIN_CREDENTIALS } from './BenchContext.ts';
 import { buildBundles, type ColdStartFigures, measureBundles } from './bundles.ts';
 import { RELEASE_LEAD_DAYS } from './fixtures.ts';
+import {
+  benchGrounding,
+  type GroundingFigures,
+  groundingSection,
+  groundingTable,
+  verifierTable,
+} from './groundingBench.ts';
 import { benchPipeline, type PipelineFigures } from './pipelineBench.ts';
 import { duration, kib, markdownTable, num, reflowMarkdown } from './report.ts';
 import { benchScheduleStage, MAX_BACKLOG, type ScheduleStageFigures } from './scheduleStageBench.ts';
@@ -95,6 +102,7 @@ const ctx: BenchContext = { endpoint: emulator.endpoint, ...clients, jira, opena
 let send: SendStageFigures;
 let pipeline: PipelineFigures;
 let schedule: ScheduleStageFigures;
+let grounding: GroundingFigures;
 try {
   say(`send stage: ${sizes.sendJobs} jobs…`);
   send = await benchSendStage(ctx, sizes.sendJobs);
@@ -102,6 +110,8 @@ try {
   pipeline = await benchPipeline(ctx, sizes);
   say(`schedule stage: ${sizes.changes} release changes…`);
   schedule = await benchScheduleStage(ctx, sizes.changes);
+  say('content trust: labelled drafts through the grounding checks and the verifier…');
+  grounding = await benchGrounding({ url: openai.url, apiKey: STANDIN_CREDENTIALS.openaiKey });
 } finally {
   clients.destroy();
   await Promise.all([jira.close(), openai.close()]);
@@ -282,6 +292,8 @@ so calls per recipient stay 0.
 
 ${llmTable}
 
+${groundingSection(grounding)}
+
 ## Checks made by the run
 
 ${checks.map((c) => `- ${c}`).join('\n')}
@@ -311,6 +323,10 @@ console.log();
 console.log(scheduleTable);
 console.log();
 console.log(llmTable);
+console.log();
+console.log(groundingTable(grounding));
+console.log();
+console.log(verifierTable(grounding));
 console.log();
 for (const c of checks) console.log(c);
 if (values.out !== '-') {

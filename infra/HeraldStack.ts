@@ -386,8 +386,9 @@ export class HeraldStack extends Stack {
 
     f.compose.allow(actions.secretRead, [secrets.jiraApiToken.arn, secrets.openaiApiKey.arn]);
     f.compose.allow(actions.ledgerDrafts, [ledger.arn]);
-    // The project's send policy: reference mode and sender identity of its emails.
-    f.compose.allow(actions.directoryRead, [directory.arn]);
+    // The project's policy: minCoverage and verifyGrounding decide what a draft must pass; references
+    // and sender identity how it looks.
+    f.compose.allow(actions.directoryPolicyRead, [directory.arn]);
     q.send.main.grantSendMessages(f.compose.role);
     // A release whose date moved under a due point asks enrich to re-plan it.
     q.enrich.main.grantSendMessages(f.compose.role);

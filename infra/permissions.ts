@@ -10,6 +10,8 @@ export const actions = {
    * (GetItem).
    */
   directoryRead: ['dynamodb:GetItem', 'dynamodb:Query'],
+  /** Compose reading a project's send policy: DynamoDirectory.getPolicy (GetItem). */
+  directoryPolicyRead: ['dynamodb:GetItem'],
   /** Send's check before each email: DynamoDirectory.isOptedOut (GetItem). */
   directoryOptOutCheck: ['dynamodb:GetItem'],
   /** Opting an address out (unsubscribe link, bounce, complaint): DynamoDirectory.optOut (PutItem). */

@@ -12,6 +12,7 @@ import { EXIT_CODES, type ExitCode } from '#ops/cli/exitCodes';
 import type { OpsContext } from '#ops/cli/OpsContext';
 import { renderPairs } from '#ops/cli/table';
 import { directoryOf } from '#ops/directory/directoryOf';
+import { COVERAGE_DEFAULT_MAX_ISSUES, DEFAULT_MIN_COVERAGE } from '#stages/compose/grounding/index';
 
 /** A project's policy, and whether it is the default (the project has none stored). */
 export interface PolicyView {
@@ -29,6 +30,10 @@ export interface PolicyChanges {
   timeZone?: string | undefined;
   defaultLocale?: string | undefined;
   onRelease?: boolean | undefined;
+  /** Least share of in-scope issues a draft must mention, 0..1. */
+  minCoverage?: number | undefined;
+  /** Have the grounding verifier check each item of a model-written draft. */
+  verifyGrounding?: boolean | undefined;
   /** `none`, `keys` or `links`. */
   references?: string | undefined;
   /** https URL with `{key}`; empty removes it. */
@@ -91,6 +96,8 @@ export const setPolicy = async (
     ...(changes.timeZone !== undefined ? { timeZone: changes.timeZone } : {}),
     ...(changes.defaultLocale !== undefined ? { defaultLocale: changes.defaultLocale } : {}),
     ...(changes.onRelease !== undefined ? { onRelease: changes.onRelease } : {}),
+    ...(changes.minCoverage !== undefined ? { minCoverage: changes.minCoverage } : {}),
+    ...(changes.verifyGrounding !== undefined ? { verifyGrounding: changes.verifyGrounding } : {}),
   });
   await directory.putPolicy(project, next);
   return { before, after: viewOf(project, next, false) };
@@ -104,6 +111,12 @@ export const renderPolicy = (view: PolicyView): string =>
     ['time zone', view.policy.timeZone],
     ['default locale', view.policy.defaultLocale],
     ['on release', view.policy.onRelease],
+    [
+      'min coverage',
+      view.policy.minCoverage ??
+        `default (${DEFAULT_MIN_COVERAGE} up to ${COVERAGE_DEFAULT_MAX_ISSUES} issues)`,
+    ],
+    ['verify grounding', view.policy.verifyGrounding ?? false],
     [
       'references',
       view.policy.references === 'links'
@@ -133,6 +146,8 @@ export interface PolicySetOptions {
   tz?: string | undefined;
   locale?: string | undefined;
   onRelease?: boolean | undefined;
+  minCoverage?: number | undefined;
+  verifyGrounding?: boolean | undefined;
   references?: string | undefined;
   linkTemplate?: string | undefined;
   fromName?: string | undefined;
@@ -157,11 +172,13 @@ export const setAction = async (
     options.fromName,
     options.replyTo,
     options.footer,
+    options.minCoverage,
+    options.verifyGrounding,
   ];
   if (settings.every((v) => v === undefined)) {
     throw new UsageError(
-      'nothing to set: give --points, --tz, --locale, --[no-]on-release, --references, --link-template, ' +
-        '--from-name, --reply-to or --footer',
+      'nothing to set: give --points, --tz, --locale, --[no-]on-release, --min-coverage, ' +
+        '--[no-]verify-grounding, --references, --link-template, --from-name, --reply-to or --footer',
     );
   }
   const { after } = await setPolicy(directoryOf(ctx), project, {
@@ -169,6 +186,8 @@ export const setAction = async (
     timeZone: options.tz,
     defaultLocale: options.locale,
     onRelease: options.onRelease,
+    minCoverage: options.minCoverage,
+    verifyGrounding: options.verifyGrounding,
     references: options.references,
     linkTemplate: options.linkTemplate,
     fromName: options.fromName,

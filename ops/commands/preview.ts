@@ -26,6 +26,7 @@ import { opsJira, opsLlm } from '#ops/jira/jiraAccess';
 import type { ReadVersion } from '#ops/jira/readVersionRecord';
 import type { Log } from '#shared/logger';
 import { addCalendarDays, addWallClockMinutes, zonedToUtc } from '#shared/zonedTime';
+import { type Coverage, formatCoverage } from '#stages/compose/grounding/index';
 import { localeStrings } from '#stages/compose/localeStrings';
 import { processRecord } from '#stages/compose/processRecord';
 import { checkStaleness } from '#stages/compose/staleness';
@@ -81,6 +82,12 @@ export interface PreviewResult {
   issueKeys: string[];
   html: string;
   text: string;
+  /** Which in-scope issues the email mentions (cites), and which it does not. */
+  coverage: Coverage;
+  /** Items the grounding verifier removed, with its reasons (policy `verifyGrounding`). */
+  removedItems: NonNullable<EmailDraft['removedItems']>;
+  /** What the grounding verifier concluded; undefined when it did not run. */
+  verifier: EmailDraft['verifier'];
   /** From display name the draft carries (the policy's sender identity). */
   fromName: string | undefined;
   /** Reply-To address the draft carries, if any. */
@@ -241,9 +248,9 @@ export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): 
     { logger: deps.logger, receiveCount: 1, remainingTimeMs: () => 300_000 },
     {
       jira: deps.jira,
+      directory: deps.directory,
       llm: deps.llm,
       ledger,
-      directory: deps.directory,
       queue,
       now: deps.now,
       ...(deps.maxIssues !== undefined ? { maxIssues: deps.maxIssues } : {}),
@@ -273,9 +280,23 @@ export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): 
     issueKeys: draft.issueKeys,
     html: fillPlaceholders(draft.html, values, 'html'),
     text: fillPlaceholders(draft.text, values, 'text'),
+    coverage: draft.coverage ?? { inScope: 0, mentioned: [], missing: [] },
+    removedItems: draft.removedItems ?? [],
+    verifier: draft.verifier,
     fromName: draft.fromName,
     replyTo: draft.replyTo,
   };
+};
+
+/** Most missing keys {@link renderPreview} lists; `--json` has them all. */
+const MAX_MISSING_SHOWN = 20;
+
+/** `14/16 (not mentioned: ABC-3, ABC-9)`. */
+export const describeCoverage = (coverage: Coverage): string => {
+  if (coverage.missing.length === 0) return `${formatCoverage(coverage)} (every issue mentioned)`;
+  const shown = coverage.missing.slice(0, MAX_MISSING_SHOWN);
+  const more = coverage.missing.length - shown.length;
+  return `${formatCoverage(coverage)} (not mentioned: ${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''})`;
 };
 
 /** The preview as text: what it is, then the plain-text part. */
@@ -290,6 +311,19 @@ export const renderPreview = (result: PreviewResult, htmlFile?: string): string 
       ['locale', result.locale],
       ['written by', result.source === 'llm' ? `llm (${result.model ?? 'unknown model'})` : 'template'],
       ['cites', result.issueKeys.join(', ') || '(none)'],
+      ['coverage', describeCoverage(result.coverage)],
+      ...(result.verifier
+        ? [
+            [
+              'verifier',
+              `${result.verifier.outcome}${result.verifier.model ? ` (${result.verifier.model})` : ''}`,
+            ] as [string, string],
+          ]
+        : []),
+      ...result.removedItems.map((item): [string, string] => [
+        'removed',
+        `${item.issueKeys.join(', ')}: ${item.reason}`,
+      ]),
       ['subject', result.subject],
       ['from', result.fromName ?? '(the sender address only)'],
       ['reply-to', result.replyTo ?? '(none)'],

@@ -38,6 +38,13 @@ export const DRAFT_PLACEHOLDERS = {
 /** How the draft was written. */
 export const DRAFT_SOURCES = ['llm', 'template'] as const;
 
+/**
+ * What the grounding verifier concluded about a draft: every item `supported`; `items_removed`
+ * (unsupported items dropped, the rest passed); `rejected` (the answer was retried or replaced
+ * by the template); `unavailable` (the call failed: the deterministic checks alone decided).
+ */
+export const VERIFIER_OUTCOMES = ['supported', 'items_removed', 'rejected', 'unavailable'] as const;
+
 /** A composed email for one release point and locale, cached in the ledger. */
 export const emailDraft = z.object({
   key: z.string().min(1),
@@ -56,6 +63,23 @@ export const emailDraft = z.object({
   /** Issue keys the email cites. */
   issueKeys: z.array(z.string()),
   createdAt: z.iso.datetime(),
+  /**
+   * Which in-scope issues the email mentions (cites in an item): the scope's size, the keys
+   * mentioned and the keys left out. Absent on drafts stored before coverage was recorded.
+   */
+  coverage: z
+    .object({
+      inScope: z.number().int().min(0),
+      mentioned: z.array(z.string()),
+      missing: z.array(z.string()),
+    })
+    .optional(),
+  /** Items the grounding verifier found unsupported and removed, with its reason. */
+  removedItems: z
+    .array(z.object({ text: z.string(), issueKeys: z.array(z.string()), reason: z.string() }))
+    .optional(),
+  /** What the grounding verifier (a second model call, policy `verifyGrounding`) concluded. */
+  verifier: z.object({ outcome: z.enum(VERIFIER_OUTCOMES), model: z.string().optional() }).optional(),
   /**
    * Display name of the From header (the policy's `sender.fromName`, default the project name +
    * " releases"). Decided at compose and kept on the draft, like the footer in the bodies, so a

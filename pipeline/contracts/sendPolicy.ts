@@ -40,6 +40,17 @@ export const sendPolicy = z
     timeZone: timeZone.default('UTC'),
     /** Locale for contacts that have none. */
     defaultLocale: locale.default('en'),
+    /**
+     * Least share of in-scope issues a draft must mention, 0..1. Below it compose retries once
+     * naming the missing issues, then uses the template. Default 0.8 for releases of up to 30
+     * issues and none above (a model may summarise a big release).
+     */
+    minCoverage: z.number().min(0).max(1).optional(),
+    /**
+     * Check each item of a model-written draft with a second model call (the grounding verifier):
+     * unsupported items are removed. At most one extra call per draft; needs the LLM. Default false.
+     */
+    verifyGrounding: z.boolean().optional(),
     /** What client emails show of issue keys (see {@link REFERENCE_MODES}). Default `none`. */
     references: z.enum(REFERENCE_MODES).default('none'),
     /** Link of each key when `references` is `links`: https, with `{key}`. */

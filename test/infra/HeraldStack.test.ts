@@ -738,9 +738,9 @@ describe('Function: HeraldStack', () => {
         webhook: [`${directory} dynamodb:PutItem`],
         enrich: [`${directory} dynamodb:GetItem`, `${directory} dynamodb:Query`],
         schedule: [`${ledger} dynamodb:GetItem`, `${ledger} dynamodb:PutItem`],
+        // compose reads the project's send policy (minCoverage, verifyGrounding) from the directory.
         compose: [
           `${directory} dynamodb:GetItem`,
-          `${directory} dynamodb:Query`,
           `${ledger} dynamodb:GetItem`,
           `${ledger} dynamodb:PutItem`,
         ],

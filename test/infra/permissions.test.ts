@@ -85,6 +85,16 @@ describe('Function: actions', () => {
     expect(used).toEqual([...actions.directoryRead].sort());
   });
 
+  it('lets compose make exactly the directory call of reading the send policy', async () => {
+    // Act
+    const used = await actionsUsed(async () => {
+      await directory.getPolicy('ABC');
+    });
+
+    // Assert
+    expect(used).toEqual([...actions.directoryPolicyRead].sort());
+  });
+
   it('lets send make exactly the directory calls of its opt-out and contact checks', async () => {
     // Act
     const used = await actionsUsed(async () => {

@@ -3,6 +3,7 @@ import { applyFault, describeFault, FaultInjector } from './faults.ts';
 import { readBody, sendJson, startLoopbackServer } from './loopbackServer.ts';
 import { RequestLog } from './RequestLog.ts';
 import { SECTION_OF_TYPE, standInPhrases } from './standInPhrases.ts';
+import { isVerifierRequest, misattribute, type VerifierMode, verifierAnswer } from './verifierAnswer.ts';
 
 /**
  * How the stand-in answers a chat completion:
@@ -12,7 +13,9 @@ import { SECTION_OF_TYPE, standInPhrases } from './standInPhrases.ts';
  * - `schemaInvalid`: JSON that does not match `llmEmail`;
  * - `refusal`: no content, a `refusal` message instead;
  * - `echoInjection`: a valid email whose item texts are the issue summaries verbatim (hostile
- *   input tests check the renderer escapes them).
+ *   input tests check the renderer escapes them);
+ * - `misattribute`: a valid email whose first two items swap their cited keys.
+ * A grounding verification (verifierAnswer.ts) is answered by `verifierMode` instead.
  */
 export type OpenAiAnswerMode =
   | 'valid'
@@ -20,7 +23,8 @@ export type OpenAiAnswerMode =
   | 'invalidJson'
   | 'schemaInvalid'
   | 'refusal'
-  | 'echoInjection';
+  | 'echoInjection'
+  | 'misattribute';
 
 /** The key `citeUnknownKeys` cites: well formed, never an issue of a test release. */
 export const UNKNOWN_ISSUE_KEY = 'NOPE-999999';
@@ -75,6 +79,8 @@ export interface OpenAiStandIn {
   calls: OpenAiCalls;
   /** Current answer mode (used when no one-shot mode is queued). */
   mode: OpenAiAnswerMode;
+  /** How grounding verifications are answered. Default `overlap`. */
+  verifierMode: VerifierMode;
   /** Queues modes for the next answers, one each, before falling back to {@link OpenAiStandIn.mode}. */
   enqueueModes(...modes: OpenAiAnswerMode[]): void;
   /** Back to mode `valid`, no queued modes, no faults, empty logs. */
@@ -218,6 +224,7 @@ export const startOpenAiStandIn = async (options: OpenAiStandInOptions = {}): Pr
   const faults = options.faults ?? new FaultInjector();
   const requests = new RequestLog();
   let mode: OpenAiAnswerMode = options.mode ?? 'valid';
+  let verifierMode: VerifierMode = 'overlap';
   let queuedModes: OpenAiAnswerMode[] = [];
   let count = 0;
   let answered = 0;
@@ -232,7 +239,8 @@ export const startOpenAiStandIn = async (options: OpenAiStandInOptions = {}): Pr
     const data = promptData(userText);
     const locale = /^Locale: (\S+)/m.exec(userText)?.[1];
     const upcoming = /^Release point: before\b/m.test(userText);
-    const current = queuedModes.shift() ?? mode;
+    // A verification does not use up a queued writer mode.
+    const current = isVerifierRequest(body) ? mode : (queuedModes.shift() ?? mode);
     answered++;
     const call: OpenAiCall = {
       at: Date.now(),
@@ -246,7 +254,9 @@ export const startOpenAiStandIn = async (options: OpenAiStandInOptions = {}): Pr
 
     let content: string | null;
     let refusal: string | null = null;
-    if (current === 'refusal') {
+    if (isVerifierRequest(body)) {
+      content = verifierAnswer(userText, verifierMode);
+    } else if (current === 'refusal') {
       content = null;
       refusal = "I'm sorry, but I can't help with that request.";
     } else if (current === 'invalidJson') {
@@ -254,7 +264,8 @@ export const startOpenAiStandIn = async (options: OpenAiStandInOptions = {}): Pr
     } else if (current === 'schemaInvalid') {
       content = JSON.stringify({ subject: '', sections: 'none', extra: true });
     } else {
-      content = JSON.stringify(buildEmail(data, locale ?? 'en', upcoming, current));
+      const email = buildEmail(data, locale ?? 'en', upcoming, current);
+      content = JSON.stringify(current === 'misattribute' ? misattribute(email) : email);
     }
     const promptTokens = Math.ceil(JSON.stringify(messages).length / 4);
     const completionTokens = Math.ceil((content ?? refusal ?? '').length / 4);
@@ -391,11 +402,18 @@ export const startOpenAiStandIn = async (options: OpenAiStandInOptions = {}): Pr
     set mode(value: OpenAiAnswerMode) {
       mode = value;
     },
+    get verifierMode() {
+      return verifierMode;
+    },
+    set verifierMode(value: VerifierMode) {
+      verifierMode = value;
+    },
     enqueueModes: (...modes) => {
       queuedModes.push(...modes);
     },
     reset: () => {
       mode = 'valid';
+      verifierMode = 'overlap';
       queuedModes = [];
       count = 0;
       answered = 0;

@@ -1,9 +1,18 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { PolicySetOptions } from '#ops/commands/policy';
 import { jsonOption, projectKey } from '../parsers.ts';
 import type { CommandRuntime } from '../program.ts';
 
 const actions = () => import('#ops/commands/policy');
+
+/** A share 0..1 (`0.8`). */
+const share = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new InvalidArgumentError('expected a share from 0 to 1, e.g. 0.8.');
+  }
+  return n;
+};
 
 /** Defines `herald policy show|set`. */
 export const definePolicy = (program: Command, runtime: CommandRuntime): void => {
@@ -27,6 +36,13 @@ export const definePolicy = (program: Command, runtime: CommandRuntime): void =>
     .option('--locale <locale>', 'language of contacts that have none, e.g. de')
     .option('--on-release', 'also send when the version is marked released')
     .option('--no-on-release', 'do not send when the version is marked released')
+    .option(
+      '--min-coverage <share>',
+      'least share of issues a draft must mention, 0..1 (default 0.8 up to 30 issues)',
+      share,
+    )
+    .option('--verify-grounding', 'check each item of a model-written draft with a second model call')
+    .option('--no-verify-grounding', 'no second model call (the deterministic checks still run)')
     .option('--references <mode>', 'what client emails show of issue keys: none (default), keys or links')
     .option(
       '--link-template <url>',
@@ -44,6 +60,10 @@ at 09:00, 0d@09:00 the release day at 09:00, -2h two hours before midnight of th
 Releases already scheduled keep their schedules until they change in Jira or are replayed
 (\`herald replay <versionId>\`).
 
+A draft must mention at least --min-coverage of the release's issues, or compose asks the model
+once more naming the missing ones, then uses the template. --verify-grounding adds one model call
+per draft that judges each item against the issues it cites and removes unsupported items.
+
 References: client emails show no issue keys and no links by default (clients rarely reach the
 vendor's Jira). --references keys shows plain keys; --references links links each key through
 --link-template (a customer portal or public changelog), never to Jira. The envelope sender
@@ -52,6 +72,7 @@ Drafts already composed keep the presentation they were composed with.
 
 Examples:
   herald policy set SHOP --points "-7d@09:00,-1d@09:00,0d@09:00" --tz Europe/Berlin
+  herald policy set SHOP --min-coverage 0.9 --verify-grounding
   herald policy set SHOP --references links --link-template "https://status.example.com/changes/{key}"
   herald policy set SHOP --from-name "Shop updates" --reply-to accounts@example.com \
     --footer "Example Shop Ltd · 1 Main Street · Springfield"`,

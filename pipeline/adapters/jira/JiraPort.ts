@@ -17,6 +17,8 @@ export interface JiraIssue {
   status?: string | undefined;
   /** Plain text of the description (ADF flattened), truncated. */
   description?: string | undefined;
+  /** Text of the project's release-note field, when it has one (plain text, untrusted). */
+  releaseNote?: string | undefined;
 }
 
 /** Per-call options of every {@link JiraPort} method. */

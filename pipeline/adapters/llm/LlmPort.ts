@@ -39,7 +39,35 @@ export interface LlmCallOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** One item of a draft for the verifier: its text and the issues it cites. */
+export interface VerifyItem {
+  /** Stable within the request (`s0i2`: section 0, item 2). */
+  id: string;
+  text: string;
+  issueKeys: string[];
+}
+
+/** What the verifier checks: each item against the issues it cites. Jira text is untrusted. */
+export interface VerifyRequest {
+  locale: string;
+  items: VerifyItem[];
+  /** The cited issues (at least); items are judged against these only. */
+  issues: JiraIssue[];
+}
+
+/** The verifier's answer: a verdict per item id (items it skipped have none). */
+export interface VerifyAnswer {
+  verdicts: Array<{ id: string; supported: boolean; reason: string }>;
+  model: string;
+  usage: LlmUsage;
+}
+
 /** Writes an announcement as structured output (validated against `llmEmail`). */
 export interface LlmPort {
   writeEmail(request: EmailRequest, options?: LlmCallOptions): Promise<EmailAnswer>;
+  /**
+   * Judges each item of a draft against the issues it cites (structured output validated
+   * against `groundingVerdict`). Optional: an LLM without it has no verifier.
+   */
+  verifyItems?(request: VerifyRequest, options?: LlmCallOptions): Promise<VerifyAnswer>;
 }

@@ -2,10 +2,20 @@ import OpenAI from 'openai';
 import { z } from 'zod';
 import { llmEmail } from '#contracts/emailDraft';
 import { describeIssues } from '#contracts/errors';
+import { groundingVerdict } from '#contracts/groundingVerdict';
 import { withSpan } from '#shared/tracing';
 import { LlmOutputError, translateOpenAiError } from './errors.ts';
-import type { EmailAnswer, EmailRequest, LlmCallOptions, LlmPort, LlmUsage } from './LlmPort.ts';
-import { type BuildMessagesOptions, buildMessages } from './prompt.ts';
+import type {
+  EmailAnswer,
+  EmailRequest,
+  LlmCallOptions,
+  LlmPort,
+  LlmUsage,
+  VerifyAnswer,
+  VerifyRequest,
+} from './LlmPort.ts';
+import { type BuildMessagesOptions, buildMessages, type PromptMessage } from './prompt.ts';
+import { buildVerifierMessages } from './verifierPrompt.ts';
 
 /** Options of {@link OpenAiLlm}. */
 export interface OpenAiLlmOptions {
@@ -62,6 +72,14 @@ export const LLM_EMAIL_JSON_SCHEMA = toStrictSchema(
   z.toJSONSchema(llmEmail, { target: 'draft-07' }),
 ) as Record<string, unknown>;
 
+/** Name of the structured output format of a verification ({@link OpenAiLlm.verifyItems}). */
+export const VERIFIER_FORMAT_NAME = 'grounding_verdict';
+
+/** The JSON Schema of `groundingVerdict` sent as `response_format` of a verification. */
+export const GROUNDING_VERDICT_JSON_SCHEMA = toStrictSchema(
+  z.toJSONSchema(groundingVerdict, { target: 'draft-07' }),
+) as Record<string, unknown>;
+
 /**
  * {@link LlmPort} on the OpenAI Chat Completions API (openai SDK 6) with Structured Outputs:
  * `response_format` is a strict `json_schema` generated from `llmEmail`, and the answer is
@@ -97,7 +115,43 @@ export class OpenAiLlm implements LlmPort {
   }
 
   async writeEmail(request: EmailRequest, options: LlmCallOptions = {}): Promise<EmailAnswer> {
-    const { signal } = options;
+    const { value, model, usage } = await this.#complete({
+      messages: buildMessages(request, this.#prompt),
+      format: { name: RESPONSE_FORMAT_NAME, schema: LLM_EMAIL_JSON_SCHEMA, parse: llmEmail, what: 'email' },
+      locale: request.locale,
+      signal: options.signal,
+    });
+    return { email: value, model, usage };
+  }
+
+  /**
+   * Judges each item of a draft against its cited issues (the grounding verifier): one chat
+   * completion with the strict `groundingVerdict` schema as response format.
+   * @throws LlmOutputError when the answer is not a valid verdict (refusal, cut off, bad JSON).
+   */
+  async verifyItems(request: VerifyRequest, options: LlmCallOptions = {}): Promise<VerifyAnswer> {
+    const { value, model, usage } = await this.#complete({
+      messages: buildVerifierMessages(request),
+      format: {
+        name: VERIFIER_FORMAT_NAME,
+        schema: GROUNDING_VERDICT_JSON_SCHEMA,
+        parse: groundingVerdict,
+        what: 'verdict',
+      },
+      locale: request.locale,
+      signal: options.signal,
+    });
+    return { verdicts: value.items, model, usage };
+  }
+
+  /** One chat completion with a strict structured output, parsed and validated. */
+  async #complete<T>(call: {
+    messages: PromptMessage[];
+    format: StructuredFormat<T>;
+    locale: string;
+    signal: AbortSignal | undefined;
+  }): Promise<{ value: T; model: string; usage: LlmUsage }> {
+    const { signal, format } = call;
     return withSpan(
       'openai.chat_completion',
       async (span) => {
@@ -106,10 +160,10 @@ export class OpenAiLlm implements LlmPort {
           completion = await this.#client.chat.completions.create(
             {
               model: this.model,
-              messages: buildMessages(request, this.#prompt),
+              messages: call.messages,
               response_format: {
                 type: 'json_schema',
-                json_schema: { name: RESPONSE_FORMAT_NAME, strict: true, schema: LLM_EMAIL_JSON_SCHEMA },
+                json_schema: { name: format.name, strict: true, schema: format.schema },
               },
               max_completion_tokens: this.#maxCompletionTokens,
             },
@@ -128,18 +182,33 @@ export class OpenAiLlm implements LlmPort {
         span.setAttribute('llm.model', model);
         span.setAttribute('llm.prompt_tokens', usage.promptTokens);
         span.setAttribute('llm.completion_tokens', usage.completionTokens);
-        return { email: parseAnswer(completion, { model, usage }), model, usage };
+        return { value: parseAnswer(completion, format, { model, usage }), model, usage };
       },
-      { attributes: { 'llm.request_model': this.model, 'llm.locale': request.locale } },
+      {
+        attributes: {
+          'llm.request_model': this.model,
+          'llm.locale': call.locale,
+          'llm.response_format': format.name,
+        },
+      },
     );
   }
 }
 
-/** The email in a completion, or an {@link LlmOutputError} saying why there is none. */
-const parseAnswer = (
+/** A strict structured output: its name, JSON Schema, zod schema and what it is called in errors. */
+interface StructuredFormat<T> {
+  name: string;
+  schema: Record<string, unknown>;
+  parse: z.ZodType<T>;
+  what: string;
+}
+
+/** The structured answer in a completion, or an {@link LlmOutputError} saying why there is none. */
+const parseAnswer = <T>(
   completion: OpenAI.Chat.Completions.ChatCompletion,
+  format: StructuredFormat<T>,
   fields: { model: string; usage: LlmUsage },
-): EmailAnswer['email'] => {
+): T => {
   const choice = completion.choices?.[0];
   const message = choice?.message;
   if (message?.refusal) {
@@ -163,12 +232,12 @@ const parseAnswer = (
       cause,
     });
   }
-  const parsed = llmEmail.safeParse(value);
+  const parsed = format.parse.safeParse(value);
   if (!parsed.success) {
     const details = describeIssues(parsed.error);
     throw new LlmOutputError(
       'schema_mismatch',
-      `the answer does not match the email schema: ${details.slice(0, 10).join('; ')}`,
+      `the answer does not match the ${format.what} schema: ${details.slice(0, 10).join('; ')}`,
       { ...fields, details },
       { cause: parsed.error },
     );

@@ -87,7 +87,7 @@ const MIN_SEPARATED_PAIR_DIGITS = 9;
  * invisible format characters (zero-width spaces, bidi marks) removed, ideographic full stops
  * read as dots. A filter that matched only the raw text could be dodged with any of these.
  */
-const normalise = (text: string): string =>
+export const readerText = (text: string): string =>
   text
     .normalize('NFKC')
     .replace(/\p{Cf}/gu, '')
@@ -132,17 +132,49 @@ const reported = (text: string): string =>
  * abbreviations (`e.g.`, `i.e.`), file names whose extension is not a TLD (`settings.yaml`),
  * dates, times, year ranges, and numbers with thousands separators.
  */
-export const findContactDetails = (input: string): ContactDetail[] => {
-  const found: ContactDetail[] = [];
-  let text = normalise(input);
+export const findContactDetails = (input: string): ContactDetail[] =>
+  scanContactDetails(input).found.map(({ kind, text }) => ({ kind, text: reported(text) }));
+
+/**
+ * Removes every URL, domain name, email address and phone number {@link findContactDetails}
+ * finds from a text, for the template fallback (which prints Jira text): the text comes back as a
+ * reader sees it ({@link readerText}) with each span cut out and the spaces around it collapsed;
+ * unchanged when nothing is found. Pure.
+ */
+export const redactContactDetails = (input: string): string => {
+  const { text, found } = scanContactDetails(input);
+  if (found.length === 0) return input;
+  let out = text;
+  // Right to left, so earlier offsets stay valid.
+  for (const span of [...found].sort((a, b) => b.start - a.start)) {
+    out = `${out.slice(0, span.start)}${out.slice(span.start + span.text.length)}`;
+  }
+  return out
+    .replace(/[ \t]{2,}/g, ' ')
+    .replace(/ +([,.;:!?])/g, '$1')
+    .trim();
+};
+
+/** A found contact detail with its offset in the reader's text. */
+interface FoundSpan {
+  kind: ContentViolationKind;
+  text: string;
+  start: number;
+}
+
+/** The reader's text of `input` and every contact detail in it, with offsets. */
+const scanContactDetails = (input: string): { text: string; found: FoundSpan[] } => {
+  const found: FoundSpan[] = [];
+  const original = readerText(input);
+  let text = original;
   const take = (
     pattern: RegExp,
     kind: ContentViolationKind,
     accept: (match: string) => boolean = () => true,
   ) => {
-    text = text.replace(pattern, (match) => {
+    text = text.replace(pattern, (match: string, offset: number) => {
       if (!accept(match)) return match;
-      found.push({ kind, text: reported(match) });
+      found.push({ kind, text: match, start: offset });
       return ' '.repeat(match.length);
     });
   };
@@ -159,10 +191,10 @@ export const findContactDetails = (input: string): ContactDetail[] => {
 
   let digits = text;
   for (const pattern of NOT_PHONES) digits = digits.replace(pattern, (match) => 'x'.repeat(match.length));
-  for (const match of digits.match(PHONE_CANDIDATE) ?? []) {
-    if (isPhoneLike(match)) found.push({ kind: 'phone', text: reported(match) });
+  for (const match of digits.matchAll(PHONE_CANDIDATE)) {
+    if (isPhoneLike(match[0])) found.push({ kind: 'phone', text: match[0], start: match.index });
   }
-  return found;
+  return { text: original, found };
 };
 
 /** Every text field of an LLM email with its name, in reading order. */

@@ -1,5 +1,7 @@
 import type { JiraIssue } from '#adapters/jira/JiraPort';
 import { issueKey, type LlmEmail } from '#contracts/emailDraft';
+import { redactContactDetails } from './contentPolicy.ts';
+import { findKeyTokens } from './grounding/index.ts';
 import { formatReleaseDate, localeStrings } from './localeStrings.ts';
 import { singleLine, truncate } from './untrustedText.ts';
 
@@ -35,7 +37,7 @@ interface Group {
 const groupByType = (issues: readonly JiraIssue[], otherHeading: string): Group[] => {
   const groups = new Map<string, Group>();
   for (const issue of issues) {
-    const heading = truncate(singleLine(issue.issueType ?? ''), 150) || otherHeading;
+    const heading = truncate(safeLine(issue.issueType ?? ''), 150) || otherHeading;
     const group = groups.get(heading) ?? { heading, issues: [] };
     group.issues.push(issue);
     groups.set(heading, group);
@@ -48,6 +50,27 @@ const groupByType = (issues: readonly JiraIssue[], otherHeading: string): Group[
   if (existingOther) existingOther.issues.push(...rest);
   else kept.push({ heading: otherHeading, issues: rest });
   return kept;
+};
+
+/**
+ * Jira text as the template may print it: one line, with every URL, domain name, email address
+ * and phone number cut out (the content policy the model's answer is held to).
+ */
+const safeLine = (value: string): string => redactContactDetails(singleLine(value));
+
+/**
+ * One issue as a template item: its summary, cleaned ({@link safeLine}), citing its own key and
+ * every in-scope key the summary names (keys anywhere must be cited where they are named); other
+ * key-shaped tokens of a scope project (an issue left out of scope) are cut out.
+ */
+const templateItem = (issue: JiraIssue, scope: ReadonlySet<string>, projects: ReadonlySet<string>) => {
+  const named = findKeyTokens(issue.summary);
+  const hidden = named.filter((key) => !scope.has(key) && projects.has(key.slice(0, key.lastIndexOf('-'))));
+  let text = safeLine(issue.summary);
+  for (const key of hidden) text = text.split(key).join('');
+  text = text.replace(/ {2,}/g, ' ').trim();
+  const cited = [issue.key, ...named.filter((key) => scope.has(key) && key !== issue.key)];
+  return { text: truncate(text, 1000) || issue.key, issueKeys: [...new Set(cited)] };
 };
 
 /** Picks up to `max` issues round-robin across groups, so every type is represented. */
@@ -71,19 +94,22 @@ const pickRoundRobin = (groups: Group[], max: number): Group[] => {
 /**
  * The email written from a template when there is no LLM (no OpenAI key configured) or the
  * LLM's answer failed validation twice: issues grouped by type, at most `maxItems` listed and
- * the rest counted, and a visible line saying the summary was generated from Jira. The caller
- * marks the draft `source: 'template'`. Pure; the result satisfies the `llmEmail` schema.
+ * the rest counted, and a visible line saying the summary was generated from Jira. Jira text goes
+ * through the content policy: URLs, domain names, email addresses and phone numbers are cut out
+ * of every line it prints. The caller marks the draft `source: 'template'`. Pure; the result satisfies the `llmEmail` schema.
  */
 export const fallbackEmail = (input: FallbackInput): LlmEmail => {
   const strings = localeStrings(input.locale);
   const maxItems = Math.min(100, Math.max(0, input.maxItems ?? DEFAULT_FALLBACK_MAX_ITEMS));
-  const project = singleLine(input.projectName);
-  const version = singleLine(input.versionName);
+  const project = safeLine(input.projectName);
+  const version = safeLine(input.versionName);
   const date = input.releaseDate ? formatReleaseDate(input.releaseDate, input.locale) : strings.noReleaseDate;
   const when = strings.when(input.daysBefore, date);
 
   // Jira keys always match; the guard keeps the schema's promise if a stand-in sends odd data.
   const issues = input.issues.filter((issue) => issueKey.safeParse(issue.key).success);
+  const scope = new Set(issues.map((issue) => issue.key));
+  const projects = new Set(issues.map((issue) => issue.key.slice(0, issue.key.lastIndexOf('-'))));
   const groups = pickRoundRobin(groupByType(issues, strings.otherType), maxItems);
   const shown = groups.reduce((n, g) => n + g.issues.length, 0);
   const hidden = issues.length - shown;
@@ -104,10 +130,7 @@ export const fallbackEmail = (input: FallbackInput): LlmEmail => {
     intro: truncate(`${strings.templateMarker}\n\n${intro}`, 2000),
     sections: groups.map((group) => ({
       heading: group.heading,
-      items: group.issues.map((issue) => ({
-        text: truncate(singleLine(issue.summary), 1000) || issue.key,
-        issueKeys: [issue.key],
-      })),
+      items: group.issues.map((issue) => templateItem(issue, scope, projects)),
     })),
     outro: truncate(
       [hidden > 0 ? strings.moreIssues(hidden) : '', input.truncated ? strings.truncatedNote : '']

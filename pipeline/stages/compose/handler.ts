@@ -78,8 +78,8 @@ export const handler = createSqsHandler({
     if (!(await regionGate('compose', ctx.logger))) return;
     const deps: ComposeDeps = {
       ...(await secretDeps()),
-      ledger,
       directory,
+      ledger,
       queue,
       now: () => new Date(),
       env,

@@ -19,24 +19,37 @@ import type { Log } from '#shared/logger';
 import { contextFromTraceparent, currentTraceparent, withSpan } from '#shared/tracing';
 import { queueName } from '#topology/topology';
 import { checkCitations } from './citations.ts';
-import { type ContentViolation, checkContentPolicy, contentPolicyFeedback } from './contentPolicy.ts';
 import { daysBefore } from './daysBefore.ts';
 import { draftKey } from './draftKey.ts';
 import { emailPresentationOf } from './emailPresentation.ts';
 import { fallbackEmail } from './fallbackEmail.ts';
+import {
+  checkDraft,
+  coverageOf,
+  coverageShort,
+  type DraftProblems,
+  draftFeedback,
+  draftHasProblems,
+  type GroundingScope,
+  type RemovedItem,
+} from './grounding/index.ts';
 import { localeStrings } from './localeStrings.ts';
 import { renderEmail } from './renderEmail.ts';
 import { checkStaleness } from './staleness.ts';
 import { truncate } from './untrustedText.ts';
+import { canVerify, verifyAnswer } from './verifyAnswer.ts';
 
 /** What the compose stage needs. */
 export interface ComposeDeps {
   jira: JiraPort;
+  /**
+   * The client directory: the project's send policy (`minCoverage`, `verifyGrounding`; references
+   * and sender identity of its emails).
+   */
+  directory: DirectoryPort;
   /** The LLM; undefined when no OpenAI key is configured (every draft comes from the template). */
   llm?: LlmPort | undefined;
   ledger: LedgerPort;
-  /** The client directory: the project's send policy (references, sender identity). */
-  directory: DirectoryPort;
   /** Where send.job goes (the send queue), and release.changed when a job finds the date moved (the enrich queue). */
   queue: QueuePort;
   /** Clock for `createdAt` and a re-plan's `occurredAt`. */
@@ -54,7 +67,10 @@ type Retry = <T>(name: string, fn: (attempt: RetryAttempt) => Promise<T>) => Pro
 
 /** LLM usage of one draft: the counters the `email_composed` line exports (a benchmark reads them). */
 interface LlmCounters {
+  /** Every call, the verifier's included. */
   llmCalls: number;
+  /** Grounding verifier calls (at most 1 per draft). */
+  verifierCalls: number;
   promptTokens: number;
   completionTokens: number;
 }
@@ -77,53 +93,64 @@ interface LlmOutputErrorLike extends Error {
 const isLlmOutputError = (err: unknown): err is LlmOutputErrorLike =>
   err instanceof Error && err.name === 'LlmOutputError';
 
-/** What is wrong with an LLM answer: cited keys not in the release, and content policy violations. */
-interface AnswerProblems {
-  unknownKeys: string[];
-  violations: ContentViolation[];
+/** How an answer is checked: the scope it may talk about and the policy's switches. */
+interface AnswerChecks {
+  scope: GroundingScope;
+  minCoverage: number | undefined;
+  /** Run the grounding verifier (policy `verifyGrounding` and an LLM that has it). */
+  verify: boolean;
 }
 
-/** The problems of an answer (none: it may be sent). */
-const problemsOf = (answer: EmailAnswer, releaseKeys: ReadonlySet<string>): AnswerProblems => ({
-  unknownKeys: checkCitations(answer.email, releaseKeys).unknown,
-  violations: checkContentPolicy(answer.email),
-});
+/** The problems of an answer (none: it may be sent): grounding, content policy, coverage. */
+const problemsOf = (answer: EmailAnswer, checks: AnswerChecks): DraftProblems =>
+  checkDraft(answer.email, checks.scope, { minCoverage: checks.minCoverage });
 
-const hasProblems = (problems: AnswerProblems): boolean =>
-  problems.unknownKeys.length > 0 || problems.violations.length > 0;
+const hasProblems = draftHasProblems;
 
 /**
  * Logs an answer's problems. Violations are logged by field and kind only: their text may be an
  * email address or a phone number.
  */
-const logProblems = (problems: AnswerProblems, locale: string, logger: Log): void => {
-  if (problems.unknownKeys.length > 0) {
-    logger.warn({ locale, unknownKeys: problems.unknownKeys }, 'llm_citations_invalid');
-  }
+const logProblems = (problems: DraftProblems, locale: string, logger: Log): void => {
+  const unknownKeys = problems.grounding.filter((p) => p.kind === 'unknown_key').flatMap((p) => p.words);
+  if (unknownKeys.length > 0) logger.warn({ locale, unknownKeys }, 'llm_citations_invalid');
+  // Quoted names are free text (they could hold an address): logged by count only.
+  const ungrounded = problems.grounding
+    .filter((p) => p.kind !== 'unknown_key')
+    .map((p) => (p.kind === 'unsupported_name' ? { ...p, words: [`${p.words.length} name(s)`] } : p));
+  if (ungrounded.length > 0) logger.warn({ locale, problems: ungrounded }, 'llm_grounding_failed');
   if (problems.violations.length > 0) {
     logger.warn(
       { locale, violations: problems.violations.map(({ field, kind }) => ({ field, kind })) },
       'llm_content_policy_violated',
     );
   }
+  const { coverage } = problems;
+  if (coverageShort(problems)) {
+    logger.warn(
+      { locale, mentioned: coverage.mentioned.length, inScope: coverage.inScope, missing: coverage.missing },
+      'llm_coverage_low',
+    );
+  }
 };
 
 /** The feedback of the one retry, naming every problem of the first answer. */
-const feedbackOf = (problems: AnswerProblems): string =>
-  [
-    problems.unknownKeys.length > 0
-      ? `Your previous answer cited issue keys that are not issues of this release: ${problems.unknownKeys.join(', ')}. ` +
-        'Cite only keys of the issues listed in the input.'
-      : undefined,
-    problems.violations.length > 0 ? contentPolicyFeedback(problems.violations) : undefined,
-  ]
-    .filter((part) => part !== undefined)
-    .join(' ');
+const feedbackOf = draftFeedback;
+
+/** A usable answer and what the verifier made of it. */
+interface Written {
+  answer: EmailAnswer;
+  removedItems: RemovedItem[];
+  verifier?: EmailDraft['verifier'];
+}
 
 /**
- * Ask the LLM, check its answer (citations: every cited key is an issue of the release; content
- * policy: no URL, domain, email address or phone number in any text), retry once with feedback
- * naming the problems; null means "use the template". Falls back rather than fails when the
+ * Ask the LLM, check its answer ({@link checkDraft}: every key anywhere in scope and cited where
+ * it is named, numbers, names and promises backed by the cited issues, no URL, domain, email
+ * address or phone number, coverage at least the minimum), then, when the policy asks for it, have
+ * the grounding verifier judge each item once ({@link verifyAnswer}: unsupported items removed
+ * if the rest passes); retry once with feedback naming the problems; null means "use the
+ * template". Falls back rather than fails when the
  * answer is unusable (`LlmOutputError`: refusal, cut off, not matching the schema) or the API
  * refused the request for good (PermanentError: bad key, quota, context too long), so the email
  * still goes out at its point. Transient errors, once {@link withRetry} gives up, are rethrown
@@ -132,11 +159,11 @@ const feedbackOf = (problems: AnswerProblems): string =>
 const writeWithLlm = async (
   llm: LlmPort,
   request: EmailRequest,
-  releaseKeys: ReadonlySet<string>,
+  checks: AnswerChecks,
   counters: LlmCounters,
   retry: Retry,
   logger: Log,
-): Promise<EmailAnswer | null> => {
+): Promise<Written | null> => {
   const ask = async (req: EmailRequest): Promise<EmailAnswer | null> => {
     counters.llmCalls += 1;
     try {
@@ -160,17 +187,37 @@ const writeWithLlm = async (
     }
   };
 
-  const first = await ask(request);
-  if (first === null) return null;
-  const firstProblems = problemsOf(first, releaseKeys);
-  if (!hasProblems(firstProblems)) return first;
-  logProblems(firstProblems, request.locale, logger);
-
-  const second = await ask({ ...request, feedback: feedbackOf(firstProblems) });
-  if (second === null) return null;
-  const secondProblems = problemsOf(second, releaseKeys);
-  if (!hasProblems(secondProblems)) return second;
-  logProblems(secondProblems, request.locale, logger);
+  let feedback: string | undefined;
+  let verifier: EmailDraft['verifier'];
+  // Two answers at most (the second with feedback); the verifier runs once at most per draft.
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const answer = await ask(feedback === undefined ? request : { ...request, feedback });
+    if (answer === null) return null;
+    const problems = problemsOf(answer, checks);
+    if (hasProblems(problems)) {
+      logProblems(problems, request.locale, logger);
+      feedback = feedbackOf(problems);
+      continue;
+    }
+    if (!checks.verify || verifier !== undefined || !canVerify(llm)) {
+      return { answer, removedItems: [], ...(verifier ? { verifier } : {}) };
+    }
+    const verdict = await verifyAnswer(answer.email, {
+      llm,
+      scope: checks.scope,
+      checks: { minCoverage: checks.minCoverage },
+      counters,
+      retry,
+      logger,
+    });
+    if (verdict.kind === 'unavailable')
+      return { answer, removedItems: [], verifier: { outcome: 'unavailable' } };
+    verifier = { outcome: verdict.kind, model: verdict.model };
+    if (verdict.kind !== 'rejected') {
+      return { answer: { ...answer, email: verdict.email }, removedItems: verdict.removed, verifier };
+    }
+    feedback = verdict.feedback;
+  }
   return null;
 };
 
@@ -298,7 +345,16 @@ export const processRecord = async (
         }
         drafts.set(
           locale,
-          await composeDraft(job, version, locale, key, await releaseFacts(), deps, retry, logger),
+          await composeDraft(
+            job,
+            version,
+            locale,
+            key,
+            { ...(await releaseFacts()), policy },
+            deps,
+            retry,
+            logger,
+          ),
         );
       }
 
@@ -323,19 +379,38 @@ const withTruncationNote = (email: LlmEmail, locale: string): LlmEmail => {
   return { ...email, outro: outro ? `${outro} ${note}` : note };
 };
 
+/** How the answers of one draft are checked: its scope (the issues handed to the writer) and policy. */
+const answerChecks = (
+  facts: ReleaseFacts & { policy: SendPolicy },
+  version: VersionState,
+  locale: string,
+): AnswerChecks => ({
+  scope: {
+    issues: facts.issues,
+    locale,
+    release: {
+      versionName: version.name,
+      description: version.description,
+      releaseDate: version.releaseDate,
+    },
+  },
+  minCoverage: facts.policy.minCoverage,
+  verify: facts.policy.verifyGrounding === true,
+});
+
 /** Writes, renders and stores the draft of one locale; resolves to the stored (first-written) draft. */
 const composeDraft = async (
   job: ComposeJob,
   version: VersionState,
   locale: string,
   key: string,
-  facts: ReleaseFacts,
+  facts: ReleaseFacts & { policy: SendPolicy },
   deps: ComposeDeps,
   retry: Retry,
   logger: Log,
 ): Promise<EmailDraft> => {
   const days = daysBefore(job);
-  const counters: LlmCounters = { llmCalls: 0, promptTokens: 0, completionTokens: 0 };
+  const counters: LlmCounters = { llmCalls: 0, verifierCalls: 0, promptTokens: 0, completionTokens: 0 };
   const request: EmailRequest = {
     projectName: facts.projectName,
     versionName: version.name,
@@ -347,9 +422,9 @@ const composeDraft = async (
     issues: facts.issues,
   };
   const releaseKeys = new Set(facts.issues.map((issue) => issue.key));
-  const answer = deps.llm
-    ? await writeWithLlm(deps.llm, request, releaseKeys, counters, retry, logger)
-    : null;
+  const checks = answerChecks(facts, version, locale);
+  const written = deps.llm ? await writeWithLlm(deps.llm, request, checks, counters, retry, logger) : null;
+  const answer = written?.answer ?? null;
   const email: LlmEmail = answer
     ? facts.truncated
       ? withTruncationNote(answer.email, locale)
@@ -384,6 +459,9 @@ const composeDraft = async (
     ...rendered,
     issueKeys: checkCitations(email, releaseKeys).cited,
     createdAt: deps.now().toISOString(),
+    coverage: coverageOf(email, [...releaseKeys]),
+    ...(written && written.removedItems.length > 0 ? { removedItems: written.removedItems } : {}),
+    ...(written?.verifier ? { verifier: written.verifier } : {}),
     fromName: presentation.fromName,
     ...(presentation.replyTo !== undefined ? { replyTo: presentation.replyTo } : {}),
   };
@@ -397,6 +475,9 @@ const composeDraft = async (
       issueCount: facts.issues.length,
       issuesTruncated: facts.truncated,
       citedCount: draft.issueKeys.length,
+      coverage: `${draft.coverage?.mentioned.length ?? 0}/${draft.coverage?.inScope ?? 0}`,
+      removedItems: draft.removedItems?.length ?? 0,
+      verifier: draft.verifier?.outcome,
       ...counters,
       // Another chunk stored its draft first: ours is dropped and theirs is sent.
       lostRace: stored.createdAt !== draft.createdAt || stored.html !== draft.html,

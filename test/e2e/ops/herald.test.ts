@@ -368,7 +368,7 @@ describe('herald (CLI against the local stack)', () => {
       },
     });
     expect(presented.code).toBe(0);
-    expect(presented.stdout).toContain('from name       Öps Shop updates');
+    expect(presented.stdout).toContain('from name         Öps Shop updates');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('must be https');
   });

@@ -32,15 +32,17 @@ describe('Function: setPolicy', () => {
     });
     expect(directory.policies.get('SHOP')).toEqual(after.policy);
     expect(renderPolicy(after).split('\n')).toEqual([
-      'project         SHOP',
-      'points          -7d@09:00, -1d@09:00, 0d@09:00',
-      'time zone       Europe/Berlin',
-      'default locale  de',
-      'on release      yes',
-      'references      none',
-      'from name       (project name + " releases")',
-      'reply-to        (none)',
-      'footer          (none)',
+      'project           SHOP',
+      'points            -7d@09:00, -1d@09:00, 0d@09:00',
+      'time zone         Europe/Berlin',
+      'default locale    de',
+      'on release        yes',
+      'min coverage      default (0.8 up to 30 issues)',
+      'verify grounding  no',
+      'references        none',
+      'from name         (project name + " releases")',
+      'reply-to          (none)',
+      'footer            (none)',
     ]);
   });
 
@@ -72,7 +74,9 @@ describe('Function: setPolicy', () => {
         footer: 'Example Shop Ltd · 1 Main Street',
       },
     });
-    expect(renderPolicy(after)).toContain('references      links (https://status.example.com/changes/{key})');
+    expect(renderPolicy(after)).toContain(
+      'references        links (https://status.example.com/changes/{key})',
+    );
     expect(cleared.policy.references).toBe('keys');
     expect(cleared.policy).not.toHaveProperty('linkTemplate');
     expect(cleared.policy.sender).toEqual({
@@ -82,10 +86,24 @@ describe('Function: setPolicy', () => {
     expect(directory.policies.get('SHOP')).toEqual(cleared.policy);
   });
 
+  it('stores the content-trust settings minCoverage and verifyGrounding', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+
+    // Act
+    const { after } = await setPolicy(directory, 'SHOP', { minCoverage: 0.9, verifyGrounding: true });
+
+    // Assert
+    expect(directory.policies.get('SHOP')).toMatchObject({ minCoverage: 0.9, verifyGrounding: true });
+    expect(renderPolicy(after)).toContain('min coverage      0.9');
+    expect(renderPolicy(after)).toContain('verify grounding  yes');
+  });
+
   it.each([
     [{ points: '-7x' }, 'is not a point'],
     [{ timeZone: 'Europe/Atlantis' }, 'unknown time zone'],
     [{ defaultLocale: 'english please' }, 'expected a locale tag'],
+    [{ minCoverage: 1.5 }, 'minCoverage'],
     [{ references: 'links' }, 'needs a linkTemplate'],
     [{ references: 'links', linkTemplate: 'http://status.example.com/{key}' }, 'must be https'],
     [{ references: 'everything' }, 'references'],

@@ -99,6 +99,40 @@ describe('Function: previewEmail', () => {
     expect(renderPreview(result)).toContain('Nothing was sent. Add --out email.html for the HTML part.');
   });
 
+  it('prints coverage and the issues not mentioned', async () => {
+    // Arrange
+    const { jira, directory } = await setup();
+    jira.issues.set('10001', [
+      { key: 'SHOP-1', summary: 'Faster checkout' },
+      { key: 'SHOP-2', summary: 'Invoices as PDF' },
+      { key: 'SHOP-3', summary: 'Dark mode' },
+    ]);
+    const llm = new FakeLlm();
+
+    // Act
+    const result = await previewEmail(deps(jira, directory, llm), { versionId: '10001' });
+
+    // Assert
+    expect(result.coverage).toEqual({ inScope: 3, mentioned: ['SHOP-1', 'SHOP-2', 'SHOP-3'], missing: [] });
+    expect(renderPreview(result)).toMatch(/coverage\s+3\/3 \(every issue mentioned\)/);
+    expect(
+      renderPreview({
+        ...result,
+        coverage: { inScope: 3, mentioned: ['SHOP-1'], missing: ['SHOP-2', 'SHOP-3'] },
+      }),
+    ).toMatch(/coverage\s+1\/3 \(not mentioned: SHOP-2, SHOP-3\)/);
+    expect(renderPreview(result)).not.toContain('verifier');
+    const verified = renderPreview({
+      ...result,
+      verifier: { outcome: 'items_removed', model: 'gpt-verify' },
+      removedItems: [
+        { text: 'Dark mode for everyone', issueKeys: ['SHOP-3'], reason: 'SHOP-3 says nothing of that' },
+      ],
+    });
+    expect(verified).toMatch(/verifier\s+items_removed \(gpt-verify\)/);
+    expect(verified).toMatch(/removed\s+SHOP-3: SHOP-3 says nothing of that/);
+  });
+
   it('previews the on-release email of a released version', async () => {
     // Arrange
     const { jira, directory } = await setup({ released: true });

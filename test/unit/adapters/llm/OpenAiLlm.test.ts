@@ -6,8 +6,14 @@ import {
   LlmUnavailableError,
   translateOpenAiError,
 } from '#adapters/llm/errors';
-import type { EmailRequest } from '#adapters/llm/LlmPort';
-import { LLM_EMAIL_JSON_SCHEMA, OpenAiLlm } from '#adapters/llm/OpenAiLlm';
+import type { EmailRequest, VerifyRequest } from '#adapters/llm/LlmPort';
+import {
+  GROUNDING_VERDICT_JSON_SCHEMA,
+  LLM_EMAIL_JSON_SCHEMA,
+  OpenAiLlm,
+  VERIFIER_FORMAT_NAME,
+} from '#adapters/llm/OpenAiLlm';
+import { VERIFIER_SYSTEM_PROMPT } from '#adapters/llm/verifierPrompt';
 import { llmEmail } from '#contracts/emailDraft';
 import { isRetryable } from '#retry/isRetryable';
 import { PermanentError, RetryableError } from '#shared/errors';
@@ -239,6 +245,89 @@ describe('Class: OpenAiLlm', () => {
       expect(error.details).toEqual(
         expect.arrayContaining([expect.stringMatching(/^sections:/), expect.stringMatching(/^subject:/)]),
       );
+    });
+  });
+
+  describe('Method: verifyItems', () => {
+    const verifyRequest = (): VerifyRequest => ({
+      locale: 'en',
+      items: [
+        { id: 's0i0', text: 'You can export reports to CSV.', issueKeys: ['ABC-1'] },
+        { id: 's0i1', text: 'Logins no longer time out.', issueKeys: ['ABC-1'] },
+      ],
+      issues: request().issues,
+    });
+
+    it('returns a verdict per item, the model and the usage', async () => {
+      // act
+      const answer = await llm.verifyItems(verifyRequest());
+
+      // assert
+      expect(answer.verdicts).toEqual([
+        { id: 's0i0', supported: true, reason: expect.any(String) },
+        { id: 's0i1', supported: false, reason: expect.any(String) },
+      ]);
+      expect(answer.model).toBe('gpt-4.1-mini');
+      expect(answer.usage.promptTokens).toBeGreaterThan(0);
+    });
+
+    it('sends the strict grounding_verdict format, the items and the cited issues as delimited data', async () => {
+      // act
+      await llm.verifyItems(verifyRequest());
+
+      // assert
+      const body = standIn.calls.last?.body as {
+        response_format: { json_schema: { name: string; strict: boolean; schema: unknown } };
+        messages: Array<{ role: string; content: string }>;
+      };
+      expect(body.response_format.json_schema).toEqual({
+        name: VERIFIER_FORMAT_NAME,
+        strict: true,
+        schema: GROUNDING_VERDICT_JSON_SCHEMA,
+      });
+      expect(body.messages[0]?.content).toBe(VERIFIER_SYSTEM_PROMPT);
+      expect(body.messages[1]?.content).toContain('<draft_items>\n[{"id":"s0i0"');
+      expect(body.messages[1]?.content).toContain('"summary":"Export to CSV"');
+    });
+
+    it('does not use up a queued writer mode', async () => {
+      // arrange
+      standIn.enqueueModes('refusal');
+
+      // act
+      await llm.verifyItems(verifyRequest());
+      const error = await llm.writeEmail(request()).catch((err: unknown) => err);
+
+      // assert
+      expect(error).toBeInstanceOf(LlmOutputError);
+    });
+
+    it('throws LlmOutputError when the verdict does not match its schema', async () => {
+      // arrange: a completion whose content is JSON of the wrong shape.
+      standIn.faults.enqueue({
+        status: 200,
+        body: {
+          id: 'chatcmpl-x',
+          object: 'chat.completion',
+          created: 0,
+          model: 'gpt-4.1-mini',
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: '{"items":"none"}', refusal: null },
+              finish_reason: 'stop',
+            },
+          ],
+        },
+      });
+
+      // act
+      const error = (await llm.verifyItems(verifyRequest()).catch((err: unknown) => err)) as LlmOutputError;
+
+      // assert
+      expect(error).toBeInstanceOf(LlmOutputError);
+      expect(error.problem).toBe('schema_mismatch');
+      expect(error.message).toContain('does not match the verdict schema');
     });
   });
 });

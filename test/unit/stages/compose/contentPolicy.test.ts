@@ -4,6 +4,7 @@ import {
   contentPolicyFeedback,
   findContactDetails,
   MAX_REPORTED_CHARS,
+  redactContactDetails,
 } from '#stages/compose/contentPolicy';
 import { llmEmail } from './fakes.ts';
 
@@ -159,5 +160,25 @@ describe('Function: contentPolicyFeedback', () => {
     // Assert
     expect(feedback).toContain('domain "evil.example" in intro; phone "+1 555 0100" in outro');
     expect(feedback).toContain('Write no URLs, website or domain names, email addresses or phone numbers');
+  });
+});
+
+describe('Function: redactContactDetails', () => {
+  it('cuts every URL, domain, email address and phone number out and tidies the spaces', () => {
+    // Act
+    const text = redactContactDetails(
+      'Log in at https://evil.example/login, or evil.example, mail a.b@evil.example or call +49 30 1234567.',
+    );
+
+    // Assert
+    expect(text).toBe('Log in at or, mail or call.');
+    expect(findContactDetails(text)).toEqual([]);
+  });
+
+  it('returns a text without contact details unchanged', () => {
+    // Act / Assert
+    expect(redactContactDetails('Version 2.4 fixes BILL-12 on 2026-12-15.')).toBe(
+      'Version 2.4 fixes BILL-12 on 2026-12-15.',
+    );
   });
 });

@@ -8,7 +8,7 @@ import type {
   ReleaseIssues,
 } from '#adapters/jira/JiraPort';
 import type { ClaimOptions, ClaimOutcome, LedgerPort, ReleaseClaim } from '#adapters/ledger/LedgerPort';
-import type { EmailAnswer, EmailRequest, LlmPort } from '#adapters/llm/LlmPort';
+import type { EmailAnswer, EmailRequest, LlmPort, VerifyAnswer, VerifyRequest } from '#adapters/llm/LlmPort';
 import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
 import type { ComposeJob } from '#contracts/composeJob';
 import type { EmailDraft, LlmEmail } from '#contracts/emailDraft';
@@ -142,6 +142,29 @@ export class FakeLlm implements LlmPort {
       email: structuredClone(next),
       model: 'gpt-test',
       usage: { promptTokens: 1000, completionTokens: 200 },
+    };
+  }
+
+  readonly verifyRequests: VerifyRequest[] = [];
+  /**
+   * The grounding verifier's answers in call order (the last repeats): the ids judged unsupported,
+   * or an Error to throw. Default every item supported.
+   */
+  verifyScript: Array<string[] | Error> = [[]];
+
+  async verifyItems(request: VerifyRequest): Promise<VerifyAnswer> {
+    this.verifyRequests.push(request);
+    const next = this.verifyScript[Math.min(this.verifyRequests.length - 1, this.verifyScript.length - 1)];
+    if (next === undefined) throw new Error('FakeLlm has no verify script');
+    if (next instanceof Error) throw next;
+    return {
+      verdicts: request.items.map(({ id }) => ({
+        id,
+        supported: !next.includes(id),
+        reason: next.includes(id) ? 'the cited issue says something else' : 'backed',
+      })),
+      model: 'gpt-verify',
+      usage: { promptTokens: 500, completionTokens: 50 },
     };
   }
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { JiraIssue } from '#adapters/jira/JiraPort';
 import { llmEmail as llmEmailSchema } from '#contracts/emailDraft';
+import { checkContentPolicy } from '#stages/compose/contentPolicy';
 import { type FallbackInput, fallbackEmail } from '#stages/compose/fallbackEmail';
+import { checkGrounding } from '#stages/compose/grounding/index';
 import { renderEmail } from '#stages/compose/renderEmail';
 
 const issue = (n: number, issueType?: string, summary = `Change ${n}`): JiraIssue => ({
@@ -165,5 +167,45 @@ describe('Function: fallbackEmail', () => {
     expect(email.intro).toContain('Zusammenfassung aus Jira erstellt.');
     expect(email.subject).toBe('Billing Billing 2.4 erscheint morgen');
     expect(email.sections.at(-1)?.heading).toBe('Sonstiges');
+  });
+});
+
+describe('Function: fallbackEmail (content policy)', () => {
+  it('cuts URLs, email addresses and phone numbers out of Jira text, so the template passes the policy', () => {
+    // Arrange
+    const hostile = input({
+      projectName: 'Billing (billing.evil.example)',
+      issues: [
+        issue(1, 'Bug', 'Log in at www.evil.example/login to keep your account'),
+        issue(2, 'Story', 'Questions? Mail helpdesk@evil.example or call +1 555 0100 1234'),
+        issue(3, undefined, 'Call 0800 123 4567 now'),
+      ],
+    });
+
+    // Act
+    const email = fallbackEmail(hostile);
+
+    // Assert
+    expect(checkContentPolicy(email)).toEqual([]);
+    const texts = email.sections.flatMap((s) => s.items.map((i) => i.text));
+    expect(texts).toEqual(['Log in at to keep your account', 'Questions? Mail or call', 'Call now']);
+    expect(email.subject).not.toContain('evil.example');
+  });
+
+  it('cites the in-scope keys a summary names and cuts out keys of its project that are not in scope', () => {
+    // Arrange
+    const withKeys = input({
+      issues: [issue(1, 'Bug', 'Follow-up of BILL-2 and BILL-77'), issue(2, 'Bug', 'Totals')],
+    });
+
+    // Act
+    const email = fallbackEmail(withKeys);
+
+    // Assert
+    expect(email.sections[0]?.items[0]).toEqual({
+      text: 'Follow-up of BILL-2 and',
+      issueKeys: ['BILL-1', 'BILL-2'],
+    });
+    expect(checkGrounding(email, { issues: withKeys.issues, locale: 'en' })).toEqual([]);
   });
 });

@@ -5,10 +5,11 @@ import { DRAFT_PLACEHOLDERS, type EmailDraft } from '#contracts/emailDraft';
 import { ContractError } from '#contracts/errors';
 import { releaseChangedMessage } from '#contracts/releaseChanged';
 import { sendJobMessage, sendKey } from '#contracts/sendJob';
+import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { RetryableError } from '#shared/errors';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
 import { sqsRecord } from '#test/factories/lambda';
-import { FakeDirectory } from '../fakes.ts';
+import { FakeDirectory } from '../../ops/fakes.ts';
 import {
   activeVersion,
   composeJob,
@@ -38,18 +39,25 @@ interface Harness {
   sendJobs(): Array<ReturnType<typeof sendJobMessage.parse>>;
 }
 
-const harness = (options: { llm?: FakeLlm | null } = {}): Harness => {
+/**
+ * The project's policy in these tests: no coverage minimum, as the scripted answers cite part of
+ * the release on purpose (coverage has its own tests, with the default minimum).
+ */
+const NO_COVERAGE_MINIMUM: SendPolicy = { ...DEFAULT_SEND_POLICY, minCoverage: 0 };
+
+const harness = (options: { llm?: FakeLlm | null; policy?: SendPolicy } = {}): Harness => {
   const jira = new FakeJira();
   const llm = options.llm ?? new FakeLlm();
   const ledger = new FakeLedger();
   const queue = new FakeQueue();
-  const directory = new FakeDirectory();
   const log = memoryLog();
+  const directory = new FakeDirectory();
+  directory.policies.set('BILL', options.policy ?? NO_COVERAGE_MINIMUM);
   const deps: ComposeDeps = {
     jira,
+    directory,
     llm: options.llm === null ? undefined : llm,
     ledger,
-    directory,
     queue,
     now: () => NOW,
     env: '',
@@ -229,6 +237,7 @@ describe('Function: processRecord (compose)', () => {
     const h = harness();
     await h.directory.putPolicy('BILL', {
       points: [],
+      minCoverage: 0,
       references: 'links',
       linkTemplate: 'https://status.example.com/changes/{key}',
       sender: { fromName: 'Acme Billing', replyTo: 'accounts@example.com', footer: 'Acme Ltd, 1 Main St' },
@@ -612,5 +621,231 @@ describe('Function: processRecord (compose, truncated release)', () => {
       .find((line) => line.includes('Jira lists further issues'));
     expect(outro?.length).toBeLessThanOrEqual(1000);
     expect(outro).toMatch(/^o+… Jira lists further issues for this release\.$/);
+  });
+});
+
+describe('Function: processRecord (compose, grounding and coverage)', () => {
+  it('retries "Free lifetime upgrades for everyone" citing a real key with feedback naming the item and words', async () => {
+    // Arrange
+    const invented = llmEmail(['BILL-1', 'BILL-2', 'BILL-3']);
+    const [section] = invented.sections;
+    if (section) section.items[0] = { text: 'Free lifetime upgrades for everyone', issueKeys: ['BILL-1'] };
+    const h = harness({ llm: new FakeLlm([invented, llmEmail(['BILL-1', 'BILL-2', 'BILL-3'])]) });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.requests[1]?.feedback).toContain(
+      'sections[0].items[0]: promises the cited issues do not make ("Free", "lifetime")',
+    );
+    const draft = onlyDraft(h.ledger);
+    expect(draft.source).toBe('llm');
+    expect(draft.text).not.toContain('Free lifetime');
+    expect(h.log.events('llm_grounding_failed')).toHaveLength(1);
+  });
+
+  it('uses the template when the intro names a key that is not in the release, twice', async () => {
+    // Arrange
+    const h = harness({
+      llm: new FakeLlm([llmEmail(['BILL-1', 'BILL-2', 'BILL-3'], { intro: 'We also fixed SHOP-999.' })]),
+    });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.requests).toHaveLength(2);
+    expect(h.llm.requests[1]?.feedback).toContain('not issues of this release: SHOP-999');
+    const draft = onlyDraft(h.ledger);
+    expect(draft.source).toBe('template');
+    expect(draft.text).not.toContain('SHOP-999');
+  });
+
+  it('records coverage in the draft and email_composed', async () => {
+    // Arrange
+    const h = harness({ llm: new FakeLlm([llmEmail(['BILL-1', 'BILL-3'])]) });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(onlyDraft(h.ledger).coverage).toEqual({
+      inScope: 3,
+      mentioned: ['BILL-1', 'BILL-3'],
+      missing: ['BILL-2'],
+    });
+    expect(h.log.events('email_composed')).toEqual([expect.objectContaining({ coverage: '2/3' })]);
+  });
+
+  it('retries once naming the missing issues when coverage is below the default 0.8, then keeps a full answer', async () => {
+    // Arrange
+    const h = harness({
+      llm: new FakeLlm([llmEmail(['BILL-1', 'BILL-2']), llmEmail(['BILL-1', 'BILL-2', 'BILL-3'])]),
+      policy: DEFAULT_SEND_POLICY,
+    });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.requests[1]?.feedback).toContain('mentioned 2 of the 3 issues');
+    expect(h.llm.requests[1]?.feedback).toContain('Also cover these issues: BILL-3.');
+    const draft = onlyDraft(h.ledger);
+    expect(draft.source).toBe('llm');
+    expect(draft.coverage).toEqual({ inScope: 3, mentioned: ['BILL-1', 'BILL-2', 'BILL-3'], missing: [] });
+  });
+
+  it('uses the template, which covers every issue, when coverage stays low', async () => {
+    // Arrange
+    const h = harness({ llm: new FakeLlm([llmEmail(['BILL-1'])]), policy: DEFAULT_SEND_POLICY });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.requests).toHaveLength(2);
+    const draft = onlyDraft(h.ledger);
+    expect(draft.source).toBe('template');
+    // The template lists issues by type: the bugs BILL-1 and BILL-3 first, then the story BILL-2.
+    expect(draft.coverage).toEqual({ inScope: 3, mentioned: ['BILL-1', 'BILL-3', 'BILL-2'], missing: [] });
+    expect(h.log.events('llm_coverage_low')).toHaveLength(2);
+  });
+
+  it('applies the policy minCoverage', async () => {
+    // Arrange
+    const h = harness({
+      llm: new FakeLlm([llmEmail(['BILL-1'])]),
+      policy: { ...DEFAULT_SEND_POLICY, minCoverage: 0.3 },
+    });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.requests).toHaveLength(1);
+    expect(onlyDraft(h.ledger).source).toBe('llm');
+  });
+});
+
+describe('Function: processRecord (compose, grounding verifier)', () => {
+  const VERIFY: SendPolicy = { ...DEFAULT_SEND_POLICY, minCoverage: 0.6, verifyGrounding: true };
+  const ALL = ['BILL-1', 'BILL-2', 'BILL-3'];
+
+  it('makes no verifier call unless the policy asks for one', async () => {
+    // Arrange
+    const h = harness({ llm: new FakeLlm([llmEmail(ALL)]) });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.verifyRequests).toHaveLength(0);
+    expect(onlyDraft(h.ledger).verifier).toBeUndefined();
+  });
+
+  it('sends each item with only its cited issues and records a supported draft', async () => {
+    // Arrange
+    const h = harness({ llm: new FakeLlm([llmEmail(ALL)]), policy: VERIFY });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.verifyRequests).toHaveLength(1);
+    expect(h.llm.verifyRequests[0]?.items.map((i) => i.id)).toEqual(['s0i0', 's0i1', 's0i2']);
+    expect(h.llm.verifyRequests[0]?.issues.map((i) => i.key)).toEqual(ALL);
+    const draft = onlyDraft(h.ledger);
+    expect(draft.verifier).toEqual({ outcome: 'supported', model: 'gpt-verify' });
+    expect(draft.removedItems).toBeUndefined();
+    expect(h.log.events('email_composed')).toEqual([
+      expect.objectContaining({ llmCalls: 2, verifierCalls: 1, promptTokens: 1500, completionTokens: 250 }),
+    ]);
+  });
+
+  it('removes an unsupported item and lists it in the draft when the rest passes', async () => {
+    // Arrange
+    const llm = new FakeLlm([llmEmail(ALL)]);
+    llm.verifyScript = [['s0i1']];
+    const h = harness({ llm, policy: VERIFY });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    const draft = onlyDraft(h.ledger);
+    expect(draft.source).toBe('llm');
+    expect(draft.verifier?.outcome).toBe('items_removed');
+    expect(draft.removedItems).toEqual([
+      { text: 'Improved BILL-2', issueKeys: ['BILL-2'], reason: 'the cited issue says something else' },
+    ]);
+    expect(draft.text).not.toContain('Improved BILL-2');
+    expect(draft.coverage?.missing).toEqual(['BILL-2']);
+    expect(h.llm.requests).toHaveLength(1);
+  });
+
+  it("retries with the verifier's reasons when too little would remain, verifying once per draft", async () => {
+    // Arrange
+    const llm = new FakeLlm([llmEmail(ALL), llmEmail(ALL)]);
+    llm.verifyScript = [['s0i0', 's0i1']];
+    const h = harness({ llm, policy: VERIFY });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(h.llm.requests).toHaveLength(2);
+    expect(h.llm.requests[1]?.feedback).toContain(
+      '"Improved BILL-1" citing BILL-1 (the cited issue says something else)',
+    );
+    expect(h.llm.verifyRequests).toHaveLength(1);
+    const draft = onlyDraft(h.ledger);
+    expect(draft.source).toBe('llm');
+    expect(draft.verifier?.outcome).toBe('rejected');
+    expect(h.log.events('email_composed')).toEqual([
+      expect.objectContaining({ llmCalls: 3, verifierCalls: 1 }),
+    ]);
+  });
+
+  it('uses the template when the retry after a rejection fails the checks', async () => {
+    // Arrange
+    const llm = new FakeLlm([llmEmail(ALL), llmEmail(['BILL-99'])]);
+    llm.verifyScript = [['s0i0', 's0i1', 's0i2']];
+    const h = harness({ llm, policy: VERIFY });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect(onlyDraft(h.ledger).source).toBe('template');
+  });
+
+  it('keeps the checked answer, marked unavailable, when the verifier answer is unusable', async () => {
+    // Arrange
+    const llm = new FakeLlm([llmEmail(ALL)]);
+    llm.verifyScript = [new LlmOutputError('invalid_json', 'not JSON')];
+    const h = harness({ llm, policy: VERIFY });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    const draft = onlyDraft(h.ledger);
+    expect(draft.source).toBe('llm');
+    expect(draft.verifier).toEqual({ outcome: 'unavailable' });
+    expect(h.log.events('llm_verifier_unavailable')).toHaveLength(1);
+  });
+
+  it('rethrows a transient verifier failure for the redelivery ladder', async () => {
+    // Arrange
+    const llm = new FakeLlm([llmEmail(ALL)]);
+    llm.verifyScript = [new RetryableError('503 from the API')];
+    const h = harness({ llm, policy: VERIFY });
+
+    // Act / Assert
+    // Time for one attempt of each call, none for an in-call retry.
+    await expect(h.run(composeJob(), { remainingMs: 7_100 })).rejects.toThrow('503 from the API');
+    expect(h.llm.verifyRequests).toHaveLength(1);
+    expect(h.ledger.drafts.size).toBe(0);
   });
 });
