@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import type { PolicySetOptions } from '#ops/commands/policy';
+import type { AudienceSetOptions, PolicySetOptions } from '#ops/commands/policy';
 import { jsonOption, projectKey } from '../parsers.ts';
 import type { CommandRuntime } from '../program.ts';
 
@@ -14,7 +14,7 @@ const share = (value: string): number => {
   return n;
 };
 
-/** Defines `herald policy show|set`. */
+/** Defines `herald policy show|set` and `herald policy audience set|remove`. */
 export const definePolicy = (program: Command, runtime: CommandRuntime): void => {
   const policy = program.command('policy').description("a project's send policy: when emails go out");
 
@@ -43,6 +43,16 @@ export const definePolicy = (program: Command, runtime: CommandRuntime): void =>
     )
     .option('--verify-grounding', 'check each item of a model-written draft with a second model call')
     .option('--no-verify-grounding', 'no second model call (the deterministic checks still run)')
+    .option(
+      '--scope <jql>',
+      'JQL condition ANDed with fixVersion: the issues emails may mention ("default" resets)',
+    )
+    .option(
+      '--release-note-field <id>',
+      'custom field with the customer-facing release note, e.g. customfield_10123',
+    )
+    .option('--no-release-note-field', 'stop reading a release-note field')
+    .option('--force', 'store a scope unchecked when Jira cannot be reached to validate it')
     .option('--references <mode>', 'what client emails show of issue keys: none (default), keys or links')
     .option(
       '--link-template <url>',
@@ -64,6 +74,12 @@ A draft must mention at least --min-coverage of the release's issues, or compose
 once more naming the missing ones, then uses the template. --verify-grounding adds one model call
 per draft that judges each item against the issues it cites and removes unsupported items.
 
+The scope is validated with Jira (POST /rest/api/3/jql/parse) before it is stored: a scope Jira
+rejects is refused with Jira's message and position (exit 2). Without a reachable Jira
+(JIRA_SITE_URL, JIRA_EMAIL, JIRA_API_TOKEN) the scope is refused unless --force. The default scope:
+  (level IS EMPTY) AND (labels IS EMPTY OR labels NOT IN (internal, no-release-notes))
+(JQL's != and NOT IN never match an empty field, hence "labels IS EMPTY OR").
+
 References: client emails show no issue keys and no links by default (clients rarely reach the
 vendor's Jira). --references keys shows plain keys; --references links links each key through
 --link-template (a customer portal or public changelog), never to Jira. The envelope sender
@@ -73,11 +89,55 @@ Drafts already composed keep the presentation they were composed with.
 Examples:
   herald policy set SHOP --points "-7d@09:00,-1d@09:00,0d@09:00" --tz Europe/Berlin
   herald policy set SHOP --min-coverage 0.9 --verify-grounding
+  herald policy set SHOP --scope "issuetype in (Story, Bug) AND level IS EMPTY"
+  herald policy set SHOP --release-note-field customfield_10123
   herald policy set SHOP --references links --link-template "https://status.example.com/changes/{key}"
   herald policy set SHOP --from-name "Shop updates" --reply-to accounts@example.com \
     --footer "Example Shop Ltd · 1 Main Street · Springfield"`,
     )
     .action((project: string, options: PolicySetOptions, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).setAction(ctx, project, options)),
+    );
+
+  const audience = policy
+    .command('audience')
+    .description('audiences of a project: who hears about which issues, and how the writer addresses them');
+
+  audience
+    .command('set')
+    .description('add or replace an audience (its scope is ANDed with the project scope)')
+    .argument('<project>', 'Jira project key', projectKey)
+    .argument('<name>', 'audience name: 1-32 characters of a-z, 0-9, - and _')
+    .option('--scope <jql>', 'extra JQL condition for this audience (default: the project scope alone)')
+    .option(
+      '--instructions <text>',
+      'up to 500 characters for the writer: tone, what this audience cares about',
+    )
+    .option('--force', 'store a scope unchecked when Jira cannot be reached to validate it')
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `
+Contacts name their audience (herald clients add --audience, or the CSV's audience column); a
+contact without one, or with one the policy does not define, gets the emails of "all".
+Instructions are the sending team's own words (trusted), never Jira data.
+
+Example:
+  herald policy audience set SHOP developers --scope "component = API" --instructions "Technical readers; name the endpoints."`,
+    )
+    .action((project: string, name: string, options: AudienceSetOptions, command: Command) =>
+      runtime.run(command, async (ctx) => (await actions()).audienceSetAction(ctx, project, name, options)),
+    );
+
+  audience
+    .command('remove')
+    .description('remove an audience; its contacts then get the emails of all')
+    .argument('<project>', 'Jira project key', projectKey)
+    .argument('<name>', 'audience name')
+    .addOption(jsonOption())
+    .action((project: string, name: string, options: { json?: boolean }, command: Command) =>
+      runtime.run(command, async (ctx) =>
+        (await actions()).audienceRemoveAction(ctx, project, name, options),
+      ),
     );
 };

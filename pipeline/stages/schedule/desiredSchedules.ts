@@ -263,7 +263,12 @@ const groupByTimeZone = (recipients: readonly ScheduledRecipient[]): Array<[stri
     if (seen.has(r.email)) continue;
     seen.add(r.email);
     const group = groups.get(r.timeZone) ?? [];
-    group.push({ email: r.email, ...(r.name !== undefined ? { name: r.name } : {}), locale: r.locale });
+    group.push({
+      email: r.email,
+      ...(r.name !== undefined ? { name: r.name } : {}),
+      locale: r.locale,
+      ...(r.audience !== undefined ? { audience: r.audience } : {}),
+    });
     groups.set(r.timeZone, group);
   }
   const byAddress = (a: Recipient, b: Recipient) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0);
