@@ -13,10 +13,10 @@ import { OpsError, UsageError } from '#ops/cli/errors';
 import { EXIT_CODES, type ExitCode } from '#ops/cli/exitCodes';
 import type { OpsContext } from '#ops/cli/OpsContext';
 import { renderPairs } from '#ops/cli/table';
-import { COVERAGE_DEFAULT_MAX_ISSUES, DEFAULT_MIN_COVERAGE } from '#stages/compose/grounding/index';
 import { directoryOf } from '#ops/directory/directoryOf';
 import { checkScopes, type ScopeCheckOutcome, type ScopeToCheck } from '#ops/jira/checkScopes';
 import { opsJira } from '#ops/jira/jiraAccess';
+import { COVERAGE_DEFAULT_MAX_ISSUES, DEFAULT_MIN_COVERAGE } from '#stages/compose/grounding/index';
 
 /** A project's policy, and whether it is the default (the project has none stored). */
 export interface PolicyView {
@@ -57,7 +57,36 @@ export interface PolicyChanges {
   scope?: string | undefined;
   /** Release-note custom field id; false removes it. */
   releaseNoteField?: string | false | undefined;
+  /** `none`, `keys` or `links`. */
+  references?: string | undefined;
+  /** https URL with `{key}`; empty removes it. */
+  linkTemplate?: string | undefined;
+  /** From display name; empty goes back to the default (project name + " releases"). */
+  fromName?: string | undefined;
+  /** Reply-To address; empty removes it. */
+  replyTo?: string | undefined;
+  /** Footer line; empty removes it. */
+  footer?: string | undefined;
 }
+
+/** `value` for a set, undefined for an empty string (removes the setting), the current value when not named. */
+const changed = <T>(value: string | undefined, current: T): string | T | undefined =>
+  value === undefined ? current : value.trim() === '' ? undefined : value;
+
+/** The presentation settings of `changes` applied to `policy` (see {@link PolicyChanges}). */
+const withPresentation = (policy: SendPolicy, changes: PolicyChanges): Record<string, unknown> => {
+  const sender = {
+    fromName: changed(changes.fromName, policy.sender.fromName),
+    replyTo: changed(changes.replyTo, policy.sender.replyTo),
+    footer: changed(changes.footer, policy.sender.footer),
+  };
+  const linkTemplate = changed(changes.linkTemplate, policy.linkTemplate);
+  return {
+    references: changes.references ?? policy.references,
+    ...(linkTemplate !== undefined ? { linkTemplate } : {}),
+    sender: Object.fromEntries(Object.entries(sender).filter(([, v]) => v !== undefined)),
+  };
+};
 
 const viewOf = (project: string, policy: SendPolicy, isDefault: boolean): PolicyView => ({
   project,
@@ -100,8 +129,10 @@ export const setPolicy = async (
   validation?: ScopeValidation,
 ): Promise<{ before: PolicyView; after: PolicyView; scopeCheck: ScopeCheckOutcome }> => {
   const before = await showPolicy(directory, project);
+  const { linkTemplate: _dropped, ...kept } = before.policy;
   let next = parseContract('send policy', sendPolicy, {
-    ...before.policy,
+    ...kept,
+    ...withPresentation(before.policy, changes),
     ...(changes.points !== undefined ? { points: parsePointSpecs(changes.points) } : {}),
     ...(changes.timeZone !== undefined ? { timeZone: changes.timeZone } : {}),
     ...(changes.defaultLocale !== undefined ? { defaultLocale: changes.defaultLocale } : {}),
@@ -217,6 +248,15 @@ export const renderPolicy = (view: PolicyView): string =>
         .filter(Boolean)
         .join('; '),
     ]),
+    [
+      'references',
+      view.policy.references === 'links'
+        ? `links (${view.policy.linkTemplate ?? 'no template'})`
+        : view.policy.references,
+    ],
+    ['from name', view.policy.sender.fromName ?? '(project name + " releases")'],
+    ['reply-to', view.policy.sender.replyTo ?? '(none)'],
+    ['footer', view.policy.sender.footer ?? '(none)'],
   ]);
 
 /** `herald policy show`. */
@@ -242,6 +282,11 @@ export interface PolicySetOptions {
   scope?: string | undefined;
   releaseNoteField?: string | false | undefined;
   force?: boolean | undefined;
+  references?: string | undefined;
+  linkTemplate?: string | undefined;
+  fromName?: string | undefined;
+  replyTo?: string | undefined;
+  footer?: string | undefined;
   json?: boolean | undefined;
 }
 
@@ -260,10 +305,16 @@ export const setAction = async (
     options.verifyGrounding,
     options.scope,
     options.releaseNoteField,
+    options.references,
+    options.linkTemplate,
+    options.fromName,
+    options.replyTo,
+    options.footer,
   ];
   if (settings.every((v) => v === undefined)) {
     throw new UsageError(
-      'nothing to set: give --points, --tz, --locale, --[no-]on-release, --min-coverage, --[no-]verify-grounding, --scope or --[no-]release-note-field',
+      'nothing to set: give --points, --tz, --locale, --[no-]on-release, --min-coverage, --[no-]verify-grounding, ' +
+        '--scope, --[no-]release-note-field, --references, --link-template, --from-name, --reply-to or --footer',
     );
   }
   const { after, scopeCheck } = await setPolicy(
@@ -278,6 +329,11 @@ export const setAction = async (
       verifyGrounding: options.verifyGrounding,
       scope: options.scope,
       releaseNoteField: options.releaseNoteField,
+      references: options.references,
+      linkTemplate: options.linkTemplate,
+      fromName: options.fromName,
+      replyTo: options.replyTo,
+      footer: options.footer,
     },
     { validator: async () => (await opsJira(ctx)).jira, force: options.force },
   );
