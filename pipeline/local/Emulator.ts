@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmulatorError } from './errors.ts';
 
@@ -53,7 +53,7 @@ export interface MotoInstallation {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Keeps the last {@link TAIL_CHARS} characters of a child's output for error messages. */
-const tailBuffer = () => {
+export const tailBuffer = () => {
   let text = '';
   return {
     push(chunk: Buffer | string) {
@@ -65,7 +65,11 @@ const tailBuffer = () => {
   };
 };
 
-const run = (command: string, args: string[], cwd: string): Promise<void> =>
+/**
+ * Runs `command` in `cwd` and waits for it.
+ * @throws {EmulatorError} when it cannot start or exits non-zero; the message ends with its output.
+ */
+export const run = (command: string, args: string[], cwd: string): Promise<void> =>
   new Promise((resolve, reject) => {
     const tail = tailBuffer();
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -86,7 +90,7 @@ const run = (command: string, args: string[], cwd: string): Promise<void> =>
   });
 
 /** Takes a directory lock, waiting while another process holds a fresh one. */
-const withLock = async <T>(lockDir: string, fn: () => Promise<T>, print: Print): Promise<T> => {
+export const withLock = async <T>(lockDir: string, fn: () => Promise<T>, print: Print): Promise<T> => {
   let told = false;
   for (;;) {
     try {
@@ -99,7 +103,7 @@ const withLock = async <T>(lockDir: string, fn: () => Promise<T>, print: Print):
         await rm(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (!told) print(`waiting for another process installing moto into .venv (${lockDir})…`);
+      if (!told) print(`waiting for another process installing into ${dirname(lockDir)} (${lockDir})…`);
       told = true;
       await sleep(500);
     }

@@ -1,0 +1,228 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { freePort, type Print, REPO_ROOT, run, tailBuffer, withLock } from './Emulator.ts';
+import { EmulatorError } from './errors.ts';
+
+/** The pinned requirements of ministack, relative to the repository root. */
+export const MINISTACK_REQUIREMENTS = 'pipeline/local/requirements-ministack.txt';
+
+/**
+ * ministack's venv, relative to the repository root. Not moto's `.venv`: ministack pins a botocore
+ * that moto's requirements do not allow, so the two cannot share one.
+ */
+export const MINISTACK_VENV = '.venv-ministack';
+
+const MARKER = '.herald-ministack-requirements.sha256';
+const LOCK = '.herald-install.lock';
+
+const printToStderr: Print = (line) => {
+  process.stderr.write(`${line}\n`);
+};
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Options of {@link ensureMinistackInstalled}. */
+export interface EnsureMinistackOptions {
+  /** Repository root; {@link MINISTACK_VENV} is created here. Default {@link REPO_ROOT}. */
+  rootDir?: string;
+  /** Python 3.10+ used to create the venv. Default `python3` on the PATH. */
+  python?: string;
+  /** Progress lines for a person. Default stderr. */
+  print?: Print;
+}
+
+/** Where ministack is installed. */
+export interface MinistackInstallation {
+  /** The venv, `<root>/.venv-ministack`. */
+  venvDir: string;
+  /** The `ministack` executable in the venv. */
+  executable: string;
+  /** ministack version pinned in {@link MINISTACK_REQUIREMENTS}. */
+  version: string;
+  /** Time spent installing, milliseconds (0 when it was already there). */
+  installMs: number;
+}
+
+/**
+ * Installs the pinned ministack into `<root>/.venv-ministack` on first use (`python3 -m venv`, then
+ * `pip install -r pipeline/local/requirements-ministack.txt`), as `ensureInstalled` does for moto:
+ * idempotent through a marker holding the SHA-256 of the requirements file, concurrent callers
+ * wait for each other on a lock directory. Needs PyPI on the first run.
+ * @throws {EmulatorError} when Python, venv or pip fail; the message ends with their output.
+ */
+export const ensureMinistackInstalled = async (
+  options: EnsureMinistackOptions = {},
+): Promise<MinistackInstallation> => {
+  const rootDir = options.rootDir ?? REPO_ROOT;
+  const print = options.print ?? printToStderr;
+  const requirementsPath = join(rootDir, MINISTACK_REQUIREMENTS);
+  const requirements = await readFile(requirementsPath, 'utf8').catch((err: unknown) => {
+    throw new EmulatorError(`cannot read ${requirementsPath}`, { cause: err });
+  });
+  const version = /^ministack==([^\s#;]+)/m.exec(requirements)?.[1];
+  if (!version) throw new EmulatorError(`${requirementsPath} does not pin ministack (ministack==X.Y.Z)`);
+  const hash = createHash('sha256').update(requirements).digest('hex');
+  const venvDir = join(rootDir, MINISTACK_VENV);
+  const executable = join(venvDir, 'bin', 'ministack');
+  const venvPython = join(venvDir, 'bin', 'python');
+  const markerPath = join(venvDir, MARKER);
+  const upToDate = async () =>
+    existsSync(executable) && (await readFile(markerPath, 'utf8').catch(() => '')).trim() === hash;
+
+  if (await upToDate()) return { venvDir, executable, version, installMs: 0 };
+  await mkdir(venvDir, { recursive: true });
+  return withLock(
+    join(venvDir, LOCK),
+    async () => {
+      if (await upToDate()) return { venvDir, executable, version, installMs: 0 };
+      const started = Date.now();
+      print(`installing ministack ${version} into ${MINISTACK_VENV} (first run only)…`);
+      if (!existsSync(venvPython)) await run(options.python ?? 'python3', ['-m', 'venv', venvDir], rootDir);
+      await run(
+        venvPython,
+        ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirementsPath],
+        rootDir,
+      );
+      if (!existsSync(executable)) throw new EmulatorError(`pip finished but ${executable} is missing`);
+      await writeFile(markerPath, `${hash}\n`);
+      const installMs = Date.now() - started;
+      print(`ministack ${version} installed in ${Math.round(installMs / 1000)} s`);
+      return { venvDir, executable, version, installMs };
+    },
+    print,
+  );
+};
+
+/** A running ministack. */
+export interface Ministack {
+  /** Base URL of every AWS SDK client, e.g. `http://127.0.0.1:41234`. */
+  endpoint: string;
+  /** Stops ministack and the Lambda workers it started (its process group). */
+  stop(): Promise<void>;
+  /** The last few thousand characters it printed (for failure messages). */
+  output(): string;
+}
+
+/** Options of {@link startMinistack}. */
+export interface StartMinistackOptions extends EnsureMinistackOptions {
+  /** TCP port on 127.0.0.1. Default a free one. */
+  port?: number;
+  /**
+   * Directory put first on ministack's PATH: its Lambda workers run the first `node` found there.
+   * Default the directory of the Node running this code (the pinned Node 24 under npm and npx).
+   */
+  nodeBinDir?: string;
+  /** Region of requests that name none. Default us-east-1. */
+  region?: string;
+  /**
+   * More environment for the ministack process. Its local Lambda executor starts every function
+   * with ministack's own environment under the function's variables, so a variable set here that
+   * a function's configuration does not set reaches that function.
+   */
+  env?: Record<string, string>;
+  /** How long to wait for `GET /_ministack/health`, milliseconds. Default 60000. */
+  readyTimeoutMs?: number;
+}
+
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+const waitForExit = (child: ChildProcess, ms: number): Promise<boolean> =>
+  exited(child)
+    ? Promise.resolve(true)
+    : new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), ms);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+
+/** Signals ministack's process group (it and the Lambda workers it spawned). */
+const signalGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is gone already.
+  }
+};
+
+/**
+ * Starts ministack on 127.0.0.1 (installing it first when needed) with the pinned Node first on
+ * its PATH, and waits until `GET /_ministack/health` answers. It keeps all state in memory.
+ * @throws {EmulatorError} when it exits or does not answer in time; the message ends with its output.
+ */
+export const startMinistack = async (options: StartMinistackOptions = {}): Promise<Ministack> => {
+  const { executable } = await ensureMinistackInstalled(options);
+  const port = options.port ?? (await freePort());
+  const endpoint = `http://127.0.0.1:${port}`;
+  const nodeBinDir = options.nodeBinDir ?? join(process.execPath, '..');
+  const tail = tailBuffer();
+  const child = spawn(executable, [], {
+    // Its own process group, so that stop() also ends the Lambda workers it spawned.
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ...options.env,
+      PATH: [nodeBinDir, process.env.PATH ?? ''].join(delimiter),
+      GATEWAY_PORT: String(port),
+      BIND_HOST: '127.0.0.1',
+      MINISTACK_REGION: options.region ?? 'us-east-1',
+      PYTHONUNBUFFERED: '1',
+    },
+  });
+  child.stdout?.on('data', (c: Buffer) => tail.push(c));
+  child.stderr?.on('data', (c: Buffer) => tail.push(c));
+  let spawnError: Error | undefined;
+  child.once('error', (err) => {
+    spawnError = err;
+  });
+  const killOnExit = () => signalGroup(child, 'SIGKILL');
+  process.once('exit', killOnExit);
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    if (exited(child)) return;
+    signalGroup(child, 'SIGTERM');
+    if (await waitForExit(child, 5_000)) return;
+    signalGroup(child, 'SIGKILL');
+    await waitForExit(child, 5_000);
+  };
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  for (;;) {
+    if (spawnError || exited(child)) {
+      await stop();
+      const why = spawnError ? spawnError.message : `exit code ${child.exitCode ?? child.signalCode}`;
+      throw new EmulatorError(
+        `ministack stopped before it was ready (${why}); its output ended with:\n${tail.text}`,
+        {
+          cause: spawnError,
+          endpoint,
+        },
+      );
+    }
+    const ready = await fetch(`${endpoint}/_ministack/health`, { signal: AbortSignal.timeout(2_000) }).then(
+      async (res) => {
+        await res.body?.cancel();
+        return res.ok;
+      },
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new EmulatorError(
+        `ministack did not answer at ${endpoint} in time; its output ended with:\n${tail.text}`,
+        {
+          endpoint,
+        },
+      );
+    }
+    await sleep(200);
+  }
+  return { endpoint, stop, output: () => tail.text };
+};
