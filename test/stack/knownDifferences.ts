@@ -47,6 +47,12 @@ export const KNOWN_DIFFERENCES = {
     aws: 'at() is local time in ScheduleExpressionTimezone; schedules fire within a minute.',
     workaround: 'The tests use UTC send policies, so the two agree, and wait up to a minute past a due time.',
   },
+  'sqs-no-message-move-task': {
+    emulator: 'SQS has no StartMessageMoveTask (InvalidAction).',
+    aws: 'StartMessageMoveTask moves dead letters back server side.',
+    workaround:
+      "None needed in the harness: `herald dlq redrive`'s default method (auto) falls back to copy (receive, send, delete), and the test expects method copy.",
+  },
   'global-table-ttl-ignored': {
     emulator: 'TimeToLiveSpecification of AWS::DynamoDB::GlobalTable is ignored.',
     aws: 'The ledger expires items at expiresAt.',

@@ -108,3 +108,22 @@ export const waitForQuiet = async (
     { timeoutMs, intervalMs: 1_000 },
   );
 };
+
+/** One email of the emulator's own SES store (`GET /_ministack/ses/messages`: subject and body only). */
+export interface StoredEmail {
+  MessageId: string;
+  To: string[];
+  Subject: string;
+}
+
+/** The emails of ministack's SES store sent to any of `addresses`. */
+export const storedEmails = async (
+  s: StackUnderTest,
+  addresses: readonly string[],
+): Promise<StoredEmail[]> => {
+  const res = await fetch(`${s.ministack.endpoint}/_ministack/ses/messages`);
+  const { messages } = (await res.json()) as { messages: Record<string, StoredEmail[]> };
+  return Object.values(messages)
+    .flat()
+    .filter((m) => m.To.some((to) => addresses.includes(to)));
+};
