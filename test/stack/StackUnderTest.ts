@@ -16,6 +16,7 @@ import { type JiraStandIn, type StandInVersion, startJiraStandIn } from '#test/s
 import { type OpenAiStandIn, startOpenAiStandIn } from '#test/standins/OpenAiStandIn';
 import { QUEUE_ROLES, type QueueRole, STAGES, type StageName } from '#topology/topology';
 import { type DeployedStack, deployCloudAssembly, synthStack } from './deployStack.ts';
+import { StackTestError } from './errors.ts';
 import { localFunctionUrl } from './knownDifferences.ts';
 import { type SesRecorder, startSesRecorder } from './SesRecorder.ts';
 
@@ -51,11 +52,68 @@ export interface StackUnderTest {
   /** Runs `herald <args>` as a child process against the deployed stack. */
   herald(args: readonly string[]): Promise<HeraldRun>;
   /** Names of the release's pending schedules (`rh-<versionId>-`), sorted, with their `at()`. */
-  schedulesOf(versionId: string): Promise<{ name: string; expression: string; timeZone: string }[]>;
+  schedulesOf(versionId: string): Promise<PendingSchedule[]>;
   /** A contact address unique to this run. */
   address(name: string, domain?: string): string;
   stop(): Promise<void>;
 }
+
+/** A pending schedule: its name, `at()` expression and time zone. */
+export interface PendingSchedule {
+  name: string;
+  expression: string;
+  timeZone: string;
+}
+
+/** The URL of every stage queue of the stack. */
+const queueUrlsOf = async (
+  sqs: SQSClient,
+  names: StackNames,
+): Promise<Record<StageName, Record<QueueRole, string>>> => {
+  const urlOf = async (stage: StageName, role: QueueRole) => {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.queues[stage][role] }));
+    return [role, QueueUrl ?? ''] as const;
+  };
+  const perStage = await Promise.all(
+    STAGES.map(async (stage) => [
+      stage,
+      Object.fromEntries(await Promise.all(QUEUE_ROLES.map((role) => urlOf(stage, role)))),
+    ]),
+  );
+  return Object.fromEntries(perStage) as Record<StageName, Record<QueueRole, string>>;
+};
+
+/** What docs/DEPLOY.md step 5 does with `aws secretsmanager put-secret-value`, by secret name. */
+const putSecrets = async (secrets: SecretsManagerClient, values: Record<string, string>): Promise<void> => {
+  for (const [SecretId, SecretString] of Object.entries(values)) {
+    await secrets.send(new PutSecretValueCommand({ SecretId, SecretString }));
+  }
+};
+
+/** The release's pending schedules (`rh-<versionId>-`) in `group`, sorted by name. */
+const schedulesOf = async (
+  scheduler: SchedulerClient,
+  group: string,
+  versionId: string,
+): Promise<PendingSchedule[]> => {
+  const found: PendingSchedule[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await scheduler.send(
+      new ListSchedulesCommand({ GroupName: group, NamePrefix: `rh-${versionId}-`, NextToken }),
+    );
+    for (const s of page.Schedules ?? []) {
+      const full = await scheduler.send(new GetScheduleCommand({ GroupName: group, Name: s.Name }));
+      found.push({
+        name: s.Name ?? '',
+        expression: full.ScheduleExpression ?? '',
+        timeZone: full.ScheduleExpressionTimezone ?? '',
+      });
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return found.sort((a, b) => (a.name < b.name ? -1 : 1));
+};
 
 /** Options of {@link startStackUnderTest}. */
 export interface StackUnderTestOptions {
@@ -100,33 +158,13 @@ export const startStackUnderTest = async (options: StackUnderTestOptions): Promi
     const deployed = await deployCloudAssembly({ endpoint: ministack.endpoint, assemblyDir, region: REGION });
     const config = localClientConfig(ministack.endpoint, REGION);
     const webhookSecret = randomBytes(16).toString('hex');
-    const secrets = new SecretsManagerClient(config);
-    const values = {
+    await putSecrets(new SecretsManagerClient(config), {
       [names.secrets.webhookSecret]: webhookSecret,
       [names.secrets.jiraApiToken]: JIRA_TOKEN,
       [names.secrets.openaiApiKey]: OPENAI_KEY,
-    };
-    for (const [SecretId, SecretString] of Object.entries(values)) {
-      await secrets.send(new PutSecretValueCommand({ SecretId, SecretString }));
-    }
+    });
     const sqs = new SQSClient(config);
-    const queueUrls = Object.fromEntries(
-      await Promise.all(
-        STAGES.map(async (stage) => [
-          stage,
-          Object.fromEntries(
-            await Promise.all(
-              QUEUE_ROLES.map(async (role) => {
-                const { QueueUrl } = await sqs.send(
-                  new GetQueueUrlCommand({ QueueName: names.queues[stage][role] }),
-                );
-                return [role, QueueUrl ?? ''];
-              }),
-            ),
-          ),
-        ]),
-      ),
-    ) as Record<StageName, Record<QueueRole, string>>;
+    const queueUrls = await queueUrlsOf(sqs, names);
     const scheduler = new SchedulerClient(config);
     const webhookUrl = localFunctionUrl(ministack.endpoint, deployed.outputs.JiraWebhookUrl ?? '');
     const endpoint = ministack.endpoint;
@@ -157,31 +195,7 @@ export const startStackUnderTest = async (options: StackUnderTestOptions): Promi
             JIRA_EMAIL,
           },
         }),
-      schedulesOf: async (versionId) => {
-        const found: { name: string; expression: string; timeZone: string }[] = [];
-        let NextToken: string | undefined;
-        do {
-          const page = await scheduler.send(
-            new ListSchedulesCommand({
-              GroupName: names.scheduleGroup,
-              NamePrefix: `rh-${versionId}-`,
-              NextToken,
-            }),
-          );
-          for (const s of page.Schedules ?? []) {
-            const full = await scheduler.send(
-              new GetScheduleCommand({ GroupName: names.scheduleGroup, Name: s.Name }),
-            );
-            found.push({
-              name: s.Name ?? '',
-              expression: full.ScheduleExpression ?? '',
-              timeZone: full.ScheduleExpressionTimezone ?? '',
-            });
-          }
-          NextToken = page.NextToken;
-        } while (NextToken);
-        return found.sort((a, b) => (a.name < b.name ? -1 : 1));
-      },
+      schedulesOf: (versionId) => schedulesOf(scheduler, names.scheduleGroup, versionId),
       address: (name, domain = 'example.com') => `${name}.${env}@${domain}`,
       stop: async () => {
         await running.stop();
@@ -194,6 +208,6 @@ export const startStackUnderTest = async (options: StackUnderTestOptions): Promi
     await Promise.all([jira.close(), openai.close(), ses.close()]);
     await rm(assemblyDir, { recursive: true, force: true });
     const output = ministack ? `\nministack's output ended with:\n${ministack.output()}` : '';
-    throw new Error(`${(err as Error).message}${output}`, { cause: err });
+    throw new StackTestError(`${(err as Error).message}${output}`, { cause: err });
   }
 };

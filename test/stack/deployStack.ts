@@ -11,6 +11,7 @@ import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } fr
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { REPO_ROOT, run } from '#local/Emulator';
 import { type LocalClientConfig, localClientConfig } from '#local/localAwsConfig';
+import { StackDeployError } from './errors.ts';
 import { zipDirectory } from './zipDirectory.ts';
 
 /** The account ministack answers for with non-numeric access keys (its default). */
@@ -108,7 +109,7 @@ const publishAssets = async (config: LocalClientConfig, assemblyDir: string, man
     const path = join(assemblyDir, asset.source.path);
     const isDir = (await stat(path)).isDirectory();
     if (isDir && asset.source.packaging !== 'zip')
-      throw new Error(`asset ${path} is a directory but not zip`);
+      throw new StackDeployError(`asset ${path} is a directory but not zip`);
     const body = isDir ? await zipDirectory(path) : await readFile(path);
     for (const destination of Object.values(asset.destinations)) {
       const bucket = resolvePlaceholders(destination.bucketName, config.region);
@@ -122,7 +123,7 @@ const publishAssets = async (config: LocalClientConfig, assemblyDir: string, man
 const describe = async (cfn: CloudFormationClient, stackName: string): Promise<Stack> => {
   const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
   const stack = Stacks?.[0];
-  if (!stack) throw new Error(`stack ${stackName} not found`);
+  if (!stack) throw new StackDeployError(`stack ${stackName} not found`, { stackName });
   return stack;
 };
 
@@ -140,7 +141,7 @@ const failureReasons = async (cfn: CloudFormationClient, stackName: string): Pro
  * named in the asset manifest, the bootstrap version parameter is set, and CloudFormation creates
  * the stack from the template's S3 URL (it is over the 51,200-byte TemplateBody limit) with the
  * IAM capabilities. Resolves when the stack is CREATE_COMPLETE.
- * @throws Error naming every failed resource and its reason when the stack does not complete.
+ * @throws {StackDeployError} naming every failed resource and its reason when the stack does not complete.
  */
 export const deployCloudAssembly = async (options: DeployOptions): Promise<DeployedStack> => {
   const started = Date.now();
@@ -153,7 +154,7 @@ export const deployCloudAssembly = async (options: DeployOptions): Promise<Deplo
   const assets = artifacts.find((a) => a.type === 'cdk:asset-manifest');
   const stackProps = stacks[0]?.properties;
   if (stacks.length !== 1 || !stackProps?.stackName || !stackProps.stackTemplateAssetObjectUrl || !assets) {
-    throw new Error(`expected one stack with an asset manifest in ${options.assemblyDir}`);
+    throw new StackDeployError(`expected one stack with an asset manifest in ${options.assemblyDir}`);
   }
   const templateUrl = new URL(resolvePlaceholders(stackProps.stackTemplateAssetObjectUrl, options.region));
   await bootstrap(config, templateUrl.host, {
@@ -191,9 +192,16 @@ export const deployCloudAssembly = async (options: DeployOptions): Promise<Deplo
       };
     }
     if (!status.endsWith('_IN_PROGRESS')) {
-      throw new Error(`stack ${stackName} ended ${status}:\n${await failureReasons(cfn, stackName)}`);
+      throw new StackDeployError(
+        `stack ${stackName} ended ${status}:\n${await failureReasons(cfn, stackName)}`,
+        {
+          stackName,
+        },
+      );
     }
-    if (Date.now() > deadline) throw new Error(`stack ${stackName} still ${status} after the timeout`);
+    if (Date.now() > deadline) {
+      throw new StackDeployError(`stack ${stackName} still ${status} after the timeout`, { stackName });
+    }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 };

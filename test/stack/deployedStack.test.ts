@@ -18,13 +18,18 @@ import {
   waitForEmails,
   waitForQuiet,
 } from './scenario.ts';
-import { STACK_SENDER, type StackUnderTest, startStackUnderTest } from './StackUnderTest.ts';
+import {
+  type PendingSchedule,
+  STACK_SENDER,
+  type StackUnderTest,
+  startStackUnderTest,
+} from './StackUnderTest.ts';
 
 let s: StackUnderTest;
 /** Its one send point is a few minutes after the deploy: the Scheduler fires it during the run. */
 let release: { id: string; projectId: string; name: string; releaseDate: string };
 /** Its schedule, as the schedule stage created it. */
-let releaseSchedule: { name: string; expression: string; timeZone: string } | undefined;
+let releaseSchedule: PendingSchedule | undefined;
 /** Scheduled a month ahead, then deleted in Jira. */
 const deleted = { id: '20201', projectId: SHOP.id, name: 'Cancelled Release', releaseDate: daysAhead(30) };
 /** Jira refuses it once (400): dead-lettered by enrich, redriven by `herald dlq redrive`. */

@@ -5,6 +5,7 @@ import { localClientConfig } from '#local/localAwsConfig';
 import { queueDepth } from '#ops/sqs/queueDepth';
 import { waitFor } from '#test/e2e/local/support';
 import { STAGES, type StageName } from '#topology/topology';
+import { StackTestError } from './errors.ts';
 import type { RecordedEmail } from './SesRecorder.ts';
 import { STACK_SENDER, type StackUnderTest } from './StackUnderTest.ts';
 
@@ -37,7 +38,7 @@ export const verifySender = async (s: StackUnderTest): Promise<void> => {
 export const heraldOk = async (s: StackUnderTest, args: readonly string[]): Promise<string> => {
   const run = await s.herald(args);
   if (run.code !== 0)
-    throw new Error(`herald ${args.join(' ')} exited ${run.code}:\n${run.stdout}\n${run.stderr}`);
+    throw new StackTestError(`herald ${args.join(' ')} exited ${run.code}:\n${run.stdout}\n${run.stderr}`);
   return run.stdout;
 };
 
