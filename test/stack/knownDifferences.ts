@@ -44,7 +44,7 @@ export const KNOWN_DIFFERENCES = {
   'scheduler-at-is-utc': {
     emulator:
       'at() is read as UTC whatever ScheduleExpressionTimezone says; schedules are checked every 10 s.',
-    aws: 'at() is local time in ScheduleExpressionTimezone; schedules fire within a minute.',
+    aws: 'at() is local time in ScheduleExpressionTimezone; with FlexibleTimeWindow OFF it fires at that time.',
     workaround: 'The tests use UTC send policies, so the two agree, and wait up to a minute past a due time.',
   },
   'sqs-no-message-move-task': {

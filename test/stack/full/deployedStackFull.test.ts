@@ -78,7 +78,7 @@ describe('Stack (full): the synthesized template deployed on ministack', () => {
     // assert
     expect(schedules.map((x) => x.expression)).toEqual([`at(${daysAhead(31)}T09:00:00)`]);
     expect((await queueDepth(s.sqs, s.queueUrls.enrich.dlq)).visible).toBe(0);
-  });
+  }, 600_000);
 
   it('sends each point to each contact exactly once, fired by the Scheduler', async () => {
     // act: the release's two points went due while the outage waited.
@@ -104,7 +104,9 @@ describe('Stack (full): the synthesized template deployed on ministack', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'List-Unsubscribe=One-Click',
     });
-    const { contacts: views } = JSON.parse(await heraldOk(s, ['clients', 'list', ACME.key, '--json'])) as {
+    const { contacts: views } = JSON.parse(
+      await heraldOk(s, ['clients', 'list', '--project', ACME.key, '--json']),
+    ) as {
       contacts: { email: string; optedOutGlobally: boolean }[];
     };
 
