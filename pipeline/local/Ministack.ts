@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { freePort, type Print, REPO_ROOT, run, tailBuffer, withLock } from './Emulator.ts';
+import { exited, tailBuffer, waitForExit } from './childProcess.ts';
+import { freePort, type Print, REPO_ROOT } from './Emulator.ts';
 import { EmulatorError } from './errors.ts';
+import { installIntoVenv } from './venvInstall.ts';
 
 /** The pinned requirements of ministack, relative to the repository root. */
 export const MINISTACK_REQUIREMENTS = 'pipeline/local/requirements-ministack.txt';
@@ -16,7 +15,6 @@ export const MINISTACK_REQUIREMENTS = 'pipeline/local/requirements-ministack.txt
 export const MINISTACK_VENV = '.venv-ministack';
 
 const MARKER = '.herald-ministack-requirements.sha256';
-const LOCK = '.herald-install.lock';
 
 const printToStderr: Print = (line) => {
   process.stderr.write(`${line}\n`);
@@ -48,52 +46,31 @@ export interface MinistackInstallation {
 
 /**
  * Installs the pinned ministack into `<root>/.venv-ministack` on first use (`python3 -m venv`, then
- * `pip install -r pipeline/local/requirements-ministack.txt`), as `ensureInstalled` does for moto:
- * idempotent through a marker holding the SHA-256 of the requirements file, concurrent callers
- * wait for each other on a lock directory. Needs PyPI on the first run.
+ * `pip install -r pipeline/local/requirements-ministack.txt`), as `ensureInstalled` does for moto
+ * (see {@link installIntoVenv}: idempotent, concurrent callers wait). Needs PyPI on the first run.
  * @throws {EmulatorError} when Python, venv or pip fail; the message ends with their output.
  */
 export const ensureMinistackInstalled = async (
   options: EnsureMinistackOptions = {},
 ): Promise<MinistackInstallation> => {
-  const rootDir = options.rootDir ?? REPO_ROOT;
-  const print = options.print ?? printToStderr;
-  const requirementsPath = join(rootDir, MINISTACK_REQUIREMENTS);
-  const requirements = await readFile(requirementsPath, 'utf8').catch((err: unknown) => {
-    throw new EmulatorError(`cannot read ${requirementsPath}`, { cause: err });
+  const installation = await installIntoVenv({
+    rootDir: options.rootDir ?? REPO_ROOT,
+    requirements: MINISTACK_REQUIREMENTS,
+    versionPattern: /^ministack==([^\s#;]+)/m,
+    pinExample: 'ministack==X.Y.Z',
+    packageName: 'ministack',
+    venvName: MINISTACK_VENV,
+    executable: 'ministack',
+    marker: MARKER,
+    python: options.python,
+    print: options.print ?? printToStderr,
   });
-  const version = /^ministack==([^\s#;]+)/m.exec(requirements)?.[1];
-  if (!version) throw new EmulatorError(`${requirementsPath} does not pin ministack (ministack==X.Y.Z)`);
-  const hash = createHash('sha256').update(requirements).digest('hex');
-  const venvDir = join(rootDir, MINISTACK_VENV);
-  const executable = join(venvDir, 'bin', 'ministack');
-  const venvPython = join(venvDir, 'bin', 'python');
-  const markerPath = join(venvDir, MARKER);
-  const upToDate = async () =>
-    existsSync(executable) && (await readFile(markerPath, 'utf8').catch(() => '')).trim() === hash;
-
-  if (await upToDate()) return { venvDir, executable, version, installMs: 0 };
-  await mkdir(venvDir, { recursive: true });
-  return withLock(
-    join(venvDir, LOCK),
-    async () => {
-      if (await upToDate()) return { venvDir, executable, version, installMs: 0 };
-      const started = Date.now();
-      print(`installing ministack ${version} into ${MINISTACK_VENV} (first run only)…`);
-      if (!existsSync(venvPython)) await run(options.python ?? 'python3', ['-m', 'venv', venvDir], rootDir);
-      await run(
-        venvPython,
-        ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirementsPath],
-        rootDir,
-      );
-      if (!existsSync(executable)) throw new EmulatorError(`pip finished but ${executable} is missing`);
-      await writeFile(markerPath, `${hash}\n`);
-      const installMs = Date.now() - started;
-      print(`ministack ${version} installed in ${Math.round(installMs / 1000)} s`);
-      return { venvDir, executable, version, installMs };
-    },
-    print,
-  );
+  return {
+    venvDir: installation.venvDir,
+    executable: installation.executablePath,
+    version: installation.version,
+    installMs: installation.installMs,
+  };
 };
 
 /** A running ministack. */
@@ -126,19 +103,6 @@ export interface StartMinistackOptions extends EnsureMinistackOptions {
   /** How long to wait for `GET /_ministack/health`, milliseconds. Default 60000. */
   readyTimeoutMs?: number;
 }
-
-const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
-
-const waitForExit = (child: ChildProcess, ms: number): Promise<boolean> =>
-  exited(child)
-    ? Promise.resolve(true)
-    : new Promise((resolve) => {
-        const timer = setTimeout(() => resolve(false), ms);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve(true);
-        });
-      });
 
 /** Signals ministack's process group (it and the Lambda workers it spawned). */
 const signalGroup = (child: ChildProcess, signal: NodeJS.Signals) => {

@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { REPO_ROOT, run } from '#local/Emulator';
+import { run } from '#local/childProcess';
+import { REPO_ROOT } from '#local/Emulator';
 import { type LocalClientConfig, localClientConfig } from '#local/localAwsConfig';
 import { StackDeployError } from './errors.ts';
 import { zipDirectory } from './zipDirectory.ts';

@@ -1,4 +1,5 @@
-import { REPO_ROOT, run } from '#local/Emulator';
+import { run } from '#local/childProcess';
+import { REPO_ROOT } from '#local/Emulator';
 import { ensureMinistackInstalled } from '#local/Ministack';
 
 /**
