@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { EmulatorError } from './errors.ts';
-import { exited, tailBuffer, waitForExit } from './childProcess.ts';
+import { exited, tailBuffer, waitForExit, waitUntilReady } from './childProcess.ts';
 import { installIntoVenv, type Print } from './venvInstall.ts';
 
 export type { Print } from './venvInstall.ts';
@@ -42,8 +42,6 @@ export interface MotoInstallation {
   /** Time spent installing, milliseconds (0 when nothing was installed). */
   installMs: number;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Installs the pinned moto server into `<root>/.venv` on first use: `python3 -m venv .venv`, then
@@ -163,36 +161,17 @@ const spawnMoto = async (
     await waitForExit(child, stopGraceMs);
   };
 
-  const deadline = Date.now() + readyTimeoutMs;
-  for (;;) {
-    if (spawnError || exited(child)) {
-      await stop();
-      const why = spawnError ? spawnError.message : `exit code ${child.exitCode ?? child.signalCode}`;
-      throw new EmulatorError(
-        `moto_server stopped before it was ready (${why}); its output ended with:\n${tail.text}`,
-        {
-          cause: spawnError,
-          endpoint,
-        },
-      );
-    }
-    const ready = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2_000) }).then(
-      async (res) => {
-        await res.body?.cancel();
-        return res.ok;
-      },
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new EmulatorError(
-        `moto_server did not answer GET ${endpoint}/moto-api/ within ${Math.round(readyTimeoutMs / 1000)} s; its output ended with:\n${tail.text}`,
-        { endpoint },
-      );
-    }
-    await sleep(100);
-  }
+  await waitUntilReady({
+    child,
+    name: 'moto_server',
+    readyUrl: `${endpoint}/moto-api/`,
+    endpoint,
+    timeoutMs: readyTimeoutMs,
+    intervalMs: 100,
+    spawnError: () => spawnError,
+    stop,
+    output: () => tail.text,
+  });
   return { endpoint, kind: 'moto', stop, reset: () => resetAt(endpoint) };
 };
 

@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { delimiter, join } from 'node:path';
-import { exited, tailBuffer, waitForExit } from './childProcess.ts';
+import { exited, tailBuffer, waitForExit, waitUntilReady } from './childProcess.ts';
 import { freePort, type Print, REPO_ROOT } from './Emulator.ts';
-import { EmulatorError } from './errors.ts';
 import { installIntoVenv } from './venvInstall.ts';
 
 /** The pinned requirements of ministack, relative to the repository root. */
@@ -19,8 +18,6 @@ const MARKER = '.herald-ministack-requirements.sha256';
 const printToStderr: Print = (line) => {
   process.stderr.write(`${line}\n`);
 };
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Options of {@link ensureMinistackInstalled}. */
 export interface EnsureMinistackOptions {
@@ -156,37 +153,16 @@ export const startMinistack = async (options: StartMinistackOptions = {}): Promi
     await waitForExit(child, 5_000);
   };
 
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
-  for (;;) {
-    if (spawnError || exited(child)) {
-      await stop();
-      const why = spawnError ? spawnError.message : `exit code ${child.exitCode ?? child.signalCode}`;
-      throw new EmulatorError(
-        `ministack stopped before it was ready (${why}); its output ended with:\n${tail.text}`,
-        {
-          cause: spawnError,
-          endpoint,
-        },
-      );
-    }
-    const ready = await fetch(`${endpoint}/_ministack/health`, { signal: AbortSignal.timeout(2_000) }).then(
-      async (res) => {
-        await res.body?.cancel();
-        return res.ok;
-      },
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new EmulatorError(
-        `ministack did not answer at ${endpoint} in time; its output ended with:\n${tail.text}`,
-        {
-          endpoint,
-        },
-      );
-    }
-    await sleep(200);
-  }
+  await waitUntilReady({
+    child,
+    name: 'ministack',
+    readyUrl: `${endpoint}/_ministack/health`,
+    endpoint,
+    timeoutMs: options.readyTimeoutMs ?? 60_000,
+    intervalMs: 200,
+    spawnError: () => spawnError,
+    stop,
+    output: () => tail.text,
+  });
   return { endpoint, stop, output: () => tail.text };
 };

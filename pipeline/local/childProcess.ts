@@ -54,3 +54,62 @@ export const waitForExit = (child: ChildProcess, ms: number): Promise<boolean> =
           resolve(true);
         });
       });
+
+/** Options of {@link waitUntilReady}. */
+export interface WaitUntilReadyOptions {
+  /** The server process. */
+  child: ChildProcess;
+  /** Its name in messages (`moto_server`). */
+  name: string;
+  /** Polled with GET until it answers 2xx. */
+  readyUrl: string;
+  /** The endpoint the server serves (carried by the error). */
+  endpoint: string;
+  /** How long to wait, milliseconds. */
+  timeoutMs: number;
+  /** Pause between polls, milliseconds. */
+  intervalMs: number;
+  /** The error `spawn` reported, if any (read at every poll). */
+  spawnError: () => Error | undefined;
+  /** Stops the server (called before throwing). */
+  stop: () => Promise<void>;
+  /** The tail of the server's output, for the error message. */
+  output: () => string;
+}
+
+/**
+ * Polls `GET readyUrl` until it answers 2xx.
+ * @throws {EmulatorError} after stopping the server, when it exits first or does not answer in
+ *   time; the message ends with the tail of its output.
+ */
+export const waitUntilReady = async (options: WaitUntilReadyOptions): Promise<void> => {
+  const { child, name, endpoint } = options;
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const spawnError = options.spawnError();
+    if (spawnError || exited(child)) {
+      await options.stop();
+      const why = spawnError ? spawnError.message : `exit code ${child.exitCode ?? child.signalCode}`;
+      throw new EmulatorError(
+        `${name} stopped before it was ready (${why}); its output ended with:\n${options.output()}`,
+        { cause: spawnError, endpoint },
+      );
+    }
+    const ready = await fetch(options.readyUrl, { signal: AbortSignal.timeout(2_000) }).then(
+      async (res) => {
+        await res.body?.cancel();
+        return res.ok;
+      },
+      () => false,
+    );
+    if (ready) return;
+    if (Date.now() > deadline) {
+      await options.stop();
+      throw new EmulatorError(
+        `${name} did not answer GET ${options.readyUrl} within ${Math.round(options.timeoutMs / 1000)} s; its output ended with:\n${options.output()}`,
+        { endpoint },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
+  }
+};

@@ -13,6 +13,7 @@ import {
   receiveAll,
   SHOP,
   schedulerPoints,
+  setUpProjects,
   storedEmails,
   verifySender,
   waitForEmails,
@@ -45,14 +46,14 @@ beforeAll(async () => {
   const points = schedulerPoints(1);
   release = { id: '20101', projectId: ACME.id, name: 'Spring Release', releaseDate: points.releaseDate };
   contacts = [s.address('ada'), s.address('jonas', 'example.org')];
-  const spec = points.policy.points.map((p) => `${p.days}d@${p.at}`).join(',');
-  await heraldOk(s, ['policy', 'set', ACME.key, '--points', spec, '--tz', 'UTC', '--locale', 'en']);
-  await heraldOk(s, ['policy', 'set', SHOP.key, '--points', '-1d@09:00', '--tz', 'UTC']);
-  await heraldOk(s, ['clients', 'add', ACME.key, contacts[0] ?? '', '--name', 'Ada']);
-  await heraldOk(s, ['clients', 'add', ACME.key, contacts[1] ?? '', '--name', 'Jonas', '--locale', 'de']);
-  await heraldOk(s, ['clients', 'add', SHOP.key, s.address('grace'), '--name', 'Grace']);
-  s.jira.putProject(ACME);
-  s.jira.putProject(SHOP);
+  await setUpProjects(s, {
+    acmePoints: points.policy.points,
+    acme: [
+      { email: contacts[0] ?? '', name: 'Ada' },
+      { email: contacts[1] ?? '', name: 'Jonas', locale: 'de' },
+    ],
+    shop: [{ email: s.address('grace'), name: 'Grace' }],
+  });
   for (const v of [release, deleted, refused, outage]) s.jira.putVersion(v);
   s.jira.setIssues(release.id, [
     { key: 'ACME-1', summary: 'Checkout remembers the delivery address', issueType: 'Story' },

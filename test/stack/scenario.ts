@@ -1,5 +1,6 @@
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { SendPoint } from '#contracts/sendPolicy';
 import { demoPoints } from '#local/demo';
 import { localClientConfig } from '#local/localAwsConfig';
 import { queueDepth } from '#ops/sqs/queueDepth';
@@ -127,4 +128,44 @@ export const storedEmails = async (
   return Object.values(messages)
     .flat()
     .filter((m) => m.To.some((to) => addresses.includes(to)));
+};
+
+/** A contact `herald clients add` stores. */
+export interface ScenarioContact {
+  email: string;
+  name: string;
+  /** Default the project policy's (en). */
+  locale?: string;
+}
+
+/**
+ * What an operator sets up with `herald` before the first webhook, and the Jira stand-in's two
+ * projects: ACME's policy with `acmePoints` (UTC), SHOP's `-1d@09:00` (UTC), and each project's
+ * contacts.
+ */
+export const setUpProjects = async (
+  s: StackUnderTest,
+  setup: {
+    acmePoints: readonly SendPoint[];
+    acme: readonly ScenarioContact[];
+    shop: readonly ScenarioContact[];
+  },
+): Promise<void> => {
+  const spec = setup.acmePoints.map((p) => `${p.days}d@${p.at}`).join(',');
+  await heraldOk(s, ['policy', 'set', ACME.key, '--points', spec, '--tz', 'UTC', '--locale', 'en']);
+  await heraldOk(s, ['policy', 'set', SHOP.key, '--points', '-1d@09:00', '--tz', 'UTC']);
+  const add = (project: string, c: ScenarioContact) =>
+    heraldOk(s, [
+      'clients',
+      'add',
+      project,
+      c.email,
+      '--name',
+      c.name,
+      ...(c.locale ? ['--locale', c.locale] : []),
+    ]);
+  for (const c of setup.acme) await add(ACME.key, c);
+  for (const c of setup.shop) await add(SHOP.key, c);
+  s.jira.putProject(ACME);
+  s.jira.putProject(SHOP);
 };

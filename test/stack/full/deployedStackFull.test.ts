@@ -8,6 +8,7 @@ import {
   heraldOk,
   SHOP,
   schedulerPoints,
+  setUpProjects,
   storedEmails,
   verifySender,
   waitForEmails,
@@ -29,15 +30,15 @@ beforeAll(async () => {
   pointIds = points.policy.points.map((p) => p.id);
   release = { id: '20301', projectId: ACME.id, name: 'Autumn Release', releaseDate: points.releaseDate };
   contacts = [s.address('ada'), s.address('jonas', 'example.org'), s.address('grace', 'example.net')];
-  const spec = points.policy.points.map((p) => `${p.days}d@${p.at}`).join(',');
-  await heraldOk(s, ['policy', 'set', ACME.key, '--points', spec, '--tz', 'UTC', '--locale', 'en']);
-  await heraldOk(s, ['policy', 'set', SHOP.key, '--points', '-1d@09:00', '--tz', 'UTC']);
-  await heraldOk(s, ['clients', 'add', ACME.key, contacts[0] ?? '', '--name', 'Ada']);
-  await heraldOk(s, ['clients', 'add', ACME.key, contacts[1] ?? '', '--name', 'Jonas', '--locale', 'de']);
-  await heraldOk(s, ['clients', 'add', ACME.key, contacts[2] ?? '', '--name', 'Grace']);
-  await heraldOk(s, ['clients', 'add', SHOP.key, s.address('olga'), '--name', 'Olga']);
-  s.jira.putProject(ACME);
-  s.jira.putProject(SHOP);
+  await setUpProjects(s, {
+    acmePoints: points.policy.points,
+    acme: [
+      { email: contacts[0] ?? '', name: 'Ada' },
+      { email: contacts[1] ?? '', name: 'Jonas', locale: 'de' },
+      { email: contacts[2] ?? '', name: 'Grace' },
+    ],
+    shop: [{ email: s.address('olga'), name: 'Olga' }],
+  });
   s.jira.putVersion(release);
   s.jira.putVersion(outage);
   s.jira.setIssues(release.id, [
