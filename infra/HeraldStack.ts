@@ -7,6 +7,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { loadConfig } from '#shared/config';
+import { REPLICATION_ALLOWANCE_SECONDS } from '#shared/regionRole';
 import {
   queueName,
   type RetryProfile,
@@ -21,13 +22,14 @@ import { DataStores } from './constructs/DataStores.ts';
 import { HeraldFunction } from './constructs/HeraldFunction.ts';
 import { JiraIngress } from './constructs/JiraIngress.ts';
 import { MailFeedback } from './constructs/MailFeedback.ts';
+import { ReplicationAlarms } from './constructs/ReplicationAlarms.ts';
 import { SchedulerWiring } from './constructs/SchedulerWiring.ts';
 import { StageFunction } from './constructs/StageFunction.ts';
 import { StageQueues } from './constructs/StageQueues.ts';
 import type { FunctionName } from './functionNames.ts';
 import { actions } from './permissions.ts';
 import { assertRequestTimeoutFits } from './requestTimeouts.ts';
-import { sendConcurrency } from './sendConcurrency.ts';
+import { type SendConcurrency, sendConcurrency } from './sendConcurrency.ts';
 import { infraSettings } from './settings.ts';
 
 /**
@@ -80,6 +82,11 @@ export interface HeraldStackProps extends StackProps {
   readonly openaiModel?: string;
   /** LOG_LEVEL of every function. Default the config's (info). */
   readonly logLevel?: string;
+  /**
+   * The SES account's send rate, emails per second: sets the send stage's concurrency, batch size
+   * and per-process pacing (SES_SEND_RATE_PER_SECOND). Default `topology.ses.maxSendRatePerSecond`.
+   */
+  readonly sesMaxSendRate?: number;
   /** SEND_LEASE_SECONDS. Default the config's (120). */
   readonly sendLeaseSeconds?: number;
   /** Email address subscribed to the alarm topic at deploy time. Default none (subscribe by hand). */
@@ -88,6 +95,15 @@ export interface HeraldStackProps extends StackProps {
   readonly retainData?: boolean;
   /** Multi-region role. Default a primary with no standby region. */
   readonly replication?: Replication;
+  /**
+   * The deployment's primary region (HERALD_HOME_REGION of compose and send): the region that
+   * composes and sends until `herald region activate` records a switch. Default this stack's region.
+   */
+  readonly homeRegion?: string;
+  /**
+   * The deployment's other regions: one ledger replication-latency alarm each. Default none.
+   */
+  readonly peerRegions?: readonly string[];
   /** Code of each function. Default the esbuild bundle `dist/<name>` (run `npm run build` first). */
   readonly code?: (name: FunctionName) => lambda.Code;
 }
@@ -121,8 +137,8 @@ export class HeraldStack extends Stack {
   readonly ingress: JiraIngress;
   readonly mail: MailFeedback;
   readonly alarms: Alarms;
-  /** Event source maximum concurrency of the send stage (SES rate bound). */
-  readonly sendMaxConcurrency: number;
+  /** Concurrency, batch size and per-process rate of the send stage (SES rate bound). */
+  readonly sendPacing: SendConcurrency;
 
   constructor(scope: Construct, id: string, props: HeraldStackProps) {
     super(scope, id, props);
@@ -215,12 +231,14 @@ export class HeraldStack extends Stack {
     });
 
     const send = topology.stages.send;
-    this.sendMaxConcurrency = sendConcurrency({
-      maxSendRatePerSecond: topology.ses.maxSendRatePerSecond,
+    this.sendPacing = sendConcurrency({
+      maxSendRatePerSecond: props.sesMaxSendRate ?? topology.ses.maxSendRatePerSecond,
       stageMaxConcurrency: send.fn.maxConcurrency,
       batchSize: send.batchSize,
       timeoutSeconds: send.fn.timeoutSeconds,
-    }).maxConcurrency;
+    });
+    // Compose and send claim, so they run in the active region only (#shared/regionGate).
+    const homeRegion = { HERALD_HOME_REGION: props.homeRegion ?? this.region };
     const stageEnvironment: Record<StageName, Record<string, string>> = {
       ingest: { ...common, ...retryProfile },
       enrich: { ...common, ...retryProfile, ...jira },
@@ -231,6 +249,7 @@ export class HeraldStack extends Stack {
         ...jira,
         ...(props.jiraMaxIssues !== undefined ? { JIRA_MAX_ISSUES: String(props.jiraMaxIssues) } : {}),
         ...(props.openaiModel ? { OPENAI_MODEL: props.openaiModel } : {}),
+        ...homeRegion,
       },
       send: {
         ...common,
@@ -238,9 +257,11 @@ export class HeraldStack extends Stack {
         SENDER_EMAIL: props.senderEmail,
         SES_CONFIGURATION_SET: configurationSetName,
         UNSUBSCRIBE_BASE_URL: unsubscribeBaseUrl,
+        SES_SEND_RATE_PER_SECOND: String(this.sendPacing.perInstanceRatePerSecond),
         ...(props.sendLeaseSeconds !== undefined
           ? { SEND_LEASE_SECONDS: String(props.sendLeaseSeconds) }
           : {}),
+        ...homeRegion,
       },
     };
     const stageFunctions = Object.fromEntries(
@@ -253,7 +274,9 @@ export class HeraldStack extends Stack {
           code: code(name),
           environment: stageEnvironment[name],
           logRetentionDays,
-          maxConcurrency: name === 'send' ? this.sendMaxConcurrency : undefined,
+          ...(name === 'send'
+            ? { maxConcurrency: this.sendPacing.maxConcurrency, batchSize: this.sendPacing.batchSize }
+            : {}),
         });
         return [name, stageFunction.handler];
       }),
@@ -299,6 +322,14 @@ export class HeraldStack extends Stack {
       })),
       periodSeconds: infraSettings.alarmPeriodSeconds,
       email: props.alarmEmail,
+    });
+
+    new ReplicationAlarms(this, 'Replication', {
+      tableName: this.data.ledger.name,
+      receivingRegions: props.peerRegions ?? [],
+      thresholdMs: REPLICATION_ALLOWANCE_SECONDS * 1000,
+      periodSeconds: infraSettings.alarmPeriodSeconds,
+      topic: this.alarms.topic,
     });
 
     this.acknowledgeFindings();

@@ -46,6 +46,15 @@ export const appContextSchema = z.object({
    * stack also refuses more than half a function's timeout). Default the config's.
    */
   jiraTimeoutMs: z.coerce.number().int().min(1000).max(120_000).optional(),
+  /**
+   * The SES account's maximum send rate, emails per second (GetAccount's MaxSendRate; 1 in the SES
+   * sandbox). Bounds the send stage's concurrency, batch and per-process pacing. Default 14.
+   */
+  sesMaxSendRate: z.coerce
+    .number()
+    .positive('must be a positive number of emails per second')
+    .max(100_000)
+    .optional(),
   /** Log level of every function. Default the config's. */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
   /** Address subscribed to the alarm topic at deploy. Default none. */

@@ -33,6 +33,7 @@ export const buildApp = (app: App): HeraldStack[] => {
     jiraMaxIssues: context.jiraMaxIssues,
     jiraTimeoutMs: context.jiraTimeoutMs,
     openaiModel: context.openaiModel,
+    sesMaxSendRate: context.sesMaxSendRate,
     logLevel: context.logLevel,
     alarmEmail: context.alarmEmail,
     retainData: context.retainData,
@@ -43,6 +44,8 @@ export const buildApp = (app: App): HeraldStack[] => {
     ...shared,
     env: { account, region: primaryRegion },
     replication: { role: 'primary', standbyRegions },
+    homeRegion: primaryRegion,
+    peerRegions: standbyRegions,
   });
   const stacks = [primary];
   for (const region of standbyRegions) {
@@ -50,6 +53,8 @@ export const buildApp = (app: App): HeraldStack[] => {
       ...shared,
       env: { account, region },
       replication: { role: 'standby' },
+      homeRegion: primaryRegion,
+      peerRegions: context.regions.filter((r) => r !== region),
     });
     // The standby uses the primary's table and secret replicas: deploy the primary first.
     standby.addStackDependency(primary);

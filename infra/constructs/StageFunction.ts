@@ -12,7 +12,9 @@ export interface StageFunctionProps extends Omit<HeraldFunctionProps, 'settings'
   /** The stage's queue trio. */
   readonly queues: StageQueues;
   /** Event source maximum concurrency. Default the topology's `fn.maxConcurrency`. */
-  readonly maxConcurrency?: number;
+  readonly maxConcurrency?: number | undefined;
+  /** Event source batch size. Default the topology's `batchSize`. */
+  readonly batchSize?: number | undefined;
 }
 
 /**
@@ -27,11 +29,11 @@ export class StageFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: StageFunctionProps) {
     super(scope, id);
-    const { stage, queues, maxConcurrency, ...functionProps } = props;
+    const { stage, queues, maxConcurrency, batchSize, ...functionProps } = props;
     this.handler = new HeraldFunction(this, 'Handler', { ...functionProps, settings: stage.fn });
     this.handler.fn.addEventSource(
       new SqsEventSource(queues.main, {
-        batchSize: stage.batchSize,
+        batchSize: batchSize ?? stage.batchSize,
         maxBatchingWindow:
           stage.batchWindowSeconds > 0 ? Duration.seconds(stage.batchWindowSeconds) : undefined,
         reportBatchItemFailures: true,

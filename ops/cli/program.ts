@@ -5,6 +5,7 @@ import { defineDlq } from './definitions/dlq.ts';
 import { defineOutbox } from './definitions/outbox.ts';
 import { definePolicy } from './definitions/policy.ts';
 import { definePreview } from './definitions/preview.ts';
+import { defineRegion } from './definitions/region.ts';
 import { defineReplay } from './definitions/replay.ts';
 import { defineSchedules } from './definitions/schedules.ts';
 import { defineStatus } from './definitions/status.ts';
@@ -87,5 +88,6 @@ export const buildProgram = ({ runtime, stdout, stderr }: BuildProgramOptions): 
   definePreview(program, runtime);
   defineReplay(program, runtime);
   defineOutbox(program, runtime);
+  defineRegion(program, runtime);
   return program;
 };

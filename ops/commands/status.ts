@@ -12,6 +12,8 @@ import { renderTable } from '#ops/cli/table';
 import { formatAge } from '#ops/format/formatAge';
 import { type QueueDepth, queueDepth } from '#ops/sqs/queueDepth';
 import { queueUrlOf } from '#ops/sqs/queueRef';
+import { activeRegionOf } from '#ops/region/activeRegionOf';
+import { type RegionView, regionView, renderRegionLine } from '#ops/region/regionView';
 import { receiveMessages } from '#ops/sqs/receiveMessages';
 import {
   QUEUE_ROLES,
@@ -81,6 +83,8 @@ export interface StatusReport {
   /** Queues that do not exist. */
   missingQueues: string[];
   schedules: ScheduleCounts;
+  /** Which region composes and sends, from the ledger replica read; absent when there is no ledger table. */
+  activeRegion?: RegionView | undefined;
 }
 
 /** What {@link readStatus} needs. */
@@ -235,6 +239,9 @@ export const renderStatus = (report: StatusReport): string => {
     );
   }
   if (report.missingQueues.length > 0) lines.push(`missing queues: ${report.missingQueues.join(', ')}`);
+  lines.push(
+    report.activeRegion ? renderRegionLine(report.activeRegion) : 'active region: unknown (no ledger table)',
+  );
   return lines.join('\n');
 };
 
@@ -260,6 +267,13 @@ export const statusAction = async (ctx: OpsContext, options: StatusOptions): Pro
       `no queues of environment "${ctx.env || '(default)'}" exist here (check --env, --region and --endpoint)`,
     );
   }
+  report.activeRegion = await activeRegionOf(ctx)
+    .get()
+    .then((record) => regionView(record, ctx.now()))
+    .catch((err: unknown) => {
+      if (err instanceof Error && err.name === 'ResourceNotFoundException') return undefined;
+      throw err;
+    });
   if (options.json) ctx.output.json(report);
   else ctx.output.out(renderStatus(report));
   if (report.missingQueues.length > 0) return EXIT_CODES.failed;

@@ -83,6 +83,24 @@ export const configSchema = z.object({
     )
     .max(900, 'SEND_LEASE_SECONDS must be at most 900 seconds')
     .default(120),
+  /**
+   * SES sends per second this send process may make, emails/s (0.01..1000): its share of the
+   * account's rate. The CDK stack sets it from the deploy-time `sesMaxSendRate` divided by the send
+   * stage's event source concurrency. Default the topology's account rate over the stage ceiling.
+   */
+  SES_SEND_RATE_PER_SECOND: z.coerce
+    .number({ error: 'SES_SEND_RATE_PER_SECOND must be a number of emails per second' })
+    .min(0.01, 'SES_SEND_RATE_PER_SECOND must be at least 0.01 emails per second')
+    .max(1000, 'SES_SEND_RATE_PER_SECOND must be at most 1000 emails per second')
+    .default(topology.ses.maxSendRatePerSecond / topology.stages.send.fn.maxConcurrency),
+  /**
+   * The deploy's primary region: compose and send run only there until `herald region activate`
+   * records a switch (docs/DEPLOY.md, "A second region"). Default AWS_REGION (one region: always active).
+   */
+  HERALD_HOME_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'HERALD_HOME_REGION must be an AWS region such as eu-west-1')
+    .optional(),
 });
 
 /** Validated configuration. */

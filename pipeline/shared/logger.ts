@@ -32,10 +32,13 @@ export const maskEmail = (email: string): string => {
 };
 
 /**
- * An email address inside free text (an SES error message, a ledger key in an error). Global:
+ * An email address inside free text (an SES error message, a ledger key in an error): a local
+ * part of RFC 5322 atom characters and dots, and a host name of dot-separated labels ending in a
+ * letters-only top-level domain. No `/` on either side, so a path such as
+ * `node_modules/@opentelemetry/api/build/index.mjs` in a stack trace is not an address. Global:
  * use it with `String.prototype.replace` only (a global regex keeps `lastIndex` between `test` calls).
  */
-export const EMAIL_ADDRESS_PATTERN = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[A-Za-z]{2,}/g;
+export const EMAIL_ADDRESS_PATTERN = /[A-Za-z0-9.!#$%&*+=?^_`{|}~-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b/g;
 
 /** `text` with every email address in it masked with {@link maskEmail}. */
 export const maskEmailsIn = (text: string): string =>

@@ -152,6 +152,18 @@ export interface TargetRetryTopology {
 /** Memory and timeout of a function that no SQS event source drives (webhook, feedback). */
 export type FunctionSizeTopology = Pick<FunctionTopology, 'memoryMb' | 'timeoutSeconds'>;
 
+/**
+ * The ladder of the stages that call Jira and OpenAI at a send point (compose) and SES (send):
+ * outages of those last hours, not seconds. Redeliveries back off up to 30, 60, 120 and 240 s
+ * (full jitter), then five reschedules wait 15 min, 30 min, 1 h, 2 h and 3 h: 6 h 45 min of
+ * reschedules before the DLQ, plus up to 7.5 min on the main queue per round. Waits over 900 s go
+ * through one-time Scheduler schedules.
+ */
+export const OUTAGE_LADDER = {
+  backoffBaseSeconds: 30,
+  rescheduleDelaysSeconds: [900, 1800, 3600, 7200, 10_800],
+} as const satisfies Partial<RetryTopology>;
+
 /** The rescheduler function (one for every stage's reschedule queue). */
 const RESCHEDULER_FN = {
   memoryMb: 256,
@@ -209,7 +221,10 @@ export const topology = {
     fn: { memoryMb: 256, timeoutSeconds: 10 } satisfies FunctionSizeTopology,
   },
   ses: {
-    /** Sends per second the account may make (GetAccount is not emulated: configured here). */
+    /**
+     * Default sends per second of the account, used when the deploy does not say
+     * (CDK context `sesMaxSendRate`; a sandbox account has 1) and by the local stack.
+     */
     maxSendRatePerSecond: 14,
     /** Configuration set every email is sent with; it publishes bounces and complaints (`herald-email`). */
     configurationSet: 'email',
@@ -229,8 +244,13 @@ export const topology = {
     ingest: stage('ingest', { batchSize: 10, timeoutSeconds: 30 }),
     enrich: stage('enrich', { batchSize: 5, timeoutSeconds: 60 }),
     schedule: stage('schedule', { batchSize: 5, timeoutSeconds: 60 }),
-    compose: stage('compose', { batchSize: 1, timeoutSeconds: 120, memoryMb: 512 }),
-    send: stage('send', { batchSize: 10, timeoutSeconds: 30, maxConcurrency: 2 }),
+    compose: stage('compose', {
+      batchSize: 1,
+      timeoutSeconds: 120,
+      memoryMb: 512,
+      retry: OUTAGE_LADDER,
+    }),
+    send: stage('send', { batchSize: 10, timeoutSeconds: 30, maxConcurrency: 2, retry: OUTAGE_LADDER }),
   } satisfies Record<StageName, StageTopology>,
   rescheduler: {
     batchSize: 10,

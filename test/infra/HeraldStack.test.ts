@@ -252,7 +252,7 @@ describe('Function: HeraldStack', () => {
           BatchSize: stage.batchSize,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
           ScalingConfig: {
-            MaximumConcurrency: s === 'send' ? stack.sendMaxConcurrency : stage.fn.maxConcurrency,
+            MaximumConcurrency: s === 'send' ? stack.sendPacing.maxConcurrency : stage.fn.maxConcurrency,
           },
         });
       },
@@ -266,11 +266,46 @@ describe('Function: HeraldStack', () => {
         batchSize: send.batchSize,
         timeoutSeconds: send.fn.timeoutSeconds,
       });
-      expect(stack.sendMaxConcurrency).toBe(derived.maxConcurrency);
+      expect(stack.sendPacing).toEqual(derived);
+      expect(derived.batchSize).toBe(send.batchSize);
       expect(derived.maxConcurrency * derived.perInstanceRatePerSecond).toBeLessThanOrEqual(
         topology.ses.maxSendRatePerSecond,
       );
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: resourceName('send', ENV),
+        Environment: {
+          Variables: Match.objectLike({ SES_SEND_RATE_PER_SECOND: String(derived.perInstanceRatePerSecond) }),
+        },
+      });
     });
+
+    it(
+      'synthesises for an SES sandbox account at 1 email/s with smaller send batches and paced processes',
+      () => {
+        // arrange / act
+        const sandbox = synthApp({ envName: ENV, regions: REGION, sesMaxSendRate: '1' });
+        const sandboxTemplate = sandbox.templates[0] as Template;
+        const sandboxStack = sandbox.stacks[0] as HeraldStack;
+
+        // assert: 2 processes at 0.5 email/s, each sending at most 7 emails in half its 30 s timeout.
+        expect(sandboxStack.sendPacing).toEqual({
+          maxConcurrency: 2,
+          perInstanceRatePerSecond: 0.5,
+          batchSize: 7,
+        });
+        sandboxTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+          BatchSize: 7,
+          ScalingConfig: { MaximumConcurrency: 2 },
+        });
+        sandboxTemplate.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: resourceName('send', ENV),
+          Environment: { Variables: Match.objectLike({ SES_SEND_RATE_PER_SECOND: '0.5' }) },
+        });
+        expect(configSchema.parse({ SES_SEND_RATE_PER_SECOND: '0.5' }).SES_SEND_RATE_PER_SECOND).toBe(0.5);
+      },
+      SYNTH_TIMEOUT_MS,
+    );
 
     it.each(STAGES)('feeds the rescheduler from the %s reschedule queue', (s) => {
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -361,8 +396,15 @@ describe('Function: HeraldStack', () => {
         ingest: queueDriven,
         enrich: [...queueDriven, ...jira],
         schedule: [...queueDriven, 'SCHEDULER_ROLE_ARN'],
-        compose: [...queueDriven, ...jira],
-        send: [...queueDriven, 'SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'UNSUBSCRIBE_BASE_URL'],
+        compose: [...queueDriven, ...jira, 'HERALD_HOME_REGION'],
+        send: [
+          ...queueDriven,
+          'HERALD_HOME_REGION',
+          'SENDER_EMAIL',
+          'SES_CONFIGURATION_SET',
+          'UNSUBSCRIBE_BASE_URL',
+          'SES_SEND_RATE_PER_SECOND',
+        ],
         rescheduler: [...queueDriven, 'SCHEDULER_ROLE_ARN'],
         feedback: base,
       };
@@ -378,6 +420,16 @@ describe('Function: HeraldStack', () => {
         expect(unknown, name).toEqual([]);
       }
     });
+
+    it.each(['compose', 'send'] as const)(
+      'makes %s of a one-region deploy its own home region, with no replication alarm',
+      (name) => {
+        expect(variablesOf(name).HERALD_HOME_REGION).toBe(REGION);
+        expect(JSON.stringify(resourcesOf(template, 'AWS::CloudWatch::Alarm'))).not.toContain(
+          'ReplicationLatency',
+        );
+      },
+    );
 
     it.each([...STAGES, 'rescheduler'] as const)(
       'runs the %s retry ladder on the standard profile, set explicitly',

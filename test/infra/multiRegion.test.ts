@@ -1,6 +1,7 @@
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { REPLICATION_ALLOWANCE_SECONDS } from '#shared/regionRole';
 import { resourceName, topology } from '#topology/topology';
 import {
   countByType,
@@ -60,6 +61,46 @@ describe('Function: buildApp with a standby region', () => {
     const secret = resourceName(topology.secrets.jiraApiToken, 'prod');
     expect(policies).toContain(`:dynamodb:${STANDBY}:${TEST_ACCOUNT}:table/${directory}`);
     expect(policies).toContain(`:secretsmanager:${STANDBY}:${TEST_ACCOUNT}:secret:${secret}-??????`);
+  });
+
+  it('makes the primary the home region of compose and send in both regions', () => {
+    for (const template of [primary, standby]) {
+      for (const name of ['compose', 'send']) {
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: resourceName(name, 'prod'),
+          Environment: { Variables: Match.objectLike({ HERALD_HOME_REGION: PRIMARY }) },
+        });
+      }
+    }
+  });
+
+  it('alarms in each region when the ledger replicates to the other slower than the replication allowance', () => {
+    const ledger = resourceName(topology.tables.ledger, 'prod');
+    for (const [template, receiving] of [
+      [primary, STANDBY],
+      [standby, PRIMARY],
+    ] as const) {
+      const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).filter(
+        (a) => a.Properties.MetricName === 'ReplicationLatency',
+      );
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]?.Properties).toMatchObject({
+        AlarmName: `${ledger}-replication-to-${receiving}`,
+        Namespace: 'AWS/DynamoDB',
+        Statistic: 'Maximum',
+        Threshold: REPLICATION_ALLOWANCE_SECONDS * 1000,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(alarms[0]?.Properties.Dimensions).toEqual(
+        expect.arrayContaining([
+          { Name: 'TableName', Value: ledger },
+          { Name: 'ReceivingRegion', Value: receiving },
+        ]),
+      );
+      const topicId = Object.keys(resourcesOf(template, 'AWS::SNS::Topic'))[0];
+      expect(alarms[0]?.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    }
   });
 
   it('passes the cdk-nag AwsSolutions checks in both regions', () => {

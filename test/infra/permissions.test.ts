@@ -12,6 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
+import { DynamoActiveRegion } from '#adapters/region/DynamoActiveRegion';
 import type { EmailDraft } from '#contracts/emailDraft';
 import { actions } from '../../infra/permissions.ts';
 
@@ -139,5 +140,19 @@ describe('Function: actions', () => {
 
     // Assert
     expect([...used].sort()).toEqual([...actions.ledgerSends].sort());
+  });
+
+  it.each([
+    ['compose', actions.ledgerDrafts],
+    ['send', actions.ledgerSends],
+  ])('lets %s read the active region (its region gate) with its ledger grant', async (_stage, granted) => {
+    // Act
+    const used = await actionsUsed(() =>
+      new DynamoActiveRegion({ client, tableName: 'herald-ledger' }).get(),
+    );
+
+    // Assert
+    expect(used).toEqual(['dynamodb:GetItem']);
+    expect(granted).toContain('dynamodb:GetItem');
   });
 });

@@ -15,7 +15,7 @@ describe('Function: sendConcurrency', () => {
       timeoutSeconds: 30,
     });
 
-    expect(result).toEqual({ maxConcurrency: 2, perInstanceRatePerSecond: 7 });
+    expect(result).toEqual({ maxConcurrency: 2, perInstanceRatePerSecond: 7, batchSize: 10 });
   });
 
   it('lowers concurrency when each instance would otherwise be too slow to send a batch in time', () => {
@@ -42,10 +42,28 @@ describe('Function: sendConcurrency', () => {
     expect(result.maxConcurrency).toBe(1000);
   });
 
-  it('throws when the rate cannot serve even two instances', () => {
+  it('lowers the batch for a sandbox rate that cannot serve two instances with the configured batch', () => {
+    // 1 email/s over 2 instances is 0.5/s each: 7 emails fit in half of a 30 s timeout, 10 do not.
+    const result = sendConcurrency({
+      maxSendRatePerSecond: 1,
+      stageMaxConcurrency: 5,
+      batchSize: 10,
+      timeoutSeconds: 30,
+    });
+
+    expect(result).toEqual({ maxConcurrency: 2, perInstanceRatePerSecond: 0.5, batchSize: 7 });
+    expect(result.batchSize / result.perInstanceRatePerSecond).toBeLessThanOrEqual(15);
+  });
+
+  it('throws when the rate cannot give two instances even one email each per timeout share', () => {
     expect(() =>
-      sendConcurrency({ maxSendRatePerSecond: 1, stageMaxConcurrency: 5, batchSize: 10, timeoutSeconds: 30 }),
-    ).toThrow(/SES send rate 1 emails\/s cannot serve 2 concurrent send invocations/);
+      sendConcurrency({
+        maxSendRatePerSecond: 0.1,
+        stageMaxConcurrency: 5,
+        batchSize: 10,
+        timeoutSeconds: 30,
+      }),
+    ).toThrow(/SES send rate 0.1 emails\/s cannot serve 2 concurrent send invocations of even 1 email/);
   });
 
   it('throws on a rate that is not positive', () => {

@@ -2,6 +2,7 @@ import { JiraCloud } from '#adapters/jira/JiraCloud';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { OpenAiLlm } from '#adapters/llm/OpenAiLlm';
 import { SqsQueue } from '#adapters/queue/SqsQueue';
+import { regionGateFor } from '#adapters/region/regionGateFor';
 import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
 import { createSqsHandler } from '#retry/createSqsHandler';
 import { loadConfig, requireConfig } from '#shared/config';
@@ -21,6 +22,8 @@ const ledger = new DynamoLedger({
   tableName: resourceName(topology.tables.ledger, env),
   ttlSeconds: topology.ledgerTtlSeconds,
 });
+// Multi-region: only the active region composes and sends (docs/DEPLOY.md, "A second region").
+const regionGate = regionGateFor(config, resourceName(topology.tables.ledger, env));
 const secrets = new SecretsManagerSecrets({});
 
 type SecretDeps = Pick<ComposeDeps, 'jira' | 'llm'>;
@@ -70,6 +73,7 @@ export const handler = createSqsHandler({
   queue,
   logger,
   processRecord: async (record, ctx) => {
+    if (!(await regionGate('compose', ctx.logger))) return;
     const deps: ComposeDeps = {
       ...(await secretDeps()),
       ledger,

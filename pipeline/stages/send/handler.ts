@@ -2,6 +2,7 @@ import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { SesMailer } from '#adapters/mailer/SesMailer';
 import { SqsQueue } from '#adapters/queue/SqsQueue';
+import { regionGateFor } from '#adapters/region/regionGateFor';
 import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
 import { createSqsHandler } from '#retry/createSqsHandler';
 import { loadConfig, requireConfig } from '#shared/config';
@@ -23,15 +24,15 @@ const ledger = new DynamoLedger({
   tableName: resourceName(topology.tables.ledger, env),
   ttlSeconds: topology.ledgerTtlSeconds,
 });
+// Multi-region: only the active region composes and sends (docs/DEPLOY.md, "A second region").
+const regionGate = regionGateFor(config, resourceName(topology.tables.ledger, env));
 const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.directory, env) });
 const secrets = new SecretsManagerSecrets({});
 const webhookSecretName = resourceName(topology.secrets.webhookSecret, env);
 
 // SES's rate is per account; this bucket is per process. At most `maxConcurrency` send
-// functions run at once (the CDK stack sets it on the SQS event source), so each takes its share.
-const rateLimiter = createRateLimiter({
-  ratePerSecond: topology.ses.maxSendRatePerSecond / topology.stages.send.fn.maxConcurrency,
-});
+// functions run at once (the CDK stack sets it on the SQS event source and gives each its share).
+const rateLimiter = createRateLimiter({ ratePerSecond: config.SES_SEND_RATE_PER_SECOND });
 
 /** Lambda entry point of the send stage (SQS event source on `herald-send`). */
 export const handler = createSqsHandler({
@@ -41,6 +42,7 @@ export const handler = createSqsHandler({
   queue,
   logger,
   processRecord: async (record, ctx) => {
+    if (!(await regionGate('send', ctx.logger))) return;
     // SecretsPort caches per process, so this is one Secrets Manager call per cold start.
     const unsubscribeSecret = await secrets.get(webhookSecretName);
     await processRecord(record, ctx, {

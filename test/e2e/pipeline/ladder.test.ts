@@ -69,7 +69,8 @@ describe('Pipeline: the retry ladder of a compose that always fails', () => {
         const messages = await p.receiveDlq('compose', 0);
         return messages.length > 0 ? messages : undefined;
       },
-      { timeoutMs: 150_000, intervalMs: 500 },
+      // Six rounds of five receives on compose's outage ladder, seconds each under the fast profile.
+      { timeoutMs: 240_000, intervalMs: 500 },
     );
     // The hop that dead-lettered it has ended: count, then stay quiet for longer than the
     // longest wait of the ladder (backoff cap, last reschedule delay) and count again.
@@ -104,5 +105,5 @@ describe('Pipeline: the retry ladder of a compose that always fails', () => {
     expect(await p.receiveDlq('compose', 0)).toHaveLength(1);
     expect(await p.emailsTo([p.address('ada')])).toEqual([]);
     expect(p.openai.calls.count).toBe(0);
-  }, 180_000);
+  }, 300_000);
 });

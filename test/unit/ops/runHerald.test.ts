@@ -8,6 +8,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '#ops/cli/exitCodes';
@@ -16,6 +17,7 @@ import { deadLetter, depth } from './sqsFixtures.ts';
 
 const sqs = mockClient(SQSClient);
 const scheduler = mockClient(SchedulerClient);
+const documents = mockClient(DynamoDBDocumentClient);
 const NOW = new Date('2030-01-01T00:10:00.000Z');
 
 const urlOf = (name: string) => `http://127.0.0.1:5000/123456789012/${name}`;
@@ -42,11 +44,14 @@ describe('Function: runHerald', () => {
         { Name: 'rr-x' },
       ],
     });
+    // No region switch recorded: `status` reports the primary as active.
+    documents.on(GetCommand).resolves({});
   });
 
   afterEach(() => {
     sqs.reset();
     scheduler.reset();
+    documents.reset();
   });
 
   describe('usage', () => {
@@ -128,8 +133,43 @@ describe('Function: runHerald', () => {
         'schedules (herald-t-schedules): 2 send point(s), 1 reschedule(s) pending',
       );
       expect(run.stdout).not.toContain('DLQ NOT EMPTY');
+      expect(run.stdout).toContain('active region: the primary (no switch recorded');
       expect(sqs).toReceiveCommandWith(GetQueueUrlCommand, { QueueName: 'herald-t-compose-dlq' });
       expect(scheduler).toReceiveCommandWith(ListSchedulesCommand, { GroupName: 'herald-t-schedules' });
+    });
+
+    it('shows the active region recorded in the ledger, in text and JSON', async () => {
+      // Arrange
+      queues();
+      documents.on(GetCommand).resolves({
+        Item: {
+          pk: 'deployment#active-region',
+          region: 'us-west-2',
+          previous: 'us-east-1',
+          activeFrom: NOW.getTime() + 60_000,
+          previousUntil: NOW.getTime(),
+          activatedAt: '2030-01-01T00:05:00.000Z',
+          epoch: 2,
+        },
+      });
+
+      // Act
+      const text = await runCli(['status', '--env', 't'], { now: () => NOW });
+      const json = await runCli(['status', '--env', 't', '--json'], { now: () => NOW });
+
+      // Assert
+      expect(text.stdout).toContain(
+        'active region: switching to us-west-2 at 2030-01-01T00:11:00.000Z; us-east-1 claims until 2030-01-01T00:10:00.000Z',
+      );
+      expect(JSON.parse(json.stdout).activeRegion).toMatchObject({
+        state: 'switching',
+        region: 'us-west-2',
+        epoch: 2,
+      });
+      expect(documents).toReceiveCommandWith(GetCommand, {
+        TableName: 'herald-t-ledger',
+        ConsistentRead: true,
+      });
     });
 
     it('marks a DLQ that is not empty with the age of its oldest message, and --check exits 3', async () => {

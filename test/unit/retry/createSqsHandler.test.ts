@@ -19,9 +19,10 @@ import { lambdaContext, sqsEvent, sqsRecord } from '#test/factories/lambda';
 import { memoryLogger, RecordingQueue } from './fakes.ts';
 
 const NOW = new Date('2030-01-02T03:04:05.000Z');
-const MAIN = 'herald-compose';
-const RESCHEDULE = 'herald-compose-reschedule';
-const DLQ = 'herald-compose-dlq';
+// The runner's mechanics on a stage with the default ladder (base 2 s, 5 receives, 3 reschedules).
+const MAIN = 'herald-enrich';
+const RESCHEDULE = 'herald-enrich-reschedule';
+const DLQ = 'herald-enrich-dlq';
 
 const envelopeBody = (reschedules = 0, traceparent?: string) =>
   JSON.stringify({
@@ -36,7 +37,7 @@ const setup = (
   const queue = new RecordingQueue();
   const log = memoryLogger();
   const handler = createSqsHandler({
-    stage: 'compose',
+    stage: 'enrich',
     queue,
     logger: log.logger,
     processRecord,
@@ -107,7 +108,7 @@ describe('Function: createSqsHandler', () => {
     ]);
     expect(queue.of('send')).toHaveLength(0);
     expect(log.events('record_failed')).toMatchObject([
-      { stage: 'compose', messageId: record.messageId, receiveCount: 3, visibilityTimeoutSeconds: 8 },
+      { stage: 'enrich', messageId: record.messageId, receiveCount: 3, visibilityTimeoutSeconds: 8 },
     ]);
   });
 
@@ -165,7 +166,7 @@ describe('Function: createSqsHandler', () => {
             attributes: {
               'herald-reason': 'permanent:invalid_recipient',
               'herald-error': 'PermanentError: bounced: j***@e***.com is suppressed',
-              'herald-stage': 'compose',
+              'herald-stage': 'enrich',
               'herald-failed-at': '2030-01-02T03:04:05.000Z',
               'herald-receive-count': '1',
               'herald-reschedules': '2',
@@ -213,7 +214,7 @@ describe('Function: createSqsHandler', () => {
   });
 
   it('forwards the last receive to the reschedule queue with the last error, then deletes it', async () => {
-    // Arrange: compose's maxReceiveCount is 5.
+    // Arrange: enrich's maxReceiveCount is 5.
     const record = sqsRecord({
       queueName: MAIN,
       body: envelopeBody(0),
@@ -238,7 +239,7 @@ describe('Function: createSqsHandler', () => {
             body: record.body,
             attributes: {
               'herald-last-error': 'RetryableError: openai 503',
-              'herald-stage': 'compose',
+              'herald-stage': 'enrich',
               'herald-receive-count': '5',
             },
           },
@@ -264,7 +265,7 @@ describe('Function: createSqsHandler', () => {
 
     expect(queue.of('send')[0]).toMatchObject({
       queueName: RESCHEDULE,
-      messages: [{ attributes: { 'herald-reschedules': '1', 'herald-stage': 'compose' } }],
+      messages: [{ attributes: { 'herald-reschedules': '1', 'herald-stage': 'enrich' } }],
     });
   });
 
@@ -339,7 +340,7 @@ describe('Function: createSqsHandler', () => {
     await handler(sqsEvent(record), lambdaContext());
 
     expect(log.events('record_failed')).toMatchObject([
-      { stage: 'compose', messageId: record.messageId, releaseId: '10001' },
+      { stage: 'enrich', messageId: record.messageId, releaseId: '10001' },
     ]);
   });
 

@@ -67,4 +67,23 @@ describe('Function: loadConfig', () => {
       );
     },
   );
+
+  it('leaves HERALD_HOME_REGION unset by default (the handlers then use AWS_REGION) and reads a region', () => {
+    // Act
+    const unset = loadConfig({});
+    const set = loadConfig({ HERALD_HOME_REGION: 'eu-central-1' });
+
+    // Assert
+    expect(unset.HERALD_HOME_REGION).toBeUndefined();
+    expect(set.HERALD_HOME_REGION).toBe('eu-central-1');
+  });
+
+  it.each([['Frankfurt'], ['eu-central']])('rejects HERALD_HOME_REGION=%s naming the variable', (value) => {
+    // Act
+    const load = () => loadConfig({ HERALD_HOME_REGION: value });
+
+    // Assert
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow('HERALD_HOME_REGION must be an AWS region such as eu-west-1');
+  });
 });

@@ -24,6 +24,29 @@ describe('Function: maskEmailsIn', () => {
     expect(masked).toBe('MessageRejected: <a***@e***.com>, b***@m***.org refused');
   });
 
+  it('masks an address inside a ledger key and a quoted recipient, but leaves package paths of a stack trace alone', () => {
+    // Arrange
+    const text = [
+      'claim failed for send#10042:b1d0h0m0900@2026-12-15:jane.doe+news@example.co.uk',
+      '"Jane" <jane@example.com>',
+      '    at file:///var/task/node_modules/@opentelemetry/api/build/esm/index.mjs:12:3',
+      '    at /work/main/node_modules/@aws-sdk/client-sesv2/dist-cjs/index.js:1:2',
+    ].join('\n');
+
+    // Act
+    const masked = maskEmailsIn(text);
+
+    // Assert
+    expect(masked).toBe(
+      [
+        'claim failed for send#10042:b1d0h0m0900@2026-12-15:j***@e***.uk',
+        '"Jane" <j***@e***.com>',
+        '    at file:///var/task/node_modules/@opentelemetry/api/build/esm/index.mjs:12:3',
+        '    at /work/main/node_modules/@aws-sdk/client-sesv2/dist-cjs/index.js:1:2',
+      ].join('\n'),
+    );
+  });
+
   it('leaves a text without addresses as it is, also when called again', () => {
     // Act
     const first = maskEmailsIn('send#10042:b1d0h0m0900@2026-12-15 version 2.0');

@@ -10,6 +10,7 @@ import {
   SendMessageBatchCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JiraCloudOptions } from '#adapters/jira/JiraCloud';
@@ -48,6 +49,7 @@ vi.mock('#adapters/jira/JiraCloud', () => ({
 
 const sqs = mockClient(SQSClient);
 const secrets = mockClient(SecretsManagerClient);
+const documents = mockClient(DynamoDBDocumentClient);
 
 const ENV: Record<string, string> = {
   HERALD_ENV: '',
@@ -103,6 +105,8 @@ beforeEach(() => {
   }));
   sqs.on(DeleteMessageCommand).resolves({});
   secrets.on(GetSecretValueCommand).resolves({ SecretString: 'secret-value' });
+  // No active-region record: the home region (AWS_REGION unless HERALD_HOME_REGION) is active.
+  documents.on(GetCommand).resolves({});
   secrets
     .on(GetSecretValueCommand, { SecretId: 'herald-openai-api-key' })
     .rejects(new ResourceNotFoundException({ message: 'no such secret', $metadata: {} }));
@@ -111,6 +115,7 @@ beforeEach(() => {
 afterEach(() => {
   sqs.reset();
   secrets.reset();
+  documents.reset();
   vi.unstubAllEnvs();
 });
 
@@ -153,5 +158,37 @@ describe('Function: handler (every queue stage)', () => {
         timeoutMs: 4500,
       }),
     ]);
+  });
+});
+
+describe('Function: handler (compose and send in a passive region)', () => {
+  beforeEach(() => {
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('HERALD_HOME_REGION', 'us-west-2');
+  });
+
+  it('reads the active region from the ledger table and skips a compose job before reading it', async () => {
+    // Act
+    await runBadRecord('compose');
+
+    // Assert
+    const messages = logLines().map((l) => l.line.msg);
+    expect(messages).toContain('compose_skipped_region_passive');
+    expect(messages).not.toContain('record_dead_lettered');
+    expect(documents).toHaveReceivedCommandWith(GetCommand, {
+      TableName: 'herald-ledger',
+      Key: { pk: 'deployment#active-region' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('dead-letters a send job with reason region_passive', async () => {
+    // Act
+    await runBadRecord('send');
+
+    // Assert
+    const dead = logLines().filter((l) => l.line.msg === 'record_dead_lettered');
+    expect(dead).toHaveLength(1);
+    expect(JSON.stringify(dead[0]?.line)).toContain('region_passive');
   });
 });

@@ -68,6 +68,28 @@ describe('Function: oldestMessageAgeSeconds', () => {
   });
 });
 
+describe('Constant: OUTAGE_LADDER', () => {
+  it.each(['compose', 'send'] as const)(
+    'lets %s ride out an afternoon-long outage: redeliveries back off to minutes, reschedules span at least 6 h',
+    (stage) => {
+      // Arrange
+      const retry = topology.stages[stage].retry;
+      const lastBackoffCeiling = Math.min(
+        retry.backoffCapSeconds,
+        retry.backoffBaseSeconds * 2 ** (retry.maxReceiveCount - 2),
+      );
+
+      // Act
+      const rescheduledSeconds = retry.rescheduleDelaysSeconds.reduce((sum, s) => sum + s, 0);
+
+      // Assert
+      expect(lastBackoffCeiling).toBeGreaterThanOrEqual(120);
+      expect(rescheduledSeconds).toBeGreaterThanOrEqual(6 * 3600);
+      expect(retry.rescheduleDelaysSeconds.some((s) => s > 900)).toBe(true);
+    },
+  );
+});
+
 describe('Function: retryOf', () => {
   it('returns the topology ladder unchanged for the standard profile', () => {
     expect(retryOf('compose')).toBe(topology.stages.compose.retry);

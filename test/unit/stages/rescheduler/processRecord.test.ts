@@ -12,7 +12,7 @@ import { memoryLogger, RecordingQueue, RecordingScheduler } from '#test/unit/ret
 import { topology } from '#topology/topology';
 
 const NOW = new Date('2030-01-02T03:04:05.678Z');
-const SOURCE = 'herald-compose-reschedule';
+const SOURCE = 'herald-enrich-reschedule';
 
 const envelopeBody = (reschedules: number, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ ...wrap('compose.job', 'rel-1:point-1', { versionId: '10001' }), reschedules, ...extra });
@@ -26,29 +26,57 @@ const setup = (env?: string) => {
 };
 
 describe('Function: processRecord (rescheduler)', () => {
+  it('walks compose through the outage ladder: SQS for 15 min, then schedules up to 3 h, then the DLQ', async () => {
+    // Arrange: one message of compose's reschedule queue at each step of its ladder.
+    const steps = topology.stages.compose.retry.rescheduleDelaysSeconds.length + 1;
+
+    // Act
+    const outcomes = [];
+    for (let reschedules = 0; reschedules < steps; reschedules++) {
+      const { deps } = setup();
+      const record = sqsRecord({
+        queueName: 'herald-compose-reschedule',
+        body: envelopeBody(reschedules),
+        messageId: `m-${reschedules}`,
+      });
+      outcomes.push(await processRecord(record, deps));
+    }
+
+    // Assert
+    expect(outcomes.map((o) => (o.action === 'scheduled' ? `${o.action}@${o.at}` : o.action))).toEqual([
+      'requeued',
+      'scheduled@2030-01-02T03:34:05',
+      'scheduled@2030-01-02T04:04:05',
+      'scheduled@2030-01-02T05:04:05',
+      'scheduled@2030-01-02T06:04:05',
+      'dead_lettered',
+    ]);
+    expect(outcomes[0]).toMatchObject({ delaySeconds: 900, reschedules: 1 });
+  });
+
   it('puts an envelope back on its stage queue with SQS DelaySeconds and reschedules + 1', async () => {
     // Arrange
     const { queue, deps, log } = setup();
     const record = sqsRecord({
       queueName: SOURCE,
       body: envelopeBody(0, { extraField: 'kept' }),
-      attributes: { 'herald-last-error': 'RetryableError: 503', 'herald-stage': 'compose' },
+      attributes: { 'herald-last-error': 'RetryableError: 503', 'herald-stage': 'enrich' },
     });
 
     // Act
     const outcome = await processRecord(record, deps);
 
     // Assert
-    expect(outcome).toEqual({ action: 'requeued', stage: 'compose', delaySeconds: 300, reschedules: 1 });
+    expect(outcome).toEqual({ action: 'requeued', stage: 'enrich', delaySeconds: 300, reschedules: 1 });
     const [call] = queue.of('send');
-    expect(call?.queueName).toBe('herald-compose');
+    expect(call?.queueName).toBe('herald-enrich');
     expect(call?.messages).toHaveLength(1);
     const message = call?.messages[0];
     expect(message?.delaySeconds).toBe(300);
     expect(JSON.parse(message?.body ?? '')).toEqual({ ...JSON.parse(record.body), reschedules: 1 });
     expect(message?.attributes).toEqual({
       'herald-last-error': 'RetryableError: 503',
-      'herald-stage': 'compose',
+      'herald-stage': 'enrich',
     });
     expect(log.events('record_requeued')).toHaveLength(1);
   });
@@ -65,7 +93,7 @@ describe('Function: processRecord (rescheduler)', () => {
   });
 
   it('creates a one-time UTC schedule to the stage queue for a delay over 900 s', async () => {
-    // Arrange: compose's third delay is 3600 s.
+    // Arrange: enrich's third delay is 3600 s.
     const { queue, scheduler, deps } = setup();
     const record = sqsRecord({ queueName: SOURCE, body: envelopeBody(2), messageId: 'm-abc' });
 
@@ -73,11 +101,11 @@ describe('Function: processRecord (rescheduler)', () => {
     const outcome = await processRecord(record, deps);
 
     // Assert
-    const name = rescheduleScheduleName('compose', 'm-abc');
-    expect(name).toMatch(/^rr-compose-[\da-f]{16}$/);
+    const name = rescheduleScheduleName('enrich', 'm-abc');
+    expect(name).toMatch(/^rr-enrich-[\da-f]{16}$/);
     expect(outcome).toEqual({
       action: 'scheduled',
-      stage: 'compose',
+      stage: 'enrich',
       scheduleName: name,
       at: '2030-01-02T04:04:05',
       reschedules: 3,
@@ -87,8 +115,8 @@ describe('Function: processRecord (rescheduler)', () => {
       name,
       at: '2030-01-02T04:04:05',
       timeZone: 'UTC',
-      targetArn: 'arn:aws:sqs:us-east-1:123456789012:herald-compose',
-      deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:herald-compose-dlq',
+      targetArn: 'arn:aws:sqs:us-east-1:123456789012:herald-enrich',
+      deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:herald-enrich-dlq',
     });
     expect(JSON.parse(scheduler.created[0]?.input ?? '')).toEqual({
       ...JSON.parse(record.body),
@@ -106,7 +134,7 @@ describe('Function: processRecord (rescheduler)', () => {
       messageId: 'm-last',
       attributes: {
         'herald-last-error': 'RetryableError: openai 503',
-        'herald-stage': 'compose',
+        'herald-stage': 'enrich',
         'herald-receive-count': '5',
       },
     });
@@ -115,18 +143,18 @@ describe('Function: processRecord (rescheduler)', () => {
     const outcome = await processRecord(record, deps);
 
     // Assert
-    expect(outcome).toEqual({ action: 'dead_lettered', stage: 'compose', reason: 'retries_exhausted' });
+    expect(outcome).toEqual({ action: 'dead_lettered', stage: 'enrich', reason: 'retries_exhausted' });
     expect(queue.of('send')).toEqual([
       {
         op: 'send',
-        queueName: 'herald-compose-dlq',
+        queueName: 'herald-enrich-dlq',
         messages: [
           {
             body: record.body,
             attributes: {
               'herald-reason': 'retries_exhausted',
               'herald-error': 'RetryableError: openai 503',
-              'herald-stage': 'compose',
+              'herald-stage': 'enrich',
               'herald-failed-at': NOW.toISOString(),
               'herald-receive-count': '5',
               'herald-reschedules': '3',
@@ -255,7 +283,7 @@ describe('Function: processRecord (rescheduler)', () => {
     expect(queue.of('send')).toHaveLength(0);
   });
 
-  it.each(['herald-compose', 'herald-compose-dlq', 'someone-elses-queue'])(
+  it.each(['herald-enrich', 'herald-enrich-dlq', 'someone-elses-queue'])(
     'refuses a record from %s, which is not a reschedule queue',
     async (queueName) => {
       const { queue, deps } = setup();

@@ -1,0 +1,230 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
+import type { EmailDraft } from '#contracts/emailDraft';
+import { e2eClientConfig, uniqueEnv } from '../local/support.ts';
+
+// Every conditional write of the ledger, evaluated by DynamoDB on the emulator: the unit tests mock
+// the document client, so they prove the requests, not that the conditions refuse what they must.
+
+const T0 = Date.parse('2026-03-01T10:00:00.000Z');
+const LEASE_SECONDS = 60;
+
+const draft = (overrides: Partial<EmailDraft> = {}): EmailDraft => ({
+  key: '10001:b7d0h0m0900@2026-03-08:en',
+  source: 'llm',
+  model: 'gpt-4.1-mini',
+  locale: 'en',
+  subject: 'Release 2.0 is a week away',
+  html: '<p>Hello {{recipient_name}}</p>',
+  text: 'Hello {{recipient_name}}',
+  issueKeys: ['ABC-1'],
+  createdAt: '2026-03-01T10:00:00.000Z',
+  ...overrides,
+});
+
+describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
+  const table = `${uniqueEnv('ledger')}-ledger`;
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient(e2eClientConfig()), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const ledger = new DynamoLedger({ client: documents, tableName: table, ttlSeconds: 3600, now: () => T0 });
+  let sequence = 0;
+  /** A send key of its own per test: the table is shared by the whole file. */
+  const freshKey = () => `10001:b7d0h0m0900@2026-03-08:c${++sequence}@example.com`;
+  const rowOf = async (sendKey: string) =>
+    (
+      await documents.send(
+        new GetCommand({ TableName: table, Key: { pk: `send#${sendKey}` }, ConsistentRead: true }),
+      )
+    ).Item;
+
+  beforeAll(async () => {
+    await new DynamoDBClient(e2eClientConfig()).send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    );
+  });
+
+  describe('claimSend', () => {
+    it('claims a new key once and refuses a second claimer while the lease runs', async () => {
+      // Arrange
+      const key = freshKey();
+
+      // Act
+      const first = await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 });
+      const second = await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 + 59_999 });
+
+      // Assert
+      expect(first).toEqual({ status: 'claimed' });
+      expect(second).toEqual({ status: 'in_progress', leaseExpiresAt: T0 + LEASE_SECONDS * 1000 });
+      expect(await rowOf(key)).toMatchObject({ status: 'claimed', claims: 1 });
+    });
+
+    it('takes over a claim whose lease expired, and only one of two takers wins', async () => {
+      // Arrange
+      const key = freshKey();
+      await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 });
+      const later = T0 + LEASE_SECONDS * 1000 + 1;
+
+      // Act
+      const takers = await Promise.all([
+        ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: later }),
+        ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: later }),
+      ]);
+
+      // Assert
+      expect(takers.filter((t) => t.status === 'claimed')).toHaveLength(1);
+      expect(takers.filter((t) => t.status === 'in_progress')).toEqual([
+        { status: 'in_progress', leaseExpiresAt: later + LEASE_SECONDS * 1000 },
+      ]);
+      expect(await rowOf(key)).toMatchObject({ status: 'claimed', claims: 2 });
+    });
+
+    it('never claims a sent email again, however late', async () => {
+      // Arrange
+      const key = freshKey();
+      await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 });
+      await ledger.markSent(key, 'ses-message-1');
+
+      // Act
+      const again = await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 + 86_400_000 });
+
+      // Assert
+      expect(again).toEqual({ status: 'sent', messageId: 'ses-message-1' });
+    });
+
+    it('never claims a rejected email again', async () => {
+      // Arrange
+      const key = freshKey();
+      await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 });
+      await ledger.markRejected(key, 'MessageRejected: address on the suppression list');
+
+      // Act
+      const again = await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 + 86_400_000 });
+
+      // Assert
+      expect(again).toEqual({
+        status: 'rejected',
+        reason: 'MessageRejected: address on the suppression list',
+      });
+    });
+  });
+
+  describe('markSent and markRejected', () => {
+    it('records sent even after the lease ran out and another worker took the claim', async () => {
+      // Arrange
+      const key = freshKey();
+      await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 });
+      await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 + 120_000 });
+
+      // Act
+      await ledger.markSent(key, 'ses-message-late');
+
+      // Assert
+      expect(await rowOf(key)).toMatchObject({ status: 'sent', messageId: 'ses-message-late' });
+    });
+
+    it('refuses to downgrade a sent email to rejected', async () => {
+      // Arrange
+      const key = freshKey();
+      await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 });
+      await ledger.markSent(key, 'ses-message-2');
+
+      // Act
+      await ledger.markRejected(key, 'too late to matter');
+
+      // Assert
+      const row = await rowOf(key);
+      expect(row).toMatchObject({ status: 'sent', messageId: 'ses-message-2' });
+      expect(row?.reason).toBeUndefined();
+    });
+  });
+
+  describe('releaseClaim', () => {
+    it('gives a claim back so the next claimer gets it at once', async () => {
+      // Arrange
+      const key = freshKey();
+      await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 });
+
+      // Act
+      await ledger.releaseClaim(key);
+      const next = await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 + 1 });
+
+      // Assert
+      expect(next).toEqual({ status: 'claimed' });
+    });
+
+    it('leaves a sent row in place', async () => {
+      // Arrange
+      const key = freshKey();
+      await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 });
+      await ledger.markSent(key, 'ses-message-3');
+
+      // Act
+      await ledger.releaseClaim(key);
+
+      // Assert
+      expect(await rowOf(key)).toMatchObject({ status: 'sent', messageId: 'ses-message-3' });
+    });
+  });
+
+  describe('putDraftIfAbsent', () => {
+    it('keeps the first draft and returns it to a second writer', async () => {
+      // Arrange
+      const first = draft({ key: `${table}:first-writer:en`, subject: 'First words' });
+      const second = { ...first, subject: 'Second words', createdAt: '2026-03-01T10:00:01.000Z' };
+
+      // Act
+      const stored = await ledger.putDraftIfAbsent(first);
+      const raced = await ledger.putDraftIfAbsent(second);
+
+      // Assert
+      expect(stored).toEqual(first);
+      expect(raced).toEqual(first);
+      expect(await ledger.getDraft(first.key)).toEqual(first);
+    });
+  });
+
+  describe('claimRelease', () => {
+    it('claims the first snapshot, reports the same one as redelivered, and raises the watermark only forward', async () => {
+      // Arrange
+      const versionId = String(20_000 + ++sequence);
+
+      // Act
+      const first = await ledger.claimRelease(versionId, 1_000);
+      const redelivered = await ledger.claimRelease(versionId, 1_000);
+      const older = await ledger.claimRelease(versionId, 999);
+      const newer = await ledger.claimRelease(versionId, 1_001);
+      const olderThanNewer = await ledger.claimRelease(versionId, 1_000);
+
+      // Assert
+      expect(first).toEqual({ status: 'claimed', redelivered: false });
+      expect(redelivered).toEqual({ status: 'claimed', redelivered: true });
+      expect(older).toEqual({ status: 'stale', watermark: 1_000 });
+      expect(newer).toEqual({ status: 'claimed', redelivered: false });
+      expect(olderThanNewer).toEqual({ status: 'stale', watermark: 1_001 });
+      expect(await ledger.getReleaseWatermark(versionId)).toBe(1_001);
+    });
+
+    it('lets exactly one of two concurrent snapshots with the same readAt claim it first', async () => {
+      // Arrange
+      const versionId = String(20_000 + ++sequence);
+
+      // Act
+      const both = await Promise.all([
+        ledger.claimRelease(versionId, 5_000),
+        ledger.claimRelease(versionId, 5_000),
+      ]);
+
+      // Assert
+      expect(both).toContainEqual({ status: 'claimed', redelivered: false });
+      expect(both).toContainEqual({ status: 'claimed', redelivered: true });
+    });
+  });
+});
