@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { exited, tailBuffer, waitForExit, waitUntilReady } from './childProcess.ts';
 import { freePort, type Print, REPO_ROOT } from './Emulator.ts';
@@ -113,7 +116,8 @@ const signalGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
 
 /**
  * Starts ministack on 127.0.0.1 (installing it first when needed) with the pinned Node first on
- * its PATH, and waits until `GET /_ministack/health` answers. It keeps all state in memory.
+ * its PATH and a temporary directory of its own as TMPDIR, and waits until `GET
+ * /_ministack/health` answers. It keeps all state in memory; stop() removes the directory.
  * @throws {EmulatorError} when it exits or does not answer in time; the message ends with its output.
  */
 export const startMinistack = async (options: StartMinistackOptions = {}): Promise<Ministack> => {
@@ -122,6 +126,9 @@ export const startMinistack = async (options: StartMinistackOptions = {}): Promi
   const endpoint = `http://127.0.0.1:${port}`;
   const nodeBinDir = options.nodeBinDir ?? join(process.execPath, '..');
   const tail = tailBuffer();
+  // Its own temporary directory: ministack unpacks every function's code under TMPDIR and leaves
+  // it there when stopped; stop() removes the directory.
+  const tempDir = await mkdtemp(join(tmpdir(), 'herald-ministack-'));
   const child = spawn(executable, [], {
     // Its own process group, so that stop() also ends the Lambda workers it spawned.
     detached: true,
@@ -134,6 +141,7 @@ export const startMinistack = async (options: StartMinistackOptions = {}): Promi
       BIND_HOST: '127.0.0.1',
       MINISTACK_REGION: options.region ?? 'us-east-1',
       PYTHONUNBUFFERED: '1',
+      TMPDIR: tempDir,
     },
   });
   child.stdout?.on('data', (c: Buffer) => tail.push(c));
@@ -142,15 +150,21 @@ export const startMinistack = async (options: StartMinistackOptions = {}): Promi
   child.once('error', (err) => {
     spawnError = err;
   });
-  const killOnExit = () => signalGroup(child, 'SIGKILL');
+  const killOnExit = () => {
+    signalGroup(child, 'SIGKILL');
+    rmSync(tempDir, { recursive: true, force: true });
+  };
   process.once('exit', killOnExit);
   const stop = async () => {
     process.removeListener('exit', killOnExit);
-    if (exited(child)) return;
-    signalGroup(child, 'SIGTERM');
-    if (await waitForExit(child, 5_000)) return;
-    signalGroup(child, 'SIGKILL');
-    await waitForExit(child, 5_000);
+    if (!exited(child)) {
+      signalGroup(child, 'SIGTERM');
+      if (!(await waitForExit(child, 5_000))) {
+        signalGroup(child, 'SIGKILL');
+        await waitForExit(child, 5_000);
+      }
+    }
+    await rm(tempDir, { recursive: true, force: true });
   };
 
   await waitUntilReady({
