@@ -52,6 +52,9 @@ export default defineConfig({
           environment: 'node',
           // Installs ministack into .venv-ministack on first use and builds the bundles.
           globalSetup: ['test/stack/globalSetup.ts'],
+          // After the other projects, not beside them: its ministack, Lambda workers and cdk synth
+          // would load the 2-core CI machine while e2e tests time handlers and scheduler ticks.
+          sequence: { groupOrder: 1 },
           // Each suite starts its own ministack and waits on its Scheduler: one at a time.
           fileParallelism: false,
           maxWorkers: 1,
