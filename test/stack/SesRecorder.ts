@@ -7,6 +7,8 @@ import { MAX_REQUEST_BYTES, startLoopbackServer } from '#test/standins/loopbackS
 export interface RecordedEmail {
   /** The MessageId SES answered with. */
   messageId: string;
+  /** When SES answered, epoch milliseconds. */
+  at: number;
   /** `Destination.ToAddresses` of the request. */
   to: string[];
   /** `FromEmailAddress` of the request. */
@@ -72,6 +74,7 @@ const recordOf = async (body: Buffer, messageId: string): Promise<RecordedEmail 
   for (const [name, value] of mail.headers) headers[name] ??= headerText(value);
   return {
     messageId,
+    at: Date.now(),
     to: sent.Destination?.ToAddresses ?? [],
     from: sent.FromEmailAddress ?? '',
     configurationSet: sent.ConfigurationSetName,
