@@ -56,6 +56,7 @@ export const handler = createSqsHandler({
       signingKeys,
       leaseSeconds: config.SEND_LEASE_SECONDS,
       rateLimiter,
+      sesEventWaitMs: config.SES_EVENT_WAIT_SECONDS * 1000,
     });
   },
 });
