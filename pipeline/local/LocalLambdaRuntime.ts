@@ -324,7 +324,9 @@ export class LocalLambdaRuntime {
       response = await Promise.race([
         invocation,
         new Promise<typeof TIMED_OUT>((resolve) => {
-          timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
+          // +1 ms: Node's timers run on the event loop's cached millisecond clock and may fire up
+          // to a millisecond early by Date.now(); Lambda never cuts an invocation short.
+          timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs + 1);
         }),
       ]);
       outcome = response === TIMED_OUT ? 'timed_out' : 'succeeded';

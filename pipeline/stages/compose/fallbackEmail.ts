@@ -1,6 +1,6 @@
 import type { JiraIssue } from '#adapters/jira/JiraPort';
 import { issueKey, type LlmEmail } from '#contracts/emailDraft';
-import { redactContactDetails } from './contentPolicy.ts';
+import { readerText, redactContactDetails } from './contentPolicy.ts';
 import { findKeyTokens } from './grounding/index.ts';
 import { formatReleaseDate, localeStrings } from './localeStrings.ts';
 import { singleLine, truncate } from './untrustedText.ts';
@@ -76,7 +76,8 @@ const templateItem = (issue: JiraIssue, scope: ReadonlySet<string>, projects: Re
   const source = issue.releaseNote ?? issue.summary;
   const named = findKeyTokens(source);
   const hidden = named.filter((key) => !scope.has(key) && projects.has(key.slice(0, key.lastIndexOf('-'))));
-  let text = safeLine(source);
+  // As a reader sees it: a zero-width space inside a hidden key must not keep it from being cut.
+  let text = readerText(safeLine(source));
   for (const key of hidden) text = text.split(key).join('');
   text = text.replace(/ {2,}/g, ' ').trim();
   const cited = [issue.key, ...named.filter((key) => scope.has(key) && key !== issue.key)];

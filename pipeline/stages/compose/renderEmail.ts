@@ -2,6 +2,7 @@ import { DRAFT_PLACEHOLDERS, issueKey, type LlmEmail } from '#contracts/emailDra
 import { PermanentError } from '#shared/errors';
 import { type EmailReferences, referenceHref } from './emailReferences.ts';
 import { escapeHtml } from './escapeHtml.ts';
+import { projectOf, withoutKeysOf } from './grounding/index.ts';
 import { formatReleaseDate, type LocaleStrings, localeStrings } from './localeStrings.ts';
 import { cleanText, singleLine, truncate } from './untrustedText.ts';
 
@@ -103,20 +104,27 @@ const prepare = (email: LlmEmail, context: RenderContext): Prepared => {
     ? formatReleaseDate(context.releaseDate, context.locale)
     : strings.noReleaseDate;
   const references = context.references ?? { mode: 'none' };
+  // With references off no key may reach the client, not even one the writer put in a sentence.
+  const projects = new Set(
+    references.mode === 'none'
+      ? email.sections.flatMap((s) => s.items.flatMap((i) => i.issueKeys.map(projectOf)))
+      : [],
+  );
+  const hide = (text: string): string => withoutKeysOf(text, projects);
   return {
     locale: context.locale,
     strings,
     subject:
-      truncate(singleLine(email.subject), MAX_SUBJECT_LENGTH) ||
+      truncate(hide(singleLine(email.subject)), MAX_SUBJECT_LENGTH) ||
       truncate(singleLine(`${project} ${version}`), MAX_SUBJECT_LENGTH),
-    preheader: singleLine(email.preheader),
-    intro: cleanText(email.intro),
-    outro: cleanText(email.outro),
+    preheader: hide(singleLine(email.preheader)),
+    intro: hide(cleanText(email.intro)),
+    outro: hide(cleanText(email.outro)),
     sections: email.sections
       .map((section) => ({
-        heading: singleLine(section.heading),
+        heading: hide(singleLine(section.heading)),
         items: section.items
-          .map((item) => ({ text: cleanText(item.text), keys: item.issueKeys.map(singleLine) }))
+          .map((item) => ({ text: hide(cleanText(item.text)), keys: item.issueKeys.map(singleLine) }))
           .filter((item) => item.text.length > 0),
       }))
       .filter((section) => section.items.length > 0),

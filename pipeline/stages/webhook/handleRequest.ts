@@ -2,6 +2,7 @@ import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
 import type { EventBusPort } from '#adapters/events/EventBusPort';
 import { normaliseEmail } from '#contracts/contact';
 import { JIRA_EVENT_SOURCE } from '#contracts/eventBridgeJiraEvent';
+import { openLegacyUnsubscribeLink } from '#shared/legacyUnsubscribeLink';
 import { type Log, maskEmail } from '#shared/logger';
 import type { SigningKeys } from '#shared/signingKeys';
 import { withSpan } from '#shared/tracing';
@@ -134,12 +135,18 @@ const acceptWebhook = async (req: HttpRequest, deps: WebhookDeps): Promise<HttpR
  * The one-click unsubscribe link (RFC 8058): GET shows a confirmation form, POST opts the
  * address out everywhere. The opaque token (project and address sealed under a signing key, see
  * `unsubscribeToken`) authenticates both and is all the link carries; any accepted key opens it.
+ * Links of emails sent before the opaque tokens (`p`, `e` and a MAC under the webhook secret)
+ * still open ({@link openLegacyUnsubscribeLink}).
  * The POST body is not required to be `List-Unsubscribe=One-Click`.
  */
 const unsubscribe = async (req: HttpRequest, url: URL, deps: WebhookDeps): Promise<HttpResponse> => {
   const { logger } = deps;
   const token = url.searchParams.get('t') ?? '';
-  const subject = token === '' ? undefined : openUnsubscribeToken(await deps.signingKeys(), token);
+  const subject =
+    token === ''
+      ? undefined
+      : (openUnsubscribeToken(await deps.signingKeys(), token) ??
+        openLegacyUnsubscribeLink(await deps.webhookSecret(), url.searchParams));
   if (subject === undefined) {
     logger.warn({ reason: 'bad_unsubscribe_token', method: req.method }, 'webhook_rejected');
     return html(403, renderInvalidLink());

@@ -2,6 +2,15 @@
  * Content trust: what a draft may say. Every check is pure, over the draft, the in-scope issues
  * and the locale; compose runs them on the model's answer and on the template.
  */
+
+export {
+  applyVerdicts,
+  type ItemVerdict,
+  NO_VERDICT_REASON,
+  type RemovedItem,
+  type VerdictOutcome,
+  verifyItemsOf,
+} from './applyVerdicts.ts';
 export {
   type CheckDraftOptions,
   checkDraft,
@@ -20,7 +29,7 @@ export {
   requiredCoverage,
 } from './coverage.ts';
 export { coverageFeedback, groundingFeedback } from './groundingFeedback.ts';
-export { findKeyTokens } from './issueKeyTokens.ts';
+export { findKeyTokens, projectOf, withoutKeysOf } from './issueKeyTokens.ts';
 export { findNumbers } from './numberClaims.ts';
 export { findPromises, PROMISE_CONCEPTS, PROMISE_WORDS } from './promiseWords.ts';
 export { findQuotedNames } from './quotedNames.ts';
@@ -31,11 +40,3 @@ export {
   type GroundingProblemKind,
   type GroundingScope,
 } from './types.ts';
-export {
-  applyVerdicts,
-  type ItemVerdict,
-  NO_VERDICT_REASON,
-  type RemovedItem,
-  type VerdictOutcome,
-  verifyItemsOf,
-} from './applyVerdicts.ts';

@@ -18,3 +18,27 @@ export const withoutKeyTokens = (text: string): string =>
 
 /** The project part of a key (`SHOP` of `SHOP-12`). */
 export const projectOf = (key: string): string => key.slice(0, key.lastIndexOf('-'));
+
+const CUT = '\u0000';
+
+/**
+ * The text as a client may read it when issue references are off: every key-shaped token of one
+ * of `projects` cut out, with the blank before it, brackets left empty and a separator left
+ * leading a line (`SHOP-12: Export fixed (SHOP-12, SHOP-13).` → `Export fixed.`); other tokens
+ * such as `UTF-8` kept. Unchanged when there is nothing to cut. Pure.
+ */
+export const withoutKeysOf = (text: string, projects: ReadonlySet<string>): string => {
+  if (projects.size === 0) return text;
+  const reader = readerText(text);
+  const cut = reader.replace(KEY_TOKEN, (token) => (projects.has(projectOf(token)) ? CUT : token));
+  if (!cut.includes(CUT)) return text;
+  return cut
+    .replace(/[ \t]*\u0000/g, CUT)
+    .replace(/[([][\s,;/&\u0000]*[)\]]/g, '')
+    .replace(/\u0000(?:[ \t]*(?:,|;|\/|&|and|und|et|y)[ \t]*\u0000)+/g, '')
+    .replaceAll(CUT, '')
+    .replace(/^[ \t]*[:,;\u2013\u2014-][ \t]*/gm, '')
+    .replace(/[ \t]+([,.;:!?])/g, '$1')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim();
+};

@@ -259,6 +259,43 @@ describe('Function: renderEmail (reference modes of client emails)', () => {
     expect(out.text).toContain('- CSV export of payments\n');
   });
 
+  it('cuts keys the writer put in sentences in mode none, keeping other key-shaped words and the sentences readable', () => {
+    // Arrange
+    const written = email({
+      subject: 'Billing 2.4 (BILL-1, BILL-2) arrives tomorrow',
+      intro: 'BILL-1: invoices are faster.\nWe also fixed BILL\u200b-3 and kept UTF-8 exports.',
+      sections: [
+        {
+          heading: 'New in BILL-2',
+          items: [
+            { text: 'Invoices render twice as fast (BILL-1)', issueKeys: ['BILL-1'] },
+            {
+              text: 'Follow-up to BILL-2 and BILL-3: CSV export of payments',
+              issueKeys: ['BILL-2', 'BILL-3'],
+            },
+          ],
+        },
+      ],
+      outro: 'Questions about BILL-3? Reply to this email.',
+    });
+
+    // Act
+    const out = renderEmail(written, context({ references: { mode: 'none' } }));
+    const withKeys = renderEmail(written, context({ references: { mode: 'keys' } }));
+
+    // Assert
+    for (const part of [out.html, out.text]) {
+      expect(part).not.toMatch(/BILL.?-\d/u);
+      expect(part).toContain('UTF-8 exports');
+      expect(part).toContain('Invoices render twice as fast');
+    }
+    expect(out.subject).toBe('Billing 2.4 arrives tomorrow');
+    expect(out.text).toContain('invoices are faster.\nWe also fixed and kept UTF-8 exports.');
+    expect(out.text).toContain('- Follow-up to: CSV export of payments\n');
+    expect(out.text).toContain('Questions about? Reply to this email.');
+    expect(withKeys.text).toContain('Follow-up to BILL-2 and BILL-3: CSV export of payments');
+  });
+
   it('shows the plain keys without links in mode keys', () => {
     // Act
     const out = renderEmail(email(), context({ references: { mode: 'keys' } }));

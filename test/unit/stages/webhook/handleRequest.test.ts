@@ -255,6 +255,24 @@ describe('Function: handleRequest', () => {
     const legacyMac = createHmac('sha256', SECRET)
       .update('unsubscribe\nABC\nclient@example.com')
       .digest('base64url');
+    it('still opts out through an old-style link of an email sent before the opaque tokens (p, e, MAC under the webhook secret)', async () => {
+      // Arrange
+      const { directory, deps } = setup();
+      const path = `/unsubscribe?p=ABC&e=client%40example.com&t=${legacyMac}`;
+
+      // Act
+      const get = await handleRequest({ method: 'GET', path, headers: {}, body: Buffer.alloc(0) }, deps);
+      const post = await handleRequest(
+        { method: 'POST', path, headers: {}, body: Buffer.from('List-Unsubscribe=One-Click') },
+        deps,
+      );
+
+      // Assert
+      expect(get.status).toBe(200);
+      expect(post.status).toBe(200);
+      expect([...directory.optOuts]).toEqual([['client@example.com', 'unsubscribe_link']]);
+    });
+
     it.each([
       ['a tampered token', `t=${tampered}`],
       ['a token cut short', `t=${token.slice(0, -4)}`],
@@ -271,7 +289,11 @@ describe('Function: handleRequest', () => {
         `t=${sealToken(KEYS, 'approval', ['ABC', 'client@example.com'])}`,
       ],
       ['a token sealed over another shape', `t=${sealToken(KEYS, 'unsubscribe', { p: 'ABC' })}`],
-      ['an old-style link signed with the webhook secret', `p=ABC&e=client%40example.com&t=${legacyMac}`],
+      ['an old-style link for another address', `p=ABC&e=other%40example.com&t=${legacyMac}`],
+      [
+        'an old-style link signed with another secret',
+        `p=ABC&e=client%40example.com&t=${createHmac('sha256', 'not-the-webhook-secret').update('unsubscribe\nABC\nclient@example.com').digest('base64url')}`,
+      ],
       ['no token', 'p=ABC&e=client%40example.com'],
       ['garbage', 't=%3Cnot-base64%3E'],
       ['an over-long token', `t=s1.${'A'.repeat(5000)}`],
