@@ -12,7 +12,17 @@ import { CorruptItemError, isConditionalCheckFailed } from '#adapters/directory/
 import { type EmailDraft, emailDraft } from '#contracts/emailDraft';
 import { describeIssues, parseContract } from '#contracts/errors';
 import { RetryableError } from '#shared/errors';
-import type { ClaimOptions, ClaimOutcome, LedgerPort, ReleaseClaim } from './LedgerPort.ts';
+import {
+  type ClaimOptions,
+  type ClaimOutcome,
+  EMAIL_OUTCOMES,
+  type LedgerPort,
+  type OutcomeRecord,
+  type ReleaseClaim,
+  type ReleaseRecord,
+  type ReleaseStamp,
+  type SendOutcomeResult,
+} from './LedgerPort.ts';
 
 /** Options of {@link DynamoLedger}. */
 export interface DynamoLedgerOptions {
@@ -32,6 +42,7 @@ export interface DynamoLedgerOptions {
 const DRAFT_PREFIX = 'draft#';
 const SEND_PREFIX = 'send#';
 const RELEASE_PREFIX = 'release#';
+const POINT_PREFIX = 'point#';
 
 /** Send row statuses as stored. */
 const STATUS = { claimed: 'claimed', sent: 'sent', rejected: 'rejected' } as const;
@@ -62,6 +73,10 @@ const oldItemOf = (err: unknown): Record<string, unknown> | undefined => {
   return item && Object.keys(item).length > 0 ? fromRawItem(item) : undefined;
 };
 
+/** The entries whose value is not undefined (a caller's client may lack `removeUndefinedValues`). */
+const definedOnly = (values: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+
 /**
  * The idempotency ledger in one DynamoDB table (partition key `pk` only, TTL attribute `expiresAt`,
  * epoch seconds):
@@ -70,7 +85,10 @@ const oldItemOf = (err: unknown): Record<string, unknown> | undefined => {
  * - send: `send#<sendKey>` with `status` (`claimed` | `sent` | `rejected`), `leaseExpiresAt`
  *   (epoch ms), `claims` (how many times it was claimed), `messageId`, `reason`;
  * - release watermark: `release#<versionId>` with `readAt` (epoch ms, the newest snapshot the
- *   schedule stage claimed) and `claimedAt` (ISO); its TTL is refreshed by every claim, and a
+ *   schedule stage claimed), `claimedAt` (ISO) and that snapshot's `state` and `releaseDate`;
+ * - point outcome: `point#<key>` with `status` (`missed` | `caught_up`), `reason`, `at` (ISO),
+ *   `versionId`, `pointId`, `releaseDate`, `timeZone`; an email given up without a send is its
+ *   send row with `status` `missed` | `skipped_release_changed` and the same attributes; its TTL is refreshed by every claim, and a
  *   snapshot can never be older than SQS retention (14 days), far below the TTL.
  *
  * Every write that decides ownership is conditional; a lost condition reads the winner from
@@ -254,7 +272,7 @@ export class DynamoLedger implements LedgerPort {
     }
   }
 
-  async claimRelease(versionId: string, readAt: number): Promise<ReleaseClaim> {
+  async claimRelease(versionId: string, readAt: number, release?: ReleaseStamp): Promise<ReleaseClaim> {
     const pk = `${RELEASE_PREFIX}${versionId}`;
     const now = this.#now();
     try {
@@ -264,7 +282,14 @@ export class DynamoLedger implements LedgerPort {
         this.#client.send(
           new PutCommand({
             TableName: this.#table,
-            Item: { pk, readAt, claimedAt: new Date(now).toISOString(), expiresAt: this.#expiresAt(now) },
+            Item: {
+              pk,
+              readAt,
+              claimedAt: new Date(now).toISOString(),
+              expiresAt: this.#expiresAt(now),
+              // What send re-checks: a job of a release deleted or moved since compose is skipped.
+              ...(release ? definedOnly({ state: release.state, releaseDate: release.releaseDate }) : {}),
+            },
             ConditionExpression: 'attribute_not_exists(pk) OR #readAt < :readAt',
             ExpressionAttributeNames: { '#readAt': 'readAt' },
             ExpressionAttributeValues: { ':readAt': readAt },
@@ -296,6 +321,59 @@ export class DynamoLedger implements LedgerPort {
     return item ? this.#watermarkOf(pk, item) : null;
   }
 
+  async getRelease(versionId: string): Promise<ReleaseRecord | null> {
+    const pk = `${RELEASE_PREFIX}${versionId}`;
+    const item = await this.#getItem(pk);
+    if (!item) return null;
+    return {
+      readAt: this.#watermarkOf(pk, item),
+      ...(typeof item.state === 'string' ? { state: item.state } : {}),
+      ...(typeof item.releaseDate === 'string' ? { releaseDate: item.releaseDate } : {}),
+    };
+  }
+
+  async recordPointOutcome(key: string, outcome: OutcomeRecord): Promise<boolean> {
+    try {
+      await this.#putOutcome(`${POINT_PREFIX}${key}`, outcome);
+      return true;
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      return false;
+    }
+  }
+
+  async recordSendOutcome(sendKey: string, outcome: OutcomeRecord): Promise<SendOutcomeResult> {
+    const pk = `${SEND_PREFIX}${sendKey}`;
+    try {
+      await this.#putOutcome(pk, outcome);
+      return { recorded: true };
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      const existing = oldItemOf(err) ?? (await this.#getItem(pk));
+      return { recorded: false, status: String(existing?.status ?? 'unknown') };
+    }
+  }
+
+  /** Writes an outcome row unless the key exists (throws the conditional failure). */
+  async #putOutcome(pk: string, outcome: OutcomeRecord): Promise<void> {
+    const now = this.#now();
+    await dynamoCall('PutItem', this.#table, () =>
+      this.#client.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            pk,
+            ...definedOnly({ ...outcome }),
+            at: new Date(now).toISOString(),
+            expiresAt: this.#expiresAt(now),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+    );
+  }
+
   /** The `readAt` of a stored release watermark row. */
   #watermarkOf(pk: string, item: Record<string, unknown>): number {
     const { readAt } = item;
@@ -314,6 +392,10 @@ export class DynamoLedger implements LedgerPort {
     }
     if (row.status === STATUS.rejected && typeof row.reason === 'string') {
       return { status: 'rejected', reason: row.reason };
+    }
+    if ((EMAIL_OUTCOMES as readonly unknown[]).includes(row.status)) {
+      // Given up without a send (missed, release changed): as final as a rejection.
+      return { status: 'rejected', reason: String(row.status) };
     }
     if (row.status === STATUS.claimed && typeof row.leaseExpiresAt === 'number') {
       return { status: 'in_progress', leaseExpiresAt: row.leaseExpiresAt };
