@@ -18,19 +18,22 @@ export const actions = {
   directoryOptOut: ['dynamodb:PutItem'],
   /**
    * Compose's drafts: DynamoLedger.getDraft (GetItem) and putDraftIfAbsent (conditional PutItem,
-   * then GetItem when another composer won).
+   * then GetItem when another composer won); recordPointOutcome (conditional PutItem: a missed point).
    */
   ledgerDrafts: ['dynamodb:GetItem', 'dynamodb:PutItem'],
   /**
    * Schedule's per-release watermark: DynamoLedger.claimRelease (conditional PutItem, GetItem
-   * after a lost condition) and getReleaseWatermark (GetItem).
+   * after a lost condition) and getReleaseWatermark (GetItem); getDraft (GetItem: was a past
+   * point composed?) and recordPointOutcome (conditional PutItem: caught up or missed).
    */
   ledgerReleaseWatermark: ['dynamodb:GetItem', 'dynamodb:PutItem'],
   /**
    * Send's rows: DynamoLedger.getDraft (GetItem), claimSend, markSent and markRejected
-   * (conditional UpdateItem, GetItem after a lost condition), releaseClaim (DeleteItem).
+   * (conditional UpdateItem, GetItem after a lost condition), releaseClaim (DeleteItem),
+   * getRelease (GetItem: the release re-check) and recordSendOutcome (conditional PutItem: an
+   * email missed or skipped).
    */
-  ledgerSends: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  ledgerSends: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
   /** Reading a secret's value. */
   secretRead: ['secretsmanager:GetSecretValue'],
   /** Resolving a queue's URL and attributes (its ARN for Scheduler targets and DLQs). */

@@ -30,6 +30,7 @@ import {
   type RemovedItem,
 } from './grounding/index.ts';
 import { daysBefore } from './daysBefore.ts';
+import { notAfterOf, recordIfMissed } from './lateness.ts';
 import { draftKey } from './draftKey.ts';
 import { fallbackEmail } from './fallbackEmail.ts';
 import { localeStrings } from './localeStrings.ts';
@@ -302,6 +303,8 @@ export const processRecord = async (
       }
       // checkStaleness calls a missing version stale; this narrows the type.
       if (version === null) return;
+      // Past its deadline the point is recorded `missed` and nothing is sent (a success).
+      if (await recordIfMissed(job, incoming.key, { ...deps, logger }, retry)) return;
       const policy = (await deps.directory.getPolicy(job.projectKey)) ?? DEFAULT_SEND_POLICY;
 
       let facts: Promise<ReleaseFacts> | undefined;
@@ -398,7 +401,7 @@ const composeDraft = async (
   retry: Retry,
   logger: Log,
 ): Promise<EmailDraft> => {
-  const days = daysBefore(job);
+  const days = daysBefore(job, deps.now());
   const counters: LlmCounters = { llmCalls: 0, verifierCalls: 0, promptTokens: 0, completionTokens: 0 };
   const request: EmailRequest = {
     projectName: facts.projectName,
@@ -501,6 +504,7 @@ const queueSendJobs = async (
           ...(job.releaseDate !== undefined ? { releaseDate: job.releaseDate } : {}),
           draftKey: draft.key,
           recipient,
+          notAfter: notAfterOf(job).toISOString(),
         },
         traceparent,
       ),
