@@ -217,6 +217,8 @@ describe('Function: processRecord (compose)', () => {
           releaseDate: '2026-12-15',
           draftKey: 'draft:10042:b1d0h0m0900@2026-12-15:en',
           recipient: { email: 'ada@example.com', name: 'Ada', locale: 'en' },
+          // The job has no deadline of its own: its due time plus the default 6 h.
+          notAfter: '2026-12-14T14:00:00.000Z',
         },
       },
     ]);
