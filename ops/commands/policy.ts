@@ -1,8 +1,11 @@
 import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
 import { parseContract } from '#contracts/errors';
 import {
+  DEFAULT_MAX_LATENESS,
   DEFAULT_SEND_POLICY,
+  formatDurationSpec,
   formatPointSpec,
+  parseDurationSpec,
   parsePointSpecs,
   type SendPolicy,
   sendPolicy,
@@ -34,6 +37,10 @@ export interface PolicyChanges {
   minCoverage?: number | undefined;
   /** Have the grounding verifier check each item of a model-written draft. */
   verifyGrounding?: boolean | undefined;
+  /** How late a point may still go out (`6h`, `90m`), 5m..48h. */
+  maxLateness?: string | undefined;
+  /** A point already due when planned: `now` (caught up within the lateness) or `skip` (missed). */
+  catchUp?: 'now' | 'skip' | undefined;
 }
 
 const viewOf = (project: string, policy: SendPolicy, isDefault: boolean): PolicyView => ({
@@ -67,6 +74,10 @@ export const setPolicy = async (
     ...(changes.onRelease !== undefined ? { onRelease: changes.onRelease } : {}),
     ...(changes.minCoverage !== undefined ? { minCoverage: changes.minCoverage } : {}),
     ...(changes.verifyGrounding !== undefined ? { verifyGrounding: changes.verifyGrounding } : {}),
+    ...(changes.maxLateness !== undefined
+      ? { maxLateness: formatDurationSpec(parseDurationSpec(changes.maxLateness)) }
+      : {}),
+    ...(changes.catchUp !== undefined ? { catchUp: changes.catchUp } : {}),
   });
   await directory.putPolicy(project, next);
   return { before, after: viewOf(project, next, false) };
@@ -86,6 +97,8 @@ export const renderPolicy = (view: PolicyView): string =>
         `default (${DEFAULT_MIN_COVERAGE} up to ${COVERAGE_DEFAULT_MAX_ISSUES} issues)`,
     ],
     ['verify grounding', view.policy.verifyGrounding ?? false],
+    ['max lateness', view.policy.maxLateness ?? `${DEFAULT_MAX_LATENESS} (default)`],
+    ['catch up', view.policy.catchUp ?? 'now (default)'],
   ]);
 
 /** `herald policy show`. */
@@ -108,6 +121,8 @@ export interface PolicySetOptions {
   onRelease?: boolean | undefined;
   minCoverage?: number | undefined;
   verifyGrounding?: boolean | undefined;
+  maxLateness?: string | undefined;
+  catchUp?: 'now' | 'skip' | undefined;
   json?: boolean | undefined;
 }
 
@@ -118,9 +133,10 @@ export const setAction = async (
   options: PolicySetOptions,
 ): Promise<ExitCode> => {
   const settings = [options.points, options.tz, options.locale, options.onRelease];
-  if ([...settings, options.minCoverage, options.verifyGrounding].every((v) => v === undefined)) {
+  const more = [options.minCoverage, options.verifyGrounding, options.maxLateness, options.catchUp];
+  if ([...settings, ...more].every((v) => v === undefined)) {
     throw new UsageError(
-      'nothing to set: give --points, --tz, --locale, --[no-]on-release, --min-coverage or --[no-]verify-grounding',
+      'nothing to set: give --points, --tz, --locale, --[no-]on-release, --min-coverage, --[no-]verify-grounding, --max-lateness or --catch-up',
     );
   }
   const { after } = await setPolicy(directoryOf(ctx), project, {
@@ -130,6 +146,8 @@ export const setAction = async (
     onRelease: options.onRelease,
     minCoverage: options.minCoverage,
     verifyGrounding: options.verifyGrounding,
+    maxLateness: options.maxLateness,
+    catchUp: options.catchUp,
   });
   if (options.json) ctx.output.json(after);
   else ctx.output.out(`policy of ${project} stored\n${renderPolicy(after)}`);

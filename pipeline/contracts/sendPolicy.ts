@@ -56,7 +56,10 @@ export const sendPolicy = z.object({
    */
   maxLateness: z
     .string()
-    .refine((v) => durationMsOrUndefined(v) !== undefined, 'expected a duration such as 6h, 90m or 1h30m, 5m..48h')
+    .refine(
+      (v) => durationMsOrUndefined(v) !== undefined,
+      'expected a duration such as 6h, 90m or 1h30m, 5m..48h',
+    )
     .optional(),
   /**
    * A point already due when the release is planned (created or moved late, or the schedule

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { parseDurationSpec } from '#contracts/sendPolicy';
 import type { PolicySetOptions } from '#ops/commands/policy';
 import { jsonOption, projectKey } from '../parsers.ts';
 import type { CommandRuntime } from '../program.ts';
@@ -12,6 +13,22 @@ const share = (value: string): number => {
     throw new InvalidArgumentError('expected a share from 0 to 1, e.g. 0.8.');
   }
   return n;
+};
+
+/** A lateness duration 5m..48h (`6h`, `90m`, `1h30m`). */
+const lateness = (value: string): string => {
+  try {
+    parseDurationSpec(value);
+  } catch {
+    throw new InvalidArgumentError('expected a duration from 5m to 48h, e.g. 6h, 90m or 1h30m.');
+  }
+  return value.trim();
+};
+
+/** `now` or `skip`. */
+const catchUpMode = (value: string): 'now' | 'skip' => {
+  if (value === 'now' || value === 'skip') return value;
+  throw new InvalidArgumentError('expected now or skip.');
 };
 
 /** Defines `herald policy show|set`. */
@@ -43,6 +60,16 @@ export const definePolicy = (program: Command, runtime: CommandRuntime): void =>
     )
     .option('--verify-grounding', 'check each item of a model-written draft with a second model call')
     .option('--no-verify-grounding', 'no second model call (the deterministic checks still run)')
+    .option(
+      '--max-lateness <duration>',
+      'how late a point may still go out, 5m..48h (default 6h; a release-day point never after that day)',
+      lateness,
+    )
+    .option(
+      '--catch-up <mode>',
+      'a point already due when planned: now (send now) or skip (default now)',
+      catchUpMode,
+    )
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -56,9 +83,15 @@ A draft must mention at least --min-coverage of the release's issues, or compose
 once more naming the missing ones, then uses the template. --verify-grounding adds one model call
 per draft that judges each item against the issues it cites and removes unsupported items.
 
+A point goes out at most --max-lateness after its time (a point due on the release day never after
+that local day ends); later it is recorded missed and not sent. A point already due when the
+release is planned (created or moved late) is sent at once with --catch-up now while within that
+lateness, else recorded missed. Both show in \`herald status\`.
+
 Examples:
   herald policy set SHOP --points "-7d@09:00,-1d@09:00,0d@09:00" --tz Europe/Berlin
-  herald policy set SHOP --min-coverage 0.9 --verify-grounding`,
+  herald policy set SHOP --min-coverage 0.9 --verify-grounding
+  herald policy set SHOP --max-lateness 3h --catch-up skip`,
     )
     .action((project: string, options: PolicySetOptions, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).setAction(ctx, project, options)),
