@@ -29,8 +29,16 @@ describe('Function: pointDeadline', () => {
 
     // Act
     const berlin = pointDeadline({ ...input, timeZone: 'Europe/Berlin' });
-    const tokyo = pointDeadline({ ...input, dueAt: new Date('2026-12-15T11:00:00Z'), timeZone: 'Asia/Tokyo' });
-    const newYork = pointDeadline({ ...input, dueAt: new Date('2026-12-16T01:00:00Z'), timeZone: 'America/New_York' });
+    const tokyo = pointDeadline({
+      ...input,
+      dueAt: new Date('2026-12-15T11:00:00Z'),
+      timeZone: 'Asia/Tokyo',
+    });
+    const newYork = pointDeadline({
+      ...input,
+      dueAt: new Date('2026-12-16T01:00:00Z'),
+      timeZone: 'America/New_York',
+    });
 
     // Assert: midnight local is 23:00Z in Berlin (CET), 15:00Z in Tokyo, 05:00Z next day in New York.
     expect(berlin.toISOString()).toBe('2026-12-15T23:00:00.000Z');
@@ -58,8 +66,16 @@ describe('Function: pointDeadline', () => {
     const base = { pointKind: 'before' as const, timeZone: 'Europe/Berlin', maxLatenessMs: SIX_HOURS };
 
     // Act
-    const spring = pointDeadline({ ...base, dueAt: new Date('2024-03-31T20:00:00Z'), releaseDate: '2024-03-31' });
-    const autumn = pointDeadline({ ...base, dueAt: new Date('2024-10-27T21:00:00Z'), releaseDate: '2024-10-27' });
+    const spring = pointDeadline({
+      ...base,
+      dueAt: new Date('2024-03-31T20:00:00Z'),
+      releaseDate: '2024-03-31',
+    });
+    const autumn = pointDeadline({
+      ...base,
+      dueAt: new Date('2024-10-27T21:00:00Z'),
+      releaseDate: '2024-10-27',
+    });
 
     // Assert: midnight after the change is 22:00Z (CEST) and 23:00Z (CET).
     expect(spring.toISOString()).toBe('2024-03-31T22:00:00.000Z');

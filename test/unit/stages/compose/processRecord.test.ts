@@ -845,7 +845,10 @@ describe('Function: processRecord (compose) past the deadline', () => {
       ],
     ]);
     expect(h.log.events('point_missed').map((l) => l.recorded)).toEqual([true, false]);
-    expect(h.log.events('point_missed')[0]).toMatchObject({ notAfter: '2026-12-14T08:00:00.000Z', lateMs: 5000 });
+    expect(h.log.events('point_missed')[0]).toMatchObject({
+      notAfter: '2026-12-14T08:00:00.000Z',
+      lateMs: 5000,
+    });
   });
 
   it('uses the due time plus the default 6 h for a job scheduled before deadlines existed', async () => {
