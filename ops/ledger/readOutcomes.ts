@@ -34,6 +34,9 @@ export interface ReadOutcomesOptions {
 
 const OUTCOME_STATUSES = ['missed', 'caught_up', 'skipped_release_changed'] as const;
 
+/** The attributes read besides `pk`. */
+const PROJECTED = ['status', 'reason', 'versionId', 'pointId', 'releaseDate', 'timeZone', 'at'] as const;
+
 /**
  * Reads the ledger's point and email outcomes (rows `point#…` and send rows whose status is
  * `missed` or `skipped_release_changed`): counts and the newest few. A paged Scan with a filter,
@@ -51,8 +54,9 @@ export const readOutcomes = async (options: ReadOutcomesOptions): Promise<Outcom
     {
       TableName: options.tableName,
       FilterExpression: '#status IN (:s0, :s1, :s2) AND (begins_with(pk, :point) OR begins_with(pk, :send))',
-      ProjectionExpression: 'pk, #status, reason, versionId, pointId, releaseDate, timeZone, #at',
-      ExpressionAttributeNames: { '#status': 'status', '#at': 'at' },
+      // Every name aliased: DynamoDB reserves some of them (timeZone, status).
+      ProjectionExpression: `pk, ${PROJECTED.map((name) => `#${name}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(PROJECTED.map((name) => [`#${name}`, name])),
       ExpressionAttributeValues: {
         ':s0': OUTCOME_STATUSES[0],
         ':s1': OUTCOME_STATUSES[1],
