@@ -195,19 +195,25 @@ const scheduleTable = markdownTable(
 );
 
 const llm = pipeline.llm;
-const extraPerRecipient = (llm.standInCalls - llm.releasePoints) / llm.emails;
+const drafts = llm.releasePoints * llm.localeAudiences;
+const extraPerRecipient = (llm.standInCalls - drafts) / llm.emails;
 const llmTable = markdownTable(
   ['figure', 'value'],
   [
-    ['release points (1 locale)', num(llm.releasePoints)],
+    ['release points', num(llm.releasePoints)],
+    ['locale × audience pairs per point (en, de × all, stories)', num(llm.localeAudiences)],
     ['emails sent', num(llm.emails)],
     ['chat completions received by the OpenAI stand-in', num(llm.standInCalls)],
     ['`llmCalls` summed over `email_composed` lines', num(llm.loggedCalls)],
     ['drafts written (`email_composed` lines)', num(llm.drafts)],
     ['LLM calls per release point', num(llm.standInCalls / llm.releasePoints, 2)],
+    ['LLM calls per point × locale × audience (must be 1.00)', num(llm.standInCalls / drafts, 2)],
     ['prompt tokens per release point', num(llm.promptTokens / llm.releasePoints)],
     ['completion tokens per release point', num(llm.completionTokens / llm.releasePoints)],
-    ['LLM calls per recipient (beyond the one per point; must be 0)', num(extraPerRecipient, 2)],
+    [
+      'LLM calls per recipient (beyond the one per point × locale × audience; must be 0)',
+      num(extraPerRecipient, 2),
+    ],
   ],
 );
 
@@ -286,9 +292,10 @@ ${scheduleTable}
 
 From the whole-pipeline run: chat completions the OpenAI stand-in received, and the
 \`email_composed\` log lines (\`llmCalls\`, \`promptTokens\`, \`completionTokens\`; the stand-in
-counts about 4 characters per token, so token figures are estimates of a real model's). One call
-per release point and locale (the draft is cached in the ledger); recipients only read the draft,
-so calls per recipient stay 0.
+counts about 4 characters per token, so token figures are estimates of a real model's). Each
+project's recipients are spread over two locales (en, de) and two audiences (\`all\`, and
+\`stories\` with the scope \`issuetype = Story\`): one call per release point × locale × audience
+(the draft is cached in the ledger); recipients only read the draft, so calls per recipient stay 0.
 
 ${llmTable}
 

@@ -49,7 +49,20 @@ export interface SeedWorkloadOptions {
   now?: Date;
   /** First numeric Jira id. Default 70000. */
   firstId?: number;
+  /**
+   * Spread contacts over {@link FAN_OUT}'s locales and audiences (round robin), with the
+   * audiences in the policy: one draft per point × locale × audience. Default false (all `en`,
+   * audience `all`).
+   */
+  fanOut?: boolean;
 }
+
+/** The locales and audiences a fan-out workload spreads its contacts over. */
+export const FAN_OUT = {
+  locales: ['en', 'de'],
+  /** `all` (the project scope) and `stories` (only Story issues). */
+  audiences: [{ name: 'all' }, { name: 'stories', scope: 'issuetype = Story' }],
+} as const;
 
 /** Key of one email: release, point and recipient. */
 export const emailKey = (versionId: string, pointId: string, recipient: string): string =>
@@ -72,7 +85,13 @@ export const seedWorkload = async (
   const today = Date.parse(`${isoDate((options.now ?? new Date()).getTime())}T00:00:00Z`);
   const all = parsePointSpecs(BENCH_POINT_SPECS);
   const points = all.slice(all.length - Math.min(all.length, Math.max(1, options.points ?? all.length)));
-  const policy = { points, onRelease: false, timeZone: 'UTC', defaultLocale: 'en' };
+  const policy = {
+    points,
+    onRelease: false,
+    timeZone: 'UTC',
+    defaultLocale: 'en',
+    ...(options.fanOut ? { audiences: FAN_OUT.audiences.map((a) => ({ ...a })) } : {}),
+  };
   const projectCount = Math.ceil(options.releases / perProject);
   const releases: BenchRelease[] = [];
   const expected = new Set<string>();
@@ -87,12 +106,15 @@ export const seedWorkload = async (
       (_, r) => `c${r + 1}.p${p + 1}.${options.tag}@example.com`,
     );
     for (const [r, email] of recipients.entries()) {
+      // Round robin over locale, then audience: with 4+ recipients every combination occurs.
+      const audience = FAN_OUT.audiences[Math.floor(r / 2) % 2]?.name;
       await directory.putContact(projectKey, {
         email,
         name: `Client ${r + 1}`,
-        locale: 'en',
+        locale: options.fanOut ? (FAN_OUT.locales[r % 2] ?? 'en') : 'en',
         timeZone: 'UTC',
         optedOut: false,
+        ...(options.fanOut && audience !== 'all' ? { audience } : {}),
       });
     }
     for (let v = 0; v < perProject && releases.length < options.releases; v++) {

@@ -1,7 +1,13 @@
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { stackNames } from '#local/stackNames';
 import { type BenchContext, freshEnv, STANDIN_CREDENTIALS, startWorker } from './BenchContext.ts';
-import { deliverWebhook, offsetPastLastRelease, seedWorkload, versionCreatedBody } from './fixtures.ts';
+import {
+  deliverWebhook,
+  FAN_OUT,
+  offsetPastLastRelease,
+  seedWorkload,
+  versionCreatedBody,
+} from './fixtures.ts';
 import { type RawHopsResult, rawHops, until } from './queues.ts';
 import { allSent } from './sendStageBench.ts';
 import { countDeliveries, type DeliveryCount, readStoredEmails } from './sesStore.ts';
@@ -17,8 +23,10 @@ export interface PipelineBenchOptions {
 
 /** LLM usage of a run. */
 export interface LlmFigures {
-  /** Release points composed (releases × points; one locale). */
+  /** Release points composed (releases × points). */
   releasePoints: number;
+  /** Distinct locale × audience pairs among each project's recipients (drafts per point). */
+  localeAudiences: number;
   /** Chat completion requests the OpenAI stand-in received. */
   standInCalls: number;
   /** `email_composed` lines (one per draft written). */
@@ -74,6 +82,7 @@ export const benchPipeline = async (
       recipients: options.recipients,
       issues: options.issues,
       tag: env,
+      fanOut: true,
     });
     worker.setClockOffset(offsetPastLastRelease(workload));
     const emails = workload.expected.size;
@@ -115,6 +124,7 @@ export const benchPipeline = async (
       raw,
       llm: {
         releasePoints: options.releases * points,
+        localeAudiences: Math.min(options.recipients, FAN_OUT.locales.length * FAN_OUT.audiences.length),
         standInCalls: ctx.openai.calls.count - callsBefore,
         drafts: composed.length,
         loggedCalls: sum('llmCalls'),

@@ -363,7 +363,7 @@ export class HeraldStack extends Stack {
     const f = this.functions;
 
     // Least privilege against the handlers as they are: webhook and feedback only opt out
-    // (PutItem); enrich reads a project; compose keeps drafts; send checks opt-outs and keeps its
+    // (PutItem); enrich reads a project; compose reads the policy and keeps drafts; send checks opt-outs and keeps its
     // rows (infra/permissions.ts names the adapter methods behind each list).
     f.webhook.allow(actions.secretRead, [secrets.webhookSecret.arn]);
     f.webhook.allow(actions.directoryOptOut, [directory.arn]);
@@ -386,7 +386,8 @@ export class HeraldStack extends Stack {
 
     f.compose.allow(actions.secretRead, [secrets.jiraApiToken.arn, secrets.openaiApiKey.arn]);
     f.compose.allow(actions.ledgerDrafts, [ledger.arn]);
-    // The project's policy: minCoverage and verifyGrounding decide what a draft must pass.
+    // The project's policy: its scope and audiences decide which issues each email may mention;
+    // minCoverage and verifyGrounding what a draft must pass.
     f.compose.allow(actions.directoryPolicyRead, [directory.arn]);
     q.send.main.grantSendMessages(f.compose.role);
     // A release whose date moved under a due point asks enrich to re-plan it.

@@ -10,7 +10,7 @@ export const actions = {
    * (GetItem).
    */
   directoryRead: ['dynamodb:GetItem', 'dynamodb:Query'],
-  /** Compose reading a project's send policy: DynamoDirectory.getPolicy (GetItem). */
+  /** Compose reading a project's send policy (scope, audiences, checks): DynamoDirectory.getPolicy (GetItem). */
   directoryPolicyRead: ['dynamodb:GetItem'],
   /** Send's check before each email: DynamoDirectory.isOptedOut (GetItem). */
   directoryOptOutCheck: ['dynamodb:GetItem'],

@@ -8,7 +8,9 @@ import type { OpsContext } from '#ops/cli/OpsContext';
 import type { Progress } from '#ops/cli/progress';
 import { renderTable } from '#ops/cli/table';
 import { type RejectedRow, readContactCsv } from '#ops/directory/contactCsv';
+import { audienceWarning, projectAudiences, unknownAudienceProblem } from '#ops/directory/audienceCheck';
 import { directoryOf } from '#ops/directory/directoryOf';
+import { DEFAULT_SEND_POLICY } from '#contracts/sendPolicy';
 import { mapLimit } from '#shared/mapLimit';
 
 /** A contact as `herald clients list` shows it. */
@@ -16,6 +18,8 @@ export interface ClientView extends Contact {
   project: string;
   /** True when the address opted out everywhere (unsubscribe link, bounce, `clients optout`). */
   optedOutGlobally: boolean;
+  /** Set when the contact's audience is not in the project's policy (it falls back to `all`). */
+  warning?: string | undefined;
 }
 
 /** GetItem calls in flight at once while checking global opt-outs. */
@@ -27,19 +31,35 @@ export const listClients = async (directory: DirectoryPort, project?: string): P
   const views: ClientView[] = [];
   for (const key of projects) {
     const contacts = await directory.listContacts(key);
+    const policy = (await directory.getPolicy(key)) ?? DEFAULT_SEND_POLICY;
     const global = await mapLimit(contacts, OPT_OUT_CONCURRENCY, (c) => directory.isOptedOut(c.email));
-    views.push(...contacts.map((c, i) => ({ project: key, ...c, optedOutGlobally: global[i] === true })));
+    views.push(
+      ...contacts.map((c, i) => {
+        const warning = audienceWarning(policy, c.audience);
+        return { project: key, ...c, optedOutGlobally: global[i] === true, ...(warning ? { warning } : {}) };
+      }),
+    );
   }
   return views.sort((a, b) => a.project.localeCompare(b.project) || a.email.localeCompare(b.email));
 };
 
-/** Adds or replaces a contact; resolves to whether one with that address was there before. */
+/**
+ * Adds or replaces a contact; resolves to whether one with that address was there before.
+ * @throws UsageError (exit 2) naming the project and the `audience` field when the project's
+ *   policy does not define the contact's audience; nothing is stored.
+ */
 export const addClient = async (
   directory: DirectoryPort,
   project: string,
   input: Contact,
 ): Promise<{ project: string; contact: Contact; replaced: boolean }> => {
   const parsed = parseContract('contact', contact, input);
+  const problem = unknownAudienceProblem(
+    project,
+    parsed.audience,
+    await projectAudiences(directory)(project),
+  );
+  if (problem !== undefined) throw new UsageError(problem);
   const existing = await directory.getContact(project, parsed.email);
   await directory.putContact(project, parsed);
   return { project, contact: parsed, replaced: existing !== null };
@@ -73,6 +93,15 @@ export const importClients = async (
   },
 ): Promise<ImportResult> => {
   const csv = readContactCsv(file.text, options.project);
+  // A row whose audience its project's policy does not define is rejected like any bad row.
+  const audiences = projectAudiences(directory);
+  for (const row of [...csv.rows]) {
+    const problem = unknownAudienceProblem(row.project, row.contact.audience, await audiences(row.project));
+    if (problem === undefined) continue;
+    csv.rows.splice(csv.rows.indexOf(row), 1);
+    csv.rejected.push({ line: row.line, problems: [problem] });
+  }
+  csv.rejected.sort((a, b) => a.line - b.line);
   let imported = 0;
   if (!options.dryRun) {
     for (const row of csv.rows) {
@@ -102,7 +131,7 @@ export const renderClients = (views: readonly ClientView[]): string => {
   if (views.length === 0) return 'no contacts';
   return [
     renderTable(
-      ['project', 'email', 'name', 'locale', 'time zone', 'opted out'],
+      ['project', 'email', 'name', 'locale', 'time zone', 'opted out', 'audience'],
       views.map((v) => [
         v.project,
         v.email,
@@ -110,10 +139,12 @@ export const renderClients = (views: readonly ClientView[]): string => {
         v.locale,
         v.timeZone,
         v.optedOut ? 'yes (project)' : v.optedOutGlobally ? 'yes (global)' : 'no',
+        v.warning ? `${v.audience} (!)` : (v.audience ?? 'all'),
       ]),
     ),
     '',
     `${views.length} contact(s)`,
+    ...views.filter((v) => v.warning).map((v) => `warning: ${v.project} ${v.email}: ${v.warning}`),
   ].join('\n');
 };
 
@@ -151,6 +182,7 @@ export interface ClientAddOptions {
   locale?: string | undefined;
   tz?: string | undefined;
   optedOut?: boolean | undefined;
+  audience?: string | undefined;
   json?: boolean | undefined;
 }
 
@@ -167,6 +199,7 @@ export const addAction = async (
     ...(options.locale !== undefined ? { locale: options.locale } : {}),
     ...(options.tz !== undefined ? { timeZone: options.tz } : {}),
     optedOut: options.optedOut === true,
+    ...(options.audience !== undefined ? { audience: options.audience } : {}),
   });
   if (options.json) ctx.output.json(result);
   else ctx.output.out(`${result.replaced ? 'updated' : 'added'} ${result.contact.email} in ${project}`);

@@ -1,5 +1,7 @@
 import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
+import type { JqlValidator } from '#adapters/jira/JiraPort';
 import { parseContract } from '#contracts/errors';
+import { type Audience, DEFAULT_ISSUE_SCOPE } from '#contracts/issueScope';
 import {
   DEFAULT_MAX_LATENESS,
   DEFAULT_SEND_POLICY,
@@ -10,12 +12,14 @@ import {
   type SendPolicy,
   sendPolicy,
 } from '#contracts/sendPolicy';
-import { UsageError } from '#ops/cli/errors';
+import { OpsError, UsageError } from '#ops/cli/errors';
 import { EXIT_CODES, type ExitCode } from '#ops/cli/exitCodes';
 import type { OpsContext } from '#ops/cli/OpsContext';
 import { renderPairs } from '#ops/cli/table';
 import { COVERAGE_DEFAULT_MAX_ISSUES, DEFAULT_MIN_COVERAGE } from '#stages/compose/grounding/index';
 import { directoryOf } from '#ops/directory/directoryOf';
+import { checkScopes, type ScopeCheckOutcome, type ScopeToCheck } from '#ops/jira/checkScopes';
+import { opsJira } from '#ops/jira/jiraAccess';
 
 /** A project's policy, and whether it is the default (the project has none stored). */
 export interface PolicyView {
@@ -24,7 +28,22 @@ export interface PolicyView {
   policy: SendPolicy;
   /** The points as specs, in policy order (`-7d@09:00`). */
   points: string[];
+  /** The issue scope in force (the policy's, else the default). */
+  scope: string;
+  /** True when the policy names no scope and the default applies. */
+  scopeIsDefault: boolean;
 }
+
+/** How a scope given to `policy set` is checked with Jira. */
+export interface ScopeValidation {
+  /** Jira's JQL parser; a rejection means Jira is unreachable (not configured, down). */
+  validator: () => Promise<JqlValidator>;
+  /** Store unchecked when Jira cannot be reached. Default false. */
+  force?: boolean | undefined;
+}
+
+/** The `scope` word that puts the default scope back. */
+export const DEFAULT_SCOPE_WORD = 'default';
 
 /** What `policy set` changes; absent fields keep their value. */
 export interface PolicyChanges {
@@ -37,6 +56,10 @@ export interface PolicyChanges {
   minCoverage?: number | undefined;
   /** Have the grounding verifier check each item of a model-written draft. */
   verifyGrounding?: boolean | undefined;
+  /** JQL condition ANDed with the fixVersion; `default` puts {@link DEFAULT_ISSUE_SCOPE} back. */
+  scope?: string | undefined;
+  /** Release-note custom field id; false removes it. */
+  releaseNoteField?: string | false | undefined;
   /** How late a point may still go out (`6h`, `90m`), 5m..48h. */
   maxLateness?: string | undefined;
   /** A point already due when planned: `now` (caught up within the lateness) or `skip` (missed). */
@@ -48,7 +71,21 @@ const viewOf = (project: string, policy: SendPolicy, isDefault: boolean): Policy
   isDefault,
   policy,
   points: policy.points.map(formatPointSpec),
+  scope: policy.scope ?? DEFAULT_ISSUE_SCOPE,
+  scopeIsDefault: policy.scope === undefined,
 });
+
+/** `policy` with `key` set to `value`, or without `key` when `value` is undefined. */
+const withField = <K extends 'scope' | 'releaseNoteField' | 'audiences'>(
+  policy: SendPolicy,
+  key: K,
+  value: SendPolicy[K] | undefined,
+): SendPolicy => {
+  const next: SendPolicy = { ...policy };
+  if (value === undefined) delete next[key];
+  else next[key] = value;
+  return next;
+};
 
 /** The stored policy of a project, or the default one. */
 export const showPolicy = async (directory: DirectoryPort, project: string): Promise<PolicyView> => {
@@ -57,16 +94,20 @@ export const showPolicy = async (directory: DirectoryPort, project: string): Pro
 };
 
 /**
- * Changes a project's policy (starting from the stored one, else the default) and stores it.
- * @throws ContractError (exit 2) naming a bad point spec, time zone or locale; nothing is stored.
+ * Changes a project's policy (starting from the stored one, else the default) and stores it. A
+ * new scope is validated with Jira first ({@link checkScopes}).
+ * @throws ContractError (exit 2) naming a bad point spec, time zone, locale, scope or field id;
+ *   UsageError (exit 2) with Jira's message when Jira rejects the scope; OpsError when Jira cannot
+ *   be reached without `force`. Nothing is stored then.
  */
 export const setPolicy = async (
   directory: DirectoryPort,
   project: string,
   changes: PolicyChanges,
-): Promise<{ before: PolicyView; after: PolicyView }> => {
+  validation?: ScopeValidation,
+): Promise<{ before: PolicyView; after: PolicyView; scopeCheck: ScopeCheckOutcome }> => {
   const before = await showPolicy(directory, project);
-  const next = parseContract('send policy', sendPolicy, {
+  let next = parseContract('send policy', sendPolicy, {
     ...before.policy,
     ...(changes.points !== undefined ? { points: parsePointSpecs(changes.points) } : {}),
     ...(changes.timeZone !== undefined ? { timeZone: changes.timeZone } : {}),
@@ -79,8 +120,83 @@ export const setPolicy = async (
       : {}),
     ...(changes.catchUp !== undefined ? { catchUp: changes.catchUp } : {}),
   });
+  const resetScope = changes.scope?.trim().toLowerCase() === DEFAULT_SCOPE_WORD;
+  if (changes.scope !== undefined) next = withField(next, 'scope', resetScope ? undefined : changes.scope);
+  if (changes.releaseNoteField !== undefined)
+    next = withField(next, 'releaseNoteField', changes.releaseNoteField || undefined);
+  next = parseContract('send policy', sendPolicy, next);
+  const toCheck: ScopeToCheck[] =
+    next.scope !== undefined && changes.scope !== undefined ? [{ field: 'scope', jql: next.scope }] : [];
+  const scopeCheck = await storeChecked(directory, project, next, toCheck, validation);
+  return { before, after: viewOf(project, next, false), scopeCheck };
+};
+
+/** Checks `scopes` with Jira (when there are any), then stores `policy`. */
+const storeChecked = async (
+  directory: DirectoryPort,
+  project: string,
+  policy: SendPolicy,
+  scopes: ScopeToCheck[],
+  validation: ScopeValidation | undefined,
+): Promise<ScopeCheckOutcome> => {
+  const scopeCheck =
+    scopes.length === 0
+      ? { checked: true }
+      : await checkScopes(
+          project,
+          scopes,
+          validation?.validator ?? (() => Promise.reject(new UsageError('no Jira to validate with'))),
+          validation?.force === true,
+        );
+  await directory.putPolicy(project, policy);
+  return scopeCheck;
+};
+
+/**
+ * Adds or replaces one audience of a project's policy; its scope is validated with Jira first.
+ * @throws as {@link setPolicy}.
+ */
+export const setAudience = async (
+  directory: DirectoryPort,
+  project: string,
+  audience: { name: string; scope?: string | undefined; instructions?: string | undefined },
+  validation?: ScopeValidation,
+): Promise<{ after: PolicyView; audience: Audience; scopeCheck: ScopeCheckOutcome }> => {
+  const before = await showPolicy(directory, project);
+  const others = (before.policy.audiences ?? []).filter((a) => a.name !== audience.name.trim().toLowerCase());
+  const next = parseContract('send policy', sendPolicy, {
+    ...before.policy,
+    audiences: [
+      ...others,
+      {
+        name: audience.name,
+        ...(audience.scope ? { scope: audience.scope } : {}),
+        ...(audience.instructions ? { instructions: audience.instructions } : {}),
+      },
+    ],
+  });
+  const stored = next.audiences?.at(-1) as Audience;
+  const toCheck = stored.scope ? [{ field: `audiences.${stored.name}.scope`, jql: stored.scope }] : [];
+  const scopeCheck = await storeChecked(directory, project, next, toCheck, validation);
+  return { after: viewOf(project, next, false), audience: stored, scopeCheck };
+};
+
+/**
+ * Removes one audience from a project's policy; its contacts then get the emails of `all`.
+ * @throws OpsError when the policy has no such audience.
+ */
+export const removeAudience = async (
+  directory: DirectoryPort,
+  project: string,
+  name: string,
+): Promise<PolicyView> => {
+  const before = await showPolicy(directory, project);
+  const audiences = (before.policy.audiences ?? []).filter((a) => a.name !== name.trim().toLowerCase());
+  if (audiences.length === (before.policy.audiences ?? []).length)
+    throw new OpsError(`project ${project} has no audience "${name}"`);
+  const next = withField(before.policy, 'audiences', audiences.length > 0 ? audiences : undefined);
   await directory.putPolicy(project, next);
-  return { before, after: viewOf(project, next, false) };
+  return viewOf(project, next, false);
 };
 
 /** A policy as text. */
@@ -97,6 +213,21 @@ export const renderPolicy = (view: PolicyView): string =>
         `default (${DEFAULT_MIN_COVERAGE} up to ${COVERAGE_DEFAULT_MAX_ISSUES} issues)`,
     ],
     ['verify grounding', view.policy.verifyGrounding ?? false],
+    ['scope', `${view.scope}${view.scopeIsDefault ? ' (default)' : ''}`],
+    ['release note', view.policy.releaseNoteField ?? '(none)'],
+    [
+      'audiences',
+      ['all', ...(view.policy.audiences ?? []).map((a) => a.name).filter((n) => n !== 'all')].join(', '),
+    ],
+    ...(view.policy.audiences ?? []).map((a): [string, string] => [
+      `  ${a.name}`,
+      [
+        a.scope ? `scope ${a.scope}` : 'project scope',
+        a.instructions ? `instructions "${a.instructions}"` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    ]),
     ['max lateness', view.policy.maxLateness ?? `${DEFAULT_MAX_LATENESS} (default)`],
     ['catch up', view.policy.catchUp ?? 'now (default)'],
   ]);
@@ -121,6 +252,9 @@ export interface PolicySetOptions {
   onRelease?: boolean | undefined;
   minCoverage?: number | undefined;
   verifyGrounding?: boolean | undefined;
+  scope?: string | undefined;
+  releaseNoteField?: string | false | undefined;
+  force?: boolean | undefined;
   maxLateness?: string | undefined;
   catchUp?: 'now' | 'skip' | undefined;
   json?: boolean | undefined;
@@ -132,24 +266,87 @@ export const setAction = async (
   project: string,
   options: PolicySetOptions,
 ): Promise<ExitCode> => {
-  const settings = [options.points, options.tz, options.locale, options.onRelease];
-  const more = [options.minCoverage, options.verifyGrounding, options.maxLateness, options.catchUp];
-  if ([...settings, ...more].every((v) => v === undefined)) {
+  const settings = [
+    options.points,
+    options.tz,
+    options.locale,
+    options.onRelease,
+    options.minCoverage,
+    options.verifyGrounding,
+    options.scope,
+    options.releaseNoteField,
+    options.maxLateness,
+    options.catchUp,
+  ];
+  if (settings.every((v) => v === undefined)) {
     throw new UsageError(
-      'nothing to set: give --points, --tz, --locale, --[no-]on-release, --min-coverage, --[no-]verify-grounding, --max-lateness or --catch-up',
+      'nothing to set: give --points, --tz, --locale, --[no-]on-release, --min-coverage, --[no-]verify-grounding, --scope, --[no-]release-note-field, --max-lateness or --catch-up',
     );
   }
-  const { after } = await setPolicy(directoryOf(ctx), project, {
-    points: options.points,
-    timeZone: options.tz,
-    defaultLocale: options.locale,
-    onRelease: options.onRelease,
-    minCoverage: options.minCoverage,
-    verifyGrounding: options.verifyGrounding,
-    maxLateness: options.maxLateness,
-    catchUp: options.catchUp,
-  });
-  if (options.json) ctx.output.json(after);
-  else ctx.output.out(`policy of ${project} stored\n${renderPolicy(after)}`);
+  const { after, scopeCheck } = await setPolicy(
+    directoryOf(ctx),
+    project,
+    {
+      points: options.points,
+      timeZone: options.tz,
+      defaultLocale: options.locale,
+      onRelease: options.onRelease,
+      minCoverage: options.minCoverage,
+      verifyGrounding: options.verifyGrounding,
+      scope: options.scope,
+      releaseNoteField: options.releaseNoteField,
+      maxLateness: options.maxLateness,
+      catchUp: options.catchUp,
+    },
+    { validator: async () => (await opsJira(ctx)).jira, force: options.force },
+  );
+  return reportStored(ctx, project, after, scopeCheck, options.json);
+};
+
+const reportStored = (
+  ctx: OpsContext,
+  project: string,
+  view: PolicyView,
+  scopeCheck: ScopeCheckOutcome,
+  json: boolean | undefined,
+): ExitCode => {
+  if (scopeCheck.warning) ctx.output.note(`warning: ${scopeCheck.warning}`);
+  if (json) ctx.output.json({ ...view, scopeChecked: scopeCheck.checked });
+  else ctx.output.out(`policy of ${project} stored\n${renderPolicy(view)}`);
   return EXIT_CODES.ok;
+};
+
+/** Options of `herald policy audience set`. */
+export interface AudienceSetOptions {
+  scope?: string | undefined;
+  instructions?: string | undefined;
+  force?: boolean | undefined;
+  json?: boolean | undefined;
+}
+
+/** `herald policy audience set`: a scope Jira rejects is exit 2, nothing stored. */
+export const audienceSetAction = async (
+  ctx: OpsContext,
+  project: string,
+  name: string,
+  options: AudienceSetOptions,
+): Promise<ExitCode> => {
+  const { after, scopeCheck } = await setAudience(
+    directoryOf(ctx),
+    project,
+    { name, scope: options.scope, instructions: options.instructions },
+    { validator: async () => (await opsJira(ctx)).jira, force: options.force },
+  );
+  return reportStored(ctx, project, after, scopeCheck, options.json);
+};
+
+/** `herald policy audience remove`: exit 1 when the policy has no such audience. */
+export const audienceRemoveAction = async (
+  ctx: OpsContext,
+  project: string,
+  name: string,
+  options: { json?: boolean | undefined },
+): Promise<ExitCode> => {
+  const after = await removeAudience(directoryOf(ctx), project, name);
+  return reportStored(ctx, project, after, { checked: true }, options.json);
 };

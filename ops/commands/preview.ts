@@ -23,6 +23,12 @@ import type { OpsContext } from '#ops/cli/OpsContext';
 import { renderPairs } from '#ops/cli/table';
 import { directoryOf } from '#ops/directory/directoryOf';
 import { opsJira, opsLlm } from '#ops/jira/jiraAccess';
+import {
+  type AudienceScopeView,
+  audienceScopes,
+  audiencesToPreview,
+  renderAudienceScopes,
+} from '#ops/preview/audienceScopes';
 import type { ReadVersion } from '#ops/jira/readVersionRecord';
 import type { Log } from '#shared/logger';
 import { addCalendarDays, addWallClockMinutes, zonedToUtc } from '#shared/zonedTime';
@@ -57,6 +63,10 @@ export interface PreviewOptions {
   locale?: string | undefined;
   /** Recipient name in the greeting. Default the locale's neutral greeting. */
   name?: string | undefined;
+  /** The audience whose email is composed (and whose scope is shown). Default `all` (every audience's scope is shown). */
+  audience?: string | undefined;
+  /** Show the scopes only: compose nothing (no LLM call). Default false. */
+  scopeOnly?: boolean | undefined;
 }
 
 /** A composed email, not sent. */
@@ -74,20 +84,26 @@ export interface PreviewResult {
   timeZone: string;
   /** When the point is due, ISO 8601 UTC. */
   dueAt: string;
-  /** How the email was written: `llm` or `template`. */
-  source: EmailDraft['source'];
-  model: string | undefined;
-  subject: string;
+  /** How the email was written: `llm` or `template`; absent when nothing was composed. */
+  source?: EmailDraft['source'] | undefined;
+  model?: string | undefined;
+  subject?: string | undefined;
   /** Issue keys the email cites. */
-  issueKeys: string[];
-  html: string;
-  text: string;
-  /** Which in-scope issues the email mentions (cites), and which it does not. */
-  coverage: Coverage;
+  issueKeys?: string[] | undefined;
+  html?: string | undefined;
+  text?: string | undefined;
+  /** Which in-scope issues the email mentions (cites), and which it does not; absent when nothing was composed. */
+  coverage?: Coverage | undefined;
   /** Items the grounding verifier removed, with its reasons (policy `verifyGrounding`). */
-  removedItems: NonNullable<EmailDraft['removedItems']>;
+  removedItems?: NonNullable<EmailDraft['removedItems']> | undefined;
   /** What the grounding verifier concluded; undefined when it did not run. */
-  verifier: EmailDraft['verifier'];
+  verifier?: EmailDraft['verifier'];
+  /** The audience whose email this is. */
+  audience: string;
+  /** Per audience, the issues in scope and those left out with the reason. */
+  audiences: AudienceScopeView[];
+  /** Why no email was composed (`--scope-only`, or no issue in the audience's scope). */
+  notComposed?: string | undefined;
 }
 
 /** Address of the preview's only recipient; nothing is ever sent to it. */
@@ -224,6 +240,15 @@ export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): 
     point !== 'on_release' && version.releaseDate !== undefined
       ? dueAtOf(point, version.releaseDate, timeZone)
       : deps.now();
+  const audience = audiencesToPreview(policy, project.key, options.audience)[0] ?? 'all';
+  const audiences = await audienceScopes({
+    jira: deps.jira,
+    versionId: version.id,
+    projectKey: project.key,
+    policy,
+    audiences: audiencesToPreview(policy, project.key, options.audience),
+    maxIssues: deps.maxIssues,
+  });
   const job: ComposeJob = {
     versionId: version.id,
     projectKey: project.key,
@@ -233,7 +258,9 @@ export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): 
     timeZone,
     dueAt: dueAt.toISOString(),
     chunk: { index: 0, count: 1 },
-    recipients: [{ email: PREVIEW_RECIPIENT, locale, ...(options.name ? { name: options.name } : {}) }],
+    recipients: [
+      { email: PREVIEW_RECIPIENT, locale, ...(options.name ? { name: options.name } : {}), audience },
+    ],
     // A preview shows the email of a point, past or not: never a missed one.
     notAfter: new Date(Math.max(dueAt.getTime(), deps.now().getTime()) + 86_400_000).toISOString(),
   };
@@ -242,6 +269,29 @@ export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): 
     const hint = staleness.reason === 'already_released' ? ' (try --point onrelease)' : '';
     throw new OpsError(`compose would skip this point: ${staleness.reason}${hint}`);
   }
+
+  const about = {
+    versionId: version.id,
+    versionName: version.name,
+    projectKey: project.key,
+    projectName: project.name,
+    releaseDate: version.releaseDate,
+    point: point === 'on_release' ? 'on release' : formatPointSpec(point),
+    pointId: job.pointId,
+    pointKind,
+    locale,
+    timeZone,
+    dueAt: job.dueAt,
+    audience,
+    audiences,
+  };
+  const chosen = audiences.find((a) => a.audience === audience);
+  if (options.scopeOnly) return { ...about, notComposed: 'scope only: nothing composed' };
+  if (chosen?.inScope.length === 0)
+    return {
+      ...about,
+      notComposed: `no issue in the scope of audience ${audience}: compose would send it nothing`,
+    };
 
   const ledger = new PreviewLedger();
   const queue = new PreviewQueue();
@@ -273,17 +323,8 @@ export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): 
     unsubscribeUrl: PREVIEW_UNSUBSCRIBE_URL,
   };
   return {
-    versionId: version.id,
-    versionName: version.name,
-    projectKey: project.key,
-    projectName: project.name,
-    releaseDate: version.releaseDate,
-    point: point === 'on_release' ? 'on release' : formatPointSpec(point),
-    pointId: job.pointId,
-    pointKind,
+    ...about,
     locale: draft.locale,
-    timeZone,
-    dueAt: job.dueAt,
     source: draft.source,
     model: draft.model,
     subject: draft.subject,
@@ -307,19 +348,29 @@ export const describeCoverage = (coverage: Coverage): string => {
   return `${formatCoverage(coverage)} (not mentioned: ${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''})`;
 };
 
-/** The preview as text: what it is, then the plain-text part. */
-export const renderPreview = (result: PreviewResult, htmlFile?: string): string =>
-  [
+/** The preview as text: what it is, each audience's scope, then the plain-text part. */
+export const renderPreview = (result: PreviewResult, htmlFile?: string): string => {
+  const head = renderPairs([
+    [
+      'release',
+      `${result.projectKey} "${result.versionName}" (version ${result.versionId}, ${result.releaseDate ?? 'no release date'})`,
+    ],
+    ['point', `${result.point}, due ${result.dueAt} (${result.timeZone})`],
+    ['locale', result.locale],
+    ['audience', result.audience],
+  ]);
+  const scopes = renderAudienceScopes(result.audiences);
+  if (result.text === undefined)
+    return [head, '', scopes, '', `Nothing composed: ${result.notComposed ?? ''}`].join('\n');
+  return [
+    head,
+    '',
+    scopes,
+    '',
     renderPairs([
-      [
-        'release',
-        `${result.projectKey} "${result.versionName}" (version ${result.versionId}, ${result.releaseDate ?? 'no release date'})`,
-      ],
-      ['point', `${result.point}, due ${result.dueAt} (${result.timeZone})`],
-      ['locale', result.locale],
       ['written by', result.source === 'llm' ? `llm (${result.model ?? 'unknown model'})` : 'template'],
-      ['cites', result.issueKeys.join(', ') || '(none)'],
-      ['coverage', describeCoverage(result.coverage)],
+      ['cites', result.issueKeys?.join(', ') || '(none)'],
+      ...(result.coverage ? [['coverage', describeCoverage(result.coverage)] as [string, string]] : []),
       ...(result.verifier
         ? [
             [
@@ -328,11 +379,11 @@ export const renderPreview = (result: PreviewResult, htmlFile?: string): string 
             ] as [string, string],
           ]
         : []),
-      ...result.removedItems.map((item): [string, string] => [
+      ...(result.removedItems ?? []).map((item): [string, string] => [
         'removed',
         `${item.issueKeys.join(', ')}: ${item.reason}`,
       ]),
-      ['subject', result.subject],
+      ['subject', result.subject ?? ''],
     ]),
     '',
     result.text.trimEnd(),
@@ -341,6 +392,7 @@ export const renderPreview = (result: PreviewResult, htmlFile?: string): string 
       ? `HTML written to ${htmlFile}`
       : 'Nothing was sent. Add --out email.html for the HTML part.',
   ].join('\n');
+};
 
 /** Options of `herald preview`. */
 export interface PreviewCommandOptions {
@@ -349,6 +401,8 @@ export interface PreviewCommandOptions {
   name?: string | undefined;
   template?: boolean | undefined;
   out?: string | undefined;
+  audience?: string | undefined;
+  scopeOnly?: boolean | undefined;
   json?: boolean | undefined;
 }
 
@@ -359,7 +413,7 @@ export const previewAction = async (
   options: PreviewCommandOptions,
 ): Promise<ExitCode> => {
   const { jira, readVersion } = await opsJira(ctx);
-  const llm = options.template ? undefined : await opsLlm(ctx);
+  const llm = options.template || options.scopeOnly ? undefined : await opsLlm(ctx);
   const result = await previewEmail(
     {
       jira,
@@ -370,9 +424,16 @@ export const previewAction = async (
       logger: ctx.logger,
       maxIssues: ctx.config.JIRA_MAX_ISSUES,
     },
-    { versionId: version, point: options.point, locale: options.locale, name: options.name },
+    {
+      versionId: version,
+      point: options.point,
+      locale: options.locale,
+      name: options.name,
+      audience: options.audience,
+      scopeOnly: options.scopeOnly,
+    },
   );
-  if (options.out !== undefined) await writeFile(options.out, result.html);
+  if (options.out !== undefined && result.html !== undefined) await writeFile(options.out, result.html);
   if (options.json)
     ctx.output.json({ ...result, ...(options.out !== undefined ? { htmlFile: options.out } : {}) });
   else ctx.output.out(renderPreview(result, options.out));

@@ -7,7 +7,15 @@ import { parseCsv } from './parseCsv.ts';
 const PROJECT_KEY = /^[A-Z][A-Z0-9_]{0,19}$/;
 
 /** The columns a contacts CSV may have (header names, case and `_`/`-`/space insensitive). */
-export const CONTACT_CSV_COLUMNS = ['email', 'project', 'name', 'locale', 'timeZone', 'optedOut'] as const;
+export const CONTACT_CSV_COLUMNS = [
+  'email',
+  'project',
+  'name',
+  'locale',
+  'timeZone',
+  'optedOut',
+  'audience',
+] as const;
 
 /** One of {@link CONTACT_CSV_COLUMNS}. */
 export type ContactCsvColumn = (typeof CONTACT_CSV_COLUMNS)[number];
@@ -24,6 +32,7 @@ const ALIASES: Record<string, ContactCsvColumn> = {
   tz: 'timeZone',
   optedout: 'optedOut',
   optout: 'optedOut',
+  audience: 'audience',
 };
 
 const normaliseHeader = (name: string): string =>
@@ -59,7 +68,7 @@ export interface ContactCsv {
 
 /**
  * Reads a contacts CSV: a header row naming the columns (`email` required; `project`, `name`,
- * `locale`, `timeZone`/`tz`, `optedOut` optional; order free), then one contact per row. Each row
+ * `locale`, `timeZone`/`tz`, `optedOut`, `audience` optional; order free), then one contact per row. Each row
  * is checked with the contact contract; a bad row is rejected with every problem, by line, and
  * the good rows are kept. A second row for the same project and email is rejected as a duplicate.
  * @param defaultProject project of rows without a `project` value (`--project`).
@@ -116,6 +125,7 @@ export const readContactCsv = (text: string, defaultProject?: string): ContactCs
       locale: value('locale'),
       timeZone: value('timeZone'),
       optedOut: TRUE.has(optedOutText),
+      audience: value('audience'),
     });
     if (!parsed.success) problems.push(...describeIssues(parsed.error));
     if (problems.length === 0 && parsed.success) {

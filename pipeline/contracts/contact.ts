@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { audienceName } from './issueScope.ts';
 import { locale, timeZone } from './timeZone.ts';
 
 /** Lower-cases and trims an address: the directory, ledger and opt-out keys all use this form. */
@@ -26,6 +27,11 @@ export const contact = z.object({
   timeZone: timeZone.optional(),
   /** Never send to an opted-out contact. */
   optedOut: z.boolean().default(false),
+  /**
+   * The audience of the policy this contact belongs to. Default (absent) `all`; a name the policy
+   * does not define falls back to `all` with a warning.
+   */
+  audience: audienceName.optional(),
 });
 
 /** A client contact. */
@@ -36,6 +42,8 @@ export const recipient = z.object({
   email: emailAddress,
   name: z.string().max(200).optional(),
   locale: locale,
+  /** The contact's audience; absent means `all`. */
+  audience: audienceName.optional(),
 });
 
 /** A recipient inside a message. */

@@ -4,6 +4,7 @@ export * from './emailDraft.ts';
 export * from './envelope.ts';
 export * from './errors.ts';
 export * from './eventBridgeJiraEvent.ts';
+export * from './issueScope.ts';
 export * from './jiraVersionWebhook.ts';
 export * from './releaseChanged.ts';
 export * from './releaseSnapshot.ts';

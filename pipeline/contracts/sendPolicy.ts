@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ContractError } from './errors.ts';
+import { audience, customFieldId, jqlCondition } from './issueScope.ts';
 import { locale, timeZone } from './timeZone.ts';
 
 /** Id of the optional point sent when the version is marked released. */
@@ -49,6 +50,22 @@ export const sendPolicy = z.object({
    * unsupported items are removed. At most one extra call per draft; needs the LLM. Default false.
    */
   verifyGrounding: z.boolean().optional(),
+  /**
+   * JQL condition ANDed with `fixVersion = <id>`: the issues any email may mention. Default
+   * (absent) {@link DEFAULT_ISSUE_SCOPE}: no security level, not labelled internal/no-release-notes.
+   */
+  scope: jqlCondition.optional(),
+  /**
+   * Audiences with their own extra scope and writer instructions; a contact names one (default
+   * `all`, the project scope as is). At most 20, names unique. Default none.
+   */
+  audiences: z
+    .array(audience)
+    .max(20, 'at most 20 audiences per project')
+    .refine((list) => new Set(list.map((a) => a.name)).size === list.length, 'audience names must be unique')
+    .optional(),
+  /** Custom field holding a customer-facing release note (`customfield_10123`); the writer's primary source. */
+  releaseNoteField: customFieldId.optional(),
   /**
    * How late a point may still go out, as a duration (`6h`, `90m`, `1h30m`), 5 min..48 h. Past
    * its deadline (due time + this, and for a point due on the release day never after that local

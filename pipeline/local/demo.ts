@@ -1,8 +1,11 @@
 import { createHmac } from 'node:crypto';
 import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
+import type { JiraPort } from '#adapters/jira/JiraPort';
+import { DEFAULT_AUDIENCE } from '#contracts/issueScope';
 import { parsePointSpecs, type SendPolicy } from '#contracts/sendPolicy';
 import { utcToZoned } from '#shared/zonedTime';
-import type { JiraStandIn } from '#test/standins/JiraStandIn';
+import { ReleaseScope } from '#stages/compose/releaseScope';
+import type { JiraStandIn, StandInIssue } from '#test/standins/JiraStandIn';
 
 /** The demo project, version and contacts (example.com addresses only). */
 export const DEMO = {
@@ -21,8 +24,35 @@ export const DEMO = {
     { key: 'DEMO-4', summary: 'Discount codes are no longer case sensitive', issueType: 'Improvement' },
     { key: 'DEMO-5', summary: 'Cart total was wrong when an item went out of stock', issueType: 'Bug' },
     { key: 'DEMO-6', summary: 'Password reset email arrived twice', issueType: 'Bug' },
+    // Never in an email: the default scope leaves out internal work and security-level fixes.
+    { key: 'DEMO-7', summary: 'Refactor the cart service', issueType: 'Task', labels: ['internal'] },
+    {
+      key: 'DEMO-8',
+      summary: 'Session token leaked into logs',
+      issueType: 'Bug',
+      securityLevel: 'Security Team',
+    },
   ],
 } as const;
+
+/**
+ * One line per left-out issue of the demo release's default scope, read through the compose
+ * stage's own scope reader against Jira, and a count: what `npm start` prints before sending.
+ */
+export const describeDemoScope = async (jira: JiraPort, policy: SendPolicy): Promise<string[]> => {
+  const scope = new ReleaseScope({
+    projectKey: DEMO.project.key,
+    policy,
+    read: (conditions) => jira.listReleaseIssues(DEMO.versionId, { scope: conditions }),
+  });
+  const { inScope, leftOut } = await scope.of({ name: DEFAULT_AUDIENCE });
+  return [
+    `${inScope.length} issue(s) in scope, ${leftOut.length} left out by the default scope:`,
+    ...leftOut.map(
+      (i) => `  ${i.key} left out: ${i.reason.replace('_', ' ')}${i.detail ? ` (${i.detail})` : ''}`,
+    ),
+  ];
+};
 
 /** The demo's send points: `count` points one minute apart, the first at least `leadMs` ahead. */
 export const demoPoints = (
@@ -65,7 +95,15 @@ export const seedDemo = async (jira: JiraStandIn, directory: DirectoryPort, now:
   });
   jira.setIssues(
     DEMO.versionId,
-    DEMO.issues.map((i) => ({ ...i })),
+    DEMO.issues.map(
+      (i): StandInIssue => ({
+        key: i.key,
+        summary: i.summary,
+        issueType: i.issueType,
+        ...('labels' in i ? { labels: [...i.labels] } : {}),
+        ...('securityLevel' in i ? { securityLevel: i.securityLevel } : {}),
+      }),
+    ),
   );
   await directory.putPolicy(DEMO.project.key, policy);
   for (const contact of DEMO.contacts) {

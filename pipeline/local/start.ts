@@ -7,12 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { JiraCloud } from '#adapters/jira/JiraCloud';
 import { EventBridgeScheduler } from '#adapters/scheduler/EventBridgeScheduler';
 import { anyEnvelope } from '#contracts/envelope';
 import { maskEmail } from '#shared/logger';
 import { startJiraStandIn } from '#test/standins/JiraStandIn';
 import { startOpenAiStandIn } from '#test/standins/OpenAiStandIn';
-import { DEMO, demoWebhookBody, postSignedWebhook, seedDemo } from './demo.ts';
+import { DEMO, demoWebhookBody, describeDemoScope, postSignedWebhook, seedDemo } from './demo.ts';
 import { connectOrStart } from './Emulator.ts';
 import { LOCAL_SCHEDULER_ROLE_ARN, startLocalHerald } from './LocalHerald.ts';
 import type { InvocationResult } from './LocalLambdaRuntime.ts';
@@ -162,7 +163,7 @@ const outboxTimer = setInterval(() => void pollOutbox(), 2000);
 
 if (jiraStandIn) {
   const now = new Date();
-  const { releaseDate, due } = await seedDemo(jiraStandIn, herald.directory, now);
+  const { releaseDate, due, policy } = await seedDemo(jiraStandIn, herald.directory, now);
   expected = due.length * DEMO.contacts.length;
   say(
     'demo',
@@ -172,6 +173,10 @@ if (jiraStandIn) {
     'demo',
     `send points (UTC): ${due.map((d) => d.toISOString().slice(11, 16)).join(', ')}; expecting ${expected} emails`,
   );
+  const scopeLines = await describeDemoScope(new JiraCloud(jira), policy).catch((err: unknown) => [
+    `could not read the scope: ${err instanceof Error ? err.message : String(err)}`,
+  ]);
+  for (const line of scopeLines) say('scope', line);
   const status = await postSignedWebhook(herald.webhookUrl, webhookSecret, demoWebhookBody(releaseDate, now));
   say('demo', `posted a signed jira:version_created webhook → ${status}`);
 } else {

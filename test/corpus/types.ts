@@ -161,8 +161,16 @@ export interface EmailExpectation {
   maxIssueNumber?: number;
 }
 
+/**
+ * Composed, and rightly nothing sent: compose handled the point once, successfully, and sent no
+ * email and dead-lettered nothing (a release whose scope selects no issue: no empty emails).
+ */
+export interface SilentExpectation {
+  kind: 'silent';
+}
+
 /** What a case must end in. */
-export type Expectation = HttpExpectation | DlqExpectation | EmailExpectation;
+export type Expectation = HttpExpectation | DlqExpectation | EmailExpectation | SilentExpectation;
 
 /** One hostile input and the outcome it must have. */
 export interface CorpusCase {

@@ -737,7 +737,7 @@ describe('Function: HeraldStack', () => {
         webhook: [`${directory} dynamodb:PutItem`],
         enrich: [`${directory} dynamodb:GetItem`, `${directory} dynamodb:Query`],
         schedule: [`${ledger} dynamodb:GetItem`, `${ledger} dynamodb:PutItem`],
-        // compose reads the project's send policy (minCoverage, verifyGrounding) from the directory.
+        // compose reads the project's send policy (scope, audiences, minCoverage, verifyGrounding).
         compose: [
           `${directory} dynamodb:GetItem`,
           `${ledger} dynamodb:GetItem`,

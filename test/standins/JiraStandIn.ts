@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyFault, describeFault, FaultInjector } from './faults.ts';
+import { type CompiledJql, compileJql, JqlError, type JqlValues } from './jql.ts';
 import { readBody, sendJson, startLoopbackServer } from './loopbackServer.ts';
 import { RequestLog } from './RequestLog.ts';
 
@@ -45,9 +47,18 @@ export interface StandInIssue {
   description?: string | Record<string, unknown> | null | undefined;
   /**
    * Raw field values that replace the built ones when the field is requested (odd shapes:
-   * `{ summary: 42 }`, `{ status: null }`), or add fields.
+   * `{ summary: 42 }`, `{ status: null }`), or add fields (custom fields: `customfield_10123`,
+   * which must also be declared with {@link JiraStandIn.putCustomField}).
    */
   fields?: Record<string, unknown> | undefined;
+  /** Labels (JQL `labels`). Default none. */
+  labels?: string[] | undefined;
+  /** Component names (JQL `component`). Default none. */
+  components?: string[] | undefined;
+  /** Name of the issue security level (JQL `level`, issue field `security`). Default none. */
+  securityLevel?: string | undefined;
+  /** The parent issue (an epic), served as the `parent` field. Default none. */
+  parent?: { key: string; summary: string; issueType?: string | undefined } | undefined;
 }
 
 /** Options of {@link startJiraStandIn}. */
@@ -63,7 +74,7 @@ export interface JiraStandInOptions {
 }
 
 /** Route names, as used in {@link JiraStandIn.requests} and fault matching. */
-export const JIRA_ROUTES = ['getVersion', 'getProject', 'searchJql'] as const;
+export const JIRA_ROUTES = ['getVersion', 'getProject', 'searchJql', 'parseJql'] as const;
 
 /** A running Jira Cloud stand-in. */
 export interface JiraStandIn {
@@ -83,6 +94,8 @@ export interface JiraStandIn {
   deleteVersion(id: string): void;
   /** Sets the issues whose fixVersion is `versionId`, in this order (stored as given, not copied). */
   setIssues(versionId: string, issues: StandInIssue[]): void;
+  /** Declares a custom field (`customfield_10123`): searches asking for an undeclared one answer 400. */
+  putCustomField(id: string): void;
   /** The version as stored, if any. */
   getVersion(id: string): StandInVersion | undefined;
   /** Clears projects, versions, issues, faults and the request log. */
@@ -147,7 +160,8 @@ const keyOrder = (a: StandInIssue, b: StandInIssue): number => {
   return pa === pb ? Number(na) - Number(nb) : pa < pb ? -1 : 1;
 };
 
-const JQL = /^\s*fixVersion\s*(?:=|in)\s*\(?\s*"?(\d+)"?\s*\)?\s*(?:ORDER\s+BY\s+key\s+(ASC|DESC))?\s*$/i;
+/** Short stable id of a JQL text, bound into page tokens. */
+const queryId = (jql: string): string => createHash('sha256').update(jql).digest('base64url').slice(0, 16);
 
 const encodeToken = (versionId: string, offset: number): string =>
   Buffer.from(JSON.stringify({ v: versionId, o: offset })).toString('base64url');
@@ -178,9 +192,13 @@ interface SearchParams {
  * Jira Cloud's shapes:
  * - `GET /rest/api/3/version/{id}` (404 with Jira's error JSON when missing);
  * - `GET /rest/api/3/project/{idOrKey}`;
- * - `GET|POST /rest/api/3/search/jql` understanding `fixVersion = <id> [ORDER BY key ASC|DESC]`,
- *   `fields` (none → ids only, like Jira), `maxResults` (default 50, capped at `maxPageSize`) and
- *   an opaque `nextPageToken`; the last page has no token and `isLast: true`.
+ * - `GET|POST /rest/api/3/search/jql` evaluating the JQL subset of `./jql.ts` (issuetype, labels,
+ *   level, component, status, fixVersion, key; `=`, `!=`, `IN`, `NOT IN`, `IS [NOT] EMPTY`, `AND`,
+ *   `OR`, `NOT`, parentheses, `ORDER BY key`; anything else is a 400 naming it), `fields` (none →
+ *   ids only, like Jira; an undeclared custom field → 400), `maxResults` (default 50, capped at
+ *   `maxPageSize`) and an opaque `nextPageToken`; the last page has no token and `isLast: true`;
+ * - `POST /rest/api/3/jql/parse` with `{ queries }`: per query its `structure`, or `errors` with
+ *   Jira-like messages naming the position.
  * Every request needs a Basic `Authorization` header (401 without). Faults are applied first.
  */
 export const startJiraStandIn = async (options: JiraStandInOptions = {}): Promise<JiraStandIn> => {
@@ -193,6 +211,9 @@ export const startJiraStandIn = async (options: JiraStandInOptions = {}): Promis
   const sorted = new Map<string, StandInIssue[]>();
   // Default issue ids come from the position in the list given to setIssues, whatever the order served.
   const positions = new WeakMap<StandInIssue, number>();
+  // The version a served issue was found under (for its fixVersions field).
+  const versionOf = new WeakMap<StandInIssue, string>();
+  const customFields = new Set<string>();
   const expectedAuth =
     options.email !== undefined && options.apiToken !== undefined
       ? `Basic ${Buffer.from(`${options.email}:${options.apiToken}`).toString('base64')}`
@@ -272,6 +293,36 @@ export const startJiraStandIn = async (options: JiraStandInOptions = {}): Promis
         };
       case 'description':
         return typeof issue.description === 'string' ? toAdf(issue.description) : (issue.description ?? null);
+      case 'labels':
+        return [...(issue.labels ?? [])];
+      case 'components':
+        return (issue.components ?? []).map((name, i) => ({
+          self: `${url}/rest/api/3/component/${10100 + i}`,
+          id: String(10100 + i),
+          name,
+        }));
+      case 'security':
+        return issue.securityLevel === undefined
+          ? null
+          : {
+              self: `${url}/rest/api/3/securitylevel/10200`,
+              id: '10200',
+              description: '',
+              name: issue.securityLevel,
+            };
+      case 'parent':
+        return issue.parent === undefined
+          ? undefined
+          : {
+              id: '10900',
+              key: issue.parent.key,
+              self: `${url}/rest/api/3/issue/10900`,
+              fields: {
+                summary: issue.parent.summary,
+                status: { name: 'In Progress' },
+                issuetype: { name: issue.parent.issueType ?? 'Epic', subtask: false, hierarchyLevel: 1 },
+              },
+            };
       case 'fixVersions': {
         const v = versions.get(versionId);
         return v ? [{ ...versionJson(v), self: `${url}/rest/api/3/version/${v.id}` }] : [];
@@ -286,7 +337,18 @@ export const startJiraStandIn = async (options: JiraStandInOptions = {}): Promis
     if (!fields || fields.length === 0 || (fields.length === 1 && fields[0] === 'id')) return { id };
     const all = fields.includes('*all') || fields.includes('*navigable');
     const names = all
-      ? ['summary', 'issuetype', 'status', 'description', 'fixVersions', ...Object.keys(issue.fields ?? {})]
+      ? [
+          'summary',
+          'issuetype',
+          'status',
+          'description',
+          'fixVersions',
+          'labels',
+          'components',
+          'security',
+          'parent',
+          ...Object.keys(issue.fields ?? {}),
+        ]
       : fields.filter((f) => f !== 'id' && f !== 'key' && !f.startsWith('-'));
     const out: Record<string, unknown> = {};
     for (const name of names) {
@@ -299,38 +361,101 @@ export const startJiraStandIn = async (options: JiraStandInOptions = {}): Promis
     return { expand: '', id, self: `${url}/rest/api/3/issue/${id}`, key: issue.key, fields: out };
   };
 
-  const search = (res: ServerResponse, params: SearchParams): void => {
-    const match = typeof params.jql === 'string' ? JQL.exec(params.jql) : null;
-    if (!match) {
-      sendJson(
-        res,
-        400,
-        jiraErrorBody(
-          "Error in the JQL Query: the stand-in only understands 'fixVersion = <id> [ORDER BY key ASC|DESC]'.",
-        ),
+  const jqlValues = (issue: StandInIssue, versionId: string): JqlValues => {
+    const version = versions.get(versionId);
+    return {
+      issuetype: [issue.issueType ?? 'Story'],
+      labels: issue.labels ?? [],
+      level: issue.securityLevel !== undefined ? [issue.securityLevel] : [],
+      component: issue.components ?? [],
+      status: [issue.status ?? 'Done'],
+      fixversion: version ? [versionId, version.name] : [versionId],
+      key: [issue.key],
+    };
+  };
+
+  /** Every issue matching `query`, each key once (its first version wins), in the order asked. */
+  const matching = (query: CompiledJql): StandInIssue[] => {
+    const out: StandInIssue[] = [];
+    const seen = new Set<string>();
+    for (const [versionId, list] of issues) {
+      for (const issue of list) {
+        if (seen.has(issue.key) || !query.matches(jqlValues(issue, versionId))) continue;
+        seen.add(issue.key);
+        versionOf.set(issue, versionId);
+        out.push(issue);
+      }
+    }
+    if (query.order) {
+      out.sort(keyOrder);
+      if (query.order === 'DESC') out.reverse();
+    }
+    return out;
+  };
+
+  /** A fixVersion value that names no version: Jira refuses the query. */
+  const unknownVersion = (query: CompiledJql): string | undefined =>
+    query
+      .valuesOf('fixversion')
+      .find(
+        (value) =>
+          !versions.has(value) &&
+          !issues.has(value) &&
+          ![...versions.values()].some((v) => v.name.toLowerCase() === value),
       );
+
+  /** One `jql/parse` answer: the structure, or Jira-like errors (strict validation). */
+  const parseOne = (jql: string): Record<string, unknown> => {
+    try {
+      const query = compileJql(jql);
+      const missing = unknownVersion(query);
+      if (missing !== undefined)
+        return { query: jql, errors: [`The value '${missing}' does not exist for the field 'fixVersion'.`] };
+      return { query: jql, structure: query.structure };
+    } catch (err) {
+      if (!(err instanceof JqlError)) throw err;
+      return { query: jql, errors: [err.message] };
+    }
+  };
+
+  const search = (res: ServerResponse, params: SearchParams): void => {
+    if (typeof params.jql !== 'string') {
+      sendJson(res, 400, jiraErrorBody('The JQL query is missing: the stand-in needs one.'));
       return;
     }
-    const versionId = match[1] as string;
-    const order = match[2]?.toUpperCase();
-    const list = issues.get(versionId);
-    if (!versions.has(versionId) && !list) {
+    let query: CompiledJql;
+    try {
+      query = compileJql(params.jql);
+    } catch (err) {
+      if (!(err instanceof JqlError)) throw err;
+      sendJson(res, 400, jiraErrorBody(err.message));
+      return;
+    }
+    const missingVersion = unknownVersion(query);
+    if (missingVersion !== undefined) {
       sendJson(res, 400, {
-        ...jiraErrorBody(`The value '${versionId}' does not exist for the field 'fixVersion'.`),
+        ...jiraErrorBody(`The value '${missingVersion}' does not exist for the field 'fixVersion'.`),
         warningMessages: [],
       });
       return;
     }
-    let ordered = list ?? [];
-    if (order) {
-      const key = `${versionId}:${order}`;
-      let cached = sorted.get(key);
-      if (!cached) {
-        cached = [...ordered].sort(keyOrder);
-        if (order === 'DESC') cached.reverse();
-        sorted.set(key, cached);
-      }
-      ordered = cached;
+    const undeclared = params.fields?.find((f) => /^customfield_\d+$/.test(f) && !customFields.has(f));
+    if (undeclared !== undefined) {
+      sendJson(
+        res,
+        400,
+        jiraErrorBody(`Field '${undeclared}' does not exist or you do not have permission to view it.`),
+      );
+      return;
+    }
+    const versionId = queryId(params.jql);
+    const continuing =
+      params.nextPageToken !== undefined && params.nextPageToken !== null && params.nextPageToken !== '';
+    // A continuation reads the listing its first page made (a page token is a cursor into it).
+    let ordered = continuing ? sorted.get(versionId) : undefined;
+    if (!ordered) {
+      ordered = matching(query);
+      sorted.set(versionId, ordered);
     }
     const requested = Number(params.maxResults ?? 50);
     if (!Number.isFinite(requested) || requested < 0) {
@@ -352,10 +477,27 @@ export const startJiraStandIn = async (options: JiraStandInOptions = {}): Promis
     const end = offset + page.length;
     const isLast = end >= ordered.length;
     sendJson(res, 200, {
-      issues: page.map((issue) => issueJson(issue, params.fields, versionId)),
+      issues: page.map((issue) => issueJson(issue, params.fields, versionOf.get(issue) ?? '')),
       ...(isLast ? {} : { nextPageToken: encodeToken(versionId, end) }),
       isLast,
     });
+  };
+
+  /** The request's JSON body, or undefined after answering 400 as Jira does for a bad payload. */
+  const jsonBody = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<Record<string, unknown> | undefined> => {
+    try {
+      return JSON.parse(await readBody(req)) as Record<string, unknown>;
+    } catch {
+      sendJson(
+        res,
+        400,
+        jiraErrorBody('Invalid request payload. Refer to the REST API documentation and try again.'),
+      );
+      return undefined;
+    }
   };
 
   const routeOf = (method: string, path: string): { route: string; param?: string } => {
@@ -365,6 +507,7 @@ export const startJiraStandIn = async (options: JiraStandInOptions = {}): Promis
     if (m && method === 'GET') return { route: 'getProject', param: decodeURIComponent(m[1] as string) };
     if (path === '/rest/api/3/search/jql' && (method === 'GET' || method === 'POST'))
       return { route: 'searchJql' };
+    if (path === '/rest/api/3/jql/parse' && method === 'POST') return { route: 'parseJql' };
     return { route: 'unknown' };
   };
 
@@ -400,6 +543,19 @@ export const startJiraStandIn = async (options: JiraStandInOptions = {}): Promis
         else sendJson(res, 200, projectJson(project));
         return;
       }
+      case 'parseJql': {
+        const body = await jsonBody(req, res);
+        if (!body) return;
+        if (!Array.isArray(body.queries) || !body.queries.every((q) => typeof q === 'string')) {
+          sendJson(res, 400, {
+            errorMessages: [],
+            errors: { queries: 'The queries must be a list of strings.' },
+          });
+          return;
+        }
+        sendJson(res, 200, { queries: (body.queries as string[]).map(parseOne) });
+        return;
+      }
       case 'searchJql': {
         if (method === 'GET') {
           const fields = parsed.searchParams.getAll('fields').flatMap((f) => f.split(','));
@@ -411,17 +567,8 @@ export const startJiraStandIn = async (options: JiraStandInOptions = {}): Promis
           });
           return;
         }
-        let body: Record<string, unknown>;
-        try {
-          body = JSON.parse(await readBody(req)) as Record<string, unknown>;
-        } catch {
-          sendJson(
-            res,
-            400,
-            jiraErrorBody('Invalid request payload. Refer to the REST API documentation and try again.'),
-          );
-          return;
-        }
+        const body = await jsonBody(req, res);
+        if (!body) return;
         const fields = Array.isArray(body.fields)
           ? body.fields.filter((f): f is string => typeof f === 'string').flatMap((f) => f.split(','))
           : undefined;
@@ -455,14 +602,15 @@ export const startJiraStandIn = async (options: JiraStandInOptions = {}): Promis
     deleteVersion: (id) => {
       versions.delete(id);
       issues.delete(id);
-      sorted.delete(`${id}:ASC`);
-      sorted.delete(`${id}:DESC`);
+      sorted.clear();
     },
     setIssues: (versionId, list) => {
       for (const [i, issue] of list.entries()) positions.set(issue, i);
       issues.set(versionId, list);
-      sorted.delete(`${versionId}:ASC`);
-      sorted.delete(`${versionId}:DESC`);
+      sorted.clear();
+    },
+    putCustomField: (id) => {
+      customFields.add(id);
     },
     getVersion: (id) => {
       const version = versions.get(id);
@@ -473,6 +621,7 @@ export const startJiraStandIn = async (options: JiraStandInOptions = {}): Promis
       versions.clear();
       issues.clear();
       sorted.clear();
+      customFields.clear();
       faults.reset();
       requests.clear();
     },

@@ -34,6 +34,7 @@ export const defineClients = (program: Command, runtime: CommandRuntime): void =
     .option('--locale <locale>', "language of the emails (default: the project policy's)")
     .option('--tz <zone>', "IANA time zone of the send points (default: the project policy's)")
     .option('--opted-out', 'store the contact opted out of this project')
+    .option('--audience <name>', "audience of the project's policy (default: all)")
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -65,7 +66,8 @@ export const defineClients = (program: Command, runtime: CommandRuntime): void =
       'after',
       `
 CSV columns (header row, any order; email required):
-  email, project, name, locale, timeZone (or tz), optedOut (yes/no/true/false/1/0)
+  email, project, name, locale, timeZone (or tz), optedOut (yes/no/true/false/1/0),
+  audience (an audience of the project's policy; empty: all)
 
 Exit 3 when rows were rejected (the good ones were imported); 2 when the file cannot be read or
 its header is unusable (nothing imported).

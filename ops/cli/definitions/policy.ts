@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { parseDurationSpec } from '#contracts/sendPolicy';
-import type { PolicySetOptions } from '#ops/commands/policy';
+import type { AudienceSetOptions, PolicySetOptions } from '#ops/commands/policy';
 import { jsonOption, projectKey } from '../parsers.ts';
 import type { CommandRuntime } from '../program.ts';
 
@@ -31,7 +31,7 @@ const catchUpMode = (value: string): 'now' | 'skip' => {
   throw new InvalidArgumentError('expected now or skip.');
 };
 
-/** Defines `herald policy show|set`. */
+/** Defines `herald policy show|set` and `herald policy audience set|remove`. */
 export const definePolicy = (program: Command, runtime: CommandRuntime): void => {
   const policy = program.command('policy').description("a project's send policy: when emails go out");
 
@@ -61,6 +61,16 @@ export const definePolicy = (program: Command, runtime: CommandRuntime): void =>
     .option('--verify-grounding', 'check each item of a model-written draft with a second model call')
     .option('--no-verify-grounding', 'no second model call (the deterministic checks still run)')
     .option(
+      '--scope <jql>',
+      'JQL condition ANDed with fixVersion: the issues emails may mention ("default" resets)',
+    )
+    .option(
+      '--release-note-field <id>',
+      'custom field with the customer-facing release note, e.g. customfield_10123',
+    )
+    .option('--no-release-note-field', 'stop reading a release-note field')
+    .option('--force', 'store a scope unchecked when Jira cannot be reached to validate it')
+    .option(
       '--max-lateness <duration>',
       'how late a point may still go out, 5m..48h (default 6h; a release-day point never after that day)',
       lateness,
@@ -83,6 +93,12 @@ A draft must mention at least --min-coverage of the release's issues, or compose
 once more naming the missing ones, then uses the template. --verify-grounding adds one model call
 per draft that judges each item against the issues it cites and removes unsupported items.
 
+The scope is validated with Jira (POST /rest/api/3/jql/parse) before it is stored: a scope Jira
+rejects is refused with Jira's message and position (exit 2). Without a reachable Jira
+(JIRA_SITE_URL, JIRA_EMAIL, JIRA_API_TOKEN) the scope is refused unless --force. The default scope:
+  (level IS EMPTY) AND (labels IS EMPTY OR labels NOT IN (internal, no-release-notes))
+(JQL's != and NOT IN never match an empty field, hence "labels IS EMPTY OR").
+
 A point goes out at most --max-lateness after its time (a point due on the release day never after
 that local day ends); later it is recorded missed and not sent. A point already due when the
 release is planned (created or moved late) is sent at once with --catch-up now while within that
@@ -91,9 +107,53 @@ lateness, else recorded missed. Both show in \`herald status\`.
 Examples:
   herald policy set SHOP --points "-7d@09:00,-1d@09:00,0d@09:00" --tz Europe/Berlin
   herald policy set SHOP --min-coverage 0.9 --verify-grounding
+  herald policy set SHOP --scope "issuetype in (Story, Bug) AND level IS EMPTY"
+  herald policy set SHOP --release-note-field customfield_10123
   herald policy set SHOP --max-lateness 3h --catch-up skip`,
     )
     .action((project: string, options: PolicySetOptions, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).setAction(ctx, project, options)),
+    );
+
+  const audience = policy
+    .command('audience')
+    .description('audiences of a project: who hears about which issues, and how the writer addresses them');
+
+  audience
+    .command('set')
+    .description('add or replace an audience (its scope is ANDed with the project scope)')
+    .argument('<project>', 'Jira project key', projectKey)
+    .argument('<name>', 'audience name: 1-32 characters of a-z, 0-9, - and _')
+    .option('--scope <jql>', 'extra JQL condition for this audience (default: the project scope alone)')
+    .option(
+      '--instructions <text>',
+      'up to 500 characters for the writer: tone, what this audience cares about',
+    )
+    .option('--force', 'store a scope unchecked when Jira cannot be reached to validate it')
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `
+Contacts name their audience (herald clients add --audience, or the CSV's audience column); a
+contact without one, or with one the policy does not define, gets the emails of "all".
+Instructions are the sending team's own words (trusted), never Jira data.
+
+Example:
+  herald policy audience set SHOP developers --scope "component = API" --instructions "Technical readers; name the endpoints."`,
+    )
+    .action((project: string, name: string, options: AudienceSetOptions, command: Command) =>
+      runtime.run(command, async (ctx) => (await actions()).audienceSetAction(ctx, project, name, options)),
+    );
+
+  audience
+    .command('remove')
+    .description('remove an audience; its contacts then get the emails of all')
+    .argument('<project>', 'Jira project key', projectKey)
+    .argument('<name>', 'audience name')
+    .addOption(jsonOption())
+    .action((project: string, name: string, options: { json?: boolean }, command: Command) =>
+      runtime.run(command, async (ctx) =>
+        (await actions()).audienceRemoveAction(ctx, project, name, options),
+      ),
     );
 };

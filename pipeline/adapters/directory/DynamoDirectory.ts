@@ -54,8 +54,9 @@ const projectPk = (projectKey: string): string => {
 /**
  * The client directory in one DynamoDB table (partition key `pk`, sort key `sk`, both strings):
  * - contact: `project#<KEY>` / `contact#<normalised email>` with email, name, locale, timeZone,
- *   optedOut, updatedAt;
- * - send policy: `project#<KEY>` / `policy` with points, onRelease, timeZone, defaultLocale, updatedAt;
+ *   optedOut, audience, updatedAt;
+ * - send policy: `project#<KEY>` / `policy` with points, onRelease, timeZone, defaultLocale, scope,
+ *   audiences, releaseNoteField, updatedAt;
  * - global opt-out: `optout#<normalised email>` / `optout` with reason, at.
  *
  * Items are validated with the contract schemas on the way in and out; a stored item that no
@@ -126,6 +127,7 @@ export class DynamoDirectory implements DirectoryPort {
             locale: parsed.locale,
             timeZone: parsed.timeZone,
             optedOut: parsed.optedOut,
+            audience: parsed.audience,
             updatedAt: this.#now().toISOString(),
           },
         }),
@@ -161,6 +163,9 @@ export class DynamoDirectory implements DirectoryPort {
       defaultLocale: item.defaultLocale,
       minCoverage: item.minCoverage,
       verifyGrounding: item.verifyGrounding,
+      scope: item.scope,
+      audiences: item.audiences,
+      releaseNoteField: item.releaseNoteField,
     });
   }
 
@@ -180,6 +185,9 @@ export class DynamoDirectory implements DirectoryPort {
             defaultLocale: parsed.defaultLocale,
             ...(parsed.minCoverage !== undefined ? { minCoverage: parsed.minCoverage } : {}),
             ...(parsed.verifyGrounding !== undefined ? { verifyGrounding: parsed.verifyGrounding } : {}),
+            scope: parsed.scope,
+            audiences: parsed.audiences,
+            releaseNoteField: parsed.releaseNoteField,
             updatedAt: this.#now().toISOString(),
           },
         }),
@@ -252,6 +260,7 @@ export class DynamoDirectory implements DirectoryPort {
       locale: item.locale,
       timeZone: item.timeZone,
       optedOut: item.optedOut,
+      audience: item.audience,
     });
   }
 

@@ -1,4 +1,4 @@
-import { getProject, getVersion, searchAndReconsileIssuesUsingJqlPost } from 'jira.js/cloud';
+import { getProject, getVersion, parseJqlQueries, searchAndReconsileIssuesUsingJqlPost } from 'jira.js/cloud';
 import type { Client } from 'jira.js/core';
 import type { z } from 'zod';
 import { issueKey } from '#contracts/emailDraft';
@@ -13,16 +13,21 @@ import type {
   JiraIssue,
   JiraPort,
   JiraProject,
+  JqlCheck,
+  JqlValidator,
   ListReleaseIssuesOptions,
   ReleaseIssues,
 } from './JiraPort.ts';
+import { issueExtras } from './issueExtras.ts';
 import {
+  jiraJqlParseResponse,
   jiraProjectResponse,
   jiraSearchIssue,
   jiraSearchResponse,
   jiraVersionResponse,
 } from './jiraResponses.ts';
 import { createJiraTransport, DEFAULT_JIRA_TIMEOUT_MS, withAbortSignal } from './jiraTransport.ts';
+import { releaseJql } from './releaseJql.ts';
 import { singleLine, truncateText } from './truncateText.ts';
 
 /** Text limits applied to what Jira returns (characters). */
@@ -46,7 +51,16 @@ export const DEFAULT_MAX_ISSUES = 500;
 export const DEFAULT_JIRA_PAGE_SIZE = 100;
 
 /** The issue fields read: everything an email may mention, nothing more. */
-export const JIRA_ISSUE_FIELDS = ['summary', 'issuetype', 'status', 'description'] as const;
+export const JIRA_ISSUE_FIELDS = [
+  'summary',
+  'issuetype',
+  'status',
+  'description',
+  'labels',
+  'components',
+  'security',
+  'parent',
+] as const;
 
 /** Options of {@link JiraCloud}. */
 export interface JiraCloudOptions {
@@ -96,7 +110,7 @@ const nameOf = (value: unknown): string | undefined => {
  * schemas and every text from Jira is tidied and cut to {@link JIRA_TEXT_LIMITS}. Failures are
  * translated in one place ({@link translateJiraError}).
  */
-export class JiraCloud implements JiraPort {
+export class JiraCloud implements JiraPort, JqlValidator {
   readonly siteUrl: string;
   readonly #client: Client;
   readonly #pageSize: number;
@@ -194,6 +208,9 @@ export class JiraCloud implements JiraPort {
     const maxIssues = Math.max(1, Math.floor(options.maxIssues ?? DEFAULT_MAX_ISSUES));
     const maxPages = this.#maxPages ?? Math.max(10, Math.ceil(maxIssues / 10));
     const client = withAbortSignal(this.#client, options.signal);
+    const jql = releaseJql(versionId, options.scope);
+    const releaseNoteField = options.releaseNoteField;
+    const fields = [...JIRA_ISSUE_FIELDS, ...(releaseNoteField ? [releaseNoteField] : [])];
     return withSpan(
       'jira.list_release_issues',
       async (span) => {
@@ -213,8 +230,8 @@ export class JiraCloud implements JiraPort {
             jiraSearchResponse,
             await this.#call(context, () =>
               searchAndReconsileIssuesUsingJqlPost(client, {
-                jql: `fixVersion = ${versionId} ORDER BY key ASC`,
-                fields: [...JIRA_ISSUE_FIELDS],
+                jql,
+                fields,
                 // One more than still needed tells "exactly maxIssues" from "more than maxIssues".
                 maxResults: Math.min(this.#pageSize, maxIssues - issues.length + 1),
                 nextPageToken,
@@ -223,7 +240,7 @@ export class JiraCloud implements JiraPort {
             context,
           );
           for (const raw of page.issues ?? []) {
-            const issue = this.#toIssue(raw);
+            const issue = this.#toIssue(raw, releaseNoteField);
             if (!issue) {
               skipped++;
               continue;
@@ -261,8 +278,22 @@ export class JiraCloud implements JiraPort {
     return { issues, truncated };
   }
 
+  async checkJql(queries: readonly string[], options: JiraCallOptions = {}): Promise<JqlCheck[]> {
+    const context: JiraErrorContext = { operation: 'checkJql', path: '/rest/api/3/jql/parse' };
+    return withSpan('jira.check_jql', async () => {
+      const raw = await this.#call(context, () =>
+        parseJqlQueries(withAbortSignal(this.#client, options.signal), {
+          queries: [...queries],
+          validation: 'strict',
+        }),
+      );
+      const parsed = this.#parse(jiraJqlParseResponse, raw, context);
+      return queries.map((query, i) => ({ query, errors: parsed.queries[i]?.errors ?? [] }));
+    });
+  }
+
   /** One search result as a {@link JiraIssue}, or undefined when it has no usable key. */
-  #toIssue(raw: unknown): JiraIssue | undefined {
+  #toIssue(raw: unknown, releaseNoteField: string | undefined): JiraIssue | undefined {
     const parsed = jiraSearchIssue.safeParse(raw);
     if (!parsed.success) return undefined;
     const key = parsed.data.key.trim();
@@ -277,6 +308,7 @@ export class JiraCloud implements JiraPort {
       issueType: nameOf(fields.issuetype),
       status: nameOf(fields.status),
       description: description || undefined,
+      ...issueExtras(fields, releaseNoteField),
     };
   }
 

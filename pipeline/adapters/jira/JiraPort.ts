@@ -17,7 +17,15 @@ export interface JiraIssue {
   status?: string | undefined;
   /** Plain text of the description (ADF flattened), truncated. */
   description?: string | undefined;
-  /** Text of the project's release-note field, when it has one (plain text, untrusted). */
+  /** Labels, as Jira spells them. */
+  labels?: string[] | undefined;
+  /** Component names (the product areas the issue touches). */
+  components?: string[] | undefined;
+  /** Name of the issue's security level (JQL `level`); set means restricted, never for clients. */
+  securityLevel?: string | undefined;
+  /** Summary of the parent epic, when the issue has one. */
+  epic?: string | undefined;
+  /** The customer-facing release note (the policy's `releaseNoteField`), plain text, truncated. */
   releaseNote?: string | undefined;
 }
 
@@ -34,6 +42,26 @@ export interface JiraCallOptions {
 export interface ListReleaseIssuesOptions extends JiraCallOptions {
   /** Stop after this many issues (the email cannot mention more). Default 500. */
   maxIssues?: number;
+  /**
+   * JQL conditions ANDed, each in parentheses, with `fixVersion = "<id>"` (see `releaseJql`):
+   * the project scope, then an audience's. Default none: every issue of the release.
+   */
+  scope?: ReadonlyArray<string | undefined> | undefined;
+  /** Custom field read as {@link JiraIssue.releaseNote} (`customfield_10123`). Default none. */
+  releaseNoteField?: string | undefined;
+}
+
+/** Jira's verdict on one JQL text (`POST /rest/api/3/jql/parse`, strict validation). */
+export interface JqlCheck {
+  query: string;
+  /** Jira's own messages (with the position for syntax errors); empty when the JQL is valid. */
+  errors: string[];
+}
+
+/** Validates JQL with Jira before a team's scope is stored. */
+export interface JqlValidator {
+  /** One {@link JqlCheck} per query, in order. */
+  checkJql(queries: readonly string[], options?: JiraCallOptions): Promise<JqlCheck[]>;
 }
 
 /** The issues of a release. */

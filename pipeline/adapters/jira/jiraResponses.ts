@@ -36,3 +36,13 @@ export const jiraSearchIssue = z.looseObject({
   key: z.string(),
   fields: absent(z.record(z.string(), z.unknown())),
 });
+
+/** `POST /rest/api/3/jql/parse`: per query its structure or its errors. */
+export const jiraJqlParseResponse = z.looseObject({
+  queries: z.array(
+    z.looseObject({
+      query: z.string(),
+      errors: absent(z.array(z.string())),
+    }),
+  ),
+});

@@ -14,6 +14,11 @@ export interface EmailRequest {
   issues: JiraIssue[];
   /** Set on the retry after a validation failure: what was wrong with the previous answer. */
   feedback?: string | undefined;
+  /**
+   * Who the email is for: the audience's name and its writer instructions (trusted operator text
+   * from the send policy, at most 500 characters). Default the `all` audience, no instructions.
+   */
+  audience?: { name: string; instructions?: string | undefined } | undefined;
 }
 
 /** Token usage of one call. */

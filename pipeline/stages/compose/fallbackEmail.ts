@@ -33,10 +33,18 @@ interface Group {
   issues: JiraIssue[];
 }
 
-/** Groups issues by type, biggest group first (ties keep Jira's order), merging the tail into one. */
+/** Sort key of an issue inside its type: product area (first component), then epic; none last. */
+const areaOf = (issue: JiraIssue): string =>
+  `${issue.components?.[0] ?? '\uffff'}\u0000${issue.epic ?? '\uffff'}`;
+
+/**
+ * Groups issues by type, biggest group first (ties keep Jira's order), merging the tail into one;
+ * inside a group, issues of one product area (component) and then one epic sit together.
+ */
 const groupByType = (issues: readonly JiraIssue[], otherHeading: string): Group[] => {
   const groups = new Map<string, Group>();
-  for (const issue of issues) {
+  const byArea = [...issues].sort((a, b) => (areaOf(a) < areaOf(b) ? -1 : areaOf(a) > areaOf(b) ? 1 : 0));
+  for (const issue of byArea) {
     const heading = truncate(safeLine(issue.issueType ?? ''), 150) || otherHeading;
     const group = groups.get(heading) ?? { heading, issues: [] };
     group.issues.push(issue);
@@ -64,9 +72,11 @@ const safeLine = (value: string): string => redactContactDetails(singleLine(valu
  * key-shaped tokens of a scope project (an issue left out of scope) are cut out.
  */
 const templateItem = (issue: JiraIssue, scope: ReadonlySet<string>, projects: ReadonlySet<string>) => {
-  const named = findKeyTokens(issue.summary);
+  // The team's customer-facing sentence, when Jira has one, reads better than the summary.
+  const source = issue.releaseNote ?? issue.summary;
+  const named = findKeyTokens(source);
   const hidden = named.filter((key) => !scope.has(key) && projects.has(key.slice(0, key.lastIndexOf('-'))));
-  let text = safeLine(issue.summary);
+  let text = safeLine(source);
   for (const key of hidden) text = text.split(key).join('');
   text = text.replace(/ {2,}/g, ' ').trim();
   const cited = [issue.key, ...named.filter((key) => scope.has(key) && key !== issue.key)];

@@ -8,6 +8,7 @@ import { type ComposeJob, composeJobMessage } from '#contracts/composeJob';
 import type { EmailDraft, LlmEmail } from '#contracts/emailDraft';
 import { wrap } from '#contracts/envelope';
 import { parseContract, parseJsonContract } from '#contracts/errors';
+import type { Audience } from '#contracts/issueScope';
 import { releaseChangedMessage, versionUpdatedChange } from '#contracts/releaseChanged';
 import type { VersionState } from '#contracts/releaseSnapshot';
 import { sendJobMessage, sendKey } from '#contracts/sendJob';
@@ -18,6 +19,7 @@ import { PermanentError } from '#shared/errors';
 import type { Log } from '#shared/logger';
 import { contextFromTraceparent, currentTraceparent, withSpan } from '#shared/tracing';
 import { queueName } from '#topology/topology';
+import { draftsByAudience, groupKey, recipientAudience } from './audiences.ts';
 import { checkCitations } from './citations.ts';
 import {
   checkDraft,
@@ -31,9 +33,9 @@ import {
 } from './grounding/index.ts';
 import { daysBefore } from './daysBefore.ts';
 import { notAfterOf, recordIfMissed } from './lateness.ts';
-import { draftKey } from './draftKey.ts';
 import { fallbackEmail } from './fallbackEmail.ts';
 import { localeStrings } from './localeStrings.ts';
+import { type LeftOutIssue, ReleaseScope } from './releaseScope.ts';
 import { renderEmail } from './renderEmail.ts';
 import { checkStaleness } from './staleness.ts';
 import { truncate } from './untrustedText.ts';
@@ -42,7 +44,10 @@ import { canVerify, verifyAnswer } from './verifyAnswer.ts';
 /** What the compose stage needs. */
 export interface ComposeDeps {
   jira: JiraPort;
-  /** The client directory: the project's send policy (`minCoverage`, `verifyGrounding`). */
+  /**
+   * The client directory: the project's send policy (scope, audiences, release-note field,
+   * `minCoverage`, `verifyGrounding`).
+   */
   directory: DirectoryPort;
   /** The LLM; undefined when no OpenAI key is configured (every draft comes from the template). */
   llm?: LlmPort | undefined;
@@ -72,11 +77,14 @@ interface LlmCounters {
   completionTokens: number;
 }
 
-/** What one record reads from Jira at most once, however many locales miss the cache. */
+/** What one draft is written from: the audience's in-scope issues (read once per record and audience). */
 interface ReleaseFacts {
   projectName: string;
   issues: JiraIssue[];
   truncated: boolean;
+  audience: Audience;
+  /** Issues of the release this audience does not hear about, with the reason. */
+  leftOut: LeftOutIssue[];
 }
 
 /** The fields of the LLM adapter's `LlmOutputError` this core reads (matched by name: it depends only on the port). */
@@ -306,51 +314,36 @@ export const processRecord = async (
       // Past its deadline the point is recorded `missed` and nothing is sent (a success).
       if (await recordIfMissed(job, incoming.key, { ...deps, logger }, retry)) return;
       const policy = (await deps.directory.getPolicy(job.projectKey)) ?? DEFAULT_SEND_POLICY;
-
-      let facts: Promise<ReleaseFacts> | undefined;
-      const releaseFacts = (): Promise<ReleaseFacts> => {
-        facts ??= (async () => {
-          const [project, released] = await Promise.all([
-            retry('jira.get_project', ({ signal }) => deps.jira.getProject(job.projectKey, { signal })),
-            retry('jira.list_release_issues', ({ signal }) =>
-              deps.jira.listReleaseIssues(job.versionId, {
-                signal,
-                ...(deps.maxIssues !== undefined ? { maxIssues: deps.maxIssues } : {}),
-              }),
-            ),
-          ]);
-          return { projectName: project.name, issues: released.issues, truncated: released.truncated };
-        })();
-        return facts;
-      };
-
-      const locales = [...new Set(job.recipients.map((r) => r.locale))];
-      const drafts = new Map<string, EmailDraft>();
-      // Sequential on purpose: compose runs one job per invocation and the LLM call dominates.
-      for (const locale of locales) {
-        const key = draftKey(job, locale);
-        const cached = await retry('ledger.get_draft', () => deps.ledger.getDraft(key));
-        if (cached) {
-          logger.info({ draftKey: key, locale, source: cached.source, llmCalls: 0 }, 'draft_cache_hit');
-          drafts.set(locale, cached);
-          continue;
-        }
-        drafts.set(
-          locale,
-          await composeDraft(
-            job,
-            version,
-            locale,
-            key,
-            { ...(await releaseFacts()), policy },
-            deps,
-            retry,
-            logger,
+      let projectName: Promise<string> | undefined;
+      const scope = new ReleaseScope({
+        projectKey: job.projectKey,
+        policy,
+        read: (conditions) =>
+          retry('jira.list_release_issues', ({ signal }) =>
+            deps.jira.listReleaseIssues(job.versionId, {
+              signal,
+              scope: conditions,
+              releaseNoteField: policy.releaseNoteField,
+              ...(deps.maxIssues !== undefined ? { maxIssues: deps.maxIssues } : {}),
+            }),
           ),
-        );
-      }
+      });
+      const drafts = await draftsByAudience({
+        job,
+        policy,
+        logger,
+        cached: (key) => retry('ledger.get_draft', () => deps.ledger.getDraft(key)),
+        scopeOf: (audience) => scope.of(audience),
+        write: async (group, key, scoped) => {
+          projectName ??= retry('jira.get_project', ({ signal }) =>
+            deps.jira.getProject(job.projectKey, { signal }),
+          ).then((project) => project.name);
+          const facts = { projectName: await projectName, ...scoped, issues: scoped.inScope, policy };
+          return composeDraft(job, version, group.locale, key, facts, deps, retry, logger);
+        },
+      });
 
-      await queueSendJobs(job, drafts, incoming.traceparent, deps, retry, logger);
+      await queueSendJobs(job, policy, drafts, incoming.traceparent, deps, retry, logger);
     },
     {},
     contextFromTraceparent(incoming.traceparent),
@@ -412,6 +405,7 @@ const composeDraft = async (
     daysBefore: days,
     locale,
     issues: facts.issues,
+    audience: { name: facts.audience.name, instructions: facts.audience.instructions },
   };
   const releaseKeys = new Set(facts.issues.map((issue) => issue.key));
   const checks = answerChecks(facts, version, locale);
@@ -456,10 +450,13 @@ const composeDraft = async (
   logger.info(
     {
       draftKey: key,
+      audience: facts.audience.name,
       locale,
       source,
       model: answer?.model,
       issueCount: facts.issues.length,
+      leftOutCount: facts.leftOut.length,
+      leftOut: facts.leftOut,
       issuesTruncated: facts.truncated,
       citedCount: draft.issueKeys.length,
       coverage: `${draft.coverage?.mentioned.length ?? 0}/${draft.coverage?.inScope ?? 0}`,
@@ -474,9 +471,13 @@ const composeDraft = async (
   return stored;
 };
 
-/** One send.job per distinct recipient, pointing at the draft of the recipient's locale. */
+/**
+ * One send.job per distinct recipient, pointing at the draft of the recipient's audience and
+ * locale; a recipient whose audience has no issue in scope (no draft) gets none.
+ */
 const queueSendJobs = async (
   job: ComposeJob,
+  policy: SendPolicy,
   drafts: ReadonlyMap<string, EmailDraft>,
   incomingTraceparent: string | undefined,
   deps: ComposeDeps,
@@ -486,11 +487,15 @@ const queueSendJobs = async (
   const traceparent = currentTraceparent() ?? incomingTraceparent;
   const seen = new Set<string>();
   const bodies: { body: string }[] = [];
+  let unscoped = 0;
   for (const recipient of job.recipients) {
     if (seen.has(recipient.email)) continue;
     seen.add(recipient.email);
-    const draft = drafts.get(recipient.locale);
-    if (!draft) throw new Error(`no draft composed for locale ${recipient.locale}`);
+    const draft = drafts.get(groupKey(recipientAudience(policy, recipient).audience.name, recipient.locale));
+    if (!draft) {
+      unscoped += 1;
+      continue;
+    }
     const envelope = parseContract(
       'send.job',
       sendJobMessage,
@@ -512,6 +517,6 @@ const queueSendJobs = async (
     bodies.push({ body: JSON.stringify(envelope) });
   }
   const target = queueName('send', 'main', deps.env ?? '');
-  await retry('sqs.send', () => deps.queue.send(target, bodies));
-  logger.info({ sendJobs: bodies.length, locales: drafts.size }, 'send_jobs_queued');
+  if (bodies.length > 0) await retry('sqs.send', () => deps.queue.send(target, bodies));
+  logger.info({ sendJobs: bodies.length, drafts: drafts.size, withoutScope: unscoped }, 'send_jobs_queued');
 };

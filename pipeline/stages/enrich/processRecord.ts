@@ -147,5 +147,6 @@ const recipientsOf = async (
       ...(c.name !== undefined ? { name: c.name } : {}),
       locale: c.locale ?? policy.defaultLocale,
       timeZone: c.timeZone ?? policy.timeZone,
+      ...(c.audience !== undefined ? { audience: c.audience } : {}),
     }));
 };

@@ -2,6 +2,7 @@ import type { OneTimeSchedule } from '#adapters/scheduler/SchedulerPort';
 import type { ComposeJob } from '#contracts/composeJob';
 import type { Recipient } from '#contracts/contact';
 import { wrap } from '#contracts/envelope';
+import { DEFAULT_AUDIENCE } from '#contracts/issueScope';
 import type { ReleaseSnapshot, ScheduledRecipient } from '#contracts/releaseSnapshot';
 import { ON_RELEASE_POINT_ID, maxLatenessMsOf, type SendPoint } from '#contracts/sendPolicy';
 import { PermanentError } from '#shared/errors';
@@ -61,6 +62,8 @@ export interface LatePoint {
   reason: 'catch_up' | 'catch_up_skip' | 'past_deadline';
   /** Distinct locales of the point's recipients in this zone. */
   locales: string[];
+  /** Distinct audiences of the point's recipients in this zone (`all` for those without one). */
+  audiences: string[];
   /** Release date the point was computed from. */
   releaseDate?: string | undefined;
   /** The catch-up schedules (one per chunk); empty for `missed`. */
@@ -247,6 +250,7 @@ const latePointOf = (
     decision,
     reason: decision === 'catch_up' ? 'catch_up' : inTime ? 'catch_up_skip' : 'past_deadline',
     locales: [...new Set(recipients.map((r) => r.locale))].sort(),
+    audiences: [...new Set(recipients.map((r) => r.audience ?? DEFAULT_AUDIENCE))].sort(),
     releaseDate: build.releaseDate,
     schedules: decision === 'catch_up' ? schedulesOf({ ...point, fireAt }, zone, recipients, build) : [],
   };
@@ -360,7 +364,12 @@ const groupByTimeZone = (recipients: readonly ScheduledRecipient[]): Array<[stri
     if (seen.has(r.email)) continue;
     seen.add(r.email);
     const group = groups.get(r.timeZone) ?? [];
-    group.push({ email: r.email, ...(r.name !== undefined ? { name: r.name } : {}), locale: r.locale });
+    group.push({
+      email: r.email,
+      ...(r.name !== undefined ? { name: r.name } : {}),
+      locale: r.locale,
+      ...(r.audience !== undefined ? { audience: r.audience } : {}),
+    });
     groups.set(r.timeZone, group);
   }
   const byAddress = (a: Recipient, b: Recipient) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0);

@@ -1,5 +1,6 @@
 import type { LedgerPort } from '#adapters/ledger/LedgerPort';
 import type { OneTimeSchedule } from '#adapters/scheduler/SchedulerPort';
+import { DEFAULT_AUDIENCE } from '#contracts/issueScope';
 import type { Log } from '#shared/logger';
 import { draftKey } from '#stages/compose/draftKey';
 import type { DesiredSchedule, LatePoint } from './desiredSchedules.ts';
@@ -82,11 +83,21 @@ export const resolveLatePoints = async (
   return { catchUp, caughtUp, missed };
 };
 
-/** True when the ledger holds a draft of the point for one of its locales. */
+/**
+ * True when the ledger holds a draft of the point for one of its locales, for one of its
+ * recipients' audiences or `all` (compose gives `all` to an audience the policy does not define).
+ */
 const wasComposed = async (versionId: string, point: LatePoint, deps: LatePointsDeps): Promise<boolean> => {
+  const audiences = [...new Set([DEFAULT_AUDIENCE, ...point.audiences])];
   for (const locale of point.locales) {
-    const key = draftKey({ versionId, pointId: point.pointId, releaseDate: point.releaseDate }, locale);
-    if (await deps.retry('ledger.get_draft', () => deps.ledger.getDraft(key))) return true;
+    for (const audience of audiences) {
+      const key = draftKey(
+        { versionId, pointId: point.pointId, releaseDate: point.releaseDate },
+        locale,
+        audience,
+      );
+      if (await deps.retry('ledger.get_draft', () => deps.ledger.getDraft(key))) return true;
+    }
   }
   return false;
 };

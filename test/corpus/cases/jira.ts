@@ -278,7 +278,8 @@ export const jiraCases = defineCases([
     category: 'jira',
     about: 'a release with no issues at all',
     input: { kind: 'release', issues: () => [] },
-    expect: { kind: 'email', maxIssueLinks: 0 },
+    // Issue 9: a scope that selects no issue sends nothing for the point (no empty email).
+    expect: { kind: 'silent' },
   },
   {
     name: 'jira-adf-node-flood',

@@ -37,6 +37,7 @@ const describeCase = (c: LoadedCase) => {
   const e = c.expect;
   if (e.kind === 'http') return `${c.category}: ${c.name} → HTTP ${e.status}`;
   if (e.kind === 'dlq') return `${c.category}: ${c.name} → ${e.stage} DLQ`;
+  if (e.kind === 'silent') return `${c.category}: ${c.name} → nothing sent`;
   return `${c.category}: ${c.name} → safe email`;
 };
 
@@ -79,6 +80,15 @@ describe('Function: hostile input corpus', () => {
       expect(entry?.attributes['herald-error']?.length).toBeGreaterThan(0);
       // Permanent: dead-lettered on its first receive, never retried.
       expect(perStage(e.stage).length).toBe(1);
+      expect(o.emails).toEqual([]);
+      return;
+    }
+
+    if (e.kind === 'silent') {
+      // Compose handled the point once and sent nothing: no email, no DLQ entry, no retry.
+      expect(perStage('compose').map((r) => r.left)).toEqual([false]);
+      expect(perStage('send')).toEqual([]);
+      expect(o.dlq).toEqual([]);
       expect(o.emails).toEqual([]);
       return;
     }

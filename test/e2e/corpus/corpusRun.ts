@@ -371,8 +371,10 @@ export const runCorpus = async (options: CorpusRunOptions): Promise<CorpusRunRes
     };
 
     const ingestDone = (c: LoadedCase) => outcome(c).records.some((r) => r.fn === 'ingest' && !r.left);
+    const composeDone = (c: LoadedCase) => outcome(c).records.some((r) => r.fn === 'compose' && !r.left);
     const needsSchedule = (c: LoadedCase) =>
       c.expect.kind === 'email' ||
+      c.expect.kind === 'silent' ||
       (c.expect.kind === 'dlq' && (c.expect.stage === 'compose' || c.expect.stage === 'send'));
 
     // Phase A: every release scheduled, every early failure dead-lettered.
@@ -412,6 +414,7 @@ export const runCorpus = async (options: CorpusRunOptions): Promise<CorpusRunRes
           const o = outcome(c);
           if (c.expect.kind === 'email') return o.emails.length < c.ids.recipients.length;
           if (c.expect.kind === 'dlq') return o.dlq.length === 0;
+          if (c.expect.kind === 'silent') return !composeDone(c);
           return false;
         }),
       true,

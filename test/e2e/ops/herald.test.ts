@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { type MessageAttributeValue, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  type MessageAttributeValue,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
@@ -217,7 +222,14 @@ describe('herald (CLI against the local stack)', () => {
       ['tenant'],
       ['tenant'],
     ]);
-    await drain(sqs, stack.queues.enrich.main.url);
+    // Delete what was received: a drain now would find them in flight and leave them to come
+    // back after their visibility timeout, into a later test's reads of the enrich queue.
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: stack.queues.enrich.main.url,
+        Entries: moved.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
   });
 
   it('dlq purge refuses off a terminal without --yes; with --yes it removes and lists every message', async () => {

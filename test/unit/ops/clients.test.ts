@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContractError } from '#contracts/errors';
-import { OpsError } from '#ops/cli/errors';
+import { DEFAULT_SEND_POLICY } from '#contracts/sendPolicy';
+import { OpsError, UsageError } from '#ops/cli/errors';
 import { addClient, importClients, listClients, renderClients, renderImport } from '#ops/commands/clients';
 import { FakeDirectory } from './fakes.ts';
 
@@ -130,13 +131,96 @@ describe('Function: listClients', () => {
       ['SHOP', 'ada@example.com', false, false],
       ['SHOP', 'zoe@example.com', true, false],
     ]);
+    // The audience column (issue 9): `all` when the contact names none.
     expect(renderClients(views).split('\n')).toEqual([
-      'PROJECT  EMAIL            NAME  LOCALE  TIME ZONE  OPTED OUT',
-      'APP      bob@example.org  -     de      -          yes (global)',
-      'SHOP     ada@example.com  Ada   -       -          no',
-      'SHOP     zoe@example.com  -     -       -          yes (project)',
+      'PROJECT  EMAIL            NAME  LOCALE  TIME ZONE  OPTED OUT      AUDIENCE',
+      'APP      bob@example.org  -     de      -          yes (global)   all',
+      'SHOP     ada@example.com  Ada   -       -          no             all',
+      'SHOP     zoe@example.com  -     -       -          yes (project)  all',
       '',
       '3 contact(s)',
+    ]);
+  });
+
+  it('warns about a contact whose audience the policy no longer defines: it gets the emails of all', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+    await directory.putPolicy('SHOP', { ...DEFAULT_SEND_POLICY, audiences: [{ name: 'developers' }] });
+    await directory.putContact('SHOP', { email: 'ada@example.com', optedOut: false, audience: 'developers' });
+    await directory.putContact('SHOP', { email: 'bob@example.com', optedOut: false, audience: 'partners' });
+
+    // Act
+    const views = await listClients(directory, 'SHOP');
+
+    // Assert
+    expect(views.map((v) => [v.email, v.audience, v.warning])).toEqual([
+      ['ada@example.com', 'developers', undefined],
+      ['bob@example.com', 'partners', 'audience "partners" is not in the policy: gets the emails of all'],
+    ]);
+    expect(renderClients(views).split('\n').at(-1)).toBe(
+      'warning: SHOP bob@example.com: audience "partners" is not in the policy: gets the emails of all',
+    );
+  });
+});
+
+describe('Function: addClient (audience)', () => {
+  it('stores a contact in an audience the policy defines', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+    await directory.putPolicy('SHOP', { ...DEFAULT_SEND_POLICY, audiences: [{ name: 'developers' }] });
+
+    // Act
+    const result = await addClient(directory, 'SHOP', {
+      email: 'ada@example.com',
+      optedOut: false,
+      audience: 'Developers',
+    });
+
+    // Assert
+    expect(result.contact.audience).toBe('developers');
+  });
+
+  it('refuses an audience the policy does not define, naming the project and the field; stores nothing', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+
+    // Act
+    const run = addClient(directory, 'SHOP', {
+      email: 'ada@example.com',
+      optedOut: false,
+      audience: 'partners',
+    });
+
+    // Assert
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow(/^audience: project SHOP defines no audience "partners"/);
+    expect(await directory.listContacts('SHOP')).toEqual([]);
+  });
+});
+
+describe('Function: importClients (audience)', () => {
+  it('reads the audience column and rejects, by line, rows whose audience the policy does not define', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+    await directory.putPolicy('SHOP', { ...DEFAULT_SEND_POLICY, audiences: [{ name: 'developers' }] });
+    const csv = [
+      'email,audience',
+      'ada@example.com,developers',
+      'bob@example.com,partners',
+      'cy@example.com,',
+    ].join('\n');
+
+    // Act
+    const result = await importClients(directory, { name: 'c.csv', text: csv }, { project: 'SHOP' });
+
+    // Assert
+    expect(result).toMatchObject({ rows: 3, valid: 2, imported: 2 });
+    expect(result.rejected).toEqual([
+      { line: 3, problems: [expect.stringContaining('defines no audience "partners"')] },
+    ]);
+    expect((await directory.listContacts('SHOP')).map((c) => [c.email, c.audience])).toEqual([
+      ['ada@example.com', 'developers'],
+      ['cy@example.com', undefined],
     ]);
   });
 });

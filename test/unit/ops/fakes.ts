@@ -1,10 +1,17 @@
 import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
-import type { JiraIssue, JiraPort, JiraProject, ReleaseIssues } from '#adapters/jira/JiraPort';
+import type {
+  JiraIssue,
+  JiraPort,
+  JiraProject,
+  ListReleaseIssuesOptions,
+  ReleaseIssues,
+} from '#adapters/jira/JiraPort';
 import type { EmailAnswer, EmailRequest, LlmPort } from '#adapters/llm/LlmPort';
 import type { OneTimeSchedule, SchedulerPort } from '#adapters/scheduler/SchedulerPort';
 import { type Contact, normaliseEmail } from '#contracts/contact';
 import type { SendPolicy } from '#contracts/sendPolicy';
 import type { VersionRecord } from '#ops/jira/readVersionRecord';
+import { filterByJql } from '#test/standins/jql';
 
 /** The client directory in memory. */
 export class FakeDirectory implements DirectoryPort {
@@ -95,8 +102,12 @@ export class FakeJira implements JiraPort {
     return this.project;
   }
 
-  async listReleaseIssues(versionId: string): Promise<ReleaseIssues> {
-    return { issues: this.issues.get(versionId) ?? [], truncated: false };
+  /** The version's issues matching every `scope` condition (the stand-in's JQL engine). */
+  async listReleaseIssues(versionId: string, options?: ListReleaseIssuesOptions): Promise<ReleaseIssues> {
+    return {
+      issues: filterByJql(this.issues.get(versionId) ?? [], versionId, options?.scope),
+      truncated: false,
+    };
   }
 
   /** A {@link ReadVersion} over the same versions. */

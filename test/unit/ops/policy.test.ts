@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ContractError } from '#contracts/errors';
-import { renderPolicy, setPolicy, showPolicy } from '#ops/commands/policy';
+import { JiraUnavailableError } from '#adapters/jira/errors';
+import type { JqlCheck, JqlValidator } from '#adapters/jira/JiraPort';
+import { OpsError, UsageError } from '#ops/cli/errors';
+import { removeAudience, renderPolicy, setAudience, setPolicy, showPolicy } from '#ops/commands/policy';
 import { FakeDirectory } from './fakes.ts';
 
 describe('Function: showPolicy', () => {
@@ -39,6 +42,9 @@ describe('Function: setPolicy', () => {
       'on release        yes',
       'min coverage      default (0.8 up to 30 issues)',
       'verify grounding  no',
+      'scope             (level IS EMPTY) AND (labels IS EMPTY OR labels NOT IN (internal, no-release-notes)) (default)',
+      'release note      (none)',
+      'audiences         all',
       'max lateness      6h (default)',
       'catch up          now (default)',
     ]);
@@ -91,5 +97,155 @@ describe('Function: setPolicy', () => {
     await expect(run).rejects.toThrow(ContractError);
     await expect(run).rejects.toThrow(message);
     expect(directory.policies.size).toBe(0);
+  });
+});
+
+/** A JQL validator answering from a map of query → Jira's errors (none: valid). */
+const validator = (errors: Record<string, string[]> = {}) => {
+  const asked: string[][] = [];
+  const jql: JqlValidator = {
+    checkJql: async (queries): Promise<JqlCheck[]> => {
+      asked.push([...queries]);
+      return queries.map((query) => ({ query, errors: errors[query] ?? [] }));
+    },
+  };
+  return { asked, validation: { validator: async () => jql } };
+};
+
+describe('Function: setPolicy (scope)', () => {
+  it('validates the scope with Jira and stores it', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+    const jira = validator();
+
+    // Act
+    const { after, scopeCheck } = await setPolicy(
+      directory,
+      'SHOP',
+      { scope: 'issuetype in (Story, Bug)', releaseNoteField: 'customfield_10123' },
+      jira.validation,
+    );
+
+    // Assert
+    expect(jira.asked).toEqual([['issuetype in (Story, Bug)']]);
+    expect(scopeCheck).toEqual({ checked: true });
+    expect(directory.policies.get('SHOP')).toMatchObject({
+      scope: 'issuetype in (Story, Bug)',
+      releaseNoteField: 'customfield_10123',
+    });
+    expect(after).toMatchObject({ scope: 'issuetype in (Story, Bug)', scopeIsDefault: false });
+  });
+
+  it("refuses a scope Jira rejects with Jira's message and position; stores nothing", async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+    const jira = validator({
+      'labels =': ['Error in the JQL Query: Expecting a value (line 1, character 10)'],
+    });
+
+    // Act
+    const run = setPolicy(directory, 'SHOP', { scope: 'labels = ' }, jira.validation);
+
+    // Assert
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow(
+      'project SHOP: Jira rejects the scope "labels =": Error in the JQL Query: Expecting a value (line 1, character 10); nothing stored',
+    );
+    expect(directory.policies.size).toBe(0);
+  });
+
+  it('refuses when Jira cannot be reached, unless forced (then says it is unchecked)', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+    const down = {
+      validator: async (): Promise<JqlValidator> => ({
+        checkJql: async () => {
+          throw new JiraUnavailableError('Jira checkJql failed: connect ECONNREFUSED', {
+            operation: 'checkJql',
+            path: '/rest/api/3/jql/parse',
+            status: undefined,
+          });
+        },
+      }),
+    };
+
+    // Act
+    const refused = await setPolicy(directory, 'SHOP', { scope: 'labels = a' }, down).catch(
+      (e: unknown) => e,
+    );
+    const stored = directory.policies.size;
+    const forced = await setPolicy(directory, 'SHOP', { scope: 'labels = a' }, { ...down, force: true });
+
+    // Assert
+    expect(refused).toBeInstanceOf(OpsError);
+    expect((refused as Error).message).toMatch(
+      /^project SHOP: cannot validate the scope with Jira .*Give --force/,
+    );
+    expect(stored).toBe(0);
+    expect(forced.scopeCheck).toEqual({ checked: false, warning: expect.stringContaining('ECONNREFUSED') });
+    expect(directory.policies.get('SHOP')?.scope).toBe('labels = a');
+  });
+
+  it('puts the default scope back with "default", asking Jira nothing', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+    const jira = validator();
+    await setPolicy(directory, 'SHOP', { scope: 'labels = a' }, jira.validation);
+
+    // Act
+    const { after } = await setPolicy(directory, 'SHOP', { scope: 'default' }, jira.validation);
+
+    // Assert
+    expect(jira.asked).toHaveLength(1);
+    expect(directory.policies.get('SHOP')).not.toHaveProperty('scope');
+    expect(after.scopeIsDefault).toBe(true);
+  });
+
+  it.each([
+    ['labels = a ORDER BY key', 'leave out ORDER BY'],
+    ['labels = a) OR (labels = b', 'unbalanced parentheses'],
+  ])('refuses the scope %j before asking Jira', async (scope, message) => {
+    // Arrange
+    const jira = validator();
+
+    // Act
+    const run = setPolicy(new FakeDirectory(), 'SHOP', { scope }, jira.validation);
+
+    // Assert
+    await expect(run).rejects.toThrow(message);
+    expect(jira.asked).toEqual([]);
+  });
+});
+
+describe('Function: setAudience', () => {
+  it('adds an audience with its scope (checked with Jira) and instructions, and removes it again', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+    const jira = validator();
+
+    // Act
+    await setAudience(
+      directory,
+      'SHOP',
+      { name: 'Developers', scope: 'component = API', instructions: 'Technical readers.' },
+      jira.validation,
+    );
+    const stored = directory.policies.get('SHOP')?.audiences;
+    const after = await removeAudience(directory, 'SHOP', 'developers');
+
+    // Assert
+    expect(jira.asked).toEqual([['component = API']]);
+    expect(stored).toEqual([
+      { name: 'developers', scope: 'component = API', instructions: 'Technical readers.' },
+    ]);
+    expect(after.policy.audiences).toBeUndefined();
+  });
+
+  it('refuses instructions longer than 500 characters', async () => {
+    // Act
+    const run = setAudience(new FakeDirectory(), 'SHOP', { name: 'ops', instructions: 'x'.repeat(501) });
+
+    // Assert
+    await expect(run).rejects.toThrow('instructions are at most 500 characters');
   });
 });

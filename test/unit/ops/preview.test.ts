@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ContractError } from '#contracts/errors';
-import { parsePointSpecs } from '#contracts/sendPolicy';
+import { DEFAULT_SEND_POLICY, parsePointSpecs } from '#contracts/sendPolicy';
 import { OpsError, UsageError } from '#ops/cli/errors';
 import { previewEmail, renderPreview } from '#ops/commands/preview';
 import { silentLogger } from '#shared/logger';
@@ -180,5 +180,107 @@ describe('Function: previewEmail', () => {
       previewEmail(deps(jira, directory), { versionId: '10001', point: 'tomorrow' }),
     ).rejects.toThrow(ContractError);
     await expect(previewEmail(deps(jira, empty), { versionId: '10001' })).rejects.toThrow(UsageError);
+  });
+});
+
+describe('Function: previewEmail (audiences)', () => {
+  const withAudiences = async () => {
+    const { jira, directory } = await setup();
+    jira.issues.set('10001', [
+      { key: 'SHOP-1', summary: 'Faster checkout', components: ['Web'] },
+      { key: 'SHOP-2', summary: 'Invoices as PDF', components: ['API'] },
+      { key: 'SHOP-3', summary: 'Refactor the cart', labels: ['internal'] },
+      { key: 'SHOP-4', summary: 'Fix session leak', securityLevel: 'Staff' },
+    ]);
+    const policy = await directory.getPolicy('SHOP');
+    await directory.putPolicy('SHOP', {
+      ...(policy as NonNullable<typeof policy>),
+      audiences: [{ name: 'developers', scope: 'component = API' }],
+    });
+    return { jira, directory };
+  };
+
+  it("lists every audience's issues in scope and the left-out ones with the reason", async () => {
+    // Arrange
+    const { jira, directory } = await withAudiences();
+
+    // Act
+    const result = await previewEmail(deps(jira, directory), { versionId: '10001', scopeOnly: true });
+
+    // Assert
+    expect(result.notComposed).toBe('scope only: nothing composed');
+    expect(result.subject).toBeUndefined();
+    expect(result.audiences).toEqual([
+      {
+        audience: 'all',
+        inScope: [
+          { key: 'SHOP-1', summary: 'Faster checkout' },
+          { key: 'SHOP-2', summary: 'Invoices as PDF' },
+        ],
+        leftOut: [
+          { key: 'SHOP-3', reason: 'label', detail: 'internal' },
+          { key: 'SHOP-4', reason: 'security_level', detail: 'Staff' },
+        ],
+      },
+      {
+        audience: 'developers',
+        audienceScope: 'component = API',
+        inScope: [{ key: 'SHOP-2', summary: 'Invoices as PDF' }],
+        leftOut: [
+          { key: 'SHOP-1', reason: 'audience_scope', detail: 'developers' },
+          { key: 'SHOP-3', reason: 'label', detail: 'internal' },
+          { key: 'SHOP-4', reason: 'security_level', detail: 'Staff' },
+        ],
+      },
+    ]);
+    expect(renderPreview(result)).toContain('  - SHOP-4  left out: security level (Staff)');
+  });
+
+  it("composes the asked audience's email from its scope only", async () => {
+    // Arrange
+    const { jira, directory } = await withAudiences();
+    const llm = new FakeLlm();
+
+    // Act
+    const result = await previewEmail(deps(jira, directory, llm), {
+      versionId: '10001',
+      audience: 'developers',
+    });
+
+    // Assert
+    expect(llm.requests.map((r) => r.issues.map((i) => i.key))).toEqual([['SHOP-2']]);
+    expect(result).toMatchObject({ audience: 'developers', issueKeys: ['SHOP-2'] });
+    expect(result.audiences.map((a) => a.audience)).toEqual(['developers']);
+  });
+
+  it('composes nothing and says why when the audience has no issue in scope', async () => {
+    // Arrange
+    const { jira, directory } = await withAudiences();
+    await directory.putPolicy('SHOP', {
+      ...DEFAULT_SEND_POLICY,
+      audiences: [{ name: 'mobile', scope: 'component = Mobile' }],
+    });
+
+    // Act
+    const result = await previewEmail(deps(jira, directory, new FakeLlm()), {
+      versionId: '10001',
+      audience: 'mobile',
+    });
+
+    // Assert
+    expect(result.notComposed).toBe(
+      'no issue in the scope of audience mobile: compose would send it nothing',
+    );
+    expect(renderPreview(result)).toContain('compose would send this audience nothing: no issue in scope');
+  });
+
+  it('refuses an audience the policy does not define, naming the ones it has', async () => {
+    // Arrange
+    const { jira, directory } = await withAudiences();
+
+    // Act / Assert
+    await expect(
+      previewEmail(deps(jira, directory), { versionId: '10001', audience: 'partners' }),
+    ).rejects.toThrow('project SHOP has no audience "partners"; it has all, developers');
   });
 });

@@ -392,3 +392,50 @@ describe('Function: DynamoDirectory.listProjects', () => {
     });
   });
 });
+
+describe('Function: DynamoDirectory (editorial fields)', () => {
+  const editorial: SendPolicy = {
+    ...DEFAULT_SEND_POLICY,
+    scope: 'issuetype in (Story, Bug)',
+    audiences: [{ name: 'developers', scope: 'component = API', instructions: 'Name the endpoints.' }],
+    releaseNoteField: 'customfield_10123',
+  };
+
+  it('stores and reads back the scope, audiences and release-note field of a policy', async () => {
+    // Arrange
+    ddb.on(PutCommand).resolves({});
+    ddb.on(GetCommand).callsFake((input: { Key: unknown }) => ({
+      Item: { ...(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item ?? {}), ...(input.Key as object) },
+    }));
+
+    // Act
+    await directory().putPolicy('SHOP', editorial);
+    const read = await directory().getPolicy('SHOP');
+
+    // Assert
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        scope: 'issuetype in (Story, Bug)',
+        audiences: editorial.audiences,
+        releaseNoteField: 'customfield_10123',
+      }),
+    });
+    expect(read).toEqual(editorial);
+  });
+
+  it("stores and reads back a contact's audience", async () => {
+    // Arrange
+    ddb.on(PutCommand).resolves({});
+    ddb.on(GetCommand).callsFake(() => ({ Item: ddb.commandCalls(PutCommand)[0]?.args[0].input.Item }));
+
+    // Act
+    await directory().putContact('SHOP', { ...jane, audience: 'developers' });
+    const read = await directory().getContact('SHOP', jane.email);
+
+    // Assert
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ audience: 'developers' }),
+    });
+    expect(read).toEqual({ ...jane, audience: 'developers' });
+  });
+});

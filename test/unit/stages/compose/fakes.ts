@@ -25,6 +25,7 @@ import type { VersionState } from '#contracts/releaseSnapshot';
 import type { RecordContext } from '#retry/createSqsHandler';
 import type { Log } from '#shared/logger';
 import { sqsRecord } from '#test/factories/lambda';
+import { filterByJql } from '#test/standins/jql';
 
 /** A logger that keeps every line as a parsed object. */
 export interface MemoryLog {
@@ -112,10 +113,16 @@ export class FakeJira implements JiraPort {
     return this.project;
   }
 
+  /**
+   * The release's issues that match every `scope` condition, evaluated by the Jira stand-in's JQL
+   * engine (a condition it cannot read throws, as Jira would answer 400).
+   */
   async listReleaseIssues(versionId: string, options?: ListReleaseIssuesOptions): Promise<ReleaseIssues> {
     this.calls.push(`listReleaseIssues:${versionId}`);
     this.listOptions.push(options);
-    return this.releaseIssues;
+    if ((options?.scope ?? []).length === 0) return this.releaseIssues;
+    const issues = filterByJql(this.releaseIssues.issues, versionId, options?.scope);
+    return { issues, truncated: this.releaseIssues.truncated };
   }
 }
 

@@ -3,13 +3,14 @@ import { LlmOutputError } from '#adapters/llm/errors';
 import type { ComposeJob } from '#contracts/composeJob';
 import { DRAFT_PLACEHOLDERS, type EmailDraft } from '#contracts/emailDraft';
 import { ContractError } from '#contracts/errors';
+import { DEFAULT_ISSUE_SCOPE } from '#contracts/issueScope';
 import { releaseChangedMessage } from '#contracts/releaseChanged';
 import { sendJobMessage, sendKey } from '#contracts/sendJob';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { RetryableError } from '#shared/errors';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
 import { sqsRecord } from '#test/factories/lambda';
-import { FakeDirectory } from '../../ops/fakes.ts';
+import { FakeDirectory } from '../fakes.ts';
 import {
   activeVersion,
   composeJob,
@@ -32,6 +33,7 @@ interface Harness {
   llm: FakeLlm;
   ledger: FakeLedger;
   queue: FakeQueue;
+  directory: FakeDirectory;
   deps: ComposeDeps;
   log: ReturnType<typeof memoryLog>;
   run(job: ComposeJob, options?: { remainingMs?: number }): Promise<void>;
@@ -67,6 +69,7 @@ const harness = (options: { llm?: FakeLlm | null; policy?: SendPolicy } = {}): H
     llm,
     ledger,
     queue,
+    directory,
     deps,
     log,
     run: (job, runOptions = {}) =>
@@ -186,9 +189,14 @@ describe('Function: processRecord (compose)', () => {
         daysBefore: 1,
         locale: 'en',
         issues: issues(3),
+        audience: { name: 'all' },
       },
     ]);
-    expect(h.jira.listOptions).toEqual([{ maxIssues: 200, signal: expect.any(AbortSignal) }]);
+    // The whole release (for the left-out list), then the default project scope.
+    expect(h.jira.listOptions).toEqual([
+      { maxIssues: 200, signal: expect.any(AbortSignal), scope: [] },
+      { maxIssues: 200, signal: expect.any(AbortSignal), scope: [DEFAULT_ISSUE_SCOPE] },
+    ]);
     const draft = onlyDraft(h.ledger);
     expect(draft).toMatchObject({
       key: 'draft:10042:b1d0h0m0900@2026-12-15:en',
@@ -266,7 +274,8 @@ describe('Function: processRecord (compose)', () => {
     // Assert
     expect(h.llm.requests).toHaveLength(1);
     expect(h.log.events('draft_cache_hit')).toEqual([expect.objectContaining({ locale: 'en', llmCalls: 0 })]);
-    expect(h.jira.calls.filter((c) => c.startsWith('listReleaseIssues'))).toHaveLength(1);
+    // Two searches (the release, its scope) for the whole record, not per locale or chunk.
+    expect(h.jira.calls.filter((c) => c.startsWith('listReleaseIssues'))).toHaveLength(2);
     expect(h.sendJobs().map((j) => [j.payload.recipient.email, j.payload.draftKey])).toEqual([
       ['ada@example.com', 'draft:10042:b1d0h0m0900@2026-12-15:en'],
       ['grace@example.com', 'draft:10042:b1d0h0m0900@2026-12-15:en'],
@@ -306,7 +315,8 @@ describe('Function: processRecord (compose)', () => {
       'draft:10042:b1d0h0m0900@2026-12-15:en',
       'draft:10042:b1d0h0m0900@2026-12-15:de',
     ]);
-    expect(h.jira.calls.filter((c) => c.startsWith('listReleaseIssues'))).toHaveLength(1);
+    // Two searches (the release, its scope) for the whole record, not per locale or chunk.
+    expect(h.jira.calls.filter((c) => c.startsWith('listReleaseIssues'))).toHaveLength(2);
     expect(h.sendJobs().map((j) => [j.key, j.payload.draftKey])).toEqual([
       [sendKey(job, 'ada@example.com'), 'draft:10042:b1d0h0m0900@2026-12-15:en'],
       [sendKey(job, 'karl@example.org'), 'draft:10042:b1d0h0m0900@2026-12-15:de'],

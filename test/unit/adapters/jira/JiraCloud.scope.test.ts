@@ -1,0 +1,109 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { JiraRequestError } from '#adapters/jira/errors';
+import { JiraCloud } from '#adapters/jira/JiraCloud';
+import { DEFAULT_ISSUE_SCOPE } from '#contracts/issueScope';
+import { type JiraStandIn, startJiraStandIn } from '#test/standins/JiraStandIn';
+
+const EMAIL = 'herald@example.com';
+const TOKEN = 'test-token-1';
+
+describe('Class: JiraCloud (scope)', () => {
+  let standIn: JiraStandIn;
+  let jira: JiraCloud;
+
+  beforeAll(async () => {
+    standIn = await startJiraStandIn({ email: EMAIL, apiToken: TOKEN });
+    jira = new JiraCloud({ siteUrl: standIn.url, email: EMAIL, apiToken: TOKEN, timeoutMs: 1000 });
+  });
+
+  afterEach(() => {
+    standIn.reset();
+  });
+
+  afterAll(async () => {
+    await standIn.close();
+  });
+
+  const seed = () => {
+    standIn.putVersion({ id: '10001', projectId: '10000', name: 'v2.4' });
+    standIn.putCustomField('customfield_10123');
+    standIn.setIssues('10001', [
+      {
+        key: 'ABC-1',
+        summary: 'Paging',
+        components: ['API'],
+        labels: ['beta'],
+        parent: { key: 'ABC-100', summary: 'Public API' },
+        fields: { customfield_10123: 'Invoices now load page by page.' },
+      },
+      { key: 'ABC-2', summary: 'Refactor', labels: ['internal'] },
+      { key: 'ABC-3', summary: 'Token leak', issueType: 'Bug', securityLevel: 'Security Team' },
+      { key: 'ABC-4', summary: 'Dark mode', components: ['UI'] },
+    ]);
+  };
+
+  describe('Method: listReleaseIssues', () => {
+    it('ANDs the scope conditions with the release and reads the editorial fields', async () => {
+      // Arrange
+      seed();
+
+      // Act
+      const all = await jira.listReleaseIssues('10001', { releaseNoteField: 'customfield_10123' });
+      const scoped = await jira.listReleaseIssues('10001', {
+        scope: [DEFAULT_ISSUE_SCOPE, 'component = API'],
+        releaseNoteField: 'customfield_10123',
+      });
+
+      // Assert
+      expect(all.issues.map((i) => i.key)).toEqual(['ABC-1', 'ABC-2', 'ABC-3', 'ABC-4']);
+      expect(all.issues[2]).toMatchObject({ key: 'ABC-3', securityLevel: 'Security Team' });
+      expect(all.issues[1]).toMatchObject({ key: 'ABC-2', labels: ['internal'] });
+      expect(scoped.issues).toEqual([
+        {
+          key: 'ABC-1',
+          summary: 'Paging',
+          issueType: 'Story',
+          status: 'Done',
+          description: undefined,
+          labels: ['beta'],
+          components: ['API'],
+          epic: 'Public API',
+          releaseNote: 'Invoices now load page by page.',
+        },
+      ]);
+    });
+
+    it('fails with a permanent 400 when the release-note field does not exist', async () => {
+      // Arrange
+      seed();
+
+      // Act
+      const failure = await jira
+        .listReleaseIssues('10001', { releaseNoteField: 'customfield_99999' })
+        .catch((err: unknown) => err);
+
+      // Assert
+      expect(failure).toBeInstanceOf(JiraRequestError);
+      expect(failure).toMatchObject({ status: 400, reason: 'jira_bad_request' });
+      expect((failure as Error).message).toContain("Field 'customfield_99999' does not exist");
+    });
+  });
+
+  describe('Method: checkJql', () => {
+    it("returns Jira's own messages, with the position, for invalid JQL and none for valid JQL", async () => {
+      // Act
+      const checks = await jira.checkJql([DEFAULT_ISSUE_SCOPE, 'labels = a AND (', 'labelz = a']);
+
+      // Assert
+      expect(checks).toEqual([
+        { query: DEFAULT_ISSUE_SCOPE, errors: [] },
+        { query: 'labels = a AND (', errors: [expect.stringMatching(/\(line 1, character 17\)$/)] },
+        {
+          query: 'labelz = a',
+          errors: ["Field 'labelz' does not exist or you do not have permission to view it."],
+        },
+      ]);
+      expect(standIn.requests.count('parseJql')).toBe(1);
+    });
+  });
+});
