@@ -158,6 +158,26 @@ describe('Function: processRecord (schedule) points already due', () => {
     expect(log.events('point_missed')).toEqual([]);
   });
 
+  it('finds a composed point by the draft of its recipients’ audience', async () => {
+    // Arrange: Berlin's recipient is a developer; only the developers' draft exists.
+    const { ledger, run, queued } = setup();
+    const snapshot = snapshotOf({
+      recipients: [
+        { email: 'dev@example.com', locale: 'en', timeZone: 'Europe/Berlin', audience: 'developers' },
+      ],
+    });
+    ledger.drafts.add(
+      draftKey({ versionId: '10001', pointId: 'b1d0h0m0900', releaseDate: '2024-06-20' }, 'en', 'developers'),
+    );
+
+    // Act
+    await run(snapshot);
+
+    // Assert: the 1-day point was composed; the 7-day point was not, and is missed.
+    expect(queued()).toEqual([]);
+    expect([...ledger.outcomes.keys()]).toEqual(['10001:b7d0h0m0900@2024-06-20:Europe/Berlin']);
+  });
+
   it('leaves a past point alone whose schedule is still there, about to fire', async () => {
     // Arrange: planned on time; Scheduler has not fired Berlin's 1-day point 30 s after its time.
     const onTime = setup(new Date('2024-06-10T00:00:00Z'));
