@@ -50,7 +50,7 @@ describe('Pipeline: late and missed points', () => {
     const at = dueAt.toISOString().slice(11, 16);
     const releaseDate = addDays(dueAt.toISOString().slice(0, 10), 1);
     await p.herald.directory.putPolicy(PROJECT.key, policyOf(parsePointSpecs(`-1d@${at}`)));
-    const version = { id: '20301', projectId: PROJECT.id, name: 'Catch-up Release', releaseDate };
+    const version = { id: '21301', projectId: PROJECT.id, name: 'Catch-up Release', releaseDate };
     p.jira.putVersion(version);
     p.jira.setIssues(version.id, [{ key: 'LATE-1', summary: 'Faster checkout', issueType: 'Story' }]);
 
@@ -84,7 +84,7 @@ describe('Pipeline: late and missed points', () => {
     // Arrange: a point 9 days ahead, scheduled on time.
     const releaseDate = daysFromToday(10);
     await p.herald.directory.putPolicy(PROJECT.key, policyOf(parsePointSpecs('-1d@09:00')));
-    const version = { id: '20302', projectId: PROJECT.id, name: 'Late Release', releaseDate };
+    const version = { id: '21302', projectId: PROJECT.id, name: 'Late Release', releaseDate };
     p.jira.putVersion(version);
     p.jira.setIssues(version.id, [{ key: 'LATE-2', summary: 'Invoices as PDF', issueType: 'Story' }]);
     expect(await p.postVersionEvent('jira:version_created', version)).toBe(202);
