@@ -334,7 +334,8 @@ export class DynamoLedger implements LedgerPort {
 
   async recordPointOutcome(key: string, outcome: OutcomeRecord): Promise<boolean> {
     try {
-      await this.#putOutcome(`${POINT_PREFIX}${key}`, outcome);
+      // The final word on a point: `missed` replaces `caught_up`, nothing replaces `missed`.
+      await this.#putOutcome(`${POINT_PREFIX}${key}`, outcome, outcome.status === 'missed');
       return true;
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
@@ -354,8 +355,11 @@ export class DynamoLedger implements LedgerPort {
     }
   }
 
-  /** Writes an outcome row unless the key exists (throws the conditional failure). */
-  async #putOutcome(pk: string, outcome: OutcomeRecord): Promise<void> {
+  /**
+   * Writes an outcome row unless the key exists, or holds `caught_up` when `overCaughtUp`
+   * (throws the conditional failure).
+   */
+  async #putOutcome(pk: string, outcome: OutcomeRecord, overCaughtUp = false): Promise<void> {
     const now = this.#now();
     await dynamoCall('PutItem', this.#table, () =>
       this.#client.send(
@@ -367,7 +371,13 @@ export class DynamoLedger implements LedgerPort {
             at: new Date(now).toISOString(),
             expiresAt: this.#expiresAt(now),
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ...(overCaughtUp
+            ? {
+                ConditionExpression: 'attribute_not_exists(pk) OR #status = :caughtUp',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':caughtUp': 'caught_up' },
+              }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       ),

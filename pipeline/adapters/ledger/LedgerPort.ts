@@ -95,8 +95,9 @@ export interface LedgerPort {
   /** The release watermark row (consistent read), or null when none. */
   getRelease(versionId: string): Promise<ReleaseRecord | null>;
   /**
-   * Records a point outcome under `point#<key>` unless one is there (the first writer wins, so a
-   * redelivery records nothing new). Resolves to true when this call recorded it.
+   * Records a point outcome under `point#<key>` unless one is there (a redelivery records nothing
+   * new); `missed` also replaces a `caught_up` row (caught up, then fired past its deadline
+   * anyway). Resolves to true when this call recorded it.
    */
   recordPointOutcome(key: string, outcome: OutcomeRecord): Promise<boolean>;
   /**

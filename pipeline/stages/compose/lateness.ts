@@ -1,5 +1,6 @@
 import type { LedgerPort } from '#adapters/ledger/LedgerPort';
 import type { ComposeJob } from '#contracts/composeJob';
+import { pointOutcomeKey } from '#contracts/pointOutcomeKey';
 import { DEFAULT_MAX_LATENESS, parseDurationSpec } from '#contracts/sendPolicy';
 import type { Log } from '#shared/logger';
 import { pointDeadline } from '#shared/pointDeadline';
@@ -22,14 +23,14 @@ export const notAfterOf = (
       });
 
 /**
- * When the job is past its deadline at `now`, records the point `missed` in the ledger under the
- * job's envelope key (first write wins: a redelivery records nothing new), logs `point_missed`
- * and resolves to true: the caller sends nothing and the record succeeds (never a DLQ loop).
- * Resolves to false when the job is in time.
+ * When the job is past its deadline at `now`, records the point `missed` in the ledger under
+ * {@link pointOutcomeKey} (one row per point and zone for all its chunks; it replaces a
+ * `caught_up` row, a redelivery records nothing new), logs `point_missed` and resolves to true:
+ * the caller sends nothing and the record succeeds (never a DLQ loop). Resolves to false when the
+ * job is in time.
  */
 export const recordIfMissed = async (
   job: ComposeJob,
-  key: string,
   deps: { ledger: Pick<LedgerPort, 'recordPointOutcome'>; now: () => Date; logger: Log },
   retry: <T>(name: string, fn: () => Promise<T>) => Promise<T>,
 ): Promise<boolean> => {
@@ -37,7 +38,7 @@ export const recordIfMissed = async (
   const now = deps.now();
   if (now.getTime() <= notAfter.getTime()) return false;
   const recorded = await retry('ledger.record_point_outcome', () =>
-    deps.ledger.recordPointOutcome(key, {
+    deps.ledger.recordPointOutcome(pointOutcomeKey(job), {
       status: 'missed',
       reason: 'past_deadline',
       versionId: job.versionId,

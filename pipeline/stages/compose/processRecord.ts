@@ -312,7 +312,7 @@ export const processRecord = async (
       // checkStaleness calls a missing version stale; this narrows the type.
       if (version === null) return;
       // Past its deadline the point is recorded `missed` and nothing is sent (a success).
-      if (await recordIfMissed(job, incoming.key, { ...deps, logger }, retry)) return;
+      if (await recordIfMissed(job, { ...deps, logger }, retry)) return;
       const policy = (await deps.directory.getPolicy(job.projectKey)) ?? DEFAULT_SEND_POLICY;
       let projectName: Promise<string> | undefined;
       const scope = new ReleaseScope({

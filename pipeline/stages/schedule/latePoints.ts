@@ -1,6 +1,7 @@
 import type { LedgerPort } from '#adapters/ledger/LedgerPort';
 import type { OneTimeSchedule } from '#adapters/scheduler/SchedulerPort';
 import { DEFAULT_AUDIENCE } from '#contracts/issueScope';
+import { pointOutcomeKey } from '#contracts/pointOutcomeKey';
 import type { Log } from '#shared/logger';
 import { draftKey } from '#stages/compose/draftKey';
 import type { DesiredSchedule, LatePoint } from './desiredSchedules.ts';
@@ -26,8 +27,8 @@ export interface LateRelease {
  * alone when it was handled already: a schedule of its series still exists (about to fire), or a
  * draft of it exists in the ledger for one of its recipients' locales (it was composed, so its
  * emails are sent or on their way: a re-plan after the point never records it again). Every other
- * late point is recorded in the ledger (`point#<versionId>:<pointId>@<releaseDate>:<zone>`, first
- * write wins, so a redelivery records nothing new) and logged: `caught_up` (`point_caught_up`,
+ * late point is recorded in the ledger ({@link pointOutcomeKey}; a redelivery records nothing
+ * new) and logged: `caught_up` (`point_caught_up`,
  * its catch-up schedules are returned for the caller to create or queue) or `missed`
  * (`point_missed`, with the reason `past_deadline` or `catch_up_skip`). Never silent.
  * @returns the catch-up schedules to apply, and the counts.
@@ -50,7 +51,7 @@ export const resolveLatePoints = async (
     });
     if (existing.some((s) => seriesOfName(s.name) === series)) continue;
     if (await wasComposed(release.versionId, point, deps)) continue;
-    const key = `${release.versionId}:${point.pointId}@${point.releaseDate ?? 'none'}:${point.timeZone}`;
+    const key = pointOutcomeKey({ versionId: release.versionId, ...point });
     const status = point.decision === 'catch_up' ? 'caught_up' : 'missed';
     const recorded = await deps.retry('ledger.record_point_outcome', () =>
       deps.ledger.recordPointOutcome(key, {

@@ -250,10 +250,10 @@ describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
   });
 
   describe('recordPointOutcome', () => {
-    it('records a point outcome once: the second writer, however different, is refused', async () => {
+    it('records a point outcome once; missed replaces caught up, nothing replaces missed', async () => {
       // Arrange
       const key = `10001:b1d0h0m0900@2026-03-08:Europe/Berlin:${++sequence}`;
-      const outcome = {
+      const caughtUp = {
         status: 'caught_up' as const,
         reason: 'catch_up',
         versionId: '10001',
@@ -261,23 +261,32 @@ describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
         releaseDate: '2026-03-08',
         timeZone: 'Europe/Berlin',
       };
+      const missed = { ...caughtUp, status: 'missed' as const, reason: 'past_deadline' };
+      const read = async () =>
+        (
+          await documents.send(
+            new GetCommand({ TableName: table, Key: { pk: `point#${key}` }, ConsistentRead: true }),
+          )
+        ).Item;
 
       // Act
-      const first = await ledger.recordPointOutcome(key, outcome);
-      const again = await ledger.recordPointOutcome(key, {
-        ...outcome,
-        status: 'missed',
-        reason: 'past_deadline',
-      });
-      const row = (
-        await documents.send(
-          new GetCommand({ TableName: table, Key: { pk: `point#${key}` }, ConsistentRead: true }),
-        )
-      ).Item;
+      const first = await ledger.recordPointOutcome(key, caughtUp);
+      const again = await ledger.recordPointOutcome(key, caughtUp);
+      const afterCaughtUp = await read();
+      const replaced = await ledger.recordPointOutcome(key, missed);
+      const missedAgain = await ledger.recordPointOutcome(key, { ...missed, reason: 'catch_up_skip' });
+      const caughtUpOverMissed = await ledger.recordPointOutcome(key, caughtUp);
 
       // Assert
-      expect([first, again]).toEqual([true, false]);
-      expect(row).toMatchObject({ ...outcome, at: '2026-03-01T10:00:00.000Z' });
+      expect([first, again, replaced, missedAgain, caughtUpOverMissed]).toEqual([
+        true,
+        false,
+        true,
+        false,
+        false,
+      ]);
+      expect(afterCaughtUp).toMatchObject({ ...caughtUp, at: '2026-03-01T10:00:00.000Z' });
+      expect(await read()).toMatchObject({ ...missed, at: '2026-03-01T10:00:00.000Z' });
     });
   });
 

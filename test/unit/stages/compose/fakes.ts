@@ -267,7 +267,8 @@ export class FakeLedger implements LedgerPort {
 
   async recordPointOutcome(key: string, outcome: OutcomeRecord): Promise<boolean> {
     this.calls.push(`recordPointOutcome:${key}`);
-    if (this.outcomes.has(`point#${key}`)) return false;
+    const stored = this.outcomes.get(`point#${key}`);
+    if (stored && !(outcome.status === 'missed' && stored.status === 'caught_up')) return false;
     this.outcomes.set(`point#${key}`, outcome);
     return true;
   }

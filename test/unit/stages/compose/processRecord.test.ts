@@ -843,7 +843,7 @@ describe('Function: processRecord (compose) past the deadline', () => {
     expect(h.ledger.drafts.size).toBe(0);
     expect([...h.ledger.outcomes.entries()]).toEqual([
       [
-        'point#10042:b1d0h0m0900:0',
+        'point#10042:b1d0h0m0900@2026-12-15:Europe/Berlin',
         {
           status: 'missed',
           reason: 'past_deadline',
@@ -859,6 +859,30 @@ describe('Function: processRecord (compose) past the deadline', () => {
       notAfter: '2026-12-14T08:00:00.000Z',
       lateMs: 5000,
     });
+  });
+
+  it('turns a caught-up point that still fires past its deadline into missed, under the same key', async () => {
+    // Arrange: the schedule stage caught the point up; its job ran late anyway.
+    const h = harness();
+    const key = '10042:b1d0h0m0900@2026-12-15:Europe/Berlin';
+    await h.ledger.recordPointOutcome(key, {
+      status: 'caught_up',
+      reason: 'catch_up',
+      versionId: '10042',
+      pointId: 'b1d0h0m0900',
+      releaseDate: '2026-12-15',
+      timeZone: 'Europe/Berlin',
+    });
+
+    // Act
+    await h.run(composeJob({ notAfter: '2026-12-14T08:00:00.000Z', chunk: { index: 1, count: 2 } }));
+
+    // Assert
+    expect(h.ledger.outcomes.get(`point#${key}`)).toMatchObject({
+      status: 'missed',
+      reason: 'past_deadline',
+    });
+    expect(h.queue.sent).toHaveLength(0);
   });
 
   it('uses the due time plus the default 6 h for a job scheduled before deadlines existed', async () => {
