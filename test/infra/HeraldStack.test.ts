@@ -743,10 +743,12 @@ describe('Function: HeraldStack', () => {
           `${ledger} dynamodb:GetItem`,
           `${ledger} dynamodb:PutItem`,
         ],
+        // send records an email missed or skipped (release changed) with a conditional PutItem.
         send: [
           `${directory} dynamodb:GetItem`,
           `${ledger} dynamodb:DeleteItem`,
           `${ledger} dynamodb:GetItem`,
+          `${ledger} dynamodb:PutItem`,
           `${ledger} dynamodb:UpdateItem`,
         ],
         feedback: [`${directory} dynamodb:PutItem`],
