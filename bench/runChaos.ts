@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ListSchedulesCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { stackNames } from '#local/stackNames';
+import { type SesEventPublisher, startSesEventPublisher } from '#local/SesEventPublisher';
 import { MIN_SEND_LEASE_SECONDS } from '#shared/config';
 import { type AwsFaultProxy, sesThrottlingFault, startAwsFaultProxy } from '#test/standins/AwsFaultProxy';
 import { type Fault, type ChaosOptions as FaultChaos, seededRandom } from '#test/standins/faults';
@@ -26,8 +27,16 @@ import { WorkerProcess } from './WorkerProcess.ts';
 export type ChaosKill =
   /** Halfway through the webhooks, once scheduling is under way: ingest, enrich and schedule in flight. */
   | 'scheduling'
-  /** Once part of the emails are sent: compose and send in flight (SES throttling meanwhile, see {@link runChaos}). */
-  | 'sending';
+  /** At a random moment (seeded: after 20-60% of the emails) while compose and send run. */
+  | 'sending'
+  /**
+   * Between SES's acceptance of an email and the ledger's record of it: the next SendEmail goes
+   * through to the emulator, its answer is held, and the worker dies waiting for it.
+   */
+  | 'ses-accepted';
+
+/** Every kill, in the order a run makes them. */
+export const CHAOS_KILLS: readonly ChaosKill[] = ['scheduling', 'sending', 'ses-accepted'];
 
 /** Options of {@link runChaos}. */
 export interface ChaosRunOptions {
@@ -42,9 +51,15 @@ export interface ChaosRunOptions {
   releasesPerProject?: number;
   /** Probability of a fault on each Jira, OpenAI and SES SendEmail call, 0..1. Default 0.3. */
   faultRate?: number;
+  /**
+   * Share of SES SendEmail calls whose answer is lost after the emulator accepted the email (an
+   * ambiguous outcome: reset at once, or held until the SDK times out), within `faultRate`.
+   * Default 0.12 (at most `faultRate`).
+   */
+  ambiguousRate?: number;
   /** PRNG seed of the faults and the duplicate webhooks. Default 42. */
   seed?: number;
-  /** Kills, in order. Default both. */
+  /** Kills, in order. Default {@link CHAOS_KILLS}. */
   kills?: readonly ChaosKill[];
   /** Share of webhooks delivered twice at once, 0..1. Default 0.3. */
   duplicateRate?: number;
@@ -77,10 +92,19 @@ export interface ChaosReport extends DeliveryCount {
   faultRate: number;
   seed: number;
   /**
-   * Faults injected per dependency, against its calls (SES: SendEmail only; `gate` = the throttles
-   * around the sending kill, counted apart from the chaos faults and their calls).
+   * Faults injected per dependency, against its calls (SES: SendEmail only; `answersLost` = of
+   * those, the ambiguous ones: forwarded to the emulator, which accepted the email, then the
+   * answer reset or held past the SDK's timeout, the `ses-accepted` kill's included).
    */
-  faults: { jira: FaultFigures; openai: FaultFigures; ses: FaultFigures & { gate: number } };
+  faults: { jira: FaultFigures; openai: FaultFigures; ses: FaultFigures & { answersLost: number } };
+  /**
+   * Unknown SendEmail outcomes: `unknown` = `email_send_outcome_unknown` lines (ambiguous SES
+   * errors, the state `ambiguous`); `resolved` = `email_send_resolved` lines (settled as sent from
+   * SES's events instead of sending again: after an ambiguous error or a taken-over claim);
+   * `resent` = `email_send_unresolved` lines (no SES event: SES had not taken it, so it was sent
+   * or left to its lease); `eventsPublished` = SES events the local publisher put on the bus.
+   */
+  ambiguous: { unknown: number; resolved: number; unresolved: number; eventsPublished: number };
   /** Records received again (ApproximateReceiveCount above 1), over every stage and generation. */
   redeliveries: number;
   /** Faults injected plus redeliveries. */
@@ -132,18 +156,30 @@ const httpFaults: Fault[] = [
 ];
 
 /**
- * SES faults: 5xx and dropped connections (SesMailer: outcome unknown, the claim waits for its
- * lease), throttling with Retry-After, and a slow answer. Never a wait past a client timeout:
- * the proxy would forward the email after the client gave up, and an email SES accepted while
- * its sender saw a failure is the one duplicate the design accepts (send/processRecord.ts).
+ * SES faults, with their weights: before the emulator sees the email, 5xx and dropped
+ * connections (SesMailer: outcome unknown, so the send stage asks SES's events and finds none),
+ * throttling with Retry-After and a slow answer; after the emulator accepted it, the answer lost
+ * (reset at once, or held until the SDK's 10 s timeout): the "maybe sent" outcome SES's events
+ * settle. The lost answers weigh `ambiguousRate / faultRate` of all faults, 3 resets to 1 hold.
  */
-const sesFaults: Fault[] = [
-  { status: 500 },
-  { status: 503 },
-  { ...sesThrottlingFault(), retryAfterSeconds: 1 },
-  { drop: true },
-  { delayMs: 500 },
-];
+const sesFaultsOf = (faultRate: number, ambiguousRate: number): { kinds: Fault[]; weights: number[] } => {
+  const before: Fault[] = [
+    { status: 500 },
+    { status: 503 },
+    { ...sesThrottlingFault(), retryAfterSeconds: 1 },
+    { drop: true },
+    { delayMs: 500 },
+  ];
+  const lost = Math.min(1, ambiguousRate / faultRate);
+  const other = (1 - lost) / before.length;
+  return {
+    kinds: [...before, { answerLost: 'drop' }, { answerLost: 'hang' }],
+    weights: [...before.map(() => other || 1e-9), lost * 0.75, lost * 0.25],
+  };
+};
+
+/** SES event wait of the chaos worker, seconds: the local publisher's events land within a second or two. */
+const CHAOS_SES_EVENT_WAIT_SECONDS = 3;
 
 const countSchedules = async (client: SchedulerClient, group: string): Promise<number> => {
   let total = 0;
@@ -175,7 +211,8 @@ const eachLimited = async <T>(items: readonly T[], limit: number, work: (item: T
  * started again mid-run. Then it counts, from the emulator's SES store, what every recipient got.
  *
  * Timeline:
- * 1. stand-ins and an AwsFaultProxy in front of SES; a worker with the `fast` retry profile, 1 s
+ * 1. stand-ins, an SesEventPublisher in front of the emulator's SES and an AwsFaultProxy in front
+ *    of it; a worker with the `fast` retry profile, 1 s
  *    client timeouts, the shortest send lease the configuration allows (60 s), 2 pollers per
  *    queue, every function timeout capped at the send function's 30 s and a receive visibility
  *    5 s above it, so that what a killed worker had in flight comes back in seconds rather than
@@ -186,17 +223,20 @@ const eachLimited = async <T>(items: readonly T[], limit: number, work: (item: T
  * 4. once every point has its schedule, the worker's scheduler clock jumps a day past the last
  *    release date (time travel): every point falls due; late duplicate webhooks follow, which
  *    schedule the points again for the send ledger to drop;
- * 5. kill `sending` once part of the emails are out. SES answers every SendEmail with a throttle
- *    for 2 s before the kill, so that no email is between SES's acceptance and the ledger's
- *    `markSent` when the process dies: that window (milliseconds per email) is the one
- *    duplicate no mail API without transactions can close; the run tests everything around it;
+ * 5. kill `sending` at a seeded random moment once 20-60% of the emails are out, and kill
+ *    `ses-accepted` right after the emulator accepted an email whose answer the proxy holds: the
+ *    worker dies between SES's acceptance and the ledger's `markSent`. Throughout, a share of
+ *    SendEmail answers is lost after acceptance; SES's events, which the local SesEventPublisher
+ *    (in this process, so a kill cannot lose them) puts on the default bus for every accepted
+ *    email, let the send stage record those emails as sent instead of sending them again;
  * 6. waits until every queue is empty and no schedule is left, then counts.
  */
 export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> => {
   const say = options.say ?? (() => undefined);
   const faultRate = options.faultRate ?? 0.3;
   const seed = options.seed ?? 42;
-  const kills = options.kills ?? ['scheduling', 'sending'];
+  const kills = options.kills ?? CHAOS_KILLS;
+  const ambiguousRate = Math.min(faultRate, options.ambiguousRate ?? 0.12);
   const timeoutMs = options.timeoutMs ?? 20 * 60_000;
   const functionTimeoutSeconds = options.functionTimeoutSeconds ?? CHAOS_FUNCTION_TIMEOUT_SECONDS;
   const random = seededRandom(seed ^ 0x5eed);
@@ -211,13 +251,16 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
   });
   const openai = await startOpenAiStandIn({ apiKey: STANDIN_CREDENTIALS.openaiKey });
   let proxy: AwsFaultProxy | undefined;
+  let publisher: SesEventPublisher | undefined;
   let worker: WorkerProcess | undefined;
   const env = freshEnv('chaos');
   const logDir = options.logDir ?? (await mkdtemp(join(tmpdir(), 'herald-chaos-')));
   const logFile = join(logDir, `${env}.log`);
   try {
-    proxy = await startAwsFaultProxy({ target: options.endpoint });
+    publisher = await startSesEventPublisher({ target: options.endpoint });
+    proxy = await startAwsFaultProxy({ target: publisher.url });
     const ses = proxy;
+    const sesEvents = publisher;
     worker = new WorkerProcess(
       workerOptionsFor({ endpoint: options.endpoint, jira, openai }, env, {
         retryProfile: 'fast',
@@ -229,6 +272,7 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
         jiraTimeoutMs: CLIENT_TIMEOUT_MS,
         openaiTimeoutMs: CLIENT_TIMEOUT_MS,
         serviceEndpoints: { SESV2: ses.url },
+        sesEventWaitSeconds: CHAOS_SES_EVENT_WAIT_SECONDS,
       }),
       { logFile },
     );
@@ -263,7 +307,7 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     });
     const expected = workload.expected.size;
     say(
-      `${env}: ${workload.releases.length} releases × ${workload.points.length} points × ${options.recipients} recipients = ${expected} emails; faults on ${Math.round(faultRate * 100)}% of calls (seed ${seed})`,
+      `${env}: ${workload.releases.length} releases × ${workload.points.length} points × ${options.recipients} recipients = ${expected} emails; faults on ${Math.round(faultRate * 100)}% of calls, SES answers lost after acceptance on ${Math.round(ambiguousRate * 100)}% of SendEmail (seed ${seed})`,
     );
 
     const chaosOf = (kinds: Fault[], salt: number, route?: string): FaultChaos => ({
@@ -272,21 +316,18 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
       seed: seed + salt,
       ...(route ? { route } : {}),
     });
-    const sesChaos = chaosOf(sesFaults, 3, 'SESv2.SendEmail');
+    const sesFaults = sesFaultsOf(faultRate, ambiguousRate);
+    const sesChaos = { ...chaosOf(sesFaults.kinds, 3, 'SESv2.SendEmail'), weights: sesFaults.weights };
     jira.faults.chaos(chaosOf(httpFaults, 1));
     openai.faults.chaos(chaosOf(httpFaults, 2));
     ses.faults.chaos(sesChaos);
 
     const killLog: string[] = [];
-    /** SIGKILLs the worker (`around` runs just before and just after), then starts it again. */
-    const killAndRestart = async (
-      what: () => string,
-      around?: { before: () => Promise<void>; after: () => void },
-    ) => {
-      await around?.before();
+    /** SIGKILLs the worker (`before` runs just before), then starts it again. */
+    const killAndRestart = async (what: () => string, before?: () => Promise<void>) => {
+      await before?.();
       const pid = w.pid;
       await w.kill();
-      around?.after();
       killLog.push(what());
       say(`SIGKILLed worker ${pid} ${killLog.at(-1)}`);
       await sleep(1000);
@@ -357,28 +398,30 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
       refusedAttempts +=
         (await deliverWebhook(() => w.ready.webhookUrl, secret, bodies.get(release.versionId) ?? '')) - 1;
     });
-    let gate = 0;
     if (kills.includes('sending')) {
-      const mark = Math.max(1, Math.floor(expected * 0.4));
+      const mark = Math.max(1, Math.floor(expected * (0.2 + 0.4 * random())));
       await until(`${mark} emails sent`, () => w.count('email_sent') >= mark, {
         timeoutMs: remaining(),
         intervalMs: 50,
       });
-      let faultsBefore = 0;
+      await killAndRestart(
+        () => `while sending, at a random moment (${w.count('email_sent')}/${expected} emails sent)`,
+      );
+    }
+    if (kills.includes('ses-accepted')) {
+      // The next SendEmail reaches the emulator, which accepts the email; its answer is held, and
+      // the worker dies waiting for it: SES has the email, the ledger says `claimed`.
+      const before = ses.faults.counters.answersLost;
+      ses.faults.enqueue({ answerLost: 'hang' }, { route: 'SESv2.SendEmail' });
       await killAndRestart(
         () =>
-          `during sending (${w.count('email_sent')}/${expected} emails sent, SES throttled for 2 s before)`,
-        {
-          before: async () => {
-            faultsBefore = ses.faults.counters.total;
-            ses.faults.chaos({ route: 'SESv2.SendEmail', rate: 1, kinds: [sesThrottlingFault()], seed });
-            await sleep(2000);
-          },
-          after: () => {
-            gate = ses.faults.counters.total - faultsBefore;
-            ses.faults.chaos(sesChaos);
-          },
-        },
+          `between SES's acceptance and the ledger write (${w.count('email_sent')}/${expected} emails sent)`,
+        () =>
+          until(
+            'an email accepted by SES with its answer held',
+            () => ses.faults.counters.answersLost > before && ses.faults.pending === 0,
+            { timeoutMs: remaining(), intervalMs: 20 },
+          ).then(() => sleep(500)),
       );
     }
     await lateDeliveries;
@@ -416,7 +459,17 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     const faults = {
       jira: { calls: jira.requests.count(), faults: jc },
       openai: { calls: openai.requests.count(), faults: oc },
-      ses: { calls: ses.requests.count('SESv2.SendEmail') - gate, faults: sc - gate, gate },
+      ses: {
+        calls: ses.requests.count('SESv2.SendEmail'),
+        faults: sc,
+        answersLost: ses.faults.counters.answersLost,
+      },
+    };
+    const ambiguous = {
+      unknown: w.count('email_send_outcome_unknown'),
+      resolved: w.count('email_send_resolved'),
+      unresolved: w.count('email_send_unresolved'),
+      eventsPublished: sesEvents.counts.events,
     };
     const report: ChaosReport = {
       ...delivery,
@@ -426,6 +479,7 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
       faultRate,
       seed,
       faults,
+      ambiguous,
       redeliveries,
       retries: jc + oc + sc + redeliveries,
       failedRecords: w.count('record_failed'),
@@ -449,7 +503,7 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     return report;
   } finally {
     await worker?.close();
-    await Promise.all([jira.close(), openai.close(), proxy?.close()]);
+    await Promise.all([jira.close(), openai.close(), proxy?.close(), publisher?.close()]);
     clients.destroy();
   }
 };
@@ -470,7 +524,15 @@ export const formatChaosReport = (r: ChaosReport): string => {
     ['unexpected', String(r.unexpected)],
     [
       'retries',
-      `${r.retries} = faults injected (Jira ${pct(r.faults.jira)}, OpenAI ${pct(r.faults.openai)}, SES SendEmail ${pct(r.faults.ses)} + ${r.faults.ses.gate} throttles around the kill) + ${r.redeliveries} redeliveries`,
+      `${r.retries} = faults injected (Jira ${pct(r.faults.jira)}, OpenAI ${pct(r.faults.openai)}, SES SendEmail ${pct(r.faults.ses)}) + ${r.redeliveries} redeliveries`,
+    ],
+    [
+      'ambiguous SES faults',
+      `${r.faults.ses.answersLost}/${r.faults.ses.calls} SendEmail calls (${r.faults.ses.calls ? Math.round((100 * r.faults.ses.answersLost) / r.faults.ses.calls) : 0}%) accepted by SES, then the answer reset or held past the SDK timeout`,
+    ],
+    [
+      'ambiguous outcomes resolved by SES events',
+      `${r.ambiguous.resolved} recorded as sent from SES's events instead of sent again (${r.ambiguous.unknown} ambiguous SES errors, state ambiguous; ${r.ambiguous.unresolved} without an SES event, so not accepted; ${r.ambiguous.eventsPublished} SES events published)`,
     ],
     ['failed records', `${r.failedRecords} retried by the ladder, ${r.rescheduled} rescheduled`],
     [

@@ -124,7 +124,7 @@ export const bundledCode = (name: FunctionName): lambda.Code => {
 /**
  * release-herald on AWS, built from pipeline/topology/topology.ts: per stage a queue trio and a
  * function; the webhook entry, bus and rule; the rescheduler; the Scheduler group and role;
- * tables and empty secrets; the SES configuration set with bounce/complaint feedback; alarms.
+ * tables and empty secrets; the SES configuration set publishing its events to the feedback function; alarms.
  * Every function has its own role with exact-ARN statements (see {@link HeraldStack.grantAccess}).
  */
 export class HeraldStack extends Stack {
@@ -362,8 +362,9 @@ export class HeraldStack extends Stack {
     const q = this.queues;
     const f = this.functions;
 
-    // Least privilege against the handlers as they are: webhook and feedback only opt out
-    // (PutItem); enrich reads a project; compose reads the policy and keeps drafts; send checks opt-outs and keeps its
+    // Least privilege against the handlers as they are: webhook only opts out (PutItem), feedback
+    // opts out and records SES events (UpdateItem); enrich reads a project; compose reads the
+    // policy and keeps drafts; send checks opt-outs and keeps its
     // rows (infra/permissions.ts names the adapter methods behind each list).
     f.webhook.allow(actions.secretRead, [secrets.webhookSecret.arn]);
     f.webhook.allow(actions.directoryOptOut, [directory.arn]);
@@ -414,6 +415,7 @@ export class HeraldStack extends Stack {
     this.scheduling.grantScheduling(f.rescheduler, topology.reschedulePrefix, actions.schedulesCreate);
 
     f.feedback.allow(actions.directoryOptOut, [directory.arn]);
+    f.feedback.allow(actions.ledgerSesEvents, [ledger.arn]);
   }
 
   /**

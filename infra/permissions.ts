@@ -28,12 +28,14 @@ export const actions = {
    */
   ledgerReleaseWatermark: ['dynamodb:GetItem', 'dynamodb:PutItem'],
   /**
-   * Send's rows: DynamoLedger.getDraft (GetItem), claimSend, markSent and markRejected
-   * (conditional UpdateItem, GetItem after a lost condition), releaseClaim (DeleteItem),
-   * getRelease (GetItem: the release re-check) and recordSendOutcome (conditional PutItem: an
-   * email missed or skipped).
+   * Send's rows: DynamoLedger.getDraft (GetItem), claimSend, markSent, markRejected and
+   * markAmbiguous (conditional UpdateItem, GetItem after a lost condition), releaseClaim
+   * (DeleteItem), getSesEvents (GetItem), getRelease (GetItem: the release re-check) and
+   * recordSendOutcome (conditional PutItem: an email missed or skipped).
    */
   ledgerSends: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
+  /** Feedback's record of SES's events per email: DynamoLedger.recordSesEvent (UpdateItem). */
+  ledgerSesEvents: ['dynamodb:UpdateItem'],
   /** Reading a secret's value. */
   secretRead: ['secretsmanager:GetSecretValue'],
   /** Resolving a queue's URL and attributes (its ARN for Scheduler targets and DLQs). */

@@ -4,12 +4,17 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SES_FEEDBACK_DETAIL_TYPES } from '#stages/feedback/sesFeedbackEvent';
 import { DLQ_RETENTION_SECONDS } from '#topology/topology';
 import { type FunctionSettings, HeraldFunction, type HeraldFunctionProps } from './HeraldFunction.ts';
 import { secureQueueProps } from './StageQueues.ts';
 
-/** SES event types that opt a contact out. */
-export const FEEDBACK_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received'] as const;
+/**
+ * EventBridge detail-types of the SES events the rule routes to the feedback function (the
+ * feedback stage's own list): bounces and complaints opt a contact out, and every one is recorded
+ * in the ledger per email.
+ */
+export const FEEDBACK_DETAIL_TYPES = SES_FEEDBACK_DETAIL_TYPES;
 
 /** Options of {@link MailFeedback}. */
 export interface MailFeedbackProps {
@@ -30,9 +35,11 @@ export interface MailFeedbackProps {
 }
 
 /**
- * Bounce and complaint handling: the SES configuration set publishes BOUNCE and COMPLAINT events
- * to the default event bus (the only bus SES delivers to); a rule matching this configuration set
- * only invokes the feedback function asynchronously, which opts the contact out in the directory.
+ * SES feedback: the configuration set publishes SEND, DELIVERY, BOUNCE, COMPLAINT, REJECT and
+ * DELIVERY_DELAY events to the default event bus (the only bus SES delivers to); a rule matching
+ * this configuration set only invokes the feedback function asynchronously, which records each
+ * event in the ledger per email (the send stage reads them to settle an unknown SendEmail
+ * outcome) and opts bounced or complaining contacts out in the directory.
  * Events the rule cannot deliver, and invocations that still fail after retries, land in one DLQ.
  */
 export class MailFeedback extends Construct {
@@ -51,7 +58,14 @@ export class MailFeedback extends Construct {
     });
     this.configurationSet.addEventDestination('ToEventBridge', {
       destination: ses.EventDestination.eventBus(defaultBus),
-      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+      events: [
+        ses.EmailSendingEvent.SEND,
+        ses.EmailSendingEvent.DELIVERY,
+        ses.EmailSendingEvent.BOUNCE,
+        ses.EmailSendingEvent.COMPLAINT,
+        ses.EmailSendingEvent.REJECT,
+        ses.EmailSendingEvent.DELIVERY_DELAY,
+      ],
     });
 
     this.dlq = new sqs.Queue(this, 'Dlq', {
@@ -66,7 +80,7 @@ export class MailFeedback extends Construct {
     });
     this.rule = new events.Rule(this, 'Rule', {
       ruleName: props.ruleName,
-      description: `SES bounces and complaints of ${props.configurationSetName} to the feedback function`,
+      description: `SES events of ${props.configurationSetName} to the feedback function`,
       eventBus: defaultBus,
       eventPattern: {
         source: ['aws.ses'],

@@ -140,6 +140,18 @@ class PreviewLedger implements LedgerPort {
     throw new Error('a preview never sends');
   }
 
+  markAmbiguous(): never {
+    throw new Error('a preview never sends');
+  }
+
+  recordSesEvent(): never {
+    throw new Error('a preview never sends');
+  }
+
+  getSesEvents(): never {
+    throw new Error('a preview never sends');
+  }
+
   claimRelease(): never {
     throw new Error('a preview never schedules');
   }

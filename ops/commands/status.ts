@@ -4,6 +4,7 @@ import {
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StackNames } from '#local/stackNames';
 import { OpsError } from '#ops/cli/errors';
 import { EXIT_CODES, type ExitCode } from '#ops/cli/exitCodes';
@@ -11,6 +12,7 @@ import type { OpsContext } from '#ops/cli/OpsContext';
 import { renderTable } from '#ops/cli/table';
 import { formatAge } from '#ops/format/formatAge';
 import { type OutcomeReport, readOutcomes, renderOutcomes } from '#ops/ledger/readOutcomes';
+import { countUnsettledSends, type UnsettledSends } from '#ops/ledger/unsettledSends';
 import { type QueueDepth, queueDepth } from '#ops/sqs/queueDepth';
 import { queueUrlOf } from '#ops/sqs/queueRef';
 import { activeRegionOf } from '#ops/region/activeRegionOf';
@@ -62,7 +64,7 @@ export interface ScheduleCounts {
 
 /**
  * A dead-letter queue outside the stages: what an EventBridge target could not deliver. Deployed
- * by infra/ on AWS; the local stack has none, so a missing one is simply not shown.
+ * by infra/ on AWS; the local stack has the feedback one only, and a missing one is simply not shown.
  */
 export interface OtherDeadLetterQueue extends QueueStatus {
   /** What it holds: `rule` (Jira events for the ingest queue), `feedback` (SES bounces and complaints). */
@@ -84,6 +86,8 @@ export interface StatusReport {
   /** Queues that do not exist. */
   missingQueues: string[];
   schedules: ScheduleCounts;
+  /** Unsettled send rows of the ledger (`ambiguous`: SES outcome unknown); absent when not read. */
+  sends?: UnsettledSends | undefined;
   /** Which region composes and sends, from the ledger replica read; absent when there is no ledger table. */
   activeRegion?: RegionView | undefined;
   /** Late and missed points and emails recorded in the ledger; absent when there is no ledger table. */
@@ -96,6 +100,8 @@ export interface StatusDeps {
   scheduler: SchedulerClient;
   names: StackNames;
   now: () => Date;
+  /** Reads the ledger's unsettled sends when given. Default none. */
+  documents?: DynamoDBDocumentClient | undefined;
 }
 
 const total = (q: QueueDepth): number => q.visible + q.inFlight + q.delayed;
@@ -159,7 +165,7 @@ export const readStatus = async (deps: StatusDeps): Promise<StatusReport> => {
     { source: 'rule', name: resourceName(topology.rule.deadLetterQueue, deps.names.env) },
     { source: 'feedback', name: resourceName(topology.feedback.deadLetterQueue, deps.names.env) },
   ] as const;
-  const [stages, schedules, otherQueues] = await Promise.all([
+  const [stages, schedules, otherQueues, sends] = await Promise.all([
     Promise.all(
       STAGES.map(async (stage): Promise<StageStatus> => {
         const entries = await Promise.all(
@@ -172,6 +178,13 @@ export const readStatus = async (deps: StatusDeps): Promise<StatusReport> => {
     ),
     readSchedules(deps),
     Promise.all(others.map(async (o) => ({ source: o.source, ...(await readQueue(deps, o.name, 'dlq')) }))),
+    deps.documents
+      ? countUnsettledSends(deps.documents, deps.names.tables.ledger).catch((err: unknown) => {
+          // No ledger table: the environment is not there, which the missing queues report.
+          if (err instanceof Error && err.name === 'ResourceNotFoundException') return undefined;
+          throw err;
+        })
+      : undefined,
   ]);
   const deadLetterStages = stages.filter((s) => total(s.queues.dlq) > 0).map((s) => s.stage);
   const otherDeadLetterQueues = otherQueues.filter((q) => q.exists);
@@ -190,6 +203,7 @@ export const readStatus = async (deps: StatusDeps): Promise<StatusReport> => {
         .map((q) => q.name),
     ),
     schedules,
+    ...(sends ? { sends } : {}),
   };
 };
 
@@ -241,6 +255,11 @@ export const renderStatus = (report: StatusReport): string => {
       `dead letters: ${report.deadLetters} in ${places.join(', ')}; inspect a stage's with \`herald dlq peek <stage>\``,
     );
   }
+  if (report.sends) {
+    lines.push(
+      `sends not settled: ${report.sends.claimed} claimed, ${report.sends.ambiguous} ambiguous (SES outcome unknown: settled by SES's events, else after the send lease)`,
+    );
+  }
   if (report.missingQueues.length > 0) lines.push(`missing queues: ${report.missingQueues.join(', ')}`);
   lines.push(
     report.activeRegion ? renderRegionLine(report.activeRegion) : 'active region: unknown (no ledger table)',
@@ -265,6 +284,7 @@ export const statusAction = async (ctx: OpsContext, options: StatusOptions): Pro
     scheduler: ctx.clients.scheduler,
     names: ctx.names,
     now: ctx.now,
+    documents: ctx.clients.documents,
   });
   if (report.missingQueues.length === report.stages.length * QUEUE_ROLES.length) {
     throw new OpsError(

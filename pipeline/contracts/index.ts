@@ -11,3 +11,4 @@ export * from './releaseSnapshot.ts';
 export * from './sendJob.ts';
 export * from './sendPolicy.ts';
 export * from './timeZone.ts';
+export * from './sendTag.ts';

@@ -10,6 +10,8 @@ import type { InvocationInfo, InvocationResult } from './LocalLambdaRuntime.ts';
 import { LocalRuntime } from './LocalRuntime.ts';
 import { type FiredSchedule, LocalScheduler } from './LocalScheduler.ts';
 import { applyLocalAwsEnv, localClientConfig } from './localAwsConfig.ts';
+import { type SesEventPublisher, startSesEventPublisher } from './SesEventPublisher.ts';
+import { stackNames } from './stackNames.ts';
 import { type FunctionUrlHandler, startWebhookServer, type WebhookServer } from './WebhookServer.ts';
 
 /** Role ARN the local scheduler is told about; the emulator checks only that it is there. */
@@ -66,7 +68,9 @@ export interface LocalHeraldOptions {
    * AwsFaultProxy in front of SES), set as `AWS_ENDPOINT_URL_<SERVICE>` before the handlers are
    * imported; every other service uses `endpoint`. The bootstrap and the runtime's and
    * scheduler's clients always use `endpoint`; the returned `directory`, built with the default
-   * client like the handlers', follows the setting. Default none.
+   * client like the handlers', follows the setting. Without an `SESV2` entry the handlers' SES
+   * endpoint is this process's {@link SesEventPublisher} (SES's events for what the emulator
+   * accepts); a proxy given here should forward to one to keep those events. Default none.
    */
   serviceEndpoints?: Partial<Record<LocalServiceEndpointId, string>>;
   /** Observers, for progress output and tests. Observers must not throw. */
@@ -91,15 +95,33 @@ export interface LocalHerald {
   readonly schedulerClient: SchedulerClient;
   /** Stops the runtime (waiting for in-flight invocations), the scheduler and the webhook server. */
   stop(): Promise<void>;
+  /** The SES event publisher in front of the emulator's SES, unless `serviceEndpoints.SESV2` was given. */
+  readonly sesEvents: SesEventPublisher | undefined;
 }
 
 let configuredFor: string | undefined;
 
 /**
+ * One SES event publisher per process and emulator: the send handler reads its SES endpoint once,
+ * at import, so every LocalHerald of this process must keep the same one (it is never closed and
+ * does not keep the process alive).
+ */
+let processPublisher: { endpoint: string; publisher: Promise<SesEventPublisher> } | undefined;
+
+const publisherFor = (endpoint: string): Promise<SesEventPublisher> => {
+  if (processPublisher?.endpoint !== endpoint) {
+    processPublisher = { endpoint, publisher: startSesEventPublisher({ target: endpoint, unref: true }) };
+  }
+  return processPublisher.publisher;
+};
+
+/**
  * Runs the whole pipeline on this machine: bootstraps the emulator from the topology, serves
  * the webhook stage on loopback HTTP, runs every stage handler (the same modules Lambda runs)
- * on its queue through the local Lambda runtime, and fires due schedules with the local
- * scheduler. Handlers read their configuration from `process.env` when first imported, so one
+ * on its queue through the local Lambda runtime, fires due schedules with the local
+ * scheduler, and publishes SES's events for the emails the emulator accepts (a
+ * {@link SesEventPublisher} in front of its SES, a rule on the default bus, the feedback stage on
+ * its queue). Handlers read their configuration from `process.env` when first imported, so one
  * process hosts one configuration: a second call with different settings throws.
  */
 export const startLocalHerald = async (options: LocalHeraldOptions): Promise<LocalHerald> => {
@@ -115,8 +137,11 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
 
+  const sesEvents = options.serviceEndpoints?.SESV2 ? undefined : await publisherFor(options.endpoint);
+  const serviceEndpoints = { ...options.serviceEndpoints, ...(sesEvents ? { SESV2: sesEvents.url } : {}) };
   const settings: Record<string, string | undefined> = {
     HERALD_ENV: env,
+    SES_CONFIGURATION_SET: stackNames(env).feedback.configurationSet,
     LOG_LEVEL: options.logLevel ?? 'warn',
     HERALD_RETRY_PROFILE: options.retryProfile ?? 'standard',
     JIRA_SITE_URL: options.jira.siteUrl,
@@ -129,7 +154,7 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
     // The SDK reads AWS_ENDPOINT_URL_<SERVICE> before AWS_ENDPOINT_URL; unset ones are removed so
     // that a value left by an earlier run in this process cannot redirect a service.
     ...Object.fromEntries(
-      LOCAL_SERVICE_ENDPOINT_IDS.map((id) => [`AWS_ENDPOINT_URL_${id}`, options.serviceEndpoints?.[id]]),
+      LOCAL_SERVICE_ENDPOINT_IDS.map((id) => [`AWS_ENDPOINT_URL_${id}`, serviceEndpoints[id]]),
     ),
   };
   const fingerprint = JSON.stringify({
@@ -162,7 +187,7 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
     });
 
     // Imported only now: each handler builds its clients and reads process.env at import.
-    const [ingest, enrich, schedule, compose, send, rescheduler, webhook] = await Promise.all([
+    const [ingest, enrich, schedule, compose, send, rescheduler, webhook, feedback] = await Promise.all([
       import('#stages/ingest/handler'),
       import('#stages/enrich/handler'),
       import('#stages/schedule/handler'),
@@ -170,6 +195,7 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
       import('#stages/send/handler'),
       import('#stages/rescheduler/handler'),
       import('#stages/webhook/handler'),
+      import('#stages/feedback/handler'),
     ]);
     webhookHandler = webhook.handler;
     const handlers: Record<StageName, SqsLambdaHandler> = {
@@ -188,6 +214,7 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
       queues: stack.queues,
       handlers,
       rescheduler: rescheduler.handler,
+      feedback: { queue: stack.feedbackQueue, handler: feedback.handler },
       env,
       concurrency: options.concurrency ?? 1,
       waitTimeSeconds: options.waitTimeSeconds ?? 1,
@@ -225,6 +252,7 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
         sqs.destroy();
         schedulerClient.destroy();
       },
+      sesEvents,
     };
   } catch (err) {
     await server.close();

@@ -1,12 +1,14 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type Log, silentLogger } from '#shared/logger';
 import { resourceName, STAGES, type StageName, topology } from '#topology/topology';
-import type { StackQueues } from './bootstrap.ts';
+import type { QueueRef, StackQueues } from './bootstrap.ts';
+import { type EventBridgeLambdaHandler, eventBridgeTargetHandler } from './eventBridgeTarget.ts';
 import { RESCHEDULE_VISIBILITY_TIMEOUT_SECONDS, RESCHEDULER_FUNCTION } from './constants.ts';
 import {
   type InvocationInfo,
   type InvocationResult,
   LocalLambdaRuntime,
+  type LocalLambdaRuntimeOptions,
   type SqsLambdaHandler,
 } from './LocalLambdaRuntime.ts';
 
@@ -34,12 +36,38 @@ export interface LocalRuntimeOptions {
   onInvoke?: (info: InvocationInfo) => void;
   /** Called after each invocation of any function. */
   onResult?: (result: InvocationResult) => void;
+  /**
+   * The feedback function on the queue the local SES feedback rule targets (bootstrap's
+   * `feedbackQueue`), invoked with each EventBridge event. Default none (SES events wait there).
+   */
+  feedback?: { queue: QueueRef; handler: EventBridgeLambdaHandler } | undefined;
 }
+
+/** The feedback function on its local queue, with the topology's size and timeout. */
+export const feedbackRuntime = (
+  feedback: { queue: QueueRef; handler: EventBridgeLambdaHandler },
+  env: string,
+  common: Omit<
+    LocalLambdaRuntimeOptions,
+    'queue' | 'functionName' | 'handler' | 'batchSize' | 'visibilityTimeoutSeconds' | 'timeoutSeconds'
+  > & { logger: Log },
+): LocalLambdaRuntime =>
+  new LocalLambdaRuntime({
+    ...common,
+    queue: feedback.queue,
+    functionName: resourceName('feedback', env),
+    handler: eventBridgeTargetHandler(feedback.handler, common.logger),
+    batchSize: 10,
+    visibilityTimeoutSeconds: topology.feedback.fn.timeoutSeconds + 5,
+    timeoutSeconds: topology.feedback.fn.timeoutSeconds,
+    memoryMb: topology.feedback.fn.memoryMb,
+  });
 
 /**
  * Every stage function of the topology on its main queue (batch size, visibility timeout and
- * function timeout from the topology) and the rescheduler on every reschedule queue: the local
- * stand-in for Lambda's SQS event sources.
+ * function timeout from the topology), the rescheduler on every reschedule queue and the feedback
+ * function on the SES feedback queue: the local stand-in for Lambda's SQS event sources and for
+ * the feedback rule's invocations.
  */
 export class LocalRuntime {
   /** One runtime per polled queue. */
@@ -94,6 +122,7 @@ export class LocalRuntime {
         );
       }
     }
+    if (options.feedback) runtimes.push(feedbackRuntime(options.feedback, env, common));
     this.runtimes = runtimes;
   }
 

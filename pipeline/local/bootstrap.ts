@@ -22,7 +22,12 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import {
+  CreateConfigurationSetCommand,
+  CreateEmailIdentityCommand,
+  SESv2Client,
+} from '@aws-sdk/client-sesv2';
+import { SES_EVENT_SOURCE, SES_FEEDBACK_DETAIL_TYPES } from '#stages/feedback/sesFeedbackEvent';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -95,6 +100,8 @@ export interface BootstrapResult {
   ruleArn: string;
   /** ARN of the Scheduler group. */
   scheduleGroupArn: string;
+  /** The queue the SES feedback rule on the default bus targets (local stand-in for the feedback function's invocations). */
+  feedbackQueue: QueueRef;
 }
 
 const isAwsError = (err: unknown, ...names: string[]): boolean =>
@@ -298,13 +305,71 @@ const ensureEmailIdentity = async (ses: SESv2Client, email: string): Promise<voi
   });
 
 /**
+ * SES feedback as the CDK stack wires it, with a queue in place of the function: the SES
+ * configuration set, and a rule on the default bus matching this configuration set's SES events
+ * (the detail-types feedback handles) that targets the feedback queue (redrive → feedback DLQ
+ * after 3 receives, as Lambda's 2 asynchronous retries).
+ */
+const ensureFeedbackRoute = async (
+  sqs: SQSClient,
+  events: EventBridgeClient,
+  ses: SESv2Client,
+  names: StackNames,
+): Promise<QueueRef> => {
+  const { feedback } = names;
+  await step(feedback.configurationSet, 'creating configuration set', async () => {
+    try {
+      await ses.send(new CreateConfigurationSetCommand({ ConfigurationSetName: feedback.configurationSet }));
+    } catch (err) {
+      if (!isAwsError(err, 'AlreadyExistsException', 'ConfigurationSetAlreadyExistsException')) throw err;
+    }
+  });
+  const dlq = await ensureQueue(sqs, feedback.dlq, { MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS) });
+  const queue = await ensureQueue(sqs, feedback.queue, {
+    VisibilityTimeout: String(topology.feedback.fn.timeoutSeconds + 5),
+    RedrivePolicy: redrive(dlq.arn, 3),
+  });
+  await step(feedback.rule, 'creating rule', async () => {
+    await events.send(
+      new PutRuleCommand({
+        Name: feedback.rule,
+        EventBusName: 'default',
+        State: 'ENABLED',
+        Description: `SES events of ${feedback.configurationSet} to the feedback queue`,
+        EventPattern: JSON.stringify({
+          source: [SES_EVENT_SOURCE],
+          'detail-type': [...SES_FEEDBACK_DETAIL_TYPES],
+          detail: { mail: { tags: { 'ses:configuration-set': [feedback.configurationSet] } } },
+        }),
+      }),
+    );
+    const targets = await events.send(
+      new PutTargetsCommand({
+        Rule: feedback.rule,
+        EventBusName: 'default',
+        Targets: [{ Id: 'feedback-queue', Arn: queue.arn }],
+      }),
+    );
+    if (targets.FailedEntryCount) {
+      const [failed] = targets.FailedEntries ?? [];
+      throw new BootstrapError(
+        feedback.rule,
+        `PutTargets failed: ${failed?.ErrorCode} ${failed?.ErrorMessage}`,
+      );
+    }
+  });
+  return queue;
+};
+
+/**
  * Creates every resource of the topology in the emulator, or brings existing ones in line with
  * it: per stage a DLQ (14 days), a reschedule queue (`topology.rescheduleQueue`; redrive → DLQ
  * after {@link rescheduleRedriveMaxReceiveCount} with moto's carried-over receive count) and a main queue (visibility, retention,
  * redrive → reschedule queue after the stage's `maxReceiveCount`); the EventBridge bus and the
  * rule `source=jira, detail-type prefix jira:version_` targeting the ingest queue; the Scheduler
  * group; the directory (`pk`, `sk`) and ledger (`pk`, TTL `expiresAt`) tables; the secrets; the
- * sender's SES v2 email identity. Idempotent: run it on every start. Names come from
+ * sender's SES v2 email identity; the SES configuration set and the rule on the default bus routing
+ * its events to the local feedback queue. Idempotent: run it on every start. Names come from
  * {@link stackNames}. Queue policies and IAM are not created (emulators do not enforce them).
  * @throws {BootstrapError} naming the resource that failed.
  */
@@ -340,6 +405,7 @@ export const bootstrap = async (options: BootstrapOptions): Promise<BootstrapRes
     ]);
     const queues = Object.fromEntries(STAGES.map((stage, i) => [stage, stageQueues[i]])) as StackQueues;
     const { busArn, ruleArn } = await ensureBus(events, names, queues.ingest.main.arn);
+    const feedbackQueue = await ensureFeedbackRoute(sqs, events, ses, names);
     const skipped = [
       ...(options.secrets.jira === undefined ? [names.secrets.jiraApiToken] : []),
       ...(options.secrets.openai === undefined ? [names.secrets.openaiApiKey] : []),
@@ -357,7 +423,7 @@ export const bootstrap = async (options: BootstrapOptions): Promise<BootstrapRes
       },
       'bootstrap_done',
     );
-    return { names, region, queues, busArn, ruleArn, scheduleGroupArn };
+    return { names, region, queues, busArn, ruleArn, scheduleGroupArn, feedbackQueue };
   } finally {
     for (const client of [sqs, events, scheduler, dynamo, secrets, ses]) client.destroy();
   }

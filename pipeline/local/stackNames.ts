@@ -24,6 +24,11 @@ export interface StackNames {
   secrets: { jiraApiToken: string; openaiApiKey: string; webhookSecret: string };
   /** Queue names per stage and role (`herald-<env>-compose-dlq`). */
   queues: Record<StageName, Record<QueueRole, string>>;
+  /**
+   * SES feedback: the configuration set every email is sent with, the rule on the default bus
+   * matching its events, and (local stack) the queue the rule targets and its DLQ.
+   */
+  feedback: { configurationSet: string; rule: string; queue: string; dlq: string };
 }
 
 /**
@@ -52,4 +57,10 @@ export const stackNames = (env = ''): StackNames => ({
       Object.fromEntries(QUEUE_ROLES.map((role) => [role, queueName(stage, role, env)])),
     ]),
   ) as Record<StageName, Record<QueueRole, string>>,
+  feedback: {
+    configurationSet: resourceName(topology.ses.configurationSet, env),
+    rule: resourceName(topology.feedback.rule, env),
+    queue: resourceName(topology.feedback.localQueue, env),
+    dlq: resourceName(topology.feedback.deadLetterQueue, env),
+  },
 });

@@ -12,6 +12,8 @@
  *   compose), so that what a killed process had in flight comes back in seconds;
  * - a subset of stages, a service endpoint override (SES through a fault proxy), and the stages'
  *   client timeouts and send lease.
+ * Like LocalHerald it runs the feedback stage on the local SES feedback queue and, unless given
+ * an `SESV2` endpoint, its own SesEventPublisher in front of the emulator's SES.
  *
  * Protocol: the parent forks this file with one argument, the JSON of {@link WorkerOptions}.
  * The worker answers `{ type: 'ready', webhookUrl, queues }` once everything runs, and stops on
@@ -32,6 +34,9 @@ import { LOCAL_SCHEDULER_ROLE_ARN, LOCAL_SERVICE_ENDPOINT_IDS } from './LocalHer
 import { type InvocationResult, LocalLambdaRuntime, type SqsLambdaHandler } from './LocalLambdaRuntime.ts';
 import { LocalScheduler } from './LocalScheduler.ts';
 import { applyLocalAwsEnv, localClientConfig } from './localAwsConfig.ts';
+import { feedbackRuntime } from './LocalRuntime.ts';
+import { startSesEventPublisher } from './SesEventPublisher.ts';
+import { stackNames } from './stackNames.ts';
 import { startWebhookServer } from './WebhookServer.ts';
 
 const positiveInt = z.number().int().positive();
@@ -92,6 +97,8 @@ export const workerOptions = z
      * The worker's own clients always use `endpoint`. Default none.
      */
     serviceEndpoints: z.partialRecord(z.enum(LOCAL_SERVICE_ENDPOINT_IDS), z.url()).default({}),
+    /** `SES_EVENT_WAIT_SECONDS` (range checked by the configuration). Default the config's. */
+    sesEventWaitSeconds: z.number().int().min(0).optional(),
   })
   // An invocation still running when its records turn visible again would race its own redelivery.
   .refine(
@@ -136,6 +143,7 @@ const configure = (options: z.output<typeof workerOptions>, unsubscribeBaseUrl: 
   applyLocalAwsEnv(options.endpoint);
   const settings: Record<string, string | undefined> = {
     HERALD_ENV: options.env,
+    SES_CONFIGURATION_SET: stackNames(options.env).feedback.configurationSet,
     LOG_LEVEL: options.logLevel,
     HERALD_RETRY_PROFILE: options.retryProfile,
     JIRA_SITE_URL: options.jira.siteUrl,
@@ -148,6 +156,7 @@ const configure = (options: z.output<typeof workerOptions>, unsubscribeBaseUrl: 
     SEND_LEASE_SECONDS: options.sendLeaseSeconds?.toString(),
     JIRA_TIMEOUT_MS: options.jiraTimeoutMs?.toString(),
     OPENAI_TIMEOUT_MS: options.openaiTimeoutMs?.toString(),
+    SES_EVENT_WAIT_SECONDS: options.sesEventWaitSeconds?.toString(),
   };
   for (const id of LOCAL_SERVICE_ENDPOINT_IDS)
     settings[`AWS_ENDPOINT_URL_${id}`] = options.serviceEndpoints[id];
@@ -159,8 +168,16 @@ const configure = (options: z.output<typeof workerOptions>, unsubscribeBaseUrl: 
 
 /** Runs the worker until it is told to stop. */
 const main = async (): Promise<void> => {
-  const options = workerOptions.parse(JSON.parse(process.argv[2] ?? '{}'));
-  const logger: Log = createLogger({ level: options.logLevel, name: 'herald-worker' });
+  const parsed = workerOptions.parse(JSON.parse(process.argv[2] ?? '{}'));
+  const logger: Log = createLogger({ level: parsed.logLevel, name: 'herald-worker' });
+  // SES's events for what the emulator accepts, unless the parent put its own chain (a fault
+  // proxy forwarding to a publisher it runs) in front of SES.
+  const publisher = parsed.serviceEndpoints.SESV2
+    ? undefined
+    : await startSesEventPublisher({ target: parsed.endpoint, logger });
+  const options = publisher
+    ? { ...parsed, serviceEndpoints: { ...parsed.serviceEndpoints, SESV2: publisher.url } }
+    : parsed;
   const send = (message: WorkerMessage): void => {
     process.send?.(message);
   };
@@ -249,6 +266,13 @@ const main = async (): Promise<void> => {
       );
     }
   }
+  runtimes.push(
+    feedbackRuntime(
+      { queue: stack.feedbackQueue, handler: (await import('#stages/feedback/handler')).handler },
+      options.env,
+      common,
+    ),
+  );
   const scheduler = options.scheduler
     ? new LocalScheduler({
         scheduler: schedulerClient,
@@ -268,6 +292,7 @@ const main = async (): Promise<void> => {
       await scheduler?.stop();
       await Promise.all(runtimes.map((r) => r.stop()));
       await server.close();
+      await publisher?.close();
       sqs.destroy();
       schedulerClient.destroy();
       logger.info('worker_stopped');

@@ -84,6 +84,17 @@ export const configSchema = z.object({
     .max(900, 'SEND_LEASE_SECONDS must be at most 900 seconds')
     .default(120),
   /**
+   * Longest wait of the send stage for SES's events of an email whose SendEmail outcome is
+   * unknown (a 5xx, a timeout or a reset after the request left; a claim taken over), seconds,
+   * 0..15 (it must fit the send function's 30 s beside the SES call). Default 10.
+   */
+  SES_EVENT_WAIT_SECONDS: z.coerce
+    .number({ error: 'SES_EVENT_WAIT_SECONDS must be a number of seconds' })
+    .int()
+    .min(0, 'SES_EVENT_WAIT_SECONDS must be at least 0 seconds')
+    .max(15, 'SES_EVENT_WAIT_SECONDS must be at most 15 seconds (the send function has 30 s)')
+    .default(10),
+  /**
    * SES sends per second this send process may make, emails/s (0.01..1000): its share of the
    * account's rate. The CDK stack sets it from the deploy-time `sesMaxSendRate` divided by the send
    * stage's event source concurrency. Default the topology's account rate over the stage ceiling.

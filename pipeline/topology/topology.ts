@@ -237,6 +237,12 @@ export const topology = {
     rule: 'ses-feedback',
     /** DLQ of the rule's target and of the function's failed asynchronous invocations (14 days). */
     deadLetterQueue: 'feedback-dlq',
+    /**
+     * Local stack only: the queue the rule targets in the emulator, polled by the local runtime
+     * in place of Lambda's asynchronous invocation (redrive → {@link deadLetterQueue} after 3
+     * receives: the first attempt and Lambda's 2 retries).
+     */
+    localQueue: 'feedback-events',
   },
   /** SNS topic every alarm notifies (`herald-alarms`). */
   alarmTopic: 'alarms',

@@ -462,12 +462,12 @@ describe('Function: HeraldStack', () => {
       });
     });
 
-    it('sends SES bounces and complaints of its configuration set to the feedback function, with a DLQ', () => {
+    it('sends the SES events of its configuration set (send, delivery, bounce, complaint, reject, delay) to the feedback function, with a DLQ', () => {
       const configurationSet = resourceName(topology.ses.configurationSet, ENV);
       template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
         EventDestination: {
           Enabled: true,
-          MatchingEventTypes: ['bounce', 'complaint'],
+          MatchingEventTypes: ['send', 'delivery', 'bounce', 'complaint', 'reject', 'deliveryDelay'],
           EventBridgeDestination: { EventBusArn: Match.anyValue() },
         },
       });
@@ -484,7 +484,14 @@ describe('Function: HeraldStack', () => {
         EventBusName: 'default',
         EventPattern: {
           source: ['aws.ses'],
-          'detail-type': ['Email Bounced', 'Email Complaint Received'],
+          'detail-type': [
+            'Email Bounced',
+            'Email Complaint Received',
+            'Email Sent',
+            'Email Delivered',
+            'Email Rejected',
+            'Email Delivery Delayed',
+          ],
           detail: { mail: { tags: { 'ses:configuration-set': [configurationSet] } } },
         },
         Targets: [
@@ -751,7 +758,7 @@ describe('Function: HeraldStack', () => {
           `${ledger} dynamodb:PutItem`,
           `${ledger} dynamodb:UpdateItem`,
         ],
-        feedback: [`${directory} dynamodb:PutItem`],
+        feedback: [`${directory} dynamodb:PutItem`, `${ledger} dynamodb:UpdateItem`],
       };
       for (const name of FUNCTION_NAMES) {
         const granted = statementsOf(name)

@@ -123,6 +123,16 @@ describe('Function: actions', () => {
     expect(used).toEqual([...actions.directoryOptOut].sort());
   });
 
+  it('lets feedback make exactly the ledger call of recording an SES event', async () => {
+    // Act
+    const used = await actionsUsed(() =>
+      ledger.recordSesEvent('tag-1', { type: 'Send', messageId: 'm-1', at: '2026-01-01T00:00:00.000Z' }),
+    );
+
+    // Assert
+    expect(used).toEqual([...actions.ledgerSesEvents].sort());
+  });
+
   it('lets compose make exactly the ledger calls of reading and storing a draft', async () => {
     // Act
     const used = await actionsUsed(async () => {
@@ -156,6 +166,8 @@ describe('Function: actions', () => {
       () => ledger.markSent('s1', 'ses-message-1'),
       () => ledger.markRejected('s1', 'MessageRejected'),
       () => ledger.releaseClaim('s1'),
+      () => ledger.markAmbiguous('s1'),
+      () => ledger.getSesEvents('tag-1'),
       () => ledger.getRelease('10001'),
       () => ledger.recordSendOutcome('s2', outcome),
     ];

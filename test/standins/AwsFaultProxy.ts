@@ -6,7 +6,13 @@ import {
   request,
   type ServerResponse,
 } from 'node:http';
-import { applyFault, describeFault, FaultInjector, type StatusFault } from './faults.ts';
+import {
+  type AnswerLostFault,
+  applyFault,
+  describeFault,
+  FaultInjector,
+  type StatusFault,
+} from './faults.ts';
 import { MAX_REQUEST_BYTES, startLoopbackServer } from './loopbackServer.ts';
 import { RequestLog } from './RequestLog.ts';
 
@@ -107,6 +113,9 @@ const REST_ROUTES: ReadonlyArray<{ service: string; method: string; path: RegExp
   { service: 'Scheduler', method: 'POST', path: /^\/tags\/.+$/, operation: 'TagResource' },
   { service: 'Scheduler', method: 'DELETE', path: /^\/tags\/.+$/, operation: 'UntagResource' },
 ];
+
+/** Default hold of an `answerLost: 'hang'` fault, ms: beyond any client request timeout here. */
+const DEFAULT_HOLD_MS = 30_000;
 
 const headerValue = (headers: IncomingHttpHeaders, name: string): string | undefined => {
   const value = headers[name];
@@ -266,6 +275,10 @@ const readBuffer = async (req: IncomingMessage): Promise<Buffer> => {
  * - `{ delayMs }`: waits, then forwards (pair with a client timeout for slow-service tests).
  * - `{ drop: true }`: destroys the connection before forwarding; the SDK sees a socket error and
  *   the emulator never sees the request (SesMailer counts it as an ambiguous outcome).
+ * - `{ answerLost: 'drop' | 'hang' }`: forwards the request, waits for the emulator's whole answer
+ *   (it did the work: SES accepted the email), then resets the connection at once (`drop`) or
+ *   when the client times out (`hang`, at most `holdMs`): the "maybe accepted" outcome. It is in
+ *   {@link AwsFaultProxy.forwarded}, with its fault.
  *
  * Usage (the chaos run does the same with `faults.chaos({ route: 'SESv2.SendEmail', rate, kinds, seed })`):
  * ```ts
@@ -320,28 +333,81 @@ export const startAwsFaultProxy = async (options: AwsFaultProxyOptions): Promise
     res.end(text);
   };
 
+  /** Sends the request on to the emulator unchanged; `onAnswer` gets its answer. */
+  const upstreamOf = (
+    req: IncomingMessage,
+    body: Buffer,
+    onAnswer: (answer: IncomingMessage) => void,
+    onError: (err: Error) => void,
+  ): void => {
+    const upstream = request(
+      {
+        protocol: target.protocol,
+        hostname: target.hostname.replace(/^\[|\]$/g, ''),
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent,
+      },
+      onAnswer,
+    );
+    upstream.on('error', onError);
+    upstream.end(body);
+  };
+
   const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const upstream = request(
-        {
-          protocol: target.protocol,
-          hostname: target.hostname.replace(/^\[|\]$/g, ''),
-          port: target.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-          agent,
-        },
+      upstreamOf(
+        req,
+        body,
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
           answer.pipe(res);
           answer.on('error', reject);
           res.on('close', () => resolve());
         },
+        reject,
       );
-      upstream.on('error', reject);
-      upstream.end(body);
     });
+
+  /**
+   * Forwards the request and waits for the whole answer (the emulator did the work), then loses
+   * it: `drop` resets the client's connection at once; `hang` resets it when the client gives up
+   * or after `holdMs`.
+   */
+  const forwardThenLose = async (
+    req: IncomingMessage,
+    body: Buffer,
+    res: ServerResponse,
+    fault: AnswerLostFault,
+    signal: AbortSignal,
+  ): Promise<void> => {
+    await new Promise<void>((resolve, reject) => {
+      upstreamOf(
+        req,
+        body,
+        (answer) => {
+          answer.resume();
+          answer.on('end', () => resolve());
+          answer.on('error', reject);
+        },
+        reject,
+      );
+    });
+    if (fault.answerLost === 'hang') {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, fault.holdMs ?? DEFAULT_HOLD_MS);
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        res.once('close', done);
+        signal.addEventListener('abort', done, { once: true });
+      });
+    }
+    req.socket.destroy();
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -358,6 +424,11 @@ export const startAwsFaultProxy = async (options: AwsFaultProxyOptions): Promise
     });
     if (fault && 'status' in fault) {
       answerStatus(req, res, fault, operation);
+      return;
+    }
+    if (fault && 'answerLost' in fault) {
+      forwarded.add({ method, path, route: operation.route, at: Date.now(), fault: describeFault(fault) });
+      await forwardThenLose(req, body, res, fault, signal);
       return;
     }
     if (fault && (await applyFault(fault, req, res, () => undefined, signal))) return;

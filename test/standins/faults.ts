@@ -23,8 +23,21 @@ export interface DropFault {
   drop: true;
 }
 
+/**
+ * Let the request through, then lose the answer (an ambiguous outcome: the server did the work,
+ * the client cannot know): `drop` resets the connection once the server has answered; `hang`
+ * holds the answer back until the client gives up (its request timeout) or `holdMs` passes, then
+ * resets it. Only a forwarding proxy (AwsFaultProxy) does the work first; the Jira and OpenAI
+ * stand-ins, which answer themselves, treat it as a drop.
+ */
+export interface AnswerLostFault {
+  answerLost: 'drop' | 'hang';
+  /** Longest hold of a `hang`, ms. Default 30000. */
+  holdMs?: number;
+}
+
 /** One injected fault. */
-export type Fault = StatusFault | DelayFault | DropFault;
+export type Fault = StatusFault | DelayFault | DropFault | AnswerLostFault;
 
 /** Which requests a fault applies to. */
 export interface FaultMatch {
@@ -47,10 +60,12 @@ export interface EnqueueOptions extends FaultMatch {
 export interface ChaosOptions extends FaultMatch {
   /** Probability that a matching request gets a fault, 0..1. */
   rate: number;
-  /** Faults to pick from, uniformly. */
+  /** Faults to pick from, uniformly unless {@link ChaosOptions.weights} says otherwise. */
   kinds: Fault[];
   /** PRNG seed: the same seed and the same request sequence inject the same faults. */
   seed: number;
+  /** Relative weight of each kind (same length as `kinds`, positive). Default all equal. */
+  weights?: number[];
 }
 
 /** What a stand-in knows about a request when it asks for a fault. */
@@ -70,6 +85,8 @@ export interface FaultCounters {
   drops: number;
   /** Faults per route name. */
   byRoute: Record<string, number>;
+  /** Answers lost after the request went through ({@link AnswerLostFault}). */
+  answersLost: number;
 }
 
 /**
@@ -87,10 +104,11 @@ export const seededRandom = (seed: number): (() => number) => {
   };
 };
 
-/** Short label of a fault for logs and counters: `status:503`, `delay:200`, `drop`. */
+/** Short label of a fault for logs and counters: `status:503`, `delay:200`, `drop`, `answer_lost:hang`. */
 export const describeFault = (fault: Fault): string => {
   if ('status' in fault) return `status:${fault.status}`;
   if ('delayMs' in fault) return `delay:${fault.delayMs}`;
+  if ('answerLost' in fault) return `answer_lost:${fault.answerLost}`;
   return 'drop';
 };
 
@@ -100,6 +118,18 @@ const matches = (match: FaultMatch, request: FaultRequest): boolean => {
   if (route === undefined) return true;
   if (route instanceof RegExp) return route.test(request.path);
   return route === request.route || request.path.startsWith(route);
+};
+
+/** The index `draw` (uniform in [0, 1)) falls on among `count` kinds of the given weights. */
+const pickIndex = (draw: number, count: number, weights: number[] | undefined): number => {
+  if (!weights) return Math.floor(draw * count);
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  let left = draw * total;
+  for (let i = 0; i < count; i++) {
+    left -= weights[i] ?? 0;
+    if (left < 0) return i;
+  }
+  return count - 1;
 };
 
 interface Queued {
@@ -119,7 +149,7 @@ interface Queued {
 export class FaultInjector {
   #queue: Queued[] = [];
   #chaos: (ChaosOptions & { random: () => number }) | undefined;
-  #counters: FaultCounters = { total: 0, byStatus: {}, delays: 0, drops: 0, byRoute: {} };
+  #counters: FaultCounters = { total: 0, byStatus: {}, delays: 0, drops: 0, byRoute: {}, answersLost: 0 };
 
   /** Queues `fault` for the next matching request(s). Returns this, for chaining. */
   enqueue(fault: Fault, options: EnqueueOptions = {}): this {
@@ -132,6 +162,10 @@ export class FaultInjector {
   chaos(options: ChaosOptions | undefined): this {
     if (options !== undefined && (options.rate < 0 || options.rate > 1 || options.kinds.length === 0)) {
       throw new RangeError('chaos needs a rate in 0..1 and at least one kind of fault');
+    }
+    const { weights } = options ?? {};
+    if (weights && (weights.length !== options?.kinds.length || weights.some((w) => !(w > 0)))) {
+      throw new RangeError('chaos weights need one positive number per kind');
     }
     this.#chaos = options === undefined ? undefined : { ...options, random: seededRandom(options.seed) };
     return this;
@@ -152,7 +186,7 @@ export class FaultInjector {
   reset(): void {
     this.#queue = [];
     this.#chaos = undefined;
-    this.#counters = { total: 0, byStatus: {}, delays: 0, drops: 0, byRoute: {} };
+    this.#counters = { total: 0, byStatus: {}, delays: 0, drops: 0, byRoute: {}, answersLost: 0 };
   }
 
   /** The fault for this request, if any (consumes a one-shot fault and counts it). */
@@ -165,8 +199,8 @@ export class FaultInjector {
       entry.remaining--;
       if (entry.remaining <= 0) this.#queue.splice(index, 1);
     } else if (this.#chaos && matches(this.#chaos, request)) {
-      const { random, rate, kinds } = this.#chaos;
-      if (random() < rate) fault = kinds[Math.floor(random() * kinds.length)];
+      const { random, rate, kinds, weights } = this.#chaos;
+      if (random() < rate) fault = kinds[pickIndex(random(), kinds.length, weights)];
     }
     if (fault) this.#count(fault, request.route);
     return fault;
@@ -178,6 +212,7 @@ export class FaultInjector {
     c.byRoute[route] = (c.byRoute[route] ?? 0) + 1;
     if ('status' in fault) c.byStatus[fault.status] = (c.byStatus[fault.status] ?? 0) + 1;
     else if ('delayMs' in fault) c.delays++;
+    else if ('answerLost' in fault) c.answersLost++;
     else c.drops++;
   }
 }
@@ -195,7 +230,7 @@ export const applyFault = async (
   errorBody: (status: number) => unknown,
   signal?: AbortSignal,
 ): Promise<boolean> => {
-  if ('drop' in fault) {
+  if ('drop' in fault || 'answerLost' in fault) {
     req.socket.destroy();
     return true;
   }

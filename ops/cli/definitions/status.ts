@@ -8,7 +8,7 @@ export const defineStatus = (program: Command, runtime: CommandRuntime): void =>
   program
     .command('status')
     .description(
-      "every stage's queues (visible, in flight, delayed, oldest), DLQs marked when not empty, pending schedules",
+      "every stage's queues (visible, in flight, delayed, oldest), DLQs marked when not empty, pending schedules, unsettled sends (claimed, ambiguous)",
     )
     .addOption(jsonOption())
     .option('--check', 'exit 3 when a dead-letter queue is not empty (for cron jobs and CI)')

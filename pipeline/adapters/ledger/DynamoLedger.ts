@@ -5,6 +5,7 @@ import {
   GetCommand,
   PutCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { defaultDocumentClient } from '#adapters/directory/defaultDocumentClient';
 import { dynamoCall } from '#adapters/directory/dynamoCall';
@@ -22,6 +23,9 @@ import {
   type ReleaseRecord,
   type ReleaseStamp,
   type SendOutcomeResult,
+  SES_EVENT_TYPES,
+  type SesEventRecord,
+  type SesEventsOfEmail,
 } from './LedgerPort.ts';
 
 /** Options of {@link DynamoLedger}. */
@@ -43,9 +47,13 @@ const DRAFT_PREFIX = 'draft#';
 const SEND_PREFIX = 'send#';
 const RELEASE_PREFIX = 'release#';
 const POINT_PREFIX = 'point#';
+const SES_PREFIX = 'ses#';
 
 /** Send row statuses as stored. */
-const STATUS = { claimed: 'claimed', sent: 'sent', rejected: 'rejected' } as const;
+const STATUS = { claimed: 'claimed', ambiguous: 'ambiguous', sent: 'sent', rejected: 'rejected' } as const;
+
+/** Attribute of an SES events row holding the first time of an event type: `at<Type>`, e.g. `atSend`. */
+const eventAttribute = (type: string): string => `at${type}`;
 
 /** The attributes of a send row that decide a claim. */
 interface SendRow {
@@ -82,8 +90,11 @@ const definedOnly = (values: Record<string, unknown>): Record<string, unknown> =
  * epoch seconds):
  * - draft: `draft#<key>` with `draft` (the {@link EmailDraft} as JSON text, parsed with the
  *   contract schema when read) and `createdAt`;
- * - send: `send#<sendKey>` with `status` (`claimed` | `sent` | `rejected`), `leaseExpiresAt`
- *   (epoch ms), `claims` (how many times it was claimed), `messageId`, `reason`;
+ * - send: `send#<sendKey>` with `status` (`claimed` | `ambiguous` | `sent` | `rejected`),
+ *   `leaseExpiresAt` (epoch ms), `claims` (how many times it was claimed), `sesTag` (the SES tag
+ *   value its events carry), `messageId`, `reason`;
+ * - SES events: `ses#<sesTag>` with `messageId` and `at<Type>` (ISO, the first event of each
+ *   type: `atSend`, `atDelivery`, `atBounce`, `atComplaint`, `atReject`, `atDeliveryDelay`);
  * - release watermark: `release#<versionId>` with `readAt` (epoch ms, the newest snapshot the
  *   schedule stage claimed), `claimedAt` (ISO) and that snapshot's `state` and `releaseDate`;
  * - point outcome: `point#<key>` with `status` (`missed` | `caught_up`), `reason`, `at` (ISO),
@@ -154,35 +165,43 @@ export class DynamoLedger implements LedgerPort {
   async claimSend(sendKey: string, options: ClaimOptions): Promise<ClaimOutcome> {
     const pk = `${SEND_PREFIX}${sendKey}`;
     const leaseExpiresAt = options.now + options.leaseSeconds * 1000;
+    const tag = options.sesTag === undefined ? '' : ', #sesTag = :sesTag';
     try {
       // Succeeds on a new row, or takes over a claim whose lease ran out (its holder crashed or
-      // timed out before markSent/releaseClaim). A sent or rejected row is never touched.
-      await dynamoCall('UpdateItem', this.#table, () =>
+      // timed out before markSent/releaseClaim, or saw an ambiguous SES failure). A sent or
+      // rejected row is never touched. `releaseClaim` deletes the row, so `claims` above 1 means
+      // this took over a claim whose SES call may have happened.
+      const result = await dynamoCall('UpdateItem', this.#table, () =>
         this.#client.send(
           new UpdateCommand({
             TableName: this.#table,
             Key: { pk },
-            UpdateExpression:
-              'SET #status = :claimed, #lease = :lease, #expiresAt = :expiresAt ADD #claims :one',
-            ConditionExpression: 'attribute_not_exists(pk) OR (#status = :claimed AND #lease < :now)',
+            UpdateExpression: `SET #status = :claimed, #lease = :lease, #expiresAt = :expiresAt${tag} ADD #claims :one`,
+            ConditionExpression:
+              'attribute_not_exists(pk) OR ((#status = :claimed OR #status = :ambiguous) AND #lease < :now)',
             ExpressionAttributeNames: {
               '#status': 'status',
               '#lease': 'leaseExpiresAt',
               '#expiresAt': 'expiresAt',
               '#claims': 'claims',
+              ...(options.sesTag === undefined ? {} : { '#sesTag': 'sesTag' }),
             },
             ExpressionAttributeValues: {
               ':claimed': STATUS.claimed,
+              ':ambiguous': STATUS.ambiguous,
               ':lease': leaseExpiresAt,
               ':now': options.now,
               ':expiresAt': this.#expiresAt(options.now),
               ':one': 1,
+              ...(options.sesTag === undefined ? {} : { ':sesTag': options.sesTag }),
             },
+            ReturnValues: 'UPDATED_NEW',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         ),
       );
-      return { status: 'claimed' };
+      const claims = Number(result.Attributes?.claims ?? 1);
+      return { status: 'claimed', takenOver: claims > 1 };
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
       const existing = oldItemOf(err) ?? (await this.#getItem(pk));
@@ -221,35 +240,27 @@ export class DynamoLedger implements LedgerPort {
   }
 
   async markRejected(sendKey: string, reason: string): Promise<void> {
-    try {
-      await dynamoCall('UpdateItem', this.#table, () =>
-        this.#client.send(
-          new UpdateCommand({
-            TableName: this.#table,
-            Key: { pk: `${SEND_PREFIX}${sendKey}` },
-            UpdateExpression:
-              'SET #status = :rejected, #reason = :reason, #rejectedAt = :at, #expiresAt = :expiresAt',
-            // Never downgrade a sent email: "sent" is final.
-            ConditionExpression: 'attribute_not_exists(#status) OR #status <> :sent',
-            ExpressionAttributeNames: {
-              '#status': 'status',
-              '#reason': 'reason',
-              '#rejectedAt': 'rejectedAt',
-              '#expiresAt': 'expiresAt',
-            },
-            ExpressionAttributeValues: {
-              ':rejected': STATUS.rejected,
-              ':sent': STATUS.sent,
-              ':reason': reason,
-              ':at': new Date(this.#now()).toISOString(),
-              ':expiresAt': this.#expiresAt(this.#now()),
-            },
-          }),
-        ),
-      );
-    } catch (err) {
-      if (!isConditionalCheckFailed(err)) throw err;
-    }
+    await this.#updateUnlessRefused({
+      TableName: this.#table,
+      Key: { pk: `${SEND_PREFIX}${sendKey}` },
+      UpdateExpression:
+        'SET #status = :rejected, #reason = :reason, #rejectedAt = :at, #expiresAt = :expiresAt',
+      // Never downgrade a sent email: "sent" is final.
+      ConditionExpression: 'attribute_not_exists(#status) OR #status <> :sent',
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#reason': 'reason',
+        '#rejectedAt': 'rejectedAt',
+        '#expiresAt': 'expiresAt',
+      },
+      ExpressionAttributeValues: {
+        ':rejected': STATUS.rejected,
+        ':sent': STATUS.sent,
+        ':reason': reason,
+        ':at': new Date(this.#now()).toISOString(),
+        ':expiresAt': this.#expiresAt(this.#now()),
+      },
+    });
   }
 
   async releaseClaim(sendKey: string): Promise<void> {
@@ -270,6 +281,74 @@ export class DynamoLedger implements LedgerPort {
       // Nothing to give back: the row is sent, rejected or already gone.
       if (!isConditionalCheckFailed(err)) throw err;
     }
+  }
+
+  async markAmbiguous(sendKey: string): Promise<void> {
+    await this.#updateUnlessRefused({
+      TableName: this.#table,
+      Key: { pk: `${SEND_PREFIX}${sendKey}` },
+      UpdateExpression: 'SET #status = :ambiguous, #ambiguousAt = :at',
+      // Only a live claim becomes ambiguous: sent and rejected are final, and a missing row was
+      // never claimed.
+      ConditionExpression: '#status = :claimed',
+      ExpressionAttributeNames: { '#status': 'status', '#ambiguousAt': 'ambiguousAt' },
+      ExpressionAttributeValues: {
+        ':claimed': STATUS.claimed,
+        ':ambiguous': STATUS.ambiguous,
+        ':at': new Date(this.#now()).toISOString(),
+      },
+    });
+  }
+
+  /** A conditional UpdateItem whose refused condition means there is nothing to do. */
+  async #updateUnlessRefused(input: UpdateCommandInput): Promise<void> {
+    try {
+      await dynamoCall('UpdateItem', this.#table, () => this.#client.send(new UpdateCommand(input)));
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
+  }
+
+  async recordSesEvent(sesTag: string, event: SesEventRecord): Promise<void> {
+    const now = this.#now();
+    // if_not_exists keeps the first time of each type, so a redelivered event changes nothing.
+    await dynamoCall('UpdateItem', this.#table, () =>
+      this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: `${SES_PREFIX}${sesTag}` },
+          UpdateExpression:
+            'SET #messageId = if_not_exists(#messageId, :messageId), #at = if_not_exists(#at, :at), #expiresAt = :expiresAt',
+          ExpressionAttributeNames: {
+            '#messageId': 'messageId',
+            '#at': eventAttribute(event.type),
+            '#expiresAt': 'expiresAt',
+          },
+          ExpressionAttributeValues: {
+            ':messageId': event.messageId,
+            ':at': event.at,
+            ':expiresAt': this.#expiresAt(now),
+          },
+        }),
+      ),
+    );
+  }
+
+  async getSesEvents(sesTag: string): Promise<SesEventsOfEmail | null> {
+    const pk = `${SES_PREFIX}${sesTag}`;
+    const item = await this.#getItem(pk);
+    if (!item) return null;
+    if (typeof item.messageId !== 'string') {
+      throw new CorruptItemError(this.#table, pk, [
+        `messageId ${JSON.stringify(item.messageId)} is not a string`,
+      ]);
+    }
+    const events: SesEventsOfEmail['events'] = {};
+    for (const type of SES_EVENT_TYPES) {
+      const at = item[eventAttribute(type)];
+      if (typeof at === 'string') events[type] = at;
+    }
+    return { messageId: item.messageId, events };
   }
 
   async claimRelease(versionId: string, readAt: number, release?: ReleaseStamp): Promise<ReleaseClaim> {
@@ -407,7 +486,10 @@ export class DynamoLedger implements LedgerPort {
       // Given up without a send (missed, release changed): as final as a rejection.
       return { status: 'rejected', reason: String(row.status) };
     }
-    if (row.status === STATUS.claimed && typeof row.leaseExpiresAt === 'number') {
+    if (
+      (row.status === STATUS.claimed || row.status === STATUS.ambiguous) &&
+      typeof row.leaseExpiresAt === 'number'
+    ) {
       return { status: 'in_progress', leaseExpiresAt: row.leaseExpiresAt };
     }
     throw new CorruptItemError(this.#table, pk, [

@@ -2,8 +2,12 @@ import type { EmailDraft } from '#contracts/emailDraft';
 
 /** Outcome of {@link LedgerPort.claimSend}. */
 export type ClaimOutcome =
-  /** This caller owns the send until the lease expires. */
-  | { status: 'claimed' }
+  /**
+   * This caller owns the send until the lease expires. `takenOver` is true when it took over an
+   * expired claim (`claimed` or `ambiguous`): an earlier attempt may have reached SES, so its
+   * outcome is unknown until SES's events say. Absent means false.
+   */
+  | { status: 'claimed'; takenOver?: boolean }
   /** Already sent: do nothing. */
   | { status: 'sent'; messageId: string }
   /** Permanently rejected earlier: do nothing. */
@@ -17,6 +21,39 @@ export interface ClaimOptions {
   leaseSeconds: number;
   /** Current time, epoch ms. */
   now: number;
+  /** The email's SES tag value (`sendTag(sendKey)`), stored on the row to map events back. Default none. */
+  sesTag?: string | undefined;
+}
+
+/**
+ * SES event types the ledger records per email: the `eventType` of SES event publishing for the
+ * SEND, DELIVERY, BOUNCE, COMPLAINT, REJECT and DELIVERY_DELAY events of the configuration set.
+ */
+export const SES_EVENT_TYPES = [
+  'Send',
+  'Delivery',
+  'Bounce',
+  'Complaint',
+  'Reject',
+  'DeliveryDelay',
+] as const;
+
+/** One of {@link SES_EVENT_TYPES}. */
+export type SesEventType = (typeof SES_EVENT_TYPES)[number];
+
+/** One SES event of one email, as the feedback stage records it. */
+export interface SesEventRecord {
+  type: SesEventType;
+  /** SES's message id (`detail.mail.messageId`). */
+  messageId: string;
+  /** When it happened, ISO 8601 (the event's own timestamp). */
+  at: string;
+}
+
+/** What SES said about one email: its message id and the first time of each event type seen. */
+export interface SesEventsOfEmail {
+  messageId: string;
+  events: Partial<Record<SesEventType, string>>;
 }
 
 /** Outcome of {@link LedgerPort.claimRelease}. */
@@ -86,6 +123,15 @@ export interface LedgerPort {
   markRejected(sendKey: string, reason: string): Promise<void>;
   /** Gives a claim back after a failure that happened before SES accepted the email. */
   releaseClaim(sendKey: string): Promise<void>;
+  /**
+   * Marks a held claim `ambiguous`: the SES call failed in a way that does not say whether SES
+   * took the email. The lease is kept; only a `claimed` row changes (sent/rejected are final).
+   */
+  markAmbiguous(sendKey: string): Promise<void>;
+  /** Records one SES event of the email with this SES tag value; idempotent (the first time of a type wins). */
+  recordSesEvent(sesTag: string, event: SesEventRecord): Promise<void>;
+  /** The SES events recorded for the email with this SES tag value, or null when none (strongly consistent). */
+  getSesEvents(sesTag: string): Promise<SesEventsOfEmail | null>;
   /**
    * Claims the release's watermark for the snapshot read at `readAt` (epoch ms): succeeds when no
    * snapshot of the release was claimed yet or only older ones were (a strictly older stored

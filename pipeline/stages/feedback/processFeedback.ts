@@ -1,10 +1,12 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
+import type { LedgerPort, SesEventType } from '#adapters/ledger/LedgerPort';
 import { emailAddress } from '#contracts/contact';
 import { ContractError, parseContract } from '#contracts/errors';
 import { withRetry } from '#retry/withRetry';
 import { type Log, maskEmail } from '#shared/logger';
 import { withSpan } from '#shared/tracing';
+import { recordSesEvent } from './recordSesEvent.ts';
 import { PERMANENT_BOUNCE, SES_EVENT_SOURCE, sesFeedbackDetail } from './sesFeedbackEvent.ts';
 
 /** Opt-out reasons feedback records in the directory. */
@@ -16,14 +18,18 @@ export interface FeedbackDeps {
   logger: Log;
   /** Milliseconds left in the invocation; bounds in-call retries. */
   remainingTimeMs: () => number;
+  /** The ledger, where SES's events are recorded per email (`herald-send` tag). */
+  ledger: Pick<LedgerPort, 'recordSesEvent'>;
 }
 
 /** What {@link processFeedback} did. */
 export interface FeedbackOutcome {
   /** Addresses opted out (already normalised). */
   optedOut: string[];
-  /** Why nothing was done, when nothing was. */
+  /** Why no address was opted out, when none was. */
   ignored?: 'not_ses' | 'transient_bounce' | 'other_event' | undefined;
+  /** The SES event type recorded in the ledger for the email, when it carried its tag. */
+  recorded?: SesEventType | undefined;
 }
 
 /** `Jane <jane@example.com>` or `jane@example.com` → the normalised address, or undefined. */
@@ -34,8 +40,10 @@ const addressOf = (raw: string): string | undefined => {
 };
 
 /**
- * Acts on an SES bounce or complaint delivered by EventBridge (source `aws.ses`, detail-type
- * `Email Bounced` / `Email Complaint Received`): opts every bounced (Permanent bounces only) or
+ * Acts on an SES event delivered by EventBridge (source `aws.ses`, detail-types
+ * {@link SES_FEEDBACK_DETAIL_TYPES}): first records it in the ledger under the email's
+ * `herald-send` tag ({@link recordSesEvent}: Send, Delivery, Bounce, Complaint, Reject,
+ * DeliveryDelay), then, for `Email Bounced` / `Email Complaint Received`, opts every bounced (Permanent bounces only) or
  * complaining address out everywhere, reason `ses_bounce` / `ses_complaint`. Transient and
  * undetermined bounces and other SES events are logged and ignored. Opting out is idempotent,
  * so a redelivered event is harmless.
@@ -52,6 +60,8 @@ export const processFeedback = async (
   }
   const detail = parseContract('ses.feedback_event', sesFeedbackDetail, event.detail);
   const messageId = detail.mail?.messageId;
+  const type = await recordSesEvent(detail, event, { ...deps, logger });
+  const recorded = type === undefined ? {} : { recorded: type };
 
   let reason: string;
   let rawAddresses: string[];
@@ -63,7 +73,7 @@ export const processFeedback = async (
         { messageId, bounceType: detail.bounce.bounceType, reason: 'transient_bounce' },
         'feedback_ignored',
       );
-      return { optedOut: [], ignored: 'transient_bounce' };
+      return { optedOut: [], ignored: 'transient_bounce', ...recorded };
     }
     reason = FEEDBACK_REASONS.bounce;
     rawAddresses = detail.bounce.bouncedRecipients.map((r) => r.emailAddress);
@@ -75,7 +85,7 @@ export const processFeedback = async (
     rawAddresses = detail.complaint.complainedRecipients.map((r) => r.emailAddress);
   } else {
     logger.info({ messageId, eventType: detail.eventType, reason: 'other_event' }, 'feedback_ignored');
-    return { optedOut: [], ignored: 'other_event' };
+    return { optedOut: [], ignored: 'other_event', ...recorded };
   }
 
   const optedOut: string[] = [];
@@ -95,5 +105,5 @@ export const processFeedback = async (
     optedOut.push(address);
     logger.info({ messageId, email: maskEmail(address), reason }, 'contact_opted_out');
   }
-  return { optedOut };
+  return { optedOut, ...recorded };
 };

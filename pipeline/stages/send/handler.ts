@@ -55,6 +55,7 @@ export const handler = createSqsHandler({
       unsubscribeSecret,
       leaseSeconds: config.SEND_LEASE_SECONDS,
       rateLimiter,
+      sesEventWaitMs: config.SES_EVENT_WAIT_SECONDS * 1000,
     });
   },
 });

@@ -4,6 +4,7 @@ import type { LedgerPort } from '#adapters/ledger/LedgerPort';
 import type { MailerPort, OutgoingEmail } from '#adapters/mailer/MailerPort';
 import { parseJsonContract } from '#contracts/errors';
 import { type SendJob, sendJobMessage, sendKey } from '#contracts/sendJob';
+import { SEND_TAG_NAME, sendTag } from '#contracts/sendTag';
 import type { RecordContext } from '#retry/createSqsHandler';
 import { isRetryable } from '#retry/isRetryable';
 import { OutOfTimeError, withRetry } from '#retry/withRetry';
@@ -15,6 +16,7 @@ import { localeStrings } from '#stages/compose/localeStrings';
 import { singleLine } from '#stages/compose/untrustedText';
 import { fillPlaceholders } from './fillPlaceholders.ts';
 import type { RateLimiter } from './rateLimiter.ts';
+import { settleAmbiguous } from './settleAmbiguous.ts';
 import { stopAtGate } from './sendGate.ts';
 
 /**
@@ -41,7 +43,22 @@ export interface SendDeps {
   leaseSeconds: number;
   /** Paces SES calls; default none. */
   rateLimiter?: RateLimiter | undefined;
+  /**
+   * Longest wait for SES's events of an email whose SendEmail outcome is unknown before it is
+   * left to its lease (after an ambiguous error) or sent (after a takeover), ms
+   * (SES_EVENT_WAIT_SECONDS × 1000). Default {@link DEFAULT_SES_EVENT_WAIT_MS}; always bounded
+   * by the invocation's remaining time.
+   */
+  sesEventWaitMs?: number | undefined;
+  /** Waits between ledger reads while waiting for SES's events. Default a timer. */
+  sleep?: ((ms: number) => Promise<void>) | undefined;
 }
+
+/** Default {@link SendDeps.sesEventWaitMs}, ms: SES publishes a Send event within seconds. */
+export const DEFAULT_SES_EVENT_WAIT_MS = 10_000;
+
+/** Time kept back after waiting for SES's events, for the ledger writes that follow, ms. */
+const SETTLE_MARGIN_MS = 2_000;
 
 /** Runs one named external call with tracing and in-call retries. */
 type Retry = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
@@ -86,14 +103,19 @@ const tagValue = (value: string): string => value.replace(/[^A-Za-z0-9_-]/g, '_'
  *   message waits in the DLQ for a redrive once a person fixes the cause (`email_send_blocked`);
  * - RetryableError (throttled or an SES fault: SES did not take the email) → the claim is
  *   released and the error rethrown, so the redelivery sends it;
- * - anything else (a timeout, a dropped connection) → SES may have accepted the email, so the
- *   claim is kept and the error rethrown; the redelivery finds the claim `in_progress` until the
- *   lease expires, then takes it over.
+ * - anything else (SesAmbiguousError: a 5xx, a timeout, a connection dropped after the request
+ *   left) → SES may have accepted the email: the claim is kept and marked `ambiguous`
+ *   (`email_send_outcome_unknown`), and SES's own events decide (see below); with none within
+ *   the wait the error is rethrown and the lease keeps everyone else off.
  *
- * The one window for a duplicate: SES accepted the email and this worker dies (or `markSent`
- * fails) before the ledger says `sent`. Nothing can tell "accepted" from "not sent" then, so
- * after the lease (SEND_LEASE_SECONDS) another attempt sends again. The lease bounds how soon
- * that can happen; it cannot be closed without a transactional mail API.
+ * Every email carries the SES message tag `herald-send` = `sendTag(sendKey)`; the feedback stage
+ * records SES's Send, Delivery, Bounce, Complaint, Reject and DeliveryDelay events under it in the
+ * ledger. Before anything sends an email whose earlier SendEmail may have reached SES (after an
+ * ambiguous error, or when it takes over an expired claim), it reads those events, waiting up to
+ * `sesEventWaitMs` (SES_EVENT_WAIT_SECONDS): SES accepted it → `markSent` with SES's message id,
+ * `email_send_resolved`; only rejected → `markRejected`; nothing → a takeover sends, an ambiguous
+ * holder leaves it to the lease. So an email is sent twice only if SES accepted it and its Send
+ * event reached the ledger later than the lease (SEND_LEASE_SECONDS) after that SendEmail.
  *
  * The SES call is not retried in-call: only a claim holder may send, and a retry of an ambiguous
  * failure is exactly the duplicate the ledger exists to prevent.
@@ -137,9 +159,10 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
       const left = ctx.remainingTimeMs();
       if (left < SEND_BUDGET_MS) throw new OutOfTimeError('send.email', left, SEND_BUDGET_MS);
       const key = sendKey(job, email);
+      const tag = sendTag(key);
       const now = deps.now().getTime();
       const claim = await retry('ledger.claim_send', () =>
-        deps.ledger.claimSend(key, { leaseSeconds: deps.leaseSeconds, now }),
+        deps.ledger.claimSend(key, { leaseSeconds: deps.leaseSeconds, now, sesTag: tag }),
       );
       switch (claim.status) {
         case 'sent':
@@ -155,6 +178,28 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
         }
         case 'claimed':
           break;
+      }
+      const waitMs = (left: number) =>
+        Math.max(0, Math.min(deps.sesEventWaitMs ?? DEFAULT_SES_EVENT_WAIT_MS, left));
+      const settle = (cause: 'ses_error' | 'claim_taken_over', wait: number) =>
+        settleAmbiguous({
+          ledger: deps.ledger,
+          sendKey: key,
+          sesTag: tag,
+          cause,
+          waitMs: wait,
+          retry,
+          logger,
+          now: () => deps.now().getTime(),
+          sleep: deps.sleep,
+        });
+      // A taken-over claim's holder may have reached SES before it died: ask SES's events first.
+      // Its SendEmail began at least a lease ago, so SES has had that long to publish them.
+      if (
+        claim.takenOver &&
+        (await settle('claim_taken_over', waitMs(ctx.remainingTimeMs() - SEND_BUDGET_MS)))
+      ) {
+        return;
       }
 
       const release = async (): Promise<void> => {
@@ -206,8 +251,18 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
           await release();
           throw err;
         }
-        // SES may have accepted it: keep the claim, let the lease decide (see the crash window above).
-        logger.error({ err, leaseSeconds: deps.leaseSeconds }, 'email_send_outcome_unknown');
+        // SES may have accepted it: keep the claim as `ambiguous` and wait for SES's events; with
+        // none yet, the lease decides (the takeover asks the events again before sending).
+        logger.error(
+          { err, leaseSeconds: deps.leaseSeconds, state: 'ambiguous' },
+          'email_send_outcome_unknown',
+        );
+        await retry('ledger.mark_ambiguous', () => deps.ledger.markAmbiguous(key)).catch(
+          (markErr: unknown) => {
+            logger.error({ err: markErr }, 'send_mark_ambiguous_failed');
+          },
+        );
+        if (await settle('ses_error', waitMs(ctx.remainingTimeMs() - SETTLE_MARGIN_MS))) return;
         throw err;
       }
 
@@ -250,6 +305,7 @@ const prepareEmail = async (job: SendJob, deps: SendDeps, retry: Retry): Promise
       'X-Herald-Draft-Source': draft.source,
     },
     tags: {
+      [SEND_TAG_NAME]: sendTag(sendKey(job, job.recipient.email)),
       project: tagValue(job.projectKey),
       version: tagValue(job.versionId),
       point: tagValue(job.pointId),

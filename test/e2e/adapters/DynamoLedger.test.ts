@@ -61,7 +61,7 @@ describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
       const second = await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 + 59_999 });
 
       // Assert
-      expect(first).toEqual({ status: 'claimed' });
+      expect(first).toEqual({ status: 'claimed', takenOver: false });
       expect(second).toEqual({ status: 'in_progress', leaseExpiresAt: T0 + LEASE_SECONDS * 1000 });
       expect(await rowOf(key)).toMatchObject({ status: 'claimed', claims: 1 });
     });
@@ -79,7 +79,7 @@ describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
       ]);
 
       // Assert
-      expect(takers.filter((t) => t.status === 'claimed')).toHaveLength(1);
+      expect(takers.filter((t) => t.status === 'claimed')).toEqual([{ status: 'claimed', takenOver: true }]);
       expect(takers.filter((t) => t.status === 'in_progress')).toEqual([
         { status: 'in_progress', leaseExpiresAt: later + LEASE_SECONDS * 1000 },
       ]);
@@ -157,7 +157,7 @@ describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
       const next = await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 + 1 });
 
       // Assert
-      expect(next).toEqual({ status: 'claimed' });
+      expect(next).toEqual({ status: 'claimed', takenOver: false });
     });
 
     it('leaves a sent row in place', async () => {
@@ -333,6 +333,69 @@ describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
       expect(onClaimed).toEqual({ recorded: false, status: 'claimed' });
       expect(onSent).toEqual({ recorded: false, status: 'sent' });
       expect(await rowOf(sent)).toMatchObject({ status: 'sent', messageId: 'ses-1' });
+    });
+  });
+
+  describe('markAmbiguous', () => {
+    it('marks a live claim ambiguous, keeps its lease, and lets a claimer take it over only after the lease', async () => {
+      // Arrange
+      const key = freshKey();
+      await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0, sesTag: 'tag-a' });
+
+      // Act
+      await ledger.markAmbiguous(key);
+      const during = await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 + 1000 });
+      const released = await ledger.releaseClaim(key).then(() => rowOf(key));
+      const after = await ledger.claimSend(key, {
+        leaseSeconds: LEASE_SECONDS,
+        now: T0 + LEASE_SECONDS * 1000 + 1,
+      });
+
+      // Assert
+      expect(during).toEqual({ status: 'in_progress', leaseExpiresAt: T0 + LEASE_SECONDS * 1000 });
+      expect(released).toMatchObject({ status: 'ambiguous', sesTag: 'tag-a' });
+      expect(after).toEqual({ status: 'claimed', takenOver: true });
+      expect(await rowOf(key)).toMatchObject({ status: 'claimed', claims: 2, sesTag: 'tag-a' });
+    });
+
+    it('refuses to turn a sent row, or a key never claimed, into ambiguous', async () => {
+      // Arrange
+      const sent = freshKey();
+      const never = freshKey();
+      await ledger.claimSend(sent, { leaseSeconds: LEASE_SECONDS, now: T0 });
+      await ledger.markSent(sent, 'ses-message-3');
+
+      // Act
+      await ledger.markAmbiguous(sent);
+      await ledger.markAmbiguous(never);
+
+      // Assert
+      expect(await rowOf(sent)).toMatchObject({ status: 'sent', messageId: 'ses-message-3' });
+      expect(await rowOf(never)).toBeUndefined();
+    });
+  });
+
+  describe('recordSesEvent and getSesEvents', () => {
+    it('keeps the first time of each event type and the message id, whatever the order and repeats', async () => {
+      // Arrange
+      const tag = `tag-${++sequence}`;
+
+      // Act
+      const before = await ledger.getSesEvents(tag);
+      await ledger.recordSesEvent(tag, {
+        type: 'Delivery',
+        messageId: 'm-1',
+        at: '2026-03-01T10:00:02.000Z',
+      });
+      await ledger.recordSesEvent(tag, { type: 'Send', messageId: 'm-1', at: '2026-03-01T10:00:01.000Z' });
+      await ledger.recordSesEvent(tag, { type: 'Send', messageId: 'm-1', at: '2026-03-01T10:05:00.000Z' });
+
+      // Assert
+      expect(before).toBeNull();
+      expect(await ledger.getSesEvents(tag)).toEqual({
+        messageId: 'm-1',
+        events: { Send: '2026-03-01T10:00:01.000Z', Delivery: '2026-03-01T10:00:02.000Z' },
+      });
     });
   });
 });

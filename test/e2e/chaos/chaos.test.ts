@@ -3,10 +3,11 @@ import { formatChaosReport, runChaos } from '#bench/runChaos';
 import { STAGES } from '#topology/topology';
 
 describe('Function: runChaos', () => {
-  it('sends every email exactly once and leaves every DLQ empty when Jira, OpenAI and SES fail, webhooks repeat and the runtime is killed mid-send', async () => {
-    // Arrange: 5 releases × 2 points × 3 recipients, faults on 20% of calls, one SIGKILL while sending.
-    // Each SES 5xx or dropped connection holds that email for the 60 s send lease (SES may have
-    // taken it), so the run takes 1.5-3 minutes depending on how those faults fall.
+  it('sends every email exactly once and leaves every DLQ empty when Jira, OpenAI and SES fail, SES answers are lost after acceptance, webhooks repeat and the runtime is killed between SES and the ledger', async () => {
+    // Arrange: 5 releases × 2 points × 3 recipients, faults on 20% of calls (12% of SendEmail
+    // answers lost after SES accepted the email), one SIGKILL between SES's acceptance of an
+    // email and the ledger's record of it. An SES fault before acceptance, and the killed
+    // worker's claims, wait for the 60 s send lease, so the run takes 1.5-3 minutes.
     const options = {
       endpoint: inject('awsEndpoint'),
       releases: 5,
@@ -14,7 +15,7 @@ describe('Function: runChaos', () => {
       recipients: 3,
       faultRate: 0.2,
       seed: 7,
-      kills: ['sending'] as const,
+      kills: ['ses-accepted'] as const,
       duplicateRate: 0.4,
       lateDuplicates: 1,
       timeoutMs: 300_000,
@@ -37,6 +38,11 @@ describe('Function: runChaos', () => {
     expect(report.faults.jira.faults, context).toBeGreaterThan(0);
     expect(report.faults.openai.faults, context).toBeGreaterThan(0);
     expect(report.faults.ses.faults, context).toBeGreaterThan(0);
+    // The ambiguous path ran: answers lost after acceptance, and emails settled from SES's events
+    // (at least the one the kill left between SES and the ledger) instead of being sent again.
+    expect(report.faults.ses.answersLost, context).toBeGreaterThan(0);
+    expect(report.ambiguous.resolved, context).toBeGreaterThan(0);
+    expect(report.ambiguous.eventsPublished, context).toBeGreaterThanOrEqual(2 * report.sent);
     expect(report.webhooks.lateDuplicates, context).toBe(1);
     expect(report.ok, context).toBe(true);
   }, 360_000);

@@ -80,7 +80,12 @@ describe('Function: bootstrap', () => {
 
     // Assert
     expect(second).toEqual(first);
-    expect(QueueUrls).toHaveLength(STAGES.length * 3);
+    // Every stage's three queues, and the SES feedback queue with its DLQ.
+    expect(QueueUrls).toHaveLength(STAGES.length * 3 + 2);
+    expect(QueueUrls.map((url) => url.split('/').at(-1))).toEqual(
+      expect.arrayContaining([`herald-${env}-feedback-events`, `herald-${env}-feedback-dlq`]),
+    );
+    expect(first.feedbackQueue.name).toBe(`herald-${env}-feedback-events`);
     expect(first.names.bus).toBe(resourceName(topology.bus, env));
     expect(first.names.scheduleGroup).toBe(resourceName(topology.scheduleGroup, env));
     expect(first.queues.compose.dlq.name).toBe(`herald-${env}-compose-dlq`);
@@ -258,6 +263,45 @@ describe('Function: bootstrap', () => {
       source: 'jira',
       'detail-type': 'jira:version_released',
       detail: { version: { id: '10042' } },
+    });
+  });
+  it('routes SES events of its configuration set from the default bus to the feedback queue and drops other sets', async () => {
+    // Arrange
+    const events = new EventBridgeClient(config);
+    const sesEvent = (configurationSet: string, messageId: string) => ({
+      Source: 'aws.ses',
+      DetailType: 'Email Sent',
+      Detail: JSON.stringify({
+        eventType: 'Send',
+        mail: { messageId, tags: { 'ses:configuration-set': [configurationSet] } },
+        send: {},
+      }),
+    });
+
+    // Act
+    const put = await events.send(
+      new PutEventsCommand({
+        Entries: [
+          sesEvent('someone-else', 'm-other'),
+          sesEvent(second.names.feedback.configurationSet, 'm-ours'),
+        ],
+      }),
+    );
+    events.destroy();
+    const delivered = await waitFor('the SES event in the feedback queue', async () => {
+      const messages = await receiveNow(sqs, second.feedbackQueue.url);
+      return messages.length > 0 ? messages : undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const late = await receiveNow(sqs, second.feedbackQueue.url);
+
+    // Assert
+    expect(put.FailedEntryCount).toBe(0);
+    expect([...delivered, ...late]).toHaveLength(1);
+    expect(JSON.parse(delivered[0]?.Body ?? '{}')).toMatchObject({
+      source: 'aws.ses',
+      'detail-type': 'Email Sent',
+      detail: { mail: { messageId: 'm-ours' } },
     });
   });
 });

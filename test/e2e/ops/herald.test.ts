@@ -12,6 +12,7 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
+import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { EventBridgeScheduler } from '#adapters/scheduler/EventBridgeScheduler';
 import { wrap } from '#contracts/envelope';
 import { parsePointSpecs } from '#contracts/sendPolicy';
@@ -158,6 +159,30 @@ describe('herald (CLI against the local stack)', () => {
     expect(checked.code).toBe(3);
     expect(jsonOf<{ deadLetterStages: string[] }>(checked).deadLetterStages).toEqual(['schedule']);
     await drain(sqs, stack.queues.schedule.dlq.url);
+  });
+
+  it('status counts the ledger’s unsettled sends, an ambiguous one (SES outcome unknown) apart', async () => {
+    // Arrange: one send in flight, one whose SES call ended ambiguously, one sent.
+    const ledger = new DynamoLedger({
+      client: DynamoDBDocumentClient.from(new DynamoDBClient(config)),
+      tableName: stack.names.tables.ledger,
+      ttlSeconds: 3600,
+    });
+    const now = Date.now();
+    await ledger.claimSend('30001:p@2099-03-10:a@example.com', { leaseSeconds: 120, now });
+    await ledger.claimSend('30001:p@2099-03-10:b@example.com', { leaseSeconds: 120, now });
+    await ledger.markAmbiguous('30001:p@2099-03-10:b@example.com');
+    await ledger.claimSend('30001:p@2099-03-10:c@example.com', { leaseSeconds: 120, now });
+    await ledger.markSent('30001:p@2099-03-10:c@example.com', 'ses-1');
+
+    // Act
+    const table = await cli(['status']);
+    const json = await cli(['status', '--json']);
+
+    // Assert
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('sends not settled: 1 claimed, 1 ambiguous');
+    expect(jsonOf<{ sends: unknown }>(json).sends).toEqual({ claimed: 1, ambiguous: 1 });
   });
 
   it('dlq peek shows the reason attributes and leaves the messages in the DLQ', async () => {

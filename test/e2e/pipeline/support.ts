@@ -7,6 +7,7 @@ import { postSignedWebhook } from '#local/demo';
 import { type LocalHerald, type LocalServiceEndpointId, startLocalHerald } from '#local/LocalHerald';
 import type { InvocationInfo, InvocationResult } from '#local/LocalLambdaRuntime';
 import type { FiredSchedule } from '#local/LocalScheduler';
+import { type SesEventPublisher, startSesEventPublisher } from '#local/SesEventPublisher';
 import { type OutboxEmail, readOutbox } from '#local/Outbox';
 import { type AwsFaultProxy, startAwsFaultProxy } from '#test/standins/AwsFaultProxy';
 import { type JiraStandIn, type StandInVersion, startJiraStandIn } from '#test/standins/JiraStandIn';
@@ -64,6 +65,14 @@ const readOutboxRetrying = async (endpoint: string): Promise<OutboxEmail[]> => {
       await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
     }
   }
+};
+
+let publisherOfProcess: Promise<SesEventPublisher> | undefined;
+
+/** One SES event publisher per test process (the handlers keep the endpoint they first read). */
+const sesEventPublisherFor = (endpoint: string): Promise<SesEventPublisher> => {
+  publisherOfProcess ??= startSesEventPublisher({ target: endpoint, unref: true });
+  return publisherOfProcess;
 };
 
 /** Options of {@link startPipeline}. */
@@ -192,7 +201,11 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
   const jira = await startJiraStandIn({ email: JIRA_EMAIL, apiToken: JIRA_TOKEN });
   const openai = await startOpenAiStandIn({ apiKey: OPENAI_KEY });
   const proxied = options.proxied ?? [];
-  const proxy = proxied.length > 0 ? await startAwsFaultProxy({ target: endpoint }) : undefined;
+  // A proxy in front of SES forwards to an SES event publisher (which forwards everything to the
+  // emulator), so SES's events still flow for what the emulator accepts.
+  const publisher = proxied.includes('SESV2') ? await sesEventPublisherFor(endpoint) : undefined;
+  const proxy =
+    proxied.length > 0 ? await startAwsFaultProxy({ target: publisher?.url ?? endpoint }) : undefined;
   const clock = testClock();
   const webhookSecret = randomBytes(16).toString('hex');
   const invocations: InvocationInfo[] = [];

@@ -121,6 +121,16 @@ describe('Function: runHerald', () => {
   });
 
   describe('status', () => {
+    beforeEach(() => {
+      documents
+        .on(ScanCommand)
+        .resolvesOnce({
+          Items: [{ status: 'ambiguous' }, { status: 'claimed' }],
+          LastEvaluatedKey: { pk: 'send#x' },
+        })
+        .resolves({ Items: [{ status: 'ambiguous' }] });
+    });
+
     it('prints every queue of the environment and the pending schedules, and exits 0', async () => {
       // Arrange
       queues({ 'herald-t-send': depth(4, 2, 1) });
@@ -135,6 +145,11 @@ describe('Function: runHerald', () => {
         'schedules (herald-t-schedules): 2 send point(s), 1 reschedule(s) pending',
       );
       expect(run.stdout).not.toContain('DLQ NOT EMPTY');
+      expect(run.stdout).toContain('sends not settled: 1 claimed, 2 ambiguous');
+      expect(documents).toReceiveCommandWith(ScanCommand, {
+        TableName: 'herald-t-ledger',
+        FilterExpression: 'begins_with(pk, :send) AND (#status = :claimed OR #status = :ambiguous)',
+      });
       expect(run.stdout).toContain('active region: the primary (no switch recorded');
       expect(sqs).toReceiveCommandWith(GetQueueUrlCommand, { QueueName: 'herald-t-compose-dlq' });
       expect(scheduler).toReceiveCommandWith(ListSchedulesCommand, { GroupName: 'herald-t-schedules' });

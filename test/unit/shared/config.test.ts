@@ -39,6 +39,18 @@ describe('Function: loadConfig', () => {
     expect(load).toThrow(expected);
   });
 
+  it('defaults SES_EVENT_WAIT_SECONDS to 10 and refuses a wait the send function cannot fit', () => {
+    // Act
+    const defaults = loadConfig({});
+    const none = loadConfig({ SES_EVENT_WAIT_SECONDS: '0' });
+    const tooLong = () => loadConfig({ SES_EVENT_WAIT_SECONDS: '16' });
+
+    // Assert
+    expect(defaults.SES_EVENT_WAIT_SECONDS).toBe(10);
+    expect(none.SES_EVENT_WAIT_SECONDS).toBe(0);
+    expect(tooLong).toThrow(/SES_EVENT_WAIT_SECONDS must be at most 15 seconds/);
+  });
+
   it('bounds SEND_LEASE_SECONDS below by twice the send function timeout', () => {
     // Arrange
     const sendTimeout = topology.stages.send.fn.timeoutSeconds;

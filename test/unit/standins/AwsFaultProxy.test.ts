@@ -208,6 +208,41 @@ describe('Function: startAwsFaultProxy', () => {
     ses.destroy();
   });
 
+  it('forwards the request, then resets the connection once the emulator answered, on an answerLost drop', async () => {
+    // arrange
+    const ses = new SESv2Client(clientConfig(proxy.url));
+    proxy.faults.enqueue({ answerLost: 'drop' }, { route: 'SESv2.SendEmail' });
+
+    // act
+    const failure = await failureOf(ses.send(sendEmail));
+
+    // assert: the emulator took the email; the client only saw a reset.
+    expect(failure.message).toMatch(/socket hang up|ECONNRESET/i);
+    expect(seen).toHaveLength(1);
+    expect(proxy.forwarded.count('SESv2.SendEmail')).toBe(1);
+    expect(proxy.faults.counters.answersLost).toBe(1);
+    ses.destroy();
+  });
+
+  it('holds the answer until the client times out on an answerLost hang', async () => {
+    // arrange
+    const ses = new SESv2Client({
+      ...clientConfig(proxy.url),
+      requestHandler: { requestTimeout: 300, throwOnRequestTimeout: true },
+    });
+    proxy.faults.enqueue({ answerLost: 'hang', holdMs: 5_000 }, { route: 'SESv2.SendEmail' });
+    const started = Date.now();
+
+    // act
+    const failure = await failureOf(ses.send(sendEmail));
+
+    // assert
+    expect(failure.name).toBe('TimeoutError');
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(seen).toHaveLength(1);
+    ses.destroy();
+  });
+
   it('forwards after the delay on a delay fault', async () => {
     // arrange
     const ses = new SESv2Client(clientConfig(proxy.url));

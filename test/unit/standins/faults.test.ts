@@ -51,7 +51,29 @@ describe('Class: FaultInjector', () => {
       delays: 1,
       drops: 1,
       byRoute: { a: 3, b: 1 },
+      answersLost: 0,
     });
+  });
+
+  it('picks chaos faults in proportion to their weights', () => {
+    // arrange
+    const faults = new FaultInjector().chaos({
+      rate: 1,
+      kinds: [{ status: 503 }, { answerLost: 'drop' }],
+      weights: [1, 3],
+      seed: 11,
+    });
+
+    // act
+    for (let i = 0; i < 4000; i++) faults.take(request('a'));
+
+    // assert: about 1000 and 3000
+    expect(faults.counters.byStatus[503]).toBeGreaterThan(850);
+    expect(faults.counters.byStatus[503]).toBeLessThan(1150);
+    expect(faults.counters.answersLost).toBe(4000 - (faults.counters.byStatus[503] ?? 0));
+    expect(() =>
+      new FaultInjector().chaos({ rate: 1, kinds: [{ drop: true }], weights: [0], seed: 1 }),
+    ).toThrow(RangeError);
   });
 
   it('injects the same chaos for the same seed, and different chaos for another seed', () => {

@@ -195,13 +195,15 @@ describe('Function: DynamoLedger.claimSend', () => {
     const outcome = await ledger().claimSend('10001:p@2026-03-08:jane@example.com', options);
 
     // Assert
-    expect(outcome).toEqual({ status: 'claimed' });
+    expect(outcome).toEqual({ status: 'claimed', takenOver: false });
     expect(ddb).toReceiveCommandWith(UpdateCommand, {
       TableName: TABLE,
       Key: { pk: 'send#10001:p@2026-03-08:jane@example.com' },
-      ConditionExpression: 'attribute_not_exists(pk) OR (#status = :claimed AND #lease < :now)',
+      ConditionExpression:
+        'attribute_not_exists(pk) OR ((#status = :claimed OR #status = :ambiguous) AND #lease < :now)',
       ExpressionAttributeValues: {
         ':claimed': 'claimed',
+        ':ambiguous': 'ambiguous',
         ':lease': NOW + 120_000,
         ':now': NOW,
         ':expiresAt': NOW_S + TTL,
@@ -244,6 +246,24 @@ describe('Function: DynamoLedger.claimSend', () => {
     expect(outcome).toEqual({ status: 'rejected', reason: 'ses_rejected' });
   });
 
+  it('reports in_progress while an ambiguous claim still has its lease', async () => {
+    // Arrange
+    const lease = NOW + 30_000;
+    ddb.on(UpdateCommand).rejects(
+      conditionFailed({
+        pk: { S: 'send#k' },
+        status: { S: 'ambiguous' },
+        leaseExpiresAt: { N: String(lease) },
+      }),
+    );
+
+    // Act
+    const outcome = await ledger().claimSend('k', options);
+
+    // Assert
+    expect(outcome).toEqual({ status: 'in_progress', leaseExpiresAt: lease });
+  });
+
   it('reports in_progress with the holder lease while another worker holds it', async () => {
     // Arrange
     const lease = NOW + 30_000;
@@ -264,16 +284,25 @@ describe('Function: DynamoLedger.claimSend', () => {
 
   it('takes over a claim whose lease expired (the condition holds, the update succeeds)', async () => {
     // Arrange: a first worker claimed at NOW and vanished; a second one comes after the lease.
-    ddb.on(UpdateCommand).resolves({});
+    ddb
+      .on(UpdateCommand)
+      .resolvesOnce({ Attributes: { claims: 1 } })
+      .resolvesOnce({ Attributes: { claims: 2 } });
     const later = NOW + 121_000;
 
     // Act
     const first = await ledger().claimSend('k', options);
-    const second = await ledger().claimSend('k', { leaseSeconds: 120, now: later });
+    const second = await ledger().claimSend('k', { leaseSeconds: 120, now: later, sesTag: 'tag-k' });
 
     // Assert
-    expect(first).toEqual({ status: 'claimed' });
-    expect(second).toEqual({ status: 'claimed' });
+    expect(first).toEqual({ status: 'claimed', takenOver: false });
+    expect(second).toEqual({ status: 'claimed', takenOver: true });
+    expect(ddb).toReceiveNthCommandWith(UpdateCommand, 2, {
+      UpdateExpression:
+        'SET #status = :claimed, #lease = :lease, #expiresAt = :expiresAt, #sesTag = :sesTag ADD #claims :one',
+      ExpressionAttributeValues: expect.objectContaining({ ':sesTag': 'tag-k' }),
+      ReturnValues: 'UPDATED_NEW',
+    });
     expect(ddb).toReceiveNthCommandWith(UpdateCommand, 2, {
       ExpressionAttributeValues: expect.objectContaining({ ':now': later, ':lease': later + 120_000 }),
     });
@@ -529,5 +558,84 @@ describe('Function: DynamoLedger.getReleaseWatermark', () => {
 describe('Function: DynamoLedger constructor', () => {
   it('rejects a TTL that is not a positive number of seconds', () => {
     expect(() => new DynamoLedger({ tableName: TABLE, ttlSeconds: 0 })).toThrow(/ttlSeconds/);
+  });
+});
+
+describe('Function: DynamoLedger.markAmbiguous', () => {
+  it('changes only a claimed row, and takes a refused condition as nothing to do', async () => {
+    // Arrange
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+
+    // Act
+    await ledger().markAmbiguous('k');
+
+    // Assert
+    expect(ddb).toReceiveCommandWith(UpdateCommand, {
+      Key: { pk: 'send#k' },
+      UpdateExpression: 'SET #status = :ambiguous, #ambiguousAt = :at',
+      ConditionExpression: '#status = :claimed',
+      ExpressionAttributeValues: {
+        ':claimed': 'claimed',
+        ':ambiguous': 'ambiguous',
+        ':at': new Date(NOW).toISOString(),
+      },
+    });
+  });
+});
+
+describe('Function: DynamoLedger.recordSesEvent and getSesEvents', () => {
+  it('records the first time of an event type under the SES tag, keeping the first message id', async () => {
+    // Arrange
+    ddb.on(UpdateCommand).resolves({});
+
+    // Act
+    await ledger().recordSesEvent('tag-1', {
+      type: 'Send',
+      messageId: 'm-1',
+      at: '2026-03-01T10:00:00.000Z',
+    });
+
+    // Assert
+    expect(ddb).toReceiveCommandWith(UpdateCommand, {
+      TableName: TABLE,
+      Key: { pk: 'ses#tag-1' },
+      UpdateExpression:
+        'SET #messageId = if_not_exists(#messageId, :messageId), #at = if_not_exists(#at, :at), #expiresAt = :expiresAt',
+      ExpressionAttributeNames: { '#messageId': 'messageId', '#at': 'atSend', '#expiresAt': 'expiresAt' },
+      ExpressionAttributeValues: {
+        ':messageId': 'm-1',
+        ':at': '2026-03-01T10:00:00.000Z',
+        ':expiresAt': NOW_S + TTL,
+      },
+    });
+  });
+
+  it('reads the events of a tag back with a consistent read, and null when none', async () => {
+    // Arrange
+    ddb
+      .on(GetCommand, { Key: { pk: 'ses#tag-1' } })
+      .resolves({ Item: { pk: 'ses#tag-1', messageId: 'm-1', atSend: 'a', atReject: 'b', other: 'x' } })
+      .on(GetCommand, { Key: { pk: 'ses#tag-2' } })
+      .resolves({});
+
+    // Act
+    const found = await ledger().getSesEvents('tag-1');
+    const none = await ledger().getSesEvents('tag-2');
+
+    // Assert
+    expect(found).toEqual({ messageId: 'm-1', events: { Send: 'a', Reject: 'b' } });
+    expect(none).toBeNull();
+    expect(ddb).toReceiveCommandWith(GetCommand, { ConsistentRead: true });
+  });
+
+  it('refuses a row without a message id as corrupt', async () => {
+    // Arrange
+    ddb.on(GetCommand).resolves({ Item: { pk: 'ses#tag-3', atSend: 'a' } });
+
+    // Act
+    const read = ledger().getSesEvents('tag-3');
+
+    // Assert
+    await expect(read).rejects.toThrow(/messageId/);
   });
 });

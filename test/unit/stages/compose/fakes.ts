@@ -15,6 +15,8 @@ import type {
   ReleaseClaim,
   ReleaseRecord,
   SendOutcomeResult,
+  SesEventRecord,
+  SesEventsOfEmail,
 } from '#adapters/ledger/LedgerPort';
 import type { EmailAnswer, EmailRequest, LlmPort, VerifyAnswer, VerifyRequest } from '#adapters/llm/LlmPort';
 import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
@@ -185,7 +187,8 @@ export class FakeLlm implements LlmPort {
 }
 
 type SendRow =
-  | { status: 'in_progress'; leaseExpiresAt: number }
+  /** A claim; `ambiguous` once markAmbiguous ran (the SES call's outcome is unknown). */
+  | { status: 'in_progress'; leaseExpiresAt: number; ambiguous?: boolean; sesTag?: string | undefined }
   | { status: 'sent'; messageId: string }
   | { status: 'rejected'; reason: string };
 
@@ -219,8 +222,31 @@ export class FakeLedger implements LedgerPort {
     this.sends.set(sendKey, {
       status: 'in_progress',
       leaseExpiresAt: options.now + options.leaseSeconds * 1000,
+      sesTag: options.sesTag,
     });
-    return { status: 'claimed' };
+    return { status: 'claimed', takenOver: row?.status === 'in_progress' };
+  }
+
+  async markAmbiguous(sendKey: string): Promise<void> {
+    this.calls.push(`markAmbiguous:${sendKey}`);
+    const row = this.sends.get(sendKey);
+    if (row?.status === 'in_progress') this.sends.set(sendKey, { ...row, ambiguous: true });
+  }
+
+  /** SES events per SES tag value, as the feedback stage records them. */
+  readonly sesEvents = new Map<string, SesEventsOfEmail>();
+
+  async recordSesEvent(sesTag: string, event: SesEventRecord): Promise<void> {
+    this.calls.push(`recordSesEvent:${sesTag}:${event.type}`);
+    const stored = this.sesEvents.get(sesTag) ?? { messageId: event.messageId, events: {} };
+    stored.events[event.type] ??= event.at;
+    this.sesEvents.set(sesTag, stored);
+  }
+
+  async getSesEvents(sesTag: string): Promise<SesEventsOfEmail | null> {
+    this.calls.push(`getSesEvents:${sesTag}`);
+    const stored = this.sesEvents.get(sesTag);
+    return stored ? structuredClone(stored) : null;
   }
 
   async markSent(sendKey: string, messageId: string): Promise<void> {
@@ -235,7 +261,8 @@ export class FakeLedger implements LedgerPort {
 
   async releaseClaim(sendKey: string): Promise<void> {
     this.calls.push(`releaseClaim:${sendKey}`);
-    if (this.sends.get(sendKey)?.status === 'in_progress') this.sends.delete(sendKey);
+    const row = this.sends.get(sendKey);
+    if (row?.status === 'in_progress' && !row.ambiguous) this.sends.delete(sendKey);
   }
 
   /** Release watermarks: versionId → readAt (compose and send never use them). */

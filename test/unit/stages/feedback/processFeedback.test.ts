@@ -2,6 +2,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ContractError } from '#contracts/errors';
 import { type FeedbackDeps, processFeedback } from '#stages/feedback/processFeedback';
+import { FakeLedger } from '#test/unit/stages/compose/fakes';
 import { FakeDirectory, memoryLogger } from '#test/unit/stages/fakes';
 
 const mail = {
@@ -49,8 +50,9 @@ const bounce = (bounceType: string, ...emails: string[]) =>
 const setup = () => {
   const directory = new FakeDirectory();
   const log = memoryLogger();
-  const deps: FeedbackDeps = { directory, logger: log.logger, remainingTimeMs: () => 30_000 };
-  return { directory, log, deps };
+  const ledger = new FakeLedger();
+  const deps: FeedbackDeps = { directory, logger: log.logger, remainingTimeMs: () => 30_000, ledger };
+  return { directory, ledger, log, deps };
 };
 
 describe('Function: processFeedback', () => {
@@ -127,6 +129,82 @@ describe('Function: processFeedback', () => {
 
     expect(delivery).toEqual({ optedOut: [], ignored: 'other_event' });
     expect(foreign).toEqual({ optedOut: [], ignored: 'not_ses' });
+    expect(directory.optOuts.size).toBe(0);
+  });
+
+  it('records each SES event of a tagged email in the ledger under its herald-send tag, first time per type', async () => {
+    // Arrange
+    const { ledger, log, deps } = setup();
+    const tagged = { ...mail, tags: { 'ses:configuration-set': ['herald-email'], 'herald-send': ['tag-1'] } };
+
+    // Act
+    const sent = await processFeedback(
+      sesEvent('Email Sent', { eventType: 'Send', mail: tagged, send: {} }),
+      deps,
+    );
+    const delivered = await processFeedback(
+      sesEvent('Email Delivered', {
+        eventType: 'Delivery',
+        mail: tagged,
+        delivery: { timestamp: '2026-01-05T09:00:03.000Z', recipients: ['ana@example.com'] },
+      }),
+      deps,
+    );
+    const delayed = await processFeedback(
+      sesEvent('Email Delivery Delayed', { eventType: 'DeliveryDelay', mail: tagged, deliveryDelay: {} }),
+      deps,
+    );
+    const bounced = await processFeedback(
+      sesEvent('Email Bounced', {
+        ...(bounce('Permanent', 'ana@example.com').detail as object),
+        mail: tagged,
+      }),
+      deps,
+    );
+    const opened = await processFeedback(sesEvent('Email Opened', { eventType: 'Open', mail: tagged }), deps);
+    const untagged = await processFeedback(
+      sesEvent('Email Sent', { eventType: 'Send', mail, send: {} }),
+      deps,
+    );
+
+    // Assert
+    expect(sent).toEqual({ optedOut: [], ignored: 'other_event', recorded: 'Send' });
+    expect(delivered.recorded).toBe('Delivery');
+    expect(delayed.recorded).toBe('DeliveryDelay');
+    expect(bounced).toEqual({ optedOut: ['ana@example.com'], recorded: 'Bounce' });
+    expect(opened).toEqual({ optedOut: [], ignored: 'other_event' });
+    expect(untagged).toEqual({ optedOut: [], ignored: 'other_event' });
+    expect(await ledger.getSesEvents('tag-1')).toEqual({
+      messageId: mail.messageId,
+      events: {
+        Send: mail.timestamp,
+        Delivery: '2026-01-05T09:00:03.000Z',
+        DeliveryDelay: mail.timestamp,
+        Bounce: '2026-01-05T09:00:04.000Z',
+      },
+    });
+    expect(log.events('ses_event_recorded')).toHaveLength(4);
+  });
+
+  it('fails when the ledger write fails, so the event is retried before any opt-out', async () => {
+    // Arrange
+    const { directory, ledger, deps } = setup();
+    ledger.recordSesEvent = async () => {
+      throw new Error('DynamoDB unavailable');
+    };
+    const tagged = { ...mail, tags: { 'herald-send': ['tag-2'] } };
+
+    // Act
+    const failure = processFeedback(
+      sesEvent('Email Bounced', {
+        ...(bounce('Permanent', 'ana@example.com').detail as object),
+        mail: tagged,
+      }),
+      deps,
+    );
+
+    // Assert
+    await expect(failure).rejects.toThrow('DynamoDB unavailable');
     expect(directory.optOuts.size).toBe(0);
   });
 

@@ -4,6 +4,7 @@ import { SesAmbiguousError } from '#adapters/mailer/SesAmbiguousError';
 import { DRAFT_PLACEHOLDERS, type EmailDraft } from '#contracts/emailDraft';
 import { ContractError } from '#contracts/errors';
 import { type SendJob, sendKey } from '#contracts/sendJob';
+import { sendTag } from '#contracts/sendTag';
 import { isRetryable } from '#retry/isRetryable';
 import { OutOfTimeError } from '#retry/withRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
@@ -53,6 +54,8 @@ const harness = () => {
   const directory = new FakeDirectory();
   const log = memoryLog();
   let acquired = 0;
+  /** Every wait between reads of SES's events, ms. */
+  const slept: number[] = [];
   const rateLimiter: RateLimiter = {
     acquire: async () => {
       acquired += 1;
@@ -68,6 +71,9 @@ const harness = () => {
     unsubscribeSecret: SECRET,
     leaseSeconds: 120,
     rateLimiter,
+    sleep: async (ms) => {
+      slept.push(ms);
+    },
   };
   const run = (j: SendJob = job()) =>
     processRecord(
@@ -75,7 +81,7 @@ const harness = () => {
       recordContext(log.logger),
       deps,
     );
-  return { ledger, mailer, directory, log, deps, run, acquired: () => acquired };
+  return { ledger, mailer, directory, log, deps, run, slept, acquired: () => acquired };
 };
 
 const KEY = sendKey(job(), 'ada@example.com');
@@ -95,7 +101,7 @@ describe('Function: processRecord (send)', () => {
       from: 'releases@example.com',
       to: 'ada@example.com',
       subject: 'Billing 2.4 arrives tomorrow',
-      tags: { project: 'BILL', version: '10042', point: 'b1d0h0m0900' },
+      tags: { 'herald-send': sendTag(KEY), project: 'BILL', version: '10042', point: 'b1d0h0m0900' },
     });
     expect(email?.html).toContain('Hi Ada &lt;Lovelace&gt; &amp; Co,');
     expect(email?.text).toContain('Hi Ada <Lovelace> & Co,');
@@ -311,8 +317,99 @@ describe('Function: processRecord (send)', () => {
     // Act
     await h.run();
 
-    // Assert
+    // Assert: no SES event of the earlier attempt, so it was not accepted: send.
     expect(h.mailer.sent).toHaveLength(1);
+    expect(h.ledger.calls).toContain(`getSesEvents:${sendTag(KEY)}`);
+    expect(h.log.events('email_send_unresolved')).toEqual([
+      expect.objectContaining({ cause: 'claim_taken_over' }),
+    ]);
+    expect(h.ledger.sends.get(KEY)).toEqual({ status: 'sent', messageId: 'ses-1' });
+  });
+
+  it('records a taken-over claim as sent, without sending, when SES published its Send event', async () => {
+    // Arrange: the holder died after SES took the email; feedback recorded SES's Send event.
+    const h = harness();
+    h.ledger.sends.set(KEY, { status: 'in_progress', leaseExpiresAt: NOW.getTime() - 1 });
+    await h.ledger.recordSesEvent(sendTag(KEY), {
+      type: 'Send',
+      messageId: 'ses-earlier',
+      at: '2026-12-14T08:00:01.000Z',
+    });
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.mailer.sent).toHaveLength(0);
+    expect(h.ledger.sends.get(KEY)).toEqual({ status: 'sent', messageId: 'ses-earlier' });
+    expect(h.log.events('email_send_resolved')).toEqual([
+      expect.objectContaining({
+        messageId: 'ses-earlier',
+        via: 'ses_event',
+        evidence: 'Send',
+        cause: 'claim_taken_over',
+      }),
+    ]);
+    expect(h.log.events('email_sent')).toHaveLength(0);
+  });
+
+  it('waits for SES’s Send event after an ambiguous SES error and records the email as sent', async () => {
+    // Arrange: SES took the email but the answer was lost; its Send event arrives on the third read.
+    const h = harness();
+    h.mailer.failWith = new SesAmbiguousError('TimeoutError', 'SES SendEmail failed with an unknown outcome');
+    const tag = sendTag(KEY);
+    let reads = 0;
+    const getSesEvents = h.ledger.getSesEvents.bind(h.ledger);
+    h.ledger.getSesEvents = async (t: string) => {
+      reads += 1;
+      if (reads === 3) await h.ledger.recordSesEvent(t, { type: 'Send', messageId: 'ses-lost', at: 'x' });
+      return getSesEvents(t);
+    };
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(reads).toBe(3);
+    expect(h.slept).toEqual([500, 500]);
+    expect(h.mailer.sent).toHaveLength(0);
+    expect(h.ledger.sends.get(KEY)).toEqual({ status: 'sent', messageId: 'ses-lost' });
+    expect(h.log.events('email_send_outcome_unknown')).toHaveLength(1);
+    expect(h.log.events('email_send_resolved')).toEqual([
+      expect.objectContaining({ messageId: 'ses-lost', cause: 'ses_error', evidence: 'Send' }),
+    ]);
+    expect(tag).toHaveLength(43);
+  });
+
+  it('waits no longer than SES_EVENT_WAIT_SECONDS, then leaves the ambiguous claim to its lease', async () => {
+    // Arrange
+    const h = harness();
+    h.deps.sesEventWaitMs = 2_000;
+    const fault = new SesAmbiguousError('InternalServiceErrorException', 'unknown outcome');
+    h.mailer.failWith = fault;
+
+    // Act
+    const failure = await h.run().catch((err: unknown) => err);
+
+    // Assert: 2 s at 500 ms a read = 5 reads, 4 pauses.
+    expect(failure).toBe(fault);
+    expect(h.slept).toEqual([500, 500, 500, 500]);
+    expect(h.ledger.calls.filter((c) => c.startsWith('getSesEvents:'))).toHaveLength(5);
+    expect(h.ledger.sends.get(KEY)).toMatchObject({ status: 'in_progress', ambiguous: true });
+  });
+
+  it('records as rejected, without sending, a taken-over email SES only rejected (Reject event)', async () => {
+    // Arrange
+    const h = harness();
+    h.ledger.sends.set(KEY, { status: 'in_progress', leaseExpiresAt: NOW.getTime() - 1 });
+    await h.ledger.recordSesEvent(sendTag(KEY), { type: 'Reject', messageId: 'ses-virus', at: 'x' });
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.mailer.sent).toHaveLength(0);
+    expect(h.ledger.sends.get(KEY)).toEqual({ status: 'rejected', reason: 'ses_reject_event' });
   });
 
   it('records SES’s content-level rejection as final and succeeds without retrying', async () => {
@@ -448,6 +545,8 @@ describe('Function: processRecord (send)', () => {
     expect(h.ledger.sends.get(KEY)).toEqual({
       status: 'in_progress',
       leaseExpiresAt: NOW.getTime() + 120_000,
+      ambiguous: true,
+      sesTag: sendTag(KEY),
     });
     expect(h.log.events('email_send_outcome_unknown')).toHaveLength(1);
 
@@ -473,8 +572,11 @@ describe('Function: processRecord (send)', () => {
     expect(failure).toBe(fault);
     expect(isRetryable(failure)).toBe(true);
     expect(h.ledger.calls).not.toContain(`releaseClaim:${KEY}`);
-    expect(h.ledger.sends.get(KEY)).toMatchObject({ status: 'in_progress' });
-    expect(h.log.events('email_send_outcome_unknown')).toHaveLength(1);
+    expect(h.ledger.sends.get(KEY)).toMatchObject({ status: 'in_progress', ambiguous: true });
+    expect(h.log.events('email_send_outcome_unknown')).toEqual([
+      expect.objectContaining({ state: 'ambiguous' }),
+    ]);
+    expect(h.log.events('email_send_unresolved')).toEqual([expect.objectContaining({ cause: 'ses_error' })]);
     h.mailer.failWith = undefined;
     await expect(h.run()).rejects.toBeInstanceOf(RetryableError);
     expect(h.mailer.sent).toHaveLength(0);

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { sesAcceptedEvents } from '#local/SesEventPublisher';
+import { processFeedback } from '#stages/feedback/processFeedback';
+import { FakeLedger } from '#test/unit/stages/compose/fakes';
+import { FakeDirectory, memoryLogger } from '#test/unit/stages/fakes';
+
+const AT = new Date('2026-12-14T08:00:00.000Z');
+const body = {
+  FromEmailAddress: 'releases@example.com',
+  Destination: { ToAddresses: ['ada@example.com'] },
+  ConfigurationSetName: 'herald-email',
+  EmailTags: [
+    { Name: 'herald-send', Value: 'tag-1' },
+    { Name: 'project', Value: 'BILL' },
+  ],
+};
+
+describe('Function: sesAcceptedEvents', () => {
+  it('makes the Email Sent and Email Delivered events SES publishes for an accepted email', () => {
+    // Act
+    const entries = sesAcceptedEvents(body, 'ses-message-1', AT);
+
+    // Assert
+    expect(entries.map((e) => [e.Source, e.DetailType])).toEqual([
+      ['aws.ses', 'Email Sent'],
+      ['aws.ses', 'Email Delivered'],
+    ]);
+    const [sent, delivered] = entries.map((e) => JSON.parse(e.Detail ?? '{}'));
+    expect(sent).toEqual({
+      eventType: 'Send',
+      send: {},
+      mail: expect.objectContaining({
+        messageId: 'ses-message-1',
+        timestamp: AT.toISOString(),
+        source: 'releases@example.com',
+        destination: ['ada@example.com'],
+        tags: expect.objectContaining({
+          'ses:configuration-set': ['herald-email'],
+          'herald-send': ['tag-1'],
+          project: ['BILL'],
+        }),
+      }),
+    });
+    expect(delivered).toMatchObject({ eventType: 'Delivery', delivery: { recipients: ['ada@example.com'] } });
+  });
+
+  it('makes no event for an email sent without a configuration set, as SES publishes none', () => {
+    // Act
+    const entries = sesAcceptedEvents({ ...body, ConfigurationSetName: undefined }, 'ses-message-2', AT);
+
+    // Assert
+    expect(entries).toEqual([]);
+  });
+
+  it('makes events the feedback stage records under the email’s tag', async () => {
+    // Arrange
+    const ledger = new FakeLedger();
+    const deps = {
+      directory: new FakeDirectory(),
+      ledger,
+      logger: memoryLogger().logger,
+      remainingTimeMs: () => 30_000,
+    };
+
+    // Act
+    for (const entry of sesAcceptedEvents(body, 'ses-message-3', AT)) {
+      await processFeedback(
+        {
+          version: '0',
+          id: 'e-1',
+          'detail-type': entry.DetailType ?? '',
+          source: entry.Source ?? '',
+          account: '123456789012',
+          time: AT.toISOString(),
+          region: 'us-east-1',
+          resources: entry.Resources ?? [],
+          detail: JSON.parse(entry.Detail ?? '{}'),
+        },
+        deps,
+      );
+    }
+
+    // Assert
+    expect(await ledger.getSesEvents('tag-1')).toEqual({
+      messageId: 'ses-message-3',
+      events: { Send: AT.toISOString(), Delivery: AT.toISOString() },
+    });
+  });
+});
