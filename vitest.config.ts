@@ -1,5 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `npm run test:stack -- --full` (scripts/testStack.ts) sets this: the stack project then also runs
+ * the larger scenario of test/stack/full.
+ */
+const fullStackScenario = process.env.HERALD_STACK_FULL === '1';
+
 export default defineConfig({
   test: {
     // Under CI also write a JSON report: .ci/run prints its totals as the closing line.
@@ -37,6 +43,24 @@ export default defineConfig({
           // Suites wait on visibility timeouts, long polls and scheduler ticks (seconds each).
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'stack',
+          include: ['test/stack/*.test.ts', ...(fullStackScenario ? ['test/stack/full/*.test.ts'] : [])],
+          environment: 'node',
+          // Installs ministack into .venv-ministack on first use and builds the bundles.
+          globalSetup: ['test/stack/globalSetup.ts'],
+          // After the other projects, not beside them: its ministack, Lambda workers and cdk synth
+          // would load the 2-core CI machine while e2e tests time handlers and scheduler ticks.
+          sequence: { groupOrder: 1 },
+          // Each suite starts its own ministack and waits on its Scheduler: one at a time.
+          fileParallelism: false,
+          maxWorkers: 1,
+          // Waits for the emulator's Scheduler (minutes) and a synth + deploy (about a minute).
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
         },
       },
     ],

@@ -366,7 +366,7 @@ export class HeraldStack extends Stack {
     // opts out and records SES events (UpdateItem); enrich reads a project; compose reads the
     // policy and keeps drafts; send checks opt-outs and keeps its
     // rows (infra/permissions.ts names the adapter methods behind each list).
-    f.webhook.allow(actions.secretRead, [secrets.webhookSecret.arn]);
+    f.webhook.allow(actions.secretRead, [secrets.webhookSecret.arn, secrets.signingKeys.arn]);
     f.webhook.allow(actions.directoryOptOut, [directory.arn]);
 
     q.enrich.main.grantSendMessages(f.ingest.role);
@@ -388,7 +388,7 @@ export class HeraldStack extends Stack {
     f.compose.allow(actions.secretRead, [secrets.jiraApiToken.arn, secrets.openaiApiKey.arn]);
     f.compose.allow(actions.ledgerDrafts, [ledger.arn]);
     // The project's policy: its scope and audiences decide which issues each email may mention;
-    // minCoverage and verifyGrounding what a draft must pass.
+    // minCoverage and verifyGrounding what a draft must pass; references and sender identity how it looks.
     f.compose.allow(actions.directoryPolicyRead, [directory.arn]);
     q.send.main.grantSendMessages(f.compose.role);
     // A release whose date moved under a due point asks enrich to re-plan it.
@@ -404,7 +404,8 @@ export class HeraldStack extends Stack {
     ]);
     f.send.allow(actions.ledgerSends, [ledger.arn]);
     f.send.allow(actions.directoryOptOutCheck, [directory.arn]);
-    f.send.allow(actions.secretRead, [secrets.webhookSecret.arn]);
+    // Send signs unsubscribe links with the signing keys only: it cannot forge a Jira webhook.
+    f.send.allow(actions.secretRead, [secrets.signingKeys.arn]);
 
     // grantSendMessages includes GetQueueUrl and GetQueueAttributes: the rescheduler resolves a
     // main queue's ARN as the target of a long reschedule.
@@ -471,7 +472,9 @@ export class HeraldStack extends Stack {
         id: 'AwsSolutions-SMG4',
         reason:
           'Third-party credentials (Jira API token, OpenAI key) and the Jira webhook secret are issued outside ' +
-          'AWS and cannot be rotated by a Secrets Manager rotation function; docs/DEPLOY.md gives the manual rotation.',
+          'AWS and cannot be rotated by a Secrets Manager rotation function; the signing keys rotate by list ' +
+          '(new key first, old keys kept while their links must work), which a rotation function cannot ' +
+          'time; docs/DEPLOY.md gives each manual rotation.',
       });
     }
     Validations.of(this.ingress.ruleDlq).acknowledge({

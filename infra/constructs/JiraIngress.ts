@@ -27,7 +27,7 @@ export interface JiraIngressProps {
 /**
  * Where Jira events enter: the webhook function behind a Lambda function URL (no AWS auth: the
  * handler's HMAC check of `X-Hub-Signature` is the authentication, and unsubscribe links carry
- * their own HMAC token) puts events on the custom bus; one rule routes version events only
+ * their own sealed token under the signing keys) puts events on the custom bus; one rule routes version events only
  * (`source` and `detail-type` prefix from the topology) to the ingest queue, with retries and a
  * DLQ for events it cannot deliver.
  */

@@ -16,10 +16,10 @@ import { OpsError, UsageError } from '#ops/cli/errors';
 import { EXIT_CODES, type ExitCode } from '#ops/cli/exitCodes';
 import type { OpsContext } from '#ops/cli/OpsContext';
 import { renderPairs } from '#ops/cli/table';
-import { COVERAGE_DEFAULT_MAX_ISSUES, DEFAULT_MIN_COVERAGE } from '#stages/compose/grounding/index';
 import { directoryOf } from '#ops/directory/directoryOf';
 import { checkScopes, type ScopeCheckOutcome, type ScopeToCheck } from '#ops/jira/checkScopes';
 import { opsJira } from '#ops/jira/jiraAccess';
+import { COVERAGE_DEFAULT_MAX_ISSUES, DEFAULT_MIN_COVERAGE } from '#stages/compose/grounding/index';
 
 /** A project's policy, and whether it is the default (the project has none stored). */
 export interface PolicyView {
@@ -60,11 +60,40 @@ export interface PolicyChanges {
   scope?: string | undefined;
   /** Release-note custom field id; false removes it. */
   releaseNoteField?: string | false | undefined;
+  /** `none`, `keys` or `links`. */
+  references?: string | undefined;
+  /** https URL with `{key}`; empty removes it. */
+  linkTemplate?: string | undefined;
+  /** From display name; empty goes back to the default (project name + " releases"). */
+  fromName?: string | undefined;
+  /** Reply-To address; empty removes it. */
+  replyTo?: string | undefined;
+  /** Footer line; empty removes it. */
+  footer?: string | undefined;
   /** How late a point may still go out (`6h`, `90m`), 5m..48h. */
   maxLateness?: string | undefined;
   /** A point already due when planned: `now` (caught up within the lateness) or `skip` (missed). */
   catchUp?: 'now' | 'skip' | undefined;
 }
+
+/** `value` for a set, undefined for an empty string (removes the setting), the current value when not named. */
+const changed = <T>(value: string | undefined, current: T): string | T | undefined =>
+  value === undefined ? current : value.trim() === '' ? undefined : value;
+
+/** The presentation settings of `changes` applied to `policy` (see {@link PolicyChanges}). */
+const withPresentation = (policy: SendPolicy, changes: PolicyChanges): Record<string, unknown> => {
+  const sender = {
+    fromName: changed(changes.fromName, policy.sender.fromName),
+    replyTo: changed(changes.replyTo, policy.sender.replyTo),
+    footer: changed(changes.footer, policy.sender.footer),
+  };
+  const linkTemplate = changed(changes.linkTemplate, policy.linkTemplate);
+  return {
+    references: changes.references ?? policy.references,
+    ...(linkTemplate !== undefined ? { linkTemplate } : {}),
+    sender: Object.fromEntries(Object.entries(sender).filter(([, v]) => v !== undefined)),
+  };
+};
 
 const viewOf = (project: string, policy: SendPolicy, isDefault: boolean): PolicyView => ({
   project,
@@ -107,8 +136,10 @@ export const setPolicy = async (
   validation?: ScopeValidation,
 ): Promise<{ before: PolicyView; after: PolicyView; scopeCheck: ScopeCheckOutcome }> => {
   const before = await showPolicy(directory, project);
+  const { linkTemplate: _dropped, ...kept } = before.policy;
   let next = parseContract('send policy', sendPolicy, {
-    ...before.policy,
+    ...kept,
+    ...withPresentation(before.policy, changes),
     ...(changes.points !== undefined ? { points: parsePointSpecs(changes.points) } : {}),
     ...(changes.timeZone !== undefined ? { timeZone: changes.timeZone } : {}),
     ...(changes.defaultLocale !== undefined ? { defaultLocale: changes.defaultLocale } : {}),
@@ -228,6 +259,15 @@ export const renderPolicy = (view: PolicyView): string =>
         .filter(Boolean)
         .join('; '),
     ]),
+    [
+      'references',
+      view.policy.references === 'links'
+        ? `links (${view.policy.linkTemplate ?? 'no template'})`
+        : view.policy.references,
+    ],
+    ['from name', view.policy.sender.fromName ?? '(project name + " releases")'],
+    ['reply-to', view.policy.sender.replyTo ?? '(none)'],
+    ['footer', view.policy.sender.footer ?? '(none)'],
     ['max lateness', view.policy.maxLateness ?? `${DEFAULT_MAX_LATENESS} (default)`],
     ['catch up', view.policy.catchUp ?? 'now (default)'],
   ]);
@@ -255,6 +295,11 @@ export interface PolicySetOptions {
   scope?: string | undefined;
   releaseNoteField?: string | false | undefined;
   force?: boolean | undefined;
+  references?: string | undefined;
+  linkTemplate?: string | undefined;
+  fromName?: string | undefined;
+  replyTo?: string | undefined;
+  footer?: string | undefined;
   maxLateness?: string | undefined;
   catchUp?: 'now' | 'skip' | undefined;
   json?: boolean | undefined;
@@ -275,12 +320,18 @@ export const setAction = async (
     options.verifyGrounding,
     options.scope,
     options.releaseNoteField,
+    options.references,
+    options.linkTemplate,
+    options.fromName,
+    options.replyTo,
+    options.footer,
     options.maxLateness,
     options.catchUp,
   ];
   if (settings.every((v) => v === undefined)) {
     throw new UsageError(
-      'nothing to set: give --points, --tz, --locale, --[no-]on-release, --min-coverage, --[no-]verify-grounding, --scope, --[no-]release-note-field, --max-lateness or --catch-up',
+      'nothing to set: give --points, --tz, --locale, --[no-]on-release, --min-coverage, --[no-]verify-grounding, ' +
+        '--scope, --[no-]release-note-field, --references, --link-template, --from-name, --reply-to, --footer, --max-lateness or --catch-up',
     );
   }
   const { after, scopeCheck } = await setPolicy(
@@ -295,6 +346,11 @@ export const setAction = async (
       verifyGrounding: options.verifyGrounding,
       scope: options.scope,
       releaseNoteField: options.releaseNoteField,
+      references: options.references,
+      linkTemplate: options.linkTemplate,
+      fromName: options.fromName,
+      replyTo: options.replyTo,
+      footer: options.footer,
       maxLateness: options.maxLateness,
       catchUp: options.catchUp,
     },

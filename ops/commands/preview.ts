@@ -32,9 +32,9 @@ import {
 import type { ReadVersion } from '#ops/jira/readVersionRecord';
 import type { Log } from '#shared/logger';
 import { addCalendarDays, addWallClockMinutes, zonedToUtc } from '#shared/zonedTime';
+import { type Coverage, formatCoverage } from '#stages/compose/grounding/index';
 import { localeStrings } from '#stages/compose/localeStrings';
 import { processRecord } from '#stages/compose/processRecord';
-import { type Coverage, formatCoverage } from '#stages/compose/grounding/index';
 import { checkStaleness } from '#stages/compose/staleness';
 import { fillPlaceholders } from '#stages/send/fillPlaceholders';
 
@@ -104,6 +104,10 @@ export interface PreviewResult {
   audiences: AudienceScopeView[];
   /** Why no email was composed (`--scope-only`, or no issue in the audience's scope). */
   notComposed?: string | undefined;
+  /** From display name the draft carries (the policy's sender identity); undefined when none was composed. */
+  fromName?: string | undefined;
+  /** Reply-To address the draft carries, if any. */
+  replyTo?: string | undefined;
 }
 
 /** Address of the preview's only recipient; nothing is ever sent to it. */
@@ -346,6 +350,8 @@ export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): 
     coverage: draft.coverage ?? { inScope: 0, mentioned: [], missing: [] },
     removedItems: draft.removedItems ?? [],
     verifier: draft.verifier,
+    fromName: draft.fromName,
+    replyTo: draft.replyTo,
   };
 };
 
@@ -396,6 +402,8 @@ export const renderPreview = (result: PreviewResult, htmlFile?: string): string 
         `${item.issueKeys.join(', ')}: ${item.reason}`,
       ]),
       ['subject', result.subject ?? ''],
+      ['from', result.fromName ?? '(the sender address only)'],
+      ['reply-to', result.replyTo ?? '(none)'],
     ]),
     '',
     result.text.trimEnd(),

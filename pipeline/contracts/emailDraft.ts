@@ -80,6 +80,16 @@ export const emailDraft = z.object({
     .optional(),
   /** What the grounding verifier (a second model call, policy `verifyGrounding`) concluded. */
   verifier: z.object({ outcome: z.enum(VERIFIER_OUTCOMES), model: z.string().optional() }).optional(),
+  /**
+   * Display name of the From header (the policy's `sender.fromName`, default the project name +
+   * " releases"). Decided at compose and kept on the draft, like the footer in the bodies, so a
+   * draft is self-contained: a reviewer sees exactly who the email comes from and where replies
+   * go, and a policy change after compose cannot alter an email already approved or half sent.
+   * Absent on drafts written before it existed: the bare sender address is used then.
+   */
+  fromName: z.string().max(100).optional(),
+  /** Reply-To address (the policy's `sender.replyTo`); absent: replies go to the From address. */
+  replyTo: z.string().max(254).optional(),
 });
 
 /** A composed email draft. */

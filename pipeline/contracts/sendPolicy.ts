@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { linkTemplate, REFERENCE_MODES, senderIdentity } from './emailPresentation.ts';
 import { ContractError } from './errors.ts';
 import { audience, customFieldId, jqlCondition } from './issueScope.ts';
 import { locale, timeZone } from './timeZone.ts';
@@ -30,64 +31,86 @@ export const sendPoint = z.object({
 export type SendPoint = z.output<typeof sendPoint>;
 
 /** A project's send policy, stored in the client directory. */
-export const sendPolicy = z.object({
-  /** Points before/on the release date. */
-  points: z.array(sendPoint).max(20, 'at most 20 send points per project'),
-  /** Also send an email when the version is marked released. */
-  onRelease: z.boolean().default(false),
-  /** Time zone for contacts that have none. */
-  timeZone: timeZone.default('UTC'),
-  /** Locale for contacts that have none. */
-  defaultLocale: locale.default('en'),
-  /**
-   * Least share of in-scope issues a draft must mention, 0..1. Below it compose retries once
-   * naming the missing issues, then uses the template. Default 0.8 for releases of up to 30
-   * issues and none above (a model may summarise a big release).
-   */
-  minCoverage: z.number().min(0).max(1).optional(),
-  /**
-   * Check each item of a model-written draft with a second model call (the grounding verifier):
-   * unsupported items are removed. At most one extra call per draft; needs the LLM. Default false.
-   */
-  verifyGrounding: z.boolean().optional(),
-  /**
-   * JQL condition ANDed with `fixVersion = <id>`: the issues any email may mention. Default
-   * (absent) {@link DEFAULT_ISSUE_SCOPE}: no security level, not labelled internal/no-release-notes.
-   */
-  scope: jqlCondition.optional(),
-  /**
-   * Audiences with their own extra scope and writer instructions; a contact names one (default
-   * `all`, the project scope as is). At most 20, names unique. Default none.
-   */
-  audiences: z
-    .array(audience)
-    .max(20, 'at most 20 audiences per project')
-    .refine((list) => new Set(list.map((a) => a.name)).size === list.length, 'audience names must be unique')
-    .optional(),
-  /** Custom field holding a customer-facing release note (`customfield_10123`); the writer's primary source. */
-  releaseNoteField: customFieldId.optional(),
-  /**
-   * How late a point may still go out, as a duration (`6h`, `90m`, `1h30m`), 5 min..48 h. Past
-   * its deadline (due time + this, and for a point due on the release day never after that local
-   * day ends) a point is recorded `missed` and not sent. Default {@link DEFAULT_MAX_LATENESS} (6 h).
-   */
-  maxLateness: z
-    .string()
-    .refine(
-      (v) => durationMsOrUndefined(v) !== undefined,
-      'expected a duration such as 6h, 90m or 1h30m, 5m..48h',
-    )
-    .optional(),
-  /**
-   * A point already due when the release is planned (created or moved late, or the schedule
-   * stage delayed): `now` sends it at once while within its deadline (recorded `caught_up`),
-   * `skip` records it `missed`. Default `now`.
-   */
-  catchUp: z.enum(['now', 'skip']).optional(),
-});
+export const sendPolicy = z
+  .object({
+    /** Points before/on the release date. */
+    points: z.array(sendPoint).max(20, 'at most 20 send points per project'),
+    /** Also send an email when the version is marked released. */
+    onRelease: z.boolean().default(false),
+    /** Time zone for contacts that have none. */
+    timeZone: timeZone.default('UTC'),
+    /** Locale for contacts that have none. */
+    defaultLocale: locale.default('en'),
+    /**
+     * Least share of in-scope issues a draft must mention, 0..1. Below it compose retries once
+     * naming the missing issues, then uses the template. Default 0.8 for releases of up to 30
+     * issues and none above (a model may summarise a big release).
+     */
+    minCoverage: z.number().min(0).max(1).optional(),
+    /**
+     * Check each item of a model-written draft with a second model call (the grounding verifier):
+     * unsupported items are removed. At most one extra call per draft; needs the LLM. Default false.
+     */
+    verifyGrounding: z.boolean().optional(),
+    /**
+     * JQL condition ANDed with `fixVersion = <id>`: the issues any email may mention. Default
+     * (absent) {@link DEFAULT_ISSUE_SCOPE}: no security level, not labelled internal/no-release-notes.
+     */
+    scope: jqlCondition.optional(),
+    /**
+     * Audiences with their own extra scope and writer instructions; a contact names one (default
+     * `all`, the project scope as is). At most 20, names unique. Default none.
+     */
+    audiences: z
+      .array(audience)
+      .max(20, 'at most 20 audiences per project')
+      .refine(
+        (list) => new Set(list.map((a) => a.name)).size === list.length,
+        'audience names must be unique',
+      )
+      .optional(),
+    /** Custom field holding a customer-facing release note (`customfield_10123`); the writer's primary source. */
+    releaseNoteField: customFieldId.optional(),
+    /** What client emails show of issue keys (see {@link REFERENCE_MODES}). Default `none`. */
+    references: z.enum(REFERENCE_MODES).default('none'),
+    /** Link of each key when `references` is `links`: https, with `{key}`. */
+    linkTemplate: linkTemplate.optional(),
+    /** From display name, Reply-To and footer line of client emails. Default `{}` (see {@link senderIdentity}). */
+    sender: senderIdentity.default({}),
+    /**
+     * How late a point may still go out, as a duration (`6h`, `90m`, `1h30m`), 5 min..48 h. Past
+     * its deadline (due time + this, and for a point due on the release day never after that local
+     * day ends) a point is recorded `missed` and not sent. Default {@link DEFAULT_MAX_LATENESS} (6 h).
+     */
+    maxLateness: z
+      .string()
+      .refine(
+        (v) => durationMsOrUndefined(v) !== undefined,
+        'expected a duration such as 6h, 90m or 1h30m, 5m..48h',
+      )
+      .optional(),
+    /**
+     * A point already due when the release is planned (created or moved late, or the schedule
+     * stage delayed): `now` sends it at once while within its deadline (recorded `caught_up`),
+     * `skip` records it `missed`. Default `now`.
+     */
+    catchUp: z.enum(['now', 'skip']).optional(),
+  })
+  .superRefine((policy, ctx) => {
+    if (policy.references === 'links' && policy.linkTemplate === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['linkTemplate'],
+        message: 'references "links" needs a linkTemplate such as https://status.example.com/changes/{key}',
+      });
+    }
+  });
 
 /** A project's send policy. */
 export type SendPolicy = z.output<typeof sendPolicy>;
+
+/** A send policy as written, before defaults (what `putPolicy` accepts). */
+export type SendPolicyInput = z.input<typeof sendPolicy>;
 
 const SPEC = /^([+-]?)(?:(\d{1,3})d)?(?:(\d{1,2})h)?(?:(\d{1,4})m)?(?:@(\d{2}:\d{2}))?$/;
 
@@ -193,4 +216,6 @@ export const DEFAULT_SEND_POLICY: SendPolicy = {
   onRelease: false,
   timeZone: 'UTC',
   defaultLocale: 'en',
+  references: 'none',
+  sender: {},
 };

@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmulatorError } from './errors.ts';
+import { exited, tailBuffer, waitForExit, waitUntilReady } from './childProcess.ts';
+import { installIntoVenv, type Print } from './venvInstall.ts';
+
+export type { Print } from './venvInstall.ts';
 
 /** The repository root (where `.venv/` lives). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -14,13 +14,6 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const MOTO_REQUIREMENTS = 'pipeline/local/requirements-moto.txt';
 
 const MARKER = '.herald-moto-requirements.sha256';
-const LOCK = '.herald-install.lock';
-/** A lock older than this is left over from a killed install, milliseconds. */
-const STALE_LOCK_MS = 15 * 60_000;
-const TAIL_CHARS = 4_000;
-
-/** Writes one line of progress for a person (default: stderr). */
-export type Print = (line: string) => void;
 
 const printToStderr: Print = (line) => {
   process.stderr.write(`${line}\n`);
@@ -50,67 +43,6 @@ export interface MotoInstallation {
   installMs: number;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Keeps the last {@link TAIL_CHARS} characters of a child's output for error messages. */
-const tailBuffer = () => {
-  let text = '';
-  return {
-    push(chunk: Buffer | string) {
-      text = (text + chunk.toString()).slice(-TAIL_CHARS);
-    },
-    get text() {
-      return text.trimEnd();
-    },
-  };
-};
-
-const run = (command: string, args: string[], cwd: string): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const tail = tailBuffer();
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (c: Buffer) => tail.push(c));
-    child.stderr.on('data', (c: Buffer) => tail.push(c));
-    child.once('error', (err) =>
-      reject(new EmulatorError(`could not run ${command}: ${err.message}`, { cause: err })),
-    );
-    child.once('close', (code, signal) => {
-      if (code === 0) resolve();
-      else
-        reject(
-          new EmulatorError(
-            `${command} ${args.join(' ')} failed (${signal ?? `exit code ${code}`}); its output ended with:\n${tail.text}`,
-          ),
-        );
-    });
-  });
-
-/** Takes a directory lock, waiting while another process holds a fresh one. */
-const withLock = async <T>(lockDir: string, fn: () => Promise<T>, print: Print): Promise<T> => {
-  let told = false;
-  for (;;) {
-    try {
-      await mkdir(lockDir);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const age = Date.now() - (await stat(lockDir).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
-      if (age > STALE_LOCK_MS) {
-        await rm(lockDir, { recursive: true, force: true });
-        continue;
-      }
-      if (!told) print(`waiting for another process installing moto into .venv (${lockDir})…`);
-      told = true;
-      await sleep(500);
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await rm(lockDir, { recursive: true, force: true });
-  }
-};
-
 /**
  * Installs the pinned moto server into `<root>/.venv` on first use: `python3 -m venv .venv`, then
  * `pip install -r pipeline/local/requirements-moto.txt`. Idempotent: a marker file in the venv
@@ -120,57 +52,25 @@ const withLock = async <T>(lockDir: string, fn: () => Promise<T>, print: Print):
  * @throws {EmulatorError} when Python, venv or pip fail; the message ends with their output.
  */
 export const ensureInstalled = async (options: EnsureInstalledOptions = {}): Promise<MotoInstallation> => {
-  const rootDir = options.rootDir ?? REPO_ROOT;
-  const print = options.print ?? printToStderr;
-  const requirementsPath = join(rootDir, MOTO_REQUIREMENTS);
-  const requirements = await readFile(requirementsPath, 'utf8').catch((err: unknown) => {
-    throw new EmulatorError(`cannot read ${requirementsPath}`, { cause: err });
+  const installation = await installIntoVenv({
+    rootDir: options.rootDir ?? REPO_ROOT,
+    requirements: MOTO_REQUIREMENTS,
+    versionPattern: /^moto(?:\[[^\]]*\])?==([^\s#;]+)/m,
+    pinExample: 'moto[server]==X.Y.Z',
+    packageName: 'moto',
+    venvName: '.venv',
+    executable: 'moto_server',
+    marker: MARKER,
+    python: options.python,
+    print: options.print ?? printToStderr,
   });
-  const version = /^moto(?:\[[^\]]*\])?==([^\s#;]+)/m.exec(requirements)?.[1];
-  if (!version) throw new EmulatorError(`${requirementsPath} does not pin moto (moto[server]==X.Y.Z)`);
-  const hash = createHash('sha256').update(requirements).digest('hex');
-  const venvDir = join(rootDir, '.venv');
-  const motoServer = join(venvDir, 'bin', 'moto_server');
-  const venvPython = join(venvDir, 'bin', 'python');
-  const markerPath = join(venvDir, MARKER);
-  const result = (installed: boolean, installMs: number): MotoInstallation => ({
-    venvDir,
-    motoServer,
-    version,
-    installed,
-    installMs,
-  });
-  const upToDate = async () =>
-    existsSync(motoServer) && (await readFile(markerPath, 'utf8').catch(() => '')).trim() === hash;
-
-  if (await upToDate()) return result(false, 0);
-  await mkdir(venvDir, { recursive: true });
-  return withLock(
-    join(venvDir, LOCK),
-    async () => {
-      // Another process may have finished the install while this one waited for the lock.
-      if (await upToDate()) return result(false, 0);
-      const started = Date.now();
-      const again = existsSync(markerPath);
-      print(
-        again
-          ? `${MOTO_REQUIREMENTS} changed: reinstalling moto ${version} into .venv…`
-          : `installing moto ${version} into .venv (first run only)…`,
-      );
-      if (!existsSync(venvPython)) await run(options.python ?? 'python3', ['-m', 'venv', venvDir], rootDir);
-      await run(
-        venvPython,
-        ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirementsPath],
-        rootDir,
-      );
-      if (!existsSync(motoServer)) throw new EmulatorError(`pip finished but ${motoServer} is missing`);
-      await writeFile(markerPath, `${hash}\n`);
-      const installMs = Date.now() - started;
-      print(`moto ${version} installed in ${Math.round(installMs / 1000)} s`);
-      return result(true, installMs);
-    },
-    print,
-  );
+  return {
+    venvDir: installation.venvDir,
+    motoServer: installation.executablePath,
+    version: installation.version,
+    installed: installation.installed,
+    installMs: installation.installMs,
+  };
 };
 
 /** A running (or reachable) emulator. */
@@ -228,19 +128,6 @@ const resetAt = async (endpoint: string): Promise<void> => {
   }
 };
 
-const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
-
-const waitForExit = (child: ChildProcess, ms: number): Promise<boolean> =>
-  exited(child)
-    ? Promise.resolve(true)
-    : new Promise((resolve) => {
-        const timer = setTimeout(() => resolve(false), ms);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve(true);
-        });
-      });
-
 const spawnMoto = async (
   motoServer: string,
   host: string,
@@ -274,36 +161,17 @@ const spawnMoto = async (
     await waitForExit(child, stopGraceMs);
   };
 
-  const deadline = Date.now() + readyTimeoutMs;
-  for (;;) {
-    if (spawnError || exited(child)) {
-      await stop();
-      const why = spawnError ? spawnError.message : `exit code ${child.exitCode ?? child.signalCode}`;
-      throw new EmulatorError(
-        `moto_server stopped before it was ready (${why}); its output ended with:\n${tail.text}`,
-        {
-          cause: spawnError,
-          endpoint,
-        },
-      );
-    }
-    const ready = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2_000) }).then(
-      async (res) => {
-        await res.body?.cancel();
-        return res.ok;
-      },
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new EmulatorError(
-        `moto_server did not answer GET ${endpoint}/moto-api/ within ${Math.round(readyTimeoutMs / 1000)} s; its output ended with:\n${tail.text}`,
-        { endpoint },
-      );
-    }
-    await sleep(100);
-  }
+  await waitUntilReady({
+    child,
+    name: 'moto_server',
+    readyUrl: `${endpoint}/moto-api/`,
+    endpoint,
+    timeoutMs: readyTimeoutMs,
+    intervalMs: 100,
+    spawnError: () => spawnError,
+    stop,
+    output: () => tail.text,
+  });
   return { endpoint, kind: 'moto', stop, reset: () => resetAt(endpoint) };
 };
 

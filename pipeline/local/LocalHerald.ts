@@ -43,7 +43,7 @@ export interface LocalHeraldOptions {
   jira: { siteUrl: string; email: string; apiToken: string };
   /** OpenAI (or the stand-in); omitted → template emails, marked so. */
   openai?: { apiKey: string; baseURL?: string | undefined; model?: string | undefined } | undefined;
-  /** HMAC secret of the Jira webhook (also signs unsubscribe links). */
+  /** HMAC secret of the Jira webhook (Jira signatures only; links use the signing keys). */
   webhookSecret: string;
   /** From address; created as an SES identity in the emulator. */
   senderEmail: string;
@@ -78,6 +78,11 @@ export interface LocalHeraldOptions {
   onResult?: (result: InvocationResult) => void;
   onFire?: (fired: FiredSchedule) => void;
   onRequest?: (info: { method: string; path: string; status: number; durationMs: number }) => void;
+  /**
+   * Keys of the signing-keys secret (unsubscribe links), newest first, each at least 32
+   * characters. Default: the emulator's existing value, else one random key.
+   */
+  signingKeys?: readonly string[] | undefined;
 }
 
 /** A running local release-herald. */
@@ -182,6 +187,7 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
         jira: options.jira.apiToken,
         openai: options.openai?.apiKey,
         webhook: options.webhookSecret,
+        signingKeys: options.signingKeys ? JSON.stringify(options.signingKeys) : undefined,
       },
       logger,
     });

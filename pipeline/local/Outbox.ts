@@ -17,6 +17,10 @@ export interface OutboxEmail {
   text: string | undefined;
   /** The whole MIME message, exactly as SES received it. */
   raw: string;
+  /** Display name of the From header (decoded), `''` when there is none. */
+  fromName: string;
+  /** Reply-To addresses, none when absent. */
+  replyTo: string[];
 }
 
 const motoSesData = z.looseObject({
@@ -58,6 +62,8 @@ export const parseRawEmail = async (id: string, raw: string): Promise<OutboxEmai
     html: typeof parsed.html === 'string' ? parsed.html : undefined,
     text: parsed.text,
     raw,
+    fromName: parsed.from?.value[0]?.name ?? '',
+    replyTo: addresses(parsed.replyTo),
   };
 };
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -69,6 +70,11 @@ export interface BootstrapSecrets {
   openai?: string | undefined;
   /** HMAC secret of the Jira webhook. */
   webhook: string;
+  /**
+   * The signing-keys secret's value (a JSON array of keys, newest first). Default: kept when the
+   * secret exists (links already sent keep working across restarts), else one random key.
+   */
+  signingKeys?: string | undefined;
 }
 
 /** Options of {@link bootstrap}. */
@@ -295,6 +301,17 @@ const ensureSecret = async (secrets: SecretsManagerClient, name: string, value: 
     }
   });
 
+/** Creates the signing-keys secret with one random key when it does not exist; never replaces it. */
+const ensureSigningKeys = async (secrets: SecretsManagerClient, name: string): Promise<void> =>
+  step(name, 'creating signing keys', async () => {
+    try {
+      const value = JSON.stringify([randomBytes(32).toString('base64url')]);
+      await secrets.send(new CreateSecretCommand({ Name: name, SecretString: value }));
+    } catch (err) {
+      if (!isAwsError(err, 'ResourceExistsException')) throw err;
+    }
+  });
+
 const ensureEmailIdentity = async (ses: SESv2Client, email: string): Promise<void> =>
   step(maskEmail(email), 'creating email identity', async () => {
     try {
@@ -367,9 +384,10 @@ const ensureFeedbackRoute = async (
  * after {@link rescheduleRedriveMaxReceiveCount} with moto's carried-over receive count) and a main queue (visibility, retention,
  * redrive → reschedule queue after the stage's `maxReceiveCount`); the EventBridge bus and the
  * rule `source=jira, detail-type prefix jira:version_` targeting the ingest queue; the Scheduler
- * group; the directory (`pk`, `sk`) and ledger (`pk`, TTL `expiresAt`) tables; the secrets; the
- * sender's SES v2 email identity; the SES configuration set and the rule on the default bus routing
- * its events to the local feedback queue. Idempotent: run it on every start. Names come from
+ * group; the directory (`pk`, `sk`) and ledger (`pk`, TTL `expiresAt`) tables; the secrets (the
+ * signing keys generated once when not given); the sender's SES v2 email identity; the SES
+ * configuration set and the rule on the default bus routing its events to the local feedback
+ * queue. Idempotent: run it on every start. Names come from
  * {@link stackNames}. Queue policies and IAM are not created (emulators do not enforce them).
  * @throws {BootstrapError} naming the resource that failed.
  */
@@ -401,6 +419,9 @@ export const bootstrap = async (options: BootstrapOptions): Promise<BootstrapRes
         ? undefined
         : ensureSecret(secrets, names.secrets.openaiApiKey, options.secrets.openai),
       ensureSecret(secrets, names.secrets.webhookSecret, options.secrets.webhook),
+      options.secrets.signingKeys === undefined
+        ? ensureSigningKeys(secrets, names.secrets.signingKeys)
+        : ensureSecret(secrets, names.secrets.signingKeys, options.secrets.signingKeys),
       ensureEmailIdentity(ses, options.senderEmail),
     ]);
     const queues = Object.fromEntries(STAGES.map((stage, i) => [stage, stageQueues[i]])) as StackQueues;

@@ -12,6 +12,11 @@ export const DEMO = {
   project: { id: '10000', key: 'DEMO', name: 'Demo Shop' },
   versionId: '10001',
   versionName: 'Release 1.0',
+  /** The demo's sender identity: From "Demo Shop releases" (the default), a Reply-To and a footer. */
+  sender: {
+    replyTo: 'account-team@example.com',
+    footer: 'Demo Shop GmbH · Musterstraße 1 · 10115 Berlin · Germany',
+  },
   contacts: [
     { email: 'ada@example.com', name: 'Ada', locale: 'en' },
     { email: 'grace@example.org', name: 'Grace', locale: 'en' },
@@ -78,12 +83,22 @@ export const demoPoints = (
       onRelease: false,
       timeZone: 'UTC',
       defaultLocale: 'en',
+      references: 'none',
+      sender: DEMO.sender,
     },
   };
 };
 
-/** Fills the Jira stand-in and the directory with the demo release, due from `now`. */
-export const seedDemo = async (jira: JiraStandIn, directory: DirectoryPort, now: Date) => {
+/**
+ * Fills the Jira stand-in and the directory with the demo release, due from `now`.
+ * @param contacts the demo's contacts; default {@link DEMO}'s (tests give unique addresses).
+ */
+export const seedDemo = async (
+  jira: JiraStandIn,
+  directory: DirectoryPort,
+  now: Date,
+  contacts: ReadonlyArray<{ email: string; name?: string; locale: string }> = DEMO.contacts,
+) => {
   const { releaseDate, policy, due } = demoPoints(now);
   jira.putProject(DEMO.project);
   jira.putVersion({
@@ -106,7 +121,7 @@ export const seedDemo = async (jira: JiraStandIn, directory: DirectoryPort, now:
     ),
   );
   await directory.putPolicy(DEMO.project.key, policy);
-  for (const contact of DEMO.contacts) {
+  for (const contact of contacts) {
     await directory.putContact(DEMO.project.key, { ...contact, timeZone: 'UTC', optedOut: false });
   }
   return { releaseDate, policy, due };

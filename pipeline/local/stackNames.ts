@@ -21,7 +21,7 @@ export interface StackNames {
   /** DynamoDB tables. */
   tables: { directory: string; ledger: string };
   /** Secrets Manager secret names. */
-  secrets: { jiraApiToken: string; openaiApiKey: string; webhookSecret: string };
+  secrets: { jiraApiToken: string; openaiApiKey: string; webhookSecret: string; signingKeys: string };
   /** Queue names per stage and role (`herald-<env>-compose-dlq`). */
   queues: Record<StageName, Record<QueueRole, string>>;
   /**
@@ -50,6 +50,7 @@ export const stackNames = (env = ''): StackNames => ({
     jiraApiToken: resourceName(topology.secrets.jiraApiToken, env),
     openaiApiKey: resourceName(topology.secrets.openaiApiKey, env),
     webhookSecret: resourceName(topology.secrets.webhookSecret, env),
+    signingKeys: resourceName(topology.secrets.signingKeys, env),
   },
   queues: Object.fromEntries(
     STAGES.map((stage) => [

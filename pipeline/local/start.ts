@@ -140,6 +140,7 @@ const listSchedules = async () => {
 const outboxDir = resolve(values.outbox);
 const written = new Set<string>();
 let expected: number | undefined;
+let firstHtmlShown = false;
 const pollOutbox = async () => {
   const emails = await readOutbox(emulator.endpoint).catch(() => []);
   const fresh = emails.filter((e) => !written.has(e.id));
@@ -150,6 +151,14 @@ const pollOutbox = async () => {
       `✉ "${email.subject}" → ${email.to.map(maskEmail).join(', ')}  ${relative(process.cwd(), paths[i] ?? '')}`,
     );
   });
+  const firstHtml = fresh.findIndex((email) => email.html !== undefined);
+  if (!firstHtmlShown && firstHtml >= 0) {
+    firstHtmlShown = true;
+    // The .html file sits next to the .eml writeOutbox returns.
+    const html = (paths[firstHtml] ?? '').replace(/\.eml$/, '.html');
+    say('outbox', `first email as HTML: ${html}`);
+    say('outbox', 'open it in a browser; README "See the email" shows a Chromium screenshot command');
+  }
   if (expected !== undefined && fresh.length > 0 && written.size >= expected) {
     const seconds = Math.round((Date.now() - started) / 1000);
     say(

@@ -213,6 +213,11 @@ export const topology = {
     jiraApiToken: 'jira-api-token',
     openaiApiKey: 'openai-api-key',
     webhookSecret: 'webhook-secret',
+    /**
+     * Keys of the links in emails (unsubscribe; approval links too): a JSON array, newest first;
+     * the first signs, every one verifies. Never the webhook secret.
+     */
+    signingKeys: 'signing-keys',
   },
   webhook: {
     /** Largest accepted webhook body, bytes. Version events are a few hundred bytes. */

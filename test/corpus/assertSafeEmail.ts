@@ -1,4 +1,6 @@
 import type { OutboxEmail } from '#local/Outbox';
+import type { SigningKeys } from '#shared/signingKeys';
+import { openUnsubscribeToken } from '#shared/unsubscribeToken';
 import { type HtmlToken, tokenizeHtml, visibleText } from './htmlTokens.ts';
 
 /**
@@ -54,6 +56,13 @@ export interface SafeEmailExpectation {
   projectKey: string;
   /** The release's version id (`X-Herald-Release`). */
   versionId: string;
+  /**
+   * Where issue links must point: `<base><KEY>`. Default `<siteUrl>/browse/` (the staff view);
+   * with a client policy's link template, every link to the Jira site is foreign.
+   */
+  issueLinkBase?: string;
+  /** Keys that must open the unsubscribe token to this project and recipient. Default: not opened. */
+  signingKeys?: SigningKeys;
   /** Untrusted strings: must not appear as written in the HTML when they hold markup characters. */
   hostile?: readonly string[];
   /** Text that must be visible in the HTML (decoded), proving the input reached the renderer. */
@@ -143,7 +152,7 @@ const auditTags = (tokens: readonly HtmlToken[], problems: string[]) => {
 export const auditEmail = (email: OutboxEmail, expected: SafeEmailExpectation): EmailAudit => {
   const problems: string[] = [];
   const linkedKeys: string[] = [];
-  const browse = `${expected.siteUrl.replace(/\/+$/, '')}/browse/`;
+  const browse = expected.issueLinkBase ?? `${expected.siteUrl.replace(/\/+$/, '')}/browse/`;
 
   const headers = rawHeaders(email.raw);
   const counts = new Map<string, number>();
@@ -197,12 +206,22 @@ export const auditEmail = (email: OutboxEmail, expected: SafeEmailExpectation): 
     }
     if (href.startsWith(`${expected.unsubscribeUrl}?`)) {
       const params = new URL(href).searchParams;
+      // Opaque: the token only, never the address in clear; it opens to this project and recipient.
+      const token = params.get('t') ?? '';
+      if ([...params.keys()].join() !== 't' || !token) {
+        problems.push(`html: unsubscribe link with parameters ${[...params.keys()].join(', ')}`);
+      }
+      if (href.toLowerCase().includes(expected.recipient.toLowerCase().split('@')[0] ?? '')) {
+        problems.push('html: unsubscribe link shows the address');
+      }
+      const subject = expected.signingKeys ? openUnsubscribeToken(expected.signingKeys, token) : undefined;
       if (
-        params.get('p') !== expected.projectKey ||
-        params.get('e') !== expected.recipient.toLowerCase() ||
-        !params.get('t')
+        expected.signingKeys &&
+        (subject?.projectKey !== expected.projectKey || subject.email !== expected.recipient.toLowerCase())
       ) {
-        problems.push(`html: unsubscribe link for p=${params.get('p')} e=${params.get('e')}`);
+        problems.push(
+          `html: unsubscribe token does not open to project ${expected.projectKey} and the recipient`,
+        );
       }
       unsubscribeLink = href;
       unsubscribeLinks++;

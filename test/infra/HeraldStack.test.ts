@@ -727,10 +727,11 @@ describe('Function: HeraldStack', () => {
       const secretRef = (key: keyof typeof topology.secrets) =>
         `<${logicalId('AWS::SecretsManager::Secret', 'Name', resourceName(topology.secrets[key], ENV))}>`;
       const expected: Partial<Record<FunctionName, string[]>> = {
-        webhook: [secretRef('webhookSecret')],
+        webhook: [secretRef('webhookSecret'), secretRef('signingKeys')].sort(),
         enrich: [secretRef('jiraApiToken')],
         compose: [secretRef('jiraApiToken'), secretRef('openaiApiKey')].sort(),
-        send: [secretRef('webhookSecret')],
+        // The signing keys only: send can sign unsubscribe links but never forge a Jira webhook.
+        send: [secretRef('signingKeys')],
       };
       for (const name of FUNCTION_NAMES) {
         expect(resourcesAllowed(name, 'secretsmanager:GetSecretValue'), name).toEqual(expected[name] ?? []);

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyFault, describeFault, FaultInjector } from './faults.ts';
 import { readBody, sendJson, startLoopbackServer } from './loopbackServer.ts';
 import { RequestLog } from './RequestLog.ts';
+import { SECTION_OF_TYPE, standInPhrases } from './standInPhrases.ts';
 import { isVerifierRequest, misattribute, type VerifierMode, verifierAnswer } from './verifierAnswer.ts';
 
 /**
@@ -143,25 +144,22 @@ const promptData = (userText: string): PromptData | undefined => {
   }
 };
 
+/** Keeps a dot inside a word only when it joins two digits (`1.0`), never in a host name. */
+const keepVersionDot = (dots: string, offset: number, text: string): string =>
+  dots.length === 1 && /\d/.test(text[offset - 1] ?? '') && /\d/.test(text[offset + 1] ?? '') ? '.' : ' ';
+
 /** Plain, harmless text: letters, digits, spaces and light punctuation only. */
 const tame = (value: unknown, max: number): string =>
   (typeof value === 'string' ? value : '')
     .replace(/[^\p{L}\p{N} ,.;:!?'()-]/gu, ' ')
-    // A dot inside a word could make a host name (evil.example): keep dots only before a space.
-    .replace(/\.+(?=\S)/g, ' ')
+    // A dot inside a word could make a host name (evil.example): keep dots only before a space,
+    // or in a version number (`Release 1.0`, `2.4.1`); four groups read as an IPv4 address.
+    .replace(/\.+(?=\S)/g, keepVersionDot)
+    .replace(/\d+(?:\.\d+){3,}/g, (digits) => digits.replaceAll('.', ' '))
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, max)
     .trim();
-
-const HEADINGS: Record<string, string> = {
-  Bug: 'Fixes',
-  Story: 'New features',
-  'New Feature': 'New features',
-  Feature: 'New features',
-  Improvement: 'Improvements',
-  Task: 'Improvements',
-};
 
 /** The deterministic email for a prompt, as a plain object matching `llmEmail` (except in broken modes). */
 const buildEmail = (
@@ -174,18 +172,20 @@ const buildEmail = (
     (issue): issue is { key: string; type?: unknown; summary?: unknown } =>
       typeof issue?.key === 'string' && /^[A-Z][A-Z0-9_]{0,19}-\d{1,9}$/.test(issue.key),
   );
-  const project = tame(data?.project, 60) || 'The product';
-  const version = tame(data?.version?.name, 60) || 'the new version';
+  const phrases = standInPhrases(locale);
+  const project = tame(data?.project, 60) || phrases.theProduct;
+  const version = tame(data?.version?.name, 60) || phrases.theNewVersion;
   const sections = new Map<string, Array<{ text: string; issueKeys: string[] }>>();
   for (const issue of issues) {
-    const heading = HEADINGS[typeof issue.type === 'string' ? issue.type : ''] ?? 'Other changes';
+    const heading =
+      phrases.headings[SECTION_OF_TYPE[typeof issue.type === 'string' ? issue.type : ''] ?? 'other'];
     if (!sections.has(heading) && sections.size === 10) continue;
     const items = sections.get(heading) ?? [];
     if (items.length === 100) continue;
     const text =
       mode === 'echoInjection'
         ? (typeof issue.summary === 'string' && issue.summary ? issue.summary : issue.key).slice(0, 1000)
-        : `${tame(issue.summary, 200) || 'A change'}.`;
+        : `${tame(issue.summary, 200).replace(/[.!?:;,]+$/, '') || phrases.aChange}.`;
     items.push({ text, issueKeys: [issue.key] });
     sections.set(heading, items);
   }
@@ -194,15 +194,17 @@ const buildEmail = (
   if (mode === 'citeUnknownKeys') {
     if (first) first.issueKeys.push(UNKNOWN_ISSUE_KEY);
     else
-      list.push({ heading: 'Other changes', items: [{ text: 'A change.', issueKeys: [UNKNOWN_ISSUE_KEY] }] });
+      list.push({
+        heading: phrases.headings.other,
+        items: [{ text: `${phrases.aChange}.`, issueKeys: [UNKNOWN_ISSUE_KEY] }],
+      });
   }
-  const count = issues.length;
   return {
-    subject: `[${locale}] ${project} ${version}: ${upcoming ? 'coming soon' : 'now available'}`.slice(0, 150),
-    preheader: `${count} ${count === 1 ? 'change' : 'changes'} in ${version}`.slice(0, 200),
-    intro: `[${locale}] Here is what ${upcoming ? 'is coming in' : 'is new in'} ${version} of ${project}.`,
+    subject: `${project} ${version}: ${upcoming ? phrases.upcoming : phrases.available}`.slice(0, 150),
+    preheader: phrases.preheader(issues.length, version).slice(0, 200),
+    intro: upcoming ? phrases.introUpcoming(version, project) : phrases.introAvailable(version, project),
     sections: list,
-    outro: 'Thank you for working with us.',
+    outro: phrases.outro,
   };
 };
 
@@ -213,7 +215,9 @@ const MAX_CALLS_KEPT = 200;
  * `POST /v1/chat/completions` with a `chat.completion` whose message content is a JSON email
  * built deterministically from the prompt: issue keys and summaries from the last
  * `<jira_data>` block, the locale from the `Locale:` line, the timing from `Release point:`;
- * issues grouped into sections by type; usage tokens of about 4 characters each. Needs
+ * issues grouped into sections by type; every sentence of its own from a fixed phrase table in
+ * the locale's language (English, German, French, Spanish; English for any other), so a German
+ * contact reads German around the Jira summaries, which stay as written (tamed); usage tokens of about 4 characters each. Needs
  * `Authorization: Bearer` (401 without). Faults are applied first.
  */
 export const startOpenAiStandIn = async (options: OpenAiStandInOptions = {}): Promise<OpenAiStandIn> => {

@@ -70,6 +70,14 @@ export const definePolicy = (program: Command, runtime: CommandRuntime): void =>
     )
     .option('--no-release-note-field', 'stop reading a release-note field')
     .option('--force', 'store a scope unchecked when Jira cannot be reached to validate it')
+    .option('--references <mode>', 'what client emails show of issue keys: none (default), keys or links')
+    .option(
+      '--link-template <url>',
+      'link of each key with --references links: https, with {key}; "" removes it',
+    )
+    .option('--from-name <name>', 'From display name; "" for the default (<project name> releases)')
+    .option('--reply-to <address>', 'Reply-To address of the emails; "" removes it')
+    .option('--footer <line>', 'last footer line, e.g. company name and postal address; "" removes it')
     .option(
       '--max-lateness <duration>',
       'how late a point may still go out, 5m..48h (default 6h; a release-day point never after that day)',
@@ -99,6 +107,12 @@ rejects is refused with Jira's message and position (exit 2). Without a reachabl
   (level IS EMPTY) AND (labels IS EMPTY OR labels NOT IN (internal, no-release-notes))
 (JQL's != and NOT IN never match an empty field, hence "labels IS EMPTY OR").
 
+References: client emails show no issue keys and no links by default (clients rarely reach the
+vendor's Jira). --references keys shows plain keys; --references links links each key through
+--link-template (a customer portal or public changelog), never to Jira. The envelope sender
+(SENDER_EMAIL) and the SES configuration set do not change with --from-name or --reply-to.
+Drafts already composed keep the presentation they were composed with.
+
 A point goes out at most --max-lateness after its time (a point due on the release day never after
 that local day ends); later it is recorded missed and not sent. A point already due when the
 release is planned (created or moved late) is sent at once with --catch-up now while within that
@@ -109,6 +123,9 @@ Examples:
   herald policy set SHOP --min-coverage 0.9 --verify-grounding
   herald policy set SHOP --scope "issuetype in (Story, Bug) AND level IS EMPTY"
   herald policy set SHOP --release-note-field customfield_10123
+  herald policy set SHOP --references links --link-template "https://status.example.com/changes/{key}"
+  herald policy set SHOP --from-name "Shop updates" --reply-to accounts@example.com \
+    --footer "Example Shop Ltd · 1 Main Street · Springfield"
   herald policy set SHOP --max-lateness 3h --catch-up skip`,
     )
     .action((project: string, options: PolicySetOptions, command: Command) =>

@@ -1,5 +1,5 @@
 import type { Contact } from '#contracts/contact';
-import type { SendPolicy } from '#contracts/sendPolicy';
+import type { SendPolicy, SendPolicyInput } from '#contracts/sendPolicy';
 
 /** The client directory: contacts and send policy per Jira project key, and global opt-outs. */
 export interface DirectoryPort {
@@ -16,8 +16,8 @@ export interface DirectoryPort {
   removeContact(projectKey: string, email: string): Promise<boolean>;
   /** The project's send policy, or null when it has none (the default applies). */
   getPolicy(projectKey: string): Promise<SendPolicy | null>;
-  /** Stores a project's send policy. */
-  putPolicy(projectKey: string, policy: SendPolicy): Promise<void>;
+  /** Stores a project's send policy (validated; absent fields take their defaults). */
+  putPolicy(projectKey: string, policy: SendPolicyInput): Promise<void>;
   /** Opts an address out everywhere (CLI, unsubscribe link, SES bounce or complaint). */
   optOut(email: string, reason: string): Promise<void>;
   /** True when the address opted out anywhere. */

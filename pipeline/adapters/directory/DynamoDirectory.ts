@@ -9,7 +9,7 @@ import {
 import type { z } from 'zod';
 import { type Contact, contact, normaliseEmail } from '#contracts/contact';
 import { ContractError, describeIssues, parseContract } from '#contracts/errors';
-import { type SendPolicy, sendPolicy } from '#contracts/sendPolicy';
+import { type SendPolicy, type SendPolicyInput, sendPolicy } from '#contracts/sendPolicy';
 import type { DirectoryPort } from './DirectoryPort.ts';
 import { defaultDocumentClient } from './defaultDocumentClient.ts';
 import { dynamoCall } from './dynamoCall.ts';
@@ -166,10 +166,13 @@ export class DynamoDirectory implements DirectoryPort {
       scope: item.scope,
       audiences: item.audiences,
       releaseNoteField: item.releaseNoteField,
+      references: item.references,
+      linkTemplate: item.linkTemplate,
+      sender: item.sender,
     });
   }
 
-  async putPolicy(projectKey: string, policy: SendPolicy): Promise<void> {
+  async putPolicy(projectKey: string, policy: SendPolicyInput): Promise<void> {
     const pk = projectPk(projectKey);
     const parsed = parseContract('send policy', sendPolicy, policy);
     await dynamoCall('PutItem', this.#table, () =>
@@ -189,6 +192,10 @@ export class DynamoDirectory implements DirectoryPort {
             audiences: parsed.audiences,
             releaseNoteField: parsed.releaseNoteField,
             updatedAt: this.#now().toISOString(),
+            references: parsed.references,
+            ...(parsed.linkTemplate !== undefined ? { linkTemplate: parsed.linkTemplate } : {}),
+            // Only the fields set: a client without removeUndefinedValues refuses undefined.
+            sender: Object.fromEntries(Object.entries(parsed.sender).filter(([, v]) => v !== undefined)),
           },
         }),
       ),

@@ -49,6 +49,7 @@ export const SYSTEM_PROMPT = [
   '- Every item cites at least one issue key, and only keys from the list of allowed keys in the request. Never cite a key that is not on that list.',
   '- Every number, version, date, amount, quoted name and promise (free, guaranteed, unlimited, lifetime, always, never) in an item comes from the issues that item cites. Write an issue key in the text only inside an item that cites it.',
   '- Mention every issue of the data unless there are too many for the limits below.',
+  '- Cite keys only in the issueKeys fields, never in the text: the template decides whether clients see them.',
   '- Group related changes into a few sections with short headings (for example new features, improvements, fixes): by issue type first, then by product area (the components), then by epic. At most 10 sections and 100 items per section; leave out minor changes rather than exceed this.',
   '- When an issue has a releaseNote, it is the sentence the team wrote for clients: use it as the primary source for that item, and the summary and description only to complete it.',
   '- Write for clients, not for developers: plain sentences about what changes for them. Leave out internal details such as people, ticket workflow states and technical jargon.',

@@ -1,5 +1,6 @@
 /** One email to one recipient. */
 export interface OutgoingEmail {
+  /** The sender address (SENDER_EMAIL): the From address and SES's envelope sender. */
   from: string;
   to: string;
   subject: string;
@@ -9,6 +10,10 @@ export interface OutgoingEmail {
   headers: Record<string, string>;
   /** SES message tags (name → value; [A-Za-z0-9_-] only). */
   tags: Record<string, string>;
+  /** Display name of the From header (`"Demo Shop releases" <from>`), any script. Default none. */
+  fromName?: string | undefined;
+  /** Reply-To address. Default none. */
+  replyTo?: string | undefined;
 }
 
 /** Sends email. Throttling is a RetryableError; a permanent rejection a PermanentError. */

@@ -13,6 +13,7 @@ export interface BuildRawEmailOptions {
 /** Headers the composer writes itself from the email's fields; an extra header may not replace them. */
 const RESERVED_HEADERS: ReadonlySet<string> = new Set([
   'from',
+  'reply-to',
   'to',
   'cc',
   'bcc',
@@ -54,8 +55,9 @@ const headersOf = (headers: Record<string, string>): ComposerHeaders => {
 };
 
 /**
- * Builds the MIME message of one email as SES sends it Raw: From, To, Subject (RFC 2047 encoded
- * when not ASCII), the extra headers (List-Unsubscribe, List-Unsubscribe-Post, X-...), and a
+ * Builds the MIME message of one email as SES sends it Raw: From (with its display name when
+ * given), Reply-To when given, To, Subject (display name and subject RFC 2047 encoded when not
+ * ASCII), the extra headers (List-Unsubscribe, List-Unsubscribe-Post, X-...), and a
  * `multipart/alternative` body with the text part first and the HTML part last, both UTF-8
  * quoted-printable, CRLF line ends. The local outbox writes the same bytes.
  * @throws InvalidEmailError for a line break in an address, the subject or a header, a bad or a
@@ -69,11 +71,15 @@ export const buildRawEmail = async (
     ['from', email.from],
     ['to', email.to],
     ['subject', email.subject],
+    ['from name', email.fromName ?? ''],
+    ['reply-to', email.replyTo ?? ''],
   ] as const) {
     if (LINE_BREAK.test(value)) throw new InvalidEmailError(`${field} contains a line break`);
   }
   const composer = new MailComposer({
-    from: email.from,
+    // An address object, so the composer quotes the name and encodes it (RFC 2047) when not ASCII.
+    from: email.fromName ? { name: email.fromName, address: email.from } : email.from,
+    ...(email.replyTo ? { replyTo: email.replyTo } : {}),
     to: email.to,
     subject: email.subject,
     text: email.text,

@@ -21,6 +21,9 @@ import { contextFromTraceparent, currentTraceparent, withSpan } from '#shared/tr
 import { queueName } from '#topology/topology';
 import { draftsByAudience, groupKey, recipientAudience } from './audiences.ts';
 import { checkCitations } from './citations.ts';
+import { daysBefore } from './daysBefore.ts';
+import { emailPresentationOf } from './emailPresentation.ts';
+import { fallbackEmail } from './fallbackEmail.ts';
 import {
   checkDraft,
   coverageOf,
@@ -31,9 +34,7 @@ import {
   type GroundingScope,
   type RemovedItem,
 } from './grounding/index.ts';
-import { daysBefore } from './daysBefore.ts';
 import { notAfterOf, recordIfMissed } from './lateness.ts';
-import { fallbackEmail } from './fallbackEmail.ts';
 import { localeStrings } from './localeStrings.ts';
 import { type LeftOutIssue, ReleaseScope } from './releaseScope.ts';
 import { renderEmail } from './renderEmail.ts';
@@ -46,7 +47,7 @@ export interface ComposeDeps {
   jira: JiraPort;
   /**
    * The client directory: the project's send policy (scope, audiences, release-note field,
-   * `minCoverage`, `verifyGrounding`).
+   * `minCoverage`, `verifyGrounding`; references and sender identity of its emails).
    */
   directory: DirectoryPort;
   /** The LLM; undefined when no OpenAI key is configured (every draft comes from the template). */
@@ -427,12 +428,15 @@ const composeDraft = async (
         maxItems: deps.fallbackMaxItems,
       });
   const source = answer ? 'llm' : 'template';
+  const presentation = emailPresentationOf(facts.policy, facts.projectName);
   const rendered = renderEmail(email, {
     projectName: facts.projectName,
     versionName: version.name,
     releaseDate: version.releaseDate,
     siteUrl: deps.jira.siteUrl,
     locale,
+    references: presentation.references,
+    footerLine: presentation.footerLine,
   });
   const draft: EmailDraft = {
     key,
@@ -445,6 +449,8 @@ const composeDraft = async (
     coverage: coverageOf(email, [...releaseKeys]),
     ...(written && written.removedItems.length > 0 ? { removedItems: written.removedItems } : {}),
     ...(written?.verifier ? { verifier: written.verifier } : {}),
+    fromName: presentation.fromName,
+    ...(presentation.replyTo !== undefined ? { replyTo: presentation.replyTo } : {}),
   };
   const stored = await retry('ledger.put_draft', () => deps.ledger.putDraftIfAbsent(draft));
   logger.info(

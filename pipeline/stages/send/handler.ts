@@ -7,6 +7,7 @@ import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
 import { createSqsHandler } from '#retry/createSqsHandler';
 import { loadConfig, requireConfig } from '#shared/config';
 import { createLogger } from '#shared/logger';
+import { parseSigningKeys } from '#shared/signingKeys';
 import { resourceName, topology } from '#topology/topology';
 import { processRecord } from './processRecord.ts';
 import { createRateLimiter } from './rateLimiter.ts';
@@ -28,7 +29,7 @@ const ledger = new DynamoLedger({
 const regionGate = regionGateFor(config, resourceName(topology.tables.ledger, env));
 const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.directory, env) });
 const secrets = new SecretsManagerSecrets({});
-const webhookSecretName = resourceName(topology.secrets.webhookSecret, env);
+const signingKeysName = resourceName(topology.secrets.signingKeys, env);
 
 // SES's rate is per account; this bucket is per process. At most `maxConcurrency` send
 // functions run at once (the CDK stack sets it on the SQS event source and gives each its share).
@@ -44,7 +45,7 @@ export const handler = createSqsHandler({
   processRecord: async (record, ctx) => {
     if (!(await regionGate('send', ctx.logger))) return;
     // SecretsPort caches per process, so this is one Secrets Manager call per cold start.
-    const unsubscribeSecret = await secrets.get(webhookSecretName);
+    const signingKeys = parseSigningKeys(await secrets.get(signingKeysName));
     await processRecord(record, ctx, {
       ledger,
       mailer,
@@ -52,7 +53,7 @@ export const handler = createSqsHandler({
       now: () => new Date(),
       senderEmail: SENDER_EMAIL,
       unsubscribeBaseUrl: UNSUBSCRIBE_BASE_URL,
-      unsubscribeSecret,
+      signingKeys,
       leaseSeconds: config.SEND_LEASE_SECONDS,
       rateLimiter,
       sesEventWaitMs: config.SES_EVENT_WAIT_SECONDS * 1000,

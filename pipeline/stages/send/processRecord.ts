@@ -10,6 +10,7 @@ import { isRetryable } from '#retry/isRetryable';
 import { OutOfTimeError, withRetry } from '#retry/withRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { type Log, maskEmail } from '#shared/logger';
+import type { SigningKeys } from '#shared/signingKeys';
 import { contextFromTraceparent, withSpan } from '#shared/tracing';
 import { unsubscribeUrl } from '#shared/unsubscribeToken';
 import { localeStrings } from '#stages/compose/localeStrings';
@@ -37,8 +38,8 @@ export interface SendDeps {
   senderEmail: string;
   /** Base of one-click unsubscribe links (UNSUBSCRIBE_BASE_URL). */
   unsubscribeBaseUrl: string;
-  /** HMAC secret of unsubscribe tokens (the webhook secret). Never logged. */
-  unsubscribeSecret: string;
+  /** Keys that seal unsubscribe tokens (the first signs); their own secret, never the webhook's. Never logged. */
+  signingKeys: SigningKeys;
   /** How long a send claim blocks other workers, seconds (SEND_LEASE_SECONDS). */
   leaseSeconds: number;
   /** Paces SES calls; default none. */
@@ -283,7 +284,7 @@ const prepareEmail = async (job: SendJob, deps: SendDeps, retry: Retry): Promise
       `no draft ${job.draftKey} in the ledger for version ${job.versionId} point ${job.pointId}`,
     );
   }
-  const url = unsubscribeUrl(deps.unsubscribeBaseUrl, deps.unsubscribeSecret, {
+  const url = unsubscribeUrl(deps.unsubscribeBaseUrl, deps.signingKeys, {
     projectKey: job.projectKey,
     email: job.recipient.email,
   });
@@ -310,6 +311,9 @@ const prepareEmail = async (job: SendJob, deps: SendDeps, retry: Retry): Promise
       version: tagValue(job.versionId),
       point: tagValue(job.pointId),
     },
+    // From the draft, so what a reviewer saw is what goes out (see EmailDraft.fromName).
+    ...(draft.fromName ? { fromName: singleLine(draft.fromName) } : {}),
+    ...(draft.replyTo ? { replyTo: draft.replyTo } : {}),
   };
 };
 

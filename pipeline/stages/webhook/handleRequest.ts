@@ -3,8 +3,9 @@ import type { EventBusPort } from '#adapters/events/EventBusPort';
 import { normaliseEmail } from '#contracts/contact';
 import { JIRA_EVENT_SOURCE } from '#contracts/eventBridgeJiraEvent';
 import { type Log, maskEmail } from '#shared/logger';
+import type { SigningKeys } from '#shared/signingKeys';
 import { withSpan } from '#shared/tracing';
-import { verifyUnsubscribeToken } from '#shared/unsubscribeToken';
+import { openUnsubscribeToken } from '#shared/unsubscribeToken';
 import { topology } from '#topology/topology';
 import { jsonDepth } from './jsonDepth.ts';
 import type { HttpRequest, HttpResponse } from './types.ts';
@@ -33,7 +34,7 @@ export interface WebhookDeps {
   bus: EventBusPort;
   /** The client directory (unsubscribe opt-outs). */
   directory: DirectoryPort;
-  /** The webhook secret: keys Jira's signature and the unsubscribe tokens. Cached by the caller. */
+  /** The webhook secret: keys Jira's signature only. Cached by the caller. */
   webhookSecret: () => Promise<string>;
   logger: Log;
   /** Clock; the event time put on the bus. */
@@ -42,6 +43,8 @@ export interface WebhookDeps {
   maxBodyBytes?: number;
   /** Deepest accepted JSON nesting. Default {@link MAX_WEBHOOK_JSON_DEPTH}. */
   maxJsonDepth?: number;
+  /** The signing keys that open unsubscribe tokens (their own secret, never the webhook's). Cached by the caller. */
+  signingKeys: () => Promise<SigningKeys>;
 }
 
 const SECURITY_HEADERS = {
@@ -129,24 +132,20 @@ const acceptWebhook = async (req: HttpRequest, deps: WebhookDeps): Promise<HttpR
 
 /**
  * The one-click unsubscribe link (RFC 8058): GET shows a confirmation form, POST opts the
- * address out everywhere. The token (HMAC of project and address under the webhook secret)
- * authenticates both; the POST body is not required to be `List-Unsubscribe=One-Click`.
+ * address out everywhere. The opaque token (project and address sealed under a signing key, see
+ * `unsubscribeToken`) authenticates both and is all the link carries; any accepted key opens it.
+ * The POST body is not required to be `List-Unsubscribe=One-Click`.
  */
 const unsubscribe = async (req: HttpRequest, url: URL, deps: WebhookDeps): Promise<HttpResponse> => {
   const { logger } = deps;
-  const projectKey = url.searchParams.get('p') ?? '';
-  const email = url.searchParams.get('e') ?? '';
   const token = url.searchParams.get('t') ?? '';
-  const valid =
-    projectKey !== '' &&
-    email !== '' &&
-    token !== '' &&
-    verifyUnsubscribeToken(await deps.webhookSecret(), { projectKey, email }, token);
-  if (!valid) {
+  const subject = token === '' ? undefined : openUnsubscribeToken(await deps.signingKeys(), token);
+  if (subject === undefined) {
     logger.warn({ reason: 'bad_unsubscribe_token', method: req.method }, 'webhook_rejected');
     return html(403, renderInvalidLink());
   }
 
+  const { projectKey, email } = subject;
   if (req.method === 'GET') {
     return html(
       200,
@@ -167,7 +166,7 @@ const unsubscribe = async (req: HttpRequest, url: URL, deps: WebhookDeps): Promi
  * - `POST /` or `/webhook`: 413 over the body cap, 401 on a missing or bad signature, 400 when
  *   the body is not JSON with a `webhookEvent` string or nests deeper than
  *   {@link MAX_WEBHOOK_JSON_DEPTH}, else one bus event and 202 `{accepted:true}`.
- * - `GET /unsubscribe?p=&e=&t=`: a confirmation page; `POST` (one click): opt-out and 200;
+ * - `GET /unsubscribe?t=<token>`: a confirmation page; `POST` (one click): opt-out and 200;
  *   403 when the token does not verify.
  * - Other paths 404, other methods 405. A failing dependency answers 500 (Jira retries 5xx).
  *

@@ -4,6 +4,7 @@ import { EventBridgeBus } from '#adapters/events/EventBridgeBus';
 import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
 import { loadConfig } from '#shared/config';
 import { createLogger } from '#shared/logger';
+import { parseSigningKeys } from '#shared/signingKeys';
 import { resourceName, topology } from '#topology/topology';
 import { handleRequest, type WebhookDeps } from './handleRequest.ts';
 import { toHttpRequest } from './toHttpRequest.ts';
@@ -13,6 +14,7 @@ const env = config.HERALD_ENV;
 const logger = createLogger({ level: config.LOG_LEVEL }).child({ stage: 'webhook' });
 const secrets = new SecretsManagerSecrets({});
 const webhookSecretName = resourceName(topology.secrets.webhookSecret, env);
+const signingKeysName = resourceName(topology.secrets.signingKeys, env);
 
 const deps: WebhookDeps = {
   bus: new EventBridgeBus({ busName: resourceName(topology.bus, env) }),
@@ -21,6 +23,7 @@ const deps: WebhookDeps = {
   webhookSecret: () => secrets.get(webhookSecretName),
   logger,
   now: () => new Date(),
+  signingKeys: async () => parseSigningKeys(await secrets.get(signingKeysName)),
 };
 
 /** Lambda function URL entry point of the webhook (Jira webhooks and unsubscribe links). */

@@ -2,7 +2,7 @@
 export interface HttpRequest {
   /** HTTP method, any case (`POST`). */
   method: string;
-  /** Path with its query string, e.g. `/unsubscribe?p=ABC&e=...&t=...`. */
+  /** Path with its query string, e.g. `/unsubscribe?t=s1.…`. */
   path: string;
   /** Request headers with lower-case names. */
   headers: Readonly<Record<string, string | undefined>>;

@@ -9,6 +9,7 @@ import { assertSafeEmail, auditEmail, type SafeEmailExpectation } from '#test/co
 const SITE = 'http://127.0.0.1:4001';
 const UNSUBSCRIBE = 'http://127.0.0.1:4002/unsubscribe';
 const RECIPIENT = 'ada@example.com';
+const KEYS = { keys: ['assert-safe-email-signing-key-0123456789'] };
 
 const expected: SafeEmailExpectation = {
   recipient: RECIPIENT,
@@ -17,6 +18,7 @@ const expected: SafeEmailExpectation = {
   unsubscribeUrl: UNSUBSCRIBE,
   projectKey: 'SAFE',
   versionId: '10001',
+  signingKeys: KEYS,
   hostile: ['<b>bold</b>'],
   visible: ['<b>bold</b> is shown as text'],
   source: 'llm',
@@ -40,9 +42,16 @@ const safeEmail = async (): Promise<OutboxEmail> => {
       ],
       outro: 'Thanks.',
     },
-    { projectName: 'Safe', versionName: 'Safe 1.0', releaseDate: '2030-01-02', siteUrl: SITE, locale: 'en' },
+    {
+      projectName: 'Safe',
+      versionName: 'Safe 1.0',
+      releaseDate: '2030-01-02',
+      siteUrl: SITE,
+      locale: 'en',
+      references: { mode: 'jira' },
+    },
   );
-  const url = unsubscribeUrl(UNSUBSCRIBE, 'secret', { projectKey: 'SAFE', email: RECIPIENT });
+  const url = unsubscribeUrl(UNSUBSCRIBE, KEYS, { projectKey: 'SAFE', email: RECIPIENT });
   const values = { name: 'Ada', unsubscribeUrl: url };
   const raw = await buildRawEmail({
     from: 'releases@example.com',

@@ -6,10 +6,11 @@ import { countByCategory, loadCorpus } from '#test/corpus/loadCorpus';
 import type { LoadedCase } from '#test/corpus/types';
 import { e2eEndpoint, uniqueEnv } from '#test/e2e/local/support';
 import { topology } from '#topology/topology';
-import { type CorpusRunResult, runCorpus } from './corpusRun.ts';
+import { CORPUS_ISSUE_LINK_BASE, type CorpusRunResult, runCorpus } from './corpusRun.ts';
 
 const env = uniqueEnv('corpus');
 const secret = randomBytes(24).toString('base64url');
+const signingKeys = [randomBytes(32).toString('base64url')];
 const cases = loadCorpus({ env, secret, now: new Date() });
 const counts = countByCategory(cases);
 
@@ -19,7 +20,7 @@ const MAX_RECEIVES = Math.max(...Object.values(topology.stages).map((s) => s.ret
 let run: CorpusRunResult;
 
 beforeAll(async () => {
-  run = await runCorpus({ endpoint: e2eEndpoint(), env, secret, cases });
+  run = await runCorpus({ endpoint: e2eEndpoint(), env, secret, cases, signingKeys });
 }, 240_000);
 
 afterAll(async () => {
@@ -103,6 +104,8 @@ describe('Function: hostile input corpus', () => {
         unsubscribeUrl: `${run.herald.webhookUrl}unsubscribe`,
         projectKey: c.ids.projectKey,
         versionId: c.ids.versionId,
+        issueLinkBase: CORPUS_ISSUE_LINK_BASE,
+        signingKeys: { keys: signingKeys },
         hostile: e.hostile,
         visible: e.visible,
         invisible: e.invisible,

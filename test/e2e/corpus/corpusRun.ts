@@ -77,11 +77,15 @@ export interface CorpusRunOptions {
   env: string;
   secret: string;
   cases: readonly LoadedCase[];
+  /** The signing keys of unsubscribe links (see `startLocalHerald`). Default a random one. */
+  signingKeys?: readonly string[];
   /** Longest wait for each phase, ms. Default 90 s. */
   phaseTimeoutMs?: number;
 }
 
 const SENDER = 'releases@example.com';
+/** Where the corpus policy links issue keys: `<base><KEY>`, never the Jira site. */
+export const CORPUS_ISSUE_LINK_BASE = 'https://changes.example.com/issues/';
 const JIRA_AUTH = { email: 'corpus@example.com', apiToken: 'corpus-token' };
 const OPENAI_KEY = 'corpus-key';
 /** The one send point of every case's project: the day before the release, 09:00 UTC. */
@@ -90,7 +94,10 @@ const POLICY = {
   onRelease: false,
   timeZone: 'UTC',
   defaultLocale: 'en',
-};
+  // Links on, so every case exercises the link path of the renderer (the default shows none).
+  references: 'links',
+  linkTemplate: `${CORPUS_ISSUE_LINK_BASE}{key}`,
+} as const;
 /** How far the scheduler's clock jumps to make every send point due (the release is 30 days out). */
 const FIRE_OFFSET_MS = 40 * 86_400_000;
 
@@ -165,6 +172,7 @@ export const runCorpus = async (options: CorpusRunOptions): Promise<CorpusRunRes
     jira: { siteUrl: jira.url, ...JIRA_AUTH },
     openai: { apiKey: OPENAI_KEY, baseURL: router.url },
     webhookSecret: options.secret,
+    signingKeys: options.signingKeys,
     senderEmail: SENDER,
     retryProfile: 'fast',
     schedulerTickMs: 500,

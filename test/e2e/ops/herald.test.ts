@@ -353,6 +353,22 @@ describe('herald (CLI against the local stack)', () => {
       '--tz',
       'Europe/Berlin',
     ]);
+    const presented = await cli([
+      'policy',
+      'set',
+      'OPSCLI',
+      '--references',
+      'links',
+      '--link-template',
+      'https://status.example.com/changes/{key}',
+      '--from-name',
+      'Öps Shop updates',
+      '--reply-to',
+      'accounts@example.com',
+      '--footer',
+      'Ops Shop Ltd · 1 Main Street',
+    ]);
+    const refused = await cli(['policy', 'set', 'OPSCLI', '--link-template', 'http://x.example.com/{key}']);
     const shown = await cli(['policy', 'show', 'OPSCLI', '--json']);
 
     // Assert
@@ -364,8 +380,21 @@ describe('herald (CLI against the local stack)', () => {
     expect(jsonOf(shown)).toMatchObject({
       isDefault: false,
       points: ['-7d@09:00', '-1d@09:00', '0d@09:00'],
-      policy: { timeZone: 'Europe/Berlin' },
+      policy: {
+        timeZone: 'Europe/Berlin',
+        references: 'links',
+        linkTemplate: 'https://status.example.com/changes/{key}',
+        sender: {
+          fromName: 'Öps Shop updates',
+          replyTo: 'accounts@example.com',
+          footer: 'Ops Shop Ltd · 1 Main Street',
+        },
+      },
     });
+    expect(presented.code).toBe(0);
+    expect(presented.stdout).toContain('from name         Öps Shop updates');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('must be https');
   });
 
   it('schedules list filters by project and release, fire sends a point now, cancel drops a release', async () => {

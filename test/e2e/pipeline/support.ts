@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { GetScheduleCommand, ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { type Message, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { composeJobMessage } from '#contracts/composeJob';
-import type { SendPolicy } from '#contracts/sendPolicy';
+import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { postSignedWebhook } from '#local/demo';
 import { type LocalHerald, type LocalServiceEndpointId, startLocalHerald } from '#local/LocalHerald';
 import type { InvocationInfo, InvocationResult } from '#local/LocalLambdaRuntime';
 import type { FiredSchedule } from '#local/LocalScheduler';
 import { type SesEventPublisher, startSesEventPublisher } from '#local/SesEventPublisher';
 import { type OutboxEmail, readOutbox } from '#local/Outbox';
+import type { SigningKeys } from '#shared/signingKeys';
 import { type AwsFaultProxy, startAwsFaultProxy } from '#test/standins/AwsFaultProxy';
 import { type JiraStandIn, type StandInVersion, startJiraStandIn } from '#test/standins/JiraStandIn';
 import { type OpenAiStandIn, startOpenAiStandIn } from '#test/standins/OpenAiStandIn';
@@ -127,6 +128,8 @@ export interface Pipeline {
   receiveDlq: (stage: StageName, visibilitySeconds?: number) => Promise<Message[]>;
   /** Stops the herald, the stand-ins and the proxy. */
   stop: () => Promise<void>;
+  /** The signing keys of this run's unsubscribe links (the tests open the tokens with them). */
+  signingKeys: SigningKeys;
 }
 
 /** `yyyy-mm-dd` of `date` shifted by `days` (UTC calendar). */
@@ -184,6 +187,7 @@ export const versionWebhookBody = (event: string, version: StandInVersion, times
 
 /** A send policy from point specs, in UTC with English as the default locale. */
 export const policyOf = (points: SendPolicy['points'], onRelease = false): SendPolicy => ({
+  ...DEFAULT_SEND_POLICY,
   points,
   onRelease,
   timeZone: 'UTC',
@@ -208,6 +212,7 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
     proxied.length > 0 ? await startAwsFaultProxy({ target: publisher?.url ?? endpoint }) : undefined;
   const clock = testClock();
   const webhookSecret = randomBytes(16).toString('hex');
+  const signingKeys: SigningKeys = { keys: [randomBytes(32).toString('base64url')] };
   const invocations: InvocationInfo[] = [];
   const results: InvocationResult[] = [];
   const fired: FiredSchedule[] = [];
@@ -219,6 +224,7 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
     jira: { siteUrl: jira.url, email: JIRA_EMAIL, apiToken: JIRA_TOKEN },
     openai: { apiKey: OPENAI_KEY, baseURL: openai.url, model: 'gpt-e2e' },
     webhookSecret,
+    signingKeys: signingKeys.keys,
     senderEmail: SENDER,
     now: clock.now,
     schedulerTickMs: 250,
@@ -253,6 +259,7 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
     proxy,
     clock,
     webhookSecret,
+    signingKeys,
     invocations,
     results,
     fired,

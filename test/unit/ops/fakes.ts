@@ -9,7 +9,7 @@ import type {
 import type { EmailAnswer, EmailRequest, LlmPort } from '#adapters/llm/LlmPort';
 import type { OneTimeSchedule, SchedulerPort } from '#adapters/scheduler/SchedulerPort';
 import { type Contact, normaliseEmail } from '#contracts/contact';
-import type { SendPolicy } from '#contracts/sendPolicy';
+import { type SendPolicy, type SendPolicyInput, sendPolicy } from '#contracts/sendPolicy';
 import type { VersionRecord } from '#ops/jira/readVersionRecord';
 import { filterByJql } from '#test/standins/jql';
 
@@ -44,8 +44,8 @@ export class FakeDirectory implements DirectoryPort {
     return this.policies.get(projectKey) ?? null;
   }
 
-  async putPolicy(projectKey: string, policy: SendPolicy): Promise<void> {
-    this.policies.set(projectKey, policy);
+  async putPolicy(projectKey: string, policy: SendPolicyInput): Promise<void> {
+    this.policies.set(projectKey, sendPolicy.parse(policy));
   }
 
   async optOut(email: string, reason: string): Promise<void> {

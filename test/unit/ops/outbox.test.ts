@@ -11,6 +11,8 @@ const email = (id: string, to: string, subject: string, release: string): Outbox
   html: '<p>hi</p>',
   text: 'hi',
   raw: 'MIME',
+  fromName: 'Shop releases',
+  replyTo: [],
 });
 
 const emails = [

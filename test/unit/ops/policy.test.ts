@@ -45,6 +45,10 @@ describe('Function: setPolicy', () => {
       'scope             (level IS EMPTY) AND (labels IS EMPTY OR labels NOT IN (internal, no-release-notes)) (default)',
       'release note      (none)',
       'audiences         all',
+      'references        none',
+      'from name         (project name + " releases")',
+      'reply-to          (none)',
+      'footer            (none)',
       'max lateness      6h (default)',
       'catch up          now (default)',
     ]);
@@ -68,6 +72,46 @@ describe('Function: setPolicy', () => {
     expect(directory.policies.get('SHOP')).toEqual(after.policy);
   });
 
+  it('sets the references and sender identity, and "" removes a setting again', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+
+    // Act
+    const { after } = await setPolicy(directory, 'SHOP', {
+      references: 'links',
+      linkTemplate: 'https://status.example.com/changes/{key}',
+      fromName: 'Shop updates',
+      replyTo: 'Accounts@Example.com',
+      footer: 'Example Shop Ltd · 1 Main Street',
+    });
+    const { after: cleared } = await setPolicy(directory, 'SHOP', {
+      references: 'keys',
+      linkTemplate: '',
+      replyTo: '',
+    });
+
+    // Assert
+    expect(after.policy).toMatchObject({
+      references: 'links',
+      linkTemplate: 'https://status.example.com/changes/{key}',
+      sender: {
+        fromName: 'Shop updates',
+        replyTo: 'accounts@example.com',
+        footer: 'Example Shop Ltd · 1 Main Street',
+      },
+    });
+    expect(renderPolicy(after)).toContain(
+      'references        links (https://status.example.com/changes/{key})',
+    );
+    expect(cleared.policy.references).toBe('keys');
+    expect(cleared.policy).not.toHaveProperty('linkTemplate');
+    expect(cleared.policy.sender).toEqual({
+      fromName: 'Shop updates',
+      footer: 'Example Shop Ltd · 1 Main Street',
+    });
+    expect(directory.policies.get('SHOP')).toEqual(cleared.policy);
+  });
+
   it('stores the content-trust settings minCoverage and verifyGrounding', async () => {
     // Arrange
     const directory = new FakeDirectory();
@@ -86,6 +130,10 @@ describe('Function: setPolicy', () => {
     [{ timeZone: 'Europe/Atlantis' }, 'unknown time zone'],
     [{ defaultLocale: 'english please' }, 'expected a locale tag'],
     [{ minCoverage: 1.5 }, 'minCoverage'],
+    [{ references: 'links' }, 'needs a linkTemplate'],
+    [{ references: 'links', linkTemplate: 'http://status.example.com/{key}' }, 'must be https'],
+    [{ references: 'everything' }, 'references'],
+    [{ replyTo: 'nobody' }, 'not an email address'],
   ])('refuses %j with a ContractError and stores nothing', async (changes, message) => {
     // Arrange
     const directory = new FakeDirectory();

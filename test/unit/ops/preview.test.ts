@@ -89,7 +89,13 @@ describe('Function: previewEmail', () => {
 
     // Assert
     expect(result).toMatchObject({ source: 'template', point: '0d@09:00', locale: 'en', model: undefined });
-    expect(result.text).toContain('SHOP-1');
+    // The template lists the release's issues; by default (references none) without their keys.
+    expect(result.text).toContain('Faster checkout');
+    expect(result.text).toContain('Invoices as PDF');
+    expect(result.issueKeys).toEqual(['SHOP-1', 'SHOP-2']);
+    expect(result.text).not.toContain('SHOP-1');
+    expect(result.fromName).toBe('Example Shop releases');
+    expect(renderPreview(result)).toContain('from        Example Shop releases');
     expect(renderPreview(result)).toContain('Nothing was sent. Add --out email.html for the HTML part.');
   });
 

@@ -5,7 +5,7 @@ import type { JiraPort, JiraProject, ReleaseIssues } from '#adapters/jira/JiraPo
 import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
 import { type Contact, normaliseEmail } from '#contracts/contact';
 import type { VersionState } from '#contracts/releaseSnapshot';
-import type { SendPolicy } from '#contracts/sendPolicy';
+import { type SendPolicy, type SendPolicyInput, sendPolicy } from '#contracts/sendPolicy';
 import type { RecordContext } from '#retry/createSqsHandler';
 import { PermanentError } from '#shared/errors';
 import type { Log } from '#shared/logger';
@@ -110,8 +110,8 @@ export class FakeDirectory implements DirectoryPort {
     return this.policies.get(projectKey) ?? null;
   }
 
-  async putPolicy(projectKey: string, policy: SendPolicy): Promise<void> {
-    this.policies.set(projectKey, policy);
+  async putPolicy(projectKey: string, policy: SendPolicyInput): Promise<void> {
+    this.policies.set(projectKey, sendPolicy.parse(policy));
   }
 
   async optOut(email: string, reason: string): Promise<void> {

@@ -69,21 +69,119 @@ describe('Function: startOpenAiStandIn', () => {
     expect(completion.usage.total_tokens).toBe(
       completion.usage.prompt_tokens + completion.usage.completion_tokens,
     );
+    // The prompt asks for de-DE: every sentence of the stand-in's own is German.
     expect(llmEmail.parse(email)).toEqual({
-      subject: '[de-DE] Acme v2: now available',
-      preheader: '2 changes in v2',
-      intro: '[de-DE] Here is what is new in v2 of Acme.',
+      subject: 'Acme v2: jetzt verfügbar',
+      preheader: '2 Änderungen in v2',
+      intro: 'Das ist neu in v2 von Acme.',
       sections: [
-        { heading: 'New features', items: [{ text: 'Export to CSV.', issueKeys: ['ABC-1'] }] },
-        { heading: 'Fixes', items: [{ text: 'Fix login.', issueKeys: ['ABC-2'] }] },
+        { heading: 'Neue Funktionen', items: [{ text: 'Export to CSV.', issueKeys: ['ABC-1'] }] },
+        { heading: 'Fehlerbehebungen', items: [{ text: 'Fix login.', issueKeys: ['ABC-2'] }] },
       ],
-      outro: 'Thank you for working with us.',
+      outro: 'Vielen Dank für die gute Zusammenarbeit.',
     });
     expect(openai.calls.last).toMatchObject({
       locale: 'de-DE',
       issueKeys: ['ABC-1', 'ABC-2'],
       mode: 'valid',
     });
+  });
+
+  const ask = async (request: Partial<Parameters<typeof buildMessages>[0]>) => {
+    const body = {
+      model: 'gpt-test',
+      messages: buildMessages({
+        projectName: 'Demo Shop',
+        versionName: 'Release 1.0',
+        pointKind: 'before',
+        daysBefore: 7,
+        locale: 'en',
+        issues: [
+          { key: 'DEMO-1', summary: 'Checkout remembers the address.', issueType: 'Story' },
+          {
+            key: 'DEMO-2',
+            summary: 'Search is faster in 2.4.1, not at 10.0.0.1 or evil.example',
+            issueType: 'Task',
+          },
+          { key: 'DEMO-3', summary: 'Cart total fixed', issueType: 'Bug' },
+        ],
+        ...request,
+      }),
+    };
+    const completion = (await (await complete(body)).json()) as Completion;
+    return llmEmail.parse(JSON.parse(completion.choices[0]?.message.content ?? 'null'));
+  };
+
+  it('writes a well-formed English email: no locale prefix, version dots kept, one full stop per item', async () => {
+    // act
+    const email = await ask({});
+
+    // assert
+    expect(email).toEqual({
+      subject: 'Demo Shop Release 1.0: coming soon',
+      preheader: '3 changes in Release 1.0',
+      intro: 'Here is what is coming in Release 1.0 of Demo Shop.',
+      sections: [
+        {
+          heading: 'New features',
+          items: [{ text: 'Checkout remembers the address.', issueKeys: ['DEMO-1'] }],
+        },
+        {
+          heading: 'Improvements',
+          items: [
+            { text: 'Search is faster in 2.4.1, not at 10 0 0 1 or evil example.', issueKeys: ['DEMO-2'] },
+          ],
+        },
+        { heading: 'Fixes', items: [{ text: 'Cart total fixed.', issueKeys: ['DEMO-3'] }] },
+      ],
+      outro: 'Thank you for working with us.',
+    });
+  });
+
+  it.each([
+    [
+      'de',
+      'Demo Shop Release 1.0: bald verfügbar',
+      'Das kommt mit Release 1.0 von Demo Shop.',
+      'Neue Funktionen',
+    ],
+    [
+      'de-AT',
+      'Demo Shop Release 1.0: bald verfügbar',
+      'Das kommt mit Release 1.0 von Demo Shop.',
+      'Neue Funktionen',
+    ],
+    [
+      'fr',
+      'Demo Shop Release 1.0: bientôt disponible',
+      'Voici ce qui arrive dans Release 1.0 de Demo Shop.',
+      'Nouvelles fonctionnalités',
+    ],
+    [
+      'es',
+      'Demo Shop Release 1.0: disponible pronto',
+      'Esto es lo que llega en Release 1.0 de Demo Shop.',
+      'Novedades',
+    ],
+    [
+      'ja',
+      'Demo Shop Release 1.0: coming soon',
+      'Here is what is coming in Release 1.0 of Demo Shop.',
+      'New features',
+    ],
+  ])('writes its own sentences in the language of locale %s', async (locale, subject, intro, heading) => {
+    // act
+    const email = await ask({ locale });
+
+    // assert
+    expect(email.subject).toBe(subject);
+    expect(email.intro).toBe(intro);
+    expect(email.sections[0]?.heading).toBe(heading);
+    expect(JSON.stringify(email)).not.toContain(`[${locale}]`);
+  });
+
+  it('answers the same prompt with the same email every time', async () => {
+    expect(await ask({ locale: 'de' })).toEqual(await ask({ locale: 'de' }));
   });
 
   it('keeps hostile text out of item texts by default and copies it verbatim in echoInjection', async () => {

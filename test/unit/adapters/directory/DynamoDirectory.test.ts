@@ -287,6 +287,33 @@ describe('Function: DynamoDirectory.getPolicy', () => {
       onRelease: false,
       timeZone: 'America/New_York',
       defaultLocale: 'en',
+      references: 'none',
+      sender: {},
+    });
+  });
+
+  it('reads the references and sender identity back', async () => {
+    // Arrange
+    const point = DEFAULT_SEND_POLICY.points[0];
+    ddb.on(GetCommand).resolves({
+      Item: {
+        pk: 'project#ABC',
+        sk: 'policy',
+        points: [point],
+        references: 'links',
+        linkTemplate: 'https://status.example.com/changes/{key}',
+        sender: { fromName: 'ABC updates', replyTo: 'team@example.com' },
+      },
+    });
+
+    // Act
+    const policy = await directory().getPolicy('ABC');
+
+    // Assert
+    expect(policy).toMatchObject({
+      references: 'links',
+      linkTemplate: 'https://status.example.com/changes/{key}',
+      sender: { fromName: 'ABC updates', replyTo: 'team@example.com' },
     });
   });
 
@@ -324,8 +351,41 @@ describe('Function: DynamoDirectory.putPolicy', () => {
         timeZone: 'Asia/Tokyo',
         defaultLocale: 'en',
         updatedAt: NOW.toISOString(),
+        references: 'none',
+        sender: {},
       },
     });
+  });
+
+  it('stores the link template and only the sender fields that are set', async () => {
+    // Arrange
+    ddb.on(PutCommand).resolves({});
+
+    // Act
+    await directory().putPolicy('ABC', {
+      points: [],
+      references: 'links',
+      linkTemplate: 'https://status.example.com/changes/{key}',
+      sender: { footer: 'ABC Ltd, 1 Main St' },
+    });
+
+    // Assert
+    expect(ddb).toReceiveCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        references: 'links',
+        linkTemplate: 'https://status.example.com/changes/{key}',
+        sender: { footer: 'ABC Ltd, 1 Main St' },
+      }),
+    });
+  });
+
+  it('refuses a links policy without a template and stores nothing', async () => {
+    // Act
+    const result = directory().putPolicy('ABC', { points: [], references: 'links' });
+
+    // Assert
+    await expect(result).rejects.toThrow('needs a linkTemplate');
+    expect(ddb).not.toReceiveCommand(PutCommand);
   });
 });
 

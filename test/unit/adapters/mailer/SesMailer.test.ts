@@ -323,11 +323,57 @@ describe('Function: buildRawEmail', () => {
     expect(mime.headers.get('x-herald-project')).toBe('Größe');
   });
 
+  it('writes the From display name, RFC 2047 encoded when not ASCII, and the Reply-To', async () => {
+    // Act
+    const raw = await buildRawEmail(
+      email({ from: 'releases@example.com', fromName: 'Größe Shop releases', replyTo: 'team@example.org' }),
+    );
+
+    // Assert
+    const mime = parseMime(raw);
+    expect(mime.rawHeaders.get('from')).toMatch(/^=\?UTF-8\?[BQ]\?.+\?= <releases@example\.com>$/);
+    expect(mime.headers.get('from')).toBe('Größe Shop releases <releases@example.com>');
+    expect(mime.headers.get('reply-to')).toBe('team@example.org');
+    expect(mime.headerLines.join('\n')).not.toMatch(/Größe/);
+  });
+
+  it('quotes an ASCII display name with specials, and writes no Reply-To unless given', async () => {
+    // Act
+    const raw = await buildRawEmail(
+      email({ from: 'releases@example.com', fromName: 'Acme, Inc. "Releases"' }),
+    );
+
+    // Assert
+    const mime = parseMime(raw);
+    expect(mime.rawHeaders.get('from')).toBe('"Acme, Inc. \\"Releases\\"" <releases@example.com>');
+    expect(mime.headers.has('reply-to')).toBe(false);
+  });
+
+  it('sends the bare address to SES as the envelope sender when the email has a display name', async () => {
+    // Arrange
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-1' });
+
+    // Act
+    await mailer('herald-email').send(
+      email({ from: 'releases@example.com', fromName: 'Demo Shop releases' }),
+    );
+
+    // Assert
+    expect(ses).toReceiveCommandWith(SendEmailCommand, {
+      FromEmailAddress: 'releases@example.com',
+      ConfigurationSetName: 'herald-email',
+    });
+    expect(parseMime(sentRaw()).headers.get('from')).toBe('Demo Shop releases <releases@example.com>');
+  });
+
   it.each([
     ['a line break in a header value', { headers: { 'X-Evil': 'a\r\nBcc: victim@example.net' } }],
     ['a line break in the subject', { subject: 'Hi\nBcc: victim@example.net' }],
     ['a header that replaces one written from the fields', { headers: { Subject: 'other' } }],
     ['a header name with a colon', { headers: { 'X:Y': 'v' } }],
+    ['a line break in the From display name', { fromName: 'Shop\r\nBcc: victim@example.net' }],
+    ['a line break in the Reply-To', { replyTo: 'a@example.com\nBcc: victim@example.net' }],
+    ['a Reply-To header that bypasses the field', { headers: { 'Reply-To': 'evil@example.net' } }],
   ])('rejects %s with InvalidEmailError', async (_label, overrides) => {
     // Act
     const result = buildRawEmail(email(overrides));

@@ -207,7 +207,15 @@ describe('Function: processRecord (compose)', () => {
       issueKeys: ['BILL-1', 'BILL-2'],
       createdAt: NOW.toISOString(),
     });
-    expect(draft.html).toContain('https://acme.example.net/browse/BILL-2');
+    // No policy stored: the default shows no keys and no Jira links; the keys stay in the record.
+    expect(draft.html).toContain('Improved BILL-2');
+    expect(draft.html).not.toContain('acme.example.net');
+    expect(draft.html).not.toContain('<a href="http');
+    expect(draft.html).not.toContain('(BILL-2)');
+    expect(draft.text).not.toContain('(BILL-2)');
+    expect(draft.text).not.toContain('acme.example.net');
+    expect(draft.fromName).toBe('Billing releases');
+    expect(draft.replyTo).toBeUndefined();
     expect(draft.html).toContain(DRAFT_PLACEHOLDERS.unsubscribeUrl);
     expect(draft.text).toContain(DRAFT_PLACEHOLDERS.name);
     // And one send job, keyed for exactly-once, carrying the trace.
@@ -230,6 +238,31 @@ describe('Function: processRecord (compose)', () => {
         },
       },
     ]);
+  });
+
+  it("presents the draft as the project's policy says: template links, From name, Reply-To, footer", async () => {
+    // Arrange
+    const h = harness();
+    await h.directory.putPolicy('BILL', {
+      points: [],
+      minCoverage: 0,
+      references: 'links',
+      linkTemplate: 'https://status.example.com/changes/{key}',
+      sender: { fromName: 'Acme Billing', replyTo: 'accounts@example.com', footer: 'Acme Ltd, 1 Main St' },
+    });
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    const draft = onlyDraft(h.ledger);
+    expect(draft).toMatchObject({ fromName: 'Acme Billing', replyTo: 'accounts@example.com' });
+    expect(draft.html).toContain('href="https://status.example.com/changes/BILL-2"');
+    expect(draft.text).toContain('BILL-2: https://status.example.com/changes/BILL-2');
+    for (const part of [draft.html, draft.text]) {
+      expect(part).toContain('Acme Ltd, 1 Main St');
+      expect(part).not.toContain('acme.example.net');
+    }
   });
 
   it('exports LLM calls, tokens and counts in email_composed without addresses', async () => {

@@ -11,6 +11,9 @@ const context = (overrides: Partial<RenderContext> = {}): RenderContext => ({
   releaseDate: '2026-12-15',
   siteUrl: SITE,
   locale: 'en',
+  // The staff view (Jira links): what these tests were written against. The client modes
+  // (none, keys, links) have their own describe block below.
+  references: { mode: 'jira' },
   ...overrides,
 });
 
@@ -235,5 +238,71 @@ describe('Function: issueBrowseBase', () => {
   it('keeps a context path and drops trailing slashes', () => {
     expect(issueBrowseBase('https://jira.example.org/jira//')).toBe('https://jira.example.org/jira/browse/');
     expect(issueBrowseBase('http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080/browse/');
+  });
+});
+
+describe('Function: renderEmail (reference modes of client emails)', () => {
+  const TEMPLATE = 'https://status.example.com/changes/{key}';
+
+  it('shows no key and no link in either part by default (mode none)', () => {
+    // Act
+    const out = renderEmail(email(), context({ references: undefined }));
+
+    // Assert
+    for (const part of [out.html, out.text]) {
+      expect(part).toContain('CSV export of payments');
+      expect(part).not.toMatch(/BILL-\d/);
+      expect(part).not.toContain(SITE);
+      expect(part).not.toContain('Issues mentioned');
+    }
+    expect(hrefs(out.html)).toEqual([DRAFT_PLACEHOLDERS.unsubscribeUrl]);
+    expect(out.text).toContain('- CSV export of payments\n');
+  });
+
+  it('shows the plain keys without links in mode keys', () => {
+    // Act
+    const out = renderEmail(email(), context({ references: { mode: 'keys' } }));
+
+    // Assert
+    expect(hrefs(out.html)).toEqual([DRAFT_PLACEHOLDERS.unsubscribeUrl]);
+    expect(out.html).toContain('CSV export of payments <span style="color:#5e6c84;">(BILL-2, BILL-3)</span>');
+    expect(out.text).toContain('- CSV export of payments (BILL-2, BILL-3)');
+    for (const part of [out.html, out.text]) {
+      expect(part).not.toContain(SITE);
+      expect(part).not.toContain('Issues mentioned');
+    }
+  });
+
+  it('links each key through the policy template in mode links, never to Jira', () => {
+    // Act
+    const out = renderEmail(email(), context({ references: { mode: 'links', linkTemplate: TEMPLATE } }));
+
+    // Assert
+    expect(hrefs(out.html)).toEqual([
+      'https://status.example.com/changes/BILL-1',
+      'https://status.example.com/changes/BILL-2',
+      'https://status.example.com/changes/BILL-3',
+      DRAFT_PLACEHOLDERS.unsubscribeUrl,
+    ]);
+    expect(out.text).toContain('- CSV export of payments (BILL-2, BILL-3)');
+    expect(out.text).toContain(
+      'Issues mentioned:\nBILL-1: https://status.example.com/changes/BILL-1\n' +
+        'BILL-2: https://status.example.com/changes/BILL-2\nBILL-3: https://status.example.com/changes/BILL-3',
+    );
+    for (const part of [out.html, out.text]) expect(part).not.toContain(SITE);
+  });
+
+  it('adds the footer line, escaped, to both parts', () => {
+    // Act
+    const out = renderEmail(
+      email(),
+      context({ references: undefined, footerLine: 'Acme & Co · Hauptstraße 1 · 10115 Berlin <x>' }),
+    );
+
+    // Assert
+    expect(out.html).toContain('>Acme &amp; Co · Hauptstraße 1 · 10115 Berlin &lt;x&gt;</p>');
+    expect(out.text).toMatch(
+      /Unsubscribe: \{\{unsubscribe_url\}\}\nAcme & Co · Hauptstraße 1 · 10115 Berlin <x>\n$/,
+    );
   });
 });

@@ -32,6 +32,7 @@ const activeVersion: VersionState = {
 };
 
 const policy: SendPolicy = {
+  ...DEFAULT_SEND_POLICY,
   points: parsePointSpecs('-3d@10:00'),
   onRelease: true,
   timeZone: 'Europe/Berlin',

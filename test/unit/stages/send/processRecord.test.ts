@@ -8,7 +8,7 @@ import { sendTag } from '#contracts/sendTag';
 import { isRetryable } from '#retry/isRetryable';
 import { OutOfTimeError } from '#retry/withRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
-import { verifyUnsubscribeToken } from '#shared/unsubscribeToken';
+import { openUnsubscribeToken } from '#shared/unsubscribeToken';
 import { renderEmail } from '#stages/compose/renderEmail';
 import { processRecord, SEND_BUDGET_MS, type SendDeps } from '#stages/send/processRecord';
 import type { RateLimiter } from '#stages/send/rateLimiter';
@@ -16,7 +16,7 @@ import { sqsRecord } from '#test/factories/lambda';
 import { envelopeRecord, FakeLedger, llmEmail, memoryLog, recordContext } from '../compose/fakes.ts';
 import { FakeDirectory, FakeMailer } from './fakes.ts';
 
-const SECRET = 'test-webhook-secret';
+const KEYS = { keys: ['test-signing-key-0123456789abcdefghij'] };
 const NOW = new Date('2026-12-14T08:00:10.000Z');
 const DRAFT_KEY = 'draft:10042:b1d0h0m0900@2026-12-15:en';
 
@@ -68,7 +68,7 @@ const harness = () => {
     now: () => NOW,
     senderEmail: 'releases@example.com',
     unsubscribeBaseUrl: 'https://hooks.example.com/unsubscribe',
-    unsubscribeSecret: SECRET,
+    signingKeys: KEYS,
     leaseSeconds: 120,
     rateLimiter,
     sleep: async (ms) => {
@@ -117,6 +117,35 @@ describe('Function: processRecord (send)', () => {
     expect(JSON.stringify(h.log.lines)).not.toContain('ada@example.com');
   });
 
+  it("sends From the draft's display name and Reply-To, the envelope sender unchanged", async () => {
+    // Arrange
+    const h = harness();
+    h.ledger.drafts.set(DRAFT_KEY, draft({ fromName: 'Billing releases', replyTo: 'accounts@example.com' }));
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.mailer.sent[0]).toMatchObject({
+      from: 'releases@example.com',
+      fromName: 'Billing releases',
+      replyTo: 'accounts@example.com',
+    });
+  });
+
+  it('sends a draft written before sender identities from the bare sender address', async () => {
+    // Arrange: the default draft() has neither field.
+    const h = harness();
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.mailer.sent[0]?.from).toBe('releases@example.com');
+    expect(h.mailer.sent[0]).not.toHaveProperty('fromName');
+    expect(h.mailer.sent[0]).not.toHaveProperty('replyTo');
+  });
+
   it('sets the unsubscribe headers and link to a verifiable one-click URL', async () => {
     // Arrange
     const h = harness();
@@ -129,15 +158,13 @@ describe('Function: processRecord (send)', () => {
     const header = email?.headers['List-Unsubscribe'] ?? '';
     expect(header).toMatch(/^<https:\/\/hooks\.example\.com\/unsubscribe\?.+>$/);
     const url = new URL(header.slice(1, -1));
-    expect(url.searchParams.get('p')).toBe('BILL');
-    expect(url.searchParams.get('e')).toBe('ada@example.com');
-    expect(
-      verifyUnsubscribeToken(
-        SECRET,
-        { projectKey: 'BILL', email: 'ada@example.com' },
-        url.searchParams.get('t') ?? '',
-      ),
-    ).toBe(true);
+    // Opaque: the link carries only the sealed token, which opens to this project and address.
+    expect([...url.searchParams.keys()]).toEqual(['t']);
+    expect(header).not.toContain('ada');
+    expect(openUnsubscribeToken(KEYS, url.searchParams.get('t') ?? '')).toEqual({
+      projectKey: 'BILL',
+      email: 'ada@example.com',
+    });
     expect(email?.headers).toEqual({
       'List-Unsubscribe': header,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

@@ -1,11 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { sealToken } from '#shared/sealedToken';
+import type { SigningKeys } from '#shared/signingKeys';
 import { signUnsubscribeToken, unsubscribeUrl } from '#shared/unsubscribeToken';
 import { handleRequest, type WebhookDeps } from '#stages/webhook/handleRequest';
 import type { HttpRequest } from '#stages/webhook/types';
 import { FakeBus, FakeDirectory, memoryLogger } from '#test/unit/stages/fakes';
 
 const SECRET = 'test-webhook-secret';
+const CURRENT_KEY = 'current-signing-key-0123456789abcdef';
+const OLD_KEY = 'old-signing-key-0123456789abcdefghij';
+const KEYS: SigningKeys = { keys: [CURRENT_KEY, OLD_KEY] };
 const NOW = new Date('2026-01-05T10:00:00.000Z');
 
 const setup = (overrides: Partial<WebhookDeps> = {}) => {
@@ -18,6 +23,7 @@ const setup = (overrides: Partial<WebhookDeps> = {}) => {
     webhookSecret: async () => SECRET,
     logger: log.logger,
     now: () => NOW,
+    signingKeys: async () => KEYS,
     ...overrides,
   };
   return { bus, directory, log, deps };
@@ -163,7 +169,7 @@ describe('Function: handleRequest', () => {
     it('shows a confirmation form that posts back to the same link, and opts nobody out', async () => {
       // Arrange
       const { directory, deps } = setup();
-      const path = pathOf(unsubscribeUrl('https://hooks.example.com/unsubscribe', SECRET, subject));
+      const path = pathOf(unsubscribeUrl('https://hooks.example.com/unsubscribe', KEYS, subject));
 
       // Act
       const res = await handleRequest({ method: 'GET', path, headers: {}, body: Buffer.alloc(0) }, deps);
@@ -181,7 +187,7 @@ describe('Function: handleRequest', () => {
       // Arrange
       const { deps } = setup();
       const hostile = { projectKey: '<script>alert(1)</script>', email: 'a"b\'<i>@example.com' };
-      const path = pathOf(unsubscribeUrl('https://hooks.example.com/unsubscribe', SECRET, hostile));
+      const path = pathOf(unsubscribeUrl('https://hooks.example.com/unsubscribe', KEYS, hostile));
 
       // Act
       const res = await handleRequest({ method: 'GET', path, headers: {}, body: Buffer.alloc(0) }, deps);
@@ -197,7 +203,7 @@ describe('Function: handleRequest', () => {
     it('opts the address out on the one-click POST', async () => {
       // Arrange
       const { directory, log, deps } = setup();
-      const path = pathOf(unsubscribeUrl('https://hooks.example.com/unsubscribe', SECRET, subject));
+      const path = pathOf(unsubscribeUrl('https://hooks.example.com/unsubscribe', KEYS, subject));
 
       // Act
       const res = await handleRequest(
@@ -217,17 +223,58 @@ describe('Function: handleRequest', () => {
       expect(JSON.stringify(log.lines)).not.toContain('client@example.com');
     });
 
+    it('carries neither the address nor the project in the link', () => {
+      // Act
+      const url = new URL(unsubscribeUrl('https://hooks.example.com/unsubscribe', KEYS, subject));
+
+      // Assert
+      expect([...url.searchParams.keys()]).toEqual(['t']);
+      for (const clear of ['client', 'ABC', '%40', '@']) expect(url.href).not.toContain(clear);
+      expect(
+        Buffer.from(url.searchParams.get('t')?.slice(3) ?? '', 'base64url').toString('latin1'),
+      ).not.toContain('client');
+    });
+
+    it('opts out through a link signed with an older key still in the list (rotation)', async () => {
+      // Arrange: the link was sent when OLD_KEY was the first key.
+      const { directory, deps } = setup();
+      const path = pathOf(
+        unsubscribeUrl('https://hooks.example.com/unsubscribe', { keys: [OLD_KEY] }, subject),
+      );
+
+      // Act
+      const res = await handleRequest({ method: 'POST', path, headers: {}, body: Buffer.alloc(0) }, deps);
+
+      // Assert
+      expect(res.status).toBe(200);
+      expect([...directory.optOuts]).toEqual([['client@example.com', 'unsubscribe_link']]);
+    });
+
+    const token = signUnsubscribeToken(KEYS, subject);
+    const tampered = `${token.slice(0, 10)}${token[10] === 'A' ? 'B' : 'A'}${token.slice(11)}`;
+    const legacyMac = createHmac('sha256', SECRET)
+      .update('unsubscribe\nABC\nclient@example.com')
+      .digest('base64url');
     it.each([
+      ['a tampered token', `t=${tampered}`],
+      ['a token cut short', `t=${token.slice(0, -4)}`],
       [
-        'a token for another address',
-        `p=ABC&e=other%40example.com&t=${signUnsubscribeToken(SECRET, subject)}`,
+        'a forged token (sealed with a key not in the list)',
+        `t=${signUnsubscribeToken({ keys: ['f'.repeat(40)] }, subject)}`,
       ],
       [
-        'a token signed with another secret',
-        `p=ABC&e=client%40example.com&t=${signUnsubscribeToken('x', subject)}`,
+        'a token of a key dropped from the list',
+        `t=${signUnsubscribeToken({ keys: ['d'.repeat(40)] }, subject)}`,
       ],
+      [
+        'a token sealed for another purpose',
+        `t=${sealToken(KEYS, 'approval', ['ABC', 'client@example.com'])}`,
+      ],
+      ['a token sealed over another shape', `t=${sealToken(KEYS, 'unsubscribe', { p: 'ABC' })}`],
+      ['an old-style link signed with the webhook secret', `p=ABC&e=client%40example.com&t=${legacyMac}`],
       ['no token', 'p=ABC&e=client%40example.com'],
-      ['garbage', 'p=ABC&e=client%40example.com&t=%3Cnot-base64%3E'],
+      ['garbage', 't=%3Cnot-base64%3E'],
+      ['an over-long token', `t=s1.${'A'.repeat(5000)}`],
     ])('answers 403 and opts nobody out for %s', async (_name, query) => {
       const { directory, deps } = setup();
 
