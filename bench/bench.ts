@@ -22,6 +22,7 @@ import {
   groundingTable,
   verifierTable,
 } from './groundingBench.ts';
+import { benchDraftRace, type DraftRaceFigures } from './draftRaceBench.ts';
 import { benchPipeline, type PipelineFigures } from './pipelineBench.ts';
 import { duration, kib, markdownTable, num, reflowMarkdown } from './report.ts';
 import { benchScheduleStage, MAX_BACKLOG, type ScheduleStageFigures } from './scheduleStageBench.ts';
@@ -101,6 +102,7 @@ const ctx: BenchContext = { endpoint: emulator.endpoint, ...clients, jira, opena
 
 let send: SendStageFigures;
 let pipeline: PipelineFigures;
+let race: DraftRaceFigures;
 let schedule: ScheduleStageFigures;
 let grounding: GroundingFigures;
 try {
@@ -108,6 +110,8 @@ try {
   send = await benchSendStage(ctx, sizes.sendJobs);
   say(`whole pipeline: ${sizes.releases} releases × 3 points × ${sizes.recipients} recipients…`);
   pipeline = await benchPipeline(ctx, sizes);
+  say(`draft race: the chunks of one point composed ${topology.stages.compose.fn.maxConcurrency} at once…`);
+  race = await benchDraftRace(ctx);
   say(`schedule stage: ${sizes.changes} release changes…`);
   schedule = await benchScheduleStage(ctx, sizes.changes);
   say('content trust: labelled drafts through the grounding checks and the verifier…');
@@ -213,6 +217,14 @@ const llmTable = markdownTable(
     [
       'LLM calls per recipient (beyond the one per point × locale × audience; must be 0)',
       num(extraPerRecipient, 2),
+    ],
+    [
+      `draft race: ${race.chunks} chunks of one point composed ${race.concurrency} at once, model answering in 1.5 s`,
+      `${num(race.emails)} emails; ${num(race.waited)} chunks waited for the claim holder's draft, ${num(race.cacheHits)} found it stored`,
+    ],
+    [
+      `LLM calls per draft with ${race.chunks} concurrent chunks (must be 1.00)`,
+      num(race.llmCalls / race.drafts, 2),
     ],
   ],
 );

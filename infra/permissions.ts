@@ -17,10 +17,11 @@ export const actions = {
   /** Opting an address out (unsubscribe link, bounce, complaint): DynamoDirectory.optOut (PutItem). */
   directoryOptOut: ['dynamodb:PutItem'],
   /**
-   * Compose's drafts: DynamoLedger.getDraft (GetItem) and putDraftIfAbsent (conditional PutItem,
-   * then GetItem when another composer won); recordPointOutcome (conditional PutItem: a missed point).
+   * Compose's drafts: DynamoLedger.getDraft (GetItem), claimDraft (conditional UpdateItem, GetItem
+   * after a lost condition) and putDraftIfAbsent (conditional PutItem, then GetItem when another
+   * composer won); recordPointOutcome (conditional PutItem: a missed point).
    */
-  ledgerDrafts: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  ledgerDrafts: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   /**
    * Schedule's per-release watermark: DynamoLedger.claimRelease (conditional PutItem, GetItem
    * after a lost condition) and getReleaseWatermark (GetItem); getDraft (GetItem: was a past

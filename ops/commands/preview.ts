@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { SQSRecord } from 'aws-lambda';
 import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
 import type { JiraPort } from '#adapters/jira/JiraPort';
-import type { LedgerPort } from '#adapters/ledger/LedgerPort';
+import type { DraftClaim, LedgerPort } from '#adapters/ledger/LedgerPort';
 import type { LlmPort } from '#adapters/llm/LlmPort';
 import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
 import { type ComposeJob, composeJobMessage } from '#contracts/composeJob';
@@ -126,6 +126,11 @@ class PreviewLedger implements LedgerPort {
   async putDraftIfAbsent(draft: EmailDraft): Promise<EmailDraft> {
     this.drafts.push(draft);
     return draft;
+  }
+
+  /** A preview writes its own drafts, in this process only: never shared, always its own. */
+  async claimDraft(): Promise<DraftClaim> {
+    return { status: 'claimed' };
   }
 
   claimSend(): never {

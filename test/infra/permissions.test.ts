@@ -133,10 +133,11 @@ describe('Function: actions', () => {
     expect(used).toEqual([...actions.ledgerSesEvents].sort());
   });
 
-  it('lets compose make exactly the ledger calls of reading and storing a draft', async () => {
+  it('lets compose make exactly the ledger calls of reading, claiming and storing a draft', async () => {
     // Act
     const used = await actionsUsed(async () => {
       await ledger.getDraft(draft.key);
+      await ledger.claimDraft(draft.key, { leaseSeconds: 150, now: Date.now() });
       await ledger.putDraftIfAbsent(draft);
       await ledger.recordPointOutcome('10001:b1d0h0m0900@2026-01-02:UTC:0', outcome);
     });

@@ -162,6 +162,8 @@ export const startStackUnderTest = async (options: StackUnderTestOptions): Promi
       [names.secrets.webhookSecret]: webhookSecret,
       [names.secrets.jiraApiToken]: JIRA_TOKEN,
       [names.secrets.openaiApiKey]: OPENAI_KEY,
+      // The unsubscribe links' signing keys: their own secret, a JSON array, newest first.
+      [names.secrets.signingKeys]: JSON.stringify([randomBytes(32).toString('base64url')]),
     });
     const sqs = new SQSClient(config);
     const queueUrls = await queueUrlsOf(sqs, names);

@@ -16,6 +16,8 @@ import { RetryableError } from '#shared/errors';
 import {
   type ClaimOptions,
   type ClaimOutcome,
+  type DraftClaim,
+  type DraftClaimOptions,
   EMAIL_OUTCOMES,
   type LedgerPort,
   type OutcomeRecord,
@@ -44,6 +46,7 @@ export interface DynamoLedgerOptions {
 }
 
 const DRAFT_PREFIX = 'draft#';
+const DRAFT_CLAIM_PREFIX = 'draftclaim#';
 const SEND_PREFIX = 'send#';
 const RELEASE_PREFIX = 'release#';
 const POINT_PREFIX = 'point#';
@@ -159,6 +162,43 @@ export class DynamoLedger implements LedgerPort {
         });
       }
       return this.#parseDraft(existing);
+    }
+  }
+
+  async claimDraft(key: string, options: DraftClaimOptions): Promise<DraftClaim> {
+    const pk = `${DRAFT_CLAIM_PREFIX}${key}`;
+    const leaseExpiresAt = options.now + options.leaseSeconds * 1000;
+    try {
+      // A row of its own beside the draft: the draft row stays a plain first-writer-wins cache.
+      await dynamoCall('UpdateItem', this.#table, () =>
+        this.#client.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: { pk },
+            UpdateExpression: 'SET #lease = :lease, #expiresAt = :expiresAt ADD #claims :one',
+            ConditionExpression: 'attribute_not_exists(pk) OR #lease < :now',
+            ExpressionAttributeNames: {
+              '#lease': 'leaseExpiresAt',
+              '#expiresAt': 'expiresAt',
+              '#claims': 'claims',
+            },
+            ExpressionAttributeValues: {
+              ':lease': leaseExpiresAt,
+              ':now': options.now,
+              ':expiresAt': this.#expiresAt(options.now),
+              ':one': 1,
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return { status: 'claimed' };
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      const existing = oldItemOf(err) ?? (await this.#getItem(pk));
+      const held = existing?.leaseExpiresAt;
+      // Gone between the condition and the read (TTL): report it held until now, so the caller retries.
+      return { status: 'in_progress', leaseExpiresAt: typeof held === 'number' ? held : options.now };
     }
   }
 

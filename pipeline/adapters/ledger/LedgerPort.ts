@@ -56,6 +56,21 @@ export interface SesEventsOfEmail {
   events: Partial<Record<SesEventType, string>>;
 }
 
+/** Outcome of {@link LedgerPort.claimDraft}. */
+export type DraftClaim =
+  /** This caller writes the draft (asks the model) until the lease expires. */
+  | { status: 'claimed' }
+  /** Another composer holds an unexpired claim: wait for its draft, or retry later. */
+  | { status: 'in_progress'; leaseExpiresAt: number };
+
+/** Options of {@link LedgerPort.claimDraft}. */
+export interface DraftClaimOptions {
+  /** How long the claim is held, seconds; after it a crashed writer's claim can be taken over. */
+  leaseSeconds: number;
+  /** Current time, epoch ms. */
+  now: number;
+}
+
 /** Outcome of {@link LedgerPort.claimRelease}. */
 export type ReleaseClaim =
   /**
@@ -115,6 +130,11 @@ export interface LedgerPort {
   getDraft(key: string): Promise<EmailDraft | null>;
   /** Stores a draft unless one exists; resolves to the stored one (the first writer wins). */
   putDraftIfAbsent(draft: EmailDraft): Promise<EmailDraft>;
+  /**
+   * Claims the right to write the draft with this key (the one model call of a release point,
+   * locale and audience): succeeds on the first claim or over an expired one.
+   */
+  claimDraft(key: string, options: DraftClaimOptions): Promise<DraftClaim>;
   /** Claims the right to send the email with this key. */
   claimSend(sendKey: string, options: ClaimOptions): Promise<ClaimOutcome>;
   /** Records a successful send (only the claim holder calls it). */

@@ -41,6 +41,7 @@ import { renderEmail } from './renderEmail.ts';
 import { checkStaleness } from './staleness.ts';
 import { truncate } from './untrustedText.ts';
 import { canVerify, verifyAnswer } from './verifyAnswer.ts';
+import { DRAFT_LEASE_SECONDS, writeDraftOnce } from './writeDraftOnce.ts';
 
 /** What the compose stage needs. */
 export interface ComposeDeps {
@@ -55,8 +56,10 @@ export interface ComposeDeps {
   ledger: LedgerPort;
   /** Where send.job goes (the send queue), and release.changed when a job finds the date moved (the enrich queue). */
   queue: QueuePort;
-  /** Clock for `createdAt` and a re-plan's `occurredAt`. */
+  /** Clock for `createdAt`, a re-plan's `occurredAt` and draft claims. */
   now: () => Date;
+  /** Waits `ms` while another composer writes a draft; default a timer (tests pass their own). */
+  sleep?: ((ms: number) => Promise<unknown>) | undefined;
   /** HERALD_ENV, for queue names. Default none. */
   env?: string | undefined;
   /** Most issues read from Jira per release (JIRA_MAX_ISSUES). Default the adapter's (500). */
@@ -273,10 +276,10 @@ const requestReplan = async (
  * checks, one retry with feedback, else the template), render it and store it first-writer-wins;
  * then queue one send.job per recipient.
  *
- * The draft cache makes one LLM call per release point and locale: the other chunks of the
- * point, and any redelivery of this job, find the draft. (Two chunks composing the same locale
- * at the same moment may both call the LLM; `putDraftIfAbsent` keeps the first draft, so every
- * recipient still gets the same email.)
+ * The draft cache and its claim make one LLM call per release point, locale and audience: the
+ * other chunks of the point, and any redelivery of this job, find the draft; chunks composing the
+ * same draft at the same moment wait for the one that claimed it ({@link writeDraftOnce}), and
+ * `putDraftIfAbsent` keeps the first draft even if a crashed writer's claim was taken over.
  *
  * Each external call runs under {@link withRetry} bounded by the Lambda's remaining time.
  * @throws ContractError when the message or an outgoing send.job breaks its contract (permanent).
@@ -335,13 +338,26 @@ export const processRecord = async (
         logger,
         cached: (key) => retry('ledger.get_draft', () => deps.ledger.getDraft(key)),
         scopeOf: (audience) => scope.of(audience),
-        write: async (group, key, scoped) => {
-          projectName ??= retry('jira.get_project', ({ signal }) =>
-            deps.jira.getProject(job.projectKey, { signal }),
-          ).then((project) => project.name);
-          const facts = { projectName: await projectName, ...scoped, issues: scoped.inScope, policy };
-          return composeDraft(job, version, group.locale, key, facts, deps, retry, logger);
-        },
+        write: (group, key, scoped) =>
+          writeDraftOnce({
+            key,
+            claim: (k) =>
+              retry('ledger.claim_draft', () =>
+                deps.ledger.claimDraft(k, { leaseSeconds: DRAFT_LEASE_SECONDS, now: deps.now().getTime() }),
+              ),
+            cached: (k) => retry('ledger.get_draft', () => deps.ledger.getDraft(k)),
+            write: async () => {
+              projectName ??= retry('jira.get_project', ({ signal }) =>
+                deps.jira.getProject(job.projectKey, { signal }),
+              ).then((project) => project.name);
+              const facts = { projectName: await projectName, ...scoped, issues: scoped.inScope, policy };
+              return composeDraft(job, version, group.locale, key, facts, deps, retry, logger);
+            },
+            remainingTimeMs: ctx.remainingTimeMs,
+            now: () => deps.now().getTime(),
+            logger,
+            ...(deps.sleep ? { sleep: deps.sleep } : {}),
+          }),
       });
 
       await queueSendJobs(job, policy, drafts, incoming.traceparent, deps, retry, logger);

@@ -191,6 +191,47 @@ describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
     });
   });
 
+  describe('claimDraft', () => {
+    it('lets exactly one of five concurrent composers claim a draft, and the others see its lease', async () => {
+      // Arrange
+      const key = `${table}:draft-race:${++sequence}:en`;
+
+      // Act
+      const claims = await Promise.all(
+        Array.from({ length: 5 }, () => ledger.claimDraft(key, { leaseSeconds: LEASE_SECONDS, now: T0 })),
+      );
+
+      // Assert
+      expect(claims.filter((c) => c.status === 'claimed')).toHaveLength(1);
+      expect(claims.filter((c) => c.status === 'in_progress')).toEqual(
+        Array.from({ length: 4 }, () => ({
+          status: 'in_progress',
+          leaseExpiresAt: T0 + LEASE_SECONDS * 1000,
+        })),
+      );
+    });
+
+    it('refuses a claim until the lease ran out, then lets one taker have it', async () => {
+      // Arrange
+      const key = `${table}:draft-takeover:${++sequence}:en`;
+      await ledger.claimDraft(key, { leaseSeconds: LEASE_SECONDS, now: T0 });
+
+      // Act
+      const early = await ledger.claimDraft(key, {
+        leaseSeconds: LEASE_SECONDS,
+        now: T0 + LEASE_SECONDS * 1000,
+      });
+      const late = await ledger.claimDraft(key, {
+        leaseSeconds: LEASE_SECONDS,
+        now: T0 + LEASE_SECONDS * 1000 + 1,
+      });
+
+      // Assert
+      expect(early).toEqual({ status: 'in_progress', leaseExpiresAt: T0 + LEASE_SECONDS * 1000 });
+      expect(late).toEqual({ status: 'claimed' });
+    });
+  });
+
   describe('claimRelease', () => {
     it('claims the first snapshot, reports the same one as redelivered, and raises the watermark only forward', async () => {
       // Arrange

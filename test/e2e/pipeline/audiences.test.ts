@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import type { OutboxEmail } from '#local/Outbox';
+import { standInPhrases } from '#test/standins/standInPhrases';
 import { e2eEndpoint, waitFor } from '../local/support.ts';
 import { herald, jsonOf } from '../ops/heraldCli.ts';
 import { addDays, daysFromToday, type Pipeline, policyOf, startPipeline, wallClockToUtc } from './support.ts';
@@ -44,6 +45,8 @@ beforeAll(async () => {
   ]);
   await p.herald.directory.putPolicy(PROJECT.key, {
     ...policyOf(parsePointSpecs('-7d@09:00,-1d@09:00')),
+    // Plain keys in the emails (the default shows none), so the test reads which issues each mentions.
+    references: 'keys',
     audiences: [
       {
         name: 'developers',
@@ -105,7 +108,9 @@ describe('Pipeline: audiences and issue scope', () => {
         );
         for (const email of mine) {
           expect(keysIn(email), contact.email).toEqual(keys);
-          expect(email.subject).toContain(`[${contact.locale}]`);
+          // The draft of the contact's locale: the stand-in's phrase in that language, and its lang.
+          expect(email.subject).toContain(standInPhrases(contact.locale).upcoming);
+          expect(email.html).toContain(`<html lang="${contact.locale}">`);
         }
       }
     }
@@ -131,6 +136,7 @@ describe('Pipeline: audiences and issue scope', () => {
     p.jira.setIssues(badVersion.id, [{ key: 'AUDBAD-1', summary: 'Orders split into parcels' }]);
     await p.herald.directory.putPolicy(bad.key, {
       ...policyOf(parsePointSpecs('-1d@09:00')),
+      references: 'keys',
       releaseNoteField: 'customfield_99999',
     });
     await p.herald.directory.putContact(bad.key, { email: contact, locale: 'en', optedOut: false });

@@ -86,6 +86,8 @@ export interface PipelineOptions {
   retryProfile?: 'fast' | 'standard';
   /** Handlers' log level. Default `HERALD_E2E_LOG_LEVEL`, else `silent` (the tests read outcomes, not logs). */
   logLevel?: string;
+  /** Concurrent invocations per queue (SQS event source maximum concurrency). Default 1. */
+  concurrency?: number;
 }
 
 /** A running pipeline with its stand-ins and what the test observes of it. */
@@ -229,6 +231,7 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
     now: clock.now,
     schedulerTickMs: 250,
     retryProfile: options.retryProfile ?? 'fast',
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     logLevel: options.logLevel ?? process.env.HERALD_E2E_LOG_LEVEL ?? 'silent',
     ...(proxy ? { serviceEndpoints: Object.fromEntries(proxied.map((id) => [id, proxy.url])) } : {}),
     onInvoke: (info) => {

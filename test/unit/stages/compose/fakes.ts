@@ -10,6 +10,8 @@ import type {
 import type {
   ClaimOptions,
   ClaimOutcome,
+  DraftClaim,
+  DraftClaimOptions,
   LedgerPort,
   OutcomeRecord,
   ReleaseClaim,
@@ -209,6 +211,17 @@ export class FakeLedger implements LedgerPort {
     if (existing) return existing;
     this.drafts.set(draft.key, draft);
     return draft;
+  }
+
+  /** Draft claims: key → lease expiry, epoch ms. */
+  readonly draftClaims = new Map<string, number>();
+
+  async claimDraft(key: string, options: DraftClaimOptions): Promise<DraftClaim> {
+    this.calls.push(`claimDraft:${key}`);
+    const held = this.draftClaims.get(key);
+    if (held !== undefined && held >= options.now) return { status: 'in_progress', leaseExpiresAt: held };
+    this.draftClaims.set(key, options.now + options.leaseSeconds * 1000);
+    return { status: 'claimed' };
   }
 
   async claimSend(sendKey: string, options: ClaimOptions): Promise<ClaimOutcome> {
