@@ -19,20 +19,22 @@ export const actions = {
   /**
    * Compose's drafts: DynamoLedger.getDraft (GetItem), claimDraft (conditional UpdateItem, GetItem
    * after a lost condition) and putDraftIfAbsent (conditional PutItem, then GetItem when another
-   * composer won).
+   * composer won); recordPointOutcome (conditional PutItem: a missed point).
    */
   ledgerDrafts: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   /**
    * Schedule's per-release watermark: DynamoLedger.claimRelease (conditional PutItem, GetItem
-   * after a lost condition) and getReleaseWatermark (GetItem).
+   * after a lost condition) and getReleaseWatermark (GetItem); getDraft (GetItem: was a past
+   * point composed?) and recordPointOutcome (conditional PutItem: caught up or missed).
    */
   ledgerReleaseWatermark: ['dynamodb:GetItem', 'dynamodb:PutItem'],
   /**
    * Send's rows: DynamoLedger.getDraft (GetItem), claimSend, markSent, markRejected and
    * markAmbiguous (conditional UpdateItem, GetItem after a lost condition), releaseClaim
-   * (DeleteItem), getSesEvents (GetItem).
+   * (DeleteItem), getSesEvents (GetItem), getRelease (GetItem: the release re-check) and
+   * recordSendOutcome (conditional PutItem: an email missed or skipped).
    */
-  ledgerSends: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  ledgerSends: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
   /** Feedback's record of SES's events per email: DynamoLedger.recordSesEvent (UpdateItem). */
   ledgerSesEvents: ['dynamodb:UpdateItem'],
   /** Reading a secret's value. */

@@ -3,8 +3,11 @@ import type { JqlValidator } from '#adapters/jira/JiraPort';
 import { parseContract } from '#contracts/errors';
 import { type Audience, DEFAULT_ISSUE_SCOPE } from '#contracts/issueScope';
 import {
+  DEFAULT_MAX_LATENESS,
   DEFAULT_SEND_POLICY,
+  formatDurationSpec,
   formatPointSpec,
+  parseDurationSpec,
   parsePointSpecs,
   type SendPolicy,
   sendPolicy,
@@ -67,6 +70,10 @@ export interface PolicyChanges {
   replyTo?: string | undefined;
   /** Footer line; empty removes it. */
   footer?: string | undefined;
+  /** How late a point may still go out (`6h`, `90m`), 5m..48h. */
+  maxLateness?: string | undefined;
+  /** A point already due when planned: `now` (caught up within the lateness) or `skip` (missed). */
+  catchUp?: 'now' | 'skip' | undefined;
 }
 
 /** `value` for a set, undefined for an empty string (removes the setting), the current value when not named. */
@@ -139,6 +146,10 @@ export const setPolicy = async (
     ...(changes.onRelease !== undefined ? { onRelease: changes.onRelease } : {}),
     ...(changes.minCoverage !== undefined ? { minCoverage: changes.minCoverage } : {}),
     ...(changes.verifyGrounding !== undefined ? { verifyGrounding: changes.verifyGrounding } : {}),
+    ...(changes.maxLateness !== undefined
+      ? { maxLateness: formatDurationSpec(parseDurationSpec(changes.maxLateness)) }
+      : {}),
+    ...(changes.catchUp !== undefined ? { catchUp: changes.catchUp } : {}),
   });
   const resetScope = changes.scope?.trim().toLowerCase() === DEFAULT_SCOPE_WORD;
   if (changes.scope !== undefined) next = withField(next, 'scope', resetScope ? undefined : changes.scope);
@@ -257,6 +268,8 @@ export const renderPolicy = (view: PolicyView): string =>
     ['from name', view.policy.sender.fromName ?? '(project name + " releases")'],
     ['reply-to', view.policy.sender.replyTo ?? '(none)'],
     ['footer', view.policy.sender.footer ?? '(none)'],
+    ['max lateness', view.policy.maxLateness ?? `${DEFAULT_MAX_LATENESS} (default)`],
+    ['catch up', view.policy.catchUp ?? 'now (default)'],
   ]);
 
 /** `herald policy show`. */
@@ -287,6 +300,8 @@ export interface PolicySetOptions {
   fromName?: string | undefined;
   replyTo?: string | undefined;
   footer?: string | undefined;
+  maxLateness?: string | undefined;
+  catchUp?: 'now' | 'skip' | undefined;
   json?: boolean | undefined;
 }
 
@@ -310,11 +325,13 @@ export const setAction = async (
     options.fromName,
     options.replyTo,
     options.footer,
+    options.maxLateness,
+    options.catchUp,
   ];
   if (settings.every((v) => v === undefined)) {
     throw new UsageError(
       'nothing to set: give --points, --tz, --locale, --[no-]on-release, --min-coverage, --[no-]verify-grounding, ' +
-        '--scope, --[no-]release-note-field, --references, --link-template, --from-name, --reply-to or --footer',
+        '--scope, --[no-]release-note-field, --references, --link-template, --from-name, --reply-to, --footer, --max-lateness or --catch-up',
     );
   }
   const { after, scopeCheck } = await setPolicy(
@@ -334,6 +351,8 @@ export const setAction = async (
       fromName: options.fromName,
       replyTo: options.replyTo,
       footer: options.footer,
+      maxLateness: options.maxLateness,
+      catchUp: options.catchUp,
     },
     { validator: async () => (await opsJira(ctx)).jira, force: options.force },
   );

@@ -165,6 +165,18 @@ class PreviewLedger implements LedgerPort {
     throw new Error('a preview never schedules');
   }
 
+  getRelease(): never {
+    throw new Error('a preview never sends');
+  }
+
+  recordPointOutcome(): never {
+    throw new Error('a preview never misses a point');
+  }
+
+  recordSendOutcome(): never {
+    throw new Error('a preview never sends');
+  }
+
   getReleaseWatermark(): never {
     throw new Error('a preview never schedules');
   }
@@ -270,6 +282,8 @@ export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): 
     recipients: [
       { email: PREVIEW_RECIPIENT, locale, ...(options.name ? { name: options.name } : {}), audience },
     ],
+    // A preview shows the email of a point, past or not: never a missed one.
+    notAfter: new Date(Math.max(dueAt.getTime(), deps.now().getTime()) + 86_400_000).toISOString(),
   };
   const staleness = checkStaleness(job, version);
   if (staleness.stale) {

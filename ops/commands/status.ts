@@ -11,6 +11,7 @@ import { EXIT_CODES, type ExitCode } from '#ops/cli/exitCodes';
 import type { OpsContext } from '#ops/cli/OpsContext';
 import { renderTable } from '#ops/cli/table';
 import { formatAge } from '#ops/format/formatAge';
+import { type OutcomeReport, readOutcomes, renderOutcomes } from '#ops/ledger/readOutcomes';
 import { countUnsettledSends, type UnsettledSends } from '#ops/ledger/unsettledSends';
 import { type QueueDepth, queueDepth } from '#ops/sqs/queueDepth';
 import { queueUrlOf } from '#ops/sqs/queueRef';
@@ -89,6 +90,8 @@ export interface StatusReport {
   sends?: UnsettledSends | undefined;
   /** Which region composes and sends, from the ledger replica read; absent when there is no ledger table. */
   activeRegion?: RegionView | undefined;
+  /** Late and missed points and emails recorded in the ledger; absent when there is no ledger table. */
+  outcomes?: OutcomeReport | undefined;
 }
 
 /** What {@link readStatus} needs. */
@@ -261,6 +264,7 @@ export const renderStatus = (report: StatusReport): string => {
   lines.push(
     report.activeRegion ? renderRegionLine(report.activeRegion) : 'active region: unknown (no ledger table)',
   );
+  if (report.outcomes) lines.push(...renderOutcomes(report.outcomes));
   return lines.join('\n');
 };
 
@@ -294,6 +298,13 @@ export const statusAction = async (ctx: OpsContext, options: StatusOptions): Pro
       if (err instanceof Error && err.name === 'ResourceNotFoundException') return undefined;
       throw err;
     });
+  report.outcomes = await readOutcomes({
+    documents: ctx.clients.documents,
+    tableName: ctx.names.tables.ledger,
+  }).catch((err: unknown) => {
+    if (err instanceof Error && err.name === 'ResourceNotFoundException') return undefined;
+    throw err;
+  });
   if (options.json) ctx.output.json(report);
   else ctx.output.out(renderStatus(report));
   if (report.missingQueues.length > 0) return EXIT_CODES.failed;

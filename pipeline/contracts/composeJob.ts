@@ -28,6 +28,11 @@ export const composeJobPayload = z.object({
    * stage's watermark against out-of-order snapshots. Absent in jobs scheduled before it existed.
    */
   snapshotAt: z.number().int().nonnegative().optional(),
+  /**
+   * Deadline of the point, ISO 8601 UTC: past it compose records the point `missed` and sends
+   * nothing. Absent in jobs scheduled before it existed: then `dueAt` + the default lateness.
+   */
+  notAfter: z.iso.datetime().optional(),
 });
 
 /** Payload of compose.job. */

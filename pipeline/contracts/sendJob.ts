@@ -12,6 +12,8 @@ export const sendJobPayload = z.object({
   /** Ledger key of the composed draft (one per release point and locale). */
   draftKey: z.string().min(1),
   recipient: recipient,
+  /** Deadline of the point, ISO 8601 UTC: past it send records the email `missed` and sends nothing. */
+  notAfter: z.iso.datetime().optional(),
 });
 
 /** Payload of send.job. */

@@ -77,6 +77,24 @@ export const sendPolicy = z
     linkTemplate: linkTemplate.optional(),
     /** From display name, Reply-To and footer line of client emails. Default `{}` (see {@link senderIdentity}). */
     sender: senderIdentity.default({}),
+    /**
+     * How late a point may still go out, as a duration (`6h`, `90m`, `1h30m`), 5 min..48 h. Past
+     * its deadline (due time + this, and for a point due on the release day never after that local
+     * day ends) a point is recorded `missed` and not sent. Default {@link DEFAULT_MAX_LATENESS} (6 h).
+     */
+    maxLateness: z
+      .string()
+      .refine(
+        (v) => durationMsOrUndefined(v) !== undefined,
+        'expected a duration such as 6h, 90m or 1h30m, 5m..48h',
+      )
+      .optional(),
+    /**
+     * A point already due when the release is planned (created or moved late, or the schedule
+     * stage delayed): `now` sends it at once while within its deadline (recorded `caught_up`),
+     * `skip` records it `missed`. Default `now`.
+     */
+    catchUp: z.enum(['now', 'skip']).optional(),
   })
   .superRefine((policy, ctx) => {
     if (policy.references === 'links' && policy.linkTemplate === undefined) {
@@ -149,6 +167,48 @@ export const formatPointSpec = (point: SendPoint): string => {
   ].join('');
   return `${negative ? '-' : ''}${parts}@${point.at}`;
 };
+
+/** Default of {@link SendPolicy.maxLateness}. */
+export const DEFAULT_MAX_LATENESS = '6h';
+
+/** Bounds of {@link SendPolicy.maxLateness}, milliseconds: 5 minutes..48 hours. */
+export const MAX_LATENESS_BOUNDS_MS = { min: 5 * 60_000, max: 48 * 3_600_000 } as const;
+
+const DURATION = /^(?:(\d{1,2})h)?(?:(\d{1,4})m)?$/;
+
+/** A duration spec in ms when it parses and lies within {@link MAX_LATENESS_BOUNDS_MS}. */
+const durationMsOrUndefined = (spec: string): number | undefined => {
+  const match = DURATION.exec(spec.trim());
+  if (!match || (match[1] === undefined && match[2] === undefined)) return undefined;
+  const ms = Number(match[1] ?? 0) * 3_600_000 + Number(match[2] ?? 0) * 60_000;
+  return ms >= MAX_LATENESS_BOUNDS_MS.min && ms <= MAX_LATENESS_BOUNDS_MS.max ? ms : undefined;
+};
+
+/**
+ * Parses a lateness duration (`6h`, `90m`, `1h30m`) to milliseconds.
+ * @throws ContractError naming the spec when it does not parse or lies outside 5m..48h.
+ */
+export const parseDurationSpec = (spec: string): number => {
+  const ms = durationMsOrUndefined(spec);
+  if (ms === undefined) {
+    throw new ContractError('send policy', [
+      `"${spec}" is not a lateness; expected <hours>h[<minutes>m] or <minutes>m between 5m and 48h, e.g. 6h`,
+    ]);
+  }
+  return ms;
+};
+
+/** Formats milliseconds as a duration spec (`6h`, `1h30m`, `45m`); whole minutes. */
+export const formatDurationSpec = (ms: number): string => {
+  const minutes = Math.round(ms / 60_000);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return `${h > 0 ? `${h}h` : ''}${m > 0 || h === 0 ? `${m}m` : ''}`;
+};
+
+/** The policy's maximum lateness in milliseconds (its default when unset). */
+export const maxLatenessMsOf = (policy: Pick<SendPolicy, 'maxLateness'>): number =>
+  parseDurationSpec(policy.maxLateness ?? DEFAULT_MAX_LATENESS);
 
 /** The policy used when a project has none: 7, 1 and 0 days before the release date at 09:00. */
 export const DEFAULT_SEND_POLICY: SendPolicy = {

@@ -746,15 +746,19 @@ describe('Function: HeraldStack', () => {
         enrich: [`${directory} dynamodb:GetItem`, `${directory} dynamodb:Query`],
         schedule: [`${ledger} dynamodb:GetItem`, `${ledger} dynamodb:PutItem`],
         // compose reads the project's send policy (scope, audiences, minCoverage, verifyGrounding).
+        // compose claims a draft before the model call (claimDraft: a conditional UpdateItem).
         compose: [
           `${directory} dynamodb:GetItem`,
           `${ledger} dynamodb:GetItem`,
           `${ledger} dynamodb:PutItem`,
+          `${ledger} dynamodb:UpdateItem`,
         ],
+        // send records an email missed or skipped (release changed) with a conditional PutItem.
         send: [
           `${directory} dynamodb:GetItem`,
           `${ledger} dynamodb:DeleteItem`,
           `${ledger} dynamodb:GetItem`,
+          `${ledger} dynamodb:PutItem`,
           `${ledger} dynamodb:UpdateItem`,
         ],
         feedback: [`${directory} dynamodb:PutItem`, `${ledger} dynamodb:UpdateItem`],

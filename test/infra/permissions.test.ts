@@ -12,6 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
+import type { OutcomeRecord } from '#adapters/ledger/LedgerPort';
 import { DynamoActiveRegion } from '#adapters/region/DynamoActiveRegion';
 import type { EmailDraft } from '#contracts/emailDraft';
 import { actions } from '../../infra/permissions.ts';
@@ -40,6 +41,14 @@ const draft: EmailDraft = {
   text: '{{recipient_name}}',
   issueKeys: ['ABC-1'],
   createdAt: '2026-01-01T00:00:00.000Z',
+};
+
+const outcome: OutcomeRecord = {
+  status: 'missed',
+  reason: 'past_deadline',
+  versionId: '10001',
+  pointId: 'b1d0h0m0900',
+  releaseDate: '2026-01-02',
 };
 
 const conditionFailed = (): Error =>
@@ -130,6 +139,7 @@ describe('Function: actions', () => {
       await ledger.getDraft(draft.key);
       await ledger.claimDraft(draft.key, { leaseSeconds: 150, now: Date.now() });
       await ledger.putDraftIfAbsent(draft);
+      await ledger.recordPointOutcome('10001:b1d0h0m0900@2026-01-02:UTC:0', outcome);
     });
 
     // Assert
@@ -140,7 +150,9 @@ describe('Function: actions', () => {
     // Act
     const used = await actionsUsed(async () => {
       await ledger.getReleaseWatermark('10001');
-      await ledger.claimRelease('10001', Date.parse('2026-01-01T00:00:00Z'));
+      await ledger.claimRelease('10001', Date.parse('2026-01-01T00:00:00Z'), { state: 'active' });
+      await ledger.getDraft(draft.key);
+      await ledger.recordPointOutcome('10001:b1d0h0m0900@2026-01-02:UTC', outcome);
     });
 
     // Assert
@@ -157,6 +169,8 @@ describe('Function: actions', () => {
       () => ledger.releaseClaim('s1'),
       () => ledger.markAmbiguous('s1'),
       () => ledger.getSesEvents('tag-1'),
+      () => ledger.getRelease('10001'),
+      () => ledger.recordSendOutcome('s2', outcome),
     ];
     const used = new Set<string>();
     for (const step of steps) for (const action of await actionsUsed(step)) used.add(action);

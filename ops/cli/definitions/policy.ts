@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { parseDurationSpec } from '#contracts/sendPolicy';
 import type { AudienceSetOptions, PolicySetOptions } from '#ops/commands/policy';
 import { jsonOption, projectKey } from '../parsers.ts';
 import type { CommandRuntime } from '../program.ts';
@@ -12,6 +13,22 @@ const share = (value: string): number => {
     throw new InvalidArgumentError('expected a share from 0 to 1, e.g. 0.8.');
   }
   return n;
+};
+
+/** A lateness duration 5m..48h (`6h`, `90m`, `1h30m`). */
+const lateness = (value: string): string => {
+  try {
+    parseDurationSpec(value);
+  } catch {
+    throw new InvalidArgumentError('expected a duration from 5m to 48h, e.g. 6h, 90m or 1h30m.');
+  }
+  return value.trim();
+};
+
+/** `now` or `skip`. */
+const catchUpMode = (value: string): 'now' | 'skip' => {
+  if (value === 'now' || value === 'skip') return value;
+  throw new InvalidArgumentError('expected now or skip.');
 };
 
 /** Defines `herald policy show|set` and `herald policy audience set|remove`. */
@@ -61,6 +78,16 @@ export const definePolicy = (program: Command, runtime: CommandRuntime): void =>
     .option('--from-name <name>', 'From display name; "" for the default (<project name> releases)')
     .option('--reply-to <address>', 'Reply-To address of the emails; "" removes it')
     .option('--footer <line>', 'last footer line, e.g. company name and postal address; "" removes it')
+    .option(
+      '--max-lateness <duration>',
+      'how late a point may still go out, 5m..48h (default 6h; a release-day point never after that day)',
+      lateness,
+    )
+    .option(
+      '--catch-up <mode>',
+      'a point already due when planned: now (send now) or skip (default now)',
+      catchUpMode,
+    )
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -86,6 +113,11 @@ vendor's Jira). --references keys shows plain keys; --references links links eac
 (SENDER_EMAIL) and the SES configuration set do not change with --from-name or --reply-to.
 Drafts already composed keep the presentation they were composed with.
 
+A point goes out at most --max-lateness after its time (a point due on the release day never after
+that local day ends); later it is recorded missed and not sent. A point already due when the
+release is planned (created or moved late) is sent at once with --catch-up now while within that
+lateness, else recorded missed. Both show in \`herald status\`.
+
 Examples:
   herald policy set SHOP --points "-7d@09:00,-1d@09:00,0d@09:00" --tz Europe/Berlin
   herald policy set SHOP --min-coverage 0.9 --verify-grounding
@@ -93,7 +125,8 @@ Examples:
   herald policy set SHOP --release-note-field customfield_10123
   herald policy set SHOP --references links --link-template "https://status.example.com/changes/{key}"
   herald policy set SHOP --from-name "Shop updates" --reply-to accounts@example.com \
-    --footer "Example Shop Ltd · 1 Main Street · Springfield"`,
+    --footer "Example Shop Ltd · 1 Main Street · Springfield"
+  herald policy set SHOP --max-lateness 3h --catch-up skip`,
     )
     .action((project: string, options: PolicySetOptions, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).setAction(ctx, project, options)),

@@ -18,8 +18,13 @@ import {
   type ClaimOutcome,
   type DraftClaim,
   type DraftClaimOptions,
+  EMAIL_OUTCOMES,
   type LedgerPort,
+  type OutcomeRecord,
   type ReleaseClaim,
+  type ReleaseRecord,
+  type ReleaseStamp,
+  type SendOutcomeResult,
   SES_EVENT_TYPES,
   type SesEventRecord,
   type SesEventsOfEmail,
@@ -44,6 +49,7 @@ const DRAFT_PREFIX = 'draft#';
 const DRAFT_CLAIM_PREFIX = 'draftclaim#';
 const SEND_PREFIX = 'send#';
 const RELEASE_PREFIX = 'release#';
+const POINT_PREFIX = 'point#';
 const SES_PREFIX = 'ses#';
 
 /** Send row statuses as stored. */
@@ -78,6 +84,10 @@ const oldItemOf = (err: unknown): Record<string, unknown> | undefined => {
   return item && Object.keys(item).length > 0 ? fromRawItem(item) : undefined;
 };
 
+/** The entries whose value is not undefined (a caller's client may lack `removeUndefinedValues`). */
+const definedOnly = (values: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+
 /**
  * The idempotency ledger in one DynamoDB table (partition key `pk` only, TTL attribute `expiresAt`,
  * epoch seconds):
@@ -89,7 +99,10 @@ const oldItemOf = (err: unknown): Record<string, unknown> | undefined => {
  * - SES events: `ses#<sesTag>` with `messageId` and `at<Type>` (ISO, the first event of each
  *   type: `atSend`, `atDelivery`, `atBounce`, `atComplaint`, `atReject`, `atDeliveryDelay`);
  * - release watermark: `release#<versionId>` with `readAt` (epoch ms, the newest snapshot the
- *   schedule stage claimed) and `claimedAt` (ISO); its TTL is refreshed by every claim, and a
+ *   schedule stage claimed), `claimedAt` (ISO) and that snapshot's `state` and `releaseDate`;
+ * - point outcome: `point#<key>` with `status` (`missed` | `caught_up`), `reason`, `at` (ISO),
+ *   `versionId`, `pointId`, `releaseDate`, `timeZone`; an email given up without a send is its
+ *   send row with `status` `missed` | `skipped_release_changed` and the same attributes; its TTL is refreshed by every claim, and a
  *   snapshot can never be older than SQS retention (14 days), far below the TTL.
  *
  * Every write that decides ownership is conditional; a lost condition reads the winner from
@@ -378,7 +391,7 @@ export class DynamoLedger implements LedgerPort {
     return { messageId: item.messageId, events };
   }
 
-  async claimRelease(versionId: string, readAt: number): Promise<ReleaseClaim> {
+  async claimRelease(versionId: string, readAt: number, release?: ReleaseStamp): Promise<ReleaseClaim> {
     const pk = `${RELEASE_PREFIX}${versionId}`;
     const now = this.#now();
     try {
@@ -388,7 +401,14 @@ export class DynamoLedger implements LedgerPort {
         this.#client.send(
           new PutCommand({
             TableName: this.#table,
-            Item: { pk, readAt, claimedAt: new Date(now).toISOString(), expiresAt: this.#expiresAt(now) },
+            Item: {
+              pk,
+              readAt,
+              claimedAt: new Date(now).toISOString(),
+              expiresAt: this.#expiresAt(now),
+              // What send re-checks: a job of a release deleted or moved since compose is skipped.
+              ...(release ? definedOnly({ state: release.state, releaseDate: release.releaseDate }) : {}),
+            },
             ConditionExpression: 'attribute_not_exists(pk) OR #readAt < :readAt',
             ExpressionAttributeNames: { '#readAt': 'readAt' },
             ExpressionAttributeValues: { ':readAt': readAt },
@@ -420,6 +440,69 @@ export class DynamoLedger implements LedgerPort {
     return item ? this.#watermarkOf(pk, item) : null;
   }
 
+  async getRelease(versionId: string): Promise<ReleaseRecord | null> {
+    const pk = `${RELEASE_PREFIX}${versionId}`;
+    const item = await this.#getItem(pk);
+    if (!item) return null;
+    return {
+      readAt: this.#watermarkOf(pk, item),
+      ...(typeof item.state === 'string' ? { state: item.state } : {}),
+      ...(typeof item.releaseDate === 'string' ? { releaseDate: item.releaseDate } : {}),
+    };
+  }
+
+  async recordPointOutcome(key: string, outcome: OutcomeRecord): Promise<boolean> {
+    try {
+      // The final word on a point: `missed` replaces `caught_up`, nothing replaces `missed`.
+      await this.#putOutcome(`${POINT_PREFIX}${key}`, outcome, outcome.status === 'missed');
+      return true;
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      return false;
+    }
+  }
+
+  async recordSendOutcome(sendKey: string, outcome: OutcomeRecord): Promise<SendOutcomeResult> {
+    const pk = `${SEND_PREFIX}${sendKey}`;
+    try {
+      await this.#putOutcome(pk, outcome);
+      return { recorded: true };
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      const existing = oldItemOf(err) ?? (await this.#getItem(pk));
+      return { recorded: false, status: String(existing?.status ?? 'unknown') };
+    }
+  }
+
+  /**
+   * Writes an outcome row unless the key exists, or holds `caught_up` when `overCaughtUp`
+   * (throws the conditional failure).
+   */
+  async #putOutcome(pk: string, outcome: OutcomeRecord, overCaughtUp = false): Promise<void> {
+    const now = this.#now();
+    await dynamoCall('PutItem', this.#table, () =>
+      this.#client.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            pk,
+            ...definedOnly({ ...outcome }),
+            at: new Date(now).toISOString(),
+            expiresAt: this.#expiresAt(now),
+          },
+          ...(overCaughtUp
+            ? {
+                ConditionExpression: 'attribute_not_exists(pk) OR #status = :caughtUp',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':caughtUp': 'caught_up' },
+              }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+    );
+  }
+
   /** The `readAt` of a stored release watermark row. */
   #watermarkOf(pk: string, item: Record<string, unknown>): number {
     const { readAt } = item;
@@ -438,6 +521,10 @@ export class DynamoLedger implements LedgerPort {
     }
     if (row.status === STATUS.rejected && typeof row.reason === 'string') {
       return { status: 'rejected', reason: row.reason };
+    }
+    if ((EMAIL_OUTCOMES as readonly unknown[]).includes(row.status)) {
+      // Given up without a send (missed, release changed): as final as a rejection.
+      return { status: 'rejected', reason: String(row.status) };
     }
     if (
       (row.status === STATUS.claimed || row.status === STATUS.ambiguous) &&

@@ -81,6 +81,45 @@ export type ReleaseClaim =
   /** A newer snapshot (`watermark`, its `readAt`, epoch ms) was claimed: this one is out of order. */
   | { status: 'stale'; watermark: number };
 
+/** A release's state as its newest applied snapshot saw it, stamped on the watermark row. */
+export interface ReleaseStamp {
+  /** `active` | `released` | `archived` | `deleted`. */
+  state: string;
+  /** Release date `yyyy-mm-dd`; absent when the version has none. */
+  releaseDate?: string | undefined;
+}
+
+/** The release watermark row: the newest snapshot's `readAt` and, when stamped, its state. */
+export interface ReleaseRecord extends Partial<ReleaseStamp> {
+  /** `readAt` of the newest snapshot claimed, epoch ms. */
+  readAt: number;
+}
+
+/** Outcome statuses of a point (one compose job or one point in one zone). */
+export const POINT_OUTCOMES = ['missed', 'caught_up'] as const;
+
+/** Outcome statuses of one email that was given up without a send. */
+export const EMAIL_OUTCOMES = ['missed', 'skipped_release_changed'] as const;
+
+/** A point or email outcome as recorded. */
+export interface OutcomeRecord {
+  status: (typeof POINT_OUTCOMES)[number] | (typeof EMAIL_OUTCOMES)[number];
+  /** Why, as a fixed snake_case word (`past_deadline`, `catch_up_skip`, `release_deleted`, …). */
+  reason: string;
+  versionId: string;
+  pointId: string;
+  releaseDate?: string | undefined;
+  /** IANA zone of the point's recipients (point outcomes). */
+  timeZone?: string | undefined;
+}
+
+/** Outcome of {@link LedgerPort.recordSendOutcome}. */
+export type SendOutcomeResult =
+  /** Recorded: no claim or send of the email existed. */
+  | { recorded: true }
+  /** The email's row already exists with this status (`claimed`, `sent`, `missed`, …): left as is. */
+  | { recorded: false; status: string };
+
 /**
  * The idempotency ledger (DynamoDB conditional writes): composed drafts, cached once per
  * release point and locale, one row per email making send exactly-once, and one watermark per
@@ -118,7 +157,21 @@ export interface LedgerPort {
    * snapshot of the release was claimed yet or only older ones were (a strictly older stored
    * `readAt` is raised to this one), and reports an equal one as `redelivered`.
    */
-  claimRelease(versionId: string, readAt: number): Promise<ReleaseClaim>;
+  claimRelease(versionId: string, readAt: number, release?: ReleaseStamp): Promise<ReleaseClaim>;
+  /** The release watermark row (consistent read), or null when none. */
+  getRelease(versionId: string): Promise<ReleaseRecord | null>;
+  /**
+   * Records a point outcome under `point#<key>` unless one is there (a redelivery records nothing
+   * new); `missed` also replaces a `caught_up` row (caught up, then fired past its deadline
+   * anyway). Resolves to true when this call recorded it.
+   */
+  recordPointOutcome(key: string, outcome: OutcomeRecord): Promise<boolean>;
+  /**
+   * Records that an email is not sent (`missed`, `skipped_release_changed`) on its send row,
+   * only when the row does not exist: a claimed, sent or rejected email is never overwritten.
+   * A later `claimSend` of the key answers `rejected` with the outcome's status as reason.
+   */
+  recordSendOutcome(sendKey: string, outcome: OutcomeRecord): Promise<SendOutcomeResult>;
   /** The `readAt` of the newest snapshot claimed for the release (epoch ms), or null when none. */
   getReleaseWatermark(versionId: string): Promise<number | null>;
 }

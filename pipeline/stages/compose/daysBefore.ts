@@ -10,15 +10,18 @@ const localDate = (instant: Date, timeZone: string): string =>
   );
 
 /**
- * Whole calendar days from the day a `before` point is due (in the recipients' time zone) to the
- * release date, for the prompt ("in 7 days"); 0 on the day itself, never negative. Undefined for
- * `on_release` points and jobs without a release date.
+ * Whole calendar days from the day a `before` point goes out (in the recipients' time zone) to
+ * the release date, for the prompt ("in 7 days"); 0 on the day itself, never negative. The day
+ * is that of the later of `dueAt` and `now`: a point sent late says what is true when it is
+ * sent. Undefined for `on_release` points and jobs without a release date.
  */
 export const daysBefore = (
   job: Pick<ComposeJob, 'pointKind' | 'releaseDate' | 'dueAt' | 'timeZone'>,
+  now?: Date,
 ): number | undefined => {
   if (job.pointKind !== 'before' || job.releaseDate === undefined) return undefined;
-  const due = Date.parse(`${localDate(new Date(job.dueAt), job.timeZone)}T00:00:00Z`);
+  const sentAt = new Date(Math.max(Date.parse(job.dueAt), now?.getTime() ?? Number.NEGATIVE_INFINITY));
+  const due = Date.parse(`${localDate(sentAt, job.timeZone)}T00:00:00Z`);
   const release = Date.parse(`${job.releaseDate}T00:00:00Z`);
   return Math.max(0, Math.round((release - due) / DAY_MS));
 };

@@ -34,6 +34,7 @@ import {
   type GroundingScope,
   type RemovedItem,
 } from './grounding/index.ts';
+import { notAfterOf, recordIfMissed } from './lateness.ts';
 import { localeStrings } from './localeStrings.ts';
 import { type LeftOutIssue, ReleaseScope } from './releaseScope.ts';
 import { renderEmail } from './renderEmail.ts';
@@ -314,6 +315,8 @@ export const processRecord = async (
       }
       // checkStaleness calls a missing version stale; this narrows the type.
       if (version === null) return;
+      // Past its deadline the point is recorded `missed` and nothing is sent (a success).
+      if (await recordIfMissed(job, { ...deps, logger }, retry)) return;
       const policy = (await deps.directory.getPolicy(job.projectKey)) ?? DEFAULT_SEND_POLICY;
       let projectName: Promise<string> | undefined;
       const scope = new ReleaseScope({
@@ -408,7 +411,7 @@ const composeDraft = async (
   retry: Retry,
   logger: Log,
 ): Promise<EmailDraft> => {
-  const days = daysBefore(job);
+  const days = daysBefore(job, deps.now());
   const counters: LlmCounters = { llmCalls: 0, verifierCalls: 0, promptTokens: 0, completionTokens: 0 };
   const request: EmailRequest = {
     projectName: facts.projectName,
@@ -528,6 +531,7 @@ const queueSendJobs = async (
           ...(job.releaseDate !== undefined ? { releaseDate: job.releaseDate } : {}),
           draftKey: draft.key,
           recipient,
+          notAfter: notAfterOf(job).toISOString(),
         },
         traceparent,
       ),

@@ -2,9 +2,11 @@ import type { OneTimeSchedule } from '#adapters/scheduler/SchedulerPort';
 import type { ComposeJob } from '#contracts/composeJob';
 import type { Recipient } from '#contracts/contact';
 import { wrap } from '#contracts/envelope';
+import { DEFAULT_AUDIENCE } from '#contracts/issueScope';
 import type { ReleaseSnapshot, ScheduledRecipient } from '#contracts/releaseSnapshot';
-import { ON_RELEASE_POINT_ID, type SendPoint } from '#contracts/sendPolicy';
+import { ON_RELEASE_POINT_ID, maxLatenessMsOf, type SendPoint } from '#contracts/sendPolicy';
 import { PermanentError } from '#shared/errors';
+import { pointDeadline } from '#shared/pointDeadline';
 import { addCalendarDays, addWallClockMinutes, utcToZoned, zonedToUtc } from '#shared/zonedTime';
 import { topology } from '#topology/topology';
 import { releaseSchedulePrefix, scheduleName, scheduleSeries } from './scheduleNames.ts';
@@ -42,6 +44,32 @@ export interface SkippedPoint {
   reason: 'past';
 }
 
+/**
+ * A point already due when the release is planned. `catch_up`: within its deadline and the
+ * policy says `catchUp: now`, so `schedules` (due now + {@link ON_RELEASE_DELAY_MS}, same names
+ * as the point's own schedules) would send it now; `missed`: past its deadline, or `catchUp: skip`.
+ * Whether it really was never sent (a point planned in time fired and was composed) is for the
+ * caller to find out.
+ */
+export interface LatePoint {
+  pointId: string;
+  timeZone: string;
+  dueAt: Date;
+  /** The point's deadline (see {@link pointDeadline}). */
+  notAfter: Date;
+  decision: 'catch_up' | 'missed';
+  /** `catch_up`, `catch_up_skip` (policy) or `past_deadline`. */
+  reason: 'catch_up' | 'catch_up_skip' | 'past_deadline';
+  /** Distinct locales of the point's recipients in this zone. */
+  locales: string[];
+  /** Distinct audiences of the point's recipients in this zone (`all` for those without one). */
+  audiences: string[];
+  /** Release date the point was computed from. */
+  releaseDate?: string | undefined;
+  /** The catch-up schedules (one per chunk); empty for `missed`. */
+  schedules: DesiredSchedule[];
+}
+
 /** Everything a release should have in Scheduler right now. */
 export interface DesiredScheduleSet {
   /** Prefix that lists every schedule of the release (`rh-<versionId>-`). */
@@ -49,6 +77,8 @@ export interface DesiredScheduleSet {
   schedules: DesiredSchedule[];
   /** Points in the policy whose time has passed; never created. */
   skipped: SkippedPoint[];
+  /** The same past points with their deadline and catch-up decision (see {@link LatePoint}). */
+  late: LatePoint[];
   /**
    * Series (schedule name minus chunk index, see `scheduleSeries`) the release still wants,
    * whether due in the future or already past. An existing schedule outside these is
@@ -79,6 +109,10 @@ interface PointInstance {
   /** `at()` argument and its zone. */
   at: string;
   scheduleTimeZone: string;
+  /** Deadline of the point. */
+  notAfter: Date;
+  /** When a catch-up fires (the point itself keeps its `dueAt`). Default `dueAt`. */
+  fireAt?: Date;
 }
 
 // Longest chunk index/count assumed while packing; the packed Input is re-measured anyway.
@@ -116,6 +150,7 @@ export const desiredSchedules = (
 
   const schedules: DesiredSchedule[] = [];
   const skipped: SkippedPoint[] = [];
+  const late: LatePoint[] = [];
   const wantedSeries: string[] = [];
 
   const seriesOf = (pointId: string, zone: string) =>
@@ -123,6 +158,7 @@ export const desiredSchedules = (
   // A released version keeps wanting its on-release point after the released event itself:
   // a later edit (version_updated) must not cancel the announcement that is about to go out.
   const onReleaseWanted = snapshot.state === 'released' && snapshot.policy.onRelease;
+  const build = { snapshot, budget, releaseDate, schedulePrefix, options };
 
   for (const [zone, recipients] of groups) {
     if (onReleaseWanted) wantedSeries.push(seriesOf(ON_RELEASE_POINT_ID, zone));
@@ -130,43 +166,94 @@ export const desiredSchedules = (
       if (point.pointKind === 'before') wantedSeries.push(seriesOf(point.pointId, zone));
       if (point.dueAt.getTime() <= now.getTime()) {
         skipped.push({ pointId: point.pointId, timeZone: zone, dueAt: point.dueAt, reason: 'past' });
+        late.push(latePointOf(point, zone, recipients, now, build));
         continue;
       }
-      const jobOf = (chunk: Recipient[], index: number, count: number) =>
-        composeJobEnvelope(snapshot, point, zone, releaseDate, chunk, index, count, options.traceparent);
-      const chunks = packRecipients(recipients, budget, (chunk) =>
-        jobOf(chunk, PACKING_CHUNK_PLACEHOLDER, PACKING_CHUNK_PLACEHOLDER),
-      );
-      chunks.forEach((chunk, index) => {
-        const input = JSON.stringify(jobOf(chunk, index, chunks.length));
-        if (Buffer.byteLength(input) > budget) {
-          // Packing measured with a longer placeholder, so this cannot happen; if it does, the
-          // schedule would be rejected by Scheduler, so refuse here with the numbers.
-          throw new PermanentError(
-            'schedule_input_too_large',
-            `compose.job of version ${snapshot.versionId} point ${point.pointId} chunk ${index} is ${Buffer.byteLength(input)} bytes; the budget is ${budget}`,
-          );
-        }
-        schedules.push({
-          schedule: {
-            name: nameOf(snapshot.versionId, point.pointId, zone, index, schedulePrefix),
-            at: point.at,
-            timeZone: point.scheduleTimeZone,
-            targetArn: options.targetArn,
-            input,
-            description: `release-herald: version ${snapshot.versionId} point ${point.pointId} in ${zone}, chunk ${index + 1} of ${chunks.length}`,
-          },
-          pointId: point.pointId,
-          pointKind: point.pointKind,
-          dueAt: point.dueAt,
-          recipientTimeZone: zone,
-          chunk: { index, count: chunks.length },
-          recipientCount: chunk.length,
-        });
-      });
+      schedules.push(...schedulesOf(point, zone, recipients, build));
     }
   }
-  return { listPrefix, schedules, skipped, wantedSeries };
+  return { listPrefix, schedules, skipped, late, wantedSeries };
+};
+
+/** What {@link schedulesOf} needs besides the point. */
+interface BuildContext {
+  snapshot: ReleaseSnapshot;
+  budget: number;
+  releaseDate: string | undefined;
+  schedulePrefix: string;
+  options: DesiredSchedulesOptions;
+}
+
+/** The schedules of one point in one zone, one per chunk of recipients. */
+const schedulesOf = (
+  point: PointInstance,
+  zone: string,
+  recipients: Recipient[],
+  { snapshot, budget, releaseDate, schedulePrefix, options }: BuildContext,
+): DesiredSchedule[] => {
+  const jobOf = (chunk: Recipient[], index: number, count: number) =>
+    composeJobEnvelope(snapshot, point, zone, releaseDate, chunk, index, count, options.traceparent);
+  const chunks = packRecipients(recipients, budget, (chunk) =>
+    jobOf(chunk, PACKING_CHUNK_PLACEHOLDER, PACKING_CHUNK_PLACEHOLDER),
+  );
+  const fireAt = point.fireAt ?? point.dueAt;
+  return chunks.map((chunk, index) => {
+    const input = JSON.stringify(jobOf(chunk, index, chunks.length));
+    if (Buffer.byteLength(input) > budget) {
+      // Packing measured with a longer placeholder, so this cannot happen; if it does, the
+      // schedule would be rejected by Scheduler, so refuse here with the numbers.
+      throw new PermanentError(
+        'schedule_input_too_large',
+        `compose.job of version ${snapshot.versionId} point ${point.pointId} chunk ${index} is ${Buffer.byteLength(input)} bytes; the budget is ${budget}`,
+      );
+    }
+    return {
+      schedule: {
+        name: nameOf(snapshot.versionId, point.pointId, zone, index, schedulePrefix),
+        at: point.fireAt ? utcToZoned(fireAt, 'UTC') : point.at,
+        timeZone: point.fireAt ? 'UTC' : point.scheduleTimeZone,
+        targetArn: options.targetArn,
+        input,
+        description: `release-herald: version ${snapshot.versionId} point ${point.pointId} in ${zone}, chunk ${index + 1} of ${chunks.length}${point.fireAt ? ' (caught up)' : ''}`,
+      },
+      pointId: point.pointId,
+      pointKind: point.pointKind,
+      dueAt: fireAt,
+      recipientTimeZone: zone,
+      chunk: { index, count: chunks.length },
+      recipientCount: chunk.length,
+    };
+  });
+};
+
+/**
+ * A point due at or before `now`: caught up (fires {@link ON_RELEASE_DELAY_MS} from now, like
+ * the on-release point) when the policy says `catchUp: now` and it is still within its
+ * deadline, else missed.
+ */
+const latePointOf = (
+  point: PointInstance,
+  zone: string,
+  recipients: Recipient[],
+  now: Date,
+  build: BuildContext,
+): LatePoint => {
+  const fireAt = new Date(Math.floor((now.getTime() + ON_RELEASE_DELAY_MS) / 1000) * 1000);
+  const catchUp = (build.snapshot.policy.catchUp ?? 'now') === 'now';
+  const inTime = fireAt.getTime() <= point.notAfter.getTime();
+  const decision = catchUp && inTime ? 'catch_up' : 'missed';
+  return {
+    pointId: point.pointId,
+    timeZone: zone,
+    dueAt: point.dueAt,
+    notAfter: point.notAfter,
+    decision,
+    reason: decision === 'catch_up' ? 'catch_up' : inTime ? 'catch_up_skip' : 'past_deadline',
+    locales: [...new Set(recipients.map((r) => r.locale))].sort(),
+    audiences: [...new Set(recipients.map((r) => r.audience ?? DEFAULT_AUDIENCE))].sort(),
+    releaseDate: build.releaseDate,
+    schedules: decision === 'catch_up' ? schedulesOf({ ...point, fireAt }, zone, recipients, build) : [],
+  };
 };
 
 /** The points of the snapshot for one zone, future or past, in policy order. */
@@ -176,7 +263,8 @@ const pointsOf = (snapshot: ReleaseSnapshot, zone: string, now: Date): PointInst
     // Two identical points in a policy would make two schedules of one name: keep the first.
     const unique = new Map<string, SendPoint>();
     for (const p of snapshot.policy.points) if (!unique.has(p.id)) unique.set(p.id, p);
-    return [...unique.values()].map((p) => beforePoint(p, releaseDate, zone));
+    const maxLatenessMs = maxLatenessMsOf(snapshot.policy);
+    return [...unique.values()].map((p) => beforePoint(p, releaseDate, zone, maxLatenessMs));
   }
   if (
     snapshot.state === 'released' &&
@@ -192,13 +280,24 @@ const pointsOf = (snapshot: ReleaseSnapshot, zone: string, now: Date): PointInst
         dueAt,
         at: utcToZoned(dueAt, 'UTC'),
         scheduleTimeZone: 'UTC',
+        notAfter: pointDeadline({
+          pointKind: 'on_release',
+          dueAt,
+          timeZone: zone,
+          maxLatenessMs: maxLatenessMsOf(snapshot.policy),
+        }),
       },
     ];
   }
   return [];
 };
 
-const beforePoint = (point: SendPoint, releaseDate: string, zone: string): PointInstance => {
+const beforePoint = (
+  point: SendPoint,
+  releaseDate: string,
+  zone: string,
+  maxLatenessMs: number,
+): PointInstance => {
   const day = addCalendarDays(releaseDate, point.days);
   const local = addWallClockMinutes(`${day}T${point.at}:00`, point.hours * 60 + point.minutes);
   const dueAt = zonedToUtc(local, zone);
@@ -208,6 +307,7 @@ const beforePoint = (point: SendPoint, releaseDate: string, zone: string): Point
     dueAt,
     at: utcToZoned(dueAt, zone),
     scheduleTimeZone: zone,
+    notAfter: pointDeadline({ pointKind: 'before', dueAt, releaseDate, timeZone: zone, maxLatenessMs }),
   };
 };
 
@@ -232,6 +332,7 @@ const composeJobEnvelope = (
     chunk: { index, count },
     recipients,
     snapshotAt: snapshot.readAt,
+    notAfter: point.notAfter.toISOString(),
   };
   const key = `${snapshot.versionId}:${point.pointId}@${releaseDate ?? 'none'}:${zone}:${index}`;
   return wrap('compose.job', key, payload, traceparent);

@@ -131,12 +131,13 @@ const changesOf = (d: DesiredSchedule, current: OneTimeSchedule): ScheduleChange
 /**
  * A compose.job as compared for `input`: parsed (so key order and whitespace do not matter),
  * without its `traceparent` (each run has its own) and `snapshotAt` (which snapshot made it does
- * not change what it sends), and for an as-soon-as-possible point without its due time.
+ * not change what it sends), and for an as-soon-as-possible point without its due time and the
+ * deadline derived from it.
  */
 const comparableJob = (job: NonNullable<ReturnType<typeof composeJobOfInput>>, ignoreDueAt: boolean) => {
   const { traceparent: _traceparent, payload, ...envelope } = job;
-  const { snapshotAt: _snapshotAt, dueAt, ...rest } = payload;
-  return { ...envelope, payload: ignoreDueAt ? rest : { ...rest, dueAt } };
+  const { snapshotAt: _snapshotAt, dueAt, notAfter, ...rest } = payload;
+  return { ...envelope, payload: ignoreDueAt ? rest : { ...rest, dueAt, notAfter } };
 };
 
 /** When an existing schedule fires; undefined when its `at` or zone cannot be read. */

@@ -13,6 +13,7 @@ import type { Log } from '#shared/logger';
 import { contextFromTraceparent, currentTraceparent, withSpan } from '#shared/tracing';
 import { queueName } from '#topology/topology';
 import { type DesiredSchedule, desiredSchedules } from './desiredSchedules.ts';
+import { resolveLatePoints } from './latePoints.ts';
 import { FIRE_WINDOW_MS, planChanges } from './planChanges.ts';
 import { newestSnapshotAt } from './scheduleInput.ts';
 
@@ -23,7 +24,7 @@ const MAX_DELAY_SECONDS = 900;
 export interface ScheduleDeps {
   scheduler: SchedulerPort;
   /** The per-release watermark (ledger table) that orders snapshots of one release. */
-  ledger: Pick<LedgerPort, 'claimRelease' | 'getReleaseWatermark'>;
+  ledger: Pick<LedgerPort, 'claimRelease' | 'getReleaseWatermark' | 'getDraft' | 'recordPointOutcome'>;
   /** Where due compose.jobs (compose queue) and re-plans (enrich queue) are sent. */
   queue: Pick<QueuePort, 'send'>;
   /** ARN of the compose queue, the target of every send-point schedule. */
@@ -102,7 +103,12 @@ type ReplanReason = 'overtaken' | 'failed_overtaken' | 'redelivered_out_of_order
  *
  * Each external call runs under `withRetry`, bounded by the Lambda's remaining time; the first
  * failure stops new calls, waits for those in flight, and is rethrown for the retry ladder.
- * Logs `snapshot_out_of_order`, `schedule_point_skipped` (past points), `schedule_created`,
+ * Points already due when planned ({@link resolveLatePoints}): with `catchUp: now` and within
+ * their deadline they are queued to fire in a minute and recorded `caught_up`; otherwise
+ * recorded `missed`; a point handled already (its schedule about to fire, or a draft composed)
+ * is left alone.
+ * Logs `snapshot_out_of_order`, `schedule_point_skipped` (past points), `point_caught_up`,
+ * `point_missed`, `schedule_created`,
  * `schedule_updated`, `compose_job_queued`, `schedule_time_passed`, `schedule_deleted`,
  * `schedule_kept` (about to fire), `replan_requested` and a `release_scheduled` summary; names,
  * times and counts only, never addresses.
@@ -188,7 +194,10 @@ export const processRecord = async (
       };
 
       const claim = await retry('ledger.claim_release', () =>
-        deps.ledger.claimRelease(snapshot.versionId, snapshot.readAt),
+        deps.ledger.claimRelease(snapshot.versionId, snapshot.readAt, {
+          state: snapshot.state,
+          releaseDate: snapshot.version?.releaseDate,
+        }),
       );
       if (claim.status === 'stale') {
         await dropOutOfOrder(claim.watermark);
@@ -208,6 +217,14 @@ export const processRecord = async (
           'schedule_point_skipped',
         );
       }
+      // Points already due: caught up (queued now) or recorded missed, never dropped silently.
+      const late = await resolveLatePoints(
+        { versionId: snapshot.versionId, schedulePrefix: deps.schedulePrefix },
+        desired.late,
+        existing,
+        { ledger: deps.ledger, logger, retry },
+      );
+      desired.schedules.push(...late.catchUp);
       const plan = planChanges(desired, existing, { now: deps.now(), fireWindowMs });
       const concurrency = deps.concurrency ?? 4;
       const done = { created: 0, updated: 0, queued: 0 };
@@ -300,6 +317,8 @@ export const processRecord = async (
           deleted: plan.delete.length + superseded.length,
           kept: plan.keep.length,
           skipped: desired.skipped.length,
+          caughtUp: late.caughtUp,
+          missed: late.missed,
         },
         'release_scheduled',
       );

@@ -18,6 +18,7 @@ import { singleLine } from '#stages/compose/untrustedText';
 import { fillPlaceholders } from './fillPlaceholders.ts';
 import type { RateLimiter } from './rateLimiter.ts';
 import { settleAmbiguous } from './settleAmbiguous.ts';
+import { stopAtGate } from './sendGate.ts';
 
 /**
  * Time a record must still have before it claims an email, ms: the SES call (its client's
@@ -152,6 +153,8 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
         logger.info({ projectKey: job.projectKey }, 'recipient_removed');
         return;
       }
+      // Past the point's deadline, or the release deleted or moved since compose: record, never send.
+      if (await stopAtGate(job, { ...deps, logger }, retry)) return;
       // Claim only when the SES call and the ledger write after it fit in what is left: a send
       // whose result cannot be recorded is the one path to a duplicate.
       const left = ctx.remainingTimeMs();

@@ -268,6 +268,115 @@ describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
       expect(both).toContainEqual({ status: 'claimed', redelivered: true });
     });
   });
+  describe('claimRelease stamps and getRelease', () => {
+    it('stamps the state and date of the claiming snapshot only: an older or equal one changes nothing', async () => {
+      // Arrange
+      const versionId = String(20_000 + ++sequence);
+
+      // Act
+      await ledger.claimRelease(versionId, 1_000, { state: 'active', releaseDate: '2026-03-08' });
+      const afterFirst = await ledger.getRelease(versionId);
+      await ledger.claimRelease(versionId, 999, { state: 'deleted' });
+      await ledger.claimRelease(versionId, 1_000, { state: 'deleted' });
+      const afterRefusals = await ledger.getRelease(versionId);
+      await ledger.claimRelease(versionId, 1_001, { state: 'deleted' });
+      const afterNewer = await ledger.getRelease(versionId);
+
+      // Assert
+      expect(afterFirst).toEqual({ readAt: 1_000, state: 'active', releaseDate: '2026-03-08' });
+      expect(afterRefusals).toEqual(afterFirst);
+      expect(afterNewer).toEqual({ readAt: 1_001, state: 'deleted' });
+      expect(await ledger.getRelease(String(90_000 + sequence))).toBeNull();
+    });
+  });
+
+  describe('recordPointOutcome', () => {
+    it('records a point outcome once; missed replaces caught up, nothing replaces missed', async () => {
+      // Arrange
+      const key = `10001:b1d0h0m0900@2026-03-08:Europe/Berlin:${++sequence}`;
+      const caughtUp = {
+        status: 'caught_up' as const,
+        reason: 'catch_up',
+        versionId: '10001',
+        pointId: 'b1d0h0m0900',
+        releaseDate: '2026-03-08',
+        timeZone: 'Europe/Berlin',
+      };
+      const missed = { ...caughtUp, status: 'missed' as const, reason: 'past_deadline' };
+      const read = async () =>
+        (
+          await documents.send(
+            new GetCommand({ TableName: table, Key: { pk: `point#${key}` }, ConsistentRead: true }),
+          )
+        ).Item;
+
+      // Act
+      const first = await ledger.recordPointOutcome(key, caughtUp);
+      const again = await ledger.recordPointOutcome(key, caughtUp);
+      const afterCaughtUp = await read();
+      const replaced = await ledger.recordPointOutcome(key, missed);
+      const missedAgain = await ledger.recordPointOutcome(key, { ...missed, reason: 'catch_up_skip' });
+      const caughtUpOverMissed = await ledger.recordPointOutcome(key, caughtUp);
+
+      // Assert
+      expect([first, again, replaced, missedAgain, caughtUpOverMissed]).toEqual([
+        true,
+        false,
+        true,
+        false,
+        false,
+      ]);
+      expect(afterCaughtUp).toMatchObject({ ...caughtUp, at: '2026-03-01T10:00:00.000Z' });
+      expect(await read()).toMatchObject({ ...missed, at: '2026-03-01T10:00:00.000Z' });
+    });
+  });
+
+  describe('recordSendOutcome', () => {
+    const outcome = {
+      status: 'missed' as const,
+      reason: 'past_deadline',
+      versionId: '10001',
+      pointId: 'b7d0h0m0900',
+      releaseDate: '2026-03-08',
+    };
+
+    it('records a missed email on a free key, and a later claim finds it final', async () => {
+      // Arrange
+      const key = freshKey();
+
+      // Act
+      const recorded = await ledger.recordSendOutcome(key, outcome);
+      const claim = await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 + 3_600_000 });
+
+      // Assert
+      expect(recorded).toEqual({ recorded: true });
+      expect(claim).toEqual({ status: 'rejected', reason: 'missed' });
+      expect(await rowOf(key)).toMatchObject({ status: 'missed', reason: 'past_deadline' });
+    });
+
+    it('refuses to overwrite a claimed or a sent email, and reports what is there', async () => {
+      // Arrange
+      const claimed = freshKey();
+      const sent = freshKey();
+      await ledger.claimSend(claimed, { leaseSeconds: LEASE_SECONDS, now: T0 });
+      await ledger.claimSend(sent, { leaseSeconds: LEASE_SECONDS, now: T0 });
+      await ledger.markSent(sent, 'ses-1');
+
+      // Act
+      const onClaimed = await ledger.recordSendOutcome(claimed, outcome);
+      const onSent = await ledger.recordSendOutcome(sent, {
+        ...outcome,
+        status: 'skipped_release_changed',
+        reason: 'release_deleted',
+      });
+
+      // Assert
+      expect(onClaimed).toEqual({ recorded: false, status: 'claimed' });
+      expect(onSent).toEqual({ recorded: false, status: 'sent' });
+      expect(await rowOf(sent)).toMatchObject({ status: 'sent', messageId: 'ses-1' });
+    });
+  });
+
   describe('markAmbiguous', () => {
     it('marks a live claim ambiguous, keeps its lease, and lets a claimer take it over only after the lease', async () => {
       // Arrange

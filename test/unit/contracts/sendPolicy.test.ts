@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ContractError, parseContract } from '#contracts/errors';
 import {
   DEFAULT_SEND_POLICY,
+  formatDurationSpec,
   formatPointSpec,
+  maxLatenessMsOf,
+  parseDurationSpec,
   parsePointSpec,
   parsePointSpecs,
   sendPolicy,
@@ -79,5 +82,55 @@ describe('Contract: sendPolicy (references and sender identity)', () => {
   ])('rejects %j with a ContractError naming the problem', (fields, problem) => {
     expect(() => parseContract('send policy', sendPolicy, { ...base, ...fields })).toThrow(ContractError);
     expect(() => parseContract('send policy', sendPolicy, { ...base, ...fields })).toThrow(problem);
+  });
+});
+
+describe('Function: parseDurationSpec', () => {
+  it.each([
+    ['6h', 6 * 3_600_000],
+    ['90m', 90 * 60_000],
+    ['1h30m', 90 * 60_000],
+    ['5m', 5 * 60_000],
+    ['48h', 48 * 3_600_000],
+  ])('parses %s', (spec, ms) => {
+    // Act / Assert
+    expect(parseDurationSpec(spec)).toBe(ms);
+  });
+
+  it.each(['4m', '49h', '48h1m', '6', 'h', '', '-1h', '6h30'])('refuses %j, naming it', (spec) => {
+    // Act / Assert
+    expect(() => parseDurationSpec(spec)).toThrow(`"${spec}" is not a lateness`);
+  });
+
+  it('formats back to a canonical spec', () => {
+    // Act / Assert
+    expect([6 * 3_600_000, 90 * 60_000, 45 * 60_000].map(formatDurationSpec)).toEqual(['6h', '1h30m', '45m']);
+  });
+});
+
+describe('Contract: sendPolicy lateness fields', () => {
+  it('parses a stored policy without them, and the defaults are 6 h and catch up now', () => {
+    // Act
+    const policy = sendPolicy.parse({ points: [] });
+
+    // Assert
+    expect(policy.maxLateness).toBeUndefined();
+    expect(policy.catchUp).toBeUndefined();
+    expect(maxLatenessMsOf(policy)).toBe(6 * 3_600_000);
+    expect(maxLatenessMsOf(DEFAULT_SEND_POLICY)).toBe(6 * 3_600_000);
+  });
+
+  it('refuses a lateness out of bounds and an unknown catch-up mode', () => {
+    // Act
+    const late = sendPolicy.safeParse({ points: [], maxLateness: '3d' });
+    const mode = sendPolicy.safeParse({ points: [], catchUp: 'later' });
+
+    // Assert
+    expect(late.success).toBe(false);
+    expect(mode.success).toBe(false);
+    expect(sendPolicy.parse({ points: [], maxLateness: '2h', catchUp: 'skip' })).toMatchObject({
+      maxLateness: '2h',
+      catchUp: 'skip',
+    });
   });
 });

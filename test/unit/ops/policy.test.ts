@@ -49,7 +49,27 @@ describe('Function: setPolicy', () => {
       'from name         (project name + " releases")',
       'reply-to          (none)',
       'footer            (none)',
+      'max lateness      6h (default)',
+      'catch up          now (default)',
     ]);
+  });
+
+  it('stores maxLateness in its canonical form and catchUp, and refuses a lateness out of bounds', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+
+    // Act
+    const { after } = await setPolicy(directory, 'SHOP', { maxLateness: '90m', catchUp: 'skip' });
+    const tooLong = setPolicy(directory, 'SHOP', { maxLateness: '49h' });
+    const tooShort = setPolicy(directory, 'SHOP', { maxLateness: '4m' });
+
+    // Assert
+    expect(after.policy).toMatchObject({ maxLateness: '1h30m', catchUp: 'skip' });
+    expect(renderPolicy(after)).toMatch(/max lateness\s+1h30m\n/);
+    expect(renderPolicy(after)).toMatch(/catch up\s+skip$/);
+    await expect(tooLong).rejects.toThrow('"49h" is not a lateness');
+    await expect(tooShort).rejects.toThrow('"4m" is not a lateness');
+    expect(directory.policies.get('SHOP')).toEqual(after.policy);
   });
 
   it('sets the references and sender identity, and "" removes a setting again', async () => {

@@ -46,6 +46,8 @@ describe('Function: runHerald', () => {
     });
     // No region switch recorded: `status` reports the primary as active.
     documents.on(GetCommand).resolves({});
+    // No late or missed point recorded.
+    documents.on(ScanCommand).resolves({ Items: [] });
   });
 
   afterEach(() => {
@@ -185,6 +187,66 @@ describe('Function: runHerald', () => {
         TableName: 'herald-t-ledger',
         ConsistentRead: true,
       });
+    });
+
+    it('shows the late and missed points and emails of the ledger, counts and newest first, without addresses', async () => {
+      // Arrange
+      queues();
+      const row = (pk: string, status: string, reason: string, at: string) => ({
+        pk,
+        status,
+        reason,
+        versionId: '10001',
+        pointId: 'b1d0h0m0900',
+        releaseDate: '2030-01-02',
+        at,
+      });
+      documents.on(ScanCommand).resolves({
+        Items: [
+          row('point#10001:b1d0h0m0900@2030-01-02:UTC', 'caught_up', 'catch_up', '2030-01-01T00:01:00.000Z'),
+          row(
+            'point#10001:b7d0h0m0900@2030-01-02:UTC',
+            'missed',
+            'past_deadline',
+            '2030-01-01T00:02:00.000Z',
+          ),
+          row(
+            'send#10001:b1d0h0m0900@2030-01-02:ada@example.com',
+            'missed',
+            'past_deadline',
+            '2030-01-01T00:03:00.000Z',
+          ),
+          row(
+            'send#10001:b1d0h0m0900@2030-01-02:bob@example.com',
+            'skipped_release_changed',
+            'release_deleted',
+            '2030-01-01T00:04:00.000Z',
+          ),
+        ],
+      });
+
+      // Act
+      const text = await runCli(['status', '--env', 't'], { now: () => NOW });
+      const json = await runCli(['status', '--env', 't', '--json'], { now: () => NOW });
+
+      // Assert
+      expect(text.stdout).toContain(
+        'late points: 1 missed, 1 caught up; emails not sent: 1 missed, 1 skipped (release changed)',
+      );
+      expect(text.stdout).toContain(
+        '2030-01-01T00:04:00.000Z email skipped_release_changed (release_deleted): version 10001 point b1d0h0m0900@2030-01-02',
+      );
+      expect(text.stdout).not.toContain('example.com');
+      const outcomes = JSON.parse(json.stdout).outcomes;
+      expect(outcomes.points).toEqual({ missed: 1, caughtUp: 1 });
+      expect(outcomes.emails).toEqual({ missed: 1, skippedReleaseChanged: 1 });
+      expect(outcomes.recent.map((o: { status: string }) => o.status)).toEqual([
+        'skipped_release_changed',
+        'missed',
+        'missed',
+        'caught_up',
+      ]);
+      expect(documents).toReceiveCommandWith(ScanCommand, { TableName: 'herald-t-ledger' });
     });
 
     it('marks a DLQ that is not empty with the age of its oldest message, and --check exits 3', async () => {

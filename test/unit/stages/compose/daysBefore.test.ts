@@ -16,6 +16,21 @@ describe('Function: daysBefore', () => {
     expect(daysBefore(job)).toBe(7);
   });
 
+  it('counts from the actual day when the point goes out late, never from the planned one', () => {
+    // Arrange: the 7-day point, composed 3 days late.
+    const job = {
+      pointKind: 'before' as const,
+      releaseDate: '2026-12-15',
+      dueAt: '2026-12-08T08:00:00.000Z',
+      timeZone: 'Europe/Berlin',
+    };
+
+    // Act / Assert
+    expect(daysBefore(job, new Date('2026-12-11T09:00:00Z'))).toBe(4);
+    // Early (a redelivery cannot run before its time, but a clock may): the planned day.
+    expect(daysBefore(job, new Date('2026-12-07T09:00:00Z'))).toBe(7);
+  });
+
   it('uses the recipients’ time zone, not UTC, for the due day', () => {
     // Arrange: 23:30 UTC on 13 December is already 14 December in Tokyo.
     const job = {

@@ -13,7 +13,10 @@ import type {
   DraftClaim,
   DraftClaimOptions,
   LedgerPort,
+  OutcomeRecord,
   ReleaseClaim,
+  ReleaseRecord,
+  SendOutcomeResult,
   SesEventRecord,
   SesEventsOfEmail,
 } from '#adapters/ledger/LedgerPort';
@@ -289,6 +292,34 @@ export class FakeLedger implements LedgerPort {
   async getReleaseWatermark(versionId: string): Promise<number | null> {
     this.calls.push(`getReleaseWatermark:${versionId}`);
     return this.watermarks.get(versionId) ?? null;
+  }
+
+  /** Release watermark rows as send reads them: versionId → record. */
+  readonly releases = new Map<string, ReleaseRecord>();
+
+  async getRelease(versionId: string): Promise<ReleaseRecord | null> {
+    this.calls.push(`getRelease:${versionId}`);
+    return this.releases.get(versionId) ?? null;
+  }
+
+  /** Point and email outcomes recorded, by ledger key (`point#…`, `send#…`). */
+  readonly outcomes = new Map<string, OutcomeRecord>();
+
+  async recordPointOutcome(key: string, outcome: OutcomeRecord): Promise<boolean> {
+    this.calls.push(`recordPointOutcome:${key}`);
+    const stored = this.outcomes.get(`point#${key}`);
+    if (stored && !(outcome.status === 'missed' && stored.status === 'caught_up')) return false;
+    this.outcomes.set(`point#${key}`, outcome);
+    return true;
+  }
+
+  async recordSendOutcome(sendKey: string, outcome: OutcomeRecord): Promise<SendOutcomeResult> {
+    this.calls.push(`recordSendOutcome:${sendKey}`);
+    const row = this.sends.get(sendKey);
+    if (row) return { recorded: false, status: row.status === 'in_progress' ? 'claimed' : row.status };
+    this.sends.set(sendKey, { status: 'rejected', reason: outcome.status });
+    this.outcomes.set(`send#${sendKey}`, outcome);
+    return { recorded: true };
   }
 }
 

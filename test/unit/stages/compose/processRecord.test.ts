@@ -236,6 +236,8 @@ describe('Function: processRecord (compose)', () => {
           releaseDate: '2026-12-15',
           draftKey: 'draft:10042:b1d0h0m0900@2026-12-15:en',
           recipient: { email: 'ada@example.com', name: 'Ada', locale: 'en' },
+          // The job has no deadline of its own: its due time plus the default 6 h.
+          notAfter: '2026-12-14T14:00:00.000Z',
         },
       },
     ]);
@@ -859,5 +861,99 @@ describe('Function: processRecord (compose, grounding verifier)', () => {
     await expect(h.run(composeJob(), { remainingMs: 7_100 })).rejects.toThrow('503 from the API');
     expect(h.llm.verifyRequests).toHaveLength(1);
     expect(h.ledger.drafts.size).toBe(0);
+  });
+});
+
+describe('Function: processRecord (compose) past the deadline', () => {
+  it('records a job past its notAfter as missed, sends nothing and succeeds; a redelivery records nothing new', async () => {
+    // Arrange: the job's deadline passed 5 s ago.
+    const h = harness();
+    const job = composeJob({ notAfter: '2026-12-14T08:00:00.000Z' });
+
+    // Act
+    await h.run(job);
+    await h.run(job);
+
+    // Assert
+    expect(h.llm.requests).toHaveLength(0);
+    expect(h.queue.sent).toHaveLength(0);
+    expect(h.ledger.drafts.size).toBe(0);
+    expect([...h.ledger.outcomes.entries()]).toEqual([
+      [
+        'point#10042:b1d0h0m0900@2026-12-15:Europe/Berlin',
+        {
+          status: 'missed',
+          reason: 'past_deadline',
+          versionId: '10042',
+          pointId: 'b1d0h0m0900',
+          releaseDate: '2026-12-15',
+          timeZone: 'Europe/Berlin',
+        },
+      ],
+    ]);
+    expect(h.log.events('point_missed').map((l) => l.recorded)).toEqual([true, false]);
+    expect(h.log.events('point_missed')[0]).toMatchObject({
+      notAfter: '2026-12-14T08:00:00.000Z',
+      lateMs: 5000,
+    });
+  });
+
+  it('turns a caught-up point that still fires past its deadline into missed, under the same key', async () => {
+    // Arrange: the schedule stage caught the point up; its job ran late anyway.
+    const h = harness();
+    const key = '10042:b1d0h0m0900@2026-12-15:Europe/Berlin';
+    await h.ledger.recordPointOutcome(key, {
+      status: 'caught_up',
+      reason: 'catch_up',
+      versionId: '10042',
+      pointId: 'b1d0h0m0900',
+      releaseDate: '2026-12-15',
+      timeZone: 'Europe/Berlin',
+    });
+
+    // Act
+    await h.run(composeJob({ notAfter: '2026-12-14T08:00:00.000Z', chunk: { index: 1, count: 2 } }));
+
+    // Assert
+    expect(h.ledger.outcomes.get(`point#${key}`)).toMatchObject({
+      status: 'missed',
+      reason: 'past_deadline',
+    });
+    expect(h.queue.sent).toHaveLength(0);
+  });
+
+  it('uses the due time plus the default 6 h for a job scheduled before deadlines existed', async () => {
+    // Arrange: due 6 h and 1 s before now, no notAfter; one due 6 h before now is still in time.
+    const h = harness();
+    const missed = composeJob({ dueAt: '2026-12-14T02:00:04.000Z' });
+    const inTime = composeJob({ dueAt: '2026-12-14T02:00:05.000Z', pointId: 'b1d0h0m0800' });
+
+    // Act
+    await h.run(missed);
+    await h.run(inTime);
+
+    // Assert
+    expect(h.log.events('point_missed')).toHaveLength(1);
+    expect(h.sendJobs().map((j) => [j.payload.pointId, j.payload.notAfter])).toEqual([
+      ['b1d0h0m0800', '2026-12-14T08:00:05.000Z'],
+    ]);
+  });
+
+  it('words a late point from the day it goes out and passes its deadline on to each send job', async () => {
+    // Arrange: the 7-day point (due 8 December) goes out on 14 December, within a 7-day lateness.
+    const h = harness();
+    const job = composeJob({
+      pointId: 'b7d0h0m0900',
+      dueAt: '2026-12-08T08:00:00.000Z',
+      notAfter: '2026-12-15T08:00:00.000Z',
+    });
+
+    // Act
+    await h.run(job);
+
+    // Assert
+    expect(h.llm.requests[0]).toMatchObject({ pointKind: 'before', daysBefore: 1 });
+    expect(h.sendJobs()[0]?.payload.notAfter).toBe('2026-12-15T08:00:00.000Z');
+    expect(h.log.events('point_missed')).toEqual([]);
   });
 });

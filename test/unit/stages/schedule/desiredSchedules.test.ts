@@ -76,6 +76,8 @@ describe('Function: desiredSchedules', () => {
       chunk: { index: 0, count: 1 },
       recipients: [{ email: 'ny-0@example.com', name: 'Client 0', locale: 'en' }],
       snapshotAt: SNAPSHOT_READ_AT,
+      // Due time plus the default lateness of 6 h (not a release-day point).
+      notAfter: '2024-06-13T19:00:00.000Z',
     });
   });
 

@@ -1,4 +1,5 @@
-import type { LedgerPort, ReleaseClaim } from '#adapters/ledger/LedgerPort';
+import type { LedgerPort, OutcomeRecord, ReleaseClaim, ReleaseStamp } from '#adapters/ledger/LedgerPort';
+import type { EmailDraft } from '#contracts/emailDraft';
 import type { OneTimeSchedule, SchedulerPort } from '#adapters/scheduler/SchedulerPort';
 import type { ScheduledRecipient } from '#contracts/releaseSnapshot';
 import { type ReleaseSnapshot, releaseSnapshotPayload } from '#contracts/releaseSnapshot';
@@ -57,19 +58,41 @@ export class FakeScheduler implements SchedulerPort {
  * The release watermarks of the ledger in memory, with DynamoLedger's semantics: a claim raises
  * a strictly older `readAt`, an equal one is `redelivered`, a newer stored one makes it `stale`.
  */
-export class FakeWatermarks implements Pick<LedgerPort, 'claimRelease' | 'getReleaseWatermark'> {
+export class FakeWatermarks
+  implements Pick<LedgerPort, 'claimRelease' | 'getReleaseWatermark' | 'getDraft' | 'recordPointOutcome'>
+{
   /** versionId → readAt of the newest claimed snapshot, epoch ms. */
   readonly watermarks = new Map<string, number>();
+  /** versionId → the state stamped by the newest claim. */
+  readonly stamps = new Map<string, ReleaseStamp | undefined>();
+  /** Keys of drafts the ledger holds (composed points); their content does not matter here. */
+  readonly drafts = new Set<string>();
+  /** Point outcomes recorded, by key (first write wins). */
+  readonly outcomes = new Map<string, OutcomeRecord>();
+
+  async getDraft(key: string): Promise<EmailDraft | null> {
+    return this.drafts.has(key) ? ({ key } as EmailDraft) : null;
+  }
+
+  async recordPointOutcome(key: string, outcome: OutcomeRecord): Promise<boolean> {
+    const stored = this.outcomes.get(key);
+    if (stored && !(outcome.status === 'missed' && stored.status === 'caught_up')) return false;
+    this.outcomes.set(key, outcome);
+    return true;
+  }
   /** Claims in call order, with their outcome. */
   readonly claims: Array<{ versionId: string; readAt: number; claim: ReleaseClaim }> = [];
 
-  async claimRelease(versionId: string, readAt: number): Promise<ReleaseClaim> {
+  async claimRelease(versionId: string, readAt: number, stamp?: ReleaseStamp): Promise<ReleaseClaim> {
     const stored = this.watermarks.get(versionId);
     const claim: ReleaseClaim =
       stored !== undefined && stored > readAt
         ? { status: 'stale', watermark: stored }
         : { status: 'claimed', redelivered: stored === readAt };
-    if (claim.status === 'claimed') this.watermarks.set(versionId, readAt);
+    if (claim.status === 'claimed' && !claim.redelivered) {
+      this.watermarks.set(versionId, readAt);
+      this.stamps.set(versionId, stamp);
+    }
     this.claims.push({ versionId, readAt, claim });
     return claim;
   }

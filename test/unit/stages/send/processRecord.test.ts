@@ -649,3 +649,94 @@ describe('Function: processRecord (send)', () => {
     expect(h.directory.checked).toEqual([]);
   });
 });
+
+describe('Function: processRecord (send) lateness and release re-check', () => {
+  it('records an email past its notAfter as missed and sends nothing; a redelivery records nothing new', async () => {
+    // Arrange: the deadline passed 10 s ago.
+    const h = harness();
+    const late = job({ notAfter: '2026-12-14T08:00:00.000Z' });
+
+    // Act
+    await h.run(late);
+    await h.run(late);
+
+    // Assert
+    expect(h.mailer.sent).toHaveLength(0);
+    expect(h.ledger.sends.get(KEY)).toEqual({ status: 'rejected', reason: 'missed' });
+    expect(h.ledger.outcomes.get(`send#${KEY}`)).toEqual({
+      status: 'missed',
+      reason: 'past_deadline',
+      versionId: '10042',
+      pointId: 'b1d0h0m0900',
+      releaseDate: '2026-12-15',
+    });
+    expect(h.log.events('email_missed')).toEqual([
+      expect.objectContaining({ reason: 'past_deadline', notAfter: '2026-12-14T08:00:00.000Z' }),
+    ]);
+    expect(h.log.events('email_duplicate_skipped')).toEqual([
+      expect.objectContaining({ status: 'rejected', gate: 'past_deadline' }),
+    ]);
+  });
+
+  it('sends an email still within its notAfter', async () => {
+    // Arrange
+    const h = harness();
+
+    // Act
+    await h.run(job({ notAfter: '2026-12-14T08:00:10.000Z' }));
+
+    // Assert
+    expect(h.mailer.sent).toHaveLength(1);
+    expect(h.log.events('email_missed')).toEqual([]);
+  });
+
+  it.each([
+    ['release_deleted', { readAt: 1, state: 'deleted' }],
+    ['release_date_moved', { readAt: 1, state: 'active', releaseDate: '2026-12-22' }],
+    ['release_date_moved', { readAt: 1, state: 'active' }],
+  ])('skips an email whose release changed since compose (%s) and records it', async (reason, release) => {
+    // Arrange
+    const h = harness();
+    h.ledger.releases.set('10042', release);
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.mailer.sent).toHaveLength(0);
+    expect(h.ledger.outcomes.get(`send#${KEY}`)).toMatchObject({ status: 'skipped_release_changed', reason });
+    expect(h.log.events('email_skipped_release_changed')).toEqual([expect.objectContaining({ reason })]);
+  });
+
+  it.each([
+    ['the same date', { readAt: 1, state: 'active', releaseDate: '2026-12-15' }],
+    ['no stamp (a row from before stamps)', { readAt: 1 }],
+  ])('sends when the release watermark shows %s', async (_case, release) => {
+    // Arrange
+    const h = harness();
+    h.ledger.releases.set('10042', release);
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.mailer.sent).toHaveLength(1);
+    expect(h.ledger.outcomes.size).toBe(0);
+  });
+
+  it('never overwrites a sent email with a late verdict', async () => {
+    // Arrange: sent on time, redelivered after the deadline.
+    const h = harness();
+    await h.run();
+
+    // Act
+    await h.run(job({ notAfter: '2026-12-14T08:00:00.000Z' }));
+
+    // Assert
+    expect(h.mailer.sent).toHaveLength(1);
+    expect(h.ledger.sends.get(KEY)).toEqual({ status: 'sent', messageId: 'ses-1' });
+    expect(h.log.events('email_duplicate_skipped')).toEqual([
+      expect.objectContaining({ status: 'sent', gate: 'past_deadline' }),
+    ]);
+  });
+});
