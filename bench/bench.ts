@@ -328,10 +328,12 @@ ${sizes.releases} releases × ${pipeline.points} points × ${sizes.recipients} r
 ## Chaos run
 
 \`npm run chaos\` (bench/runChaos.ts) is the fault-tolerance counterpart of these figures: 50
-releases × 3 points × 5 recipients with faults on 30% of Jira, OpenAI and SES SendEmail calls,
-duplicate webhooks and the runtime process SIGKILLed twice; it prints expected, sent,
-duplicates, missing, retries, DLQ messages and wall time, and exits 1 unless duplicates = 0,
-missing = 0 and every DLQ is empty. A smaller version runs in the e2e suite
+releases × 3 points × 5 recipients with faults on 30% of Jira, OpenAI and SES SendEmail calls
+(among them, on 12% of SendEmail, the answer lost after SES accepted the email), duplicate
+webhooks and the runtime process SIGKILLed three times (while scheduling, while sending, and
+between SES's acceptance and the ledger's record); it prints expected, sent, duplicates,
+missing, retries, the ambiguous outcomes resolved by SES events, DLQ messages and wall time, and
+exits 1 unless duplicates = 0, missing = 0 and every DLQ is empty. A smaller version runs in the e2e suite
 (test/e2e/chaos/chaos.test.ts).
 `;
 

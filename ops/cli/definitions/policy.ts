@@ -33,7 +33,9 @@ const catchUpMode = (value: string): 'now' | 'skip' => {
 
 /** Defines `herald policy show|set` and `herald policy audience set|remove`. */
 export const definePolicy = (program: Command, runtime: CommandRuntime): void => {
-  const policy = program.command('policy').description("a project's send policy: when emails go out");
+  const policy = program
+    .command('policy')
+    .description("a project's send policy: when emails go out, what they may say and how they look");
 
   policy
     .command('show')
@@ -124,8 +126,8 @@ Examples:
   herald policy set SHOP --scope "issuetype in (Story, Bug) AND level IS EMPTY"
   herald policy set SHOP --release-note-field customfield_10123
   herald policy set SHOP --references links --link-template "https://status.example.com/changes/{key}"
-  herald policy set SHOP --from-name "Shop updates" --reply-to accounts@example.com \
-    --footer "Example Shop Ltd · 1 Main Street · Springfield"
+  herald policy set SHOP --from-name "Shop updates" --reply-to accounts@example.com
+  herald policy set SHOP --footer "Example Shop Ltd · 1 Main Street · Springfield"
   herald policy set SHOP --max-lateness 3h --catch-up skip`,
     )
     .action((project: string, options: PolicySetOptions, command: Command) =>
