@@ -222,6 +222,13 @@ export interface AwsFaultProxyOptions {
   target: string;
   /** Fault injector to use (share one with other stand-ins if you like); default a new one. */
   faults?: FaultInjector;
+  /**
+   * Forward one request at a time. moto's server is threaded and evaluates a DynamoDB condition
+   * and its write without a lock, so two concurrent conditional writes to one item can both
+   * succeed there; DynamoDB serialises writes per item. Tests of concurrent claims put this proxy
+   * in front of DynamoDB so the emulator behaves as DynamoDB does. Default false.
+   */
+  serialize?: boolean;
 }
 
 /** A running AWS fault proxy. */
@@ -409,6 +416,15 @@ export const startAwsFaultProxy = async (options: AwsFaultProxyOptions): Promise
     req.socket.destroy();
   };
 
+  let previous: Promise<unknown> = Promise.resolve();
+  /** Runs `fn` after every request forwarded before it has been answered ({@link AwsFaultProxyOptions.serialize}). */
+  const inTurn = (fn: () => Promise<void>): Promise<void> => {
+    if (!options.serialize) return fn();
+    const turn = previous.then(fn, fn);
+    previous = turn.catch(() => undefined);
+    return turn;
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
@@ -433,7 +449,7 @@ export const startAwsFaultProxy = async (options: AwsFaultProxyOptions): Promise
     }
     if (fault && (await applyFault(fault, req, res, () => undefined, signal))) return;
     forwarded.add({ method, path, route: operation.route, at: Date.now() });
-    await forward(req, body, res);
+    await inTurn(() => forward(req, body, res));
   };
 
   const server = await startLoopbackServer((req, res) => handle(req, res, server.signal));

@@ -1,9 +1,10 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import type { EmailDraft } from '#contracts/emailDraft';
-import { e2eClientConfig, uniqueEnv } from '../local/support.ts';
+import { type AwsFaultProxy, startAwsFaultProxy } from '#test/standins/AwsFaultProxy';
+import { e2eClientConfig, e2eEndpoint, uniqueEnv } from '../local/support.ts';
 
 // Every conditional write of the ledger, evaluated by DynamoDB on the emulator: the unit tests mock
 // the document client, so they prove the requests, not that the conditions refuse what they must.
@@ -26,10 +27,9 @@ const draft = (overrides: Partial<EmailDraft> = {}): EmailDraft => ({
 
 describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
   const table = `${uniqueEnv('ledger')}-ledger`;
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient(e2eClientConfig()), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const ledger = new DynamoLedger({ client: documents, tableName: table, ttlSeconds: 3600, now: () => T0 });
+  let proxy: AwsFaultProxy;
+  let documents: DynamoDBDocumentClient;
+  let ledger: DynamoLedger;
   let sequence = 0;
   /** A send key of its own per test: the table is shared by the whole file. */
   const freshKey = () => `10001:b7d0h0m0900@2026-03-08:c${++sequence}@example.com`;
@@ -41,6 +41,16 @@ describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
     ).Item;
 
   beforeAll(async () => {
+    // Through a serialising proxy: moto's threaded server evaluates a condition and its write
+    // without a lock, so concurrent claims could both win there; DynamoDB serialises writes per item.
+    proxy = await startAwsFaultProxy({ target: e2eEndpoint(), serialize: true });
+    documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ ...e2eClientConfig(), endpoint: proxy.url }),
+      {
+        marshallOptions: { removeUndefinedValues: true },
+      },
+    );
+    ledger = new DynamoLedger({ client: documents, tableName: table, ttlSeconds: 3600, now: () => T0 });
     await new DynamoDBClient(e2eClientConfig()).send(
       new CreateTableCommand({
         TableName: table,
@@ -49,6 +59,10 @@ describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       }),
     );
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
   });
 
   describe('claimSend', () => {

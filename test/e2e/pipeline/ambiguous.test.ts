@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendTag } from '#contracts/sendTag';
 import { parsePointSpecs } from '#contracts/sendPolicy';
+import { sendTag } from '#contracts/sendTag';
 import { e2eClientConfig } from '../local/support.ts';
 import { daysFromToday, type Pipeline, policyOf, startPipeline } from './support.ts';
 

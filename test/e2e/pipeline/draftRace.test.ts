@@ -16,7 +16,14 @@ let jobs: string[];
 let recipients: string[];
 
 beforeAll(async () => {
-  p = await startPipeline({ label: 'draftrace', concurrency: CHUNKS });
+  // DynamoDB through a serialising proxy: moto's threaded server does not make a conditional
+  // write atomic under concurrency, DynamoDB does (the claim relies on it).
+  p = await startPipeline({
+    label: 'draftrace',
+    concurrency: CHUNKS,
+    proxied: ['DYNAMODB'],
+    serializeProxied: true,
+  });
   const releaseDate = daysFromToday(9);
   p.jira.putProject(PROJECT);
   p.jira.putVersion({ id: VERSION_ID, projectId: PROJECT.id, name: 'Crowded Release', releaseDate });

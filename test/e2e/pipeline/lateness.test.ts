@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
-import { herald, jsonOf } from '../ops/heraldCli.ts';
 import { e2eEndpoint } from '../local/support.ts';
+import { herald, jsonOf } from '../ops/heraldCli.ts';
 import { addDays, daysFromToday, type Pipeline, policyOf, startPipeline, wallClockToUtc } from './support.ts';
 
 const PROJECT = { id: '10300', key: 'LATE', name: 'Late Shop' };

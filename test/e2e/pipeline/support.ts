@@ -7,8 +7,8 @@ import { postSignedWebhook } from '#local/demo';
 import { type LocalHerald, type LocalServiceEndpointId, startLocalHerald } from '#local/LocalHerald';
 import type { InvocationInfo, InvocationResult } from '#local/LocalLambdaRuntime';
 import type { FiredSchedule } from '#local/LocalScheduler';
-import { type SesEventPublisher, startSesEventPublisher } from '#local/SesEventPublisher';
 import { type OutboxEmail, readOutbox } from '#local/Outbox';
+import { type SesEventPublisher, startSesEventPublisher } from '#local/SesEventPublisher';
 import type { SigningKeys } from '#shared/signingKeys';
 import { type AwsFaultProxy, startAwsFaultProxy } from '#test/standins/AwsFaultProxy';
 import { type JiraStandIn, type StandInVersion, startJiraStandIn } from '#test/standins/JiraStandIn';
@@ -88,6 +88,8 @@ export interface PipelineOptions {
   logLevel?: string;
   /** Concurrent invocations per queue (SQS event source maximum concurrency). Default 1. */
   concurrency?: number;
+  /** The fault proxy forwards one request at a time (see `AwsFaultProxyOptions.serialize`). Default false. */
+  serializeProxied?: boolean;
 }
 
 /** A running pipeline with its stand-ins and what the test observes of it. */
@@ -211,7 +213,12 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
   // emulator), so SES's events still flow for what the emulator accepts.
   const publisher = proxied.includes('SESV2') ? await sesEventPublisherFor(endpoint) : undefined;
   const proxy =
-    proxied.length > 0 ? await startAwsFaultProxy({ target: publisher?.url ?? endpoint }) : undefined;
+    proxied.length > 0
+      ? await startAwsFaultProxy({
+          target: publisher?.url ?? endpoint,
+          serialize: options.serializeProxied ?? false,
+        })
+      : undefined;
   const clock = testClock();
   const webhookSecret = randomBytes(16).toString('hex');
   const signingKeys: SigningKeys = { keys: [randomBytes(32).toString('base64url')] };

@@ -19,7 +19,8 @@ export const withoutKeyTokens = (text: string): string =>
 /** The project part of a key (`SHOP` of `SHOP-12`). */
 export const projectOf = (key: string): string => key.slice(0, key.lastIndexOf('-'));
 
-const CUT = '\u0000';
+/** Marks a cut key while the sentence is tidied: a private-use character, never in Jira's words. */
+const CUT = '\uE000';
 
 /**
  * The text as a client may read it when issue references are off: every key-shaped token of one
@@ -33,9 +34,9 @@ export const withoutKeysOf = (text: string, projects: ReadonlySet<string>): stri
   const cut = reader.replace(KEY_TOKEN, (token) => (projects.has(projectOf(token)) ? CUT : token));
   if (!cut.includes(CUT)) return text;
   return cut
-    .replace(/[ \t]*\u0000/g, CUT)
-    .replace(/[([][\s,;/&\u0000]*[)\]]/g, '')
-    .replace(/\u0000(?:[ \t]*(?:,|;|\/|&|and|und|et|y)[ \t]*\u0000)+/g, '')
+    .replace(/[ \t]*\uE000/g, CUT)
+    .replace(/[([][\s,;/&\uE000]*[)\]]/g, '')
+    .replace(/\uE000(?:[ \t]*(?:,|;|\/|&|and|und|et|y)[ \t]*\uE000)+/g, '')
     .replaceAll(CUT, '')
     .replace(/^[ \t]*[:,;\u2013\u2014-][ \t]*/gm, '')
     .replace(/[ \t]+([,.;:!?])/g, '$1')
