@@ -244,7 +244,10 @@ export class DynamoLedger implements LedgerPort {
       return { status: 'claimed', takenOver: claims > 1 };
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
-      const existing = oldItemOf(err) ?? (await this.#getItem(pk));
+      // An old item without a status is no send row's whole picture (seen from moto under
+      // concurrent writes to one item): read the row itself before judging it.
+      const old = oldItemOf(err);
+      const existing = old?.status !== undefined ? old : await this.#getItem(pk);
       // Gone between the condition and the read (a releaseClaim raced us): the caller retries.
       if (!existing) return { status: 'in_progress', leaseExpiresAt: options.now };
       return this.#outcomeOf(pk, existing as unknown as SendRow);

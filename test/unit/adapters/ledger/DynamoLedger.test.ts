@@ -231,6 +231,23 @@ describe('Function: DynamoLedger.claimSend', () => {
     expect(outcome).toEqual({ status: 'sent', messageId: 'ses-1' });
   });
 
+  it('reads the row itself when the failed condition carries an item without a status', async () => {
+    // Arrange: an old item with the key only, as moto returned under concurrent writes.
+    ddb.on(UpdateCommand).rejects(conditionFailed({ pk: { S: 'send#k' } }));
+    ddb.on(GetCommand).resolves({ Item: { pk: 'send#k', status: 'sent', messageId: 'ses-2' } });
+
+    // Act
+    const outcome = await ledger().claimSend('k', options);
+
+    // Assert
+    expect(outcome).toEqual({ status: 'sent', messageId: 'ses-2' });
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, {
+      TableName: TABLE,
+      Key: { pk: 'send#k' },
+      ConsistentRead: true,
+    });
+  });
+
   it('reports rejected with the reason of an earlier permanent rejection', async () => {
     // Arrange
     ddb
