@@ -2,7 +2,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
-import type { EmailDraft } from '#contracts/emailDraft';
+import { emailDraftOf } from '#test/factories/emailDraft';
 import { type AwsFaultProxy, startAwsFaultProxy } from '#test/standins/AwsFaultProxy';
 import { e2eClientConfig, e2eEndpoint, uniqueEnv } from '../local/support.ts';
 
@@ -12,18 +12,7 @@ import { e2eClientConfig, e2eEndpoint, uniqueEnv } from '../local/support.ts';
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
 const LEASE_SECONDS = 60;
 
-const draft = (overrides: Partial<EmailDraft> = {}): EmailDraft => ({
-  key: '10001:b7d0h0m0900@2026-03-08:en',
-  source: 'llm',
-  model: 'gpt-4.1-mini',
-  locale: 'en',
-  subject: 'Release 2.0 is a week away',
-  html: '<p>Hello {{recipient_name}}</p>',
-  text: 'Hello {{recipient_name}}',
-  issueKeys: ['ABC-1'],
-  createdAt: '2026-03-01T10:00:00.000Z',
-  ...overrides,
-});
+const draft = emailDraftOf;
 
 describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
   const table = `${uniqueEnv('ledger')}-ledger`;

@@ -14,9 +14,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CorruptItemError } from '#adapters/directory/dynamoErrors';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
-import type { EmailDraft } from '#contracts/emailDraft';
 import { ContractError } from '#contracts/errors';
 import { PermanentError, RetryableError } from '#shared/errors';
+import { emailDraftOf } from '#test/factories/emailDraft';
 
 const TABLE = 'herald-ledger';
 const TTL = 7_776_000;
@@ -32,18 +32,7 @@ const ledger = () =>
     now: () => NOW,
   });
 
-const draft = (overrides: Partial<EmailDraft> = {}): EmailDraft => ({
-  key: '10001:b7d0h0m0900@2026-03-08:en',
-  source: 'llm',
-  model: 'gpt-4.1-mini',
-  locale: 'en',
-  subject: 'Release 2.0 is a week away',
-  html: '<p>Hello {{recipient_name}}</p>',
-  text: 'Hello {{recipient_name}}',
-  issueKeys: ['ABC-1'],
-  createdAt: '2026-03-01T10:00:00.000Z',
-  ...overrides,
-});
+const draft = emailDraftOf;
 
 /** The error DynamoDB returns for a lost condition, with the item raw as it comes over the wire. */
 const conditionFailed = (item?: Record<string, unknown>) =>
