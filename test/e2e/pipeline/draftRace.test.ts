@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ComposeJob } from '#contracts/composeJob';
-import { wrap } from '#contracts/envelope';
 import { topology } from '#topology/topology';
-import { daysFromToday, type Pipeline, startPipeline } from './support.ts';
+import { dayBeforeJob, daysFromToday, type Pipeline, startPipeline } from './support.ts';
 
 // All chunks of a zone fire together and compose runs several at once: without a claim on the
 // draft each chunk that misses the cache would call the model for the same email.
@@ -39,17 +37,14 @@ beforeAll(async () => {
   const dueAt = new Date().toISOString();
   jobs = recipients.map((email, index) =>
     JSON.stringify(
-      wrap('compose.job', `${VERSION_ID}:b1d0h0m0900@${releaseDate}:UTC:${index}`, {
+      dayBeforeJob({
         versionId: VERSION_ID,
         projectKey: PROJECT.key,
-        pointId: 'b1d0h0m0900',
-        pointKind: 'before',
         releaseDate,
-        timeZone: 'UTC',
         dueAt,
         chunk: { index, count: CHUNKS },
         recipients: [{ email, locale: 'en' }],
-      } satisfies ComposeJob),
+      }),
     ),
   );
 });

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ComposeJob } from '#contracts/composeJob';
-import { anyEnvelope, wrap } from '#contracts/envelope';
+import { anyEnvelope } from '#contracts/envelope';
 import { retryOf, topology } from '#topology/topology';
 import { waitFor } from '../local/support.ts';
-import { daysFromToday, type Pipeline, startPipeline } from './support.ts';
+import { dayBeforeJob, daysFromToday, type Pipeline, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10600', key: 'LADDER', name: 'Ladder Labs' };
 const VERSION_ID = '20601';
@@ -13,24 +12,19 @@ const fast = retryOf('compose', 'fast');
 const LONGEST_WAIT_MS = Math.max(fast.backoffCapSeconds, ...fast.rescheduleDelaysSeconds) * 1000;
 
 let p: Pipeline;
-let job: ReturnType<typeof wrap<'compose.job', ComposeJob>>;
+let job: ReturnType<typeof dayBeforeJob>;
 
 beforeAll(async () => {
   p = await startPipeline({ label: 'ladder' });
   const releaseDate = daysFromToday(9);
   p.jira.putProject(PROJECT);
   p.jira.putVersion({ id: VERSION_ID, projectId: PROJECT.id, name: 'Never Ready', releaseDate });
-  job = wrap('compose.job', `${VERSION_ID}:b1d0h0m0900@${releaseDate}:UTC:0`, {
+  job = dayBeforeJob({
     versionId: VERSION_ID,
     projectKey: PROJECT.key,
-    pointId: 'b1d0h0m0900',
-    pointKind: 'before',
     releaseDate,
-    timeZone: 'UTC',
-    dueAt: new Date().toISOString(),
-    chunk: { index: 0, count: 1 },
     recipients: [{ email: p.address('ada'), locale: 'en' }],
-  } satisfies ComposeJob);
+  });
 });
 
 afterAll(async () => {

@@ -1,11 +1,10 @@
 import { GetScheduleCommand, ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ComposeJob } from '#contracts/composeJob';
-import { anyEnvelope, wrap } from '#contracts/envelope';
+import { anyEnvelope } from '#contracts/envelope';
 import { topology } from '#topology/topology';
 import { waitFor } from '../local/support.ts';
-import { daysFromToday, type Pipeline, startPipeline } from './support.ts';
+import { dayBeforeJob, daysFromToday, type Pipeline, startPipeline } from './support.ts';
 
 // The rescheduler's Scheduler path (a wait over SQS's 900 s) with the production ladder and a
 // compressed clock: the local scheduler's clock jumps 30 minutes instead of the test waiting them.
@@ -16,7 +15,7 @@ const VERSION_ID = '20701';
 const DELAY_SECONDS = topology.stages.compose.retry.rescheduleDelaysSeconds[1] ?? 0;
 
 let p: Pipeline;
-let job: ReturnType<typeof wrap<'compose.job', ComposeJob>>;
+let job: ReturnType<typeof dayBeforeJob>;
 let recipient: string;
 
 beforeAll(async () => {
@@ -34,17 +33,12 @@ beforeAll(async () => {
     locale: 'en',
     optedOut: false,
   });
-  job = wrap('compose.job', `${VERSION_ID}:b1d0h0m0900@${releaseDate}:UTC:0`, {
+  job = dayBeforeJob({
     versionId: VERSION_ID,
     projectKey: PROJECT.key,
-    pointId: 'b1d0h0m0900',
-    pointKind: 'before',
     releaseDate,
-    timeZone: 'UTC',
-    dueAt: new Date().toISOString(),
-    chunk: { index: 0, count: 1 },
     recipients: [{ email: recipient, name: 'Ada', locale: 'en' }],
-  } satisfies ComposeJob);
+  });
 });
 
 afterAll(async () => {

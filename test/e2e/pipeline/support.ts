@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { GetScheduleCommand, ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { type Message, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { composeJobMessage } from '#contracts/composeJob';
+import { type ComposeJob, composeJobMessage } from '#contracts/composeJob';
+import type { Recipient } from '#contracts/contact';
+import { wrap } from '#contracts/envelope';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { postSignedWebhook } from '#local/demo';
 import { type LocalHerald, type LocalServiceEndpointId, startLocalHerald } from '#local/LocalHerald';
@@ -135,6 +137,37 @@ export interface Pipeline {
   /** The signing keys of this run's unsubscribe links (the tests open the tokens with them). */
   signingKeys: SigningKeys;
 }
+
+/** Options of {@link dayBeforeJob}. */
+export interface DayBeforeJobOptions {
+  versionId: string;
+  projectKey: string;
+  releaseDate: string;
+  recipients: Recipient[];
+  /** Chunk of the point. Default 0 of 1. */
+  chunk?: ComposeJob['chunk'];
+  /** When the point was due, ISO. Default now. */
+  dueAt?: string;
+}
+
+/**
+ * A compose.job envelope of the `-1d@09:00` point in UTC, as the schedule stage puts it in a
+ * schedule (key `<version>:b1d0h0m0900@<date>:UTC:<chunk>`), for tests that queue compose directly.
+ */
+export const dayBeforeJob = (options: DayBeforeJobOptions) => {
+  const chunk = options.chunk ?? { index: 0, count: 1 };
+  return wrap('compose.job', `${options.versionId}:b1d0h0m0900@${options.releaseDate}:UTC:${chunk.index}`, {
+    versionId: options.versionId,
+    projectKey: options.projectKey,
+    pointId: 'b1d0h0m0900',
+    pointKind: 'before',
+    releaseDate: options.releaseDate,
+    timeZone: 'UTC',
+    dueAt: options.dueAt ?? new Date().toISOString(),
+    chunk,
+    recipients: options.recipients,
+  } satisfies ComposeJob);
+};
 
 /** `yyyy-mm-dd` of `date` shifted by `days` (UTC calendar). */
 export const addDays = (date: string, days: number): string =>
