@@ -90,6 +90,18 @@ export const emailDraft = z.object({
   fromName: z.string().max(100).optional(),
   /** Reply-To address (the policy's `sender.replyTo`); absent: replies go to the From address. */
   replyTo: z.string().max(254).optional(),
+  /**
+   * What writing the draft cost in model calls and tokens (the writer's answers, its retry and
+   * the grounding verifier together); `herald report` prices it. Zero calls for a template draft
+   * written without a model; absent on drafts stored before usage was recorded.
+   */
+  usage: z
+    .object({
+      llmCalls: z.number().int().min(0),
+      promptTokens: z.number().int().min(0),
+      completionTokens: z.number().int().min(0),
+    })
+    .optional(),
 });
 
 /** A composed email draft. */

@@ -12,3 +12,4 @@ export * from './sendJob.ts';
 export * from './sendPolicy.ts';
 export * from './timeZone.ts';
 export * from './sendTag.ts';
+export * from './pointSummary.ts';

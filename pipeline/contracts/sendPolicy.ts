@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailAddress } from './contact.ts';
 import { linkTemplate, REFERENCE_MODES, senderIdentity } from './emailPresentation.ts';
 import { ContractError } from './errors.ts';
 import { audience, customFieldId, jqlCondition } from './issueScope.ts';
@@ -95,6 +96,12 @@ export const sendPolicy = z
      * `skip` records it `missed`. Default `now`.
      */
     catchUp: z.enum(['now', 'skip']).optional(),
+    /**
+     * The release owners: after each point's sends settle, one summary email (figures, bounces,
+     * complaints, what needs a person) goes to these addresses, never to a client. At most 10.
+     * Default none (no summary).
+     */
+    notify: z.array(emailAddress).max(10, 'at most 10 notify addresses').optional(),
   })
   .superRefine((policy, ctx) => {
     if (policy.references === 'links' && policy.linkTemplate === undefined) {

@@ -29,6 +29,7 @@ import {
   type SesEventRecord,
   type SesEventsOfEmail,
 } from './LedgerPort.ts';
+import { addToReleaseIndex } from './releaseIndex.ts';
 
 /** Options of {@link DynamoLedger}. */
 export interface DynamoLedgerOptions {
@@ -102,7 +103,9 @@ const definedOnly = (values: Record<string, unknown>): Record<string, unknown> =
  *   schedule stage claimed), `claimedAt` (ISO) and that snapshot's `state` and `releaseDate`;
  * - point outcome: `point#<key>` with `status` (`missed` | `caught_up`), `reason`, `at` (ISO),
  *   `versionId`, `pointId`, `releaseDate`, `timeZone`; an email given up without a send is its
- *   send row with `status` `missed` | `skipped_release_changed` and the same attributes; its TTL is refreshed by every claim, and a
+ *   send row with `status` `missed` | `skipped_release_changed` | `opted_out` | `removed` and the
+ *   same attributes, and each point outcome is listed in its release's index row
+ *   (`index#<versionId>`, see {@link addToReleaseIndex}); its TTL is refreshed by every claim, and a
  *   snapshot can never be older than SQS retention (14 days), far below the TTL.
  *
  * Every write that decides ownership is conditional; a lost condition reads the winner from
@@ -455,6 +458,14 @@ export class DynamoLedger implements LedgerPort {
   }
 
   async recordPointOutcome(key: string, outcome: OutcomeRecord): Promise<boolean> {
+    // Listed under its release first, so `herald report` finds it by key.
+    await addToReleaseIndex({
+      client: this.#client,
+      tableName: this.#table,
+      versionId: outcome.versionId,
+      pk: `${POINT_PREFIX}${key}`,
+      expiresAt: this.#expiresAt(this.#now()),
+    });
     try {
       // The final word on a point: `missed` replaces `caught_up`, nothing replaces `missed`.
       await this.#putOutcome(`${POINT_PREFIX}${key}`, outcome, outcome.status === 'missed');

@@ -98,8 +98,12 @@ export interface ReleaseRecord extends Partial<ReleaseStamp> {
 /** Outcome statuses of a point (one compose job or one point in one zone). */
 export const POINT_OUTCOMES = ['missed', 'caught_up'] as const;
 
-/** Outcome statuses of one email that was given up without a send. */
-export const EMAIL_OUTCOMES = ['missed', 'skipped_release_changed'] as const;
+/**
+ * Outcome statuses of one email that was given up without a send: past its deadline, its release
+ * changed, the recipient opted out (everywhere or in the project) or removed from the project
+ * between compose and send.
+ */
+export const EMAIL_OUTCOMES = ['missed', 'skipped_release_changed', 'opted_out', 'removed'] as const;
 
 /** A point or email outcome as recorded. */
 export interface OutcomeRecord {

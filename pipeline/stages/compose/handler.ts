@@ -1,5 +1,6 @@
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { JiraCloud } from '#adapters/jira/JiraCloud';
+import { DynamoDeliveryRecords } from '#adapters/ledger/DynamoDeliveryRecords';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { OpenAiLlm } from '#adapters/llm/OpenAiLlm';
 import { SqsQueue } from '#adapters/queue/SqsQueue';
@@ -23,6 +24,13 @@ const ledger = new DynamoLedger({
   tableName: resourceName(topology.tables.ledger, env),
   ttlSeconds: topology.ledgerTtlSeconds,
 });
+// Who was planned to get which draft, per chunk: what `herald report` and the owners' summary read.
+const records = new DynamoDeliveryRecords({
+  tableName: resourceName(topology.tables.ledger, env),
+  ttlSeconds: topology.ledgerTtlSeconds,
+});
+/** The owners' summary looks after a few seconds with the `fast` retry profile (local tests), 60 s otherwise. */
+const FAST_SUMMARY_DELAY_SECONDS = 2;
 // Multi-region: only the active region composes and sends (docs/DEPLOY.md, "A second region").
 const regionGate = regionGateFor(config, resourceName(topology.tables.ledger, env));
 const secrets = new SecretsManagerSecrets({});
@@ -84,6 +92,8 @@ export const handler = createSqsHandler({
       now: () => new Date(),
       env,
       maxIssues: config.JIRA_MAX_ISSUES,
+      records,
+      summaryDelaySeconds: config.HERALD_RETRY_PROFILE === 'fast' ? FAST_SUMMARY_DELAY_SECONDS : undefined,
     };
     await processRecord(record, ctx, deps);
   },

@@ -37,6 +37,7 @@ import {
 import { notAfterOf, recordIfMissed } from './lateness.ts';
 import { localeStrings } from './localeStrings.ts';
 import { type LeftOutIssue, ReleaseScope } from './releaseScope.ts';
+import { type FanOutDeps, recordFanOut } from './recordFanOut.ts';
 import { renderEmail } from './renderEmail.ts';
 import { checkStaleness } from './staleness.ts';
 import { truncate } from './untrustedText.ts';
@@ -66,6 +67,10 @@ export interface ComposeDeps {
   maxIssues?: number | undefined;
   /** Most issues the template fallback lists. Default 50. */
   fallbackMaxItems?: number | undefined;
+  /** Where each chunk's fan-out is recorded for `herald report` (see {@link recordFanOut}); default none. */
+  records?: FanOutDeps['records'];
+  /** Delay of the owners' point.summary, seconds (see {@link recordFanOut}). */
+  summaryDelaySeconds?: number | undefined;
 }
 
 /** Runs one named external call with tracing and in-call retries. */
@@ -361,6 +366,11 @@ export const processRecord = async (
       });
 
       await queueSendJobs(job, policy, drafts, incoming.traceparent, deps, retry, logger);
+      await recordFanOut(
+        { job, versionName: version.name, policy, drafts, traceparent: incoming.traceparent },
+        deps,
+        retry,
+      );
     },
     {},
     contextFromTraceparent(incoming.traceparent),
@@ -467,6 +477,11 @@ const composeDraft = async (
     ...(written?.verifier ? { verifier: written.verifier } : {}),
     fromName: presentation.fromName,
     ...(presentation.replyTo !== undefined ? { replyTo: presentation.replyTo } : {}),
+    usage: {
+      llmCalls: counters.llmCalls,
+      promptTokens: counters.promptTokens,
+      completionTokens: counters.completionTokens,
+    },
   };
   const stored = await retry('ledger.put_draft', () => deps.ledger.putDraftIfAbsent(draft));
   logger.info(

@@ -17,6 +17,7 @@ import { localeStrings } from '#stages/compose/localeStrings';
 import { singleLine } from '#stages/compose/untrustedText';
 import { fillPlaceholders } from './fillPlaceholders.ts';
 import type { RateLimiter } from './rateLimiter.ts';
+import { recordNotSent } from './recordNotSent.ts';
 import { settleAmbiguous } from './settleAmbiguous.ts';
 import { stopAtGate } from './sendGate.ts';
 
@@ -88,7 +89,8 @@ const tagValue = (value: string): string => value.replace(/[^A-Za-z0-9_-]/g, '_'
 /**
  * Send one send.job, exactly once per (release, point, recipient):
  * opted out everywhere, or in the project → `recipient_opted_out`; no longer a contact of the
- * project → `recipient_removed` (the job was planned before the directory changed); claim the
+ * project → `recipient_removed` (the job was planned before the directory changed); both are
+ * recorded on the email's send row (`opted_out` / `removed`, {@link recordNotSent}); claim the
  * send key in the ledger (already sent or rejected → `email_duplicate_skipped`; another
  * worker's lease → RetryableError, the backoff retries after it); read the draft, fill the
  * recipient's name and unsubscribe link, send with SES, record it.
@@ -146,11 +148,14 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
         retry('directory.get_contact', () => deps.directory.getContact(job.projectKey, email)),
       ]);
       if (optedOutEverywhere || contact?.optedOut) {
-        logger.info({ scope: optedOutEverywhere ? 'global' : 'project' }, 'recipient_opted_out');
+        const scope = optedOutEverywhere ? 'global' : 'project';
+        logger.info({ scope }, 'recipient_opted_out');
+        await recordNotSent(job, { status: 'opted_out', reason: `opted_out_${scope}` }, deps.ledger, retry);
         return;
       }
       if (contact === null) {
         logger.info({ projectKey: job.projectKey }, 'recipient_removed');
+        await recordNotSent(job, { status: 'removed', reason: 'not_a_contact' }, deps.ledger, retry);
         return;
       }
       // Past the point's deadline, or the release deleted or moved since compose: record, never send.

@@ -248,7 +248,7 @@ describe('Function: processRecord (send)', () => {
     ]);
   });
 
-  it('never sends to an opted-out recipient and claims nothing', async () => {
+  it('never sends to an opted-out recipient records it, and claims nothing', async () => {
     // Arrange
     const h = harness();
     h.directory.optedOut.add('ada@example.com');
@@ -258,7 +258,12 @@ describe('Function: processRecord (send)', () => {
 
     // Assert
     expect(h.mailer.sent).toHaveLength(0);
-    expect(h.ledger.calls).toEqual([]);
+    // Recorded as not sent (the report counts it), never claimed: the one ledger call.
+    expect(h.ledger.calls).toEqual([`recordSendOutcome:${sendKey(job(), 'ada@example.com')}`]);
+    expect(h.ledger.outcomes.get(`send#${sendKey(job(), 'ada@example.com')}`)).toMatchObject({
+      status: 'opted_out',
+      reason: 'opted_out_global',
+    });
     expect(h.log.events('recipient_opted_out')).toEqual([expect.objectContaining({ scope: 'global' })]);
   });
 
@@ -276,7 +281,7 @@ describe('Function: processRecord (send)', () => {
     expect(h.mailer.sent).toHaveLength(1);
   });
 
-  it('skips a recipient opted out in the project only, and claims nothing', async () => {
+  it('skips a recipient opted out in the project only, records it, and claims nothing', async () => {
     // Arrange: enrich planned the release before the contact opted out of this project.
     const h = harness();
     h.directory.optedOutInProject.add('BILL:ada@example.com');
@@ -286,11 +291,16 @@ describe('Function: processRecord (send)', () => {
 
     // Assert
     expect(h.mailer.sent).toHaveLength(0);
-    expect(h.ledger.calls).toEqual([]);
+    // Recorded as not sent (the report counts it), never claimed: the one ledger call.
+    expect(h.ledger.calls).toEqual([`recordSendOutcome:${sendKey(job(), 'ada@example.com')}`]);
+    expect(h.ledger.outcomes.get(`send#${sendKey(job(), 'ada@example.com')}`)).toMatchObject({
+      status: 'opted_out',
+      reason: 'opted_out_project',
+    });
     expect(h.log.events('recipient_opted_out')).toEqual([expect.objectContaining({ scope: 'project' })]);
   });
 
-  it('skips a recipient removed from the project since the release was planned, and claims nothing', async () => {
+  it('skips a recipient removed from the project since the release was planned, records it, and claims nothing', async () => {
     // Arrange
     const h = harness();
     h.directory.removed.add('BILL:ada@example.com');
@@ -300,7 +310,12 @@ describe('Function: processRecord (send)', () => {
 
     // Assert
     expect(h.mailer.sent).toHaveLength(0);
-    expect(h.ledger.calls).toEqual([]);
+    // Recorded as not sent (the report counts it), never claimed: the one ledger call.
+    expect(h.ledger.calls).toEqual([`recordSendOutcome:${sendKey(job(), 'ada@example.com')}`]);
+    expect(h.ledger.outcomes.get(`send#${sendKey(job(), 'ada@example.com')}`)).toMatchObject({
+      status: 'removed',
+      reason: 'not_a_contact',
+    });
     expect(h.log.events('recipient_removed')).toEqual([expect.objectContaining({ projectKey: 'BILL' })]);
     expect(h.log.events('recipient_opted_out')).toEqual([]);
     expect(JSON.stringify(h.log.lines)).not.toContain('ada@example.com');

@@ -1,0 +1,300 @@
+import type { ChunkPlan, EmailState, ReleaseRows } from '#adapters/ledger/DeliveryRecordsPort';
+import type { EmailDraft } from '#contracts/emailDraft';
+import { sendKey } from '#contracts/sendJob';
+import { type EmailFate, emailFate, isSettled } from './emailFate.ts';
+import { estimateCost } from './priceTable.ts';
+
+/** The figures of a set of planned emails. */
+export interface DeliveryCounts {
+  planned: number;
+  /** Accepted by SES (whatever came back after). */
+  sent: number;
+  delivered: number;
+  bounced: number;
+  complained: number;
+  /** Sent, delivery delayed (SES retries). */
+  delayed: number;
+  optedOut: number;
+  /** Not sent, by reason (see {@link EmailFate}). */
+  skipped: Record<string, number>;
+  /** Not settled yet (in flight, retried, ambiguous or dead-lettered). */
+  pending: number;
+}
+
+/** One point × audience × locale: the draft and its emails. */
+export interface ReportRow {
+  audience: string;
+  locale: string;
+  draftKey?: string | undefined;
+  /** `llm`, `template` (or `edited` once drafts can be edited); undefined when there is no draft. */
+  source?: string | undefined;
+  model?: string | undefined;
+  llmCalls?: number | undefined;
+  promptTokens?: number | undefined;
+  completionTokens?: number | undefined;
+  /** Estimated USD of the draft's model calls (see priceTable.ts); undefined when usage was not recorded. */
+  estimatedCostUsd?: number | undefined;
+  /**
+   * Who approved the draft and when. Placeholder for review before send (issue 10): it fills this
+   * from the draft's approval record; always undefined until then.
+   */
+  approval?: { by: string; at: string } | undefined;
+  /** True when the draft is held for review (issue 10 sets it); undefined until then. */
+  held?: boolean | undefined;
+  counts: DeliveryCounts;
+}
+
+/** How one point went in one time zone. */
+export interface ZoneReport {
+  timeZone: string;
+  /** `sent` (fanned out), `caught_up` (fanned out late, within its deadline), `missed`, `scheduled` (not fired yet). */
+  status: 'sent' | 'caught_up' | 'missed' | 'scheduled';
+  /** Why, for missed / caught up (`past_deadline`, `catch_up_skip`, …). */
+  reason?: string | undefined;
+  dueAt?: string | undefined;
+  fannedOutAt?: string | undefined;
+  /** Chunks fanned out / chunks of the point in this zone. */
+  chunks: { fannedOut: number; count: number };
+}
+
+/** Addresses that need a person: bounces, complaints, rejections and emails not settled. */
+export interface Attention {
+  bounced: string[];
+  complained: string[];
+  rejected: string[];
+  pending: string[];
+}
+
+/** One release point (`pointId@releaseDate`). */
+export interface PointReport {
+  pointId: string;
+  releaseDate?: string | undefined;
+  zones: ZoneReport[];
+  rows: ReportRow[];
+  totals: DeliveryCounts;
+  attention: Attention;
+  /** Every planned email settled (see isSettled). */
+  settled: boolean;
+}
+
+/** A release's delivery report. */
+export interface ReleaseReport {
+  versionId: string;
+  projectKey?: string | undefined;
+  versionName?: string | undefined;
+  generatedAt: string;
+  points: PointReport[];
+  totals: DeliveryCounts;
+  /** Estimated USD of every draft's model calls: an estimate (see priceTable.ts). */
+  estimatedCostUsd: number;
+}
+
+/** Which plans a report covers: one point, optionally in one zone (the owners' summary). */
+export interface ReportFilter {
+  pointId: string;
+  releaseDate?: string | undefined;
+  timeZone?: string | undefined;
+}
+
+/** Empty {@link DeliveryCounts}. */
+export const emptyCounts = (): DeliveryCounts => ({
+  planned: 0,
+  sent: 0,
+  delivered: 0,
+  bounced: 0,
+  complained: 0,
+  delayed: 0,
+  optedOut: 0,
+  skipped: {},
+  pending: 0,
+});
+
+/** Adds one email's fate to `counts`. */
+const count = (counts: DeliveryCounts, fate: EmailFate): void => {
+  counts.planned += 1;
+  if (fate.kind === 'sent') {
+    counts.sent += 1;
+    if (fate.delivery === 'delivered' || fate.delivery === 'complained') counts.delivered += 1;
+    if (fate.delivery === 'bounced') counts.bounced += 1;
+    if (fate.delivery === 'complained') counts.complained += 1;
+    if (fate.delivery === 'delayed') counts.delayed += 1;
+  } else if (fate.kind === 'opted_out') counts.optedOut += 1;
+  else if (fate.kind === 'skipped') counts.skipped[fate.reason] = (counts.skipped[fate.reason] ?? 0) + 1;
+  else counts.pending += 1;
+};
+
+/** Adds `from` into `into`. */
+const addCounts = (into: DeliveryCounts, from: DeliveryCounts): void => {
+  for (const name of [
+    'planned',
+    'sent',
+    'delivered',
+    'bounced',
+    'complained',
+    'delayed',
+    'optedOut',
+    'pending',
+  ] as const) {
+    into[name] += from[name];
+  }
+  for (const [reason, n] of Object.entries(from.skipped))
+    into.skipped[reason] = (into.skipped[reason] ?? 0) + n;
+};
+
+/** `pointId@releaseDate`. */
+const pointKeyOf = (p: { pointId: string; releaseDate?: string | undefined }): string =>
+  `${p.pointId}@${p.releaseDate ?? 'none'}`;
+
+/** True when a plan or point outcome is one `filter` covers (no filter: all). */
+const covers = (
+  filter: ReportFilter | undefined,
+  p: { pointId: string; releaseDate?: string | undefined; timeZone?: string | undefined },
+): boolean =>
+  filter === undefined ||
+  (p.pointId === filter.pointId &&
+    p.releaseDate === filter.releaseDate &&
+    (filter.timeZone === undefined || p.timeZone === filter.timeZone));
+
+/** The plans a filter covers. */
+export const plansOf = (plans: readonly ChunkPlan[], filter?: ReportFilter): ChunkPlan[] =>
+  plans.filter((plan) => covers(filter, plan));
+
+/** The send keys of every planned email of `plans` that has a draft. */
+export const sendKeysOf = (plans: readonly ChunkPlan[]): string[] =>
+  plans.flatMap((plan) =>
+    plan.groups
+      .filter((g) => g.draftKey !== undefined)
+      .flatMap((g) => g.emails.map((email) => sendKey(plan, email))),
+  );
+
+/** The report row of one draft, its usage priced. */
+const rowOf = (
+  audience: string,
+  locale: string,
+  draftKey: string | undefined,
+  draft: EmailDraft | null | undefined,
+): ReportRow => {
+  const usage = draft?.usage;
+  return {
+    audience,
+    locale,
+    draftKey,
+    source: draft?.source,
+    model: draft?.model,
+    llmCalls: usage?.llmCalls,
+    promptTokens: usage?.promptTokens,
+    completionTokens: usage?.completionTokens,
+    estimatedCostUsd:
+      usage && usage.llmCalls > 0 ? estimateCost(draft?.model, usage).usd : usage ? 0 : undefined,
+    approval: undefined,
+    held: undefined,
+    counts: emptyCounts(),
+  };
+};
+
+/** Inputs of {@link buildReleaseReport}. */
+export interface ReleaseReportInput {
+  rows: ReleaseRows;
+  emails: ReadonlyMap<string, EmailState>;
+  drafts: ReadonlyMap<string, EmailDraft | null>;
+  now: Date;
+  filter?: ReportFilter | undefined;
+}
+
+/**
+ * Builds the delivery report of a release (or of one point with `filter`) from its ledger rows:
+ * per point, its zones (sent, caught up, missed), one row per audience × locale with the draft's
+ * source, model, tokens and estimated cost, and what became of each planned email.
+ */
+export const buildReleaseReport = (input: ReleaseReportInput): ReleaseReport => {
+  const points = new Map<string, PointReport>();
+  const pointOf = (p: { pointId: string; releaseDate?: string | undefined }): PointReport => {
+    const key = pointKeyOf(p);
+    let point = points.get(key);
+    if (!point) {
+      point = {
+        pointId: p.pointId,
+        releaseDate: p.releaseDate,
+        zones: [],
+        rows: [],
+        totals: emptyCounts(),
+        attention: { bounced: [], complained: [], rejected: [], pending: [] },
+        settled: true,
+      };
+      points.set(key, point);
+    }
+    return point;
+  };
+  const zoneOf = (point: PointReport, timeZone: string): ZoneReport => {
+    let zone = point.zones.find((z) => z.timeZone === timeZone);
+    if (!zone) {
+      zone = { timeZone, status: 'sent', chunks: { fannedOut: 0, count: 0 } };
+      point.zones.push(zone);
+    }
+    return zone;
+  };
+
+  for (const plan of plansOf(input.rows.plans, input.filter)) {
+    const point = pointOf(plan);
+    const zone = zoneOf(point, plan.timeZone);
+    zone.chunks.fannedOut += 1;
+    zone.chunks.count = plan.chunk.count;
+    zone.dueAt = plan.dueAt;
+    if (zone.fannedOutAt === undefined || plan.fannedOutAt < zone.fannedOutAt)
+      zone.fannedOutAt = plan.fannedOutAt;
+    for (const group of plan.groups) {
+      let row = point.rows.find((r) => r.audience === group.audience && r.locale === group.locale);
+      if (!row) {
+        row = rowOf(
+          group.audience,
+          group.locale,
+          group.draftKey,
+          group.draftKey ? input.drafts.get(group.draftKey) : undefined,
+        );
+        point.rows.push(row);
+      }
+      for (const email of group.emails) {
+        const fate = emailFate(input.emails.get(sendKey(plan, email)), group.draftKey !== undefined);
+        count(row.counts, fate);
+        if (!isSettled(fate)) point.settled = false;
+        if (fate.kind === 'sent' && fate.delivery === 'bounced') point.attention.bounced.push(email);
+        if (fate.kind === 'sent' && fate.delivery === 'complained') point.attention.complained.push(email);
+        if (fate.kind === 'skipped' && fate.reason === 'rejected') point.attention.rejected.push(email);
+        if (fate.kind === 'pending') point.attention.pending.push(email);
+      }
+    }
+  }
+  for (const outcome of input.rows.pointOutcomes) {
+    if (!covers(input.filter, outcome)) continue;
+    const zone = zoneOf(pointOf(outcome), outcome.timeZone ?? 'UTC');
+    if (outcome.status === 'missed' || outcome.status === 'caught_up') zone.status = outcome.status;
+    zone.reason = outcome.reason;
+  }
+
+  const totals = emptyCounts();
+  let estimatedCostUsd = 0;
+  const sorted = [...points.values()].sort((a, b) => earliest(a).localeCompare(earliest(b)));
+  for (const point of sorted) {
+    point.rows.sort((a, b) => `${a.audience}\n${a.locale}`.localeCompare(`${b.audience}\n${b.locale}`));
+    point.zones.sort(
+      (a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? '') || a.timeZone.localeCompare(b.timeZone),
+    );
+    for (const row of point.rows) {
+      addCounts(point.totals, row.counts);
+      estimatedCostUsd += row.estimatedCostUsd ?? 0;
+    }
+    addCounts(totals, point.totals);
+  }
+  return {
+    versionId: input.rows.versionId,
+    projectKey: input.rows.projectKey,
+    versionName: input.rows.versionName,
+    generatedAt: input.now.toISOString(),
+    points: sorted,
+    totals,
+    estimatedCostUsd,
+  };
+};
+
+/** The earliest due time of a point, for ordering (points without one last). */
+const earliest = (point: PointReport): string => point.zones.map((z) => z.dueAt ?? '~').sort()[0] ?? '~';
