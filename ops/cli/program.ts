@@ -7,6 +7,7 @@ import { definePolicy } from './definitions/policy.ts';
 import { definePreview } from './definitions/preview.ts';
 import { defineRegion } from './definitions/region.ts';
 import { defineReplay } from './definitions/replay.ts';
+import { defineReport } from './definitions/report.ts';
 import { defineSchedules } from './definitions/schedules.ts';
 import { defineStatus } from './definitions/status.ts';
 import { EXIT_CODES_HELP, type ExitCode } from './exitCodes.ts';
@@ -89,5 +90,6 @@ export const buildProgram = ({ runtime, stdout, stderr }: BuildProgramOptions): 
   defineReplay(program, runtime);
   defineOutbox(program, runtime);
   defineRegion(program, runtime);
+  defineReport(program, runtime);
   return program;
 };

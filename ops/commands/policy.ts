@@ -1,5 +1,6 @@
 import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
 import type { JqlValidator } from '#adapters/jira/JiraPort';
+import { emailAddress } from '#contracts/contact';
 import { parseContract } from '#contracts/errors';
 import { type Audience, DEFAULT_ISSUE_SCOPE } from '#contracts/issueScope';
 import {
@@ -74,6 +75,8 @@ export interface PolicyChanges {
   maxLateness?: string | undefined;
   /** A point already due when planned: `now` (caught up within the lateness) or `skip` (missed). */
   catchUp?: 'now' | 'skip' | undefined;
+  /** Owners' summary addresses, comma-separated; empty removes them. */
+  notify?: string | undefined;
 }
 
 /** `value` for a set, undefined for an empty string (removes the setting), the current value when not named. */
@@ -105,7 +108,7 @@ const viewOf = (project: string, policy: SendPolicy, isDefault: boolean): Policy
 });
 
 /** `policy` with `key` set to `value`, or without `key` when `value` is undefined. */
-const withField = <K extends 'scope' | 'releaseNoteField' | 'audiences'>(
+const withField = <K extends 'scope' | 'releaseNoteField' | 'audiences' | 'notify'>(
   policy: SendPolicy,
   key: K,
   value: SendPolicy[K] | undefined,
@@ -114,6 +117,33 @@ const withField = <K extends 'scope' | 'releaseNoteField' | 'audiences'>(
   if (value === undefined) delete next[key];
   else next[key] = value;
   return next;
+};
+
+/**
+ * The owners' addresses of `--notify` (comma-separated; empty: none), each checked as an
+ * address and refused when it is a client contact of the project: summaries never go to clients.
+ */
+const ownersOf = async (
+  directory: DirectoryPort,
+  project: string,
+  list: string,
+): Promise<string[] | undefined> => {
+  const owners = [
+    ...new Set(
+      list
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a !== ''),
+    ),
+  ].map((a) => parseContract('notify address', emailAddress, a));
+  for (const owner of owners) {
+    if ((await directory.getContact(project, owner)) !== null) {
+      throw new UsageError(
+        `${owner} is a client contact of ${project}: owners' summaries never go to clients`,
+      );
+    }
+  }
+  return owners.length > 0 ? owners : undefined;
 };
 
 /** The stored policy of a project, or the default one. */
@@ -155,6 +185,8 @@ export const setPolicy = async (
   if (changes.scope !== undefined) next = withField(next, 'scope', resetScope ? undefined : changes.scope);
   if (changes.releaseNoteField !== undefined)
     next = withField(next, 'releaseNoteField', changes.releaseNoteField || undefined);
+  if (changes.notify !== undefined)
+    next = withField(next, 'notify', await ownersOf(directory, project, changes.notify));
   next = parseContract('send policy', sendPolicy, next);
   const toCheck: ScopeToCheck[] =
     next.scope !== undefined && changes.scope !== undefined ? [{ field: 'scope', jql: next.scope }] : [];
@@ -270,6 +302,7 @@ export const renderPolicy = (view: PolicyView): string =>
     ['footer', view.policy.sender.footer ?? '(none)'],
     ['max lateness', view.policy.maxLateness ?? `${DEFAULT_MAX_LATENESS} (default)`],
     ['catch up', view.policy.catchUp ?? 'now (default)'],
+    ['notify', view.policy.notify?.join(', ') ?? "(none: no owners' summary)"],
   ]);
 
 /** `herald policy show`. */
@@ -302,6 +335,7 @@ export interface PolicySetOptions {
   footer?: string | undefined;
   maxLateness?: string | undefined;
   catchUp?: 'now' | 'skip' | undefined;
+  notify?: string | undefined;
   json?: boolean | undefined;
 }
 
@@ -327,11 +361,12 @@ export const setAction = async (
     options.footer,
     options.maxLateness,
     options.catchUp,
+    options.notify,
   ];
   if (settings.every((v) => v === undefined)) {
     throw new UsageError(
       'nothing to set: give --points, --tz, --locale, --[no-]on-release, --min-coverage, --[no-]verify-grounding, ' +
-        '--scope, --[no-]release-note-field, --references, --link-template, --from-name, --reply-to, --footer, --max-lateness or --catch-up',
+        '--scope, --[no-]release-note-field, --references, --link-template, --from-name, --reply-to, --footer, --max-lateness, --catch-up or --notify',
     );
   }
   const { after, scopeCheck } = await setPolicy(
@@ -353,6 +388,7 @@ export const setAction = async (
       footer: options.footer,
       maxLateness: options.maxLateness,
       catchUp: options.catchUp,
+      notify: options.notify,
     },
     { validator: async () => (await opsJira(ctx)).jira, force: options.force },
   );

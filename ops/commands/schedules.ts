@@ -194,7 +194,7 @@ export const renderScheduleList = (views: readonly ScheduleView[]): string => {
 };
 
 /** The Scheduler port over the environment's group (list and delete only: no role needed). */
-const schedulerPort = (ctx: OpsContext): SchedulerPort =>
+export const schedulerPort = (ctx: OpsContext): SchedulerPort =>
   new EventBridgeScheduler({
     client: ctx.clients.scheduler,
     groupName: ctx.names.scheduleGroup,

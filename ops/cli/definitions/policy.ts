@@ -90,6 +90,10 @@ export const definePolicy = (program: Command, runtime: CommandRuntime): void =>
       'a point already due when planned: now (send now) or skip (default now)',
       catchUpMode,
     )
+    .option(
+      '--notify <emails>',
+      'owners\' summary after each point, comma-separated addresses (never a client of the project); "" removes them',
+    )
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -120,6 +124,11 @@ that local day ends); later it is recorded missed and not sent. A point already 
 release is planned (created or moved late) is sent at once with --catch-up now while within that
 lateness, else recorded missed. Both show in \`herald status\`.
 
+--notify names the release owners: after each point's emails in a time zone settle (all delivered,
+bounced or complained, or 15 minutes after they went out), one summary email with the figures of
+\`herald report\` and what needs a person (bounces, complaints, dead letters) goes to each of them,
+once. An address that is a client contact of the project is refused.
+
 Examples:
   herald policy set SHOP --points "-7d@09:00,-1d@09:00,0d@09:00" --tz Europe/Berlin
   herald policy set SHOP --min-coverage 0.9 --verify-grounding
@@ -128,7 +137,8 @@ Examples:
   herald policy set SHOP --references links --link-template "https://status.example.com/changes/{key}"
   herald policy set SHOP --from-name "Shop updates" --reply-to accounts@example.com
   herald policy set SHOP --footer "Example Shop Ltd · 1 Main Street · Springfield"
-  herald policy set SHOP --max-lateness 3h --catch-up skip`,
+  herald policy set SHOP --max-lateness 3h --catch-up skip
+  herald policy set SHOP --notify release-owner@example.com,support-lead@example.com`,
     )
     .action((project: string, options: PolicySetOptions, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).setAction(ctx, project, options)),

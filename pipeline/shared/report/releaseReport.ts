@@ -55,6 +55,8 @@ export interface ZoneReport {
   fannedOutAt?: string | undefined;
   /** Chunks fanned out / chunks of the point in this zone. */
   chunks: { fannedOut: number; count: number };
+  /** Recipients of a `scheduled` zone (from its schedules), not fired yet. */
+  scheduledRecipients?: number | undefined;
 }
 
 /** Addresses that need a person: bounces, complaints, rejections and emails not settled. */

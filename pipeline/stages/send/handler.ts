@@ -1,4 +1,5 @@
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
+import { DynamoDeliveryRecords } from '#adapters/ledger/DynamoDeliveryRecords';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { SesMailer } from '#adapters/mailer/SesMailer';
 import { SqsQueue } from '#adapters/queue/SqsQueue';
@@ -10,6 +11,7 @@ import { createLogger } from '#shared/logger';
 import { parseSigningKeys } from '#shared/signingKeys';
 import { resourceName, topology } from '#topology/topology';
 import { processRecord } from './processRecord.ts';
+import { isPointSummary, processSummary } from './processSummary.ts';
 import { createRateLimiter } from './rateLimiter.ts';
 
 const config = loadConfig();
@@ -35,6 +37,22 @@ const signingKeysName = resourceName(topology.secrets.signingKeys, env);
 // functions run at once (the CDK stack sets it on the SQS event source and gives each its share).
 const rateLimiter = createRateLimiter({ ratePerSecond: config.SES_SEND_RATE_PER_SECOND });
 
+const summaryDeps = {
+  ledger,
+  records: new DynamoDeliveryRecords({
+    tableName: resourceName(topology.tables.ledger, env),
+    ttlSeconds: topology.ledgerTtlSeconds,
+  }),
+  directory,
+  mailer,
+  queue,
+  senderEmail: SENDER_EMAIL,
+  leaseSeconds: config.SEND_LEASE_SECONDS,
+  env,
+  // Local tests (the `fast` retry profile) look every 2 s and wait at most 60 s.
+  ...(config.HERALD_RETRY_PROFILE === 'fast' ? { recheckSeconds: 2, settleWithinSeconds: 60 } : {}),
+};
+
 /** Lambda entry point of the send stage (SQS event source on `herald-send`). */
 export const handler = createSqsHandler({
   retryProfile: config.HERALD_RETRY_PROFILE,
@@ -44,6 +62,11 @@ export const handler = createSqsHandler({
   logger,
   processRecord: async (record, ctx) => {
     if (!(await regionGate('send', ctx.logger))) return;
+    // The owners' summary of a point shares the send queue (this function has SES's rights).
+    if (isPointSummary(record.body)) {
+      await processSummary(record, ctx, { ...summaryDeps, now: () => new Date() });
+      return;
+    }
     // SecretsPort caches per process, so this is one Secrets Manager call per cold start.
     const signingKeys = parseSigningKeys(await secrets.get(signingKeysName));
     await processRecord(record, ctx, {
