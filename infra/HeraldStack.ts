@@ -403,6 +403,10 @@ export class HeraldStack extends Stack {
       this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSetName }),
     ]);
     f.send.allow(actions.ledgerSends, [ledger.arn]);
+    // The owners' summary of a point (a point.summary on the send queue): it reads the point's
+    // report and, while the point is not settled, puts itself back on the queue, delayed.
+    f.send.allow(actions.ledgerReport, [ledger.arn]);
+    q.send.main.grantSendMessages(f.send.role);
     f.send.allow(actions.directoryOptOutCheck, [directory.arn]);
     // Send signs unsubscribe links with the signing keys only: it cannot forge a Jira webhook.
     f.send.allow(actions.secretRead, [secrets.signingKeys.arn]);

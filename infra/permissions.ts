@@ -19,15 +19,18 @@ export const actions = {
   /**
    * Compose's drafts: DynamoLedger.getDraft (GetItem), claimDraft (conditional UpdateItem, GetItem
    * after a lost condition) and putDraftIfAbsent (conditional PutItem, then GetItem when another
-   * composer won); recordPointOutcome (conditional PutItem: a missed point).
+   * composer won); recordPointOutcome (UpdateItem of the release index, conditional PutItem: a
+   * missed point); DynamoDeliveryRecords.recordFanOut (UpdateItem of the release index, PutItem of
+   * the chunk's plan and the version's alias).
    */
   ledgerDrafts: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   /**
    * Schedule's per-release watermark: DynamoLedger.claimRelease (conditional PutItem, GetItem
    * after a lost condition) and getReleaseWatermark (GetItem); getDraft (GetItem: was a past
-   * point composed?) and recordPointOutcome (conditional PutItem: caught up or missed).
+   * point composed?) and recordPointOutcome (UpdateItem of the release index, conditional PutItem:
+   * caught up or missed).
    */
-  ledgerReleaseWatermark: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  ledgerReleaseWatermark: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   /**
    * Send's rows: DynamoLedger.getDraft (GetItem), claimSend, markSent, markRejected and
    * markAmbiguous (conditional UpdateItem, GetItem after a lost condition), releaseClaim
@@ -35,6 +38,12 @@ export const actions = {
    * recordSendOutcome (conditional PutItem: an email missed or skipped).
    */
   ledgerSends: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
+  /**
+   * Send's owners' summary reading a point's report: DynamoDeliveryRecords.readRelease (GetItem of
+   * the release index, BatchGetItem of its rows) and readEmails (BatchGetItem); drafts through
+   * ledgerSends' GetItem.
+   */
+  ledgerReport: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
   /** Feedback's record of SES's events per email: DynamoLedger.recordSesEvent (UpdateItem). */
   ledgerSesEvents: ['dynamodb:UpdateItem'],
   /** Reading a secret's value. */

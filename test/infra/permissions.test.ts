@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -11,6 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
+import { DynamoDeliveryRecords } from '#adapters/ledger/DynamoDeliveryRecords';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import type { OutcomeRecord } from '#adapters/ledger/LedgerPort';
 import { DynamoActiveRegion } from '#adapters/region/DynamoActiveRegion';
@@ -20,6 +22,7 @@ import { actions } from '../../infra/permissions.ts';
 /** IAM action of each document client command the adapters send. */
 const IAM_ACTION = new Map<unknown, string>([
   [GetCommand, 'dynamodb:GetItem'],
+  [BatchGetCommand, 'dynamodb:BatchGetItem'],
   [PutCommand, 'dynamodb:PutItem'],
   [UpdateCommand, 'dynamodb:UpdateItem'],
   [DeleteCommand, 'dynamodb:DeleteItem'],
@@ -31,6 +34,7 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const directory = new DynamoDirectory({ client, tableName: 'herald-directory' });
 const ledger = new DynamoLedger({ client, tableName: 'herald-ledger', ttlSeconds: 60 });
+const records = new DynamoDeliveryRecords({ client, tableName: 'herald-ledger', ttlSeconds: 60 });
 
 const draft: EmailDraft = {
   key: 'v1#p7#en',
@@ -141,9 +145,24 @@ describe('Function: actions', () => {
       await ledger.putDraftIfAbsent(draft);
       await ledger.recordPointOutcome('10001:b1d0h0m0900@2026-01-02:UTC:0', outcome);
     });
+    // Each on its own: a lost condition in one must not hide the calls of the other.
+    const fanOut = await actionsUsed(() =>
+      records.recordFanOut({
+        versionId: '10001',
+        projectKey: 'ABC',
+        versionName: '1.0',
+        pointId: 'b1d0h0m0900',
+        releaseDate: '2026-01-02',
+        timeZone: 'UTC',
+        chunk: { index: 0, count: 1 },
+        dueAt: '2026-01-01T09:00:00.000Z',
+        fannedOutAt: '2026-01-01T09:00:01.000Z',
+        groups: [{ draftKey: draft.key, audience: 'all', locale: 'en', emails: ['ada@example.com'] }],
+      }),
+    );
 
     // Assert
-    expect(used).toEqual([...actions.ledgerDrafts].sort());
+    expect([...new Set([...used, ...fanOut])].sort()).toEqual([...actions.ledgerDrafts].sort());
   });
 
   it('lets schedule make exactly the ledger calls of its per-release watermark', async () => {
@@ -177,6 +196,17 @@ describe('Function: actions', () => {
 
     // Assert
     expect([...used].sort()).toEqual([...actions.ledgerSends].sort());
+  });
+
+  it('lets send read a point’s report for the owners’ summary with exactly its report grant', async () => {
+    // Act
+    const used = await actionsUsed(async () => {
+      await records.readRelease('10001');
+      await records.readEmails(['10001:b1d0h0m0900@2026-01-02:ada@example.com']);
+    });
+
+    // Assert
+    expect(used).toEqual([...actions.ledgerReport].sort());
   });
 
   it.each([

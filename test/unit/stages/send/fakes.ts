@@ -44,8 +44,11 @@ export class FakeDirectory implements DirectoryPort {
     return false;
   }
 
+  /** The policy every project has (the owners' summary reads `notify`). Default none. */
+  policy: SendPolicy | null = null;
+
   async getPolicy(): Promise<SendPolicy | null> {
-    return null;
+    return this.policy;
   }
 
   async putPolicy(): Promise<void> {}
