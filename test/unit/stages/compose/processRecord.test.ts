@@ -10,6 +10,7 @@ import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { RetryableError } from '#shared/errors';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
 import { sqsRecord } from '#test/factories/lambda';
+import { FakeDeliveryRecords } from '#test/fakes/FakeDeliveryRecords';
 import { FakeDirectory } from '../fakes.ts';
 import {
   activeVersion,
@@ -289,6 +290,50 @@ describe('Function: processRecord (compose)', () => {
       }),
     ]);
     expect(JSON.stringify(h.log.lines)).not.toContain('ada@example.com');
+  });
+
+  it('stores the draft’s LLM calls and tokens on it (what herald report prices)', async () => {
+    // Arrange
+    const h = harness();
+    const template = harness({ llm: null });
+
+    // Act
+    await h.run(composeJob());
+    await template.run(composeJob());
+
+    // Assert
+    expect([...h.ledger.drafts.values()].map((d) => d.usage)).toEqual([
+      { llmCalls: 1, promptTokens: 1000, completionTokens: 200 },
+    ]);
+    expect([...template.ledger.drafts.values()].map((d) => d.usage)).toEqual([
+      { llmCalls: 0, promptTokens: 0, completionTokens: 0 },
+    ]);
+  });
+
+  it('records the chunk’s fan-out after queueing its send jobs, and the owners’ summary when the policy names owners', async () => {
+    // Arrange
+    const h = harness({ policy: { ...NO_COVERAGE_MINIMUM, notify: ['owner@example.com'] } });
+    const records = new FakeDeliveryRecords();
+    h.deps.records = records;
+
+    // Act
+    await h.run(composeJob());
+
+    // Assert
+    expect([...records.plans.values()].map((p) => [p.versionName, p.groups])).toEqual([
+      [
+        'Billing 2.4',
+        [
+          {
+            draftKey: [...h.ledger.drafts.keys()][0],
+            audience: 'all',
+            locale: 'en',
+            emails: ['ada@example.com'],
+          },
+        ],
+      ],
+    ]);
+    expect(h.queue.bodies('herald-send').map((b) => b.kind)).toEqual(['send.job', 'point.summary']);
   });
 
   it('makes one LLM call for two chunks of the same locale: the second uses the cached draft', async () => {
