@@ -61,10 +61,30 @@ const parseJson = (bytes: Buffer): unknown => {
 };
 
 /**
- * The `Email Sent` and `Email Delivered` events SES would put on the default bus for one accepted
- * email sent with a configuration set (source `aws.ses`; detail = the event publishing record,
- * `eventType` `Send` / `Delivery`, `mail.tags` with `ses:configuration-set` and the email's own
- * tags, as SES's event publishing documents them).
+ * Recipient domains the local stack treats like SES's mailbox simulator: an email to
+ * `<anyone>@bounce.herald.test` bounces (permanently), one to `<anyone>@complaint.herald.test`
+ * is delivered and then complained about. `.test` is reserved (RFC 2606): no real mailbox.
+ */
+export const SIMULATED_DOMAINS = {
+  bounce: 'bounce.herald.test',
+  complaint: 'complaint.herald.test',
+} as const;
+
+/** What the simulated mailbox of `address` does with an email. */
+const simulatedOutcome = (address: string): 'bounce' | 'complaint' | 'delivery' => {
+  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  if (domain === SIMULATED_DOMAINS.bounce) return 'bounce';
+  if (domain === SIMULATED_DOMAINS.complaint) return 'complaint';
+  return 'delivery';
+};
+
+/**
+ * The events SES would put on the default bus for one accepted email sent with a configuration
+ * set (source `aws.ses`; detail = the event publishing record, `mail.tags` with
+ * `ses:configuration-set` and the email's own tags, as SES's event publishing documents them):
+ * `Email Sent`, then `Email Delivered`; for a recipient at {@link SIMULATED_DOMAINS} `bounce`,
+ * `Email Bounced` (Permanent) instead of the delivery, at `complaint` an `Email Complaint
+ * Received` after it.
  */
 export const sesAcceptedEvents = (
   body: SendEmailBody,
@@ -99,17 +119,51 @@ export const sesAcceptedEvents = (
     Resources: [`arn:aws:ses:${LOCAL_AWS_REGION}:${LOCAL_ACCOUNT_ID}:configuration-set/${configurationSet}`],
     Detail: JSON.stringify(detail),
   });
+  const outcome = simulatedOutcome(destination[0] ?? '');
+  const sent = entry('Email Sent', { eventType: 'Send', mail, send: {} });
+  if (outcome === 'bounce') {
+    return [
+      sent,
+      entry('Email Bounced', {
+        eventType: 'Bounce',
+        mail,
+        bounce: {
+          bounceType: 'Permanent',
+          bounceSubType: 'General',
+          bouncedRecipients: destination.map((emailAddress) => ({
+            emailAddress,
+            action: 'failed',
+            status: '5.1.1',
+            diagnosticCode: 'smtp; 550 5.1.1 user unknown (local stack)',
+          })),
+          timestamp,
+          reportingMTA: 'local.herald.test',
+        },
+      }),
+    ];
+  }
+  const delivered = entry('Email Delivered', {
+    eventType: 'Delivery',
+    mail,
+    delivery: {
+      timestamp,
+      processingTimeMillis: 0,
+      recipients: destination,
+      smtpResponse: '250 2.0.0 OK (local stack)',
+      reportingMTA: 'local.herald.test',
+    },
+  });
+  if (outcome === 'delivery') return [sent, delivered];
   return [
-    entry('Email Sent', { eventType: 'Send', mail, send: {} }),
-    entry('Email Delivered', {
-      eventType: 'Delivery',
+    sent,
+    delivered,
+    entry('Email Complaint Received', {
+      eventType: 'Complaint',
       mail,
-      delivery: {
+      complaint: {
+        complainedRecipients: destination.map((emailAddress) => ({ emailAddress })),
+        complaintFeedbackType: 'abuse',
         timestamp,
-        processingTimeMillis: 0,
-        recipients: destination,
-        smtpResponse: '250 2.0.0 OK (local stack)',
-        reportingMTA: 'local.herald.test',
       },
     }),
   ];

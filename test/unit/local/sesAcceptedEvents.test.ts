@@ -87,3 +87,50 @@ describe('Function: sesAcceptedEvents', () => {
     });
   });
 });
+
+describe('Function: sesAcceptedEvents (simulated mailboxes)', () => {
+  it('bounces an email to bounce.herald.test and complains about one to complaint.herald.test, as SES’s simulator does', async () => {
+    // Arrange
+    const to = (address: string) => ({ ...body, Destination: { ToAddresses: [address] } });
+
+    // Act
+    const bounced = sesAcceptedEvents(to('nobody@bounce.herald.test'), 'm-1', AT);
+    const complained = sesAcceptedEvents(to('angry@complaint.herald.test'), 'm-2', AT);
+    const directory = new FakeDirectory();
+    const ledger = new FakeLedger();
+    for (const entry of [...bounced, ...complained]) {
+      await processFeedback(
+        {
+          id: 'e',
+          version: '0',
+          account: '123456789012',
+          time: AT.toISOString(),
+          region: 'us-east-1',
+          resources: [],
+          source: entry.Source ?? '',
+          'detail-type': entry.DetailType ?? '',
+          detail: JSON.parse(entry.Detail ?? '{}'),
+        },
+        { directory, ledger, logger: memoryLogger().logger, remainingTimeMs: () => 10_000 },
+      );
+    }
+
+    // Assert: the feedback stage reads them as SES's own (opted out, events recorded).
+    expect(bounced.map((e) => e.DetailType)).toEqual(['Email Sent', 'Email Bounced']);
+    expect(complained.map((e) => e.DetailType)).toEqual([
+      'Email Sent',
+      'Email Delivered',
+      'Email Complaint Received',
+    ]);
+    expect([...directory.optOuts.entries()].sort()).toEqual([
+      ['angry@complaint.herald.test', 'ses_complaint'],
+      ['nobody@bounce.herald.test', 'ses_bounce'],
+    ]);
+    expect(ledger.sesEvents.get('tag-1')?.events).toEqual({
+      Send: AT.toISOString(),
+      Bounce: AT.toISOString(),
+      Delivery: AT.toISOString(),
+      Complaint: AT.toISOString(),
+    });
+  });
+});
