@@ -483,6 +483,27 @@ describe('Function: DynamoDirectory (editorial fields)', () => {
     expect(read).toEqual(editorial);
   });
 
+  it('stores and reads back the lateness, catch-up and owners of a policy (they were dropped before)', async () => {
+    // Arrange
+    const timing: SendPolicy = {
+      ...DEFAULT_SEND_POLICY,
+      maxLateness: '3h',
+      catchUp: 'skip',
+      notify: ['owner@example.com', 'lead@example.org'],
+    };
+    ddb.on(PutCommand).resolves({});
+    ddb.on(GetCommand).callsFake((input: { Key: unknown }) => ({
+      Item: { ...(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item ?? {}), ...(input.Key as object) },
+    }));
+
+    // Act
+    await directory().putPolicy('SHOP', timing);
+    const read = await directory().getPolicy('SHOP');
+
+    // Assert
+    expect(read).toEqual(timing);
+  });
+
   it("stores and reads back a contact's audience", async () => {
     // Arrange
     ddb.on(PutCommand).resolves({});
