@@ -12,13 +12,13 @@ import {
 } from './opsReport.ts';
 
 const CSS = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;margin:24px;max-width:1100px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 6px}.muted{color:#57606a}
-table{border-collapse:collapse;margin:8px 0}th,td{padding:4px 10px;border-bottom:1px solid #d8dee4;text-align:left}
-th{font-size:12px;text-transform:uppercase;color:#57606a}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.card{border:1px solid #d0d7de;border-radius:8px;padding:12px 16px;margin:12px 0}
-.zone{display:inline-block;margin:2px 8px 2px 0;padding:1px 8px;border-radius:10px;background:#eaeef2;font-size:12px}
-.zone.missed{background:#ffebe9;color:#a40e26}.attention{color:#a40e26}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;margin:24px;max-width:1320px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 6px}.card h2{margin-top:0}.muted{color:#57606a}
+table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{padding:4px 8px;border-bottom:1px solid #d8dee4;text-align:left;white-space:nowrap}
+th{font-size:11px;text-transform:uppercase;color:#57606a}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.card{border:1px solid #d0d7de;border-radius:8px;padding:12px 16px;margin:12px 0;overflow-x:auto}
+.zone{display:inline-block;margin:2px 8px 6px 0;padding:1px 8px;border-radius:10px;background:#eaeef2;font-size:12px}
+.zone.missed{background:#ffebe9;color:#a40e26}.attention{color:#a40e26;margin:4px 0}
 .legend span{display:inline-block;margin-right:12px;font-size:12px}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
 `;
 
