@@ -51,7 +51,42 @@ describe('Function: setPolicy', () => {
       'footer            (none)',
       'max lateness      6h (default)',
       'catch up          now (default)',
+      "notify            (none: no owners' summary)",
     ]);
+  });
+
+  it('stores the owners of --notify, removes them with an empty list, and shows them', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+
+    // Act
+    const { after } = await setPolicy(directory, 'SHOP', {
+      notify: ' owner@example.com, lead@example.org,owner@example.com',
+    });
+    const { after: cleared } = await setPolicy(directory, 'SHOP', { notify: '' });
+
+    // Assert
+    expect(after.policy.notify).toEqual(['owner@example.com', 'lead@example.org']);
+    expect(renderPolicy(after)).toMatch(/notify\s+owner@example\.com, lead@example\.org$/);
+    expect(cleared.policy.notify).toBeUndefined();
+    expect(directory.policies.get('SHOP')?.notify).toBeUndefined();
+  });
+
+  it('refuses an owner who is a client of the project, or a malformed address, and stores nothing', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+    await directory.putContact('SHOP', { email: 'ada@example.com', locale: 'en', optedOut: false });
+
+    // Act
+    const client = setPolicy(directory, 'SHOP', { notify: 'owner@example.com,ada@example.com' });
+    const malformed = setPolicy(directory, 'SHOP', { notify: 'not-an-address' });
+
+    // Assert
+    await expect(client).rejects.toThrow(
+      new UsageError("ada@example.com is a client contact of SHOP: owners' summaries never go to clients"),
+    );
+    await expect(malformed).rejects.toBeInstanceOf(ContractError);
+    expect(directory.policies.has('SHOP')).toBe(false);
   });
 
   it('stores maxLateness in its canonical form and catchUp, and refuses a lateness out of bounds', async () => {
@@ -66,7 +101,7 @@ describe('Function: setPolicy', () => {
     // Assert
     expect(after.policy).toMatchObject({ maxLateness: '1h30m', catchUp: 'skip' });
     expect(renderPolicy(after)).toMatch(/max lateness\s+1h30m\n/);
-    expect(renderPolicy(after)).toMatch(/catch up\s+skip$/);
+    expect(renderPolicy(after)).toMatch(/catch up\s+skip\n/);
     await expect(tooLong).rejects.toThrow('"49h" is not a lateness');
     await expect(tooShort).rejects.toThrow('"4m" is not a lateness');
     expect(directory.policies.get('SHOP')).toEqual(after.policy);
