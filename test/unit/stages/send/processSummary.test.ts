@@ -204,7 +204,9 @@ describe('Function: processSummary', () => {
     const throttled = harness();
     throttled.mailer.failWith = new RetryableError('throttled');
     const ambiguous = harness();
-    ambiguous.mailer.failWith = new SesAmbiguousError('TimeoutError', 'SES timed out', { cause: new Error('timeout') });
+    ambiguous.mailer.failWith = new SesAmbiguousError('TimeoutError', 'SES timed out', {
+      cause: new Error('timeout'),
+    });
 
     // Act
     const first = throttled.run();
