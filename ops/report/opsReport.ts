@@ -20,16 +20,6 @@ export const BAR_SEGMENTS = [
 /** One segment's name. */
 export type BarSegment = (typeof BAR_SEGMENTS)[number]['name'];
 
-/** Total of a skipped-by-reason map. */
-export const skippedTotal = (skipped: Record<string, number>): number =>
-  Object.values(skipped).reduce((sum, n) => sum + n, 0);
-
-/** `reason n, reason n`, or `-` when none. */
-export const skippedText = (skipped: Record<string, number>): string => {
-  const entries = Object.entries(skipped);
-  return entries.length === 0 ? '0' : entries.map(([reason, n]) => `${n} ${reason}`).join(', ');
-};
-
 /** USD as `$0.0123` (4 decimals: a draft costs fractions of a cent). */
 export const usd = (value: number | undefined): string =>
   value === undefined ? '-' : `$${value.toFixed(4)}`;

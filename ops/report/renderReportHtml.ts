@@ -1,15 +1,13 @@
-import type { DeliveryCounts, PointReport } from '#shared/report/releaseReport';
 import { pointLabel } from '#shared/report/pointLabel';
 import { DEFAULT_PRICED_MODEL } from '#shared/report/priceTable';
-import { escapeHtml } from '#stages/compose/escapeHtml';
 import {
-  BAR_SEGMENTS,
-  type BarSegment,
-  type OpsReport,
+  type DeliveryCounts,
+  type PointReport,
   skippedText,
   skippedTotal,
-  usd,
-} from './opsReport.ts';
+} from '#shared/report/releaseReport';
+import { escapeHtml } from '#stages/compose/escapeHtml';
+import { BAR_SEGMENTS, type BarSegment, type OpsReport, usd } from './opsReport.ts';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;margin:24px;max-width:1320px}

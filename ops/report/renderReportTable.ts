@@ -2,7 +2,8 @@ import { renderTable } from '#ops/cli/table';
 import { maskEmailsIn } from '#shared/logger';
 import { pointLabel } from '#shared/report/pointLabel';
 import { DEFAULT_PRICED_MODEL } from '#shared/report/priceTable';
-import { type OpsReport, skippedText, skippedTotal, usd } from './opsReport.ts';
+import { skippedText, skippedTotal } from '#shared/report/releaseReport';
+import { type OpsReport, usd } from './opsReport.ts';
 
 const HEAD = [
   'point',

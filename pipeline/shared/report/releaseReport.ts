@@ -111,6 +111,16 @@ export const emptyCounts = (): DeliveryCounts => ({
   pending: 0,
 });
 
+/** How many emails of `counts` were skipped, whatever the reason. */
+export const skippedTotal = (skipped: Record<string, number>): number =>
+  Object.values(skipped).reduce((sum, n) => sum + n, 0);
+
+/** The skipped emails by reason as `1 missed, 2 removed`, or `0` when none. */
+export const skippedText = (skipped: Record<string, number>): string => {
+  const entries = Object.entries(skipped);
+  return entries.length === 0 ? '0' : entries.map(([reason, n]) => `${n} ${reason}`).join(', ');
+};
+
 /** Adds one email's fate to `counts`. */
 const count = (counts: DeliveryCounts, fate: EmailFate): void => {
   counts.planned += 1;

@@ -1,5 +1,10 @@
-import type { DeliveryCounts, PointReport, ReleaseReport } from '#shared/report/releaseReport';
 import { pointLabel } from '#shared/report/pointLabel';
+import {
+  type DeliveryCounts,
+  type PointReport,
+  type ReleaseReport,
+  skippedText,
+} from '#shared/report/releaseReport';
 import { escapeHtml } from '#stages/compose/escapeHtml';
 import { singleLine } from '#stages/compose/untrustedText';
 
@@ -21,14 +26,6 @@ export interface SummaryEmailInput {
   chunks: { fannedOut: number; count: number };
 }
 
-const skippedText = (counts: DeliveryCounts): string => {
-  const entries = Object.entries(counts.skipped);
-  const total = entries.reduce((sum, [, n]) => sum + n, 0);
-  return entries.length === 0
-    ? '0'
-    : `${total} (${entries.map(([reason, n]) => `${reason} ${n}`).join(', ')})`;
-};
-
 /** The figures of `counts` as label/value pairs, in report order. */
 const figures = (counts: DeliveryCounts): [string, string][] => [
   ['planned', String(counts.planned)],
@@ -37,7 +34,7 @@ const figures = (counts: DeliveryCounts): [string, string][] => [
   ['bounced', String(counts.bounced)],
   ['complained', String(counts.complained)],
   ['opted out', String(counts.optedOut)],
-  ['skipped', skippedText(counts)],
+  ['skipped', skippedText(counts.skipped)],
   ['not settled', String(counts.pending)],
 ];
 
