@@ -1,13 +1,8 @@
 import { pointLabel } from '#shared/report/pointLabel';
 import { DEFAULT_PRICED_MODEL } from '#shared/report/priceTable';
-import {
-  type DeliveryCounts,
-  type PointReport,
-  skippedText,
-  skippedTotal,
-} from '#shared/report/releaseReport';
+import { type DeliveryCounts, type PointReport, skippedTotal } from '#shared/report/releaseReport';
 import { escapeHtml } from '#stages/compose/escapeHtml';
-import { BAR_SEGMENTS, type BarSegment, type OpsReport, usd } from './opsReport.ts';
+import { BAR_SEGMENTS, type BarSegment, type OpsReport, ROW_COLUMNS, usd } from './opsReport.ts';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;margin:24px;max-width:1320px}
@@ -53,24 +48,6 @@ const legend = (): string =>
 const cell = (value: string | number | undefined, numeric = false): string =>
   `<td${numeric ? ' class="n"' : ''}>${escapeHtml(value === undefined ? '-' : String(value))}</td>`;
 
-const HEAD = [
-  'audience',
-  'locale',
-  'draft',
-  'model',
-  'tokens in/out',
-  'cost (estimate)',
-  'approval',
-  'planned',
-  'sent',
-  'delivered',
-  'bounced',
-  'complained',
-  'opted out',
-  'skipped',
-  'not settled',
-];
-
 const pointSection = (point: PointReport): string => {
   const zones = point.zones
     .map(
@@ -79,28 +56,7 @@ const pointSection = (point: PointReport): string => {
     )
     .join('');
   const rows = point.rows
-    .map((r) =>
-      [
-        cell(r.audience),
-        cell(r.locale),
-        cell(r.held ? `${r.source ?? '-'} (held)` : r.source),
-        cell(r.model),
-        cell(r.promptTokens === undefined ? undefined : `${r.promptTokens}/${r.completionTokens ?? 0}`, true),
-        cell(usd(r.estimatedCostUsd), true),
-        cell(r.approval ? `${r.approval.by}, ${r.approval.at}` : undefined),
-        ...[
-          r.counts.planned,
-          r.counts.sent,
-          r.counts.delivered,
-          r.counts.bounced,
-          r.counts.complained,
-          r.counts.optedOut,
-        ].map((n) => cell(n, true)),
-        cell(skippedText(r.counts.skipped)),
-        cell(r.counts.pending, true),
-      ].join(''),
-    )
-    .map((tds) => `<tr>${tds}</tr>`)
+    .map((r) => `<tr>${ROW_COLUMNS.map((c) => cell(c.value(r), c.numeric)).join('')}</tr>`)
     .join('');
   const a = point.attention;
   const attention = [
@@ -112,7 +68,7 @@ const pointSection = (point: PointReport): string => {
   return `<section class="card"><h2>${escapeHtml(pointLabel(point.pointId))} <span class="muted">release date ${escapeHtml(point.releaseDate ?? 'none')}</span></h2>
 <div>${zones}</div>
 ${chart(point.totals)}
-${point.rows.length > 0 ? `<table><tr>${HEAD.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>${rows}</table>` : '<p class="muted">not fired yet</p>'}
+${point.rows.length > 0 ? `<table><tr>${ROW_COLUMNS.map((c) => `<th>${escapeHtml(c.head)}</th>`).join('')}</tr>${rows}</table>` : '<p class="muted">not fired yet</p>'}
 ${attention.map((line) => `<p class="attention">${escapeHtml(line)}</p>`).join('')}</section>`;
 };
 

@@ -2,43 +2,8 @@ import { renderTable } from '#ops/cli/table';
 import { maskEmailsIn } from '#shared/logger';
 import { pointLabel } from '#shared/report/pointLabel';
 import { DEFAULT_PRICED_MODEL } from '#shared/report/priceTable';
-import { skippedText, skippedTotal } from '#shared/report/releaseReport';
-import { type OpsReport, usd } from './opsReport.ts';
-
-const HEAD = [
-  'point',
-  'audience',
-  'locale',
-  'draft',
-  'model',
-  'tokens in/out',
-  'cost (est.)',
-  'approval',
-  'planned',
-  'sent',
-  'delivered',
-  'bounced',
-  'complained',
-  'opted out',
-  'skipped',
-  'not settled',
-];
-
-const RIGHT = HEAD.map((h) =>
-  [
-    'tokens in/out',
-    'cost (est.)',
-    'planned',
-    'sent',
-    'delivered',
-    'bounced',
-    'complained',
-    'opted out',
-    'not settled',
-  ].includes(h)
-    ? ('right' as const)
-    : ('left' as const),
-);
+import { skippedTotal } from '#shared/report/releaseReport';
+import { type OpsReport, ROW_COLUMNS, usd } from './opsReport.ts';
 
 /**
  * `herald report` for people: one row per point × audience × locale, the zones of each point
@@ -49,28 +14,19 @@ export const renderReportTable = (report: OpsReport): string => {
   const rows = report.points.flatMap((point) =>
     point.rows.map((r) => [
       `${pointLabel(point.pointId)} ${point.releaseDate ?? ''}`.trim(),
-      r.audience,
-      r.locale,
-      r.held ? `${r.source ?? '-'} (held)` : r.source,
-      r.model,
-      r.promptTokens === undefined ? undefined : `${r.promptTokens}/${r.completionTokens ?? 0}`,
-      usd(r.estimatedCostUsd),
-      r.approval ? `${r.approval.by} ${r.approval.at}` : undefined,
-      r.counts.planned,
-      r.counts.sent,
-      r.counts.delivered,
-      r.counts.bounced,
-      r.counts.complained,
-      r.counts.optedOut,
-      skippedText(r.counts.skipped),
-      r.counts.pending,
+      ...ROW_COLUMNS.map((c) => c.value(r)),
     ]),
   );
   const t = report.totals;
   const lines = [
     `release ${`${report.projectKey ?? ''} ${report.versionName ?? ''}`.trim() || '-'} (version ${report.versionId}), report at ${report.generatedAt}`,
     '',
-    rows.length > 0 ? renderTable(HEAD, rows, RIGHT) : 'no point has fired yet',
+    rows.length > 0
+      ? renderTable(['point', ...ROW_COLUMNS.map((c) => c.head)], rows, [
+          'left',
+          ...ROW_COLUMNS.map((c) => (c.numeric ? ('right' as const) : ('left' as const))),
+        ])
+      : 'no point has fired yet',
     '',
     `total: ${t.planned} planned, ${t.sent} sent, ${t.delivered} delivered, ${t.bounced} bounced, ${t.complained} complained, ${t.optedOut} opted out, ${skippedTotal(t.skipped)} skipped, ${t.pending} not settled`,
   ];
