@@ -17,6 +17,7 @@ import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import type { OutcomeRecord } from '#adapters/ledger/LedgerPort';
 import { DynamoActiveRegion } from '#adapters/region/DynamoActiveRegion';
 import type { EmailDraft } from '#contracts/emailDraft';
+import { chunkPlanOf } from '#test/factories/chunkPlan';
 import { actions } from '../../infra/permissions.ts';
 
 /** IAM action of each document client command the adapters send. */
@@ -146,20 +147,7 @@ describe('Function: actions', () => {
       await ledger.recordPointOutcome('10001:b1d0h0m0900@2026-01-02:UTC:0', outcome);
     });
     // Each on its own: a lost condition in one must not hide the calls of the other.
-    const fanOut = await actionsUsed(() =>
-      records.recordFanOut({
-        versionId: '10001',
-        projectKey: 'ABC',
-        versionName: '1.0',
-        pointId: 'b1d0h0m0900',
-        releaseDate: '2026-01-02',
-        timeZone: 'UTC',
-        chunk: { index: 0, count: 1 },
-        dueAt: '2026-01-01T09:00:00.000Z',
-        fannedOutAt: '2026-01-01T09:00:01.000Z',
-        groups: [{ draftKey: draft.key, audience: 'all', locale: 'en', emails: ['ada@example.com'] }],
-      }),
-    );
+    const fanOut = await actionsUsed(() => records.recordFanOut(chunkPlanOf()));
 
     // Assert
     expect([...new Set([...used, ...fanOut])].sort()).toEqual([...actions.ledgerDrafts].sort());

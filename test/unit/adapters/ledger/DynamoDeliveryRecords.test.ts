@@ -8,10 +8,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChunkPlan } from '#adapters/ledger/DeliveryRecordsPort';
 import { DynamoDeliveryRecords } from '#adapters/ledger/DynamoDeliveryRecords';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { sendTag } from '#contracts/sendTag';
+import { chunkPlanOf } from '#test/factories/chunkPlan';
 import { RetryableError } from '#shared/errors';
 
 const TABLE = 'herald-ledger';
@@ -29,18 +29,7 @@ const records = (slept: number[] = []) =>
     },
   });
 
-const plan: ChunkPlan = {
-  versionId: '10001',
-  projectKey: 'SHOP',
-  versionName: '2026.12',
-  pointId: 'b1d0h0m0900',
-  releaseDate: '2026-12-15',
-  timeZone: 'UTC',
-  chunk: { index: 0, count: 1 },
-  dueAt: '2026-12-14T09:00:00.000Z',
-  fannedOutAt: '2026-12-14T09:00:02.000Z',
-  groups: [{ draftKey: 'draft:x', audience: 'all', locale: 'en', emails: ['ada@example.com'] }],
-};
+const plan = chunkPlanOf();
 const PLAN_PK = 'plan#10001:b1d0h0m0900@2026-12-15:UTC:0';
 
 afterEach(() => {

@@ -4,34 +4,33 @@ import type { EmailDraft } from '#contracts/emailDraft';
 import { sendKey } from '#contracts/sendJob';
 import { buildReleaseReport } from '#shared/report/releaseReport';
 import { estimateCost } from '#shared/report/priceTable';
+import { chunkPlanOf } from '#test/factories/chunkPlan';
 import { emailDraftOf } from '#test/factories/emailDraft';
 
 const NOW = new Date('2026-12-14T09:30:00.000Z');
 const EN = 'draft:10001:b1d0h0m0900@2026-12-15:en';
 const DE = 'draft:10001:b1d0h0m0900@2026-12-15:de';
 
-const plan = (overrides: Partial<ChunkPlan> = {}): ChunkPlan => ({
-  versionId: '10001',
-  projectKey: 'SHOP',
-  versionName: '2026.12',
-  pointId: 'b1d0h0m0900',
-  releaseDate: '2026-12-15',
-  timeZone: 'UTC',
-  chunk: { index: 0, count: 1 },
-  dueAt: '2026-12-14T09:00:00.000Z',
-  fannedOutAt: '2026-12-14T09:00:02.000Z',
-  groups: [
-    {
-      draftKey: EN,
-      audience: 'all',
-      locale: 'en',
-      emails: ['ada@example.com', 'bob@example.com', 'cy@example.com', 'dee@example.com', 'eve@example.com'],
-    },
-    { draftKey: DE, audience: 'all', locale: 'de', emails: ['fritz@example.org', 'gisela@example.org'] },
-    { draftKey: undefined, audience: 'developers', locale: 'en', emails: ['hal@example.net'] },
-  ],
-  ...overrides,
-});
+const plan = (overrides: Partial<ChunkPlan> = {}): ChunkPlan =>
+  chunkPlanOf({
+    groups: [
+      {
+        draftKey: EN,
+        audience: 'all',
+        locale: 'en',
+        emails: [
+          'ada@example.com',
+          'bob@example.com',
+          'cy@example.com',
+          'dee@example.com',
+          'eve@example.com',
+        ],
+      },
+      { draftKey: DE, audience: 'all', locale: 'de', emails: ['fritz@example.org', 'gisela@example.org'] },
+      { draftKey: undefined, audience: 'developers', locale: 'en', emails: ['hal@example.net'] },
+    ],
+    ...overrides,
+  });
 
 const key = (email: string): string =>
   sendKey({ versionId: '10001', pointId: 'b1d0h0m0900', releaseDate: '2026-12-15' }, email);

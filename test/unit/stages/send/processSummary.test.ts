@@ -12,6 +12,7 @@ import {
   type SummaryDeps,
   summarySendKey,
 } from '#stages/send/processSummary';
+import { chunkPlanOf } from '#test/factories/chunkPlan';
 import { emailDraftOf } from '#test/factories/emailDraft';
 import { sqsRecord } from '#test/factories/lambda';
 import { FakeDeliveryRecords } from '#test/fakes/FakeDeliveryRecords';
@@ -34,18 +35,8 @@ const job = (overrides: Partial<PointSummaryJob> = {}): PointSummaryJob => ({
   ...overrides,
 });
 
-const plan = (emails: string[], chunk = { index: 0, count: 1 }): ChunkPlan => ({
-  versionId: '10001',
-  projectKey: 'SHOP',
-  versionName: '2026.12',
-  pointId: 'b1d0h0m0900',
-  releaseDate: '2026-12-15',
-  timeZone: 'UTC',
-  chunk,
-  dueAt: '2026-12-14T09:00:00.000Z',
-  fannedOutAt: FANNED_OUT,
-  groups: [{ draftKey: DRAFT, audience: 'all', locale: 'en', emails }],
-});
+const plan = (emails: string[]): ChunkPlan =>
+  chunkPlanOf({ groups: [{ draftKey: DRAFT, audience: 'all', locale: 'en', emails }] });
 
 const keyOf = (email: string) =>
   sendKey({ versionId: '10001', pointId: 'b1d0h0m0900', releaseDate: '2026-12-15' }, email);
