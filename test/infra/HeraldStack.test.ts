@@ -702,7 +702,8 @@ describe('Function: HeraldStack', () => {
         schedule: [queueName('compose', 'main', ENV), queueName('enrich', 'main', ENV)],
         // Compose asks enrich to re-plan a release whose date moved under a due point.
         compose: [queueName('send', 'main', ENV), queueName('enrich', 'main', ENV)].sort(),
-        send: [],
+        // The owners' summary of a point waits on the send queue (it puts itself back, delayed).
+        send: [queueName('send', 'main', ENV)],
       };
       for (const s of STAGES) {
         const expected = [queueName(s, 'reschedule', ENV), queueName(s, 'dlq', ENV), ...next[s]].map(arnOf);
@@ -744,7 +745,12 @@ describe('Function: HeraldStack', () => {
       const expected: Partial<Record<FunctionName, string[]>> = {
         webhook: [`${directory} dynamodb:PutItem`],
         enrich: [`${directory} dynamodb:GetItem`, `${directory} dynamodb:Query`],
-        schedule: [`${ledger} dynamodb:GetItem`, `${ledger} dynamodb:PutItem`],
+        // A point outcome is listed in its release's index row (UpdateItem) for herald report.
+        schedule: [
+          `${ledger} dynamodb:GetItem`,
+          `${ledger} dynamodb:PutItem`,
+          `${ledger} dynamodb:UpdateItem`,
+        ],
         // compose reads the project's send policy (scope, audiences, minCoverage, verifyGrounding).
         // compose claims a draft before the model call (claimDraft: a conditional UpdateItem).
         compose: [
@@ -754,8 +760,10 @@ describe('Function: HeraldStack', () => {
           `${ledger} dynamodb:UpdateItem`,
         ],
         // send records an email missed or skipped (release changed) with a conditional PutItem.
+        // The owners' summary reads a point's report by key (BatchGetItem).
         send: [
           `${directory} dynamodb:GetItem`,
+          `${ledger} dynamodb:BatchGetItem`,
           `${ledger} dynamodb:DeleteItem`,
           `${ledger} dynamodb:GetItem`,
           `${ledger} dynamodb:PutItem`,
