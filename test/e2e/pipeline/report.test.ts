@@ -11,7 +11,7 @@ import { SIMULATED_DOMAINS } from '#local/SesEventPublisher';
 import type { OpsReport } from '#ops/report/opsReport';
 import { e2eEndpoint } from '../local/support.ts';
 import { herald, jsonOf } from '../ops/heraldCli.ts';
-import { daysFromToday, type Pipeline, policyOf, SENDER, startPipeline } from './support.ts';
+import { dayBeforeJob, daysFromToday, type Pipeline, policyOf, SENDER, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10700', key: 'RPT', name: 'Report Shop' };
 const BERLIN = 'Europe/Berlin';
@@ -66,12 +66,25 @@ afterAll(async () => {
 });
 
 describe('Pipeline: herald report and the owners’ summary', () => {
-  it('reports a bounce, a complaint, an opt-out and a removal, and mails the owner one summary for the point', async () => {
+  it('reports a bounce, a complaint, an opt-out, a removal and a missed zone, and mails the owner one summary for the point', async () => {
     // Arrange: planned with five contacts; before the point one opts out and one leaves the project.
     const [schedule] = await p.schedulesOf(version.id);
     if (!schedule) throw new Error('no schedule');
     await p.herald.directory.optOut(quitter, 'asked by phone');
     await p.herald.directory.removeContact(PROJECT.key, gone);
+    // The same point in another zone, fired 7 hours late (past its 6 h lateness): recorded missed.
+    await p.sendToQueue(
+      'compose',
+      JSON.stringify(
+        dayBeforeJob({
+          versionId: version.id,
+          projectKey: PROJECT.key,
+          releaseDate: version.releaseDate,
+          recipients: [{ email: p.address('late'), locale: 'en' }],
+          dueAt: new Date(Date.now() - 7 * 3_600_000).toISOString(),
+        }),
+      ),
+    );
 
     // Act
     p.clock.set(new Date(schedule.job.payload.dueAt));
@@ -103,6 +116,7 @@ describe('Pipeline: herald report and the owners’ summary', () => {
     expect(json.points).toHaveLength(1);
     const [point] = json.points;
     expect(point?.zones).toEqual([
+      expect.objectContaining({ timeZone: 'UTC', status: 'missed', reason: 'past_deadline' }),
       expect.objectContaining({ timeZone: BERLIN, status: 'sent', chunks: { fannedOut: 1, count: 1 } }),
     ]);
     expect(point?.rows).toEqual([
@@ -141,6 +155,7 @@ describe('Pipeline: herald report and the owners’ summary', () => {
     expect(row?.split(/\s{2,}/).slice(-8)).toEqual(['5', '3', '2', '1', '1', '1', '1 removed', '0']);
     expect(table.stdout).toContain('bounced: b***@b***.test');
     expect(table.stdout).not.toContain(bouncer);
+    expect(table.stdout).toContain(`-1d@09:00: UTC missed (past_deadline); ${BERLIN} sent`);
     expect(table.stdout).toContain('dead letters of this release: none');
 
     // Act: a late duplicate of the point's summary message (a redelivery, another chunk's).
