@@ -1,4 +1,5 @@
 import { isApiError, isNetworkError, isRateLimitError, isSchemaMismatchError } from 'jira.js';
+import { isRetryableStatus } from '#retry/retryableStatus';
 import { PermanentError, RetryableError } from '#shared/errors';
 
 /** Which Jira read failed, and on what: carried by every Jira error so an operator can act on it. */
@@ -135,7 +136,7 @@ export class JiraTransportError extends Error {
   readonly path: string;
   /** HTTP status, for `http` (and `too_large`/`not_json` on a 2xx). */
   readonly status: number | undefined;
-  /** Parsed `Retry-After` (delta-seconds or HTTP date), seconds, rounded up. */
+  /** Parsed `Retry-After` (delta-seconds or HTTP date), seconds (`retryAfterFromHeaders`). */
   readonly retryAfterSeconds: number | undefined;
   /** Jira's error body (parsed JSON or text, cut to 2000 characters), for `http`. */
   readonly body: unknown;
@@ -162,30 +163,6 @@ export class JiraTransportError extends Error {
   }
 }
 
-/** Most Retry-After honoured, seconds (a day): anything longer is a broken header. */
-const MAX_RETRY_AFTER_SECONDS = 86_400;
-
-/**
- * Parses a `Retry-After` value (delta-seconds or HTTP date) into whole seconds, rounded up;
- * undefined when absent or unreadable.
- * @param nowMs clock for HTTP dates, epoch milliseconds; default `Date.now()`.
- */
-export const parseRetryAfterSeconds = (
-  value: string | null | undefined,
-  nowMs: number = Date.now(),
-): number | undefined => {
-  const text = value?.trim();
-  if (!text) return undefined;
-  let seconds: number;
-  if (/^\d+(\.\d+)?$/.test(text)) seconds = Number(text);
-  else {
-    const at = Date.parse(text);
-    if (Number.isNaN(at)) return undefined;
-    seconds = (at - nowMs) / 1000;
-  }
-  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, Math.ceil(seconds)));
-};
-
 /** Jira's own words from an error body (`errorMessages`, `errors`), cut short. */
 const describeJiraBody = (body: unknown): string => {
   if (typeof body === 'string') return body.slice(0, 300);
@@ -200,8 +177,6 @@ const describeJiraBody = (body: unknown): string => {
   if (typeof message === 'string') parts.push(message);
   return parts.join('; ').slice(0, 300);
 };
-
-const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
 
 const reasonFor = (status: number): string => {
   if (status === 401 || status === 403) return JIRA_PERMANENT_REASONS.auth;
@@ -228,7 +203,7 @@ const fromStatus = (
  * The one place Jira failures become pipeline errors. Reads our transport's
  * {@link JiraTransportError} and jira.js's own errors (`ApiError` and subclasses, `NetworkError`,
  * `SchemaMismatchError`, for a stock jira.js client):
- * - 408, 429, 5xx, network failures, timeouts → {@link JiraUnavailableError} (retryable, with
+ * - 408, 429, 5xx but 501/505 (`isRetryableStatus`), network failures, timeouts → {@link JiraUnavailableError} (retryable, with
  *   `retryAfterSeconds` from `Retry-After`);
  * - 400 and other 4xx → {@link JiraRequestError} `jira_bad_request`; 401/403 → `jira_auth`;
  *   404 → `jira_not_found`;

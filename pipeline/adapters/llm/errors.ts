@@ -1,4 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { retryAfterFromHeaders } from '#retry/retryAfter';
+import { isRetryableStatus } from '#retry/retryableStatus';
 import { HeraldError, PermanentError, RetryableError } from '#shared/errors';
 
 /** Reasons of {@link LlmRequestError}. */
@@ -101,37 +103,8 @@ export class LlmOutputError extends HeraldError {
 /** Any error the LLM adapter throws on purpose. */
 export type LlmError = LlmUnavailableError | LlmRequestError | LlmOutputError;
 
-/** Most Retry-After honoured, seconds (an hour): more is a broken header. */
-const MAX_RETRY_AFTER_SECONDS = 3600;
-
-/**
- * Seconds the server asked to wait, rounded up: `retry-after-ms` (OpenAI's own) first, then
- * `retry-after` as delta-seconds or an HTTP date.
- * @param nowMs clock for HTTP dates, epoch milliseconds; default `Date.now()`.
- */
-export const retryAfterFromHeaders = (
-  headers: Headers | undefined,
-  nowMs: number = Date.now(),
-): number | undefined => {
-  if (!headers) return undefined;
-  let seconds: number | undefined;
-  const ms = headers.get('retry-after-ms')?.trim();
-  if (ms && /^\d+(\.\d+)?$/.test(ms)) seconds = Number(ms) / 1000;
-  else {
-    const value = headers.get('retry-after')?.trim();
-    if (value && /^\d+(\.\d+)?$/.test(value)) seconds = Number(value);
-    else if (value) {
-      const at = Date.parse(value);
-      if (!Number.isNaN(at)) seconds = (at - nowMs) / 1000;
-    }
-  }
-  return seconds === undefined
-    ? undefined
-    : Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, Math.ceil(seconds)));
-};
-
-const isRetryableStatus = (status: number): boolean =>
-  status === 408 || status === 409 || status === 429 || status >= 500;
+/** OpenAI documents 409 (a lock timeout) as transient; its own SDK retries it. */
+const OPENAI_TRANSIENT_STATUSES = [409] as const;
 
 /** Text of an abort reason, for messages (withRetry's is a DOMException naming the deadline). */
 const describeReason = (reason: unknown): string =>
@@ -140,7 +113,8 @@ const describeReason = (reason: unknown): string =>
 /**
  * The one place OpenAI SDK failures become pipeline errors:
  * - `APIConnectionError` / `APIConnectionTimeoutError` (network, timeout) and 408, 409, 429, 5xx
- *   → {@link LlmUnavailableError} with `retryAfterSeconds` from `retry-after-ms` / `retry-after`;
+ *   but 501/505 (`isRetryableStatus`) → {@link LlmUnavailableError} with `retryAfterSeconds` from
+ *   `retry-after-ms` / `retry-after` (`retryAfterFromHeaders`);
  * - any failure without an HTTP status once `options.signal` has aborted (the caller's deadline
  *   passed: `APIUserAbortError`, an abort while reading the body) → {@link LlmUnavailableError}
  *   naming the abort reason;
@@ -183,7 +157,7 @@ export const translateOpenAiError = (
       { cause: err },
     );
   }
-  if (isRetryableStatus(status)) {
+  if (isRetryableStatus(status, { alsoRetryable: OPENAI_TRANSIENT_STATUSES })) {
     return new LlmUnavailableError(
       message,
       { status, requestId },

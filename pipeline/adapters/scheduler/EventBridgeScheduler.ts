@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { SpanKind } from '@opentelemetry/api';
 import { isTimeZone } from '#contracts/timeZone';
+import { isRetryable } from '#retry/isRetryable';
 import { awsClientDefaults } from '#shared/awsClientDefaults';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { mapLimit } from '#shared/mapLimit';
@@ -63,8 +64,6 @@ const AT_EXPRESSION = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/;
 const MAX_DESCRIPTION = 512;
 /** GetSchedule calls in flight at once while listing (Scheduler's API rate is 50/s per account). */
 const GET_CONCURRENCY = 5;
-
-const RETRYABLE_NAMES: ReadonlySet<string> = new Set(['ThrottlingException', 'InternalServerException']);
 
 /**
  * How Scheduler words a ValidationException about an `at()` time that has passed. The wording is
@@ -387,7 +386,7 @@ export class EventBridgeScheduler implements SchedulerPort {
         cause: err,
       });
     }
-    if (RETRYABLE_NAMES.has(name) || (err as { $fault?: unknown } | undefined)?.$fault === 'server') {
+    if (isRetryable(err)) {
       return new RetryableError(`Scheduler ${operation} failed (${name || 'server error'}): ${detail}`, {
         cause: err,
       });
