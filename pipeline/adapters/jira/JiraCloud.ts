@@ -7,7 +7,8 @@ import { type VersionState, versionState } from '#contracts/releaseSnapshot';
 import type { Log } from '#shared/logger';
 import { withSpan } from '#shared/tracing';
 import { adfToText } from './adfToText.ts';
-import { type JiraErrorContext, JiraRequestError, JiraResponseError, translateJiraError } from './errors.ts';
+import { type JiraErrorContext, JiraRequestError, JiraResponseError } from './errors.ts';
+import { translateJiraError } from './translateJiraError.ts';
 import type {
   JiraCallOptions,
   JiraIssue,

@@ -4,7 +4,8 @@ import { llmEmail } from '#contracts/emailDraft';
 import { describeIssues } from '#contracts/errors';
 import { groundingVerdict } from '#contracts/groundingVerdict';
 import { withSpan } from '#shared/tracing';
-import { LlmOutputError, translateOpenAiError } from './errors.ts';
+import { LlmOutputError } from './errors.ts';
+import { translateOpenAiError } from './translateOpenAiError.ts';
 import type {
   EmailAnswer,
   EmailRequest,

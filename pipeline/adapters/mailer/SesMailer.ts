@@ -2,7 +2,7 @@ import { type MessageTag, SESv2Client, SendEmailCommand } from '@aws-sdk/client-
 import { SpanKind } from '@opentelemetry/api';
 import { httpStatusOf, isRetryable } from '#retry/isRetryable';
 import { awsClientDefaults } from '#shared/awsClientDefaults';
-import { PermanentError, RetryableError } from '#shared/errors';
+import { RetryableError } from '#shared/errors';
 import { withSpan } from '#shared/tracing';
 import { buildRawEmail } from './buildRawEmail.ts';
 import { SesRejectedError, type SesRejectionScope } from './errors.ts';
@@ -168,12 +168,11 @@ export class SesMailer implements MailerPort {
     this.#configurationSet = options.configurationSet;
   }
 
-  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+  async send(email: OutgoingEmail): Promise<{ messageId: string | undefined }> {
     const raw = await buildRawEmail(email);
     return withSpan(
       'SESv2.SendEmail',
       async () => {
-        let messageId: string | undefined;
         try {
           const output = await this.#client.send(
             new SendEmailCommand({
@@ -184,16 +183,11 @@ export class SesMailer implements MailerPort {
               EmailTags: emailTagsOf(email.tags),
             }),
           );
-          messageId = output.MessageId;
+          // SES answered 200: the email is on its way, with or without an id (see MailerPort).
+          return { messageId: output.MessageId || undefined };
         } catch (err) {
           throw translate(err);
         }
-        // Permanent on purpose: SES answered 200, so the email is on its way; a retry would send
-        // it twice.
-        if (!messageId) {
-          throw new PermanentError('ses_no_message_id', 'SES accepted the email but returned no MessageId');
-        }
-        return { messageId };
       },
       {
         kind: SpanKind.CLIENT,

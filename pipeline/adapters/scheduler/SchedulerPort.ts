@@ -1,3 +1,6 @@
+// The errors a SchedulerPort caller may handle (by class, never by name or message).
+export { ScheduleTimePassedError, TIME_PASSED_REASONS, type TimePassedReason } from './errors.ts';
+
 /** A one-time schedule as the pipeline sees it. */
 export interface OneTimeSchedule {
   /** Unique within the group; [0-9a-zA-Z-_.], at most 64 characters. */

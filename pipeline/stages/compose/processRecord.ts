@@ -2,7 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
 import type { JiraIssue, JiraPort } from '#adapters/jira/JiraPort';
 import type { LedgerPort } from '#adapters/ledger/LedgerPort';
-import type { EmailAnswer, EmailRequest, LlmPort } from '#adapters/llm/LlmPort';
+import { type EmailAnswer, type EmailRequest, LlmOutputError, type LlmPort } from '#adapters/llm/LlmPort';
 import type { QueuePort } from '#adapters/queue/QueuePort';
 import { type ComposeJob, composeJobMessage } from '#contracts/composeJob';
 import type { EmailDraft, LlmEmail } from '#contracts/emailDraft';
@@ -91,15 +91,6 @@ interface ReleaseFacts {
   leftOut: LeftOutIssue[];
 }
 
-/** The fields of the LLM adapter's `LlmOutputError` this core reads (matched by name: it depends only on the port). */
-interface LlmOutputErrorLike extends Error {
-  problem?: unknown;
-  usage?: { promptTokens: number; completionTokens: number } | undefined;
-}
-
-const isLlmOutputError = (err: unknown): err is LlmOutputErrorLike =>
-  err instanceof Error && err.name === 'LlmOutputError';
-
 /** How an answer is checked: the scope it may talk about and the policy's switches. */
 interface AnswerChecks {
   scope: GroundingScope;
@@ -179,7 +170,7 @@ const writeWithLlm = async (
       counters.completionTokens += answer.usage.completionTokens;
       return answer;
     } catch (err) {
-      if (isLlmOutputError(err)) {
+      if (err instanceof LlmOutputError) {
         // A failed answer still cost tokens.
         counters.promptTokens += err.usage?.promptTokens ?? 0;
         counters.completionTokens += err.usage?.completionTokens ?? 0;

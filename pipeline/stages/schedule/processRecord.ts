@@ -1,8 +1,11 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { LedgerPort } from '#adapters/ledger/LedgerPort';
 import type { QueuePort } from '#adapters/queue/QueuePort';
-import { ScheduleTimePassedError } from '#adapters/scheduler/errors';
-import type { OneTimeSchedule, SchedulerPort } from '#adapters/scheduler/SchedulerPort';
+import {
+  type OneTimeSchedule,
+  ScheduleTimePassedError,
+  type SchedulerPort,
+} from '#adapters/scheduler/SchedulerPort';
 import { wrap } from '#contracts/envelope';
 import { parseJsonContract } from '#contracts/errors';
 import { versionUpdatedChange } from '#contracts/releaseChanged';

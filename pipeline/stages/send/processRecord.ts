@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
 import type { LedgerPort } from '#adapters/ledger/LedgerPort';
-import type { MailerPort, OutgoingEmail } from '#adapters/mailer/MailerPort';
+import { type MailerPort, type OutgoingEmail, SesRejectedError } from '#adapters/mailer/MailerPort';
 import { parseJsonContract } from '#contracts/errors';
 import { type SendJob, sendJobMessage, sendKey } from '#contracts/sendJob';
 import { SEND_TAG_NAME, sendTag } from '#contracts/sendTag';
@@ -65,22 +65,13 @@ const SETTLE_MARGIN_MS = 2_000;
 type Retry = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
 /**
- * The `scope` of the mailer's `SesRejectedError` (`message` or `account`); read by shape, so this
- * core depends only on the port.
- */
-const scopeOf = (err: PermanentError): unknown => (err as { scope?: unknown }).scope;
-
-/**
  * True only for SES's content-level verdict on this email (MessageRejected: a virus, a
  * blocked address): the one permanent failure recorded as a final rejection. Every other
  * permanent failure (a bad request, a malformed email, the account) says nothing about the
  * recipient and must stay redrivable, so it goes to the DLQ with its claim given back.
  */
-const isContentRejection = (err: PermanentError): boolean =>
-  err.reason === 'ses_rejected' && scopeOf(err) === 'message';
-
-/** The mailer's reason when SES answered 200 but without a MessageId: SES took the email. */
-const NO_MESSAGE_ID = 'ses_no_message_id';
+const isContentRejection = (err: unknown): err is SesRejectedError =>
+  err instanceof SesRejectedError && err.reason === 'ses_rejected' && err.scope === 'message';
 
 /** SES tag values allow `[A-Za-z0-9_-]`, at most 256 characters. */
 const tagValue = (value: string): string => value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256) || '_';
@@ -94,7 +85,7 @@ const tagValue = (value: string): string => value.replace(/[^A-Za-z0-9_-]/g, '_'
  * recipient's name and unsubscribe link, send with SES, record it.
  *
  * Outcomes of the SES call:
- * - accepted → `markSent`, `email_sent`; accepted without a MessageId (`ses_no_message_id`) →
+ * - accepted → `markSent`, `email_sent`; accepted without a MessageId (`messageId: undefined`) →
  *   `markSent` with the placeholder id `unknown:<ISO time>`, `email_message_id_missing` (warn):
  *   SES took it, so it must never be sent again;
  * - SES's content-level rejection (`ses_rejected`, scope `message`) → `markRejected`,
@@ -223,18 +214,13 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
       await deps.rateLimiter?.acquire();
       let messageId: string;
       try {
-        ({ messageId } = await withSpan('mailer.send', () => deps.mailer.send(outgoing)));
+        const accepted = await withSpan('mailer.send', () => deps.mailer.send(outgoing));
+        // SES took it without naming an id: recorded as sent all the same (a redelivery must not
+        // send it again) under a placeholder id; feedback events cannot be matched to it.
+        messageId = accepted.messageId ?? `unknown:${deps.now().toISOString()}`;
+        if (accepted.messageId === undefined) logger.warn({ messageId }, 'email_message_id_missing');
       } catch (err) {
-        if (err instanceof PermanentError && err.reason === NO_MESSAGE_ID) {
-          // SES answered 200: the email is on its way. Record it as sent (a redelivery must not
-          // send it again) under a placeholder id; feedback events cannot be matched to it.
-          messageId = `unknown:${deps.now().toISOString()}`;
-          logger.warn({ err, messageId }, 'email_message_id_missing');
-          await recordSent(key, messageId, deps, retry, logger);
-          logger.info({ messageId, draftSource: outgoing.headers['X-Herald-Draft-Source'] }, 'email_sent');
-          return;
-        }
-        if (err instanceof PermanentError && isContentRejection(err)) {
+        if (isContentRejection(err)) {
           await retry('ledger.mark_rejected', () => deps.ledger.markRejected(key, err.reason));
           logger.warn({ reason: err.reason, err }, 'email_rejected');
           return;
@@ -244,7 +230,8 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
           // account suspended): give the claim back and dead-letter the job, so a DLQ redrive
           // after a person fixes the cause sends it. A rejected row would block that redrive.
           await release();
-          logger.error({ reason: err.reason, scope: scopeOf(err), err }, 'email_send_blocked');
+          const scope = err instanceof SesRejectedError ? err.scope : undefined;
+          logger.error({ reason: err.reason, scope, err }, 'email_send_blocked');
           throw err;
         }
         if (err instanceof RetryableError) {

@@ -1,11 +1,7 @@
 import { NetworkError, RateLimitError, ServerError } from 'jira.js';
 import { describe, expect, it } from 'vitest';
-import {
-  JiraRequestError,
-  JiraTransportError,
-  JiraUnavailableError,
-  translateJiraError,
-} from '#adapters/jira/errors';
+import { JiraRequestError, JiraTransportError, JiraUnavailableError } from '#adapters/jira/errors';
+import { translateJiraError } from '#adapters/jira/translateJiraError';
 import { isRetryable, retryAfterSeconds } from '#retry/isRetryable';
 
 const context = { operation: 'getVersion', path: '/rest/api/3/version/10001', versionId: '10001' };
