@@ -14,6 +14,7 @@ import type { VersionState } from '#contracts/releaseSnapshot';
 import { sendJobMessage, sendKey } from '#contracts/sendJob';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import type { RecordContext } from '#retry/createSqsHandler';
+import { tracedRetry } from '#retry/tracedRetry';
 import { type RetryAttempt, withRetry } from '#retry/withRetry';
 import { PermanentError } from '#shared/errors';
 import type { Log } from '#shared/logger';
@@ -287,8 +288,7 @@ export const processRecord = async (
     pointId: job.pointId,
     chunk: `${job.chunk.index + 1}/${job.chunk.count}`,
   });
-  const retry: Retry = (name, fn) =>
-    withSpan(name, () => withRetry(name, fn, { remainingTimeMs: ctx.remainingTimeMs, logger }));
+  const retry: Retry = tracedRetry({ remainingTimeMs: ctx.remainingTimeMs, logger });
 
   await withSpan(
     'compose.record',

@@ -11,7 +11,7 @@ import { parseJsonContract } from '#contracts/errors';
 import { versionUpdatedChange } from '#contracts/releaseChanged';
 import { releaseSnapshotMessage } from '#contracts/releaseSnapshot';
 import type { RecordContext } from '#retry/createSqsHandler';
-import { withRetry } from '#retry/withRetry';
+import { type TracedRetry as Retry, tracedRetry } from '#retry/tracedRetry';
 import type { Log } from '#shared/logger';
 import { contextFromTraceparent, currentTraceparent, withSpan } from '#shared/tracing';
 import { queueName } from '#topology/topology';
@@ -49,8 +49,6 @@ export interface ScheduleDeps {
   fireWindowMs?: number;
 }
 
-/** Runs one named external call with tracing and in-call retries. */
-type Retry = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
 /** Why a compose.job went straight to the compose queue instead of into a schedule. */
 type QueuedReason = 'due_soon' | 'time_passed' | 'out_of_order_release';
@@ -128,8 +126,7 @@ export const processRecord = async (
   const logger = ctx.logger.child({ versionId: snapshot.versionId, projectKey: snapshot.projectKey });
   // The retry ladder's failure logs use ctx.logger: give them the release too.
   ctx.logger = logger;
-  const retry: Retry = (name, fn) =>
-    withSpan(name, () => withRetry(name, fn, { remainingTimeMs: ctx.remainingTimeMs, logger }));
+  const retry: Retry = tracedRetry({ remainingTimeMs: ctx.remainingTimeMs, logger });
   const fireWindowMs = deps.fireWindowMs ?? FIRE_WINDOW_MS;
   const composeQueue = queueName('compose', 'main', deps.env);
 

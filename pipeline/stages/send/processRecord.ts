@@ -6,8 +6,9 @@ import { parseJsonContract } from '#contracts/errors';
 import { type SendJob, sendJobMessage, sendKey } from '#contracts/sendJob';
 import { SEND_TAG_NAME, sendTag } from '#contracts/sendTag';
 import type { RecordContext } from '#retry/createSqsHandler';
+import { type TracedRetry as Retry, tracedRetry } from '#retry/tracedRetry';
 import { isRetryable } from '#retry/isRetryable';
-import { OutOfTimeError, withRetry } from '#retry/withRetry';
+import { OutOfTimeError, } from '#retry/withRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { type Log, maskEmail } from '#shared/logger';
 import type { SigningKeys } from '#shared/signingKeys';
@@ -61,8 +62,6 @@ export const DEFAULT_SES_EVENT_WAIT_MS = 10_000;
 /** Time kept back after waiting for SES's events, for the ledger writes that follow, ms. */
 const SETTLE_MARGIN_MS = 2_000;
 
-/** Runs one named external call with tracing and in-call retries. */
-type Retry = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
 /**
  * True only for SES's content-level verdict on this email (MessageRejected: a virus, a
@@ -124,8 +123,7 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
     draftKey: job.draftKey,
     to: maskEmail(email),
   });
-  const retry: Retry = (name, fn) =>
-    withSpan(name, () => withRetry(name, fn, { remainingTimeMs: ctx.remainingTimeMs, logger }));
+  const retry: Retry = tracedRetry({ remainingTimeMs: ctx.remainingTimeMs, logger });
 
   await withSpan(
     'send.record',
