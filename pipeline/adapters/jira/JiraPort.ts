@@ -2,12 +2,12 @@ import type { VersionState } from '#contracts/releaseSnapshot';
 
 // The errors a JiraPort caller may handle (by class, never by name or message).
 export {
+  isJiraError,
   JIRA_PERMANENT_REASONS,
   type JiraError,
   JiraRequestError,
   JiraResponseError,
   JiraUnavailableError,
-  isJiraError,
 } from './errors.ts';
 
 /** A Jira project as the pipeline needs it. */

@@ -1,6 +1,7 @@
 import { isApiError, isNetworkError, isRateLimitError, isSchemaMismatchError } from 'jira.js';
 import { isRetryableStatus } from '#retry/retryableStatus';
 import {
+  isJiraError,
   JIRA_PERMANENT_REASONS,
   type JiraError,
   type JiraErrorContext,
@@ -9,7 +10,6 @@ import {
   JiraResponseError,
   JiraTransportError,
   JiraUnavailableError,
-  isJiraError,
 } from './errors.ts';
 
 /** Jira's own words from an error body (`errorMessages`, `errors`), cut short. */

@@ -6,8 +6,8 @@ export {
   LLM_OUTPUT_PROBLEMS,
   LLM_PERMANENT_REASONS,
   type LlmError,
-  type LlmOutputProblem,
   LlmOutputError,
+  type LlmOutputProblem,
   LlmRequestError,
   LlmUnavailableError,
 } from './errors.ts';

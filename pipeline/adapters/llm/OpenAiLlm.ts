@@ -5,7 +5,6 @@ import { describeIssues } from '#contracts/errors';
 import { groundingVerdict } from '#contracts/groundingVerdict';
 import { withSpan } from '#shared/tracing';
 import { LlmOutputError } from './errors.ts';
-import { translateOpenAiError } from './translateOpenAiError.ts';
 import type {
   EmailAnswer,
   EmailRequest,
@@ -16,6 +15,7 @@ import type {
   VerifyRequest,
 } from './LlmPort.ts';
 import { type BuildMessagesOptions, buildMessages, type PromptMessage } from './prompt.ts';
+import { translateOpenAiError } from './translateOpenAiError.ts';
 import { buildVerifierMessages } from './verifierPrompt.ts';
 
 /** Options of {@link OpenAiLlm}. */

@@ -18,6 +18,7 @@ import { tracedRetry } from '#retry/tracedRetry';
 import { type RetryAttempt, withRetry } from '#retry/withRetry';
 import { PermanentError } from '#shared/errors';
 import type { Log } from '#shared/logger';
+import { truncate } from '#shared/text';
 import { contextFromTraceparent, currentTraceparent, withSpan } from '#shared/tracing';
 import { queueName } from '#topology/topology';
 import { draftsByAudience, groupKey, recipientAudience } from './audiences.ts';
@@ -40,7 +41,6 @@ import { localeStrings } from './localeStrings.ts';
 import { type LeftOutIssue, ReleaseScope } from './releaseScope.ts';
 import { renderEmail } from './renderEmail.ts';
 import { checkStaleness } from './staleness.ts';
-import { truncate } from './untrustedText.ts';
 import { canVerify, verifyAnswer } from './verifyAnswer.ts';
 import { DRAFT_LEASE_SECONDS, writeDraftOnce } from './writeDraftOnce.ts';
 

@@ -18,7 +18,7 @@ import { type TracedRetry as Retry, tracedRetry } from '#retry/tracedRetry';
 import { withRetry } from '#retry/withRetry';
 import { PermanentError } from '#shared/errors';
 import { mapLimit } from '#shared/mapLimit';
-import { currentTraceparent, } from '#shared/tracing';
+import { currentTraceparent } from '#shared/tracing';
 import { queueName } from '#topology/topology';
 
 /** What the enrich stage needs. */
@@ -48,7 +48,6 @@ export const releaseStateOf = (version: VersionState | null): ReleaseSnapshot['s
   if (version.released) return 'released';
   return 'active';
 };
-
 
 /**
  * Enrich one release.changed: read the version fresh from Jira (404 → `deleted`), the project's

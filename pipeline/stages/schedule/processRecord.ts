@@ -3,8 +3,8 @@ import type { LedgerPort } from '#adapters/ledger/LedgerPort';
 import type { QueuePort } from '#adapters/queue/QueuePort';
 import {
   type OneTimeSchedule,
-  ScheduleTimePassedError,
   type SchedulerPort,
+  ScheduleTimePassedError,
 } from '#adapters/scheduler/SchedulerPort';
 import { wrap } from '#contracts/envelope';
 import { parseJsonContract } from '#contracts/errors';
@@ -48,7 +48,6 @@ export interface ScheduleDeps {
    */
   fireWindowMs?: number;
 }
-
 
 /** Why a compose.job went straight to the compose queue instead of into a schedule. */
 type QueuedReason = 'due_soon' | 'time_passed' | 'out_of_order_release';

@@ -6,20 +6,20 @@ import { parseJsonContract } from '#contracts/errors';
 import { type SendJob, sendJobMessage, sendKey } from '#contracts/sendJob';
 import { SEND_TAG_NAME, sendTag } from '#contracts/sendTag';
 import type { RecordContext } from '#retry/createSqsHandler';
-import { type TracedRetry as Retry, tracedRetry } from '#retry/tracedRetry';
 import { isRetryable } from '#retry/isRetryable';
-import { OutOfTimeError, } from '#retry/withRetry';
+import { type TracedRetry as Retry, tracedRetry } from '#retry/tracedRetry';
+import { OutOfTimeError } from '#retry/withRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { type Log, maskEmail } from '#shared/logger';
 import type { SigningKeys } from '#shared/signingKeys';
+import { singleLine } from '#shared/text';
 import { contextFromTraceparent, withSpan } from '#shared/tracing';
 import { unsubscribeUrl } from '#shared/unsubscribeToken';
 import { localeStrings } from '#stages/compose/localeStrings';
-import { singleLine } from '#stages/compose/untrustedText';
 import { fillPlaceholders } from './fillPlaceholders.ts';
 import type { RateLimiter } from './rateLimiter.ts';
-import { settleAmbiguous } from './settleAmbiguous.ts';
 import { stopAtGate } from './sendGate.ts';
+import { settleAmbiguous } from './settleAmbiguous.ts';
 
 /**
  * Time a record must still have before it claims an email, ms: the SES call (its client's
@@ -61,7 +61,6 @@ export const DEFAULT_SES_EVENT_WAIT_MS = 10_000;
 
 /** Time kept back after waiting for SES's events, for the ledger writes that follow, ms. */
 const SETTLE_MARGIN_MS = 2_000;
-
 
 /**
  * True only for SES's content-level verdict on this email (MessageRejected: a virus, a
