@@ -1,6 +1,7 @@
 import { type MessageTag, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SpanKind } from '@opentelemetry/api';
 import { httpStatusOf, isRetryable } from '#retry/isRetryable';
+import { sesTagText } from '#contracts/sendTag';
 import { awsClientDefaults } from '#shared/awsClientDefaults';
 import { RetryableError } from '#shared/errors';
 import { withSpan } from '#shared/tracing';
@@ -19,9 +20,6 @@ export interface SesMailerOptions {
   /** Configuration set for delivery, bounce and complaint events. Default none. */
   configurationSet?: string;
 }
-
-/** SES's limit on a message tag's name and value, characters. */
-const MAX_TAG_LENGTH = 256;
 
 /**
  * SES v2 SendEmail errors that say SES refused the request for its rate: the email was certainly
@@ -77,13 +75,10 @@ const PERMANENT: Readonly<Record<string, { reason: string; scope: SesRejectionSc
 const UNVERIFIED_IDENTITY = /not verified|authority to send/i;
 const UNVERIFIED = { reason: 'ses_identity_not_verified', scope: 'account' } as const;
 
-/** A tag name or value as SES accepts it: [A-Za-z0-9_-], at most 256 characters. */
-const sanitiseTag = (value: string): string => value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, MAX_TAG_LENGTH);
-
 /** The email's tags as SES message tags; a tag whose name or value is empty is dropped. */
 const emailTagsOf = (tags: Record<string, string>): MessageTag[] =>
   Object.entries(tags)
-    .map(([name, value]) => ({ Name: sanitiseTag(name), Value: sanitiseTag(value) }))
+    .map(([name, value]) => ({ Name: sesTagText(name), Value: sesTagText(value) }))
     .filter((tag) => tag.Name !== '' && tag.Value !== '');
 
 /**

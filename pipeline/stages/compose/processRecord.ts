@@ -9,7 +9,7 @@ import type { EmailDraft, LlmEmail } from '#contracts/emailDraft';
 import { wrap } from '#contracts/envelope';
 import { parseContract, parseJsonContract } from '#contracts/errors';
 import type { Audience } from '#contracts/issueScope';
-import { releaseChangedMessage, versionUpdatedChange } from '#contracts/releaseChanged';
+import { replanKey, replanRequest } from '#contracts/replanRequest';
 import type { VersionState } from '#contracts/releaseSnapshot';
 import { sendJobMessage, sendKey } from '#contracts/sendJob';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
@@ -239,18 +239,15 @@ const requestReplan = async (
   const project = await retry('jira.get_project', ({ signal }) =>
     deps.jira.getProject(job.projectKey, { signal }),
   );
-  const payload = versionUpdatedChange({
+  const key = replanKey.movedPoint(job.versionId, job.pointId, version.releaseDate);
+  const envelope = replanRequest({
     versionId: job.versionId,
     projectId: project.id,
     occurredAt: deps.now().getTime(),
     version,
+    key,
+    traceparent: currentTraceparent() ?? incomingTraceparent,
   });
-  const key = `${job.versionId}:replan:${job.pointId}@${version.releaseDate ?? 'none'}`;
-  const envelope = parseContract(
-    'release.changed',
-    releaseChangedMessage,
-    wrap('release.changed', key, payload, currentTraceparent() ?? incomingTraceparent),
-  );
   const target = queueName('enrich', 'main', deps.env ?? '');
   await retry('sqs.send', () => deps.queue.send(target, [{ body: JSON.stringify(envelope) }]));
   logger.info(

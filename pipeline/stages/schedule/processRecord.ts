@@ -6,9 +6,8 @@ import {
   type SchedulerPort,
   ScheduleTimePassedError,
 } from '#adapters/scheduler/SchedulerPort';
-import { wrap } from '#contracts/envelope';
 import { parseJsonContract } from '#contracts/errors';
-import { versionUpdatedChange } from '#contracts/releaseChanged';
+import { replanKey, replanRequest } from '#contracts/replanRequest';
 import { releaseSnapshotMessage } from '#contracts/releaseSnapshot';
 import type { RecordContext } from '#retry/createSqsHandler';
 import { type TracedRetry as Retry, tracedRetry } from '#retry/tracedRetry';
@@ -154,13 +153,14 @@ export const processRecord = async (
 
       /** Asks enrich for a fresh snapshot of the release (a newer one overtook this one). */
       const requestReplan = async (watermark: number, reason: ReplanReason): Promise<void> => {
-        const change = versionUpdatedChange({
+        const envelope = replanRequest({
           versionId: snapshot.versionId,
           projectId: snapshot.projectId,
           occurredAt: deps.now().getTime(),
+          key: replanKey.overtakenSnapshot(snapshot.versionId, snapshot.readAt),
+          traceparent,
         });
-        const key = `${snapshot.versionId}:replan:${snapshot.readAt}`;
-        const body = JSON.stringify(wrap('release.changed', key, change, traceparent));
+        const body = JSON.stringify(envelope);
         await retry('sqs.send_replan', () =>
           deps.queue.send(queueName('enrich', 'main', deps.env), [{ body }]),
         );

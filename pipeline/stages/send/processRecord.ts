@@ -4,7 +4,7 @@ import type { LedgerPort } from '#adapters/ledger/LedgerPort';
 import { type MailerPort, type OutgoingEmail, SesRejectedError } from '#adapters/mailer/MailerPort';
 import { parseJsonContract } from '#contracts/errors';
 import { type SendJob, sendJobMessage, sendKey } from '#contracts/sendJob';
-import { SEND_TAG_NAME, sendTag } from '#contracts/sendTag';
+import { SEND_TAG_NAME, sendTag, sesTagText } from '#contracts/sendTag';
 import type { RecordContext } from '#retry/createSqsHandler';
 import { isRetryable } from '#retry/isRetryable';
 import { type TracedRetry as Retry, tracedRetry } from '#retry/tracedRetry';
@@ -71,8 +71,8 @@ const SETTLE_MARGIN_MS = 2_000;
 const isContentRejection = (err: unknown): err is SesRejectedError =>
   err instanceof SesRejectedError && err.reason === 'ses_rejected' && err.scope === 'message';
 
-/** SES tag values allow `[A-Za-z0-9_-]`, at most 256 characters. */
-const tagValue = (value: string): string => value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256) || '_';
+/** A tag value SES accepts, never empty (the mailer drops empty tags). */
+const tagValue = (value: string): string => sesTagText(value) || '_';
 
 /**
  * Send one send.job, exactly once per (release, point, recipient):
