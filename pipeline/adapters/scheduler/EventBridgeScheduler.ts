@@ -18,7 +18,7 @@ import { withSpan } from '#shared/tracing';
 import { zonedToUtc } from '#shared/zonedTime';
 import { topology } from '#topology/topology';
 import { ScheduleTimePassedError } from './errors.ts';
-import type { OneTimeSchedule, SchedulerPort } from './SchedulerPort.ts';
+import { FIRE_WINDOW_MS, type OneTimeSchedule, type SchedulerPort } from './SchedulerPort.ts';
 
 /** Retry policy of a schedule's target (how long and how often Scheduler retries delivery). */
 export interface ScheduleTargetRetry {
@@ -49,11 +49,8 @@ export interface EventBridgeSchedulerOptions {
   fireWindowMs?: number;
 }
 
-/**
- * Default fire window, milliseconds (2 minutes: Scheduler fires within the minute, plus a
- * minute of clock skew and lag; the schedule stage's `FIRE_WINDOW_MS`).
- */
-export const DEFAULT_FIRE_WINDOW_MS = 120_000;
+/** Default fire window, milliseconds: the port's {@link FIRE_WINDOW_MS} (2 minutes). */
+export const DEFAULT_FIRE_WINDOW_MS = FIRE_WINDOW_MS;
 
 /** Scheduler's schedule name rule. */
 const NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
