@@ -89,10 +89,10 @@ const tagValue = (value: string): string => sesTagText(value) || '_';
  * - SES's content-level rejection (`ses_rejected`, scope `message`) → `markRejected`,
  *   `email_rejected`, and the record succeeds: the rejection is recorded, never retried;
  * - any other PermanentError (`ses_bad_request`, `email_invalid`, a refusal of the whole account:
- *   sending paused, account suspended) → the claim is released and the error rethrown, so the
+ *   sending paused, account suspended) → the claim is given back and the error rethrown, so the
  *   message waits in the DLQ for a redrive once a person fixes the cause (`email_send_blocked`);
  * - RetryableError (throttled or an SES fault: SES did not take the email) → the claim is
- *   released and the error rethrown, so the redelivery sends it;
+ *   given back and the error rethrown, so the redelivery sends it;
  * - anything else (SesAmbiguousError: a 5xx, a timeout, a connection dropped after the request
  *   left) → SES may have accepted the email: the claim is kept and marked `ambiguous`
  *   (`email_send_outcome_unknown`), and SES's own events decide (see below); with none within
@@ -191,12 +191,12 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
         return;
       }
 
-      const release = async (): Promise<void> => {
+      const giveBackClaim = async (): Promise<void> => {
         try {
-          await retry('ledger.release_claim', () => deps.ledger.releaseClaim(key));
+          await retry('ledger.give_back_send_claim', () => deps.ledger.giveBackSendClaim(key));
         } catch (err) {
           // The lease still expires on its own; the caller's error is the one that matters.
-          logger.error({ err }, 'send_claim_release_failed');
+          logger.error({ err }, 'send_claim_give_back_failed');
         }
       };
 
@@ -204,7 +204,7 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
       try {
         outgoing = await prepareEmail(job, deps, retry);
       } catch (err) {
-        await release();
+        await giveBackClaim();
         throw err;
       }
 
@@ -226,14 +226,14 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
           // Not a verdict on this recipient (a malformed request or email, sending paused, the
           // account suspended): give the claim back and dead-letter the job, so a DLQ redrive
           // after a person fixes the cause sends it. A rejected row would block that redrive.
-          await release();
+          await giveBackClaim();
           const scope = err instanceof SesRejectedError ? err.scope : undefined;
           logger.error({ reason: err.reason, scope, err }, 'email_send_blocked');
           throw err;
         }
         if (err instanceof RetryableError) {
           // Throttled: SES did not take the email, so nobody holds it; the redelivery sends.
-          await release();
+          await giveBackClaim();
           throw err;
         }
         // SES may have accepted it: keep the claim as `ambiguous` and wait for SES's events; with

@@ -257,8 +257,8 @@ export class FakeLedger implements LedgerPort {
     this.sends.set(sendKey, { status: 'rejected', reason });
   }
 
-  async releaseClaim(sendKey: string): Promise<void> {
-    this.calls.push(`releaseClaim:${sendKey}`);
+  async giveBackSendClaim(sendKey: string): Promise<void> {
+    this.calls.push(`giveBackSendClaim:${sendKey}`);
     const row = this.sends.get(sendKey);
     if (row?.status === 'in_progress' && !row.ambiguous) this.sends.delete(sendKey);
   }

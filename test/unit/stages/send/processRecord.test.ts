@@ -454,7 +454,7 @@ describe('Function: processRecord (send)', () => {
 
     // Assert
     expect(h.ledger.sends.get(KEY)).toEqual({ status: 'rejected', reason: 'ses_rejected' });
-    expect(h.ledger.calls).not.toContain(`releaseClaim:${KEY}`);
+    expect(h.ledger.calls).not.toContain(`giveBackSendClaim:${KEY}`);
     expect(h.log.events('email_rejected')).toEqual([expect.objectContaining({ reason: 'ses_rejected' })]);
   });
 
@@ -508,7 +508,7 @@ describe('Function: processRecord (send)', () => {
     // Assert
     const placeholder = `unknown:${NOW.toISOString()}`;
     expect(h.ledger.sends.get(KEY)).toEqual({ status: 'sent', messageId: placeholder });
-    expect(h.ledger.calls).not.toContain(`releaseClaim:${KEY}`);
+    expect(h.ledger.calls).not.toContain(`giveBackSendClaim:${KEY}`);
     expect(h.log.events('email_message_id_missing')).toEqual([
       expect.objectContaining({ level: 40, messageId: placeholder }),
     ]);
@@ -549,7 +549,7 @@ describe('Function: processRecord (send)', () => {
     // Act / Assert
     await expect(h.run()).rejects.toBe(throttled);
     expect(h.ledger.sends.has(KEY)).toBe(false);
-    expect(h.ledger.calls).toContain(`releaseClaim:${KEY}`);
+    expect(h.ledger.calls).toContain(`giveBackSendClaim:${KEY}`);
 
     // And the redelivery sends it at once.
     h.mailer.failWith = undefined;
@@ -565,7 +565,7 @@ describe('Function: processRecord (send)', () => {
 
     // Act / Assert
     await expect(h.run()).rejects.toBe(timeout);
-    expect(h.ledger.calls).not.toContain(`releaseClaim:${KEY}`);
+    expect(h.ledger.calls).not.toContain(`giveBackSendClaim:${KEY}`);
     expect(h.ledger.sends.get(KEY)).toEqual({
       status: 'in_progress',
       leaseExpiresAt: NOW.getTime() + 120_000,
@@ -595,7 +595,7 @@ describe('Function: processRecord (send)', () => {
     // Assert
     expect(failure).toBe(fault);
     expect(isRetryable(failure)).toBe(true);
-    expect(h.ledger.calls).not.toContain(`releaseClaim:${KEY}`);
+    expect(h.ledger.calls).not.toContain(`giveBackSendClaim:${KEY}`);
     expect(h.ledger.sends.get(KEY)).toMatchObject({ status: 'in_progress', ambiguous: true });
     expect(h.log.events('email_send_outcome_unknown')).toEqual([
       expect.objectContaining({ state: 'ambiguous' }),
