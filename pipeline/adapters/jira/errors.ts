@@ -18,6 +18,18 @@ export interface JiraErrorFields extends JiraErrorContext {
   status: number | undefined;
 }
 
+/**
+ * Exactly the {@link JiraErrorFields} of `fields` (never more of what a caller passed), for
+ * `Object.assign` onto an error whose fields are `declare`d.
+ */
+const fieldsOf = (fields: JiraErrorFields): JiraErrorFields => ({
+  status: fields.status,
+  operation: fields.operation,
+  path: fields.path,
+  versionId: fields.versionId,
+  projectIdOrKey: fields.projectIdOrKey,
+});
+
 /** Reasons of {@link JiraRequestError} and {@link JiraResponseError}. */
 export const JIRA_PERMANENT_REASONS = {
   badRequest: 'jira_bad_request',
@@ -32,11 +44,11 @@ export const JIRA_PERMANENT_REASONS = {
  */
 export class JiraUnavailableError extends RetryableError implements JiraErrorFields {
   override name = 'JiraUnavailableError';
-  readonly status: number | undefined;
-  readonly operation: string;
-  readonly path: string;
-  readonly versionId: string | undefined;
-  readonly projectIdOrKey: string | undefined;
+  declare readonly status: number | undefined;
+  declare readonly operation: string;
+  declare readonly path: string;
+  declare readonly versionId: string | undefined;
+  declare readonly projectIdOrKey: string | undefined;
 
   constructor(
     message: string,
@@ -44,11 +56,7 @@ export class JiraUnavailableError extends RetryableError implements JiraErrorFie
     options?: { cause?: unknown; retryAfterSeconds?: number | undefined },
   ) {
     super(message, options);
-    this.status = fields.status;
-    this.operation = fields.operation;
-    this.path = fields.path;
-    this.versionId = fields.versionId;
-    this.projectIdOrKey = fields.projectIdOrKey;
+    Object.assign(this, fieldsOf(fields));
   }
 }
 
@@ -59,19 +67,15 @@ export class JiraUnavailableError extends RetryableError implements JiraErrorFie
  */
 export class JiraRequestError extends PermanentError implements JiraErrorFields {
   override name = 'JiraRequestError';
-  readonly status: number | undefined;
-  readonly operation: string;
-  readonly path: string;
-  readonly versionId: string | undefined;
-  readonly projectIdOrKey: string | undefined;
+  declare readonly status: number | undefined;
+  declare readonly operation: string;
+  declare readonly path: string;
+  declare readonly versionId: string | undefined;
+  declare readonly projectIdOrKey: string | undefined;
 
   constructor(reason: string, message: string, fields: JiraErrorFields, options?: { cause?: unknown }) {
     super(reason, message, options);
-    this.status = fields.status;
-    this.operation = fields.operation;
-    this.path = fields.path;
-    this.versionId = fields.versionId;
-    this.projectIdOrKey = fields.projectIdOrKey;
+    Object.assign(this, fieldsOf(fields));
   }
 }
 
@@ -82,11 +86,11 @@ export class JiraRequestError extends PermanentError implements JiraErrorFields 
  */
 export class JiraResponseError extends PermanentError implements JiraErrorFields {
   override name = 'JiraResponseError';
-  readonly status: number | undefined;
-  readonly operation: string;
-  readonly path: string;
-  readonly versionId: string | undefined;
-  readonly projectIdOrKey: string | undefined;
+  declare readonly status: number | undefined;
+  declare readonly operation: string;
+  declare readonly path: string;
+  declare readonly versionId: string | undefined;
+  declare readonly projectIdOrKey: string | undefined;
   /** One line per problem, `path: what is wrong` (never the values, which are untrusted). */
   readonly problems: readonly string[];
 
@@ -96,11 +100,7 @@ export class JiraResponseError extends PermanentError implements JiraErrorFields
     options?: { cause?: unknown },
   ) {
     super(JIRA_PERMANENT_REASONS.badResponse, message, options);
-    this.status = fields.status;
-    this.operation = fields.operation;
-    this.path = fields.path;
-    this.versionId = fields.versionId;
-    this.projectIdOrKey = fields.projectIdOrKey;
+    Object.assign(this, fieldsOf(fields));
     this.problems = fields.problems ?? [];
   }
 }
