@@ -10,7 +10,7 @@ import { type PointSummaryJob, pointSummaryMessage } from '#contracts/pointSumma
 import { SEND_TAG_NAME, sendTag } from '#contracts/sendTag';
 import type { RecordContext } from '#retry/createSqsHandler';
 import { peekEnvelope } from '#retry/peekEnvelope';
-import { withRetry } from '#retry/withRetry';
+import { type TracedRetry as Retry, tracedRetry } from '#retry/tracedRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { type Log, maskEmail } from '#shared/logger';
 import { readReleaseReport } from '#shared/report/readReleaseReport';
@@ -28,7 +28,7 @@ export const DEFAULT_SUMMARY_SETTLE_SECONDS = 900;
 export interface SummaryDeps {
   ledger: Pick<
     LedgerPort,
-    'getDraft' | 'claimSend' | 'markSent' | 'releaseClaim' | 'markAmbiguous' | 'getSesEvents'
+    'getDraft' | 'claimSend' | 'markSent' | 'giveBackSendClaim' | 'markAmbiguous' | 'getSesEvents'
   >;
   records: Pick<DeliveryRecordsPort, 'readRelease' | 'readEmails'>;
   /** The owners (policy `notify`), and the check that none of them is a client of the project. */
@@ -46,11 +46,6 @@ export interface SummaryDeps {
   /** Longest wait after the fan-out before the summary goes out unsettled, seconds. Default {@link DEFAULT_SUMMARY_SETTLE_SECONDS}. */
   settleWithinSeconds?: number | undefined;
 }
-
-type Retry = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
-
-/** The mailer's reason when SES answered 200 but without a MessageId: SES took the email. */
-const NO_MESSAGE_ID = 'ses_no_message_id';
 
 /** True when a send queue message is a point.summary (else it is a send.job). */
 export const isPointSummary = (body: string): boolean =>
@@ -78,8 +73,7 @@ export const processSummary = async (
   const incoming = parseJsonContract('point.summary', pointSummaryMessage, record.body);
   const job = incoming.payload;
   const logger = ctx.logger.child({ versionId: job.versionId, pointId: job.pointId, timeZone: job.timeZone });
-  const retry: Retry = (name, fn) =>
-    withSpan(name, () => withRetry(name, fn, { remainingTimeMs: ctx.remainingTimeMs, logger }));
+  const retry = tracedRetry({ remainingTimeMs: ctx.remainingTimeMs, logger });
   await withSpan(
     'send.summary',
     async () => {
@@ -167,7 +161,7 @@ const sendOnce = async (
   }
   let messageId: string;
   try {
-    ({ messageId } = await withSpan('mailer.send', () =>
+    const accepted = await withSpan('mailer.send', () =>
       deps.mailer.send({
         from: deps.senderEmail,
         to: email.owner,
@@ -176,16 +170,13 @@ const sendOnce = async (
         tags: { [SEND_TAG_NAME]: tag },
         fromName: 'release-herald',
       }),
-    ));
+    );
+    // SES answered 200 without an id: it has the email, which must never go again.
+    messageId = accepted.messageId ?? `unknown:${deps.now().toISOString()}`;
   } catch (err) {
-    if (err instanceof PermanentError && err.reason === NO_MESSAGE_ID) {
-      // SES answered 200 without an id: it has the email, which must never go again.
-      await retry('ledger.mark_sent', () => deps.ledger.markSent(key, `unknown:${deps.now().toISOString()}`));
-      return;
-    }
     if (err instanceof RetryableError || err instanceof PermanentError) {
       // SES did not take it: give the claim back for the retry ladder (or the DLQ).
-      await retry('ledger.release_claim', () => deps.ledger.releaseClaim(key));
+      await retry('ledger.give_back_send_claim', () => deps.ledger.giveBackSendClaim(key));
     } else {
       // SES may have taken it: keep the claim; the lease and SES's events decide.
       await retry('ledger.mark_ambiguous', () => deps.ledger.markAmbiguous(key));

@@ -5,8 +5,8 @@ import {
   type ReleaseReport,
   skippedText,
 } from '#shared/report/releaseReport';
+import { singleLine } from '#shared/text';
 import { escapeHtml } from '#stages/compose/escapeHtml';
-import { singleLine } from '#stages/compose/untrustedText';
 
 /** The subject, HTML and text of one owners' summary. */
 export interface SummaryContent {

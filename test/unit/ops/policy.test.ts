@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ContractError } from '#contracts/errors';
 import { JiraUnavailableError } from '#adapters/jira/errors';
 import type { JqlCheck, JqlValidator } from '#adapters/jira/JiraPort';
+import { ContractError } from '#contracts/errors';
 import { OpsError, UsageError } from '#ops/cli/errors';
 import { removeAudience, renderPolicy, setAudience, setPolicy, showPolicy } from '#ops/commands/policy';
 import { FakeDirectory } from './fakes.ts';

@@ -11,8 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoDeliveryRecords } from '#adapters/ledger/DynamoDeliveryRecords';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { sendTag } from '#contracts/sendTag';
-import { chunkPlanOf } from '#test/factories/chunkPlan';
 import { RetryableError } from '#shared/errors';
+import { chunkPlanOf } from '#test/factories/chunkPlan';
 
 const TABLE = 'herald-ledger';
 const NOW = Date.parse('2026-12-14T09:00:00.000Z');

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ChunkPlan, EmailState, ReleaseRows } from '#adapters/ledger/DeliveryRecordsPort';
 import type { EmailDraft } from '#contracts/emailDraft';
 import { sendKey } from '#contracts/sendJob';
-import { buildReleaseReport } from '#shared/report/releaseReport';
 import { estimateCost } from '#shared/report/priceTable';
+import { buildReleaseReport } from '#shared/report/releaseReport';
 import { chunkPlanOf } from '#test/factories/chunkPlan';
 import { emailDraftOf } from '#test/factories/emailDraft';
 

@@ -9,8 +9,8 @@ import { sendJobMessage, sendKey } from '#contracts/sendJob';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { RetryableError } from '#shared/errors';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
+import { FakeDeliveryRecords } from '#test/factories/FakeDeliveryRecords';
 import { sqsRecord } from '#test/factories/lambda';
-import { FakeDeliveryRecords } from '#test/fakes/FakeDeliveryRecords';
 import { FakeDirectory } from '../fakes.ts';
 import {
   activeVersion,

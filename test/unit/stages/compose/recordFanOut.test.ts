@@ -4,7 +4,7 @@ import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { groupKey } from '#stages/compose/audiences';
 import { recordFanOut } from '#stages/compose/recordFanOut';
 import { emailDraftOf } from '#test/factories/emailDraft';
-import { FakeDeliveryRecords } from '#test/fakes/FakeDeliveryRecords';
+import { FakeDeliveryRecords } from '#test/factories/FakeDeliveryRecords';
 import { composeJob, FakeQueue } from './fakes.ts';
 
 const NOW = new Date('2026-12-14T08:00:03.000Z');

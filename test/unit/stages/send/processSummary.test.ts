@@ -14,8 +14,8 @@ import {
 } from '#stages/send/processSummary';
 import { chunkPlanOf } from '#test/factories/chunkPlan';
 import { emailDraftOf } from '#test/factories/emailDraft';
+import { FakeDeliveryRecords } from '#test/factories/FakeDeliveryRecords';
 import { sqsRecord } from '#test/factories/lambda';
-import { FakeDeliveryRecords } from '#test/fakes/FakeDeliveryRecords';
 import { FakeLedger, memoryLog, recordContext } from '../compose/fakes.ts';
 import { FakeQueue } from '../fakes.ts';
 import { FakeDirectory, FakeMailer } from './fakes.ts';
