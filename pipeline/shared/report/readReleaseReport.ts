@@ -1,10 +1,13 @@
 import type { DeliveryRecordsPort } from '#adapters/ledger/DeliveryRecordsPort';
+import type { ApprovalLedgerPort } from '#adapters/ledger/ApprovalLedgerPort';
 import type { LedgerPort } from '#adapters/ledger/LedgerPort';
+import { type ApprovalRecord, approvalKey } from '#contracts/approval';
 import type { EmailDraft } from '#contracts/emailDraft';
 import { mapLimit } from '#shared/mapLimit';
 import {
   buildReleaseReport,
   plansOf,
+  pointKeyOf,
   type ReleaseReport,
   type ReportFilter,
   sendKeysOf,
@@ -14,6 +17,11 @@ import {
 export interface ReleaseReportDeps {
   records: Pick<DeliveryRecordsPort, 'readRelease' | 'readEmails'>;
   ledger: Pick<LedgerPort, 'getDraft'>;
+  /**
+   * The points' approval records (review before send); undefined: the report has no approval
+   * column values. Wire `DynamoApprovalLedger` (issue 10) here in `herald report` and the summary.
+   */
+  approvals?: Pick<ApprovalLedgerPort, 'getApproval'> | undefined;
   now: () => Date;
 }
 
@@ -38,5 +46,14 @@ export const readReleaseReport = async (
   ];
   const read = await mapLimit(draftKeys, DRAFT_READS_IN_FLIGHT, (key) => deps.ledger.getDraft(key));
   const drafts = new Map<string, EmailDraft | null>(draftKeys.map((key, i) => [key, read[i] ?? null]));
-  return buildReleaseReport({ rows, emails, drafts, now: deps.now(), filter });
+  const approvals = new Map<string, ApprovalRecord>();
+  const { approvals: reviews } = deps;
+  if (reviews !== undefined) {
+    const points = [...new Map(plans.map((p) => [pointKeyOf(p), p])).values()];
+    for (const point of points) {
+      const record = await reviews.getApproval(approvalKey({ ...point, versionId }));
+      if (record) approvals.set(pointKeyOf(point), record);
+    }
+  }
+  return buildReleaseReport({ rows, emails, drafts, approvals, now: deps.now(), filter });
 };

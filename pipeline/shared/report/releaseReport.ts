@@ -1,6 +1,8 @@
 import type { ChunkPlan, EmailState, ReleaseRows } from '#adapters/ledger/DeliveryRecordsPort';
+import type { ApprovalRecord } from '#contracts/approval';
 import type { EmailDraft } from '#contracts/emailDraft';
 import { sendKey } from '#contracts/sendJob';
+import { approvalOfPoint } from './approvalOfPoint.ts';
 import { type EmailFate, emailFate, isSettled } from './emailFate.ts';
 import { estimateCost } from './priceTable.ts';
 
@@ -35,11 +37,11 @@ export interface ReportRow {
   /** Estimated USD of the draft's model calls (see priceTable.ts); undefined when usage was not recorded. */
   estimatedCostUsd?: number | undefined;
   /**
-   * Who approved the draft and when. Placeholder for review before send (issue 10): it fills this
-   * from the draft's approval record; always undefined until then.
+   * Who approved the draft and when (review before send): from the point's approval record when
+   * the report is read with one ({@link ReleaseReportInput.approvals}); undefined otherwise.
    */
   approval?: { by: string; at: string } | undefined;
-  /** True when the draft is held for review (issue 10 sets it); undefined until then. */
+  /** True when the point's drafts are held for review; undefined without an approval record. */
   held?: boolean | undefined;
   counts: DeliveryCounts;
 }
@@ -153,8 +155,8 @@ const addCounts = (into: DeliveryCounts, from: DeliveryCounts): void => {
     into.skipped[reason] = (into.skipped[reason] ?? 0) + n;
 };
 
-/** `pointId@releaseDate`. */
-const pointKeyOf = (p: { pointId: string; releaseDate?: string | undefined }): string =>
+/** `pointId@releaseDate`: the key of a point in {@link ReleaseReportInput.approvals}. */
+export const pointKeyOf = (p: { pointId: string; releaseDate?: string | undefined }): string =>
   `${p.pointId}@${p.releaseDate ?? 'none'}`;
 
 /** True when a plan or point outcome is one `filter` covers (no filter: all). */
@@ -209,6 +211,11 @@ export interface ReleaseReportInput {
   rows: ReleaseRows;
   emails: ReadonlyMap<string, EmailState>;
   drafts: ReadonlyMap<string, EmailDraft | null>;
+  /**
+   * The approval records of the release's points (review before send), by
+   * `<pointId>@<releaseDate|none>`; a point without one shows no approval. Default none.
+   */
+  approvals?: ReadonlyMap<string, ApprovalRecord> | undefined;
   now: Date;
   filter?: ReportFilter | undefined;
 }
@@ -291,7 +298,11 @@ export const buildReleaseReport = (input: ReleaseReportInput): ReleaseReport => 
     point.zones.sort(
       (a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? '') || a.timeZone.localeCompare(b.timeZone),
     );
+    const review = input.approvals?.get(pointKeyOf(point));
     for (const row of point.rows) {
+      if (review && row.draftKey !== undefined && review.draftKeys.includes(row.draftKey)) {
+        Object.assign(row, approvalOfPoint(review));
+      }
       addCounts(point.totals, row.counts);
       estimatedCostUsd += row.estimatedCostUsd ?? 0;
     }

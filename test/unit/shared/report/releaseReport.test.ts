@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ChunkPlan, EmailState, ReleaseRows } from '#adapters/ledger/DeliveryRecordsPort';
+import type { ApprovalRecord } from '#contracts/approval';
 import type { EmailDraft } from '#contracts/emailDraft';
 import { sendKey } from '#contracts/sendJob';
 import { estimateCost } from '#shared/report/priceTable';
+import { readReleaseReport } from '#shared/report/readReleaseReport';
 import { buildReleaseReport } from '#shared/report/releaseReport';
 import { chunkPlanOf } from '#test/factories/chunkPlan';
 import { emailDraftOf } from '#test/factories/emailDraft';
+import { FakeDeliveryRecords } from '#test/factories/FakeDeliveryRecords';
 
 const NOW = new Date('2026-12-14T09:30:00.000Z');
 const EN = 'draft:10001:b1d0h0m0900@2026-12-15:en';
@@ -264,5 +267,99 @@ describe('Function: estimateCost', () => {
     expect(dated).toEqual({ usd: 0.4, pricedAs: 'gpt-4.1-mini' });
     expect(full).toEqual({ usd: 2, pricedAs: 'gpt-4.1' });
     expect(unknown).toEqual({ usd: 0.4, pricedAs: 'gpt-4.1-mini' });
+  });
+});
+
+describe('Function: buildReleaseReport (approval column)', () => {
+  const record = (overrides: Partial<ApprovalRecord> = {}): ApprovalRecord => ({
+    approvalKey: 'approval:10001:b1d0h0m0900@2026-12-15',
+    versionId: '10001',
+    projectKey: 'SHOP',
+    pointId: 'b1d0h0m0900',
+    releaseDate: '2026-12-15',
+    revision: 2,
+    contentHash: 'hash-2',
+    inputHash: 'input-2',
+    draftKeys: [EN, DE],
+    groups: [],
+    state: 'approved',
+    dueAt: '2026-12-14T09:00:00.000Z',
+    decisions: [
+      {
+        decision: 'approve',
+        by: 'old@example.com',
+        via: 'link',
+        at: '2026-12-12T10:00:00.000Z',
+        contentHash: 'hash-1',
+        revision: 1,
+      },
+      {
+        decision: 'approve',
+        by: 'lead@example.com',
+        via: 'link',
+        at: '2026-12-13T10:00:00.000Z',
+        contentHash: 'hash-2',
+        revision: 2,
+      },
+    ],
+    updatedAt: '2026-12-13T10:00:00.000Z',
+    ...overrides,
+  });
+
+  it('shows who approved the current revision and when, and marks held drafts', () => {
+    // Act
+    const approved = buildReleaseReport({
+      rows: rowsOf([plan()]),
+      emails,
+      drafts,
+      approvals: new Map([['b1d0h0m0900@2026-12-15', record()]]),
+      now: NOW,
+    });
+    const held = buildReleaseReport({
+      rows: rowsOf([plan()]),
+      emails,
+      drafts,
+      approvals: new Map([['b1d0h0m0900@2026-12-15', record({ state: 'held', decisions: [] })]]),
+      now: NOW,
+    });
+
+    // Assert: the decision on revision 1 no longer applies; the group without a draft has none.
+    expect(approved.points[0]?.rows.map((r) => [r.locale, r.audience, r.approval, r.held])).toEqual([
+      ['de', 'all', { by: 'lead@example.com', at: '2026-12-13T10:00:00.000Z' }, false],
+      ['en', 'all', { by: 'lead@example.com', at: '2026-12-13T10:00:00.000Z' }, false],
+      ['en', 'developers', undefined, undefined],
+    ]);
+    expect(held.points[0]?.rows.map((r) => [r.approval, r.held])).toEqual([
+      [undefined, true],
+      [undefined, true],
+      [undefined, undefined],
+    ]);
+  });
+
+  it('reads each point’s approval record by its key when given the approval ledger', async () => {
+    // Arrange
+    const asked: string[] = [];
+    const records = new FakeDeliveryRecords();
+    records.plans.set('chunk0', plan());
+
+    // Act
+    const report = await readReleaseReport(
+      {
+        records,
+        ledger: { getDraft: async (key) => drafts.get(key) ?? null },
+        approvals: {
+          getApproval: async (key) => {
+            asked.push(key);
+            return record();
+          },
+        },
+        now: () => NOW,
+      },
+      '10001',
+    );
+
+    // Assert
+    expect(asked).toEqual(['approval:10001:b1d0h0m0900@2026-12-15']);
+    expect(report.points[0]?.rows[0]?.approval?.by).toBe('lead@example.com');
   });
 });
