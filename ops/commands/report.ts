@@ -96,6 +96,8 @@ export const reportAction = async (
   const records = new DynamoDeliveryRecords(common);
   const ledger = new DynamoLedger(common);
   const versionId = await versionIdOf(records, release);
+  // Review before send (issue 10): pass `approvals` (its ApprovalLedgerPort adapter) here to fill
+  // the approval column and mark held drafts.
   const fromLedger = await readReleaseReport({ records, ledger, now: ctx.now }, versionId);
   const withSchedules = await withScheduled(ctx, fromLedger);
   if (withSchedules.points.length === 0) {

@@ -37,6 +37,7 @@ const signingKeysName = resourceName(topology.secrets.signingKeys, env);
 // functions run at once (the CDK stack sets it on the SQS event source and gives each its share).
 const rateLimiter = createRateLimiter({ ratePerSecond: config.SES_SEND_RATE_PER_SECOND });
 
+// Review before send (issue 10): add `approvals` (its ApprovalLedgerPort adapter) to list held drafts.
 const summaryDeps = {
   ledger,
   records: new DynamoDeliveryRecords({

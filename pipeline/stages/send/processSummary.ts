@@ -13,7 +13,7 @@ import { peekEnvelope } from '#retry/peekEnvelope';
 import { type TracedRetry as Retry, tracedRetry } from '#retry/tracedRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { type Log, maskEmail } from '#shared/logger';
-import { readReleaseReport } from '#shared/report/readReleaseReport';
+import { type ReleaseReportDeps, readReleaseReport } from '#shared/report/readReleaseReport';
 import { contextFromTraceparent, withSpan } from '#shared/tracing';
 import { queueName } from '#topology/topology';
 import { summaryEmail } from './summaryEmail.ts';
@@ -31,6 +31,8 @@ export interface SummaryDeps {
     'getDraft' | 'claimSend' | 'markSent' | 'giveBackSendClaim' | 'markAmbiguous' | 'getSesEvents'
   >;
   records: Pick<DeliveryRecordsPort, 'readRelease' | 'readEmails'>;
+  /** The points' approval records (review before send): held drafts in the summary. Default none. */
+  approvals?: ReleaseReportDeps['approvals'];
   /** The owners (policy `notify`), and the check that none of them is a client of the project. */
   directory: Pick<DirectoryPort, 'getPolicy' | 'getContact'>;
   mailer: MailerPort;

@@ -219,3 +219,34 @@ describe('Function: isPointSummary', () => {
     expect(isPointSummary('not json')).toBe(false);
   });
 });
+
+describe('Function: processSummary (review before send)', () => {
+  it('names the drafts held for review when it has the point’s approval record', async () => {
+    // Arrange
+    const h = harness();
+    h.deps.approvals = {
+      getApproval: async () => ({
+        approvalKey: 'approval:10001:b1d0h0m0900@2026-12-15',
+        versionId: '10001',
+        projectKey: 'SHOP',
+        pointId: 'b1d0h0m0900',
+        releaseDate: '2026-12-15',
+        revision: 1,
+        contentHash: 'h',
+        inputHash: 'i',
+        draftKeys: [DRAFT],
+        groups: [],
+        state: 'held',
+        dueAt: '2026-12-14T09:00:00.000Z',
+        decisions: [],
+        updatedAt: '2026-12-13T09:00:00.000Z',
+      }),
+    };
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.mailer.sent[0]?.text).toContain('Held for review: all/en');
+  });
+});
