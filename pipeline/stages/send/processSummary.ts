@@ -34,7 +34,7 @@ export interface SummaryDeps {
   /** The points' approval records (review before send): held drafts in the summary. Default none. */
   approvals?: ReleaseReportDeps['approvals'];
   /** The owners (policy `notify`), and the check that none of them is a client of the project. */
-  directory: Pick<DirectoryPort, 'getPolicy' | 'getContact'>;
+  directory: Pick<DirectoryPort, 'getPolicy' | 'getContact' | 'isOptedOut'>;
   mailer: MailerPort;
   /** The send queue, where a summary not settled yet waits again. */
   queue: QueuePort;
@@ -63,7 +63,8 @@ export const summarySendKey = (job: PointSummaryJob, owner: string): string =>
  * settled (see `isSettled`), and less than `settleWithinSeconds` passed since the fan-out, puts
  * itself back on the send queue `recheckSeconds` later (`summary_waiting`). Then emails the
  * owners (policy `notify`; an address that is a contact of the project is never sent to,
- * `summary_owner_is_client`), each once: the email's send row `summary:<point>:<zone>:<owner>` is
+ * `summary_owner_is_client`; one opted out everywhere, e.g. after a bounce, neither:
+ * `summary_owner_opted_out`), each once: the email's send row `summary:<point>:<zone>:<owner>` is
  * claimed like a client email's, so duplicates, other chunks' summaries and redeliveries find it
  * sent (`summary_duplicate_skipped`).
  */
@@ -121,6 +122,11 @@ export const processSummary = async (
           null
         ) {
           logger.warn({ owner: maskEmail(owner) }, 'summary_owner_is_client');
+          continue;
+        }
+        // An owner address that bounced or complained (feedback opted it out) gets nothing more.
+        if (await retry('directory.is_opted_out', () => deps.directory.isOptedOut(owner))) {
+          logger.warn({ owner: maskEmail(owner) }, 'summary_owner_opted_out');
           continue;
         }
         await sendOnce(summarySendKey(job, owner), { owner, content, job }, deps, retry, logger);

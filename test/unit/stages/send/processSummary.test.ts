@@ -190,6 +190,19 @@ describe('Function: processSummary', () => {
     expect(none.log.events('summary_skipped')).toEqual([expect.objectContaining({ reason: 'no_owners' })]);
   });
 
+  it('sends nothing more to an owner address that bounced or complained (opted out everywhere)', async () => {
+    // Arrange
+    const h = harness({ owners: [OWNER, 'lead@example.com'] });
+    h.directory.optedOut.add(OWNER);
+
+    // Act
+    await h.run();
+
+    // Assert
+    expect(h.mailer.sent.map((e) => e.to)).toEqual(['lead@example.com']);
+    expect(h.log.events('summary_owner_opted_out')).toHaveLength(1);
+  });
+
   it('gives the claim back when SES did not take it, and keeps it when SES may have', async () => {
     // Arrange
     const throttled = harness();
