@@ -16,6 +16,7 @@ import {
   stringAttributesOf,
 } from './heraldAttributes.ts';
 import { peekEnvelope } from './peekEnvelope.ts';
+import { traceparentOf } from './traceparentOf.ts';
 
 /** What a record handler gets besides the record. */
 export interface RecordContext {
@@ -179,7 +180,8 @@ export const createSqsHandler = (
       return true;
     }
 
-    const traceparent = peeked?.envelope.traceparent;
+    // Read once, here: the stage core's spans are children of this record span.
+    const traceparent = traceparentOf(record.body, peeked);
     const parent = traceparent ? contextFromTraceparent(traceparent) : otelContext.active();
     return withSpan(
       `${stage} process`,

@@ -51,3 +51,10 @@ export const withSpan = async <T>(
       span.end();
     }
   });
+
+/**
+ * The top-level field of a Jira webhook's EventBridge `detail` in which the webhook stage passes
+ * its `traceparent` to ingest (the one hop without an envelope). Jira never sends a field of
+ * this name; ingest's contract keeps unknown fields, so older events without it still parse.
+ */
+export const EVENT_TRACEPARENT_FIELD = 'heraldTraceparent';

@@ -10,7 +10,7 @@ import { releaseSnapshotMessage } from '#contracts/releaseSnapshot';
 import type { RecordContext } from '#retry/createSqsHandler';
 import { withRetry } from '#retry/withRetry';
 import type { Log } from '#shared/logger';
-import { contextFromTraceparent, currentTraceparent, withSpan } from '#shared/tracing';
+import { currentTraceparent, withSpan } from '#shared/tracing';
 import { queueName } from '#topology/topology';
 import { type DesiredSchedule, desiredSchedules } from './desiredSchedules.ts';
 import { resolveLatePoints } from './latePoints.ts';
@@ -324,7 +324,6 @@ export const processRecord = async (
       );
     },
     { attributes: { 'herald.version_id': snapshot.versionId, 'herald.release_state': snapshot.state } },
-    contextFromTraceparent(incoming.traceparent),
   );
 };
 

@@ -11,7 +11,7 @@ import { OutOfTimeError, withRetry } from '#retry/withRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { type Log, maskEmail } from '#shared/logger';
 import type { SigningKeys } from '#shared/signingKeys';
-import { contextFromTraceparent, withSpan } from '#shared/tracing';
+import { withSpan } from '#shared/tracing';
 import { unsubscribeUrl } from '#shared/unsubscribeToken';
 import { localeStrings } from '#stages/compose/localeStrings';
 import { singleLine } from '#stages/compose/untrustedText';
@@ -136,143 +136,136 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
   const retry: Retry = (name, fn) =>
     withSpan(name, () => withRetry(name, fn, { remainingTimeMs: ctx.remainingTimeMs, logger }));
 
-  await withSpan(
-    'send.record',
-    async () => {
-      // Enrich filtered the recipients when the release was planned; the directory may have
-      // changed since (an unsubscribe, a contact removed or opted out in the project).
-      const [optedOutEverywhere, contact] = await Promise.all([
-        retry('directory.is_opted_out', () => deps.directory.isOptedOut(email)),
-        retry('directory.get_contact', () => deps.directory.getContact(job.projectKey, email)),
-      ]);
-      if (optedOutEverywhere || contact?.optedOut) {
-        logger.info({ scope: optedOutEverywhere ? 'global' : 'project' }, 'recipient_opted_out');
+  await withSpan('send.record', async () => {
+    // Enrich filtered the recipients when the release was planned; the directory may have
+    // changed since (an unsubscribe, a contact removed or opted out in the project).
+    const [optedOutEverywhere, contact] = await Promise.all([
+      retry('directory.is_opted_out', () => deps.directory.isOptedOut(email)),
+      retry('directory.get_contact', () => deps.directory.getContact(job.projectKey, email)),
+    ]);
+    if (optedOutEverywhere || contact?.optedOut) {
+      logger.info({ scope: optedOutEverywhere ? 'global' : 'project' }, 'recipient_opted_out');
+      return;
+    }
+    if (contact === null) {
+      logger.info({ projectKey: job.projectKey }, 'recipient_removed');
+      return;
+    }
+    // Past the point's deadline, or the release deleted or moved since compose: record, never send.
+    if (await stopAtGate(job, { ...deps, logger }, retry)) return;
+    // Claim only when the SES call and the ledger write after it fit in what is left: a send
+    // whose result cannot be recorded is the one path to a duplicate.
+    const left = ctx.remainingTimeMs();
+    if (left < SEND_BUDGET_MS) throw new OutOfTimeError('send.email', left, SEND_BUDGET_MS);
+    const key = sendKey(job, email);
+    const tag = sendTag(key);
+    const now = deps.now().getTime();
+    const claim = await retry('ledger.claim_send', () =>
+      deps.ledger.claimSend(key, { leaseSeconds: deps.leaseSeconds, now, sesTag: tag }),
+    );
+    switch (claim.status) {
+      case 'sent':
+      case 'rejected':
+        logger.info({ status: claim.status }, 'email_duplicate_skipped');
         return;
+      case 'in_progress': {
+        const waitSeconds = Math.max(1, Math.ceil((claim.leaseExpiresAt - now) / 1000));
+        throw new RetryableError(
+          `send of version ${job.versionId} point ${job.pointId} is claimed by another worker for ${waitSeconds} s`,
+          { retryAfterSeconds: waitSeconds },
+        );
       }
-      if (contact === null) {
-        logger.info({ projectKey: job.projectKey }, 'recipient_removed');
-        return;
-      }
-      // Past the point's deadline, or the release deleted or moved since compose: record, never send.
-      if (await stopAtGate(job, { ...deps, logger }, retry)) return;
-      // Claim only when the SES call and the ledger write after it fit in what is left: a send
-      // whose result cannot be recorded is the one path to a duplicate.
-      const left = ctx.remainingTimeMs();
-      if (left < SEND_BUDGET_MS) throw new OutOfTimeError('send.email', left, SEND_BUDGET_MS);
-      const key = sendKey(job, email);
-      const tag = sendTag(key);
-      const now = deps.now().getTime();
-      const claim = await retry('ledger.claim_send', () =>
-        deps.ledger.claimSend(key, { leaseSeconds: deps.leaseSeconds, now, sesTag: tag }),
-      );
-      switch (claim.status) {
-        case 'sent':
-        case 'rejected':
-          logger.info({ status: claim.status }, 'email_duplicate_skipped');
-          return;
-        case 'in_progress': {
-          const waitSeconds = Math.max(1, Math.ceil((claim.leaseExpiresAt - now) / 1000));
-          throw new RetryableError(
-            `send of version ${job.versionId} point ${job.pointId} is claimed by another worker for ${waitSeconds} s`,
-            { retryAfterSeconds: waitSeconds },
-          );
-        }
-        case 'claimed':
-          break;
-      }
-      const waitMs = (left: number) =>
-        Math.max(0, Math.min(deps.sesEventWaitMs ?? DEFAULT_SES_EVENT_WAIT_MS, left));
-      const settle = (cause: 'ses_error' | 'claim_taken_over', wait: number) =>
-        settleAmbiguous({
-          ledger: deps.ledger,
-          sendKey: key,
-          sesTag: tag,
-          cause,
-          waitMs: wait,
-          retry,
-          logger,
-          now: () => deps.now().getTime(),
-          sleep: deps.sleep,
-        });
-      // A taken-over claim's holder may have reached SES before it died: ask SES's events first.
-      // Its SendEmail began at least a lease ago, so SES has had that long to publish them.
-      if (
-        claim.takenOver &&
-        (await settle('claim_taken_over', waitMs(ctx.remainingTimeMs() - SEND_BUDGET_MS)))
-      ) {
-        return;
-      }
+      case 'claimed':
+        break;
+    }
+    const waitMs = (left: number) =>
+      Math.max(0, Math.min(deps.sesEventWaitMs ?? DEFAULT_SES_EVENT_WAIT_MS, left));
+    const settle = (cause: 'ses_error' | 'claim_taken_over', wait: number) =>
+      settleAmbiguous({
+        ledger: deps.ledger,
+        sendKey: key,
+        sesTag: tag,
+        cause,
+        waitMs: wait,
+        retry,
+        logger,
+        now: () => deps.now().getTime(),
+        sleep: deps.sleep,
+      });
+    // A taken-over claim's holder may have reached SES before it died: ask SES's events first.
+    // Its SendEmail began at least a lease ago, so SES has had that long to publish them.
+    if (
+      claim.takenOver &&
+      (await settle('claim_taken_over', waitMs(ctx.remainingTimeMs() - SEND_BUDGET_MS)))
+    ) {
+      return;
+    }
 
-      const release = async (): Promise<void> => {
-        try {
-          await retry('ledger.release_claim', () => deps.ledger.releaseClaim(key));
-        } catch (err) {
-          // The lease still expires on its own; the caller's error is the one that matters.
-          logger.error({ err }, 'send_claim_release_failed');
-        }
-      };
-
-      let outgoing: OutgoingEmail;
+    const release = async (): Promise<void> => {
       try {
-        outgoing = await prepareEmail(job, deps, retry);
+        await retry('ledger.release_claim', () => deps.ledger.releaseClaim(key));
       } catch (err) {
+        // The lease still expires on its own; the caller's error is the one that matters.
+        logger.error({ err }, 'send_claim_release_failed');
+      }
+    };
+
+    let outgoing: OutgoingEmail;
+    try {
+      outgoing = await prepareEmail(job, deps, retry);
+    } catch (err) {
+      await release();
+      throw err;
+    }
+
+    await deps.rateLimiter?.acquire();
+    let messageId: string;
+    try {
+      ({ messageId } = await withSpan('mailer.send', () => deps.mailer.send(outgoing)));
+    } catch (err) {
+      if (err instanceof PermanentError && err.reason === NO_MESSAGE_ID) {
+        // SES answered 200: the email is on its way. Record it as sent (a redelivery must not
+        // send it again) under a placeholder id; feedback events cannot be matched to it.
+        messageId = `unknown:${deps.now().toISOString()}`;
+        logger.warn({ err, messageId }, 'email_message_id_missing');
+        await recordSent(key, messageId, deps, retry, logger);
+        logger.info({ messageId, draftSource: outgoing.headers['X-Herald-Draft-Source'] }, 'email_sent');
+        return;
+      }
+      if (err instanceof PermanentError && isContentRejection(err)) {
+        await retry('ledger.mark_rejected', () => deps.ledger.markRejected(key, err.reason));
+        logger.warn({ reason: err.reason, err }, 'email_rejected');
+        return;
+      }
+      if (err instanceof PermanentError) {
+        // Not a verdict on this recipient (a malformed request or email, sending paused, the
+        // account suspended): give the claim back and dead-letter the job, so a DLQ redrive
+        // after a person fixes the cause sends it. A rejected row would block that redrive.
+        await release();
+        logger.error({ reason: err.reason, scope: scopeOf(err), err }, 'email_send_blocked');
+        throw err;
+      }
+      if (err instanceof RetryableError) {
+        // Throttled: SES did not take the email, so nobody holds it; the redelivery sends.
         await release();
         throw err;
       }
+      // SES may have accepted it: keep the claim as `ambiguous` and wait for SES's events; with
+      // none yet, the lease decides (the takeover asks the events again before sending).
+      logger.error(
+        { err, leaseSeconds: deps.leaseSeconds, state: 'ambiguous' },
+        'email_send_outcome_unknown',
+      );
+      await retry('ledger.mark_ambiguous', () => deps.ledger.markAmbiguous(key)).catch((markErr: unknown) => {
+        logger.error({ err: markErr }, 'send_mark_ambiguous_failed');
+      });
+      if (await settle('ses_error', waitMs(ctx.remainingTimeMs() - SETTLE_MARGIN_MS))) return;
+      throw err;
+    }
 
-      await deps.rateLimiter?.acquire();
-      let messageId: string;
-      try {
-        ({ messageId } = await withSpan('mailer.send', () => deps.mailer.send(outgoing)));
-      } catch (err) {
-        if (err instanceof PermanentError && err.reason === NO_MESSAGE_ID) {
-          // SES answered 200: the email is on its way. Record it as sent (a redelivery must not
-          // send it again) under a placeholder id; feedback events cannot be matched to it.
-          messageId = `unknown:${deps.now().toISOString()}`;
-          logger.warn({ err, messageId }, 'email_message_id_missing');
-          await recordSent(key, messageId, deps, retry, logger);
-          logger.info({ messageId, draftSource: outgoing.headers['X-Herald-Draft-Source'] }, 'email_sent');
-          return;
-        }
-        if (err instanceof PermanentError && isContentRejection(err)) {
-          await retry('ledger.mark_rejected', () => deps.ledger.markRejected(key, err.reason));
-          logger.warn({ reason: err.reason, err }, 'email_rejected');
-          return;
-        }
-        if (err instanceof PermanentError) {
-          // Not a verdict on this recipient (a malformed request or email, sending paused, the
-          // account suspended): give the claim back and dead-letter the job, so a DLQ redrive
-          // after a person fixes the cause sends it. A rejected row would block that redrive.
-          await release();
-          logger.error({ reason: err.reason, scope: scopeOf(err), err }, 'email_send_blocked');
-          throw err;
-        }
-        if (err instanceof RetryableError) {
-          // Throttled: SES did not take the email, so nobody holds it; the redelivery sends.
-          await release();
-          throw err;
-        }
-        // SES may have accepted it: keep the claim as `ambiguous` and wait for SES's events; with
-        // none yet, the lease decides (the takeover asks the events again before sending).
-        logger.error(
-          { err, leaseSeconds: deps.leaseSeconds, state: 'ambiguous' },
-          'email_send_outcome_unknown',
-        );
-        await retry('ledger.mark_ambiguous', () => deps.ledger.markAmbiguous(key)).catch(
-          (markErr: unknown) => {
-            logger.error({ err: markErr }, 'send_mark_ambiguous_failed');
-          },
-        );
-        if (await settle('ses_error', waitMs(ctx.remainingTimeMs() - SETTLE_MARGIN_MS))) return;
-        throw err;
-      }
-
-      await recordSent(key, messageId, deps, retry, logger);
-      logger.info({ messageId, draftSource: outgoing.headers['X-Herald-Draft-Source'] }, 'email_sent');
-    },
-    {},
-    contextFromTraceparent(incoming.traceparent),
-  );
+    await recordSent(key, messageId, deps, retry, logger);
+    logger.info({ messageId, draftSource: outgoing.headers['X-Herald-Draft-Source'] }, 'email_sent');
+  });
 };
 
 /** Reads the draft and fills it in for the job's recipient. */
