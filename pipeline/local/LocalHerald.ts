@@ -156,6 +156,8 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
     SENDER_EMAIL: options.senderEmail,
     UNSUBSCRIBE_BASE_URL: new URL('unsubscribe', server.url).toString(),
     SCHEDULER_ROLE_ARN: LOCAL_SCHEDULER_ROLE_ARN,
+    // No CloudWatch here to read EMF lines: they would only crowd the console.
+    POWERTOOLS_METRICS_DISABLED: 'true',
     // The SDK reads AWS_ENDPOINT_URL_<SERVICE> before AWS_ENDPOINT_URL; unset ones are removed so
     // that a value left by an earlier run in this process cannot redirect a service.
     ...Object.fromEntries(

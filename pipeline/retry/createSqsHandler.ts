@@ -1,5 +1,6 @@
 import { context as otelContext, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { METRIC_NAMES, type MetricsPort, noMetrics } from '#adapters/metrics/MetricsPort';
 import type { QueuePort } from '#adapters/queue/QueuePort';
 import type { Log } from '#shared/logger';
 import { mapLimit } from '#shared/mapLimit';
@@ -62,6 +63,11 @@ export interface CreateSqsHandlerOptions {
   random?: () => number;
   /** Retry timing profile (`HERALD_RETRY_PROFILE`). Default `standard`. */
   retryProfile?: RetryProfile;
+  /**
+   * Counts each record's outcome (processed, failed, rescheduled, dead-lettered) and is flushed
+   * once per batch. Default none.
+   */
+  metrics?: MetricsPort;
 }
 
 /**
@@ -92,6 +98,7 @@ export const createSqsHandler = (
   const deadLetterQueue = queueName(stage, 'dlq', env);
   const reserveMs = options.reserveMs ?? 3_000;
   const now = options.now ?? (() => new Date());
+  const metrics = options.metrics ?? noMetrics;
 
   const route = async (record: SQSRecord, ctx: RecordContext, reschedules: number, error: unknown) => {
     const log = ctx.logger;
@@ -114,6 +121,7 @@ export const createSqsHandler = (
 
     if (decision.action === 'retry') {
       const { visibilityTimeoutSeconds } = decision;
+      metrics.count(METRIC_NAMES.recordsFailed);
       log.warn({ err: error, receiveCount, reschedules, visibilityTimeoutSeconds }, 'record_failed');
       try {
         await queue.changeVisibility(sourceQueue, record.receiptHandle, visibilityTimeoutSeconds);
@@ -135,6 +143,7 @@ export const createSqsHandler = (
         log.error({ err, cause: error, receiveCount, reschedules }, 'reschedule_forward_failed');
         return true;
       }
+      metrics.count(METRIC_NAMES.recordsRescheduled);
       log.warn({ err: error, receiveCount, reschedules, reason: decision.reason }, 'record_rescheduled');
       await deleteRouted();
       return false;
@@ -155,6 +164,7 @@ export const createSqsHandler = (
       log.error({ err, cause: error, reason: decision.reason }, 'dead_letter_failed');
       return true;
     }
+    metrics.count(METRIC_NAMES.recordsDeadLettered);
     log.error({ err: error, receiveCount, reschedules, reason: decision.reason }, 'record_dead_lettered');
     await deleteRouted();
     return false;
@@ -188,6 +198,7 @@ export const createSqsHandler = (
       async (span) => {
         try {
           await processRecord(record, ctx);
+          metrics.count(METRIC_NAMES.recordsProcessed);
           return false;
         } catch (error) {
           span.recordException(error instanceof Error ? error : new Error(String(error)));
@@ -219,6 +230,12 @@ export const createSqsHandler = (
         failed.add(record.messageId);
       }
     });
+    try {
+      metrics.flush();
+    } catch (err) {
+      // Metrics are a view of the work, never a reason to redo it.
+      logger.warn({ err, stage }, 'metrics_flush_failed');
+    }
     return {
       batchItemFailures: event.Records.filter((r) => failed.has(r.messageId)).map((r) => ({
         itemIdentifier: r.messageId,

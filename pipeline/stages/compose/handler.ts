@@ -1,3 +1,5 @@
+import { EmfMetrics } from '#adapters/metrics/EmfMetrics';
+import { meteredLlm } from '#adapters/metrics/meteredLlm';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { JiraCloud } from '#adapters/jira/JiraCloud';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
@@ -13,6 +15,8 @@ import { type ComposeDeps, processRecord } from './processRecord.ts';
 
 const config = loadConfig();
 const env = config.HERALD_ENV;
+// EMF lines on stdout: CloudWatch turns them into the ReleaseHerald metrics (one flush per batch).
+const metrics = new EmfMetrics({ stage: 'compose', env });
 const { JIRA_SITE_URL, JIRA_EMAIL } = requireConfig(config, 'JIRA_SITE_URL', 'JIRA_EMAIL');
 // createSqsHandler binds `stage` to each record's logger: give it the root logger, and keep a
 // stage child for what is logged outside a record.
@@ -57,7 +61,7 @@ const secretDeps = (): Promise<SecretDeps> => {
         timeoutMs: config.OPENAI_TIMEOUT_MS,
         ...(config.OPENAI_BASE_URL !== undefined ? { baseURL: config.OPENAI_BASE_URL } : {}),
       });
-      return { jira, llm };
+      return { jira, llm: meteredLlm(llm, metrics) };
     })
     .catch((err: unknown) => {
       built = undefined;
@@ -72,6 +76,7 @@ export const handler = createSqsHandler({
   retryProfile: config.HERALD_RETRY_PROFILE,
   stage: 'compose',
   env,
+  metrics,
   queue,
   logger,
   processRecord: async (record, ctx) => {

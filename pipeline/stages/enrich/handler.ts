@@ -1,3 +1,4 @@
+import { EmfMetrics } from '#adapters/metrics/EmfMetrics';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { JiraCloud } from '#adapters/jira/JiraCloud';
 import type { JiraPort } from '#adapters/jira/JiraPort';
@@ -11,6 +12,8 @@ import { type EnrichDeps, processRecord } from './processRecord.ts';
 
 const config = loadConfig();
 const env = config.HERALD_ENV;
+// EMF lines on stdout: CloudWatch turns them into the ReleaseHerald metrics (one flush per batch).
+const metrics = new EmfMetrics({ stage: 'enrich', env });
 const { JIRA_SITE_URL, JIRA_EMAIL } = requireConfig(config, 'JIRA_SITE_URL', 'JIRA_EMAIL');
 // createSqsHandler binds `stage` to each record's logger: give it the root logger.
 const logger = createLogger({ level: config.LOG_LEVEL });
@@ -48,6 +51,7 @@ export const handler = createSqsHandler({
   retryProfile: config.HERALD_RETRY_PROFILE,
   stage: 'enrich',
   env,
+  metrics,
   queue,
   logger,
   processRecord: async (record, ctx) => {

@@ -1,3 +1,4 @@
+import { EmfMetrics } from '#adapters/metrics/EmfMetrics';
 import { SqsQueue } from '#adapters/queue/SqsQueue';
 import { createSqsHandler } from '#retry/createSqsHandler';
 import { loadConfig } from '#shared/config';
@@ -6,6 +7,8 @@ import { processRecord } from './processRecord.ts';
 
 const config = loadConfig();
 const env = config.HERALD_ENV;
+// EMF lines on stdout: CloudWatch turns them into the ReleaseHerald metrics (one flush per batch).
+const metrics = new EmfMetrics({ stage: 'ingest', env });
 // createSqsHandler binds `stage` to each record's logger: give it the root logger.
 const logger = createLogger({ level: config.LOG_LEVEL });
 const queue = new SqsQueue({});
@@ -15,6 +18,7 @@ export const handler = createSqsHandler({
   retryProfile: config.HERALD_RETRY_PROFILE,
   stage: 'ingest',
   env,
+  metrics,
   queue,
   logger,
   processRecord: (record, ctx) => processRecord(record, ctx, { queue, env }),

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { METRIC_NAMES } from '#adapters/metrics/MetricsPort';
+import { createSqsHandler } from '#retry/createSqsHandler';
+import { PermanentError, RetryableError } from '#shared/errors';
+import { lambdaContext, sqsEvent, sqsRecord } from '#test/factories/lambda';
+import { recordingMetrics } from '#test/factories/recordingMetrics';
+import { memoryLogger, RecordingQueue } from './fakes.ts';
+
+const MAIN = 'herald-enrich';
+
+describe('Function: createSqsHandler (metrics)', () => {
+  it('counts each record by what became of it and flushes once per batch', async () => {
+    // Arrange: one processed, one to retry, one out of receives (reschedule), one permanent (dead).
+    const ok = sqsRecord({ queueName: MAIN });
+    const flaky = sqsRecord({ queueName: MAIN, receiveCount: 1 });
+    const exhausted = sqsRecord({ queueName: MAIN, receiveCount: 5 });
+    const poison = sqsRecord({ queueName: MAIN });
+    const metrics = recordingMetrics();
+    const handler = createSqsHandler({
+      stage: 'enrich',
+      queue: new RecordingQueue(),
+      logger: memoryLogger().logger,
+      metrics,
+      processRecord: async (record) => {
+        if (record.messageId === flaky.messageId || record.messageId === exhausted.messageId) {
+          throw new RetryableError('jira 503');
+        }
+        if (record.messageId === poison.messageId) throw new PermanentError('bad_input', 'no version');
+      },
+    });
+
+    // Act
+    await handler(sqsEvent(ok, flaky, exhausted, poison), lambdaContext());
+
+    // Assert
+    expect(metrics.total(METRIC_NAMES.recordsProcessed)).toBe(1);
+    expect(metrics.total(METRIC_NAMES.recordsFailed)).toBe(1);
+    expect(metrics.total(METRIC_NAMES.recordsRescheduled)).toBe(1);
+    expect(metrics.total(METRIC_NAMES.recordsDeadLettered)).toBe(1);
+    expect(metrics.flushes).toBe(1);
+  });
+
+  it('still answers the batch when the metrics cannot be written', async () => {
+    // Arrange
+    const log = memoryLogger();
+    const record = sqsRecord({ queueName: MAIN });
+    const handler = createSqsHandler({
+      stage: 'enrich',
+      queue: new RecordingQueue(),
+      logger: log.logger,
+      metrics: {
+        count: () => undefined,
+        flush: () => {
+          throw new Error('stdout closed');
+        },
+      },
+      processRecord: async () => undefined,
+    });
+
+    // Act
+    const response = await handler(sqsEvent(record), lambdaContext());
+
+    // Assert
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(log.events('metrics_flush_failed')).toHaveLength(1);
+  });
+});
