@@ -57,6 +57,8 @@ export interface LocalHeraldOptions {
   retryProfile?: 'standard' | 'fast';
   /** Handlers' log level (`LOG_LEVEL`). Default `warn`. */
   logLevel?: string;
+  /** File the handlers append their JSON log lines to (`LOG_FILE`). Default none: stdout. */
+  logFile?: string | undefined;
   /** Pollers per stage queue. Default 1. */
   concurrency?: number;
   /** Long-poll wait of the runtime, seconds. Default 1. */
@@ -148,6 +150,7 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
     HERALD_ENV: env,
     SES_CONFIGURATION_SET: stackNames(env).feedback.configurationSet,
     LOG_LEVEL: options.logLevel ?? 'warn',
+    LOG_FILE: options.logFile,
     HERALD_RETRY_PROFILE: options.retryProfile ?? 'standard',
     JIRA_SITE_URL: options.jira.siteUrl,
     JIRA_EMAIL: options.jira.email,

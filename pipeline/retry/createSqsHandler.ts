@@ -6,7 +6,7 @@ import type { Log } from '#shared/logger';
 import { mapLimit } from '#shared/mapLimit';
 import { contextFromTraceparent, withSpan } from '#shared/tracing';
 import { queueName, type RetryProfile, retryOf, type StageName } from '#topology/topology';
-import { decide } from './backoffPolicy.ts';
+import { decide, decideReschedule } from './backoffPolicy.ts';
 import {
   deadLetterAttributes,
   describeError,
@@ -22,7 +22,8 @@ import { traceparentOf } from './traceparentOf.ts';
 /** What a record handler gets besides the record. */
 export interface RecordContext {
   /**
-   * Child logger bound to `{ stage, messageId }`. A handler may replace it with a child of its own
+   * Child logger bound to `{ stage, messageId }` and, for an envelope, its `key`. A handler may
+   * replace it with a child of its own
    * (`ctx.logger = ctx.logger.child({ releaseId })`): the failure logs (`record_failed`, ...) use
    * whatever is here when the handler throws.
    */
@@ -144,7 +145,13 @@ export const createSqsHandler = (
         return true;
       }
       metrics.count(METRIC_NAMES.recordsRescheduled);
-      log.warn({ err: error, receiveCount, reschedules, reason: decision.reason }, 'record_rescheduled');
+      // What the rescheduler will do with it, for people reading the log (`npm start` prints it).
+      const next = decideReschedule({ reschedules, retry });
+      const rescheduleInSeconds = next.action === 'reschedule' ? next.delaySeconds : undefined;
+      log.warn(
+        { err: error, receiveCount, reschedules, reason: decision.reason, rescheduleInSeconds },
+        'record_rescheduled',
+      );
       await deleteRouted();
       return false;
     }
@@ -175,7 +182,12 @@ export const createSqsHandler = (
     const peeked = peekEnvelope(record.body);
     const reschedules = reschedulesOf(record, peeked?.envelope);
     const ctx: RecordContext = {
-      logger: logger.child({ stage, messageId: record.messageId }),
+      // The envelope's business key, on every line of the record (the failure lines too).
+      logger: logger.child({
+        stage,
+        messageId: record.messageId,
+        ...(peeked ? { key: peeked.envelope.key } : {}),
+      }),
       receiveCount: receiveCountOf(record),
       remainingTimeMs: () => Math.max(0, lambda.getRemainingTimeInMillis() - reserveMs),
     };

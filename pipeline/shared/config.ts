@@ -25,6 +25,11 @@ export const configSchema = z.object({
     .default(''),
   /** Log level: trace, debug, info, warn, error, fatal, silent. Default info. */
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /**
+   * File the JSON log lines are appended to instead of stdout (the local stack's `npm start` sets
+   * it so that its console stays readable). Default none: stdout, as Lambda wants.
+   */
+  LOG_FILE: z.string().min(1, 'LOG_FILE must be a file path').optional(),
   /** Jira Cloud site, e.g. https://acme.atlassian.net. */
   JIRA_SITE_URL: url('JIRA_SITE_URL').optional(),
   /** Jira account email used with the API token (basic auth). */

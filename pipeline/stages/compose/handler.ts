@@ -20,7 +20,7 @@ const metrics = new EmfMetrics({ stage: 'compose', env });
 const { JIRA_SITE_URL, JIRA_EMAIL } = requireConfig(config, 'JIRA_SITE_URL', 'JIRA_EMAIL');
 // createSqsHandler binds `stage` to each record's logger: give it the root logger, and keep a
 // stage child for what is logged outside a record.
-const logger = createLogger({ level: config.LOG_LEVEL });
+const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE });
 const stageLogger = logger.child({ stage: 'compose' });
 const queue = new SqsQueue({});
 const ledger = new DynamoLedger({

@@ -16,7 +16,7 @@ const env = config.HERALD_ENV;
 const metrics = new EmfMetrics({ stage: 'enrich', env });
 const { JIRA_SITE_URL, JIRA_EMAIL } = requireConfig(config, 'JIRA_SITE_URL', 'JIRA_EMAIL');
 // createSqsHandler binds `stage` to each record's logger: give it the root logger.
-const logger = createLogger({ level: config.LOG_LEVEL });
+const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE });
 const queue = new SqsQueue({});
 const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.directory, env) });
 const secrets = new SecretsManagerSecrets({});

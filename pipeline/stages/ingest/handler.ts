@@ -10,7 +10,7 @@ const env = config.HERALD_ENV;
 // EMF lines on stdout: CloudWatch turns them into the ReleaseHerald metrics (one flush per batch).
 const metrics = new EmfMetrics({ stage: 'ingest', env });
 // createSqsHandler binds `stage` to each record's logger: give it the root logger.
-const logger = createLogger({ level: config.LOG_LEVEL });
+const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE });
 const queue = new SqsQueue({});
 
 /** Lambda entry point of the ingest stage (SQS event source on `herald-ingest`). */

@@ -15,7 +15,7 @@ const env = config.HERALD_ENV;
 const metrics = new EmfMetrics({ stage: 'schedule', env });
 const { SCHEDULER_ROLE_ARN } = requireConfig(config, 'SCHEDULER_ROLE_ARN');
 // createSqsHandler binds `stage` to each record's logger: give it the root logger.
-const logger = createLogger({ level: config.LOG_LEVEL });
+const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE });
 const queue = new SqsQueue({});
 // The per-release watermark that orders snapshots lives in the ledger table.
 const ledger = new DynamoLedger({

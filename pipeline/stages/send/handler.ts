@@ -20,7 +20,7 @@ const env = config.HERALD_ENV;
 const metrics = new EmfMetrics({ stage: 'send', env });
 const { SENDER_EMAIL, UNSUBSCRIBE_BASE_URL } = requireConfig(config, 'SENDER_EMAIL', 'UNSUBSCRIBE_BASE_URL');
 // createSqsHandler binds `stage` to each record's logger: give it the root logger.
-const logger = createLogger({ level: config.LOG_LEVEL });
+const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE });
 const queue = new SqsQueue({});
 const mailer = meteredMailer(
   new SesMailer({
