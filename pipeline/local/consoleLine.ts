@@ -20,7 +20,7 @@ const reasonOf = (entry: LogEntry): string => {
     ? [text(err.type), text(err.message)].filter(Boolean).join(': ')
     : (text(entry.lastError) ?? '');
   const reason = text(entry.reason);
-  const whole = reason && !described.startsWith(reason) ? `${reason} (${described})` : described || reason;
+  const whole = reason && !described.includes(reason) ? `${reason} (${described})` : described || reason;
   return truncateText(singleLine(whole ?? 'unknown error'), MAX_REASON_CHARS);
 };
 
