@@ -19,6 +19,7 @@ import { infraSettings } from '../../infra/settings.ts';
 import { TRACING_ENVIRONMENT, XRAY_WRITE_ACTIONS } from '../../infra/tracing.ts';
 import {
   countByType,
+  flatten,
   resourcesOf,
   SYNTH_TIMEOUT_MS,
   type SynthesisedApp,
@@ -32,15 +33,6 @@ const REGION = 'eu-west-1';
 type Resource = { Properties: Record<string, unknown> };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
-/** A CloudFormation value as one string: `{Ref: X}` → `<X>`, `{Fn::GetAtt: [X, Y]}` → `<X.Y>`. */
-const flatten = (value: unknown): string => {
-  if (typeof value === 'string') return value;
-  const v = value as Record<string, unknown>;
-  if ('Ref' in v) return `<${v.Ref}>`;
-  if ('Fn::GetAtt' in v) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
-  if ('Fn::Join' in v) return (v['Fn::Join'] as [string, unknown[]])[1].map(flatten).join('');
-  return JSON.stringify(v);
-};
 const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 let synthesised: SynthesisedApp;

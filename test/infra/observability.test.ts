@@ -5,7 +5,7 @@ import { queueName, resourceName, STAGES, topology } from '#topology/topology';
 import { FUNCTION_NAMES } from '../../infra/functionNames.ts';
 import { infraSettings } from '../../infra/settings.ts';
 import { adotLayerArn, TRACING_ENVIRONMENT, XRAY_WRITE_ACTIONS } from '../../infra/tracing.ts';
-import { resourcesOf, SYNTH_TIMEOUT_MS, synthApp } from './synthApp.ts';
+import { flatten, resourcesOf, SYNTH_TIMEOUT_MS, synthApp } from './synthApp.ts';
 
 const ENV = 'prod';
 const REGION = 'eu-west-1';
@@ -16,16 +16,6 @@ type MetricRow = (string | Record<string, unknown>)[];
 interface Widget {
   properties: { title: string; metrics?: MetricRow[] };
 }
-
-/** A CloudFormation value as one string: `{Ref: X}` → `<X>`, `{Fn::GetAtt: [X, Y]}` → `<X.Y>`. */
-const flatten = (value: unknown): string => {
-  if (typeof value === 'string') return value;
-  const v = value as Record<string, unknown>;
-  if ('Ref' in v) return `<${v.Ref}>`;
-  if ('Fn::GetAtt' in v) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
-  if ('Fn::Join' in v) return (v['Fn::Join'] as [string, unknown[]])[1].map(flatten).join('');
-  return JSON.stringify(v);
-};
 
 let template: Template;
 let widgets: Widget[];
