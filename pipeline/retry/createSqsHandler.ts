@@ -4,7 +4,7 @@ import { METRIC_NAMES, type MetricsPort, noMetrics } from '#adapters/metrics/Met
 import type { QueuePort } from '#adapters/queue/QueuePort';
 import type { Log } from '#shared/logger';
 import { mapLimit } from '#shared/mapLimit';
-import { contextFromTraceparent, withSpan } from '#shared/tracing';
+import { contextFromTraceparent, tracingRegistered, withSpan } from '#shared/tracing';
 import { queueName, type RetryProfile, retryOf, type StageName } from '#topology/topology';
 import { decide, decideReschedule } from './backoffPolicy.ts';
 import {
@@ -69,6 +69,12 @@ export interface CreateSqsHandlerOptions {
    * once per batch. Default none.
    */
   metrics?: MetricsPort;
+  /**
+   * Tracing should be on (the stack set the ADOT layer's wrapper): warn once, at build, with
+   * `tracing_not_registered` when no tracer is registered, since every span would then be a
+   * silent no-op. Default false.
+   */
+  expectTracing?: boolean;
 }
 
 /**
@@ -100,6 +106,12 @@ export const createSqsHandler = (
   const reserveMs = options.reserveMs ?? 3_000;
   const now = options.now ?? (() => new Date());
   const metrics = options.metrics ?? noMetrics;
+  if (options.expectTracing && !tracingRegistered()) {
+    logger.warn(
+      { stage, hint: "the layer's @opentelemetry/api must be at least the bundled one" },
+      'tracing_not_registered',
+    );
+  }
 
   const route = async (record: SQSRecord, ctx: RecordContext, reschedules: number, error: unknown) => {
     const log = ctx.logger;

@@ -17,6 +17,14 @@ export const contextFromTraceparent = (traceparent: string | undefined): Context
   traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;
 
 /**
+ * Whether an OpenTelemetry SDK that this (bundled) API version accepts is registered: a span
+ * started now gets a valid context. The probe span is never ended, so never exported. False when
+ * no SDK is there, or when one registered under an older API version (the API ignores it).
+ */
+export const tracingRegistered = (): boolean =>
+  trace.isSpanContextValid(tracer.startSpan('herald.tracing_probe').spanContext());
+
+/**
  * The `traceparent` of the active span, to put in an outgoing envelope. Falls back to the W3C
  * format of the active span context when no propagator is registered.
  */

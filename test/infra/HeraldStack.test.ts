@@ -408,12 +408,8 @@ describe('Function: HeraldStack', () => {
       }
     });
 
-    it("sets only variables pipeline/shared/config.ts reads (and Node options and the ADOT layer's wrapper)", () => {
-      const known = new Set([
-        ...Object.keys(configSchema.shape),
-        'NODE_OPTIONS',
-        ...Object.keys(TRACING_ENVIRONMENT),
-      ]);
+    it('sets only variables pipeline/shared/config.ts reads (and Node options)', () => {
+      const known = new Set([...Object.keys(configSchema.shape), 'NODE_OPTIONS']);
       for (const name of FUNCTION_NAMES) {
         const unknown = Object.keys(variablesOf(name)).filter((v) => !known.has(v));
         expect(unknown, name).toEqual([]);

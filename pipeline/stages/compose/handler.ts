@@ -77,6 +77,7 @@ export const handler = createSqsHandler({
   stage: 'compose',
   env,
   metrics,
+  expectTracing: config.AWS_LAMBDA_EXEC_WRAPPER !== undefined,
   queue,
   logger,
   processRecord: async (record, ctx) => {

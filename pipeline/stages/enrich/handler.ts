@@ -52,6 +52,7 @@ export const handler = createSqsHandler({
   stage: 'enrich',
   env,
   metrics,
+  expectTracing: config.AWS_LAMBDA_EXEC_WRAPPER !== undefined,
   queue,
   logger,
   processRecord: async (record, ctx) => {

@@ -19,6 +19,7 @@ export const handler = createSqsHandler({
   stage: 'ingest',
   env,
   metrics,
+  expectTracing: config.AWS_LAMBDA_EXEC_WRAPPER !== undefined,
   queue,
   logger,
   processRecord: (record, ctx) => processRecord(record, ctx, { queue, env }),

@@ -59,6 +59,7 @@ export const handler = createSqsHandler({
   stage: 'schedule',
   env,
   metrics,
+  expectTracing: config.AWS_LAMBDA_EXEC_WRAPPER !== undefined,
   queue,
   logger,
   processRecord: async (record, ctx) => {

@@ -48,6 +48,7 @@ export const handler = createSqsHandler({
   stage: 'send',
   env,
   metrics,
+  expectTracing: config.AWS_LAMBDA_EXEC_WRAPPER !== undefined,
   queue,
   logger,
   processRecord: async (record, ctx) => {
