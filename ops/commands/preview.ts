@@ -145,7 +145,7 @@ class PreviewLedger implements LedgerPort {
     throw new Error('a preview never sends');
   }
 
-  releaseClaim(): never {
+  giveBackSendClaim(): never {
     throw new Error('a preview never sends');
   }
 

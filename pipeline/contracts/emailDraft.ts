@@ -35,8 +35,8 @@ export const DRAFT_PLACEHOLDERS = {
   unsubscribeUrl: '{{unsubscribe_url}}',
 } as const;
 
-/** How the draft was written. */
-export const DRAFT_SOURCES = ['llm', 'template'] as const;
+/** How the draft was written: by the model, from the template, or edited by an operator (`herald drafts edit`). */
+export const DRAFT_SOURCES = ['llm', 'template', 'edited'] as const;
 
 /**
  * What the grounding verifier concluded about a draft: every item `supported`; `items_removed`

@@ -7,8 +7,8 @@ export const MIN_SIGNING_KEY_LENGTH = 32;
 export const MAX_SIGNING_KEYS = 10;
 
 /**
- * The signing keys of links in emails (unsubscribe links; approval links use the same secret),
- * from their own Secrets Manager secret, never the webhook secret. The first key signs; every
+ * The signing keys of links in emails (unsubscribe links from the `signing-keys` secret, approval
+ * links from their own `review-signing-keys` secret), never the webhook secret. The first key signs; every
  * key verifies, so a rotation puts a new key first and drops an old one only once the links it
  * signed may go dead.
  */

@@ -1,6 +1,6 @@
 /**
  * The one description of release-herald's resources. The CDK stack (infra/), the local
- * bootstrap (pipeline/local) and the ops CLI (ops/) all read this module; nothing else
+ * bootstrap (local) and the ops CLI (ops/) all read this module; nothing else
  * hard-codes a queue name, a batch size or a retry setting.
  */
 
@@ -214,10 +214,15 @@ export const topology = {
     openaiApiKey: 'openai-api-key',
     webhookSecret: 'webhook-secret',
     /**
-     * Keys of the links in emails (unsubscribe; approval links too): a JSON array, newest first;
-     * the first signs, every one verifies. Never the webhook secret.
+     * Keys of the unsubscribe links in client emails: a JSON array, newest first; the first
+     * signs, every one verifies. Never the webhook secret.
      */
     signingKeys: 'signing-keys',
+    /**
+     * Keys of the Approve/Hold links in review emails, dedicated to them (same format as
+     * `signingKeys`): a leaked unsubscribe key cannot approve a draft.
+     */
+    reviewSigningKeys: 'review-signing-keys',
   },
   webhook: {
     /** Largest accepted webhook body, bytes. Version events are a few hundred bytes. */

@@ -1,4 +1,4 @@
-import { singleLine, truncateText } from '#adapters/jira/truncateText';
+import { singleLine, truncate } from '#shared/text';
 import { formatAge } from '#ops/format/formatAge';
 
 /** One JSON log line of a handler, as pino writes it. */
@@ -21,7 +21,7 @@ const reasonOf = (entry: LogEntry): string => {
     : (text(entry.lastError) ?? '');
   const reason = text(entry.reason);
   const whole = reason && !described.includes(reason) ? `${reason} (${described})` : described || reason;
-  return truncateText(singleLine(whole ?? 'unknown error'), MAX_REASON_CHARS);
+  return truncate(singleLine(whole ?? 'unknown error'), MAX_REASON_CHARS);
 };
 
 const redrive = (stage: string) => `fix and \`herald dlq redrive ${stage}\``;
