@@ -18,6 +18,7 @@ import {
   topology,
 } from '#topology/topology';
 import { Alarms } from './constructs/Alarms.ts';
+import { Dashboard } from './constructs/Dashboard.ts';
 import { DataStores } from './constructs/DataStores.ts';
 import { HeraldFunction } from './constructs/HeraldFunction.ts';
 import { JiraIngress } from './constructs/JiraIngress.ts';
@@ -31,6 +32,7 @@ import { actions } from './permissions.ts';
 import { assertRequestTimeoutFits } from './requestTimeouts.ts';
 import { type SendConcurrency, sendConcurrency } from './sendConcurrency.ts';
 import { infraSettings } from './settings.ts';
+import { adotLayerArn } from './tracing.ts';
 
 /**
  * Whether SQS keeps ApproximateReceiveCount when it redrives `<stage>` to `<stage>-reschedule`.
@@ -106,6 +108,13 @@ export interface HeraldStackProps extends StackProps {
   readonly peerRegions?: readonly string[];
   /** Code of each function. Default the esbuild bundle `dist/<name>` (run `npm run build` first). */
   readonly code?: (name: FunctionName) => lambda.Code;
+  /**
+   * Send every function's spans to X-Ray through the ADOT layer with active tracing
+   * (infra/tracing.ts). Default true.
+   */
+  readonly tracing?: boolean;
+  /** ARN of the ADOT JavaScript layer. Default `adotLayerArn(<this stack's region>)`. */
+  readonly adotLayerArn?: string;
 }
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -137,6 +146,8 @@ export class HeraldStack extends Stack {
   readonly ingress: JiraIngress;
   readonly mail: MailFeedback;
   readonly alarms: Alarms;
+  /** The CloudWatch dashboard: stage metrics, DLQ depths, oldest message ages. */
+  readonly dashboard: Dashboard;
   /** Concurrency, batch size and per-process rate of the send stage (SES rate bound). */
   readonly sendPacing: SendConcurrency;
 
@@ -307,6 +318,14 @@ export class HeraldStack extends Stack {
       feedback: this.mail.feedback,
     };
     this.grantAccess(props.senderEmail, props.sesIdentity, configurationSetName);
+    if (props.tracing ?? true) {
+      const layer = lambda.LayerVersion.fromLayerVersionArn(
+        this,
+        'AdotLayer',
+        props.adotLayerArn ?? adotLayerArn(this.region),
+      );
+      for (const fn of Object.values(this.functions)) fn.enableTracing(layer);
+    }
 
     this.alarms = new Alarms(this, 'Alarms', {
       topicName: resourceName(topology.alarmTopic, env),
@@ -324,6 +343,23 @@ export class HeraldStack extends Stack {
       email: props.alarmEmail,
     });
 
+    const watched = (kind: 'main' | 'reschedule' | 'dlq') =>
+      STAGES.map((s) => ({ name: queueName(s, kind, env), queue: this.queues[s][kind] }));
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      // Dashboards are global to the account: one per region of a multi-region deployment.
+      dashboardName: `${resourceName(infraSettings.dashboardName, env)}-${this.region}`,
+      envName: env,
+      stages: STAGES,
+      mainQueues: watched('main'),
+      rescheduleQueues: watched('reschedule'),
+      deadLetterQueues: [
+        ...watched('dlq'),
+        { name: resourceName(topology.rule.deadLetterQueue, env), queue: this.ingress.ruleDlq },
+        { name: resourceName(topology.feedback.deadLetterQueue, env), queue: this.mail.dlq },
+      ],
+      periodSeconds: infraSettings.alarmPeriodSeconds,
+    });
+
     new ReplicationAlarms(this, 'Replication', {
       tableName: this.data.ledger.name,
       receivingRegions: props.peerRegions ?? [],
@@ -332,7 +368,7 @@ export class HeraldStack extends Stack {
       topic: this.alarms.topic,
     });
 
-    this.acknowledgeFindings();
+    this.acknowledgeFindings(props.tracing ?? true);
 
     new CfnOutput(this, 'JiraWebhookUrl', {
       value: Fn.join('', [this.ingress.url.url, 'webhook']),
@@ -450,10 +486,20 @@ export class HeraldStack extends Stack {
    * The cdk-nag AwsSolutions findings this design accepts, each on the narrowest construct and,
    * for IAM wildcards, for the one resource pattern only (so any new wildcard still fails).
    */
-  private acknowledgeFindings(): void {
+  private acknowledgeFindings(tracing: boolean): void {
     const f = this.functions;
     const wildcard = (handler: HeraldFunction, resource: string, reason: string) =>
       Validations.of(handler.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
+    if (tracing) {
+      for (const handler of Object.values(f)) {
+        wildcard(
+          handler,
+          '*',
+          'X-Ray PutTraceSegments and PutTelemetryRecords (active tracing: the ADOT layer exports spans through ' +
+            'the X-Ray daemon) have no resource type in IAM (they only accept "*"); the statement allows those two actions.',
+        );
+      }
+    }
     wildcard(
       f.schedule,
       this.nagArn(this.scheduling.scheduleArn(topology.schedulePrefix)),

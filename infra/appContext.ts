@@ -63,6 +63,13 @@ export const appContextSchema = z.object({
   retainData: flag.default(true),
   /** Synthesise with placeholder code instead of `dist/` (checks without `npm run build`). Default false. */
   placeholderCode: flag.default(false),
+  /** Spans to X-Ray through the ADOT layer with active tracing (infra/tracing.ts). Default true. */
+  tracing: flag.default(true),
+  /** ADOT JavaScript layer ARN, for a region or version other than infra/tracing.ts's. Default that one. */
+  adotLayerArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[\w-]+:\d+$/, 'must be a Lambda layer version ARN')
+    .optional(),
 });
 
 /** Validated app context. */

@@ -37,6 +37,8 @@ export const buildApp = (app: App): HeraldStack[] => {
     logLevel: context.logLevel,
     alarmEmail: context.alarmEmail,
     retainData: context.retainData,
+    tracing: context.tracing,
+    adotLayerArn: context.adotLayerArn,
     code: context.placeholderCode ? () => lambda.Code.fromInline(PLACEHOLDER_CODE) : undefined,
   };
 

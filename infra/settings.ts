@@ -13,4 +13,9 @@ export const infraSettings = {
   logRetentionDays: 30,
   /** Alarm evaluation period, seconds. */
   alarmPeriodSeconds: 300,
+  /**
+   * Base name of the CloudWatch dashboard (`herald[-<env>]-dashboard-<region>`: dashboards are
+   * global to an account, so each region's stack names its own).
+   */
+  dashboardName: 'dashboard',
 } as const;

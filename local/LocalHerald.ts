@@ -57,6 +57,8 @@ export interface LocalHeraldOptions {
   retryProfile?: 'standard' | 'fast';
   /** Handlers' log level (`LOG_LEVEL`). Default `warn`. */
   logLevel?: string;
+  /** File the handlers append their JSON log lines to (`LOG_FILE`). Default none: stdout. */
+  logFile?: string | undefined;
   /** Pollers per stage queue. Default 1. */
   concurrency?: number;
   /** Long-poll wait of the runtime, seconds. Default 1. */
@@ -148,6 +150,7 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
     HERALD_ENV: env,
     SES_CONFIGURATION_SET: stackNames(env).feedback.configurationSet,
     LOG_LEVEL: options.logLevel ?? 'warn',
+    LOG_FILE: options.logFile,
     HERALD_RETRY_PROFILE: options.retryProfile ?? 'standard',
     JIRA_SITE_URL: options.jira.siteUrl,
     JIRA_EMAIL: options.jira.email,
@@ -156,6 +159,8 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
     SENDER_EMAIL: options.senderEmail,
     UNSUBSCRIBE_BASE_URL: new URL('unsubscribe', server.url).toString(),
     SCHEDULER_ROLE_ARN: LOCAL_SCHEDULER_ROLE_ARN,
+    // No CloudWatch here to read EMF lines: they would only crowd the console.
+    POWERTOOLS_METRICS_DISABLED: 'true',
     // The SDK reads AWS_ENDPOINT_URL_<SERVICE> before AWS_ENDPOINT_URL; unset ones are removed so
     // that a value left by an earlier run in this process cannot redirect a service.
     ...Object.fromEntries(

@@ -14,9 +14,11 @@ import { maskEmail } from '#shared/logger';
 import { startJiraStandIn } from '#test/standins/JiraStandIn';
 import { startOpenAiStandIn } from '#test/standins/OpenAiStandIn';
 import { DEMO, demoWebhookBody, describeDemoScope, postSignedWebhook, seedDemo } from './demo.ts';
+import { consoleLine } from './consoleLine.ts';
 import { connectOrStart } from './Emulator.ts';
 import { LOCAL_SCHEDULER_ROLE_ARN, startLocalHerald } from './LocalHerald.ts';
 import type { InvocationResult } from './LocalLambdaRuntime.ts';
+import { tailLog } from './LogTail.ts';
 import { readOutbox, writeOutbox } from './Outbox.ts';
 
 const HELP = `Usage: npm start [-- options]
@@ -27,6 +29,8 @@ Options:
   --outbox <dir>   where sent emails are written as .eml and .html (default: outbox)
   --port <n>       webhook port on 127.0.0.1 (default: a free port)
   --sender <addr>  From address (default: releases@example.com)
+  --log <file>     where the handlers' JSON log lines go (default: herald.log); the console
+                   shows one line per failed record: stage, key, reason, what happens next
   -h, --help       show this help
 
 Environment:
@@ -42,6 +46,7 @@ const { values } = parseArgs({
     outbox: { type: 'string', default: 'outbox' },
     port: { type: 'string', default: '0' },
     sender: { type: 'string', default: 'releases@example.com' },
+    log: { type: 'string', default: 'herald.log' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -106,8 +111,19 @@ const describeBatch = (result: InvocationResult): string => {
   return `${outcome} ${result.event.Records.length} × ${[...new Set(kinds)].join(', ')} in ${result.durationMs} ms${error}`;
 };
 
+const logFile = resolve(values.log);
+const logTail = await tailLog({
+  file: logFile,
+  onEntry: (entry) => {
+    const printed = consoleLine(entry);
+    if (printed) say(printed.stage, printed.line);
+  },
+});
+say('herald', `handler logs (JSON lines, failures in full): ${relative(process.cwd(), logFile)}`);
+
 const herald = await startLocalHerald({
   endpoint: emulator.endpoint,
+  logFile,
   jira,
   openai,
   webhookSecret,
@@ -202,6 +218,7 @@ const stop = async () => {
   say('herald', 'stopping…');
   clearInterval(outboxTimer);
   await herald.stop();
+  await logTail.stop();
   await Promise.all([jiraStandIn?.close(), openAiStandIn?.close()]);
   await emulator.stop();
   say('herald', 'stopped');

@@ -153,6 +153,8 @@ const configure = (options: z.output<typeof workerOptions>, unsubscribeBaseUrl: 
     SENDER_EMAIL: options.senderEmail,
     UNSUBSCRIBE_BASE_URL: unsubscribeBaseUrl,
     SCHEDULER_ROLE_ARN: LOCAL_SCHEDULER_ROLE_ARN,
+    // No CloudWatch here to read EMF lines: they would only crowd the console.
+    POWERTOOLS_METRICS_DISABLED: 'true',
     SEND_LEASE_SECONDS: options.sendLeaseSeconds?.toString(),
     JIRA_TIMEOUT_MS: options.jiraTimeoutMs?.toString(),
     OPENAI_TIMEOUT_MS: options.openaiTimeoutMs?.toString(),

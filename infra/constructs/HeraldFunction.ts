@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { TRACING_ENVIRONMENT, XRAY_WRITE_ACTIONS } from '../tracing.ts';
 
 /** Memory and timeout of a function. */
 export interface FunctionSettings {
@@ -71,6 +72,17 @@ export class HeraldFunction extends Construct {
       deadLetterQueue: props.deadLetterQueue,
       retryAttempts: props.retryAttempts,
     });
+  }
+
+  /**
+   * Sends the function's OpenTelemetry spans to X-Ray: the ADOT layer and its wrapper
+   * ({@link TRACING_ENVIRONMENT}), Lambda active tracing, and the X-Ray write actions on the role.
+   */
+  enableTracing(adotLayer: lambda.ILayerVersion): void {
+    this.fn.addLayers(adotLayer);
+    for (const [name, value] of Object.entries(TRACING_ENVIRONMENT)) this.fn.addEnvironment(name, value);
+    (this.fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
+    this.allow(XRAY_WRITE_ACTIONS, ['*']);
   }
 
   /** Adds one allow statement to the function's role. */

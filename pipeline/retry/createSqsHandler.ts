@@ -1,11 +1,12 @@
 import { context as otelContext, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { METRIC_NAMES, type MetricsPort, noMetrics } from '#adapters/metrics/MetricsPort';
 import type { QueuePort } from '#adapters/queue/QueuePort';
 import type { Log } from '#shared/logger';
 import { mapLimit } from '#shared/mapLimit';
-import { contextFromTraceparent, withSpan } from '#shared/tracing';
+import { contextFromTraceparent, tracingRegistered, withSpan } from '#shared/tracing';
 import { queueName, type RetryProfile, retryOf, type StageName } from '#topology/topology';
-import { decide } from './backoffPolicy.ts';
+import { decide, decideReschedule } from './backoffPolicy.ts';
 import {
   deadLetterAttributes,
   describeError,
@@ -16,11 +17,13 @@ import {
   stringAttributesOf,
 } from './heraldAttributes.ts';
 import { peekEnvelope } from './peekEnvelope.ts';
+import { traceparentOf } from './traceparentOf.ts';
 
 /** What a record handler gets besides the record. */
 export interface RecordContext {
   /**
-   * Child logger bound to `{ stage, messageId }`. A handler may replace it with a child of its own
+   * Child logger bound to `{ stage, messageId }` and, for an envelope, its `key`. A handler may
+   * replace it with a child of its own
    * (`ctx.logger = ctx.logger.child({ releaseId })`): the failure logs (`record_failed`, ...) use
    * whatever is here when the handler throws.
    */
@@ -61,6 +64,17 @@ export interface CreateSqsHandlerOptions {
   random?: () => number;
   /** Retry timing profile (`HERALD_RETRY_PROFILE`). Default `standard`. */
   retryProfile?: RetryProfile;
+  /**
+   * Counts each record's outcome (processed, failed, rescheduled, dead-lettered) and is flushed
+   * once per batch. Default none.
+   */
+  metrics?: MetricsPort;
+  /**
+   * Tracing should be on (the stack set the ADOT layer's wrapper): warn once, at build, with
+   * `tracing_not_registered` when no tracer is registered, since every span would then be a
+   * silent no-op. Default false.
+   */
+  expectTracing?: boolean;
 }
 
 /**
@@ -91,6 +105,13 @@ export const createSqsHandler = (
   const deadLetterQueue = queueName(stage, 'dlq', env);
   const reserveMs = options.reserveMs ?? 3_000;
   const now = options.now ?? (() => new Date());
+  const metrics = options.metrics ?? noMetrics;
+  if (options.expectTracing && !tracingRegistered()) {
+    logger.warn(
+      { stage, hint: "the layer's @opentelemetry/api must be at least the bundled one" },
+      'tracing_not_registered',
+    );
+  }
 
   const route = async (record: SQSRecord, ctx: RecordContext, reschedules: number, error: unknown) => {
     const log = ctx.logger;
@@ -113,6 +134,7 @@ export const createSqsHandler = (
 
     if (decision.action === 'retry') {
       const { visibilityTimeoutSeconds } = decision;
+      metrics.count(METRIC_NAMES.recordsFailed);
       log.warn({ err: error, receiveCount, reschedules, visibilityTimeoutSeconds }, 'record_failed');
       try {
         await queue.changeVisibility(sourceQueue, record.receiptHandle, visibilityTimeoutSeconds);
@@ -134,7 +156,14 @@ export const createSqsHandler = (
         log.error({ err, cause: error, receiveCount, reschedules }, 'reschedule_forward_failed');
         return true;
       }
-      log.warn({ err: error, receiveCount, reschedules, reason: decision.reason }, 'record_rescheduled');
+      metrics.count(METRIC_NAMES.recordsRescheduled);
+      // What the rescheduler will do with it, for people reading the log (`npm start` prints it).
+      const next = decideReschedule({ reschedules, retry });
+      const rescheduleInSeconds = next.action === 'reschedule' ? next.delaySeconds : undefined;
+      log.warn(
+        { err: error, receiveCount, reschedules, reason: decision.reason, rescheduleInSeconds },
+        'record_rescheduled',
+      );
       await deleteRouted();
       return false;
     }
@@ -154,6 +183,7 @@ export const createSqsHandler = (
       log.error({ err, cause: error, reason: decision.reason }, 'dead_letter_failed');
       return true;
     }
+    metrics.count(METRIC_NAMES.recordsDeadLettered);
     log.error({ err: error, receiveCount, reschedules, reason: decision.reason }, 'record_dead_lettered');
     await deleteRouted();
     return false;
@@ -164,7 +194,12 @@ export const createSqsHandler = (
     const peeked = peekEnvelope(record.body);
     const reschedules = reschedulesOf(record, peeked?.envelope);
     const ctx: RecordContext = {
-      logger: logger.child({ stage, messageId: record.messageId }),
+      // The envelope's business key, on every line of the record (the failure lines too).
+      logger: logger.child({
+        stage,
+        messageId: record.messageId,
+        ...(peeked ? { key: peeked.envelope.key } : {}),
+      }),
       receiveCount: receiveCountOf(record),
       remainingTimeMs: () => Math.max(0, lambda.getRemainingTimeInMillis() - reserveMs),
     };
@@ -179,13 +214,15 @@ export const createSqsHandler = (
       return true;
     }
 
-    const traceparent = peeked?.envelope.traceparent;
+    // Read once, here: the stage core's spans are children of this record span.
+    const traceparent = traceparentOf(record.body, peeked);
     const parent = traceparent ? contextFromTraceparent(traceparent) : otelContext.active();
     return withSpan(
       `${stage} process`,
       async (span) => {
         try {
           await processRecord(record, ctx);
+          metrics.count(METRIC_NAMES.recordsProcessed);
           return false;
         } catch (error) {
           span.recordException(error instanceof Error ? error : new Error(String(error)));
@@ -217,6 +254,12 @@ export const createSqsHandler = (
         failed.add(record.messageId);
       }
     });
+    try {
+      metrics.flush();
+    } catch (err) {
+      // Metrics are a view of the work, never a reason to redo it.
+      logger.warn({ err, stage }, 'metrics_flush_failed');
+    }
     return {
       batchItemFailures: event.Records.filter((r) => failed.has(r.messageId)).map((r) => ({
         itemIdentifier: r.messageId,

@@ -25,6 +25,16 @@ export const configSchema = z.object({
     .default(''),
   /** Log level: trace, debug, info, warn, error, fatal, silent. Default info. */
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /**
+   * File the JSON log lines are appended to instead of stdout (the local stack's `npm start` sets
+   * it so that its console stays readable). Default none: stdout, as Lambda wants.
+   */
+  LOG_FILE: z.string().min(1, 'LOG_FILE must be a file path').optional(),
+  /**
+   * The ADOT layer's start-up wrapper (infra/tracing.ts), set by the stack when tracing is on.
+   * Read only to warn at cold start when no tracer got registered (`tracing_not_registered`).
+   */
+  AWS_LAMBDA_EXEC_WRAPPER: z.string().min(1).optional(),
   /** Jira Cloud site, e.g. https://acme.atlassian.net. */
   JIRA_SITE_URL: url('JIRA_SITE_URL').optional(),
   /** Jira account email used with the API token (basic auth). */

@@ -93,14 +93,19 @@ export interface CreateLoggerOptions {
   name?: string;
   /** Write synchronously (Lambda must flush before the invocation ends). Default true. */
   sync?: boolean;
-  /** Destination stream; default stdout. */
+  /** Destination stream; default {@link CreateLoggerOptions.file}, else stdout. */
   destination?: NodeJS.WritableStream;
+  /** File to append the lines to (created with its folder) instead of stdout. Default none. */
+  file?: string | undefined;
 }
 
 /** Builds the pino root logger. One per process, built at module scope in each handler. */
 export const createLogger = (options: CreateLoggerOptions = {}): Logger => {
   const level = options.level ?? 'info';
-  const destination = options.destination ?? pino.destination({ sync: options.sync ?? true });
+  const sync = options.sync ?? true;
+  const destination =
+    options.destination ??
+    (options.file ? pino.destination({ dest: options.file, sync, mkdir: true }) : pino.destination({ sync }));
   return pino(
     {
       name: options.name ?? 'release-herald',

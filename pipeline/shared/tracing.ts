@@ -17,6 +17,14 @@ export const contextFromTraceparent = (traceparent: string | undefined): Context
   traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;
 
 /**
+ * Whether an OpenTelemetry SDK that this (bundled) API version accepts is registered: a span
+ * started now gets a valid context. The probe span is never ended, so never exported. False when
+ * no SDK is there, or when one registered under an older API version (the API ignores it).
+ */
+export const tracingRegistered = (): boolean =>
+  trace.isSpanContextValid(tracer.startSpan('herald.tracing_probe').spanContext());
+
+/**
  * The `traceparent` of the active span, to put in an outgoing envelope. Falls back to the W3C
  * format of the active span context when no propagator is registered.
  */
@@ -51,3 +59,10 @@ export const withSpan = async <T>(
       span.end();
     }
   });
+
+/**
+ * The top-level field of a Jira webhook's EventBridge `detail` in which the webhook stage passes
+ * its `traceparent` to ingest (the one hop without an envelope). Jira never sends a field of
+ * this name; ingest's contract keeps unknown fields, so older events without it still parse.
+ */
+export const EVENT_TRACEPARENT_FIELD = 'heraldTraceparent';

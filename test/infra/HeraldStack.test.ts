@@ -16,8 +16,10 @@ import { FUNCTION_NAMES, type FunctionName } from '../../infra/functionNames.ts'
 import type { HeraldStack } from '../../infra/HeraldStack.ts';
 import { sendConcurrency } from '../../infra/sendConcurrency.ts';
 import { infraSettings } from '../../infra/settings.ts';
+import { TRACING_ENVIRONMENT, XRAY_WRITE_ACTIONS } from '../../infra/tracing.ts';
 import {
   countByType,
+  flatten,
   resourcesOf,
   SYNTH_TIMEOUT_MS,
   type SynthesisedApp,
@@ -31,15 +33,6 @@ const REGION = 'eu-west-1';
 type Resource = { Properties: Record<string, unknown> };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
-/** A CloudFormation value as one string: `{Ref: X}` → `<X>`, `{Fn::GetAtt: [X, Y]}` → `<X.Y>`. */
-const flatten = (value: unknown): string => {
-  if (typeof value === 'string') return value;
-  const v = value as Record<string, unknown>;
-  if ('Ref' in v) return `<${v.Ref}>`;
-  if ('Fn::GetAtt' in v) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
-  if ('Fn::Join' in v) return (v['Fn::Join'] as [string, unknown[]])[1].map(flatten).join('');
-  return JSON.stringify(v);
-};
 const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 let synthesised: SynthesisedApp;
@@ -107,6 +100,7 @@ describe('Function: HeraldStack', () => {
         'AWS::SNS::Topic': 1,
         'AWS::SNS::TopicPolicy': 1,
         'AWS::CloudWatch::Alarm': dlqs + stages,
+        'AWS::CloudWatch::Dashboard': 1,
       });
     });
 
@@ -388,7 +382,8 @@ describe('Function: HeraldStack', () => {
     };
 
     it('gives each function exactly the variables its handler reads', () => {
-      const base = ['NODE_OPTIONS', 'HERALD_ENV'];
+      // Every function also gets the ADOT layer's wrapper (tracing is on by default).
+      const base = ['NODE_OPTIONS', 'HERALD_ENV', ...Object.keys(TRACING_ENVIRONMENT)];
       const queueDriven = [...base, 'HERALD_RETRY_PROFILE'];
       const jira = ['JIRA_SITE_URL', 'JIRA_EMAIL'];
       const expected: Record<FunctionName, string[]> = {
@@ -663,7 +658,7 @@ describe('Function: HeraldStack', () => {
   });
 
   describe('IAM', () => {
-    it('scopes every statement to named ARNs, except the one ListSchedules statement', () => {
+    it('scopes every statement to named ARNs, except the one ListSchedules statement and the X-Ray write statements', () => {
       const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
         (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
       );
@@ -673,18 +668,29 @@ describe('Function: HeraldStack', () => {
         `arn:aws:scheduler:${REGION}:${TEST_ACCOUNT}:schedule/${group}/${topology.schedulePrefix}*`,
         `arn:aws:scheduler:${REGION}:${TEST_ACCOUNT}:schedule/${group}/${topology.reschedulePrefix}*`,
       ];
+      const wildcardActions: string[] = [];
       for (const statement of statements) {
         expect(statement.Effect).toBe('Allow');
         for (const action of asArray(statement.Action)) expect(action).not.toContain('*');
         const resources = asArray(statement.Resource).map(flatten);
         if (resources.includes('*')) {
-          expect(statement.Action).toBe('scheduler:ListSchedules');
+          // X-Ray's write actions (active tracing) accept only "*", as ListSchedules does.
+          // CDK merges a role's "*" statements: schedule's holds ListSchedules and the X-Ray actions.
+          for (const action of asArray(statement.Action)) {
+            expect(['scheduler:ListSchedules', ...XRAY_WRITE_ACTIONS]).toContain(action);
+            wildcardActions.push(action);
+          }
           expect(resources).toEqual(['*']);
           continue;
         }
         for (const resource of resources) {
           if (resource.includes('*')) expect(allowedPatterns).toContain(resource);
         }
+      }
+      // ListSchedules once; the X-Ray actions once per function role (tracing is on by default).
+      expect(wildcardActions.filter((a) => a === 'scheduler:ListSchedules')).toHaveLength(1);
+      for (const action of XRAY_WRITE_ACTIONS) {
+        expect(wildcardActions.filter((a) => a === action)).toHaveLength(FUNCTION_NAMES.length);
       }
     });
 
@@ -859,6 +865,8 @@ describe('Function: HeraldStack', () => {
         [
           `AwsSolutions-IAM5[Resource::${arn}/${topology.schedulePrefix}*]`,
           'AwsSolutions-IAM5[Resource::*]',
+          // The X-Ray write statement of active tracing, once per function role.
+          ...FUNCTION_NAMES.map(() => 'AwsSolutions-IAM5[Resource::*]'),
           `AwsSolutions-IAM5[Resource::${arn}/${topology.reschedulePrefix}*]`,
           ...Object.keys(topology.secrets).map(() => 'AwsSolutions-SMG4'),
           'AwsSolutions-SQS3',

@@ -57,3 +57,13 @@ export const countByType = (template: Template): Record<string, number> => {
   }
   return counts;
 };
+
+/** A CloudFormation value as one string: `{Ref: X}` → `<X>`, `{Fn::GetAtt: [X, Y]}` → `<X.Y>`. */
+export const flatten = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, unknown>;
+  if ('Ref' in v) return `<${v.Ref}>`;
+  if ('Fn::GetAtt' in v) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+  if ('Fn::Join' in v) return (v['Fn::Join'] as [string, unknown[]])[1].map(flatten).join('');
+  return JSON.stringify(v);
+};

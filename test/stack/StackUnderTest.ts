@@ -152,6 +152,8 @@ export const startStackUnderTest = async (options: StackUnderTestOptions): Promi
       jiraEmail: JIRA_EMAIL,
       senderEmail: STACK_SENDER,
       retainData: 'false',
+      // knownDifferences `no-adot-layer`.
+      tracing: 'false',
       logLevel: options.logLevel ?? process.env.HERALD_STACK_LOG_LEVEL ?? 'warn',
     });
     const synthMs = Date.now() - synthStarted;

@@ -64,6 +64,13 @@ export const KNOWN_DIFFERENCES = {
     workaround:
       'The harness puts every secret before the first webhook, as docs/DEPLOY.md step 5 tells operators to.',
   },
+  'no-adot-layer': {
+    emulator:
+      "It has no ADOT JavaScript layer (published in AWS's own account) and no X-Ray daemon: a function started with AWS_LAMBDA_EXEC_WRAPPER=/opt/otel-instrument finds no wrapper and fails.",
+    aws: 'The layer registers the OpenTelemetry SDK and active tracing exports its spans to X-Ray.',
+    workaround:
+      'The harness synthesises with `-c tracing=false`; the tracing configuration is asserted on the template (test/infra/observability.test.ts) and the span links on the local stack (test/e2e/pipeline/tracing.test.ts).',
+  },
 } as const satisfies Record<string, KnownDifference>;
 
 /** Id of a {@link KNOWN_DIFFERENCES} entry. */

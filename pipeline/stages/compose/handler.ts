@@ -1,3 +1,5 @@
+import { EmfMetrics } from '#adapters/metrics/EmfMetrics';
+import { meteredLlm } from '#adapters/metrics/meteredLlm';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { JiraCloud } from '#adapters/jira/JiraCloud';
 import { DynamoDeliveryRecords } from '#adapters/ledger/DynamoDeliveryRecords';
@@ -15,10 +17,12 @@ import { type ComposeDeps, processRecord } from './processRecord.ts';
 
 const config = loadConfig();
 const env = config.HERALD_ENV;
+// EMF lines on stdout: CloudWatch turns them into the ReleaseHerald metrics (one flush per batch).
+const metrics = new EmfMetrics({ stage: 'compose', env });
 const { JIRA_SITE_URL, JIRA_EMAIL } = requireConfig(config, 'JIRA_SITE_URL', 'JIRA_EMAIL');
 // createSqsHandler binds `stage` to each record's logger: give it the root logger, and keep a
 // stage child for what is logged outside a record.
-const logger = createLogger({ level: config.LOG_LEVEL });
+const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE });
 const stageLogger = logger.child({ stage: 'compose' });
 const queue = new SqsQueue({});
 const ledger = new DynamoLedger({
@@ -62,7 +66,7 @@ const secretDeps = lazyOnce(() =>
       timeoutMs: config.OPENAI_TIMEOUT_MS,
       ...(config.OPENAI_BASE_URL !== undefined ? { baseURL: config.OPENAI_BASE_URL } : {}),
     });
-    return { jira, llm };
+    return { jira, llm: meteredLlm(llm, metrics) };
   }),
 );
 
@@ -71,6 +75,8 @@ export const handler = createSqsHandler({
   retryProfile: config.HERALD_RETRY_PROFILE,
   stage: 'compose',
   env,
+  metrics,
+  expectTracing: config.AWS_LAMBDA_EXEC_WRAPPER !== undefined,
   queue,
   logger,
   processRecord: async (record, ctx) => {

@@ -19,7 +19,7 @@ import { type RetryAttempt, withRetry } from '#retry/withRetry';
 import { PermanentError } from '#shared/errors';
 import type { Log } from '#shared/logger';
 import { truncate } from '#shared/text';
-import { contextFromTraceparent, currentTraceparent, withSpan } from '#shared/tracing';
+import { currentTraceparent, withSpan } from '#shared/tracing';
 import { queueName } from '#topology/topology';
 import { draftsByAudience, groupKey, recipientAudience } from './audiences.ts';
 import { checkCitations } from './citations.ts';
@@ -292,77 +292,72 @@ export const processRecord = async (
   });
   const retry: Retry = tracedRetry({ remainingTimeMs: ctx.remainingTimeMs, logger });
 
-  await withSpan(
-    'compose.record',
-    async () => {
-      const version = await retry('jira.get_version', ({ signal }) =>
-        deps.jira.getVersion(job.versionId, { signal }),
-      );
-      const staleness = checkStaleness(job, version);
-      if (staleness.stale) {
-        logger.info({ reason: staleness.reason, releaseDate: job.releaseDate }, 'compose_skipped');
-        if (staleness.reason === 'release_date_moved' && version !== null) {
-          await requestReplan(job, version, incoming.traceparent, deps, retry, logger);
-        }
-        return;
+  await withSpan('compose.record', async () => {
+    const version = await retry('jira.get_version', ({ signal }) =>
+      deps.jira.getVersion(job.versionId, { signal }),
+    );
+    const staleness = checkStaleness(job, version);
+    if (staleness.stale) {
+      logger.info({ reason: staleness.reason, releaseDate: job.releaseDate }, 'compose_skipped');
+      if (staleness.reason === 'release_date_moved' && version !== null) {
+        await requestReplan(job, version, incoming.traceparent, deps, retry, logger);
       }
-      // checkStaleness calls a missing version stale; this narrows the type.
-      if (version === null) return;
-      // Past its deadline the point is recorded `missed` and nothing is sent (a success).
-      if (await recordIfMissed(job, { ...deps, logger }, retry)) return;
-      const policy = (await deps.directory.getPolicy(job.projectKey)) ?? DEFAULT_SEND_POLICY;
-      let projectName: Promise<string> | undefined;
-      const scope = new ReleaseScope({
-        projectKey: job.projectKey,
-        policy,
-        read: (conditions) =>
-          retry('jira.list_release_issues', ({ signal }) =>
-            deps.jira.listReleaseIssues(job.versionId, {
-              signal,
-              scope: conditions,
-              releaseNoteField: policy.releaseNoteField,
-              ...(deps.maxIssues !== undefined ? { maxIssues: deps.maxIssues } : {}),
-            }),
-          ),
-      });
-      const drafts = await draftsByAudience({
-        job,
-        policy,
-        logger,
-        cached: (key) => retry('ledger.get_draft', () => deps.ledger.getDraft(key)),
-        scopeOf: (audience) => scope.of(audience),
-        write: (group, key, scoped) =>
-          writeDraftOnce({
-            key,
-            claim: (k) =>
-              retry('ledger.claim_draft', () =>
-                deps.ledger.claimDraft(k, { leaseSeconds: DRAFT_LEASE_SECONDS, now: deps.now().getTime() }),
-              ),
-            cached: (k) => retry('ledger.get_draft', () => deps.ledger.getDraft(k)),
-            write: async () => {
-              projectName ??= retry('jira.get_project', ({ signal }) =>
-                deps.jira.getProject(job.projectKey, { signal }),
-              ).then((project) => project.name);
-              const facts = { projectName: await projectName, ...scoped, issues: scoped.inScope, policy };
-              return composeDraft(job, version, group.locale, key, facts, deps, retry, logger);
-            },
-            remainingTimeMs: ctx.remainingTimeMs,
-            now: () => deps.now().getTime(),
-            logger,
-            ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      return;
+    }
+    // checkStaleness calls a missing version stale; this narrows the type.
+    if (version === null) return;
+    // Past its deadline the point is recorded `missed` and nothing is sent (a success).
+    if (await recordIfMissed(job, { ...deps, logger }, retry)) return;
+    const policy = (await deps.directory.getPolicy(job.projectKey)) ?? DEFAULT_SEND_POLICY;
+    let projectName: Promise<string> | undefined;
+    const scope = new ReleaseScope({
+      projectKey: job.projectKey,
+      policy,
+      read: (conditions) =>
+        retry('jira.list_release_issues', ({ signal }) =>
+          deps.jira.listReleaseIssues(job.versionId, {
+            signal,
+            scope: conditions,
+            releaseNoteField: policy.releaseNoteField,
+            ...(deps.maxIssues !== undefined ? { maxIssues: deps.maxIssues } : {}),
           }),
-      });
+        ),
+    });
+    const drafts = await draftsByAudience({
+      job,
+      policy,
+      logger,
+      cached: (key) => retry('ledger.get_draft', () => deps.ledger.getDraft(key)),
+      scopeOf: (audience) => scope.of(audience),
+      write: (group, key, scoped) =>
+        writeDraftOnce({
+          key,
+          claim: (k) =>
+            retry('ledger.claim_draft', () =>
+              deps.ledger.claimDraft(k, { leaseSeconds: DRAFT_LEASE_SECONDS, now: deps.now().getTime() }),
+            ),
+          cached: (k) => retry('ledger.get_draft', () => deps.ledger.getDraft(k)),
+          write: async () => {
+            projectName ??= retry('jira.get_project', ({ signal }) =>
+              deps.jira.getProject(job.projectKey, { signal }),
+            ).then((project) => project.name);
+            const facts = { projectName: await projectName, ...scoped, issues: scoped.inScope, policy };
+            return composeDraft(job, version, group.locale, key, facts, deps, retry, logger);
+          },
+          remainingTimeMs: ctx.remainingTimeMs,
+          now: () => deps.now().getTime(),
+          logger,
+          ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        }),
+    });
 
-      await queueSendJobs(job, policy, drafts, incoming.traceparent, deps, retry, logger);
-      await recordFanOut(
-        { job, versionName: version.name, policy, drafts, traceparent: incoming.traceparent },
-        deps,
-        retry,
-      );
-    },
-    {},
-    contextFromTraceparent(incoming.traceparent),
-  );
+    await queueSendJobs(job, policy, drafts, incoming.traceparent, deps, retry, logger);
+    await recordFanOut(
+      { job, versionName: version.name, policy, drafts, traceparent: incoming.traceparent },
+      deps,
+      retry,
+    );
+  });
 };
 
 /** The `llmEmail` schema's longest outro, characters. */

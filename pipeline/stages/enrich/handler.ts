@@ -1,3 +1,4 @@
+import { EmfMetrics } from '#adapters/metrics/EmfMetrics';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { JiraCloud } from '#adapters/jira/JiraCloud';
 import type { JiraPort } from '#adapters/jira/JiraPort';
@@ -12,9 +13,11 @@ import { type EnrichDeps, processRecord } from './processRecord.ts';
 
 const config = loadConfig();
 const env = config.HERALD_ENV;
+// EMF lines on stdout: CloudWatch turns them into the ReleaseHerald metrics (one flush per batch).
+const metrics = new EmfMetrics({ stage: 'enrich', env });
 const { JIRA_SITE_URL, JIRA_EMAIL } = requireConfig(config, 'JIRA_SITE_URL', 'JIRA_EMAIL');
 // createSqsHandler binds `stage` to each record's logger: give it the root logger.
-const logger = createLogger({ level: config.LOG_LEVEL });
+const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE });
 const queue = new SqsQueue({});
 const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.directory, env) });
 const secrets = new SecretsManagerSecrets({});
@@ -36,6 +39,8 @@ export const handler = createSqsHandler({
   retryProfile: config.HERALD_RETRY_PROFILE,
   stage: 'enrich',
   env,
+  metrics,
+  expectTracing: config.AWS_LAMBDA_EXEC_WRAPPER !== undefined,
   queue,
   logger,
   processRecord: async (record, ctx) => {

@@ -74,7 +74,7 @@ export const processRecord = async (
   const incoming = parseJsonContract('release.changed', releaseChangedMessage, record.body);
   const change = incoming.payload;
   // The runner's failure logs use ctx.logger: give them the version too.
-  ctx.logger = ctx.logger.child({ versionId: change.versionId, key: incoming.key });
+  ctx.logger = ctx.logger.child({ versionId: change.versionId });
   const { logger } = ctx;
   const retry: Retry = tracedRetry({ remainingTimeMs: ctx.remainingTimeMs, logger });
 

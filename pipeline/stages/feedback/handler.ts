@@ -7,7 +7,7 @@ import { resourceName, topology } from '#topology/topology';
 import { processFeedback } from './processFeedback.ts';
 
 const config = loadConfig();
-const logger = createLogger({ level: config.LOG_LEVEL }).child({ stage: 'feedback' });
+const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE }).child({ stage: 'feedback' });
 const directory = new DynamoDirectory({
   tableName: resourceName(topology.tables.directory, config.HERALD_ENV),
 });

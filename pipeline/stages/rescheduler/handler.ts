@@ -17,5 +17,5 @@ export const handler = createReschedulerHandler({
     groupName: resourceName(topology.scheduleGroup, config.HERALD_ENV),
     roleArn: SCHEDULER_ROLE_ARN,
   }),
-  logger: createLogger({ level: config.LOG_LEVEL }),
+  logger: createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE }),
 });

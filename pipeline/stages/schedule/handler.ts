@@ -1,3 +1,4 @@
+import { EmfMetrics } from '#adapters/metrics/EmfMetrics';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { SqsQueue } from '#adapters/queue/SqsQueue';
 import { EventBridgeScheduler } from '#adapters/scheduler/EventBridgeScheduler';
@@ -10,9 +11,11 @@ import { processRecord, type ScheduleDeps } from './processRecord.ts';
 
 const config = loadConfig();
 const env = config.HERALD_ENV;
+// EMF lines on stdout: CloudWatch turns them into the ReleaseHerald metrics (one flush per batch).
+const metrics = new EmfMetrics({ stage: 'schedule', env });
 const { SCHEDULER_ROLE_ARN } = requireConfig(config, 'SCHEDULER_ROLE_ARN');
 // createSqsHandler binds `stage` to each record's logger: give it the root logger.
-const logger = createLogger({ level: config.LOG_LEVEL });
+const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE });
 const queue = new SqsQueue({});
 // The per-release watermark that orders snapshots lives in the ledger table.
 const ledger = new DynamoLedger({
@@ -55,6 +58,8 @@ export const handler = createSqsHandler({
   retryProfile: config.HERALD_RETRY_PROFILE,
   stage: 'schedule',
   env,
+  metrics,
+  expectTracing: config.AWS_LAMBDA_EXEC_WRAPPER !== undefined,
   queue,
   logger,
   processRecord: async (record, ctx) => {

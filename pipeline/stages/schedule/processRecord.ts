@@ -3,7 +3,7 @@ import { parseJsonContract } from '#contracts/errors';
 import { releaseSnapshotMessage } from '#contracts/releaseSnapshot';
 import type { RecordContext } from '#retry/createSqsHandler';
 import { tracedRetry } from '#retry/tracedRetry';
-import { contextFromTraceparent, currentTraceparent, withSpan } from '#shared/tracing';
+import { currentTraceparent, withSpan } from '#shared/tracing';
 import { applyPlan } from './applyPlan.ts';
 import { resolveLatePoints } from './latePoints.ts';
 import { FIRE_WINDOW_MS, planChanges } from './planChanges.ts';
@@ -98,7 +98,6 @@ export const processRecord = async (
         fireWindowMs: deps.fireWindowMs ?? FIRE_WINDOW_MS,
       }),
     { attributes: { 'herald.version_id': snapshot.versionId, 'herald.release_state': snapshot.state } },
-    contextFromTraceparent(incoming.traceparent),
   );
 };
 

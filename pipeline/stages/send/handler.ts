@@ -1,3 +1,5 @@
+import { EmfMetrics } from '#adapters/metrics/EmfMetrics';
+import { meteredMailer } from '#adapters/metrics/meteredMailer';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { DynamoDeliveryRecords } from '#adapters/ledger/DynamoDeliveryRecords';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
@@ -16,13 +18,18 @@ import { createRateLimiter } from './rateLimiter.ts';
 
 const config = loadConfig();
 const env = config.HERALD_ENV;
+// EMF lines on stdout: CloudWatch turns them into the ReleaseHerald metrics (one flush per batch).
+const metrics = new EmfMetrics({ stage: 'send', env });
 const { SENDER_EMAIL, UNSUBSCRIBE_BASE_URL } = requireConfig(config, 'SENDER_EMAIL', 'UNSUBSCRIBE_BASE_URL');
 // createSqsHandler binds `stage` to each record's logger: give it the root logger.
-const logger = createLogger({ level: config.LOG_LEVEL });
+const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE });
 const queue = new SqsQueue({});
-const mailer = new SesMailer({
-  ...(config.SES_CONFIGURATION_SET !== undefined ? { configurationSet: config.SES_CONFIGURATION_SET } : {}),
-});
+const mailer = meteredMailer(
+  new SesMailer({
+    ...(config.SES_CONFIGURATION_SET !== undefined ? { configurationSet: config.SES_CONFIGURATION_SET } : {}),
+  }),
+  metrics,
+);
 const ledger = new DynamoLedger({
   tableName: resourceName(topology.tables.ledger, env),
   ttlSeconds: topology.ledgerTtlSeconds,
@@ -59,6 +66,8 @@ export const handler = createSqsHandler({
   retryProfile: config.HERALD_RETRY_PROFILE,
   stage: 'send',
   env,
+  metrics,
+  expectTracing: config.AWS_LAMBDA_EXEC_WRAPPER !== undefined,
   queue,
   logger,
   processRecord: async (record, ctx) => {

@@ -13,7 +13,7 @@ import { PermanentError, RetryableError } from '#shared/errors';
 import { type Log, maskEmail } from '#shared/logger';
 import type { SigningKeys } from '#shared/signingKeys';
 import { singleLine } from '#shared/text';
-import { contextFromTraceparent, withSpan } from '#shared/tracing';
+import { withSpan } from '#shared/tracing';
 import { unsubscribeUrl } from '#shared/unsubscribeToken';
 import { localeStrings } from '#stages/compose/localeStrings';
 import { fillPlaceholders } from './fillPlaceholders.ts';
@@ -126,142 +126,135 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
   });
   const retry: Retry = tracedRetry({ remainingTimeMs: ctx.remainingTimeMs, logger });
 
-  await withSpan(
-    'send.record',
-    async () => {
-      // Enrich filtered the recipients when the release was planned; the directory may have
-      // changed since (an unsubscribe, a contact removed or opted out in the project).
-      const [optedOutEverywhere, contact] = await Promise.all([
-        retry('directory.is_opted_out', () => deps.directory.isOptedOut(email)),
-        retry('directory.get_contact', () => deps.directory.getContact(job.projectKey, email)),
-      ]);
-      if (optedOutEverywhere || contact?.optedOut) {
-        const scope = optedOutEverywhere ? 'global' : 'project';
-        logger.info({ scope }, 'recipient_opted_out');
-        await recordNotSent(job, { status: 'opted_out', reason: `opted_out_${scope}` }, deps.ledger, retry);
+  await withSpan('send.record', async () => {
+    // Enrich filtered the recipients when the release was planned; the directory may have
+    // changed since (an unsubscribe, a contact removed or opted out in the project).
+    const [optedOutEverywhere, contact] = await Promise.all([
+      retry('directory.is_opted_out', () => deps.directory.isOptedOut(email)),
+      retry('directory.get_contact', () => deps.directory.getContact(job.projectKey, email)),
+    ]);
+    if (optedOutEverywhere || contact?.optedOut) {
+      const scope = optedOutEverywhere ? 'global' : 'project';
+      logger.info({ scope }, 'recipient_opted_out');
+      await recordNotSent(job, { status: 'opted_out', reason: `opted_out_${scope}` }, deps.ledger, retry);
+      return;
+    }
+    if (contact === null) {
+      logger.info({ projectKey: job.projectKey }, 'recipient_removed');
+      await recordNotSent(job, { status: 'removed', reason: 'not_a_contact' }, deps.ledger, retry);
+      return;
+    }
+    // Past the point's deadline, or the release deleted or moved since compose: record, never send.
+    if (await stopAtGate(job, { ...deps, logger }, retry)) return;
+    // Claim only when the SES call and the ledger write after it fit in what is left: a send
+    // whose result cannot be recorded is the one path to a duplicate.
+    const left = ctx.remainingTimeMs();
+    if (left < SEND_BUDGET_MS) throw new OutOfTimeError('send.email', left, SEND_BUDGET_MS);
+    const key = sendKey(job, email);
+    const tag = sendTag(key);
+    const now = deps.now().getTime();
+    const claim = await retry('ledger.claim_send', () =>
+      deps.ledger.claimSend(key, { leaseSeconds: deps.leaseSeconds, now, sesTag: tag }),
+    );
+    switch (claim.status) {
+      case 'sent':
+      case 'rejected':
+        logger.info({ status: claim.status }, 'email_duplicate_skipped');
         return;
+      case 'in_progress': {
+        const waitSeconds = Math.max(1, Math.ceil((claim.leaseExpiresAt - now) / 1000));
+        throw new RetryableError(
+          `send of version ${job.versionId} point ${job.pointId} is claimed by another worker for ${waitSeconds} s`,
+          { retryAfterSeconds: waitSeconds },
+        );
       }
-      if (contact === null) {
-        logger.info({ projectKey: job.projectKey }, 'recipient_removed');
-        await recordNotSent(job, { status: 'removed', reason: 'not_a_contact' }, deps.ledger, retry);
-        return;
-      }
-      // Past the point's deadline, or the release deleted or moved since compose: record, never send.
-      if (await stopAtGate(job, { ...deps, logger }, retry)) return;
-      // Claim only when the SES call and the ledger write after it fit in what is left: a send
-      // whose result cannot be recorded is the one path to a duplicate.
-      const left = ctx.remainingTimeMs();
-      if (left < SEND_BUDGET_MS) throw new OutOfTimeError('send.email', left, SEND_BUDGET_MS);
-      const key = sendKey(job, email);
-      const tag = sendTag(key);
-      const now = deps.now().getTime();
-      const claim = await retry('ledger.claim_send', () =>
-        deps.ledger.claimSend(key, { leaseSeconds: deps.leaseSeconds, now, sesTag: tag }),
-      );
-      switch (claim.status) {
-        case 'sent':
-        case 'rejected':
-          logger.info({ status: claim.status }, 'email_duplicate_skipped');
-          return;
-        case 'in_progress': {
-          const waitSeconds = Math.max(1, Math.ceil((claim.leaseExpiresAt - now) / 1000));
-          throw new RetryableError(
-            `send of version ${job.versionId} point ${job.pointId} is claimed by another worker for ${waitSeconds} s`,
-            { retryAfterSeconds: waitSeconds },
-          );
-        }
-        case 'claimed':
-          break;
-      }
-      const waitMs = (left: number) =>
-        Math.max(0, Math.min(deps.sesEventWaitMs ?? DEFAULT_SES_EVENT_WAIT_MS, left));
-      const settle = (cause: 'ses_error' | 'claim_taken_over', wait: number) =>
-        settleAmbiguous({
-          ledger: deps.ledger,
-          sendKey: key,
-          sesTag: tag,
-          cause,
-          waitMs: wait,
-          retry,
-          logger,
-          now: () => deps.now().getTime(),
-          sleep: deps.sleep,
-        });
-      // A taken-over claim's holder may have reached SES before it died: ask SES's events first.
-      // Its SendEmail began at least a lease ago, so SES has had that long to publish them.
-      if (
-        claim.takenOver &&
-        (await settle('claim_taken_over', waitMs(ctx.remainingTimeMs() - SEND_BUDGET_MS)))
-      ) {
-        return;
-      }
+      case 'claimed':
+        break;
+    }
+    const waitMs = (left: number) =>
+      Math.max(0, Math.min(deps.sesEventWaitMs ?? DEFAULT_SES_EVENT_WAIT_MS, left));
+    const settle = (cause: 'ses_error' | 'claim_taken_over', wait: number) =>
+      settleAmbiguous({
+        ledger: deps.ledger,
+        sendKey: key,
+        sesTag: tag,
+        cause,
+        waitMs: wait,
+        retry,
+        logger,
+        now: () => deps.now().getTime(),
+        sleep: deps.sleep,
+      });
+    // A taken-over claim's holder may have reached SES before it died: ask SES's events first.
+    // Its SendEmail began at least a lease ago, so SES has had that long to publish them.
+    if (
+      claim.takenOver &&
+      (await settle('claim_taken_over', waitMs(ctx.remainingTimeMs() - SEND_BUDGET_MS)))
+    ) {
+      return;
+    }
 
-      const giveBackClaim = async (): Promise<void> => {
-        try {
-          await retry('ledger.give_back_send_claim', () => deps.ledger.giveBackSendClaim(key));
-        } catch (err) {
-          // The lease still expires on its own; the caller's error is the one that matters.
-          logger.error({ err }, 'send_claim_give_back_failed');
-        }
-      };
-
-      let outgoing: OutgoingEmail;
+    const giveBackClaim = async (): Promise<void> => {
       try {
-        outgoing = await prepareEmail(job, deps, retry);
+        await retry('ledger.give_back_send_claim', () => deps.ledger.giveBackSendClaim(key));
       } catch (err) {
+        // The lease still expires on its own; the caller's error is the one that matters.
+        logger.error({ err }, 'send_claim_give_back_failed');
+      }
+    };
+
+    let outgoing: OutgoingEmail;
+    try {
+      outgoing = await prepareEmail(job, deps, retry);
+    } catch (err) {
+      await giveBackClaim();
+      throw err;
+    }
+
+    await deps.rateLimiter?.acquire();
+    let messageId: string;
+    try {
+      const accepted = await withSpan('mailer.send', () => deps.mailer.send(outgoing));
+      // SES took it without naming an id: recorded as sent all the same (a redelivery must not
+      // send it again) under a placeholder id; feedback events cannot be matched to it.
+      messageId = accepted.messageId ?? `unknown:${deps.now().toISOString()}`;
+      if (accepted.messageId === undefined) logger.warn({ messageId }, 'email_message_id_missing');
+    } catch (err) {
+      if (isContentRejection(err)) {
+        await retry('ledger.mark_rejected', () => deps.ledger.markRejected(key, err.reason));
+        logger.warn({ reason: err.reason, err }, 'email_rejected');
+        return;
+      }
+      if (err instanceof PermanentError) {
+        // Not a verdict on this recipient (a malformed request or email, sending paused, the
+        // account suspended): give the claim back and dead-letter the job, so a DLQ redrive
+        // after a person fixes the cause sends it. A rejected row would block that redrive.
+        await giveBackClaim();
+        const scope = err instanceof SesRejectedError ? err.scope : undefined;
+        logger.error({ reason: err.reason, scope, err }, 'email_send_blocked');
+        throw err;
+      }
+      if (err instanceof RetryableError) {
+        // Throttled: SES did not take the email, so nobody holds it; the redelivery sends.
         await giveBackClaim();
         throw err;
       }
+      // SES may have accepted it: keep the claim as `ambiguous` and wait for SES's events; with
+      // none yet, the lease decides (the takeover asks the events again before sending).
+      logger.error(
+        { err, leaseSeconds: deps.leaseSeconds, state: 'ambiguous' },
+        'email_send_outcome_unknown',
+      );
+      await retry('ledger.mark_ambiguous', () => deps.ledger.markAmbiguous(key)).catch((markErr: unknown) => {
+        logger.error({ err: markErr }, 'send_mark_ambiguous_failed');
+      });
+      if (await settle('ses_error', waitMs(ctx.remainingTimeMs() - SETTLE_MARGIN_MS))) return;
+      throw err;
+    }
 
-      await deps.rateLimiter?.acquire();
-      let messageId: string;
-      try {
-        const accepted = await withSpan('mailer.send', () => deps.mailer.send(outgoing));
-        // SES took it without naming an id: recorded as sent all the same (a redelivery must not
-        // send it again) under a placeholder id; feedback events cannot be matched to it.
-        messageId = accepted.messageId ?? `unknown:${deps.now().toISOString()}`;
-        if (accepted.messageId === undefined) logger.warn({ messageId }, 'email_message_id_missing');
-      } catch (err) {
-        if (isContentRejection(err)) {
-          await retry('ledger.mark_rejected', () => deps.ledger.markRejected(key, err.reason));
-          logger.warn({ reason: err.reason, err }, 'email_rejected');
-          return;
-        }
-        if (err instanceof PermanentError) {
-          // Not a verdict on this recipient (a malformed request or email, sending paused, the
-          // account suspended): give the claim back and dead-letter the job, so a DLQ redrive
-          // after a person fixes the cause sends it. A rejected row would block that redrive.
-          await giveBackClaim();
-          const scope = err instanceof SesRejectedError ? err.scope : undefined;
-          logger.error({ reason: err.reason, scope, err }, 'email_send_blocked');
-          throw err;
-        }
-        if (err instanceof RetryableError) {
-          // Throttled: SES did not take the email, so nobody holds it; the redelivery sends.
-          await giveBackClaim();
-          throw err;
-        }
-        // SES may have accepted it: keep the claim as `ambiguous` and wait for SES's events; with
-        // none yet, the lease decides (the takeover asks the events again before sending).
-        logger.error(
-          { err, leaseSeconds: deps.leaseSeconds, state: 'ambiguous' },
-          'email_send_outcome_unknown',
-        );
-        await retry('ledger.mark_ambiguous', () => deps.ledger.markAmbiguous(key)).catch(
-          (markErr: unknown) => {
-            logger.error({ err: markErr }, 'send_mark_ambiguous_failed');
-          },
-        );
-        if (await settle('ses_error', waitMs(ctx.remainingTimeMs() - SETTLE_MARGIN_MS))) return;
-        throw err;
-      }
-
-      await recordSent(key, messageId, deps, retry, logger);
-      logger.info({ messageId, draftSource: outgoing.headers['X-Herald-Draft-Source'] }, 'email_sent');
-    },
-    {},
-    contextFromTraceparent(incoming.traceparent),
-  );
+    await recordSent(key, messageId, deps, retry, logger);
+    logger.info({ messageId, draftSource: outgoing.headers['X-Herald-Draft-Source'] }, 'email_sent');
+  });
 };
 
 /** Reads the draft and fills it in for the job's recipient. */

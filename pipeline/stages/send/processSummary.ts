@@ -14,7 +14,7 @@ import { type TracedRetry as Retry, tracedRetry } from '#retry/tracedRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { type Log, maskEmail } from '#shared/logger';
 import { type ReleaseReportDeps, readReleaseReport } from '#shared/report/readReleaseReport';
-import { contextFromTraceparent, withSpan } from '#shared/tracing';
+import { withSpan } from '#shared/tracing';
 import { queueName } from '#topology/topology';
 import { summaryEmail } from './summaryEmail.ts';
 
@@ -77,64 +77,59 @@ export const processSummary = async (
   const job = incoming.payload;
   const logger = ctx.logger.child({ versionId: job.versionId, pointId: job.pointId, timeZone: job.timeZone });
   const retry = tracedRetry({ remainingTimeMs: ctx.remainingTimeMs, logger });
-  await withSpan(
-    'send.summary',
-    async () => {
-      const policy = await retry('directory.get_policy', () => deps.directory.getPolicy(job.projectKey));
-      const owners = [...new Set(policy?.notify ?? [])];
-      if (owners.length === 0) {
-        logger.info({ reason: 'no_owners' }, 'summary_skipped');
-        return;
+  await withSpan('send.summary', async () => {
+    const policy = await retry('directory.get_policy', () => deps.directory.getPolicy(job.projectKey));
+    const owners = [...new Set(policy?.notify ?? [])];
+    if (owners.length === 0) {
+      logger.info({ reason: 'no_owners' }, 'summary_skipped');
+      return;
+    }
+    const report = await readReleaseReport({ ...deps, now: deps.now }, job.versionId, {
+      pointId: job.pointId,
+      releaseDate: job.releaseDate,
+      timeZone: job.timeZone,
+    });
+    const point = report.points[0];
+    const zone = point?.zones.find((z) => z.timeZone === job.timeZone);
+    const chunks = { fannedOut: zone?.chunks.fannedOut ?? 0, count: job.chunkCount };
+    const settled = point?.settled === true && chunks.fannedOut >= chunks.count;
+    const leftMs =
+      Date.parse(job.fannedOutAt) +
+      (deps.settleWithinSeconds ?? DEFAULT_SUMMARY_SETTLE_SECONDS) * 1000 -
+      deps.now().getTime();
+    if (!settled && leftMs > 0) {
+      const delaySeconds = Math.min(
+        deps.recheckSeconds ?? DEFAULT_SUMMARY_RECHECK_SECONDS,
+        Math.ceil(leftMs / 1000),
+        900,
+      );
+      await retry('sqs.send', () =>
+        deps.queue.send(queueName('send', 'main', deps.env ?? ''), [{ body: record.body, delaySeconds }]),
+      );
+      logger.info({ delaySeconds, pending: point?.totals.pending ?? 0, chunks }, 'summary_waiting');
+      return;
+    }
+    if (point === undefined) {
+      logger.warn({ reason: 'nothing_fanned_out' }, 'summary_skipped');
+      return;
+    }
+    const content = summaryEmail({ report, point, timeZone: job.timeZone, settled, chunks });
+    for (const owner of owners) {
+      if (
+        (await retry('directory.get_contact', () => deps.directory.getContact(job.projectKey, owner))) !==
+        null
+      ) {
+        logger.warn({ owner: maskEmail(owner) }, 'summary_owner_is_client');
+        continue;
       }
-      const report = await readReleaseReport({ ...deps, now: deps.now }, job.versionId, {
-        pointId: job.pointId,
-        releaseDate: job.releaseDate,
-        timeZone: job.timeZone,
-      });
-      const point = report.points[0];
-      const zone = point?.zones.find((z) => z.timeZone === job.timeZone);
-      const chunks = { fannedOut: zone?.chunks.fannedOut ?? 0, count: job.chunkCount };
-      const settled = point?.settled === true && chunks.fannedOut >= chunks.count;
-      const leftMs =
-        Date.parse(job.fannedOutAt) +
-        (deps.settleWithinSeconds ?? DEFAULT_SUMMARY_SETTLE_SECONDS) * 1000 -
-        deps.now().getTime();
-      if (!settled && leftMs > 0) {
-        const delaySeconds = Math.min(
-          deps.recheckSeconds ?? DEFAULT_SUMMARY_RECHECK_SECONDS,
-          Math.ceil(leftMs / 1000),
-          900,
-        );
-        await retry('sqs.send', () =>
-          deps.queue.send(queueName('send', 'main', deps.env ?? ''), [{ body: record.body, delaySeconds }]),
-        );
-        logger.info({ delaySeconds, pending: point?.totals.pending ?? 0, chunks }, 'summary_waiting');
-        return;
+      // An owner address that bounced or complained (feedback opted it out) gets nothing more.
+      if (await retry('directory.is_opted_out', () => deps.directory.isOptedOut(owner))) {
+        logger.warn({ owner: maskEmail(owner) }, 'summary_owner_opted_out');
+        continue;
       }
-      if (point === undefined) {
-        logger.warn({ reason: 'nothing_fanned_out' }, 'summary_skipped');
-        return;
-      }
-      const content = summaryEmail({ report, point, timeZone: job.timeZone, settled, chunks });
-      for (const owner of owners) {
-        if (
-          (await retry('directory.get_contact', () => deps.directory.getContact(job.projectKey, owner))) !==
-          null
-        ) {
-          logger.warn({ owner: maskEmail(owner) }, 'summary_owner_is_client');
-          continue;
-        }
-        // An owner address that bounced or complained (feedback opted it out) gets nothing more.
-        if (await retry('directory.is_opted_out', () => deps.directory.isOptedOut(owner))) {
-          logger.warn({ owner: maskEmail(owner) }, 'summary_owner_opted_out');
-          continue;
-        }
-        await sendOnce(summarySendKey(job, owner), { owner, content, job }, deps, retry, logger);
-      }
-    },
-    {},
-    contextFromTraceparent(incoming.traceparent),
-  );
+      await sendOnce(summarySendKey(job, owner), { owner, content, job }, deps, retry, logger);
+    }
+  });
 };
 
 /** Sends one owner's summary under its ledger claim. */

@@ -5,7 +5,7 @@ import { JIRA_EVENT_SOURCE } from '#contracts/eventBridgeJiraEvent';
 import { openLegacyUnsubscribeLink } from '#shared/legacyUnsubscribeLink';
 import { type Log, maskEmail } from '#shared/logger';
 import type { SigningKeys } from '#shared/signingKeys';
-import { withSpan } from '#shared/tracing';
+import { currentTraceparent, EVENT_TRACEPARENT_FIELD, withSpan } from '#shared/tracing';
 import { openUnsubscribeToken } from '#shared/unsubscribeToken';
 import { topology } from '#topology/topology';
 import { jsonDepth } from './jsonDepth.ts';
@@ -122,11 +122,16 @@ const acceptWebhook = async (req: HttpRequest, deps: WebhookDeps): Promise<HttpR
   }
   if (webhookEvent.length > MAX_DETAIL_TYPE_LENGTH) return reject(logger, 400, 'webhook_event_too_long');
 
-  await withSpan('eventbridge.put_events', () =>
-    deps.bus.put([
-      { source: JIRA_EVENT_SOURCE, detailType: webhookEvent, detail: text, time: deps.now().getTime() },
-    ]),
-  );
+  await withSpan('eventbridge.put_events', () => {
+    // Ingest continues this trace (the one hop without an envelope); without a tracer, verbatim.
+    const traceparent = currentTraceparent();
+    const detail = traceparent
+      ? JSON.stringify({ ...(parsed as object), [EVENT_TRACEPARENT_FIELD]: traceparent })
+      : text;
+    return deps.bus.put([
+      { source: JIRA_EVENT_SOURCE, detailType: webhookEvent, detail, time: deps.now().getTime() },
+    ]);
+  });
   logger.info({ webhookEvent, bytes: req.body.length }, 'webhook_accepted');
   return json(202, { accepted: true });
 };

@@ -11,7 +11,7 @@ import { toHttpRequest } from './toHttpRequest.ts';
 
 const config = loadConfig();
 const env = config.HERALD_ENV;
-const logger = createLogger({ level: config.LOG_LEVEL }).child({ stage: 'webhook' });
+const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE }).child({ stage: 'webhook' });
 const secrets = new SecretsManagerSecrets({});
 const webhookSecretName = resourceName(topology.secrets.webhookSecret, env);
 const signingKeysName = resourceName(topology.secrets.signingKeys, env);

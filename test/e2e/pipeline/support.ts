@@ -88,6 +88,8 @@ export interface PipelineOptions {
   retryProfile?: 'fast' | 'standard';
   /** Handlers' log level. Default `HERALD_E2E_LOG_LEVEL`, else `silent` (the tests read outcomes, not logs). */
   logLevel?: string;
+  /** File the handlers write their log lines to (`LOG_FILE`). Default none: stdout. */
+  logFile?: string;
   /** Concurrent invocations per queue (SQS event source maximum concurrency). Default 1. */
   concurrency?: number;
   /** The fault proxy forwards one request at a time (see `AwsFaultProxyOptions.serialize`). Default false. */
@@ -273,6 +275,7 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
     retryProfile: options.retryProfile ?? 'fast',
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     logLevel: options.logLevel ?? process.env.HERALD_E2E_LOG_LEVEL ?? 'silent',
+    ...(options.logFile ? { logFile: options.logFile } : {}),
     ...(proxy ? { serviceEndpoints: Object.fromEntries(proxied.map((id) => [id, proxy.url])) } : {}),
     onInvoke: (info) => {
       running++;
