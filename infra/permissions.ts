@@ -37,6 +37,11 @@ export const actions = {
   ledgerSends: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
   /** Feedback's record of SES's events per email: DynamoLedger.recordSesEvent (UpdateItem). */
   ledgerSesEvents: ['dynamodb:UpdateItem'],
+  /**
+   * Webhook's review links: DynamoLedger.getApproval and getDraft (GetItem: the confirmation
+   * page), decide (conditional UpdateItem, GetItem after a lost condition).
+   */
+  ledgerReviewDecide: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   /** Reading a secret's value. */
   secretRead: ['secretsmanager:GetSecretValue'],
   /** Resolving a queue's URL and attributes (its ARN for Scheduler targets and DLQs). */
