@@ -364,7 +364,8 @@ export class HeraldStack extends Stack {
 
     // Least privilege against the handlers as they are: webhook opts out (PutItem) and decides
     // review links (below), feedback opts out and records SES events (UpdateItem); enrich reads a
-    // project; compose reads the policy and keeps drafts; send checks opt-outs and keeps its rows (infra/permissions.ts names the adapter methods behind each list).
+    // project; compose reads the policy and keeps drafts; send checks opt-outs and keeps its rows
+    // (infra/permissions.ts names the adapter methods behind each list).
     f.webhook.allow(actions.secretRead, [secrets.webhookSecret.arn, secrets.signingKeys.arn]);
     f.webhook.allow(actions.directoryOptOut, [directory.arn]);
     // Review links: the approver must still be in the policy; the approval record is read and
