@@ -5,7 +5,7 @@ import type { SigningKeys } from '#shared/signingKeys';
 import { signUnsubscribeToken, unsubscribeUrl } from '#shared/unsubscribeToken';
 import { handleRequest, type WebhookDeps } from '#stages/webhook/handleRequest';
 import type { HttpRequest } from '#stages/webhook/types';
-import { FakeApprovalLedger } from '#test/factories/FakeApprovalLedger';
+import { FakeLedger } from '#test/unit/stages/compose/fakes';
 import { FakeBus, FakeDirectory, memoryLogger } from '#test/unit/stages/fakes';
 
 const SECRET = 'test-webhook-secret';
@@ -26,8 +26,8 @@ const setup = (overrides: Partial<WebhookDeps> = {}) => {
     now: () => NOW,
     signingKeys: async () => KEYS,
     reviewSigningKeys: async () => ({ keys: ['review-signing-key-0123456789abcdef'] }),
-    approvals: new FakeApprovalLedger(),
-    drafts: new FakeApprovalLedger(),
+    approvals: new FakeLedger(),
+    drafts: new FakeLedger(),
     ...overrides,
   };
   return { bus, directory, log, deps };
