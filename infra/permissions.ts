@@ -39,9 +39,9 @@ export const actions = {
   ledgerSesEvents: ['dynamodb:UpdateItem'],
   /**
    * Webhook's review links: DynamoLedger.getApproval and getDraft (GetItem: the confirmation
-   * page), decide (conditional UpdateItem, GetItem after a lost condition).
+   * page), decide (GetItem, then a PutItem conditional on the record being unchanged).
    */
-  ledgerReviewDecide: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  ledgerReviewDecide: ['dynamodb:GetItem', 'dynamodb:PutItem'],
   /** Reading a secret's value. */
   secretRead: ['secretsmanager:GetSecretValue'],
   /** Resolving a queue's URL and attributes (its ARN for Scheduler targets and DLQs). */

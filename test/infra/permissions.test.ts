@@ -15,6 +15,7 @@ import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import type { OutcomeRecord } from '#adapters/ledger/LedgerPort';
 import { DynamoActiveRegion } from '#adapters/region/DynamoActiveRegion';
 import type { EmailDraft } from '#contracts/emailDraft';
+import { approvalRecordOf } from '#test/factories/approvalRecord';
 import { actions } from '../../infra/permissions.ts';
 
 /** IAM action of each document client command the adapters send. */
@@ -58,12 +59,14 @@ const conditionFailed = (): Error =>
  * The IAM actions `run` needs: it runs twice against a mocked document client, once with every
  * call succeeding and once with every conditional write losing its condition (the paths that read
  * the winner back), and maps each command sent to its action. Outcomes are ignored: only calls count.
+ * `arrange` adds answers after the defaults (e.g. a stored row for GetItem).
  */
-const actionsUsed = async (run: () => Promise<unknown>): Promise<string[]> => {
+const actionsUsed = async (run: () => Promise<unknown>, arrange?: () => void): Promise<string[]> => {
   const used = new Set<string>();
   for (const writesLose of [false, true]) {
     ddb.reset();
     ddb.onAnyCommand().resolves({});
+    arrange?.();
     if (writesLose) {
       ddb.on(PutCommand).rejects(conditionFailed());
       ddb.on(UpdateCommand).rejects(conditionFailed());
@@ -121,6 +124,33 @@ describe('Function: actions', () => {
 
     // Assert
     expect(used).toEqual([...actions.directoryOptOut].sort());
+  });
+
+  it('lets webhook make exactly the ledger calls of a review link: the record, its drafts, a decision', async () => {
+    // Act
+    const record = approvalRecordOf();
+    const used = await actionsUsed(
+      async () => {
+        await ledger.decide(record.approvalKey, {
+          decision: 'approve',
+          by: 'lead@example.com',
+          via: 'link',
+          at: '2026-01-01T00:00:00.000Z',
+          contentHash: record.contentHash,
+          revision: record.revision,
+        });
+        await ledger.getApproval(record.approvalKey);
+        // Last: the stored row answered here is an approval row, not a draft.
+        await ledger.getDraft(draft.key);
+      },
+      // A pending record is stored: decide reads it and writes the decision.
+      () => {
+        ddb.on(GetCommand).resolves({ Item: { pk: 'approval', seq: 1, record: JSON.stringify(record) } });
+      },
+    );
+
+    // Assert
+    expect(used).toEqual([...actions.ledgerReviewDecide].sort());
   });
 
   it('lets feedback make exactly the ledger call of recording an SES event', async () => {
