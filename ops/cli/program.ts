@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { defineClients } from './definitions/clients.ts';
 import { defineDlq } from './definitions/dlq.ts';
+import { defineDrafts } from './definitions/drafts.ts';
 import { defineOutbox } from './definitions/outbox.ts';
 import { definePolicy } from './definitions/policy.ts';
 import { definePreview } from './definitions/preview.ts';
@@ -89,5 +90,6 @@ export const buildProgram = ({ runtime, stdout, stderr }: BuildProgramOptions): 
   defineReplay(program, runtime);
   defineOutbox(program, runtime);
   defineRegion(program, runtime);
+  defineDrafts(program, runtime);
   return program;
 };
