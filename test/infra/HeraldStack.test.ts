@@ -742,7 +742,14 @@ describe('Function: HeraldStack', () => {
       const directory = `<${logicalId('AWS::DynamoDB::GlobalTable', 'TableName', resourceName(topology.tables.directory, ENV))}.Arn>`;
       const ledger = `<${logicalId('AWS::DynamoDB::GlobalTable', 'TableName', resourceName(topology.tables.ledger, ENV))}.Arn>`;
       const expected: Partial<Record<FunctionName, string[]>> = {
-        webhook: [`${directory} dynamodb:PutItem`],
+        // webhook opts out (PutItem) and, for review links, reads the policy's approvers (GetItem),
+        // reads and decides the approval record and reads its drafts (ledger GetItem, PutItem).
+        webhook: [
+          `${directory} dynamodb:GetItem`,
+          `${directory} dynamodb:PutItem`,
+          `${ledger} dynamodb:GetItem`,
+          `${ledger} dynamodb:PutItem`,
+        ],
         enrich: [`${directory} dynamodb:GetItem`, `${directory} dynamodb:Query`],
         schedule: [`${ledger} dynamodb:GetItem`, `${ledger} dynamodb:PutItem`],
         // compose reads the project's send policy (scope, audiences, minCoverage, verifyGrounding).
