@@ -213,6 +213,8 @@ export class HeraldStack extends Stack {
     });
     // The function URL ends in '/'; the webhook function serves unsubscribe links under it.
     const unsubscribeBaseUrl = Fn.join('', [this.ingress.url.url, 'unsubscribe']);
+    // The Approve/Hold links of review emails (policy approval) land on the same function URL.
+    const reviewBaseUrl = Fn.join('', [this.ingress.url.url, 'review']);
 
     this.mail = new MailFeedback(this, 'Mail', {
       configurationSetName,
@@ -249,6 +251,7 @@ export class HeraldStack extends Stack {
         ...jira,
         ...(props.jiraMaxIssues !== undefined ? { JIRA_MAX_ISSUES: String(props.jiraMaxIssues) } : {}),
         ...(props.openaiModel ? { OPENAI_MODEL: props.openaiModel } : {}),
+        REVIEW_BASE_URL: reviewBaseUrl,
         ...homeRegion,
       },
       send: {
@@ -368,10 +371,12 @@ export class HeraldStack extends Stack {
     // (infra/permissions.ts names the adapter methods behind each list).
     f.webhook.allow(actions.secretRead, [secrets.webhookSecret.arn, secrets.signingKeys.arn]);
     f.webhook.allow(actions.directoryOptOut, [directory.arn]);
-    // Review links: the approver must still be in the policy; the approval record is read and
-    // decided, and the revision's drafts read for the confirmation page.
+    // The approval pages (policy approval) open Approve/Hold links with the review keys and
+    // record the decision on the point's approval record.
+    f.webhook.allow(actions.secretRead, [secrets.reviewSigningKeys.arn]);
+    f.webhook.allow(actions.ledgerApprovals, [ledger.arn]);
+    // ... and check that the approver is still in the project's policy.
     f.webhook.allow(actions.directoryPolicyRead, [directory.arn]);
-    f.webhook.allow(actions.ledgerReviewDecide, [ledger.arn]);
 
     q.enrich.main.grantSendMessages(f.ingest.role);
 
@@ -395,6 +400,10 @@ export class HeraldStack extends Stack {
     // minCoverage and verifyGrounding what a draft must pass; references and sender identity how it looks.
     f.compose.allow(actions.directoryPolicyRead, [directory.arn]);
     q.send.main.grantSendMessages(f.compose.role);
+    // Review emails' links are sealed with the review keys; a send waiting for an approver's
+    // decision puts its job back on its own queue with a delay.
+    f.compose.allow(actions.secretRead, [secrets.reviewSigningKeys.arn]);
+    q.compose.main.grantSendMessages(f.compose.role);
     // A release whose date moved under a due point asks enrich to re-plan it.
     q.enrich.main.grantSendMessages(f.compose.role);
 

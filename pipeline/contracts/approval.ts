@@ -132,6 +132,13 @@ export const approvalRecord = z.object({
     .object({ outcome: z.enum(APPROVAL_SETTLEMENTS), at: z.iso.datetime(), revision: z.number().int() })
     .optional(),
   updatedAt: z.iso.datetime(),
+  /**
+   * Set on a revision written at or after the point's send time (the release changed after the
+   * review): the send waits for a decision on it until then, and its links expire then.
+   */
+  waitUntil: z.iso.datetime().optional(),
+  /** Every issue key in scope of the revision (over its audiences), sorted: the next revision's `changes` compare with it. */
+  inScopeKeys: z.array(z.string()).optional(),
 });
 
 /** A point's approval record. */

@@ -155,6 +155,7 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
     OPENAI_MODEL: options.openai?.model ?? process.env.OPENAI_MODEL,
     SENDER_EMAIL: options.senderEmail,
     UNSUBSCRIBE_BASE_URL: new URL('unsubscribe', server.url).toString(),
+    REVIEW_BASE_URL: new URL('review', server.url).toString(),
     SCHEDULER_ROLE_ARN: LOCAL_SCHEDULER_ROLE_ARN,
     // The SDK reads AWS_ENDPOINT_URL_<SERVICE> before AWS_ENDPOINT_URL; unset ones are removed so
     // that a value left by an earlier run in this process cannot redirect a service.
@@ -165,6 +166,7 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
   const fingerprint = JSON.stringify({
     ...settings,
     UNSUBSCRIBE_BASE_URL: undefined,
+    REVIEW_BASE_URL: undefined,
     endpoint: options.endpoint,
   });
   if (configuredFor !== undefined && configuredFor !== fingerprint) {

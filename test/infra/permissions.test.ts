@@ -150,7 +150,7 @@ describe('Function: actions', () => {
     );
 
     // Assert
-    expect(used).toEqual([...actions.ledgerReviewDecide].sort());
+    expect(used).toEqual([...actions.ledgerApprovals].sort());
   });
 
   it('lets feedback make exactly the ledger call of recording an SES event', async () => {
@@ -207,6 +207,44 @@ describe('Function: actions', () => {
 
     // Assert
     expect([...used].sort()).toEqual([...actions.ledgerSends].sort());
+  });
+
+  it('lets compose and webhook make exactly the ledger calls of approval records', async () => {
+    // Arrange: a stored record, so decide and settle reach their conditional write.
+    const record = approvalRecordOf();
+    const stored = { pk: `approval#${record.approvalKey}`, seq: 1, record: JSON.stringify(record) };
+    const decision = {
+      decision: 'approve',
+      by: 'lead@example.com',
+      via: 'link',
+      at: '2026-03-01T08:30:00.000Z',
+      contentHash: record.contentHash,
+      revision: 1,
+    } as const;
+    const settlement = { outcome: 'sent', at: '2026-03-01T09:00:00.000Z', revision: 1 } as const;
+    const used = new Set<string>();
+
+    // Act: with every write landing, then with every write losing its condition.
+    for (const writesLose of [false, true]) {
+      ddb.reset();
+      ddb.onAnyCommand().resolves({});
+      ddb.on(GetCommand).resolves({ Item: stored });
+      if (writesLose) ddb.on(PutCommand).rejects(conditionFailed());
+      for (const step of [
+        () => ledger.getApproval(record.approvalKey),
+        () => ledger.putApprovalRevision({ ...record, revision: 2 }),
+        () => ledger.decide(record.approvalKey, decision),
+        () => ledger.settleApproval(record.approvalKey, settlement),
+      ]) {
+        await step().catch(() => undefined);
+      }
+      for (const call of ddb.calls())
+        used.add(IAM_ACTION.get((call.args[0] as object).constructor) ?? 'unmapped');
+    }
+
+    // Assert
+    expect([...used].sort()).toEqual([...actions.ledgerApprovals].sort());
+    for (const action of actions.ledgerApprovals) expect(actions.ledgerDrafts).toContain(action);
   });
 
   it.each([

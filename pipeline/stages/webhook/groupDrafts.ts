@@ -38,8 +38,6 @@ export const groupDrafts = async (
 
 /** Whether `address` is one of the policy's approvers today (case-insensitive); false without `approval`. */
 export const isApprover = (policy: SendPolicy | null, address: string): boolean => {
-  // TODO(10b): policy.approval once issue-10a adds it to sendPolicy.
-  const approval = (policy as { approval?: { approvers: readonly string[] } } | null)?.approval;
   const wanted = normaliseEmail(address);
-  return (approval?.approvers ?? []).some((a) => normaliseEmail(a) === wanted);
+  return (policy?.approval?.approvers ?? []).some((a) => normaliseEmail(a) === wanted);
 };

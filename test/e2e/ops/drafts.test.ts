@@ -211,7 +211,7 @@ describe('herald drafts (CLI against the local stack)', () => {
     expect(edited).toMatchObject({ source: 'edited', subject: 'Shop 2.0: invoices, paged and filtered' });
     expect(edited?.content?.subject).toBe('Shop 2.0: invoices, paged and filtered');
     expect((await ledger.getDraft(`${DRAFT_DE}#r2`))?.subject).toBe('Shop 2.0 kommt am 10. Mai');
-    const jobs = (await drain(sqs, stack.queues.compose.main)).map((body) => JSON.parse(body));
+    const jobs = (await drain(sqs, stack.queues.compose.main.url)).map((body) => JSON.parse(body));
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({
       kind: 'review.job',

@@ -38,8 +38,10 @@ const approvalRecordOf = (overrides: Partial<ApprovalRecord> = {}): ApprovalReco
 const decideCalls = (ledger: FakeLedger): string[] => ledger.calls.filter((c) => c.startsWith('decide:'));
 
 /** The policy of project ABC with one approver (the record's project). */
-const policyWithApprovers = (approvers: string[]): SendPolicy =>
-  ({ ...DEFAULT_SEND_POLICY, approval: { approvers, lead: '24h', onTimeout: 'hold' } }) as SendPolicy;
+const policyWithApprovers = (approvers: string[]): SendPolicy => ({
+  ...DEFAULT_SEND_POLICY,
+  approval: { approvers, lead: '24h', onTimeout: 'hold' },
+});
 
 const setup = (record: ApprovalRecord = approvalRecordOf(), approvers = [APPROVER]) => {
   const ledger = new FakeLedger();
