@@ -1,0 +1,179 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
+import { approvalKey } from '#contracts/approval';
+import { parsePointSpecs } from '#contracts/sendPolicy';
+import { REPO_ROOT } from '#local/Emulator';
+import type { OutboxEmail } from '#local/Outbox';
+import { topology } from '#topology/topology';
+import { type ChromiumLaunch, launchChromium } from '../browser/chromium.ts';
+import { e2eClientConfig, waitFor } from '../local/support.ts';
+import { addDays, daysFromToday, type Pipeline, policyOf, startPipeline } from '../pipeline/support.ts';
+
+// The whole review flow as an approver lives it, in a real headless Chromium: the release is
+// planned, the review schedule fires `lead` before the send time, compose emails the approver,
+// the browser opens the review email from the emulator's outbox and clicks its Approve (or Hold)
+// link, confirms on the page, and the ledger holds the decision.
+// HERALD_SCREENSHOTS=1 also writes docs/review-email.png and docs/review-confirm.png.
+
+const PROJECT = { id: '10900', key: 'REV', name: 'Review Shop' };
+const POINT_ID = 'b1d0h0m0900';
+const SCREENSHOTS = process.env.HERALD_SCREENSHOTS === '1';
+
+let launch: ChromiumLaunch;
+let p: Pipeline;
+let ledger: DynamoLedger;
+let approver: string;
+
+/** Plans a release due in 3 days (-1d@09:00 UTC), fires its review schedule, resolves with the review email. */
+const reviewEmailOf = async (versionId: string, name: string): Promise<OutboxEmail> => {
+  const releaseDate = daysFromToday(3);
+  const version = { id: versionId, projectId: PROJECT.id, name, releaseDate };
+  p.jira.putVersion(version);
+  p.jira.setIssues(versionId, [
+    { key: 'REV-1', summary: 'Invoices download as PDF', issueType: 'Story' },
+    { key: 'REV-2', summary: 'Cart total was wrong for items out of stock', issueType: 'Bug' },
+  ]);
+  expect(await p.postVersionEvent('jira:version_created', version)).toBe(202);
+  const dueAt = new Date(`${addDays(releaseDate, -1)}T09:00:00.000Z`);
+  // The review goes out `lead` (24h) before the send time.
+  p.clock.set(new Date(dueAt.getTime() - 24 * 3_600_000 + 60_000));
+  const [email] = await waitFor(
+    `the review email of ${name}`,
+    async () => {
+      const emails = (await p.emailsTo([approver])).filter((e) => e.subject.includes(name));
+      return emails.length > 0 ? emails : undefined;
+    },
+    { timeoutMs: 45_000, intervalMs: 250 },
+  );
+  if (!email?.html) throw new Error(`the review email of ${name} has no HTML part`);
+  return email;
+};
+
+/** Opens the review email's HTML as a mail client would and clicks one of its links. */
+const clickInEmail = async (
+  browser: Browser,
+  email: OutboxEmail,
+  link: 'Approve' | 'Hold',
+): Promise<Page> => {
+  const page = await browser.newPage();
+  await page.setContent(email.html ?? '');
+  if (SCREENSHOTS && link === 'Approve') {
+    await page.screenshot({ path: join(REPO_ROOT, 'docs', 'review-email.png'), fullPage: true });
+  }
+  await Promise.all([
+    page.waitForURL(/\/review\?t=/),
+    page.getByRole('link', { name: link, exact: true }).click(),
+  ]);
+  return page;
+};
+
+/** Clicks the confirmation page's button and resolves with the POST's status. */
+const confirm = async (page: Page): Promise<number> => {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/review'),
+    page.getByRole('button').click(),
+  ]);
+  await page.waitForLoadState();
+  return response.status();
+};
+
+beforeAll(async () => {
+  launch = await launchChromium();
+  p = await startPipeline({ label: 'review-email' });
+  approver = p.address('approver');
+  ledger = new DynamoLedger({
+    client: DynamoDBDocumentClient.from(new DynamoDBClient(e2eClientConfig()), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    tableName: p.herald.stack.names.tables.ledger,
+    ttlSeconds: topology.ledgerTtlSeconds,
+  });
+  p.jira.putProject(PROJECT);
+  await p.herald.directory.putPolicy(PROJECT.key, {
+    ...policyOf(parsePointSpecs('-1d@09:00')),
+    approval: { approvers: [approver], lead: '24h', onTimeout: 'hold' },
+  });
+  await p.herald.directory.putContact(PROJECT.key, {
+    email: p.address('client'),
+    name: 'Client',
+    locale: 'en',
+    timeZone: 'UTC',
+    optedOut: false,
+  });
+  if (SCREENSHOTS) await mkdir(join(REPO_ROOT, 'docs'), { recursive: true });
+});
+
+afterAll(async () => {
+  await launch?.browser?.close();
+  await p?.stop();
+});
+
+describe('the review email in a real browser (headless Chromium)', () => {
+  it("approve: the email's Approve link shows what will be approved; the click approves; a replay is refused", async (ctx) => {
+    if (!launch.browser) return ctx.skip(launch.missing);
+    // Arrange
+    const email = await reviewEmailOf('10901', 'Summer Release');
+    const key = approvalKey({ versionId: '10901', pointId: POINT_ID, releaseDate: daysFromToday(3) });
+
+    // Act: the approver opens the email and clicks Approve.
+    const page = await clickInEmail(launch.browser, email, 'Approve');
+    const link = page.url();
+
+    // Assert: the confirmation page says what will be approved; nothing decided yet.
+    expect(await page.locator('h1').textContent()).toBe('Approve the release emails?');
+    const facts = (await page.locator('dl').textContent()) ?? '';
+    expect(facts).toContain(PROJECT.key);
+    expect(facts).toContain('10901');
+    expect(facts).toContain(`${addDays(daysFromToday(3), -1)} 09:00 UTC`);
+    const cells = await page.locator('tbody td').allTextContents();
+    expect(cells.slice(0, 3)).toEqual(['all', 'en', '1']);
+    expect(cells[3]).toBeTruthy();
+    expect((await ledger.getApproval(key))?.state).toBe('pending_approval');
+    if (SCREENSHOTS) {
+      await page.screenshot({ path: join(REPO_ROOT, 'docs', 'review-confirm.png'), fullPage: true });
+    }
+
+    // Act: confirm.
+    const status = await confirm(page);
+
+    // Assert
+    expect(status).toBe(200);
+    expect(await page.locator('h1').textContent()).toBe('Approved');
+    const record = await ledger.getApproval(key);
+    expect(record?.state).toBe('approved');
+    expect(record?.decisions.map((d) => [d.decision, d.by, d.via])).toEqual([['approve', approver, 'link']]);
+
+    // Act: the same link again.
+    const again = await page.goto(link);
+
+    // Assert
+    expect(again?.status()).toBe(409);
+    expect(await page.locator('h1').textContent()).toBe('Already approved');
+    expect((await ledger.getApproval(key))?.decisions).toHaveLength(1);
+    await page.close();
+  });
+
+  it("hold: the email's Hold link holds the point", async (ctx) => {
+    if (!launch.browser) return ctx.skip(launch.missing);
+    // Arrange
+    const email = await reviewEmailOf('10902', 'Autumn Release');
+    const key = approvalKey({ versionId: '10902', pointId: POINT_ID, releaseDate: daysFromToday(3) });
+
+    // Act
+    const page = await clickInEmail(launch.browser, email, 'Hold');
+    const title = await page.locator('h1').textContent();
+    const status = await confirm(page);
+
+    // Assert
+    expect(title).toBe('Hold the release emails?');
+    expect(status).toBe(200);
+    expect(await page.locator('h1').textContent()).toBe('Held');
+    expect((await ledger.getApproval(key))?.state).toBe('held');
+    await page.close();
+  });
+});
