@@ -13,6 +13,7 @@ import { parsePointSpecs } from '#contracts/sendPolicy';
 import { type BootstrapResult, bootstrap } from '#local/bootstrap';
 import { silentLogger } from '#shared/logger';
 import { draftContentHash } from '#stages/compose/approval/approvalHashes';
+import { approvalRecordOf } from '#test/factories/approvalRecord';
 import { type JiraStandIn, startJiraStandIn } from '#test/standins/JiraStandIn';
 import { topology } from '#topology/topology';
 import { drain, e2eClientConfig, e2eEndpoint, uniqueEnv } from '../local/support.ts';
@@ -117,23 +118,18 @@ beforeAll(async () => {
     draftOf(DRAFT_DE, 'de', 'Shop 2.0 kommt am 10. Mai'),
   ];
   for (const d of drafts) await ledger.putDraftIfAbsent(d);
-  const record: ApprovalRecord = {
+  const record = approvalRecordOf({
     approvalKey: KEY,
     ...POINT,
     projectKey: 'DRF',
-    revision: 1,
     contentHash: draftContentHash(drafts),
-    inputHash: 'i'.repeat(64),
     draftKeys: [DRAFT_DE, DRAFT_EN],
     groups: [
       { audience: 'all', locale: 'en', recipients: 2 },
       { audience: 'all', locale: 'de', recipients: 1 },
     ],
-    state: 'pending_approval',
     dueAt: '2099-05-09T09:00:00.000Z',
-    decisions: [],
-    updatedAt: '2099-05-01T08:00:00.000Z',
-  };
+  });
   await ledger.putApprovalRevision(record);
 });
 

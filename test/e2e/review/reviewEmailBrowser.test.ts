@@ -1,18 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
+import type { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { approvalKey } from '#contracts/approval';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { REPO_ROOT } from '#local/Emulator';
 import type { OutboxEmail } from '#local/Outbox';
-import { topology } from '#topology/topology';
 import { type ChromiumLaunch, launchChromium } from '../browser/chromium.ts';
-import { e2eClientConfig, waitFor } from '../local/support.ts';
+import { waitFor } from '../local/support.ts';
 import { addDays, daysFromToday, type Pipeline, policyOf, startPipeline } from '../pipeline/support.ts';
+import { confirmReview, e2eLedger } from './support.ts';
 
 // The whole review flow as an approver lives it, in a real headless Chromium: the release is
 // planned, the review schedule fires `lead` before the send time, compose emails the approver,
@@ -72,27 +70,11 @@ const clickInEmail = async (
   return page;
 };
 
-/** Clicks the confirmation page's button and resolves with the POST's status. */
-const confirm = async (page: Page): Promise<number> => {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/review'),
-    page.getByRole('button').click(),
-  ]);
-  await page.waitForLoadState();
-  return response.status();
-};
-
 beforeAll(async () => {
   launch = await launchChromium();
   p = await startPipeline({ label: 'review-email' });
   approver = p.address('approver');
-  ledger = new DynamoLedger({
-    client: DynamoDBDocumentClient.from(new DynamoDBClient(e2eClientConfig()), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-    tableName: p.herald.stack.names.tables.ledger,
-    ttlSeconds: topology.ledgerTtlSeconds,
-  });
+  ledger = e2eLedger(p.herald.stack.names.tables.ledger);
   p.jira.putProject(PROJECT);
   await p.herald.directory.putPolicy(PROJECT.key, {
     ...policyOf(parsePointSpecs('-1d@09:00')),
@@ -139,7 +121,7 @@ describe('the review email in a real browser (headless Chromium)', () => {
     }
 
     // Act: confirm.
-    const status = await confirm(page);
+    const status = await confirmReview(page);
 
     // Assert
     expect(status).toBe(200);
@@ -167,7 +149,7 @@ describe('the review email in a real browser (headless Chromium)', () => {
     // Act
     const page = await clickInEmail(launch.browser, email, 'Hold');
     const title = await page.locator('h1').textContent();
-    const status = await confirm(page);
+    const status = await confirmReview(page);
 
     // Assert
     expect(title).toBe('Hold the release emails?');

@@ -1,19 +1,18 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
+import type { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { type ApprovalDecision, type ApprovalRecord, approvalKey } from '#contracts/approval';
 import type { EmailDraft } from '#contracts/emailDraft';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { approvalUrl } from '#shared/approvalToken';
 import { parseSigningKeys, type SigningKeys } from '#shared/signingKeys';
 import { draftContentHash } from '#stages/compose/approval/approvalHashes';
+import { approvalRecordOf } from '#test/factories/approvalRecord';
 import { resourceName, topology } from '#topology/topology';
 import { type ChromiumLaunch, launchChromium } from '../browser/chromium.ts';
 import { e2eClientConfig } from '../local/support.ts';
 import { type Pipeline, policyOf, startPipeline } from '../pipeline/support.ts';
+import { confirmReview, e2eLedger } from './support.ts';
 
 // The Approve/Hold pages of the webhook function, driven by a real headless Chromium: a seeded
 // approval record (the ledger as compose leaves it), links sealed with the stack's own review
@@ -44,23 +43,21 @@ const seedPoint = async (): Promise<ApprovalRecord> => {
     createdAt: new Date().toISOString(),
   }));
   for (const d of drafts) await ledger.putDraftIfAbsent(d);
-  return ledger.putApprovalRevision({
-    approvalKey: approvalKey(point),
-    ...point,
-    projectKey: 'RVW',
-    revision: 1,
-    contentHash: draftContentHash(drafts),
-    inputHash: 'i'.repeat(64),
-    draftKeys: drafts.map((d) => d.key).sort(),
-    groups: [
-      { audience: 'all', locale: 'en', recipients: 40 },
-      { audience: 'all', locale: 'de', recipients: 7 },
-    ],
-    state: 'pending_approval',
-    dueAt: '2099-06-09T09:00:00.000Z',
-    decisions: [],
-    updatedAt: new Date().toISOString(),
-  });
+  return ledger.putApprovalRevision(
+    approvalRecordOf({
+      approvalKey: approvalKey(point),
+      ...point,
+      projectKey: 'RVW',
+      contentHash: draftContentHash(drafts),
+      draftKeys: drafts.map((d) => d.key).sort(),
+      groups: [
+        { audience: 'all', locale: 'en', recipients: 40 },
+        { audience: 'all', locale: 'de', recipients: 7 },
+      ],
+      dueAt: '2099-06-09T09:00:00.000Z',
+      updatedAt: new Date().toISOString(),
+    }),
+  );
 };
 
 const linkOf = (record: ApprovalRecord, decision: ApprovalDecision): string =>
@@ -72,28 +69,12 @@ const linkOf = (record: ApprovalRecord, decision: ApprovalDecision): string =>
     expiresAt: Date.parse(record.dueAt),
   });
 
-/** Clicks the page's button and resolves with the status of the POST it sends. */
-const submit = async (page: Page): Promise<number> => {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/review'),
-    page.getByRole('button').click(),
-  ]);
-  await page.waitForLoadState();
-  return response.status();
-};
-
 beforeAll(async () => {
   launch = await launchChromium();
   pipeline = await startPipeline({ label: 'review-pages' });
   approver = pipeline.address('approver');
   const { herald } = pipeline;
-  ledger = new DynamoLedger({
-    client: DynamoDBDocumentClient.from(new DynamoDBClient(e2eClientConfig()), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-    tableName: herald.stack.names.tables.ledger,
-    ttlSeconds: topology.ledgerTtlSeconds,
-  });
+  ledger = e2eLedger(herald.stack.names.tables.ledger);
   const secrets = new SecretsManagerClient(e2eClientConfig());
   const secret = await secrets.send(
     new GetSecretValueCommand({ SecretId: resourceName(topology.secrets.reviewSigningKeys, pipeline.env) }),
@@ -135,7 +116,7 @@ describe('review links in a real browser (headless Chromium)', () => {
     expect((await ledger.getApproval(record.approvalKey))?.state).toBe('pending_approval');
 
     // Act: the approver clicks.
-    const decided = await submit(page);
+    const decided = await confirmReview(page);
 
     // Assert
     expect(decided).toBe(200);
@@ -175,7 +156,7 @@ describe('review links in a real browser (headless Chromium)', () => {
     // Act
     const shown = await page.goto(linkOf(record, 'hold'));
     const body = await page.locator('body').textContent();
-    const decided = await submit(page);
+    const decided = await confirmReview(page);
 
     // Assert
     expect(shown?.status()).toBe(200);

@@ -8,24 +8,15 @@ import { decideAsOperator, describeOperatorDecision } from '#ops/drafts/decideAs
 import { listDrafts, renderDraftsList } from '#ops/drafts/draftsList';
 import { parseReviewKey } from '#ops/drafts/reviewKey';
 import { readDrafts, renderDrafts, writeDraftHtml } from '#ops/drafts/showDrafts';
-import { approvalRecordOf as factoryRecordOf } from '#test/factories/approvalRecord';
 import { emailDraftOf } from '#test/factories/emailDraft';
+import { reviewRecordOf } from '#test/factories/reviewRecord';
 import { FakeLedger } from '#test/unit/stages/compose/fakes';
 import { runCli } from './cliHarness.ts';
 
 const POINT = 'draft:10001:b7d0h0m0900@2026-03-08';
 const NOW = new Date('2026-03-06T12:00:00.000Z');
 
-const recordOf = (overrides: Partial<ApprovalRecord> = {}): ApprovalRecord =>
-  factoryRecordOf({
-    draftKeys: [`${POINT}:en`, `${POINT}:de:developers`],
-    groups: [
-      { audience: 'all', locale: 'en', recipients: 12 },
-      { audience: 'developers', locale: 'de', recipients: 3 },
-    ],
-    dueAt: '2026-03-07T09:00:00.000Z',
-    ...overrides,
-  });
+const recordOf = reviewRecordOf;
 
 const ledgerWith = (...records: ApprovalRecord[]): FakeLedger => {
   const ledger = new FakeLedger();

@@ -8,7 +8,7 @@ import { signUnsubscribeToken } from '#shared/unsubscribeToken';
 import { handleRequest, type WebhookDeps } from '#stages/webhook/handleRequest';
 import type { HttpRequest } from '#stages/webhook/types';
 import { emailDraftOf } from '#test/factories/emailDraft';
-import { approvalRecordOf as factoryRecordOf } from '#test/factories/approvalRecord';
+import { reviewRecordOf as approvalRecordOf } from '#test/factories/reviewRecord';
 import { FakeLedger } from '#test/unit/stages/compose/fakes';
 import { FakeBus, FakeDirectory, memoryLogger } from '#test/unit/stages/fakes';
 
@@ -20,20 +20,6 @@ const NOW = new Date('2026-03-06T12:00:00.000Z');
 const APPROVER = 'lead@example.com';
 const BASE = 'https://hooks.example.com/review';
 
-/** A pending record whose drafts carry compose's draft keys (the page pairs groups with drafts by them). */
-const approvalRecordOf = (overrides: Partial<ApprovalRecord> = {}): ApprovalRecord => {
-  const point = 'draft:10001:b7d0h0m0900@2026-03-08';
-  return factoryRecordOf({
-    draftKeys: [`${point}:en`, `${point}:de:developers`],
-    groups: [
-      { audience: 'all', locale: 'en', recipients: 12 },
-      { audience: 'developers', locale: 'de', recipients: 3 },
-    ],
-    dueAt: '2026-03-07T09:00:00.000Z',
-    ...overrides,
-  });
-};
-
 /** The decide() calls the ledger saw. */
 const decideCalls = (ledger: FakeLedger): string[] => ledger.calls.filter((c) => c.startsWith('decide:'));
 
@@ -43,14 +29,16 @@ const policyWithApprovers = (approvers: string[]): SendPolicy => ({
   approval: { approvers, lead: '24h', onTimeout: 'hold' },
 });
 
+const EN_KEY = 'draft:10001:b7d0h0m0900@2026-03-08:en';
+const DE_KEY = 'draft:10001:b7d0h0m0900@2026-03-08:de:developers';
+
 const setup = (record: ApprovalRecord = approvalRecordOf(), approvers = [APPROVER]) => {
   const ledger = new FakeLedger();
   ledger.approvals.set(record.approvalKey, record);
-  const [enKey, deKey] = record.draftKeys;
-  ledger.drafts.set(enKey ?? '', emailDraftOf({ key: enKey ?? '', subject: 'Shop 2.0 arrives tomorrow' }));
+  ledger.drafts.set(EN_KEY, emailDraftOf({ key: EN_KEY, subject: 'Shop 2.0 arrives tomorrow' }));
   ledger.drafts.set(
-    deKey ?? '',
-    emailDraftOf({ key: deKey ?? '', locale: 'de', subject: 'Shop 2.0 <kommt> morgen & mehr' }),
+    DE_KEY,
+    emailDraftOf({ key: DE_KEY, locale: 'de', subject: 'Shop 2.0 <kommt> morgen & mehr' }),
   );
   const directory = new FakeDirectory();
   directory.policies.set('ABC', policyWithApprovers(approvers));
@@ -127,7 +115,7 @@ describe('Function: handleRequest (review links)', () => {
 
   it('says a Hold link sends nothing, and lists a group without a draft as such', async () => {
     // Arrange
-    const record = approvalRecordOf({ draftKeys: [approvalRecordOf().draftKeys[0] ?? ''] });
+    const record = approvalRecordOf({ draftKeys: [EN_KEY] });
     const { deps } = setup(record);
 
     // Act
