@@ -9,7 +9,6 @@ import type { SigningKeys } from '#shared/signingKeys';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
 import { FakeDirectory } from '../../fakes.ts';
 import {
-  activeVersion,
   composeJob,
   envelopeRecord,
   FakeJira,
