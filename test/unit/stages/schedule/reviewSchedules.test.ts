@@ -16,7 +16,7 @@ const approvalSnapshot = (overrides: Partial<ReleaseSnapshot> = {}): ReleaseSnap
     policy: { ...DEFAULT_SEND_POLICY, points: parsePointSpecs('-7d@09:00,-1d@09:00'), approval: APPROVAL },
     recipients: [
       ...recipientsIn(2, 'Europe/Berlin', 'berlin'),
-      { ...recipientsIn(1, 'America/New_York', 'ny')[0]!, locale: 'de', audience: 'partners' },
+      ...recipientsIn(1, 'America/New_York', 'ny').map((r) => ({ ...r, locale: 'de', audience: 'partners' })),
     ],
     ...overrides,
   });
