@@ -34,6 +34,22 @@ export type RevisionOutcome =
   /** No group has an issue in scope: nothing to review or send. */
   | { kind: 'empty' };
 
+/**
+ * The groups under the audience names compose sends by: a contact's audience the policy does not
+ * define falls back to `all` (as {@link recipientAudience} does), counts merged.
+ */
+const normaliseGroups = (c: ApprovalContext, groups: ApprovalRecord['groups']): ApprovalRecord['groups'] => {
+  const merged = new Map<string, ApprovalRecord['groups'][number]>();
+  for (const g of groups) {
+    const audience = recipientAudience(c.policy, { audience: g.audience }).audience.name;
+    const key = groupKey(audience, g.locale);
+    const existing = merged.get(key);
+    if (existing) existing.recipients += g.recipients;
+    else merged.set(key, { audience, locale: g.locale, recipients: g.recipients });
+  }
+  return [...merged.values()];
+};
+
 /** The scope of each distinct audience of the groups, read once each. */
 const scopesOf = async (c: ApprovalContext, groups: readonly ApprovalGroupLike[]) => {
   const scopes = new Map<string, AudienceScope>();
@@ -59,7 +75,8 @@ export const writeRevision = async (
 ): Promise<RevisionOutcome> => {
   const { stored } = request;
   if (stored?.settled) return { kind: 'unchanged', record: stored };
-  const scopes = await scopesOf(c, request.groups);
+  const groups = normaliseGroups(c, request.groups);
+  const scopes = await scopesOf(c, groups);
   const inputHash = approvalInputHash(
     c.version,
     [...scopes].map(([audience, s]) => ({ audience, issues: s.inScope })),
@@ -68,7 +85,7 @@ export const writeRevision = async (
   const revision = (stored?.revision ?? 0) + 1;
   const write = draftWriterOf(c);
   const drafts = new Map<string, EmailDraft>();
-  for (const group of request.groups) {
+  for (const group of groups) {
     const scoped = scopes.get(group.audience);
     if (!scoped || scoped.inScope.length === 0) continue;
     const key = revisionDraftKey(c.point, group, revision);
@@ -90,7 +107,7 @@ export const writeRevision = async (
     contentHash: draftContentHash(drafts.values()),
     inputHash,
     draftKeys: [...drafts.values()].map((d) => d.key).sort(),
-    groups: request.groups.filter((g) => drafts.has(groupKey(g.audience, g.locale))),
+    groups: groups.filter((g) => drafts.has(groupKey(g.audience, g.locale))),
     state: 'pending_approval',
     dueAt: request.dueAt,
     ...(stored ? { changes: scopeChanges(stored.inScopeKeys ?? [], inScopeKeys) } : {}),

@@ -68,7 +68,7 @@ export const recordContext = (logger: Log): RecordContext => ({
 
 /** An SQS record carrying `payload` in an envelope of `kind`. */
 export const envelopeRecord = (
-  kind: 'compose.job' | 'send.job',
+  kind: 'compose.job' | 'send.job' | 'review.job',
   key: string,
   payload: unknown,
   traceparent?: string,
