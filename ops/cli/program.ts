@@ -58,7 +58,7 @@ export interface BuildProgramOptions {
 export const buildProgram = ({ runtime, stdout, stderr }: BuildProgramOptions): Command => {
   const program = new Command('herald')
     .description(
-      'Operate release-herald: queues and dead letters, schedules, the client directory, send policies, previews and replays.',
+      'Operate release-herald: queues and dead letters, schedules, the client directory, send policies, previews, replays and drafts under review.',
     )
     .version(packageJson.version, '-V, --version', 'print the version of release-herald')
     .exitOverride()
