@@ -33,6 +33,8 @@ export const launchChromium = async (): Promise<ChromiumLaunch> => {
     const missing = `no Chromium at ${path}: install Debian's chromium (apt-get install chromium) or set HERALD_CHROMIUM`;
     if (process.env.CI === 'true' || process.env.CI === '1')
       throw new Error(`browser tests cannot run: ${missing}`);
+    // Said once per file, whatever the reporter shows of a skip's note.
+    process.stderr.write(`browser tests skipped: ${missing}\n`);
     return { missing };
   }
   // Root (CI, containers) cannot use Chromium's sandbox.
