@@ -23,6 +23,9 @@ export interface DraftsShown {
   supersededBy?: number | undefined;
 }
 
+/** A draft key without its revision suffix (`#r<n>`): the same group in every revision. */
+const baseKey = (key: string): string => key.replace(/#r\d+$/, '');
+
 /** The ports `herald drafts show` reads. */
 export type DraftsReader = Pick<ApprovalLedgerPort, 'getApproval'> & Pick<LedgerPort, 'getDraft'>;
 
@@ -40,7 +43,9 @@ export const readDrafts = async (ledger: DraftsReader, key: ReviewKey): Promise<
   if (current) return { record, drafts: [current] };
   const draft = await ledger.getDraft(key.draftKey);
   if (draft === null) throw new OpsError(`no draft ${key.draftKey}`);
-  const group = all.find((g) => key.draftKey?.startsWith(g.draftKey?.replace(/#r\d+$/, '') ?? '\0'));
+  const group = all.find(
+    (g) => g.draftKey !== undefined && baseKey(g.draftKey) === baseKey(key.draftKey ?? ''),
+  );
   return {
     record,
     drafts: [
