@@ -174,6 +174,10 @@ class PreviewLedger implements LedgerPort, ApprovalLedgerPort {
     throw new Error('a preview never reviews');
   }
 
+  recordApproverBounce(): never {
+    throw new Error('a preview never reviews');
+  }
+
   recordSesEvent(): never {
     throw new Error('a preview never sends');
   }

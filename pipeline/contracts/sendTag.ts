@@ -14,3 +14,7 @@ export const SEND_TAG_NAME = 'herald-send';
  * value on the send row (`sesTag`) to map it back.
  */
 export const sendTag = (sendKey: string): string => createHash('sha256').update(sendKey).digest('base64url');
+
+/** A value as an SES message tag accepts it: `[A-Za-z0-9_-]` (others become `_`), at most 256 characters. */
+export const sesTagValue = (value: string): string =>
+  value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256) || '_';

@@ -163,6 +163,16 @@ describe('Function: actions', () => {
     expect(used).toEqual([...actions.ledgerSesEvents].sort());
   });
 
+  it("lets feedback record an approver's bounce with its SES-event grant", async () => {
+    // Act
+    const used = await actionsUsed(() =>
+      ledger.recordApproverBounce('lead@example.com', { type: 'Bounce', at: '2026-01-01T00:00:00.000Z' }),
+    );
+
+    // Assert
+    expect(used).toEqual([...actions.ledgerSesEvents].sort());
+  });
+
   it('lets compose make exactly the ledger calls of reading, claiming and storing a draft', async () => {
     // Act
     const used = await actionsUsed(async () => {

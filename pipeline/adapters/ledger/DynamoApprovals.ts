@@ -1,10 +1,16 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateScan,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamoCall } from '#adapters/directory/dynamoCall';
 import { CorruptItemError, isConditionalCheckFailed } from '#adapters/directory/dynamoErrors';
 import { type ApprovalDecisionRecord, type ApprovalRecord, approvalRecord } from '#contracts/approval';
 import { describeIssues, parseContract } from '#contracts/errors';
 import { RetryableError } from '#shared/errors';
-import type { ApprovalLedgerPort, DecideOutcome } from './ApprovalLedgerPort.ts';
+import type { ApprovalLedgerPort, ApproverBounce, DecideOutcome } from './ApprovalLedgerPort.ts';
 import {
   type ApprovalSettlement,
   type ApprovalTransition,
@@ -16,6 +22,9 @@ import { ApprovalNotFoundError } from './errors.ts';
 
 /** Ledger key prefix of approval rows: `approval#<approvalKey>`. */
 export const APPROVAL_PREFIX = 'approval#';
+
+/** Ledger key prefix of approver bounce rows: `approverbounce#<address>`. */
+export const APPROVER_BOUNCE_PREFIX = 'approverbounce#';
 
 /** Optimistic writes tried before giving up with a retryable error (each lost race re-reads). */
 const MAX_ATTEMPTS = 8;
@@ -97,6 +106,37 @@ export class DynamoApprovals implements ApprovalLedgerPort {
     });
     return records.sort(
       (a, b) => a.dueAt.localeCompare(b.dueAt) || a.approvalKey.localeCompare(b.approvalKey),
+    );
+  }
+
+  async recordApproverBounce(approver: string, bounce: ApproverBounce): Promise<void> {
+    const now = this.#now();
+    // UpdateItem, as the feedback stage's SES event rows: its grant covers it.
+    await dynamoCall('UpdateItem', this.#table, () =>
+      this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: `${APPROVER_BOUNCE_PREFIX}${approver.toLowerCase()}` },
+          UpdateExpression:
+            'SET #type = :type, #at = :at, #versionId = :versionId, #pointId = :pointId, #expiresAt = :expiresAt ADD #count :one',
+          ExpressionAttributeNames: {
+            '#type': 'type',
+            '#at': 'at',
+            '#versionId': 'versionId',
+            '#pointId': 'pointId',
+            '#expiresAt': 'expiresAt',
+            '#count': 'count',
+          },
+          ExpressionAttributeValues: {
+            ':type': bounce.type,
+            ':at': bounce.at,
+            ':versionId': bounce.versionId ?? '',
+            ':pointId': bounce.pointId ?? '',
+            ':expiresAt': Math.floor(now / 1000) + this.#ttlSeconds,
+            ':one': 1,
+          },
+        }),
+      ),
     );
   }
 

@@ -14,7 +14,7 @@ import { type EmailDraft, emailDraft } from '#contracts/emailDraft';
 import { describeIssues, parseContract } from '#contracts/errors';
 import type { ApprovalDecisionRecord, ApprovalRecord } from '#contracts/approval';
 import { RetryableError } from '#shared/errors';
-import type { ApprovalLedgerPort, DecideOutcome } from './ApprovalLedgerPort.ts';
+import type { ApprovalLedgerPort, ApproverBounce, DecideOutcome } from './ApprovalLedgerPort.ts';
 import type { ApprovalSettlement } from './approvalTransitions.ts';
 import { DynamoApprovals } from './DynamoApprovals.ts';
 import {
@@ -158,6 +158,10 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
 
   listApprovals(versionId?: string): Promise<ApprovalRecord[]> {
     return this.#approvals.listApprovals(versionId);
+  }
+
+  recordApproverBounce(approver: string, bounce: ApproverBounce): Promise<void> {
+    return this.#approvals.recordApproverBounce(approver, bounce);
   }
 
   async getDraft(key: string): Promise<EmailDraft | null> {

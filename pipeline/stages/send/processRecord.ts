@@ -4,7 +4,7 @@ import type { LedgerPort } from '#adapters/ledger/LedgerPort';
 import type { MailerPort, OutgoingEmail } from '#adapters/mailer/MailerPort';
 import { parseJsonContract } from '#contracts/errors';
 import { type SendJob, sendJobMessage, sendKey } from '#contracts/sendJob';
-import { SEND_TAG_NAME, sendTag } from '#contracts/sendTag';
+import { SEND_TAG_NAME, sendTag, sesTagValue } from '#contracts/sendTag';
 import type { RecordContext } from '#retry/createSqsHandler';
 import { isRetryable } from '#retry/isRetryable';
 import { OutOfTimeError, withRetry } from '#retry/withRetry';
@@ -83,8 +83,7 @@ const isContentRejection = (err: PermanentError): boolean =>
 /** The mailer's reason when SES answered 200 but without a MessageId: SES took the email. */
 const NO_MESSAGE_ID = 'ses_no_message_id';
 
-/** SES tag values allow `[A-Za-z0-9_-]`, at most 256 characters. */
-const tagValue = (value: string): string => value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256) || '_';
+const tagValue = sesTagValue;
 
 /**
  * Send one send.job, exactly once per (release, point, recipient):

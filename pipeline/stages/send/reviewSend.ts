@@ -2,7 +2,7 @@ import type { LedgerPort } from '#adapters/ledger/LedgerPort';
 import type { OutgoingEmail } from '#adapters/mailer/MailerPort';
 import { reviewSendKey } from '#contracts/reviewKeys';
 import { type SendJob, sendKey } from '#contracts/sendJob';
-import { SEND_TAG_NAME, sendTag } from '#contracts/sendTag';
+import { SEND_TAG_NAME, sendTag, sesTagValue } from '#contracts/sendTag';
 import { PermanentError } from '#shared/errors';
 import { singleLine } from '#stages/compose/untrustedText';
 
@@ -52,7 +52,12 @@ export const prepareReviewEmail = async (
       'X-Herald-Point': singleLine(job.pointId),
       'X-Herald-Draft-Source': 'review',
     },
-    tags: { [SEND_TAG_NAME]: sendTag(emailSendKey(job)), [KIND_TAG_NAME]: 'review' },
+    tags: {
+      [SEND_TAG_NAME]: sendTag(emailSendKey(job)),
+      [KIND_TAG_NAME]: 'review',
+      version: sesTagValue(job.versionId),
+      point: sesTagValue(job.pointId),
+    },
     fromName: 'Release Herald review',
   };
 };

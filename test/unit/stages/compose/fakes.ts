@@ -20,7 +20,7 @@ import type {
   SesEventRecord,
   SesEventsOfEmail,
 } from '#adapters/ledger/LedgerPort';
-import type { ApprovalLedgerPort, DecideOutcome } from '#adapters/ledger/ApprovalLedgerPort';
+import type { ApprovalLedgerPort, ApproverBounce, DecideOutcome } from '#adapters/ledger/ApprovalLedgerPort';
 import {
   type ApprovalSettlement,
   type ApprovalTransition,
@@ -363,6 +363,15 @@ export class FakeLedger implements LedgerPort, ApprovalLedgerPort {
     const stored = this.approvals.get(approvalKey);
     if (!stored) throw new ApprovalNotFoundError(approvalKey);
     return this.#apply(approvalKey, settlementTransition(stored, settlement));
+  }
+
+  /** Approver bounces by address. */
+  readonly approverBounces = new Map<string, ApproverBounce & { count: number }>();
+
+  async recordApproverBounce(approver: string, bounce: ApproverBounce): Promise<void> {
+    this.calls.push(`recordApproverBounce:${bounce.type}`);
+    const count = (this.approverBounces.get(approver)?.count ?? 0) + 1;
+    this.approverBounces.set(approver, { ...bounce, count });
   }
 
   async listApprovals(versionId?: string): Promise<ApprovalRecord[]> {

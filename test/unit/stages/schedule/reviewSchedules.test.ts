@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { OneTimeSchedule } from '#adapters/scheduler/SchedulerPort';
-import { reviewJobMessage } from '#contracts/reviewJob';
+import type { ApprovalPolicy } from '#contracts/approval';
 import type { ReleaseSnapshot } from '#contracts/releaseSnapshot';
+import { reviewJobMessage } from '#contracts/reviewJob';
 import { DEFAULT_SEND_POLICY, parsePointSpecs } from '#contracts/sendPolicy';
 import { desiredSchedules } from '#stages/schedule/desiredSchedules';
 import { planChanges } from '#stages/schedule/planChanges';
@@ -9,7 +10,7 @@ import { seriesOfName } from '#stages/schedule/scheduleNames';
 import { COMPOSE_QUEUE_ARN, recipientsIn, snapshotOf, withReleaseDate } from './fakes.ts';
 
 const NOW = new Date('2024-06-01T00:00:00Z');
-const APPROVAL = { approvers: ['lead@example.com'], lead: '24h', onTimeout: 'hold' } as const;
+const APPROVAL: ApprovalPolicy = { approvers: ['lead@example.com'], lead: '24h', onTimeout: 'hold' };
 
 const approvalSnapshot = (overrides: Partial<ReleaseSnapshot> = {}): ReleaseSnapshot =>
   snapshotOf({
