@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -17,7 +17,7 @@ import { approvalRecordOf } from '#test/factories/approvalRecord';
 import { type JiraStandIn, startJiraStandIn } from '#test/standins/JiraStandIn';
 import { topology } from '#topology/topology';
 import { drain, e2eClientConfig, e2eEndpoint, uniqueEnv } from '../local/support.ts';
-import { herald, jsonOf } from './heraldCli.ts';
+import { editorScript, herald, jsonOf } from './heraldCli.ts';
 
 const env = uniqueEnv('drafts');
 const endpoint = e2eEndpoint();
@@ -66,20 +66,6 @@ const draftOf = (key: string, locale: string, subject: string): EmailDraft => ({
   createdAt: '2099-05-01T08:00:00.000Z',
   content: { ...content, subject },
 });
-
-/** A script the CLI runs as $EDITOR: applies `change` (JS over `doc`, the parsed JSON) to the file. */
-const editorScript = async (change: string): Promise<string> => {
-  const dir = await mkdtemp(join(tmpdir(), 'herald-editor-'));
-  const script = join(dir, 'edit.mjs');
-  await writeFile(
-    script,
-    `import { readFileSync, writeFileSync } from 'node:fs';\nconst file = process.argv[2];\nconst doc = JSON.parse(readFileSync(file, 'utf8'));\n${change}\nwriteFileSync(file, JSON.stringify(doc, null, 2));\n`,
-  );
-  const wrapper = join(dir, 'editor.sh');
-  await writeFile(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${script}" "$1"\n`);
-  await chmod(wrapper, 0o755);
-  return wrapper;
-};
 
 beforeAll(async () => {
   stack = await bootstrap({

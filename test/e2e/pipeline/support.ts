@@ -21,8 +21,8 @@ import { e2eEndpoint, queueDepth, receiveNow, uniqueEnv, waitFor } from '../loca
 /** The sender of every pipeline e2e email (an SES identity the bootstrap creates). */
 export const SENDER = 'releases@example.com';
 
-/** The Jira stand-in's credentials. */
-const JIRA_EMAIL = 'herald@example.com';
+/** The Jira stand-in's credentials (the token is also in the stack's secret, where the CLI reads it). */
+export const JIRA_EMAIL = 'herald@example.com';
 const JIRA_TOKEN = 'jira-token';
 const OPENAI_KEY = 'sk-e2e';
 

@@ -8,8 +8,16 @@ import { parsePointSpecs } from '#contracts/sendPolicy';
 import { REPO_ROOT } from '#local/Emulator';
 import type { OutboxEmail } from '#local/Outbox';
 import { type ChromiumLaunch, launchChromium } from '../browser/chromium.ts';
-import { waitFor } from '../local/support.ts';
-import { addDays, daysFromToday, type Pipeline, policyOf, startPipeline } from '../pipeline/support.ts';
+import { e2eEndpoint, waitFor } from '../local/support.ts';
+import { editorScript, herald } from '../ops/heraldCli.ts';
+import {
+  addDays,
+  daysFromToday,
+  JIRA_EMAIL,
+  type Pipeline,
+  policyOf,
+  startPipeline,
+} from '../pipeline/support.ts';
 import { confirmReview, e2eLedger } from './support.ts';
 
 // The whole review flow as an approver lives it, in a real headless Chromium: the release is
@@ -40,17 +48,19 @@ const reviewEmailOf = async (versionId: string, name: string): Promise<OutboxEma
   const dueAt = new Date(`${addDays(releaseDate, -1)}T09:00:00.000Z`);
   // The review goes out `lead` (24h) before the send time.
   p.clock.set(new Date(dueAt.getTime() - 24 * 3_600_000 + 60_000));
-  const [email] = await waitFor(
-    `the review email of ${name}`,
+  return (await reviewEmailsOf(name, 1))[0] as OutboxEmail;
+};
+
+/** Waits until the approver holds `count` review emails of the release `name`; oldest first. */
+const reviewEmailsOf = (name: string, count: number): Promise<OutboxEmail[]> =>
+  waitFor(
+    `${count} review email(s) of ${name}`,
     async () => {
-      const emails = (await p.emailsTo([approver])).filter((e) => e.subject.includes(name));
-      return emails.length > 0 ? emails : undefined;
+      const emails = (await p.emailsTo([approver])).filter((e) => e.subject.includes(name) && e.html);
+      return emails.length >= count ? emails : undefined;
     },
     { timeoutMs: 45_000, intervalMs: 250 },
   );
-  if (!email?.html) throw new Error(`the review email of ${name} has no HTML part`);
-  return email;
-};
 
 /** Opens the review email's HTML as a mail client would and clicks one of its links. */
 const clickInEmail = async (
@@ -156,6 +166,52 @@ describe('the review email in a real browser (headless Chromium)', () => {
     expect(status).toBe(200);
     expect(await page.locator('h1').textContent()).toBe('Held');
     expect((await ledger.getApproval(key))?.state).toBe('held');
+    await page.close();
+  });
+
+  it('edit: herald drafts edit makes revision 2, the approver gets a new review email, the old link says the draft changed, the new one approves', async (ctx) => {
+    if (!launch.browser) return ctx.skip(launch.missing);
+    // Arrange
+    const first = await reviewEmailOf('10903', 'Winter Release');
+    const key = approvalKey({ versionId: '10903', pointId: POINT_ID, releaseDate: daysFromToday(3) });
+    const draftKey = (await ledger.getApproval(key))?.draftKeys[0] ?? '';
+    const editor = await editorScript("doc.subject = 'Winter Release: invoices as PDF, a fixed cart total';");
+
+    // Act: an operator edits the draft.
+    const edit = await herald(
+      ['drafts', 'edit', draftKey, '--by', 'ana', '--endpoint', e2eEndpoint(), '--env', p.env],
+      {
+        env: { EDITOR: editor, JIRA_SITE_URL: p.jira.url, JIRA_EMAIL },
+      },
+    );
+    const emails = await reviewEmailsOf('Winter Release', 2);
+
+    // Assert: revision 2 is pending and the approver has its review email.
+    expect(edit.code, edit.stderr).toBe(0);
+    expect(await ledger.getApproval(key)).toMatchObject({
+      revision: 2,
+      state: 'pending_approval',
+      changes: { editedBy: 'ana' },
+    });
+    const second = emails.find((e) => e.id !== first.id);
+    expect(second?.html).toContain('Winter Release: invoices as PDF, a fixed cart total');
+
+    // Act: the old Approve link, then the new one.
+    const old = await clickInEmail(launch.browser, first, 'Approve');
+    const oldTitle = await old.title();
+    const page = await clickInEmail(launch.browser, second as OutboxEmail, 'Approve');
+    const status = await confirmReview(page);
+
+    // Assert
+    expect(oldTitle).toBe('Draft changed');
+    expect(await old.locator('p').textContent()).toContain(
+      'This draft has changed, see the new review email (revision 2).',
+    );
+    expect(status).toBe(200);
+    const record = await ledger.getApproval(key);
+    expect(record?.state).toBe('approved');
+    expect(record?.decisions.map((d) => [d.decision, d.revision])).toEqual([['approve', 2]]);
+    await old.close();
     await page.close();
   });
 });
