@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { StackQueues } from '#local/bootstrap';
 import type { ParentMessage, WorkerMessage, WorkerOptions } from '#local/worker';
 
-/** The worker script (pipeline/local/worker.ts). */
-export const WORKER_SCRIPT = fileURLToPath(new URL('../pipeline/local/worker.ts', import.meta.url));
+/** The worker script (local/worker.ts). */
+export const WORKER_SCRIPT = fileURLToPath(new URL('../local/worker.ts', import.meta.url));
 
 /** One JSON log line of the worker (handler logs and the worker's own). */
 export type LogLine = Record<string, unknown> & { msg?: string };
@@ -27,7 +27,7 @@ export interface WorkerProcessOptions {
 }
 
 /**
- * A worker process (pipeline/local/worker.ts) seen from its parent: forks it on the pinned Node,
+ * A worker process (local/worker.ts) seen from its parent: forks it on the pinned Node,
  * reads its JSON log lines (counting them by `msg`, and handing them to listeners), and can kill
  * it with SIGKILL and start it again with the same options; counts survive restarts.
  */

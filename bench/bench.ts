@@ -246,7 +246,7 @@ npm run bench -- --help        # sizes; --out - prints without writing
 
 Last run: ${date} UTC, ${duration(wallMs)}, on ${machine}. Load average (1 min) ${loadAt.start} at
 the start, ${num(loadavg()[0] ?? 0, 1)} at the end${busyNote}. AWS: moto server (the version
-pinned in pipeline/local/requirements-moto.txt); Jira and OpenAI: the loopback stand-ins of
+pinned in local/requirements-moto.txt); Jira and OpenAI: the loopback stand-ins of
 test/standins, without faults. Everything runs on this one machine, emulator included, so the
 figures compare the pipeline with the emulator under the same conditions; they are not AWS
 figures.
@@ -263,7 +263,7 @@ ${bundleTable}
 
 ## Throughput
 
-Each figure comes from a worker process (pipeline/local/worker.ts: the real handlers under the
+Each figure comes from a worker process (local/worker.ts: the real handlers under the
 local Lambda runtime, one poller per queue, the topology's batch sizes, log level info) on moto.
 Beside it, in the same run, the raw baseline: the same number of SQS hops (SendMessageBatch of
 10 → ReceiveMessage of up to 10 → DeleteMessageBatch) on a plain queue of an idle emulator.

@@ -206,7 +206,7 @@ const eachLimited = async <T>(items: readonly T[], limit: number, work: (item: T
 
 /**
  * The chaos run: releases × points × recipients through the local stack in a worker process
- * (pipeline/local/worker.ts), with seeded faults on a share of every Jira, OpenAI and SES
+ * (local/worker.ts), with seeded faults on a share of every Jira, OpenAI and SES
  * SendEmail call, duplicate webhook deliveries (at once and late), and the worker SIGKILLed and
  * started again mid-run. Then it counts, from the emulator's SES store, what every recipient got.
  *

@@ -30,7 +30,7 @@ export const actions = {
   ledgerReleaseWatermark: ['dynamodb:GetItem', 'dynamodb:PutItem'],
   /**
    * Send's rows: DynamoLedger.getDraft (GetItem), claimSend, markSent, markRejected and
-   * markAmbiguous (conditional UpdateItem, GetItem after a lost condition), releaseClaim
+   * markAmbiguous (conditional UpdateItem, GetItem after a lost condition), giveBackSendClaim
    * (DeleteItem), getSesEvents (GetItem), getRelease (GetItem: the release re-check) and
    * recordSendOutcome (conditional PutItem: an email missed or skipped).
    */

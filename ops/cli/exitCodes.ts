@@ -19,7 +19,7 @@ export const EXIT_CODES = {
   usage: 2,
   /**
    * Done, but something needs a person: `status --check` found a DLQ that is not empty, or
-   * `clients import` rejected some rows (the good rows were imported).
+   * `contacts import` rejected some rows (the good rows were imported).
    */
   attention: 3,
 } as const;
@@ -32,4 +32,4 @@ export const EXIT_CODES_HELP = `Exit codes:
   0  ok
   1  the operation failed (AWS/Jira/emulator error, not found, redrive left messages, purge declined)
   2  bad usage (unknown command or option, bad argument, unreadable file); nothing was changed
-  3  done, but needs attention (status --check: a DLQ holds messages; clients import: rows rejected)`;
+  3  done, but needs attention (status --check: a DLQ holds messages; contacts import: rows rejected)`;

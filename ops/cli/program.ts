@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
-import { defineClients } from './definitions/clients.ts';
+import { defineContacts } from './definitions/contacts.ts';
 import { defineDlq } from './definitions/dlq.ts';
 import { defineDrafts } from './definitions/drafts.ts';
 import { defineOutbox } from './definitions/outbox.ts';
@@ -84,7 +84,7 @@ export const buildProgram = ({ runtime, stdout, stderr }: BuildProgramOptions): 
   defineStatus(program, runtime);
   defineDlq(program, runtime);
   defineSchedules(program, runtime);
-  defineClients(program, runtime);
+  defineContacts(program, runtime);
   definePolicy(program, runtime);
   definePreview(program, runtime);
   defineReplay(program, runtime);

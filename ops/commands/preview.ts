@@ -146,7 +146,7 @@ class PreviewLedger implements LedgerPort, ApprovalLedgerPort {
     throw new Error('a preview never sends');
   }
 
-  releaseClaim(): never {
+  giveBackSendClaim(): never {
     throw new Error('a preview never sends');
   }
 

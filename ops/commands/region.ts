@@ -1,5 +1,4 @@
-import { ActiveRegionChangedError } from '#adapters/region/errors';
-import type { ActiveRegionPort } from '#adapters/region/ActiveRegionPort';
+import { ActiveRegionChangedError, type ActiveRegionPort } from '#adapters/region/ActiveRegionPort';
 import type { ActiveRegion } from '#contracts/activeRegion';
 import { OpsError, UsageError } from '#ops/cli/errors';
 import { EXIT_CODES, type ExitCode } from '#ops/cli/exitCodes';

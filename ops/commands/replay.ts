@@ -1,13 +1,7 @@
 import type { QueuePort } from '#adapters/queue/QueuePort';
 import { SqsQueue } from '#adapters/queue/SqsQueue';
-import { wrap } from '#contracts/envelope';
-import { parseContract } from '#contracts/errors';
-import {
-  type ReleaseChanged,
-  releaseChangedKey,
-  releaseChangedMessage,
-  versionUpdatedChange,
-} from '#contracts/releaseChanged';
+import type { ReleaseChanged } from '#contracts/releaseChanged';
+import { replanKey, replanRequest } from '#contracts/replanRequest';
 import { OpsError } from '#ops/cli/errors';
 import { EXIT_CODES, type ExitCode } from '#ops/cli/exitCodes';
 import type { OpsContext } from '#ops/cli/OpsContext';
@@ -46,18 +40,16 @@ export const replayRelease = async (
   }
   if (version.projectId === undefined)
     throw new OpsError(`Jira did not say which project version ${id} belongs to`);
-  const payload = versionUpdatedChange({
+  const occurredAt = deps.now().getTime();
+  const key = replanKey.replay(version.id, occurredAt);
+  const envelope = replanRequest({
     versionId: version.id,
     projectId: version.projectId,
-    occurredAt: deps.now().getTime(),
+    occurredAt,
     version,
+    key,
   });
-  const key = releaseChangedKey(payload);
-  const envelope = parseContract(
-    'release.changed',
-    releaseChangedMessage,
-    wrap('release.changed', key, payload),
-  );
+  const payload = envelope.payload;
   const queue = queueName('enrich', 'main', deps.env);
   await deps.queue.send(queue, [{ body: JSON.stringify(envelope) }]);
   return {

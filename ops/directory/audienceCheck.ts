@@ -29,7 +29,7 @@ export const unknownAudienceProblem = (
     ? undefined
     : `audience: project ${project} defines no audience "${audience}" (it has ${[...known].join(', ')}); define it first with herald policy audience set ${project} ${audience}`;
 
-/** The `herald clients list` warning of a contact whose audience the policy no longer defines. */
+/** The `herald contacts list` warning of a contact whose audience the policy no longer defines. */
 export const audienceWarning = (
   policy: Parameters<typeof audienceOf>[0],
   audience: string | undefined,

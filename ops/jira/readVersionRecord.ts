@@ -1,6 +1,7 @@
 import { getVersion } from 'jira.js/cloud';
 import type { Client } from 'jira.js/core';
-import { JiraRequestError, JiraResponseError, translateJiraError } from '#adapters/jira/errors';
+import { JiraRequestError, JiraResponseError } from '#adapters/jira/errors';
+import { translateJiraError } from '#adapters/jira/translateJiraError';
 import { jiraVersionResponse } from '#adapters/jira/jiraResponses';
 import { describeIssues } from '#contracts/errors';
 import type { VersionState } from '#contracts/releaseSnapshot';

@@ -15,6 +15,12 @@ export const SEND_TAG_NAME = 'herald-send';
  */
 export const sendTag = (sendKey: string): string => createHash('sha256').update(sendKey).digest('base64url');
 
-/** A value as an SES message tag accepts it: `[A-Za-z0-9_-]` (others become `_`), at most 256 characters. */
-export const sesTagValue = (value: string): string =>
-  value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256) || '_';
+/** SES's limit on a message tag's name and value, characters. */
+export const MAX_SES_TAG_LENGTH = 256;
+
+/**
+ * A tag name or value as SES accepts it: every character outside `[A-Za-z0-9_-]` made `_`, cut
+ * to {@link MAX_SES_TAG_LENGTH} characters. May be empty (SES refuses an empty tag: drop it).
+ */
+export const sesTagText = (value: string): string =>
+  value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, MAX_SES_TAG_LENGTH);

@@ -1,6 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { AnyEnvelope } from '#contracts/envelope';
 import { maskEmailsIn } from '#shared/logger';
+import { truncate } from '#shared/text';
 
 /** Names of the message attributes the retry ladder reads and writes. */
 export const HERALD_ATTRIBUTES = {
@@ -31,12 +32,6 @@ export const MAX_ERROR_ATTRIBUTE_CHARS = 512;
 // SQS attribute values must be valid XML characters; anything else is rejected with InvalidParameterValue.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
 const NOT_XML = /[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
-
-/** Cuts a string to `max` code points (never splitting a surrogate pair). */
-const truncate = (text: string, max: number): string => {
-  const points = Array.from(text);
-  return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
-};
 
 /**
  * One line describing an error for a message attribute: `Name: message`, email addresses masked,

@@ -1,6 +1,8 @@
 import { ContractError } from '#contracts/errors';
 import { ConfigError } from '#shared/config';
-import { PermanentError, RetryableError } from '#shared/errors';
+import { ClassifiedError, OutcomeUnknownError, PermanentError, RetryableError } from '#shared/errors';
+import { retryAfterFromHeaders } from './retryAfter.ts';
+import { isRetryableStatus } from './retryableStatus.ts';
 
 /**
  * Socket and DNS error codes that a later attempt may not hit.
@@ -108,13 +110,6 @@ export const httpStatusOf = (err: unknown): number | undefined => {
   return candidates.find((c): c is number => typeof c === 'number' && Number.isInteger(c));
 };
 
-/**
- * 408, 429 and 5xx are worth another attempt. 501 (Not Implemented) and 505 (HTTP Version Not
- * Supported) will not change with time and are left out.
- */
-const isRetryableStatus = (status: number): boolean =>
-  status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501 && status !== 505);
-
 /** True when `err` or one of its causes (or AggregateError members) carries a transient network code. */
 const hasNetworkCode = (err: unknown, depth = 0): boolean => {
   const e = asObject(err);
@@ -132,12 +127,18 @@ const isRateLimitMessage = (message: unknown): boolean =>
   typeof message === 'string' && /rate|throttl|too many requests/i.test(message);
 
 /**
+ * True when `name` (an AWS SDK v3 exception name, a PutEvents entry's ErrorCode, an abort name,
+ * an SDK class name) means "throttled" or "transient". For adapters that meet a bare code.
+ */
+export const isRetryableErrorName = (name: string): boolean => RETRYABLE_NAMES.has(name);
+
+/**
  * The one decision "will another attempt possibly succeed?", used by in-call retries
  * ({@link withRetry}) and by the redelivery ladder (backoffPolicy).
  *
  * Never retryable: {@link PermanentError}, {@link ContractError}, {@link ConfigError}.
- * Retryable: {@link RetryableError}; an error whose own boolean `retryable` (e.g. SqsBatchError) or
- * `transient` (jira.js NetworkError) says so; AWS SDK errors with `$retryable`, `$fault: 'server'`
+ * Retryable: {@link RetryableError} and {@link OutcomeUnknownError}; a {@link ClassifiedError} as its
+ * `retryable` says; a jira.js NetworkError as its `transient` says; AWS SDK errors with `$retryable`, `$fault: 'server'`
  * or a throttling/transient name; OpenAI `RateLimitError`, `APIConnectionError`,
  * `APIConnectionTimeoutError`, `InternalServerError`; `AbortError`/`TimeoutError`; HTTP 408, 429
  * and 5xx (except 501/505) on `status`, `statusCode`, `response.status` or
@@ -148,11 +149,11 @@ const isRateLimitMessage = (message: unknown): boolean =>
 export const isRetryable = (err: unknown): boolean => {
   if (err instanceof PermanentError || err instanceof ContractError || err instanceof ConfigError)
     return false;
-  if (err instanceof RetryableError) return true;
+  if (err instanceof RetryableError || err instanceof OutcomeUnknownError) return true;
+  if (err instanceof ClassifiedError) return err.retryable;
   const e = asObject(err);
   if (!e) return false;
 
-  if (typeof e.retryable === 'boolean') return e.retryable;
   if (typeof e.transient === 'boolean') return e.transient;
   if (e.$retryable !== undefined && e.$retryable !== null) return true;
   if (e.$fault === 'server') return true;
@@ -167,32 +168,11 @@ export const isRetryable = (err: unknown): boolean => {
   return hasNetworkCode(e);
 };
 
-const readHeader = (headers: unknown, name: string): string | undefined => {
-  if (!headers || typeof headers !== 'object') return undefined;
-  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
-  for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
-    if (key.toLowerCase() !== name) continue;
-    if (typeof value === 'string') return value;
-    if (typeof value === 'number') return String(value);
-    if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
-  }
-  return undefined;
-};
-
-const fromHeaders = (headers: unknown, nowMs: number): number | undefined => {
-  const ms = readHeader(headers, 'retry-after-ms');
-  if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms.trim())) return Number(ms) / 1000;
-  const value = readHeader(headers, 'retry-after')?.trim();
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, (at - nowMs) / 1000);
-};
-
 /**
- * The wait the server asked for, seconds (possibly fractional), or undefined when it named none.
+ * The wait the server asked for, seconds (possibly fractional, at most a day), or undefined when it
+ * named none.
  * Looks at {@link RetryableError.retryAfterSeconds}, a `retryAfterMs` field (jira.js), then the
- * `retry-after-ms` and `retry-after` (seconds or HTTP date) headers on `headers`,
+ * `retry-after-ms` and `retry-after` headers ({@link retryAfterFromHeaders}) on `headers`,
  * `response.headers` or `$response.headers` (plain object or `Headers`), then the same on each
  * cause.
  * @param nowMs clock for HTTP-date values, epoch milliseconds; default `Date.now()`.
@@ -207,7 +187,7 @@ export const retryAfterSeconds = (err: unknown, nowMs: number = Date.now()): num
     }
     if (typeof e.retryAfterMs === 'number' && e.retryAfterMs >= 0) return e.retryAfterMs / 1000;
     for (const headers of [e.headers, asObject(e.response)?.headers, asObject(e.$response)?.headers]) {
-      const seconds = fromHeaders(headers, nowMs);
+      const seconds = retryAfterFromHeaders(headers, nowMs);
       if (seconds !== undefined) return seconds;
     }
     current = e.cause;

@@ -29,3 +29,30 @@ export class RetryableError extends HeraldError {
     this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
+
+/**
+ * A call failed after it may have taken effect (an email SES may have accepted: a 5xx, a timeout,
+ * a connection dropped after the request left). Retryable for the ladder, but deliberately not a
+ * {@link RetryableError}: a caller that must not repeat the effect blindly (the send stage keeps
+ * its claim) tells the two apart.
+ */
+export class OutcomeUnknownError extends HeraldError {
+  override name = 'OutcomeUnknownError';
+}
+
+/**
+ * An error whose class alone does not say whether a retry may help (an SQS call that failed as
+ * a whole: throttled, or denied): the adapter that made it asked the retry rules once
+ * (`isRetryable` of the SDK error, or the protocol's sender-fault flag) and this carries the
+ * answer, which `isRetryable` reads.
+ */
+export class ClassifiedError extends HeraldError {
+  override name = 'ClassifiedError';
+  /** Whether another attempt may succeed. */
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.retryable = options.retryable;
+  }
+}

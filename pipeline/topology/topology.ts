@@ -1,6 +1,6 @@
 /**
  * The one description of release-herald's resources. The CDK stack (infra/), the local
- * bootstrap (pipeline/local) and the ops CLI (ops/) all read this module; nothing else
+ * bootstrap (local) and the ops CLI (ops/) all read this module; nothing else
  * hard-codes a queue name, a batch size or a retry setting.
  */
 

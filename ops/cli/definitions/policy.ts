@@ -184,7 +184,7 @@ Examples:
     .addHelpText(
       'after',
       `
-Contacts name their audience (herald clients add --audience, or the CSV's audience column); a
+Contacts name their audience (herald contacts add --audience, or the CSV's audience column); a
 contact without one, or with one the policy does not define, gets the emails of "all".
 Instructions are the sending team's own words (trusted), never Jira data.
 

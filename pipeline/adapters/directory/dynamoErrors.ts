@@ -1,24 +1,10 @@
+import { isRetryable } from '#retry/isRetryable';
 import { PermanentError, RetryableError } from '#shared/errors';
-
-/**
- * DynamoDB error names a later attempt may not hit. The SDK has already retried these (3 attempts
- * by default) before they reach us, so they go to the redelivery ladder as {@link RetryableError}.
- */
-const RETRYABLE_NAMES: ReadonlySet<string> = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TransactionConflictException',
-]);
 
 /** Shape of an AWS SDK v3 service exception, read defensively. */
 interface SdkErrorLike {
   name?: unknown;
   message?: unknown;
-  $fault?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
 }
 
 /** The SDK error name of `err` (`ConditionalCheckFailedException`, ...), or `''`. */
@@ -32,20 +18,16 @@ export const isConditionalCheckFailed = (err: unknown): boolean =>
   sdkErrorName(err) === 'ConditionalCheckFailedException';
 
 /**
- * Translates a DynamoDB error thrown by `operation` on `table`: throttling and server faults become
- * {@link RetryableError}, `ValidationException` (an item or expression DynamoDB will never accept)
+ * Translates a DynamoDB error thrown by `operation` on `table`: what `isRetryable` accepts
+ * (throttling, server faults, transaction conflicts, timeouts; the SDK has already retried them)
+ * becomes {@link RetryableError}, `ValidationException` (an item or expression DynamoDB will never accept)
  * a {@link PermanentError} with reason `dynamodb_invalid_request`; anything else is returned as is
  * for the caller to rethrow.
  */
 export const translateDynamoError = (err: unknown, operation: string, table: string): unknown => {
   const name = sdkErrorName(err);
-  const status = (err as SdkErrorLike | undefined)?.$metadata?.httpStatusCode;
   const detail = err instanceof Error ? err.message : String(err);
-  if (
-    RETRYABLE_NAMES.has(name) ||
-    (err as SdkErrorLike | undefined)?.$fault === 'server' ||
-    (typeof status === 'number' && status >= 500)
-  ) {
+  if (isRetryable(err)) {
     return new RetryableError(
       `DynamoDB ${operation} on ${table} failed (${name || 'server error'}): ${detail}`,
       {

@@ -1,5 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SpanKind } from '@opentelemetry/api';
+import { isRetryable, isRetryableErrorName } from '#retry/isRetryable';
 import { awsClientDefaults } from '#shared/awsClientDefaults';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { withSpan } from '#shared/tracing';
@@ -20,15 +21,6 @@ const MAX_ENTRIES = 10;
 const MAX_ENTRY_BYTES = 256 * 1024;
 /** What a `Time` field counts towards the entry size, bytes. */
 const TIME_BYTES = 14;
-
-/** Failed-entry codes a later attempt may not hit. */
-const RETRYABLE_CODES: ReadonlySet<string> = new Set([
-  'ThrottlingException',
-  'InternalFailure',
-  'InternalException',
-]);
-/** Whole-call errors a later attempt may not hit (the SDK has already retried them). */
-const RETRYABLE_NAMES: ReadonlySet<string> = new Set(['ThrottlingException', 'InternalException']);
 
 /** An entry's size as EventBridge counts it (Time 14 bytes, then UTF-8 bytes of the strings). */
 const entrySize = (entry: PutEventsRequestEntry): number =>
@@ -118,7 +110,8 @@ export class EventBridgeBus implements EventBusPort {
           return await this.#client.send(new PutEventsCommand({ Entries: chunk.map((c) => c.entry) }));
         } catch (err) {
           const name = err instanceof Error ? err.name : '';
-          if (RETRYABLE_NAMES.has(name) || (err as { $fault?: unknown } | undefined)?.$fault === 'server') {
+          // What the SDK already retried and still failed: the ladder tries again later.
+          if (isRetryable(err)) {
             throw new RetryableError(
               `PutEvents on ${this.#busName} failed (${name || 'server error'}): ${(err as Error).message}`,
               { cause: err },
@@ -157,7 +150,7 @@ export class EventBridgeBus implements EventBusPort {
       });
     }
     const error = new EventBusPutError(this.#busName, failed);
-    if (failed.every((f) => RETRYABLE_CODES.has(f.errorCode))) {
+    if (failed.every((f) => isRetryableErrorName(f.errorCode))) {
       throw new RetryableError(error.message, { cause: error });
     }
     throw error;

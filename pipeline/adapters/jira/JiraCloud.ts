@@ -5,9 +5,11 @@ import { issueKey } from '#contracts/emailDraft';
 import { describeIssues } from '#contracts/errors';
 import { type VersionState, versionState } from '#contracts/releaseSnapshot';
 import type { Log } from '#shared/logger';
+import { singleLine, truncate } from '#shared/text';
 import { withSpan } from '#shared/tracing';
 import { adfToText } from './adfToText.ts';
-import { type JiraErrorContext, JiraRequestError, JiraResponseError, translateJiraError } from './errors.ts';
+import { type JiraErrorContext, JiraRequestError, JiraResponseError } from './errors.ts';
+import { issueExtras } from './issueExtras.ts';
 import type {
   JiraCallOptions,
   JiraIssue,
@@ -18,7 +20,6 @@ import type {
   ListReleaseIssuesOptions,
   ReleaseIssues,
 } from './JiraPort.ts';
-import { issueExtras } from './issueExtras.ts';
 import {
   jiraJqlParseResponse,
   jiraProjectResponse,
@@ -28,7 +29,7 @@ import {
 } from './jiraResponses.ts';
 import { createJiraTransport, DEFAULT_JIRA_TIMEOUT_MS, withAbortSignal } from './jiraTransport.ts';
 import { releaseJql } from './releaseJql.ts';
-import { singleLine, truncateText } from './truncateText.ts';
+import { translateJiraError } from './translateJiraError.ts';
 
 /** Text limits applied to what Jira returns (characters). */
 export const JIRA_TEXT_LIMITS = {
@@ -100,7 +101,7 @@ const nameOf = (value: unknown): string | undefined => {
   const name = (value as { name?: unknown }).name;
   if (typeof name !== 'string') return undefined;
   const text = singleLine(name);
-  return text ? truncateText(text, JIRA_TEXT_LIMITS.name) : undefined;
+  return text ? truncate(text, JIRA_TEXT_LIMITS.name) : undefined;
 };
 
 /**
@@ -159,9 +160,9 @@ export class JiraCloud implements JiraPort, JqlValidator {
           versionState,
           {
             id: version.id,
-            name: truncateText(singleLine(version.name), JIRA_TEXT_LIMITS.versionName),
+            name: truncate(singleLine(version.name), JIRA_TEXT_LIMITS.versionName),
             description: version.description
-              ? truncateText(version.description.trim(), JIRA_TEXT_LIMITS.versionDescription) || undefined
+              ? truncate(version.description.trim(), JIRA_TEXT_LIMITS.versionDescription) || undefined
               : undefined,
             releaseDate: version.releaseDate,
             released: version.released ?? false,
@@ -191,7 +192,7 @@ export class JiraCloud implements JiraPort, JqlValidator {
         return {
           id: project.id,
           key: singleLine(project.key),
-          name: truncateText(singleLine(project.name), 255),
+          name: truncate(singleLine(project.name), 255),
         };
       },
       { attributes: { 'jira.project': projectIdOrKey } },
@@ -304,7 +305,7 @@ export class JiraCloud implements JiraPort, JqlValidator {
     const description = adfToText(fields.description, JIRA_TEXT_LIMITS.description);
     return {
       key,
-      summary: truncateText(summary, JIRA_TEXT_LIMITS.summary),
+      summary: truncate(summary, JIRA_TEXT_LIMITS.summary),
       issueType: nameOf(fields.issuetype),
       status: nameOf(fields.status),
       description: description || undefined,

@@ -1,5 +1,15 @@
 import type { VersionState } from '#contracts/releaseSnapshot';
 
+// The errors a JiraPort caller may handle (by class, never by name or message).
+export {
+  isJiraError,
+  JIRA_PERMANENT_REASONS,
+  type JiraError,
+  JiraRequestError,
+  JiraResponseError,
+  JiraUnavailableError,
+} from './errors.ts';
+
 /** A Jira project as the pipeline needs it. */
 export interface JiraProject {
   id: string;

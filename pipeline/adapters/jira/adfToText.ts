@@ -1,4 +1,4 @@
-import { tidyLines, truncateText } from './truncateText.ts';
+import { tidyLines, truncate } from '#shared/text';
 
 /** ADF node types after which a line ends. */
 const BLOCK_TYPES: ReadonlySet<string> = new Set([
@@ -86,7 +86,7 @@ const leafText = (node: Node): string | undefined => {
  * @param maxChars longest result, characters. Default 500.
  */
 export const adfToText = (doc: unknown, maxChars = 500): string => {
-  if (typeof doc === 'string') return truncateText(tidyLines(doc), maxChars);
+  if (typeof doc === 'string') return truncate(tidyLines(doc), maxChars);
   if (typeof doc !== 'object' || doc === null) return '';
 
   // Enough raw text to fill maxChars after tidying, with room to notice it was cut.
@@ -114,5 +114,5 @@ export const adfToText = (doc: unknown, maxChars = 500): string => {
     if (typeof node.type === 'string' && BLOCK_TYPES.has(node.type)) stack.push('\n');
     for (let i = Math.min(content.length, MAX_NODES) - 1; i >= 0; i--) stack.push(content[i]);
   }
-  return truncateText(tidyLines(out), maxChars);
+  return truncate(tidyLines(out), maxChars);
 };

@@ -1,4 +1,3 @@
-import { isApiError, isNetworkError, isRateLimitError, isSchemaMismatchError } from 'jira.js';
 import { PermanentError, RetryableError } from '#shared/errors';
 
 /** Which Jira read failed, and on what: carried by every Jira error so an operator can act on it. */
@@ -19,6 +18,18 @@ export interface JiraErrorFields extends JiraErrorContext {
   status: number | undefined;
 }
 
+/**
+ * Exactly the {@link JiraErrorFields} of `fields` (never more of what a caller passed), for
+ * `Object.assign` onto an error whose fields are `declare`d.
+ */
+const fieldsOf = (fields: JiraErrorFields): JiraErrorFields => ({
+  status: fields.status,
+  operation: fields.operation,
+  path: fields.path,
+  versionId: fields.versionId,
+  projectIdOrKey: fields.projectIdOrKey,
+});
+
 /** Reasons of {@link JiraRequestError} and {@link JiraResponseError}. */
 export const JIRA_PERMANENT_REASONS = {
   badRequest: 'jira_bad_request',
@@ -33,11 +44,11 @@ export const JIRA_PERMANENT_REASONS = {
  */
 export class JiraUnavailableError extends RetryableError implements JiraErrorFields {
   override name = 'JiraUnavailableError';
-  readonly status: number | undefined;
-  readonly operation: string;
-  readonly path: string;
-  readonly versionId: string | undefined;
-  readonly projectIdOrKey: string | undefined;
+  declare readonly status: number | undefined;
+  declare readonly operation: string;
+  declare readonly path: string;
+  declare readonly versionId: string | undefined;
+  declare readonly projectIdOrKey: string | undefined;
 
   constructor(
     message: string,
@@ -45,11 +56,7 @@ export class JiraUnavailableError extends RetryableError implements JiraErrorFie
     options?: { cause?: unknown; retryAfterSeconds?: number | undefined },
   ) {
     super(message, options);
-    this.status = fields.status;
-    this.operation = fields.operation;
-    this.path = fields.path;
-    this.versionId = fields.versionId;
-    this.projectIdOrKey = fields.projectIdOrKey;
+    Object.assign(this, fieldsOf(fields));
   }
 }
 
@@ -60,19 +67,15 @@ export class JiraUnavailableError extends RetryableError implements JiraErrorFie
  */
 export class JiraRequestError extends PermanentError implements JiraErrorFields {
   override name = 'JiraRequestError';
-  readonly status: number | undefined;
-  readonly operation: string;
-  readonly path: string;
-  readonly versionId: string | undefined;
-  readonly projectIdOrKey: string | undefined;
+  declare readonly status: number | undefined;
+  declare readonly operation: string;
+  declare readonly path: string;
+  declare readonly versionId: string | undefined;
+  declare readonly projectIdOrKey: string | undefined;
 
   constructor(reason: string, message: string, fields: JiraErrorFields, options?: { cause?: unknown }) {
     super(reason, message, options);
-    this.status = fields.status;
-    this.operation = fields.operation;
-    this.path = fields.path;
-    this.versionId = fields.versionId;
-    this.projectIdOrKey = fields.projectIdOrKey;
+    Object.assign(this, fieldsOf(fields));
   }
 }
 
@@ -83,11 +86,11 @@ export class JiraRequestError extends PermanentError implements JiraErrorFields 
  */
 export class JiraResponseError extends PermanentError implements JiraErrorFields {
   override name = 'JiraResponseError';
-  readonly status: number | undefined;
-  readonly operation: string;
-  readonly path: string;
-  readonly versionId: string | undefined;
-  readonly projectIdOrKey: string | undefined;
+  declare readonly status: number | undefined;
+  declare readonly operation: string;
+  declare readonly path: string;
+  declare readonly versionId: string | undefined;
+  declare readonly projectIdOrKey: string | undefined;
   /** One line per problem, `path: what is wrong` (never the values, which are untrusted). */
   readonly problems: readonly string[];
 
@@ -97,11 +100,7 @@ export class JiraResponseError extends PermanentError implements JiraErrorFields
     options?: { cause?: unknown },
   ) {
     super(JIRA_PERMANENT_REASONS.badResponse, message, options);
-    this.status = fields.status;
-    this.operation = fields.operation;
-    this.path = fields.path;
-    this.versionId = fields.versionId;
-    this.projectIdOrKey = fields.projectIdOrKey;
+    Object.assign(this, fieldsOf(fields));
     this.problems = fields.problems ?? [];
   }
 }
@@ -126,7 +125,7 @@ export type JiraTransportFailure = 'http' | 'network' | 'timeout' | 'too_large' 
 /**
  * Raw failure of the Jira HTTP transport (`createJiraTransport`): an HTTP status with its
  * headers' `Retry-After` kept, or no response at all. Internal to the adapter: JiraCloud always
- * turns it into a {@link JiraError} with {@link translateJiraError}.
+ * turns it into a {@link JiraError} with `translateJiraError`.
  */
 export class JiraTransportError extends Error {
   override name = 'JiraTransportError';
@@ -135,7 +134,7 @@ export class JiraTransportError extends Error {
   readonly path: string;
   /** HTTP status, for `http` (and `too_large`/`not_json` on a 2xx). */
   readonly status: number | undefined;
-  /** Parsed `Retry-After` (delta-seconds or HTTP date), seconds, rounded up. */
+  /** Parsed `Retry-After` (delta-seconds or HTTP date), seconds (`retryAfterFromHeaders`). */
   readonly retryAfterSeconds: number | undefined;
   /** Jira's error body (parsed JSON or text, cut to 2000 characters), for `http`. */
   readonly body: unknown;
@@ -161,121 +160,3 @@ export class JiraTransportError extends Error {
     this.body = fields.body;
   }
 }
-
-/** Most Retry-After honoured, seconds (a day): anything longer is a broken header. */
-const MAX_RETRY_AFTER_SECONDS = 86_400;
-
-/**
- * Parses a `Retry-After` value (delta-seconds or HTTP date) into whole seconds, rounded up;
- * undefined when absent or unreadable.
- * @param nowMs clock for HTTP dates, epoch milliseconds; default `Date.now()`.
- */
-export const parseRetryAfterSeconds = (
-  value: string | null | undefined,
-  nowMs: number = Date.now(),
-): number | undefined => {
-  const text = value?.trim();
-  if (!text) return undefined;
-  let seconds: number;
-  if (/^\d+(\.\d+)?$/.test(text)) seconds = Number(text);
-  else {
-    const at = Date.parse(text);
-    if (Number.isNaN(at)) return undefined;
-    seconds = (at - nowMs) / 1000;
-  }
-  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, Math.ceil(seconds)));
-};
-
-/** Jira's own words from an error body (`errorMessages`, `errors`), cut short. */
-const describeJiraBody = (body: unknown): string => {
-  if (typeof body === 'string') return body.slice(0, 300);
-  if (typeof body !== 'object' || body === null) return '';
-  const { errorMessages, errors, message } = body as Record<string, unknown>;
-  const parts: string[] = [];
-  if (Array.isArray(errorMessages)) parts.push(...errorMessages.filter((m) => typeof m === 'string'));
-  if (errors && typeof errors === 'object') {
-    for (const [field, text] of Object.entries(errors))
-      if (typeof text === 'string') parts.push(`${field}: ${text}`);
-  }
-  if (typeof message === 'string') parts.push(message);
-  return parts.join('; ').slice(0, 300);
-};
-
-const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
-
-const reasonFor = (status: number): string => {
-  if (status === 401 || status === 403) return JIRA_PERMANENT_REASONS.auth;
-  if (status === 404) return JIRA_PERMANENT_REASONS.notFound;
-  return JIRA_PERMANENT_REASONS.badRequest;
-};
-
-const fromStatus = (
-  err: unknown,
-  context: JiraErrorContext,
-  status: number,
-  body: unknown,
-  retryAfterSeconds: number | undefined,
-): JiraError => {
-  const fields: JiraErrorFields = { ...context, status };
-  const said = describeJiraBody(body);
-  const message = `Jira ${context.operation} ${context.path} answered ${status}${said ? `: ${said}` : ''}`;
-  if (isRetryableStatus(status))
-    return new JiraUnavailableError(message, fields, { cause: err, retryAfterSeconds });
-  return new JiraRequestError(reasonFor(status), message, fields, { cause: err });
-};
-
-/**
- * The one place Jira failures become pipeline errors. Reads our transport's
- * {@link JiraTransportError} and jira.js's own errors (`ApiError` and subclasses, `NetworkError`,
- * `SchemaMismatchError`, for a stock jira.js client):
- * - 408, 429, 5xx, network failures, timeouts → {@link JiraUnavailableError} (retryable, with
- *   `retryAfterSeconds` from `Retry-After`);
- * - 400 and other 4xx → {@link JiraRequestError} `jira_bad_request`; 401/403 → `jira_auth`;
- *   404 → `jira_not_found`;
- * - unreadable 2xx → {@link JiraResponseError} `jira_bad_response`.
- * Returns anything else unchanged (and a {@link JiraError} as is), for the caller to rethrow.
- */
-export const translateJiraError = (err: unknown, context: JiraErrorContext): unknown => {
-  if (isJiraError(err)) return err;
-  if (err instanceof JiraTransportError) {
-    switch (err.failure) {
-      case 'http':
-        return fromStatus(err, context, err.status ?? 0, err.body, err.retryAfterSeconds);
-      case 'network':
-      case 'timeout':
-        return new JiraUnavailableError(
-          `Jira ${context.operation} ${context.path} failed: ${err.message}`,
-          { ...context, status: undefined },
-          { cause: err },
-        );
-      case 'too_large':
-      case 'not_json':
-        return new JiraResponseError(
-          `Jira ${context.operation} ${context.path}: ${err.message}`,
-          { ...context, status: err.status },
-          { cause: err },
-        );
-    }
-  }
-  if (isRateLimitError(err)) {
-    const seconds = err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000);
-    return fromStatus(err, context, 429, err.body, seconds);
-  }
-  if (isApiError(err)) return fromStatus(err, context, err.status, err.body, undefined);
-  // A non-transient NetworkError (bad URL, TLS misconfiguration) is returned as is: not retryable.
-  if (isNetworkError(err) && err.transient) {
-    return new JiraUnavailableError(
-      `Jira ${context.operation} ${context.path} failed: ${err.message}`,
-      { ...context, status: undefined },
-      { cause: err },
-    );
-  }
-  if (isSchemaMismatchError(err)) {
-    return new JiraResponseError(
-      `Jira ${context.operation} ${context.path}: ${err.message}`,
-      { ...context, status: undefined },
-      { cause: err },
-    );
-  }
-  return err;
-};

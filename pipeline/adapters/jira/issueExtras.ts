@@ -1,6 +1,6 @@
-import type { JiraIssue } from './JiraPort.ts';
+import { singleLine, truncate } from '#shared/text';
 import { adfToText } from './adfToText.ts';
-import { singleLine, truncateText } from './truncateText.ts';
+import type { JiraIssue } from './JiraPort.ts';
 
 /** Text limits of the fields read here, characters. */
 const LIMITS = { name: 100, releaseNote: 500, listItems: 20 } as const;
@@ -8,7 +8,7 @@ const LIMITS = { name: 100, releaseNote: 500, listItems: 20 } as const;
 const tidyName = (value: unknown): string | undefined => {
   if (typeof value !== 'string') return undefined;
   const text = singleLine(value);
-  return text ? truncateText(text, LIMITS.name) : undefined;
+  return text ? truncate(text, LIMITS.name) : undefined;
 };
 
 /** Strings, or the `name` of `{ name }` objects, of a Jira list field; undefined when none. */
@@ -35,7 +35,7 @@ const epicOf = (parent: unknown): string | undefined => {
   const isEpic = type.hierarchyLevel === 1 || (typeof type.name === 'string' && /^epic$/i.test(type.name));
   if (!isEpic || typeof summary !== 'string') return undefined;
   const text = singleLine(summary);
-  return text ? truncateText(text, 300) : undefined;
+  return text ? truncate(text, 300) : undefined;
 };
 
 /** A release-note custom field: plain text, or rich text (ADF) flattened (adfToText reads both). */

@@ -1,5 +1,6 @@
 import type { Client, SendRequestOptions } from 'jira.js/core';
-import { JiraTransportError, parseRetryAfterSeconds } from './errors.ts';
+import { retryAfterFromHeaders } from '#retry/retryAfter';
+import { JiraTransportError } from './errors.ts';
 
 /** Options of {@link createJiraTransport}. */
 export interface JiraTransportOptions {
@@ -203,7 +204,7 @@ export const createJiraTransport = (options: JiraTransportOptions): Client => {
           ...fields,
           status,
           body,
-          retryAfterSeconds: parseRetryAfterSeconds(response.headers.get('retry-after')),
+          retryAfterSeconds: retryAfterFromHeaders(response.headers),
         });
       }
       if (status === 204 || text === '') return undefined as T;

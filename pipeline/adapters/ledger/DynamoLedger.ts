@@ -245,8 +245,8 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
     const tag = options.sesTag === undefined ? '' : ', #sesTag = :sesTag';
     try {
       // Succeeds on a new row, or takes over a claim whose lease ran out (its holder crashed or
-      // timed out before markSent/releaseClaim, or saw an ambiguous SES failure). A sent or
-      // rejected row is never touched. `releaseClaim` deletes the row, so `claims` above 1 means
+      // timed out before markSent/giveBackSendClaim, or saw an ambiguous SES failure). A sent or
+      // rejected row is never touched. `giveBackSendClaim` deletes the row, so `claims` above 1 means
       // this took over a claim whose SES call may have happened.
       const result = await dynamoCall('UpdateItem', this.#table, () =>
         this.#client.send(
@@ -285,7 +285,7 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
       // concurrent writes to one item): read the row itself before judging it.
       const old = oldItemOf(err);
       const existing = old?.status !== undefined ? old : await this.#getItem(pk);
-      // Gone between the condition and the read (a releaseClaim raced us): the caller retries.
+      // Gone between the condition and the read (a giveBackSendClaim raced us): the caller retries.
       if (!existing) return { status: 'in_progress', leaseExpiresAt: options.now };
       return this.#outcomeOf(pk, existing as unknown as SendRow);
     }
@@ -343,7 +343,7 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
     });
   }
 
-  async releaseClaim(sendKey: string): Promise<void> {
+  async giveBackSendClaim(sendKey: string): Promise<void> {
     try {
       await dynamoCall('DeleteItem', this.#table, () =>
         this.#client.send(

@@ -142,7 +142,7 @@ export interface LedgerPort {
   /** Records a permanent rejection; the email is never retried. */
   markRejected(sendKey: string, reason: string): Promise<void>;
   /** Gives a claim back after a failure that happened before SES accepted the email. */
-  releaseClaim(sendKey: string): Promise<void>;
+  giveBackSendClaim(sendKey: string): Promise<void>;
   /**
    * Marks a held claim `ambiguous`: the SES call failed in a way that does not say whether SES
    * took the email. The lease is kept; only a `claimed` row changes (sent/rejected are final).

@@ -1,6 +1,17 @@
 import type { JiraIssue } from '#adapters/jira/JiraPort';
 import type { LlmEmail } from '#contracts/emailDraft';
 
+// The errors an LlmPort caller may handle (by class, never by name or message).
+export {
+  LLM_OUTPUT_PROBLEMS,
+  LLM_PERMANENT_REASONS,
+  type LlmError,
+  LlmOutputError,
+  type LlmOutputProblem,
+  LlmRequestError,
+  LlmUnavailableError,
+} from './errors.ts';
+
 /** What the LLM is asked to write about. Every string from Jira is untrusted data. */
 export interface EmailRequest {
   projectName: string;

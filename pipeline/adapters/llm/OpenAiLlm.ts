@@ -4,7 +4,7 @@ import { llmEmail } from '#contracts/emailDraft';
 import { describeIssues } from '#contracts/errors';
 import { groundingVerdict } from '#contracts/groundingVerdict';
 import { withSpan } from '#shared/tracing';
-import { LlmOutputError, translateOpenAiError } from './errors.ts';
+import { LlmOutputError } from './errors.ts';
 import type {
   EmailAnswer,
   EmailRequest,
@@ -15,6 +15,7 @@ import type {
   VerifyRequest,
 } from './LlmPort.ts';
 import { type BuildMessagesOptions, buildMessages, type PromptMessage } from './prompt.ts';
+import { translateOpenAiError } from './translateOpenAiError.ts';
 import { buildVerifierMessages } from './verifierPrompt.ts';
 
 /** Options of {@link OpenAiLlm}. */

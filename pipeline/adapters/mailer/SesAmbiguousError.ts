@@ -1,19 +1,17 @@
-import { HeraldError } from '#shared/errors';
+import { OutcomeUnknownError } from '#shared/errors';
 
 /**
  * An SES SendEmail call failed in a way that does not say whether SES accepted the email: a 5xx
  * (`$fault: 'server'`), a timeout, or a connection dropped after the request was sent. SES may
  * have queued it for delivery.
  *
- * Deliberately not a `RetryableError`: the send stage gives its ledger claim back only for a
- * RetryableError (SES certainly did not take the email), and must keep it for this one, so a
- * redelivery waits for the claim's lease instead of sending at once. It is still retryable for
- * `isRetryable` (`retryable: true`), so the message is redelivered rather than dead-lettered.
+ * An {@link OutcomeUnknownError}, deliberately not a `RetryableError`: the send stage gives its
+ * ledger claim back only for a RetryableError (SES certainly did not take the email), and must
+ * keep it for this one, so a redelivery waits for the claim's lease instead of sending at once.
+ * `isRetryable` still says yes, so the message is redelivered rather than dead-lettered.
  */
-export class SesAmbiguousError extends HeraldError {
+export class SesAmbiguousError extends OutcomeUnknownError {
   override name = 'SesAmbiguousError';
-  /** Read by `isRetryable`: another attempt (after the lease) may succeed. */
-  readonly retryable = true;
   /** The SDK error's name, e.g. `InternalServiceErrorException`, `TimeoutError`, or `Error`. */
   readonly sesError: string;
 

@@ -1,8 +1,9 @@
 import { type MessageTag, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SpanKind } from '@opentelemetry/api';
 import { httpStatusOf, isRetryable } from '#retry/isRetryable';
+import { sesTagText } from '#contracts/sendTag';
 import { awsClientDefaults } from '#shared/awsClientDefaults';
-import { PermanentError, RetryableError } from '#shared/errors';
+import { RetryableError } from '#shared/errors';
 import { withSpan } from '#shared/tracing';
 import { buildRawEmail } from './buildRawEmail.ts';
 import { SesRejectedError, type SesRejectionScope } from './errors.ts';
@@ -19,9 +20,6 @@ export interface SesMailerOptions {
   /** Configuration set for delivery, bounce and complaint events. Default none. */
   configurationSet?: string;
 }
-
-/** SES's limit on a message tag's name and value, characters. */
-const MAX_TAG_LENGTH = 256;
 
 /**
  * SES v2 SendEmail errors that say SES refused the request for its rate: the email was certainly
@@ -77,13 +75,10 @@ const PERMANENT: Readonly<Record<string, { reason: string; scope: SesRejectionSc
 const UNVERIFIED_IDENTITY = /not verified|authority to send/i;
 const UNVERIFIED = { reason: 'ses_identity_not_verified', scope: 'account' } as const;
 
-/** A tag name or value as SES accepts it: [A-Za-z0-9_-], at most 256 characters. */
-const sanitiseTag = (value: string): string => value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, MAX_TAG_LENGTH);
-
 /** The email's tags as SES message tags; a tag whose name or value is empty is dropped. */
 const emailTagsOf = (tags: Record<string, string>): MessageTag[] =>
   Object.entries(tags)
-    .map(([name, value]) => ({ Name: sanitiseTag(name), Value: sanitiseTag(value) }))
+    .map(([name, value]) => ({ Name: sesTagText(name), Value: sesTagText(value) }))
     .filter((tag) => tag.Name !== '' && tag.Value !== '');
 
 /**
@@ -168,12 +163,11 @@ export class SesMailer implements MailerPort {
     this.#configurationSet = options.configurationSet;
   }
 
-  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+  async send(email: OutgoingEmail): Promise<{ messageId: string | undefined }> {
     const raw = await buildRawEmail(email);
     return withSpan(
       'SESv2.SendEmail',
       async () => {
-        let messageId: string | undefined;
         try {
           const output = await this.#client.send(
             new SendEmailCommand({
@@ -184,16 +178,11 @@ export class SesMailer implements MailerPort {
               EmailTags: emailTagsOf(email.tags),
             }),
           );
-          messageId = output.MessageId;
+          // SES answered 200: the email is on its way, with or without an id (see MailerPort).
+          return { messageId: output.MessageId || undefined };
         } catch (err) {
           throw translate(err);
         }
-        // Permanent on purpose: SES answered 200, so the email is on its way; a retry would send
-        // it twice.
-        if (!messageId) {
-          throw new PermanentError('ses_no_message_id', 'SES accepted the email but returned no MessageId');
-        }
-        return { messageId };
       },
       {
         kind: SpanKind.CLIENT,

@@ -11,25 +11,25 @@ import {
 } from '@aws-sdk/client-sqs';
 import { httpStatusOf, isRetryable } from '#retry/isRetryable';
 import { awsClientDefaults } from '#shared/awsClientDefaults';
-import { HeraldError } from '#shared/errors';
+import { ClassifiedError } from '#shared/errors';
 import { withSpan } from '#shared/tracing';
 import type { OutgoingMessage, QueuePort } from './QueuePort.ts';
 
 /** Entries per SendMessageBatch call (SQS's limit). */
 export const SQS_BATCH_SIZE = 10;
 
-/** Base of the SQS adapter's errors; names the queue it was talking to. */
-export class SqsQueueError extends HeraldError {
+/**
+ * Base of the SQS adapter's errors; names the queue it was talking to. A {@link ClassifiedError}:
+ * whether a retry may help was decided once, when it was made.
+ */
+export class SqsQueueError extends ClassifiedError {
   override name = 'SqsQueueError';
   /** Queue name. */
   readonly queue: string;
-  /** Whether another attempt may succeed (read by `isRetryable`). */
-  readonly retryable: boolean;
 
   constructor(queue: string, message: string, options: { retryable: boolean; cause?: unknown }) {
-    super(message, { cause: options.cause });
+    super(message, options);
     this.queue = queue;
-    this.retryable = options.retryable;
   }
 }
 

@@ -1,5 +1,8 @@
 import type { ActiveRegion } from '#contracts/activeRegion';
 
+// The errors an ActiveRegionPort caller may handle (by class).
+export { ActiveRegionChangedError, ActiveRegionError } from './errors.ts';
+
 /**
  * Where the deployment's active region is kept: one record in the ledger table, a DynamoDB global
  * table, so every region reads it from its own replica.

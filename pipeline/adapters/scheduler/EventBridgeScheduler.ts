@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { SpanKind } from '@opentelemetry/api';
 import { isTimeZone } from '#contracts/timeZone';
+import { isRetryable } from '#retry/isRetryable';
 import { awsClientDefaults } from '#shared/awsClientDefaults';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { mapLimit } from '#shared/mapLimit';
@@ -17,7 +18,7 @@ import { withSpan } from '#shared/tracing';
 import { zonedToUtc } from '#shared/zonedTime';
 import { topology } from '#topology/topology';
 import { ScheduleTimePassedError } from './errors.ts';
-import type { OneTimeSchedule, SchedulerPort } from './SchedulerPort.ts';
+import { FIRE_WINDOW_MS, type OneTimeSchedule, type SchedulerPort } from './SchedulerPort.ts';
 
 /** Retry policy of a schedule's target (how long and how often Scheduler retries delivery). */
 export interface ScheduleTargetRetry {
@@ -48,11 +49,8 @@ export interface EventBridgeSchedulerOptions {
   fireWindowMs?: number;
 }
 
-/**
- * Default fire window, milliseconds (2 minutes: Scheduler fires within the minute, plus a
- * minute of clock skew and lag; the schedule stage's `FIRE_WINDOW_MS`).
- */
-export const DEFAULT_FIRE_WINDOW_MS = 120_000;
+/** Default fire window, milliseconds: the port's {@link FIRE_WINDOW_MS} (2 minutes). */
+export const DEFAULT_FIRE_WINDOW_MS = FIRE_WINDOW_MS;
 
 /** Scheduler's schedule name rule. */
 const NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
@@ -63,8 +61,6 @@ const AT_EXPRESSION = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/;
 const MAX_DESCRIPTION = 512;
 /** GetSchedule calls in flight at once while listing (Scheduler's API rate is 50/s per account). */
 const GET_CONCURRENCY = 5;
-
-const RETRYABLE_NAMES: ReadonlySet<string> = new Set(['ThrottlingException', 'InternalServerException']);
 
 /**
  * How Scheduler words a ValidationException about an `at()` time that has passed. The wording is
@@ -387,7 +383,7 @@ export class EventBridgeScheduler implements SchedulerPort {
         cause: err,
       });
     }
-    if (RETRYABLE_NAMES.has(name) || (err as { $fault?: unknown } | undefined)?.$fault === 'server') {
+    if (isRetryable(err)) {
       return new RetryableError(`Scheduler ${operation} failed (${name || 'server error'}): ${detail}`, {
         cause: err,
       });

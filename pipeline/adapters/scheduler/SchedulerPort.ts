@@ -1,3 +1,14 @@
+// The errors a SchedulerPort caller may handle (by class, never by name or message).
+export { ScheduleTimePassedError, TIME_PASSED_REASONS, type TimePassedReason } from './errors.ts';
+
+/**
+ * How close to its time, milliseconds, a one-time schedule counts as firing (2 minutes: Scheduler
+ * fires within the minute, plus a minute of clock skew and lag): the schedule stage leaves such a
+ * schedule to fire rather than delete it, and queues a point that close instead of scheduling it;
+ * the scheduler adapter takes an update that finds such a schedule gone as fired.
+ */
+export const FIRE_WINDOW_MS = 120_000;
+
 /** A one-time schedule as the pipeline sees it. */
 export interface OneTimeSchedule {
   /** Unique within the group; [0-9a-zA-Z-_.], at most 64 characters. */

@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SpanKind } from '@opentelemetry/api';
+import { isRetryable } from '#retry/isRetryable';
 import { awsClientDefaults } from '#shared/awsClientDefaults';
 import { RetryableError } from '#shared/errors';
 import { withSpan } from '#shared/tracing';
@@ -11,9 +12,6 @@ export interface SecretsManagerSecretsOptions {
   /** Secrets Manager client. Default `new SecretsManagerClient(awsClientDefaults())` (request timeouts). */
   client?: SecretsManagerClient;
 }
-
-/** Errors a later attempt may not hit (the SDK has already retried them). */
-const RETRYABLE: ReadonlySet<string> = new Set(['ThrottlingException', 'InternalServiceError']);
 
 const errorName = (err: unknown): string => (err instanceof Error ? err.name : '');
 
@@ -71,8 +69,8 @@ export class SecretsManagerSecrets implements SecretsPort {
           if (errName === 'ResourceNotFoundException') return undefined;
           // Only the name and the SDK's message, which names the secret but never holds its value.
           const detail = `${errName || 'error'}: ${err instanceof Error ? err.message : String(err)}`;
-          const meta = err as { $fault?: unknown } | undefined;
-          if (RETRYABLE.has(errName) || meta?.$fault === 'server') {
+          // What the SDK already retried and still failed: the ladder tries again later.
+          if (isRetryable(err)) {
             throw new RetryableError(`reading secret ${name} failed (${detail})`, { cause: err });
           }
           throw err;

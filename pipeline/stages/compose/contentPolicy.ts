@@ -1,4 +1,5 @@
 import type { LlmEmail } from '#contracts/emailDraft';
+import { truncate } from '#shared/text';
 
 /**
  * What the LLM's text must never contain: a mail client turns a URL or a bare domain into a link,
@@ -120,8 +121,7 @@ const isPhoneLike = (candidate: string): boolean => {
 };
 
 /** Cuts a reported match to {@link MAX_REPORTED_CHARS}. */
-const reported = (text: string): string =>
-  text.length <= MAX_REPORTED_CHARS ? text : `${text.slice(0, MAX_REPORTED_CHARS - 1)}…`;
+const reported = (text: string): string => truncate(text, MAX_REPORTED_CHARS);
 
 /**
  * Every URL, domain name, email address and phone number in a text, in the order the checks run

@@ -1,7 +1,7 @@
 import { DEFAULT_FROM_NAME_SUFFIX } from '#contracts/emailPresentation';
 import type { SendPolicy } from '#contracts/sendPolicy';
+import { singleLine, truncate } from '#shared/text';
 import type { EmailReferences } from './emailReferences.ts';
-import { singleLine, truncate } from './untrustedText.ts';
 
 /** Longest From display name, characters (the policy's own limit). */
 const MAX_FROM_NAME_LENGTH = 100;

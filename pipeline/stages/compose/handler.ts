@@ -8,6 +8,7 @@ import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
 import { createSqsHandler } from '#retry/createSqsHandler';
 import { loadConfig, requireConfig } from '#shared/config';
 import { PermanentError } from '#shared/errors';
+import { lazyOnce } from '#shared/lazyOnce';
 import { createLogger } from '#shared/logger';
 import { parseSigningKeys } from '#shared/signingKeys';
 import { resourceName, topology } from '#topology/topology';
@@ -45,42 +46,32 @@ const review = async (): Promise<ReviewLinks> => {
 const approvalRecheckSeconds =
   config.APPROVAL_RECHECK_SECONDS ?? (config.HERALD_RETRY_PROFILE === 'fast' ? 2 : undefined);
 
-// Built on first use rather than at import: a Secrets Manager hiccup then fails one record
-// (retried by the ladder) instead of the whole cold start; a failed build is not cached.
-let built: Promise<SecretDeps> | undefined;
-const secretDeps = (): Promise<SecretDeps> => {
-  if (built !== undefined) return built;
-  const building = Promise.all([
+// Built on first use (see lazyOnce): a failed build is not cached.
+const secretDeps = lazyOnce(() =>
+  Promise.all([
     secrets.get(resourceName(topology.secrets.jiraApiToken, env)),
     // No OpenAI key configured: template mode, every draft comes from fallbackEmail.
     secrets.getOptional(resourceName(topology.secrets.openaiApiKey, env)),
-  ])
-    .then(([apiToken, openaiKey]): SecretDeps => {
-      const jira = new JiraCloud({
-        siteUrl: JIRA_SITE_URL,
-        email: JIRA_EMAIL,
-        apiToken,
-        timeoutMs: config.JIRA_TIMEOUT_MS,
-      });
-      if (openaiKey === undefined) {
-        stageLogger.warn('llm_not_configured');
-        return { jira, llm: undefined };
-      }
-      const llm = new OpenAiLlm({
-        apiKey: openaiKey,
-        model: config.OPENAI_MODEL,
-        timeoutMs: config.OPENAI_TIMEOUT_MS,
-        ...(config.OPENAI_BASE_URL !== undefined ? { baseURL: config.OPENAI_BASE_URL } : {}),
-      });
-      return { jira, llm };
-    })
-    .catch((err: unknown) => {
-      built = undefined;
-      throw err;
+  ]).then(([apiToken, openaiKey]): SecretDeps => {
+    const jira = new JiraCloud({
+      siteUrl: JIRA_SITE_URL,
+      email: JIRA_EMAIL,
+      apiToken,
+      timeoutMs: config.JIRA_TIMEOUT_MS,
     });
-  built = building;
-  return building;
-};
+    if (openaiKey === undefined) {
+      stageLogger.warn('llm_not_configured');
+      return { jira, llm: undefined };
+    }
+    const llm = new OpenAiLlm({
+      apiKey: openaiKey,
+      model: config.OPENAI_MODEL,
+      timeoutMs: config.OPENAI_TIMEOUT_MS,
+      ...(config.OPENAI_BASE_URL !== undefined ? { baseURL: config.OPENAI_BASE_URL } : {}),
+    });
+    return { jira, llm };
+  }),
+);
 
 /** Lambda entry point of the compose stage (SQS event source on `herald-compose`). */
 export const handler = createSqsHandler({

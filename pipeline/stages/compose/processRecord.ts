@@ -3,29 +3,31 @@ import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
 import type { JiraIssue, JiraPort } from '#adapters/jira/JiraPort';
 import type { ApprovalLedgerPort } from '#adapters/ledger/ApprovalLedgerPort';
 import type { LedgerPort } from '#adapters/ledger/LedgerPort';
-import type { EmailAnswer, EmailRequest, LlmPort } from '#adapters/llm/LlmPort';
+import { type EmailAnswer, type EmailRequest, LlmOutputError, type LlmPort } from '#adapters/llm/LlmPort';
 import type { QueuePort } from '#adapters/queue/QueuePort';
 import { type ComposeJob, composeJobMessage } from '#contracts/composeJob';
 import type { EmailDraft, LlmEmail } from '#contracts/emailDraft';
 import { wrap } from '#contracts/envelope';
 import { parseContract, parseJsonContract } from '#contracts/errors';
 import type { Audience } from '#contracts/issueScope';
-import { releaseChangedMessage, versionUpdatedChange } from '#contracts/releaseChanged';
 import type { VersionState } from '#contracts/releaseSnapshot';
+import { replanKey, replanRequest } from '#contracts/replanRequest';
 import { sendJobMessage, sendKey } from '#contracts/sendJob';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import type { RecordContext } from '#retry/createSqsHandler';
 import { peekEnvelope } from '#retry/peekEnvelope';
+import { tracedRetry } from '#retry/tracedRetry';
 import { type RetryAttempt, withRetry } from '#retry/withRetry';
 import { PermanentError } from '#shared/errors';
 import type { Log } from '#shared/logger';
+import { truncate } from '#shared/text';
 import { contextFromTraceparent, currentTraceparent, withSpan } from '#shared/tracing';
 import { queueName } from '#topology/topology';
+import { approvedDrafts } from './approval/approvedDrafts.ts';
+import { processReviewJob } from './approval/processReviewJob.ts';
+import type { ReviewLinks } from './approval/ReviewLinks.ts';
 import { draftsByAudience, groupKey, recipientAudience } from './audiences.ts';
 import { checkCitations } from './citations.ts';
-import { approvedDrafts } from './approval/approvedDrafts.ts';
-import type { ReviewLinks } from './approval/ReviewLinks.ts';
-import { processReviewJob } from './approval/processReviewJob.ts';
 import { daysBefore } from './daysBefore.ts';
 import { emailPresentationOf } from './emailPresentation.ts';
 import { fallbackEmail } from './fallbackEmail.ts';
@@ -44,7 +46,6 @@ import { localeStrings } from './localeStrings.ts';
 import { type AudienceScope, type LeftOutIssue, ReleaseScope } from './releaseScope.ts';
 import { renderEmail } from './renderEmail.ts';
 import { checkStaleness } from './staleness.ts';
-import { truncate } from './untrustedText.ts';
 import { canVerify, verifyAnswer } from './verifyAnswer.ts';
 import { DRAFT_LEASE_SECONDS, writeDraftOnce } from './writeDraftOnce.ts';
 
@@ -104,15 +105,6 @@ interface ReleaseFacts {
   /** Issues of the release this audience does not hear about, with the reason. */
   leftOut: LeftOutIssue[];
 }
-
-/** The fields of the LLM adapter's `LlmOutputError` this core reads (matched by name: it depends only on the port). */
-interface LlmOutputErrorLike extends Error {
-  problem?: unknown;
-  usage?: { promptTokens: number; completionTokens: number } | undefined;
-}
-
-const isLlmOutputError = (err: unknown): err is LlmOutputErrorLike =>
-  err instanceof Error && err.name === 'LlmOutputError';
 
 /** How an answer is checked: the scope it may talk about and the policy's switches. */
 interface AnswerChecks {
@@ -193,7 +185,7 @@ const writeWithLlm = async (
       counters.completionTokens += answer.usage.completionTokens;
       return answer;
     } catch (err) {
-      if (isLlmOutputError(err)) {
+      if (err instanceof LlmOutputError) {
         // A failed answer still cost tokens.
         counters.promptTokens += err.usage?.promptTokens ?? 0;
         counters.completionTokens += err.usage?.completionTokens ?? 0;
@@ -261,18 +253,15 @@ const requestReplan = async (
   const project = await retry('jira.get_project', ({ signal }) =>
     deps.jira.getProject(job.projectKey, { signal }),
   );
-  const payload = versionUpdatedChange({
+  const key = replanKey.movedPoint(job.versionId, job.pointId, version.releaseDate);
+  const envelope = replanRequest({
     versionId: job.versionId,
     projectId: project.id,
     occurredAt: deps.now().getTime(),
     version,
+    key,
+    traceparent: currentTraceparent() ?? incomingTraceparent,
   });
-  const key = `${job.versionId}:replan:${job.pointId}@${version.releaseDate ?? 'none'}`;
-  const envelope = parseContract(
-    'release.changed',
-    releaseChangedMessage,
-    wrap('release.changed', key, payload, currentTraceparent() ?? incomingTraceparent),
-  );
   const target = queueName('enrich', 'main', deps.env ?? '');
   await retry('sqs.send', () => deps.queue.send(target, [{ body: JSON.stringify(envelope) }]));
   logger.info(
@@ -312,8 +301,7 @@ export const processRecord = async (
     pointId: job.pointId,
     chunk: `${job.chunk.index + 1}/${job.chunk.count}`,
   });
-  const retry: Retry = (name, fn) =>
-    withSpan(name, () => withRetry(name, fn, { remainingTimeMs: ctx.remainingTimeMs, logger }));
+  const retry: Retry = tracedRetry({ remainingTimeMs: ctx.remainingTimeMs, logger });
 
   await withSpan(
     'compose.record',

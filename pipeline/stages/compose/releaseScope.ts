@@ -1,5 +1,4 @@
-import { JiraRequestError } from '#adapters/jira/errors';
-import type { JiraIssue, ReleaseIssues } from '#adapters/jira/JiraPort';
+import { type JiraIssue, JiraRequestError, type ReleaseIssues } from '#adapters/jira/JiraPort';
 import { type Audience, DEFAULT_AUDIENCE, DEFAULT_ISSUE_SCOPE, EXCLUDED_LABELS } from '#contracts/issueScope';
 import type { SendPolicy } from '#contracts/sendPolicy';
 import { ScopeRejectedError } from './ScopeRejectedError.ts';

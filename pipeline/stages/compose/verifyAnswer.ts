@@ -1,4 +1,10 @@
-import type { LlmCallOptions, LlmPort, VerifyAnswer, VerifyRequest } from '#adapters/llm/LlmPort';
+import {
+  type LlmCallOptions,
+  LlmOutputError,
+  type LlmPort,
+  type VerifyAnswer,
+  type VerifyRequest,
+} from '#adapters/llm/LlmPort';
 import type { LlmEmail } from '#contracts/emailDraft';
 import type { RetryAttempt } from '#retry/withRetry';
 import { PermanentError } from '#shared/errors';
@@ -63,9 +69,9 @@ export const verifyAnswer = async (email: LlmEmail, ctx: VerifyAnswerContext): P
   try {
     answer = await ctx.retry('llm.verify_items', ({ signal }) => ctx.llm.verifyItems(request, { signal }));
   } catch (err) {
-    if (!(err instanceof PermanentError) && !(err instanceof Error && err.name === 'LlmOutputError'))
-      throw err;
-    const usage = (err as { usage?: { promptTokens: number; completionTokens: number } }).usage;
+    if (!(err instanceof PermanentError) && !(err instanceof LlmOutputError)) throw err;
+    // A failed answer still cost tokens.
+    const usage = err instanceof LlmOutputError ? err.usage : undefined;
     ctx.counters.promptTokens += usage?.promptTokens ?? 0;
     ctx.counters.completionTokens += usage?.completionTokens ?? 0;
     ctx.logger.warn({ err, locale: request.locale }, 'llm_verifier_unavailable');

@@ -5,6 +5,7 @@ import { SqsQueue } from '#adapters/queue/SqsQueue';
 import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
 import { createSqsHandler } from '#retry/createSqsHandler';
 import { loadConfig, requireConfig } from '#shared/config';
+import { lazyOnce } from '#shared/lazyOnce';
 import { createLogger } from '#shared/logger';
 import { resourceName, topology } from '#topology/topology';
 import { type EnrichDeps, processRecord } from './processRecord.ts';
@@ -19,29 +20,16 @@ const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.
 const secrets = new SecretsManagerSecrets({});
 const jiraTokenName = resourceName(topology.secrets.jiraApiToken, env);
 
-// Built on first use rather than at import: a Secrets Manager hiccup then fails one record
-// (retried by the ladder) instead of the whole cold start; a failed build is not cached.
-let jiraClient: Promise<JiraPort> | undefined;
-const jira = (): Promise<JiraPort> => {
-  if (jiraClient !== undefined) return jiraClient;
-  const building = secrets
-    .get(jiraTokenName)
-    .then(
-      (apiToken) =>
-        new JiraCloud({
-          siteUrl: JIRA_SITE_URL,
-          email: JIRA_EMAIL,
-          apiToken,
-          timeoutMs: config.JIRA_TIMEOUT_MS,
-        }),
-    )
-    .catch((err: unknown) => {
-      jiraClient = undefined;
-      throw err;
-    });
-  jiraClient = building;
-  return building;
-};
+// Built on first use (see lazyOnce): a failed build is not cached.
+const jira = lazyOnce(
+  async (): Promise<JiraPort> =>
+    new JiraCloud({
+      siteUrl: JIRA_SITE_URL,
+      email: JIRA_EMAIL,
+      apiToken: await secrets.get(jiraTokenName),
+      timeoutMs: config.JIRA_TIMEOUT_MS,
+    }),
+);
 
 /** Lambda entry point of the enrich stage (SQS event source on `herald-enrich`). */
 export const handler = createSqsHandler({

@@ -14,10 +14,11 @@ import {
 } from '#contracts/releaseSnapshot';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import type { RecordContext } from '#retry/createSqsHandler';
-import { type RetryAttempt, withRetry } from '#retry/withRetry';
+import { type TracedRetry as Retry, tracedRetry } from '#retry/tracedRetry';
+import { withRetry } from '#retry/withRetry';
 import { PermanentError } from '#shared/errors';
 import { mapLimit } from '#shared/mapLimit';
-import { currentTraceparent, withSpan } from '#shared/tracing';
+import { currentTraceparent } from '#shared/tracing';
 import { queueName } from '#topology/topology';
 
 /** What the enrich stage needs. */
@@ -48,9 +49,6 @@ export const releaseStateOf = (version: VersionState | null): ReleaseSnapshot['s
   return 'active';
 };
 
-/** Runs one named external call with tracing and in-call retries. */
-type Retry = <T>(name: string, fn: (attempt: RetryAttempt) => Promise<T>) => Promise<T>;
-
 /**
  * Enrich one release.changed: read the version fresh from Jira (404 → `deleted`), the project's
  * key, its contacts and send policy (default {@link DEFAULT_SEND_POLICY}), and emit one
@@ -78,8 +76,7 @@ export const processRecord = async (
   // The runner's failure logs use ctx.logger: give them the version too.
   ctx.logger = ctx.logger.child({ versionId: change.versionId, key: incoming.key });
   const { logger } = ctx;
-  const retry: Retry = (name, fn) =>
-    withSpan(name, () => withRetry(name, fn, { remainingTimeMs: ctx.remainingTimeMs, logger }));
+  const retry: Retry = tracedRetry({ remainingTimeMs: ctx.remainingTimeMs, logger });
 
   // Taken before the read: whatever Jira answers is at least this fresh. The schedule stage
   // orders snapshots of one release by it (SQS may deliver an older one after a newer one).

@@ -1,15 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { OneTimeSchedule } from '#adapters/scheduler/SchedulerPort';
+import { FIRE_WINDOW_MS, type OneTimeSchedule } from '#adapters/scheduler/SchedulerPort';
 import { zonedToUtc } from '#shared/zonedTime';
 import type { DesiredSchedule, DesiredScheduleSet } from './desiredSchedules.ts';
 import { scheduledJobOfInput } from './scheduleInput.ts';
 import { seriesOfName } from './scheduleNames.ts';
 
-/**
- * How close to its time, milliseconds, an existing schedule is left to fire rather than deleted
- * (2 minutes: Scheduler fires within the minute, plus a minute of clock skew and lag).
- */
-export const FIRE_WINDOW_MS = 120_000;
+/** How close to its time, milliseconds, an existing schedule is left to fire (the port's, 2 minutes). */
+export { FIRE_WINDOW_MS };
 
 /** What differs between an existing schedule and the desired one. */
 export type ScheduleChange = 'at' | 'time_zone' | 'target' | 'input';

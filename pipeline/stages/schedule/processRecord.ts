@@ -1,64 +1,23 @@
 import type { SQSRecord } from 'aws-lambda';
-import type { LedgerPort } from '#adapters/ledger/LedgerPort';
-import type { QueuePort } from '#adapters/queue/QueuePort';
-import { ScheduleTimePassedError } from '#adapters/scheduler/errors';
-import type { OneTimeSchedule, SchedulerPort } from '#adapters/scheduler/SchedulerPort';
-import { wrap } from '#contracts/envelope';
 import { parseJsonContract } from '#contracts/errors';
-import { versionUpdatedChange } from '#contracts/releaseChanged';
 import { releaseSnapshotMessage } from '#contracts/releaseSnapshot';
 import type { RecordContext } from '#retry/createSqsHandler';
-import { withRetry } from '#retry/withRetry';
-import type { Log } from '#shared/logger';
+import { tracedRetry } from '#retry/tracedRetry';
 import { contextFromTraceparent, currentTraceparent, withSpan } from '#shared/tracing';
-import { queueName } from '#topology/topology';
-import { type DesiredSchedule, desiredSchedules } from './desiredSchedules.ts';
+import { applyPlan } from './applyPlan.ts';
 import { resolveLatePoints } from './latePoints.ts';
 import { FIRE_WINDOW_MS, planChanges } from './planChanges.ts';
+import { dropOutOfOrder, replanIfOvertaken } from './replanRelease.ts';
+import type { ScheduleDeps } from './ScheduleDeps.ts';
+import { desiredAt, type ScheduleRun } from './ScheduleRun.ts';
 import { newestSnapshotAt } from './scheduleInput.ts';
 
-/** Longest SQS DelaySeconds, seconds. */
-const MAX_DELAY_SECONDS = 900;
-
-/** What the schedule stage needs. */
-export interface ScheduleDeps {
-  scheduler: SchedulerPort;
-  /** The per-release watermark (ledger table) that orders snapshots of one release. */
-  ledger: Pick<LedgerPort, 'claimRelease' | 'getReleaseWatermark' | 'getDraft' | 'recordPointOutcome'>;
-  /** Where due compose.jobs (compose queue) and re-plans (enrich queue) are sent. */
-  queue: Pick<QueuePort, 'send'>;
-  /** ARN of the compose queue, the target of every send-point schedule. */
-  composeQueueArn: string;
-  /** Clock. Read afresh before each write. */
-  now: () => Date;
-  /** HERALD_ENV, for queue names. Default none. */
-  env?: string;
-  /** Scheduler calls in flight at once per record. Default 4. */
-  concurrency?: number;
-  /** Default `topology.schedulePrefix`. */
-  schedulePrefix?: string;
-  /** Scheduler Input limit, bytes. Default `topology.scheduleInputLimit`. */
-  inputLimit?: number;
-  /**
-   * A point due within this many milliseconds is sent straight to the compose queue instead of
-   * being scheduled. Default {@link FIRE_WINDOW_MS} (2 minutes).
-   */
-  fireWindowMs?: number;
-}
-
-/** Runs one named external call with tracing and in-call retries. */
-type Retry = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
-
-/** Why a compose.job went straight to the compose queue instead of into a schedule. */
-type QueuedReason = 'due_soon' | 'time_passed' | 'out_of_order_release';
-
-/** Why a re-plan of the release was requested. */
-type ReplanReason = 'overtaken' | 'failed_overtaken' | 'redelivered_out_of_order';
+export type { ScheduleDeps } from './ScheduleDeps.ts';
 
 /**
  * Schedule one release.snapshot: work out the send-point schedules the release should have now
- * ({@link desiredSchedules}), list what Scheduler has under the release's prefix, diff
- * ({@link planChanges}) and apply the difference. Idempotent: a second run of the same snapshot
+ * (`desiredSchedules`), list what Scheduler has under the release's prefix, diff
+ * (`planChanges`) and apply the difference. Idempotent: a second run of the same snapshot
  * finds nothing to change and makes no Scheduler write.
  *
  * Ordering (SQS neither keeps order nor serialises a release; up to 5 instances run at once):
@@ -103,7 +62,7 @@ type ReplanReason = 'overtaken' | 'failed_overtaken' | 'redelivered_out_of_order
  *
  * Each external call runs under `withRetry`, bounded by the Lambda's remaining time; the first
  * failure stops new calls, waits for those in flight, and is rethrown for the retry ladder.
- * Points already due when planned ({@link resolveLatePoints}): with `catchUp: now` and within
+ * Points already due when planned (`resolveLatePoints`): with `catchUp: now` and within
  * their deadline they are queued to fire in a minute and recorded `caught_up`; otherwise
  * recorded `missed`; a point handled already (its schedule about to fire, or a draft composed)
  * is left alone.
@@ -125,247 +84,88 @@ export const processRecord = async (
   const logger = ctx.logger.child({ versionId: snapshot.versionId, projectKey: snapshot.projectKey });
   // The retry ladder's failure logs use ctx.logger: give them the release too.
   ctx.logger = logger;
-  const retry: Retry = (name, fn) =>
-    withSpan(name, () => withRetry(name, fn, { remainingTimeMs: ctx.remainingTimeMs, logger }));
-  const fireWindowMs = deps.fireWindowMs ?? FIRE_WINDOW_MS;
-  const composeQueue = queueName('compose', 'main', deps.env);
 
   await withSpan(
     'schedule.record',
-    async () => {
-      const traceparent = currentTraceparent() ?? incoming.traceparent;
-      const desiredAt = (now: Date) =>
-        desiredSchedules(snapshot, {
-          now,
-          targetArn: deps.composeQueueArn,
-          traceparent,
-          ...(deps.schedulePrefix !== undefined ? { schedulePrefix: deps.schedulePrefix } : {}),
-          ...(deps.inputLimit !== undefined ? { inputLimit: deps.inputLimit } : {}),
-        });
-
-      /** Sends a point's compose.job to the compose queue, delayed until it is due. */
-      const queueJob = async (d: DesiredSchedule, reason: QueuedReason): Promise<void> => {
-        const waitMs = d.dueAt.getTime() - deps.now().getTime();
-        const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(waitMs / 1000)));
-        await retry('sqs.send_compose_job', () =>
-          deps.queue.send(composeQueue, [{ body: d.schedule.input, delaySeconds }]),
-        );
-        logger.info({ ...describe(d), delaySeconds, reason }, 'compose_job_queued');
-      };
-
-      /** Asks enrich for a fresh snapshot of the release (a newer one overtook this one). */
-      const requestReplan = async (watermark: number, reason: ReplanReason): Promise<void> => {
-        const change = versionUpdatedChange({
-          versionId: snapshot.versionId,
-          projectId: snapshot.projectId,
-          occurredAt: deps.now().getTime(),
-        });
-        const key = `${snapshot.versionId}:replan:${snapshot.readAt}`;
-        const body = JSON.stringify(wrap('release.changed', key, change, traceparent));
-        await retry('sqs.send_replan', () =>
-          deps.queue.send(queueName('enrich', 'main', deps.env), [{ body }]),
-        );
-        logger.info({ readAt: snapshot.readAt, newestSnapshotAt: watermark, reason }, 'replan_requested');
-      };
-
-      /** Requests a re-plan when the watermark has moved past this snapshot's `readAt`. */
-      const replanIfOvertaken = async (reason: ReplanReason): Promise<void> => {
-        const watermark = await retry('ledger.get_release_watermark', () =>
-          deps.ledger.getReleaseWatermark(snapshot.versionId),
-        );
-        if (watermark !== null && watermark > snapshot.readAt) await requestReplan(watermark, reason);
-      };
-
-      /** Drops an out-of-order snapshot, keeping what belongs to its event. */
-      const dropOutOfOrder = async (newest: number): Promise<void> => {
-        logger.info(
-          { event: snapshot.event, state: snapshot.state, readAt: snapshot.readAt, newestSnapshotAt: newest },
-          'snapshot_out_of_order',
-        );
-        if (snapshot.event === 'jira:version_released') {
-          for (const d of desiredAt(deps.now()).schedules) {
-            if (d.pointKind === 'on_release') await queueJob(d, 'out_of_order_release');
-          }
-        }
-        // An earlier attempt of this very record may have written before it failed or died.
-        if ((ctx.receiveCount ?? 1) > 1 || incoming.reschedules > 0) {
-          await requestReplan(newest, 'redelivered_out_of_order');
-        }
-      };
-
-      const claim = await retry('ledger.claim_release', () =>
-        deps.ledger.claimRelease(snapshot.versionId, snapshot.readAt, {
-          state: snapshot.state,
-          releaseDate: snapshot.version?.releaseDate,
-        }),
-      );
-      if (claim.status === 'stale') {
-        await dropOutOfOrder(claim.watermark);
-        return;
-      }
-
-      const desired = desiredAt(deps.now());
-      const existing = await retry('scheduler.list', () => deps.scheduler.list(desired.listPrefix));
-      const newest = newestSnapshotAt(existing);
-      if (newest !== undefined && newest > snapshot.readAt) {
-        await dropOutOfOrder(newest);
-        return;
-      }
-      for (const s of desired.skipped) {
-        logger.info(
-          { pointId: s.pointId, timeZone: s.timeZone, dueAt: s.dueAt.toISOString(), reason: s.reason },
-          'schedule_point_skipped',
-        );
-      }
-      // Points already due: caught up (queued now) or recorded missed, never dropped silently.
-      const late = await resolveLatePoints(
-        { versionId: snapshot.versionId, schedulePrefix: deps.schedulePrefix },
-        desired.late,
-        existing,
-        { ledger: deps.ledger, logger, retry },
-      );
-      desired.schedules.push(...late.catchUp);
-      const plan = planChanges(desired, existing, { now: deps.now(), fireWindowMs });
-      const concurrency = deps.concurrency ?? 4;
-      const done = { created: 0, updated: 0, queued: 0 };
-      /** Existing schedules replaced by a job sent straight to the queue. */
-      const superseded: OneTimeSchedule[] = [];
-
-      /** Writes one desired schedule, or queues its job when its time is (about to be) up. */
-      const apply = async (d: DesiredSchedule, current: OneTimeSchedule | undefined): Promise<boolean> => {
-        if (d.dueAt.getTime() <= deps.now().getTime() + fireWindowMs) {
-          await queueJob(d, 'due_soon');
-          done.queued += 1;
-          if (current !== undefined) superseded.push(current);
-          return false;
-        }
-        try {
-          if (current === undefined) await retry('scheduler.create', () => deps.scheduler.create(d.schedule));
-          else await retry('scheduler.update', () => deps.scheduler.update(d.schedule));
-          return true;
-        } catch (err) {
-          if (!(err instanceof ScheduleTimePassedError)) throw err;
-          logger.info({ ...describe(d), reason: err.reason }, 'schedule_time_passed');
-          await queueJob(d, 'time_passed');
-          done.queued += 1;
-          // A schedule that fired has deleted itself; one that was refused is still there.
-          if (current !== undefined && err.reason !== 'fired') superseded.push(current);
-          return false;
-        }
-      };
-
-      try {
-        await runLimited(
-          [
-            ...plan.create.map((d) => async () => {
-              if (!(await apply(d, undefined))) return;
-              done.created += 1;
-              logger.info(describe(d), 'schedule_created');
-            }),
-            ...plan.update.map(({ desired: d, existing: e, changes }) => async () => {
-              if (!(await apply(d, e))) return;
-              done.updated += 1;
-              logger.info(
-                { ...describe(d), changes, previousAt: e.at, previousTimeZone: e.timeZone },
-                'schedule_updated',
-              );
-            }),
-          ],
-          concurrency,
-          logger,
-        );
-        const deletions: Array<{ existing: OneTimeSchedule; reason: DeleteReason }> = [
-          ...plan.delete,
-          ...superseded.map((e) => ({ existing: e, reason: 'superseded' as const })),
-        ];
-        await runLimited(
-          deletions.map(({ existing: e, reason }) => async () => {
-            await retry('scheduler.delete', () => deps.scheduler.delete(e.name));
-            logger.info({ name: e.name, at: e.at, timeZone: e.timeZone, reason }, 'schedule_deleted');
-          }),
-          concurrency,
-          logger,
-        );
-      } catch (err) {
-        // A newer snapshot may have planned from schedules this run then changed: hand the
-        // release to a fresh read now rather than after the retry ladder.
-        try {
-          await replanIfOvertaken('failed_overtaken');
-        } catch (checkErr) {
-          logger.warn({ err: checkErr }, 'replan_check_failed');
-        }
-        throw err;
-      }
-      for (const k of plan.keep) {
-        if (k.reason === 'about_to_fire') {
-          logger.info(
-            { name: k.existing.name, at: k.existing.at, timeZone: k.existing.timeZone },
-            'schedule_kept',
-          );
-        }
-      }
-      await replanIfOvertaken('overtaken');
-
-      logger.info(
-        {
-          event: snapshot.event,
-          state: snapshot.state,
-          releaseDate: snapshot.version?.releaseDate,
-          redelivered: claim.redelivered,
-          desired: desired.schedules.length,
-          ...done,
-          deleted: plan.delete.length + superseded.length,
-          kept: plan.keep.length,
-          skipped: desired.skipped.length,
-          caughtUp: late.caughtUp,
-          missed: late.missed,
-        },
-        'release_scheduled',
-      );
-    },
+    () =>
+      scheduleRelease({
+        snapshot,
+        redelivered: (ctx.receiveCount ?? 1) > 1 || incoming.reschedules > 0,
+        deps,
+        logger,
+        retry: tracedRetry({ remainingTimeMs: ctx.remainingTimeMs, logger }),
+        traceparent: currentTraceparent() ?? incoming.traceparent,
+        fireWindowMs: deps.fireWindowMs ?? FIRE_WINDOW_MS,
+      }),
     { attributes: { 'herald.version_id': snapshot.versionId, 'herald.release_state': snapshot.state } },
     contextFromTraceparent(incoming.traceparent),
   );
 };
 
-/** Why an existing schedule is deleted (planChanges' reasons, plus replaced by a queued job). */
-type DeleteReason = 'cancelled' | 'obsolete' | 'superseded';
+/** The steps of {@link processRecord} inside its span. */
+const scheduleRelease = async (run: ScheduleRun): Promise<void> => {
+  const { snapshot, deps, logger, retry } = run;
+  const claim = await retry('ledger.claim_release', () =>
+    deps.ledger.claimRelease(snapshot.versionId, snapshot.readAt, {
+      state: snapshot.state,
+      releaseDate: snapshot.version?.releaseDate,
+    }),
+  );
+  if (claim.status === 'stale') return dropOutOfOrder(run, claim.watermark);
 
-/** Log fields of a desired schedule: name, time, point and counts, never recipients. */
-const describe = (d: DesiredSchedule) => ({
-  name: d.schedule.name,
-  at: d.schedule.at,
-  timeZone: d.schedule.timeZone,
-  dueAt: d.dueAt.toISOString(),
-  pointId: d.pointId,
-  pointKind: d.pointKind,
-  recipientTimeZone: d.recipientTimeZone,
-  chunk: `${d.chunk.index + 1}/${d.chunk.count}`,
-  recipients: d.recipientCount,
-});
-
-/**
- * Runs `tasks`, at most `limit` at a time. After the first failure no new task starts; the ones
- * in flight finish, then that first error is rethrown.
- */
-const runLimited = async (
-  tasks: ReadonlyArray<() => Promise<void>>,
-  limit: number,
-  logger: Log,
-): Promise<void> => {
-  let next = 0;
-  let failure: { err: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (failure === undefined && next < tasks.length) {
-      const task = tasks[next++] as () => Promise<void>;
-      try {
-        await task();
-      } catch (err) {
-        if (failure === undefined) failure = { err };
-        else logger.warn({ err }, 'schedule_change_failed');
-      }
+  const desired = desiredAt(run, deps.now());
+  const existing = await retry('scheduler.list', () => deps.scheduler.list(desired.listPrefix));
+  const newest = newestSnapshotAt(existing);
+  if (newest !== undefined && newest > snapshot.readAt) return dropOutOfOrder(run, newest);
+  for (const s of desired.skipped) {
+    logger.info(
+      { pointId: s.pointId, timeZone: s.timeZone, dueAt: s.dueAt.toISOString(), reason: s.reason },
+      'schedule_point_skipped',
+    );
+  }
+  // Points already due: caught up (queued now) or recorded missed, never dropped silently.
+  const late = await resolveLatePoints(
+    { versionId: snapshot.versionId, schedulePrefix: deps.schedulePrefix },
+    desired.late,
+    existing,
+    { ledger: deps.ledger, logger, retry },
+  );
+  desired.schedules.push(...late.catchUp);
+  const plan = planChanges(desired, existing, { now: deps.now(), fireWindowMs: run.fireWindowMs });
+  let applied: Awaited<ReturnType<typeof applyPlan>>;
+  try {
+    applied = await applyPlan(run, plan);
+  } catch (err) {
+    // A newer snapshot may have planned from schedules this run then changed: hand the
+    // release to a fresh read now rather than after the retry ladder.
+    await replanIfOvertaken(run, 'failed_overtaken').catch((checkErr: unknown) => {
+      logger.warn({ err: checkErr }, 'replan_check_failed');
+    });
+    throw err;
+  }
+  for (const k of plan.keep) {
+    if (k.reason === 'about_to_fire') {
+      logger.info(
+        { name: k.existing.name, at: k.existing.at, timeZone: k.existing.timeZone },
+        'schedule_kept',
+      );
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), tasks.length) }, worker));
-  if (failure !== undefined) throw failure.err;
+  }
+  await replanIfOvertaken(run, 'overtaken');
+
+  logger.info(
+    {
+      event: snapshot.event,
+      state: snapshot.state,
+      releaseDate: snapshot.version?.releaseDate,
+      redelivered: claim.redelivered,
+      desired: desired.schedules.length,
+      ...applied,
+      kept: plan.keep.length,
+      skipped: desired.skipped.length,
+      caughtUp: late.caughtUp,
+      missed: late.missed,
+    },
+    'release_scheduled',
+  );
 };

@@ -1,25 +1,26 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
 import type { LedgerPort } from '#adapters/ledger/LedgerPort';
-import type { MailerPort, OutgoingEmail } from '#adapters/mailer/MailerPort';
+import { type MailerPort, type OutgoingEmail, SesRejectedError } from '#adapters/mailer/MailerPort';
 import { parseJsonContract } from '#contracts/errors';
 import { type SendJob, sendJobMessage, sendKey } from '#contracts/sendJob';
-import { SEND_TAG_NAME, sendTag, sesTagValue } from '#contracts/sendTag';
+import { SEND_TAG_NAME, sendTag, sesTagText } from '#contracts/sendTag';
 import type { RecordContext } from '#retry/createSqsHandler';
 import { isRetryable } from '#retry/isRetryable';
-import { OutOfTimeError, withRetry } from '#retry/withRetry';
+import { type TracedRetry as Retry, tracedRetry } from '#retry/tracedRetry';
+import { OutOfTimeError } from '#retry/withRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { type Log, maskEmail } from '#shared/logger';
 import type { SigningKeys } from '#shared/signingKeys';
+import { singleLine } from '#shared/text';
 import { contextFromTraceparent, withSpan } from '#shared/tracing';
 import { unsubscribeUrl } from '#shared/unsubscribeToken';
 import { localeStrings } from '#stages/compose/localeStrings';
-import { singleLine } from '#stages/compose/untrustedText';
 import { fillPlaceholders } from './fillPlaceholders.ts';
 import type { RateLimiter } from './rateLimiter.ts';
-import { settleAmbiguous } from './settleAmbiguous.ts';
 import { emailSendKey, prepareReviewEmail } from './reviewSend.ts';
 import { stopAtGate, stopReviewAtDeadline } from './sendGate.ts';
+import { settleAmbiguous } from './settleAmbiguous.ts';
 
 /**
  * Time a record must still have before it claims an email, ms: the SES call (its client's
@@ -62,28 +63,17 @@ export const DEFAULT_SES_EVENT_WAIT_MS = 10_000;
 /** Time kept back after waiting for SES's events, for the ledger writes that follow, ms. */
 const SETTLE_MARGIN_MS = 2_000;
 
-/** Runs one named external call with tracing and in-call retries. */
-type Retry = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
-
-/**
- * The `scope` of the mailer's `SesRejectedError` (`message` or `account`); read by shape, so this
- * core depends only on the port.
- */
-const scopeOf = (err: PermanentError): unknown => (err as { scope?: unknown }).scope;
-
 /**
  * True only for SES's content-level verdict on this email (MessageRejected: a virus, a
  * blocked address): the one permanent failure recorded as a final rejection. Every other
  * permanent failure (a bad request, a malformed email, the account) says nothing about the
  * recipient and must stay redrivable, so it goes to the DLQ with its claim given back.
  */
-const isContentRejection = (err: PermanentError): boolean =>
-  err.reason === 'ses_rejected' && scopeOf(err) === 'message';
+const isContentRejection = (err: unknown): err is SesRejectedError =>
+  err instanceof SesRejectedError && err.reason === 'ses_rejected' && err.scope === 'message';
 
-/** The mailer's reason when SES answered 200 but without a MessageId: SES took the email. */
-const NO_MESSAGE_ID = 'ses_no_message_id';
-
-const tagValue = sesTagValue;
+/** A tag value SES accepts, never empty (the mailer drops empty tags). */
+const tagValue = (value: string): string => sesTagText(value) || '_';
 
 /**
  * Send one send.job, exactly once per (release, point, recipient):
@@ -94,16 +84,16 @@ const tagValue = sesTagValue;
  * recipient's name and unsubscribe link, send with SES, record it.
  *
  * Outcomes of the SES call:
- * - accepted → `markSent`, `email_sent`; accepted without a MessageId (`ses_no_message_id`) →
+ * - accepted → `markSent`, `email_sent`; accepted without a MessageId (`messageId: undefined`) →
  *   `markSent` with the placeholder id `unknown:<ISO time>`, `email_message_id_missing` (warn):
  *   SES took it, so it must never be sent again;
  * - SES's content-level rejection (`ses_rejected`, scope `message`) → `markRejected`,
  *   `email_rejected`, and the record succeeds: the rejection is recorded, never retried;
  * - any other PermanentError (`ses_bad_request`, `email_invalid`, a refusal of the whole account:
- *   sending paused, account suspended) → the claim is released and the error rethrown, so the
+ *   sending paused, account suspended) → the claim is given back and the error rethrown, so the
  *   message waits in the DLQ for a redrive once a person fixes the cause (`email_send_blocked`);
  * - RetryableError (throttled or an SES fault: SES did not take the email) → the claim is
- *   released and the error rethrown, so the redelivery sends it;
+ *   given back and the error rethrown, so the redelivery sends it;
  * - anything else (SesAmbiguousError: a 5xx, a timeout, a connection dropped after the request
  *   left) → SES may have accepted the email: the claim is kept and marked `ambiguous`
  *   (`email_send_outcome_unknown`), and SES's own events decide (see below); with none within
@@ -133,8 +123,7 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
     draftKey: job.draftKey,
     to: maskEmail(email),
   });
-  const retry: Retry = (name, fn) =>
-    withSpan(name, () => withRetry(name, fn, { remainingTimeMs: ctx.remainingTimeMs, logger }));
+  const retry: Retry = tracedRetry({ remainingTimeMs: ctx.remainingTimeMs, logger });
 
   await withSpan(
     'send.record',
@@ -191,12 +180,12 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
         return;
       }
 
-      const release = async (): Promise<void> => {
+      const giveBackClaim = async (): Promise<void> => {
         try {
-          await retry('ledger.release_claim', () => deps.ledger.releaseClaim(key));
+          await retry('ledger.give_back_send_claim', () => deps.ledger.giveBackSendClaim(key));
         } catch (err) {
           // The lease still expires on its own; the caller's error is the one that matters.
-          logger.error({ err }, 'send_claim_release_failed');
+          logger.error({ err }, 'send_claim_give_back_failed');
         }
       };
 
@@ -204,25 +193,20 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
       try {
         outgoing = review ? await prepareReviewEmail(job, deps, retry) : await prepareEmail(job, deps, retry);
       } catch (err) {
-        await release();
+        await giveBackClaim();
         throw err;
       }
 
       await deps.rateLimiter?.acquire();
       let messageId: string;
       try {
-        ({ messageId } = await withSpan('mailer.send', () => deps.mailer.send(outgoing)));
+        const accepted = await withSpan('mailer.send', () => deps.mailer.send(outgoing));
+        // SES took it without naming an id: recorded as sent all the same (a redelivery must not
+        // send it again) under a placeholder id; feedback events cannot be matched to it.
+        messageId = accepted.messageId ?? `unknown:${deps.now().toISOString()}`;
+        if (accepted.messageId === undefined) logger.warn({ messageId }, 'email_message_id_missing');
       } catch (err) {
-        if (err instanceof PermanentError && err.reason === NO_MESSAGE_ID) {
-          // SES answered 200: the email is on its way. Record it as sent (a redelivery must not
-          // send it again) under a placeholder id; feedback events cannot be matched to it.
-          messageId = `unknown:${deps.now().toISOString()}`;
-          logger.warn({ err, messageId }, 'email_message_id_missing');
-          await recordSent(key, messageId, deps, retry, logger);
-          logger.info({ messageId, draftSource: outgoing.headers['X-Herald-Draft-Source'] }, 'email_sent');
-          return;
-        }
-        if (err instanceof PermanentError && isContentRejection(err)) {
+        if (isContentRejection(err)) {
           await retry('ledger.mark_rejected', () => deps.ledger.markRejected(key, err.reason));
           logger.warn({ reason: err.reason, err }, 'email_rejected');
           return;
@@ -231,13 +215,14 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
           // Not a verdict on this recipient (a malformed request or email, sending paused, the
           // account suspended): give the claim back and dead-letter the job, so a DLQ redrive
           // after a person fixes the cause sends it. A rejected row would block that redrive.
-          await release();
-          logger.error({ reason: err.reason, scope: scopeOf(err), err }, 'email_send_blocked');
+          await giveBackClaim();
+          const scope = err instanceof SesRejectedError ? err.scope : undefined;
+          logger.error({ reason: err.reason, scope, err }, 'email_send_blocked');
           throw err;
         }
         if (err instanceof RetryableError) {
           // Throttled: SES did not take the email, so nobody holds it; the redelivery sends.
-          await release();
+          await giveBackClaim();
           throw err;
         }
         // SES may have accepted it: keep the claim as `ambiguous` and wait for SES's events; with

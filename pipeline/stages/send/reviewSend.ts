@@ -2,9 +2,9 @@ import type { LedgerPort } from '#adapters/ledger/LedgerPort';
 import type { OutgoingEmail } from '#adapters/mailer/MailerPort';
 import { reviewSendKey } from '#contracts/reviewKeys';
 import { type SendJob, sendKey } from '#contracts/sendJob';
-import { SEND_TAG_NAME, sendTag, sesTagValue } from '#contracts/sendTag';
+import { SEND_TAG_NAME, sendTag, sesTagText } from '#contracts/sendTag';
 import { PermanentError } from '#shared/errors';
-import { singleLine } from '#stages/compose/untrustedText';
+import { singleLine } from '#shared/text';
 
 /** SES tag naming what an email is (`review` for an approver's review email); absent on client emails. */
 export const KIND_TAG_NAME = 'herald-kind';
@@ -55,8 +55,8 @@ export const prepareReviewEmail = async (
     tags: {
       [SEND_TAG_NAME]: sendTag(emailSendKey(job)),
       [KIND_TAG_NAME]: 'review',
-      version: sesTagValue(job.versionId),
-      point: sesTagValue(job.pointId),
+      version: sesTagText(job.versionId) || '_',
+      point: sesTagText(job.pointId) || '_',
     },
     fromName: 'Release Herald review',
   };

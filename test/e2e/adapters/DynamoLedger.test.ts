@@ -149,14 +149,14 @@ describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
     });
   });
 
-  describe('releaseClaim', () => {
+  describe('giveBackSendClaim', () => {
     it('gives a claim back so the next claimer gets it at once', async () => {
       // Arrange
       const key = freshKey();
       await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 });
 
       // Act
-      await ledger.releaseClaim(key);
+      await ledger.giveBackSendClaim(key);
       const next = await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 + 1 });
 
       // Assert
@@ -170,7 +170,7 @@ describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
       await ledger.markSent(key, 'ses-message-3');
 
       // Act
-      await ledger.releaseClaim(key);
+      await ledger.giveBackSendClaim(key);
 
       // Assert
       expect(await rowOf(key)).toMatchObject({ status: 'sent', messageId: 'ses-message-3' });
@@ -389,7 +389,7 @@ describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
       // Act
       await ledger.markAmbiguous(key);
       const during = await ledger.claimSend(key, { leaseSeconds: LEASE_SECONDS, now: T0 + 1000 });
-      const released = await ledger.releaseClaim(key).then(() => rowOf(key));
+      const released = await ledger.giveBackSendClaim(key).then(() => rowOf(key));
       const after = await ledger.claimSend(key, {
         leaseSeconds: LEASE_SECONDS,
         now: T0 + LEASE_SECONDS * 1000 + 1,

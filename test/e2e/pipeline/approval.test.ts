@@ -11,7 +11,8 @@ import { openApprovalToken } from '#shared/approvalToken';
 import { parseSigningKeys, type SigningKeys } from '#shared/signingKeys';
 import { zoneTag } from '#stages/schedule/scheduleNames';
 import { topology } from '#topology/topology';
-import { e2eClientConfig, waitFor } from '../local/support.ts';
+import { e2eClientConfig, e2eEndpoint, waitFor } from '../local/support.ts';
+import { herald, jsonOf } from '../ops/heraldCli.ts';
 import { addDays, daysFromToday, type Pipeline, policyOf, startPipeline, wallClockToUtc } from './support.ts';
 
 // Review before send on the local stack, the scheduler's clock driven by the test: the review
@@ -38,6 +39,7 @@ const CASES = {
 type CaseName = keyof typeof CASES;
 
 let p: Pipeline;
+const cli = (args: string[]) => herald([...args, '--endpoint', e2eEndpoint(), '--env', p.env]);
 let ledger: DynamoLedger;
 let reviewKeys: SigningKeys;
 const approvers: Record<keyof typeof PROJECTS, string> = { hold: '', send: '' };
@@ -119,11 +121,35 @@ beforeAll(async () => {
     p.jira.putProject(project);
     approvers[which] = p.address(`approver-${which}`, 'example.org');
     contacts[which] = [p.address(`ada-${which}`), p.address(`bo-${which}`, 'example.net')];
-    const policy: SendPolicy = {
-      ...policyOf(parsePointSpecs('-1d@09:00')),
-      approval: { approvers: [approvers[which]], lead: '24h', onTimeout: which },
-    };
-    await p.herald.directory.putPolicy(project.key, policy);
+    if (which === 'hold') {
+      const policy: SendPolicy = {
+        ...policyOf(parsePointSpecs('-1d@09:00')),
+        approval: { approvers: [approvers[which]], lead: '24h', onTimeout: which },
+      };
+      await p.herald.directory.putPolicy(project.key, policy);
+    } else {
+      // The other project through the CLI, as an operator would turn review on.
+      const set = await cli([
+        'policy',
+        'set',
+        project.key,
+        '--points=-1d@09:00',
+        '--tz',
+        'UTC',
+        '--approvers',
+        approvers[which],
+        '--approval-lead',
+        '24h',
+        '--on-timeout',
+        'send',
+        '--json',
+      ]);
+      expect(jsonOf<{ policy: SendPolicy }>(set).policy.approval).toEqual({
+        approvers: [approvers[which]],
+        lead: '24h',
+        onTimeout: 'send',
+      });
+    }
     for (const email of contacts[which]) {
       await p.herald.directory.putContact(project.key, { email, locale: 'en', optedOut: false });
     }
@@ -264,5 +290,22 @@ describe('Pipeline: review before send (policy approval)', () => {
       const to = (await clientEmails(name)).flatMap((e) => e.to);
       expect(new Set(to).size, name).toBe(to.length);
     }
+  });
+
+  it('reports review before send in herald status and the approval settings in herald policy show', async () => {
+    // Act
+    const status = jsonOf<{ approvals: { pending: number; settled: Record<string, number> } }>(
+      await cli(['status', '--json']),
+    );
+    const shown = await cli(['policy', 'show', PROJECTS.send.key]);
+
+    // Assert
+    expect(status.approvals).toMatchObject({
+      pending: 0,
+      settled: { sent: 2, held: 1, timeout_held: 1, timeout_sent: 1 },
+    });
+    expect(shown.stdout).toMatch(
+      /approval\s+\S+; review 24h before each point; no decision by the send time: send/,
+    );
   });
 });

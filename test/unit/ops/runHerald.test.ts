@@ -68,6 +68,19 @@ describe('Function: runHerald', () => {
       expect(run.stdout).toContain('3  done, but needs attention');
     });
 
+    it('lists the contacts command with its old name as an alias, and opens the same help under both', async () => {
+      // Act
+      const run = await runCli(['--help']);
+      const contacts = await runCli(['contacts', '--help']);
+      const clients = await runCli(['clients', '--help']);
+
+      // Assert
+      expect(run.stdout).toContain('contacts|clients');
+      expect(contacts.code).toBe(EXIT_CODES.ok);
+      expect(contacts.stdout).toContain('Usage: herald contacts|clients');
+      expect(clients.stdout).toBe(contacts.stdout);
+    });
+
     it('prints the version and exits 0', async () => {
       // Act
       const run = await runCli(['--version']);
@@ -87,6 +100,7 @@ describe('Function: runHerald', () => {
       [['--env', 'Prod', 'status'], 'expected 0-20 characters of a-z, 0-9 and -'],
       [['schedules', 'cancel'], "required option '--release <versionId>' not specified"],
       [['clients', 'add', 'shop', 'not-an-email'], 'expected an email address'],
+      [['contacts', 'add', 'shop', 'not-an-email'], 'expected an email address'],
       [['dlq'], 'Usage: herald dlq'],
     ])('exits 2 with a clear message for %j', async (args, message) => {
       // Act

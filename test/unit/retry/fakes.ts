@@ -1,25 +1,8 @@
-import { pino } from 'pino';
 import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
 import type { OneTimeSchedule, SchedulerPort } from '#adapters/scheduler/SchedulerPort';
-import type { Log } from '#shared/logger';
 
-/** A pino logger writing parsed lines into memory. */
-export interface MemoryLogger {
-  logger: Log;
-  lines: Array<Record<string, unknown>>;
-  /** Lines whose event name (`msg`) is `msg`. */
-  events(msg: string): Array<Record<string, unknown>>;
-}
-
-/** A logger that keeps every line, for asserting on events. */
-export const memoryLogger = (): MemoryLogger => {
-  const lines: Array<Record<string, unknown>> = [];
-  const logger = pino(
-    { level: 'debug', base: undefined },
-    { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
-  );
-  return { logger, lines, events: (msg) => lines.filter((l) => l.msg === msg) };
-};
+// The one logger double lives in test/factories; re-exported for the retry tests.
+export { type MemoryLogger, memoryLogger } from '#test/factories/memoryLogger';
 
 /** One QueuePort call. */
 export type QueueCall =

@@ -46,7 +46,7 @@ import { SqsBatchError, SqsQueueNotFoundError } from '#adapters/queue/SqsQueue';
 import { ContractError } from '#contracts/errors';
 import { isRetryable, retryAfterSeconds } from '#retry/isRetryable';
 import { ConfigError } from '#shared/config';
-import { PermanentError, RetryableError } from '#shared/errors';
+import { ClassifiedError, OutcomeUnknownError, PermanentError, RetryableError } from '#shared/errors';
 
 const meta = { $metadata: {} };
 const errno = (code: string): Error => Object.assign(new Error(`connect ${code} 127.0.0.1:443`), { code });
@@ -64,6 +64,15 @@ const cases: Array<[string, unknown, boolean]> = [
   ],
   ['ContractError', new ContractError('envelope', ['kind: required']), false],
   ['ConfigError', new ConfigError('missing configuration'), false],
+  ['OutcomeUnknownError (the call may have taken effect)', new OutcomeUnknownError('maybe sent'), true],
+  ['ClassifiedError marked retryable', new ClassifiedError('x', { retryable: true }), true],
+  [
+    'ClassifiedError marked not retryable, whatever its cause',
+    new ClassifiedError('x', { retryable: false, cause: errno('ECONNRESET') }),
+    false,
+  ],
+  // A `retryable` field on a foreign error is not our vocabulary: only its other traits count.
+  ['a foreign error with its own retryable flag', Object.assign(new Error('x'), { retryable: true }), false],
   [
     'SqsBatchError with a server fault',
     new SqsBatchError('q', [{ id: '0', code: 'InternalError', senderFault: false }]),

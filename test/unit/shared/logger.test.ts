@@ -122,7 +122,7 @@ describe('Function: createLogger', () => {
     const { logger, lines } = capture();
 
     // Act
-    logger.error(new Error('claim of ada@example.com lost'), 'send_claim_release_failed');
+    logger.error(new Error('claim of ada@example.com lost'), 'send_claim_give_back_failed');
 
     // Assert
     expect(JSON.stringify(lines)).not.toContain('ada@example.com');

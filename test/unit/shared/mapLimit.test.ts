@@ -37,3 +37,31 @@ describe('Function: mapLimit', () => {
     expect(none).toEqual([]);
   });
 });
+
+describe('Function: mapLimit, on failure', () => {
+  it('starts nothing new after the first failure, lets the calls in flight settle, and rejects with that first error', async () => {
+    // Arrange
+    const started: number[] = [];
+    const later: unknown[] = [];
+    const first = new Error('first');
+
+    // Act
+    const result = mapLimit(
+      [1, 2, 3, 4, 5],
+      2,
+      async (n) => {
+        started.push(n);
+        if (n === 1) throw first;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (n === 2) throw new Error('second');
+        return n;
+      },
+      { onLaterError: (err) => later.push(err) },
+    );
+
+    // Assert
+    await expect(result).rejects.toBe(first);
+    expect(started).toEqual([1, 2]);
+    expect(later).toEqual([new Error('second')]);
+  });
+});

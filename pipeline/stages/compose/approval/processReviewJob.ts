@@ -3,7 +3,7 @@ import { approvalKey } from '#contracts/approval';
 import { parseJsonContract } from '#contracts/errors';
 import { reviewJobMessage } from '#contracts/reviewJob';
 import type { RecordContext } from '#retry/createSqsHandler';
-import { withRetry } from '#retry/withRetry';
+import { tracedRetry } from '#retry/tracedRetry';
 import { contextFromTraceparent, withSpan } from '#shared/tracing';
 import { type ComposeDeps, type Retry, releaseScopeOf } from '../processRecord.ts';
 import { checkStaleness } from '../staleness.ts';
@@ -26,8 +26,7 @@ export const processReviewJob = async (
   const incoming = parseJsonContract('review.job', reviewJobMessage, record.body);
   const job = incoming.payload;
   const logger = ctx.logger.child({ versionId: job.versionId, pointId: job.pointId, job: 'review' });
-  const retry: Retry = (name, fn) =>
-    withSpan(name, () => withRetry(name, fn, { remainingTimeMs: ctx.remainingTimeMs, logger }));
+  const retry: Retry = tracedRetry({ remainingTimeMs: ctx.remainingTimeMs, logger });
 
   await withSpan(
     'compose.review',

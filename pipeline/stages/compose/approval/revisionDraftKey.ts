@@ -1,6 +1,6 @@
-import type { ApprovalGroupLike } from './writeRevision.ts';
 import { draftKey } from '../draftKey.ts';
 import type { DraftPoint } from '../processRecord.ts';
+import type { ApprovalGroupLike } from './writeRevision.ts';
 
 /**
  * Ledger key of a group's draft in revision `revision`: today's {@link draftKey} for revision 1

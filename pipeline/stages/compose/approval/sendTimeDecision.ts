@@ -1,4 +1,4 @@
-import type { ApprovalPolicy, ApprovalRecord, APPROVAL_SETTLEMENTS } from '#contracts/approval';
+import type { APPROVAL_SETTLEMENTS, ApprovalPolicy, ApprovalRecord } from '#contracts/approval';
 
 /** What the send-time gate does with an unsettled approval record. */
 export type SendTimeDecision =

@@ -1,12 +1,7 @@
 import { NetworkError, RateLimitError, ServerError } from 'jira.js';
 import { describe, expect, it } from 'vitest';
-import {
-  JiraRequestError,
-  JiraTransportError,
-  JiraUnavailableError,
-  parseRetryAfterSeconds,
-  translateJiraError,
-} from '#adapters/jira/errors';
+import { JiraRequestError, JiraTransportError, JiraUnavailableError } from '#adapters/jira/errors';
+import { translateJiraError } from '#adapters/jira/translateJiraError';
 import { isRetryable, retryAfterSeconds } from '#retry/isRetryable';
 
 const context = { operation: 'getVersion', path: '/rest/api/3/version/10001', versionId: '10001' };
@@ -76,21 +71,5 @@ describe('Function: translateJiraError', () => {
 
     // act / assert
     expect(translateJiraError(unknown, context)).toBe(unknown);
-  });
-});
-
-describe('Function: parseRetryAfterSeconds', () => {
-  it('reads delta-seconds, HTTP dates and rejects junk', () => {
-    // arrange
-    const now = Date.parse('2030-01-01T00:00:00Z');
-
-    // act / assert
-    expect(parseRetryAfterSeconds('5', now)).toBe(5);
-    expect(parseRetryAfterSeconds('0.2', now)).toBe(1);
-    expect(parseRetryAfterSeconds('Tue, 01 Jan 2030 00:00:30 GMT', now)).toBe(30);
-    expect(parseRetryAfterSeconds('Mon, 31 Dec 2029 00:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfterSeconds('soon', now)).toBeUndefined();
-    expect(parseRetryAfterSeconds(null, now)).toBeUndefined();
-    expect(parseRetryAfterSeconds('99999999', now)).toBe(86_400);
   });
 });

@@ -328,7 +328,7 @@ describe('Function: DynamoLedger.claimSend', () => {
   });
 
   it('reports in_progress when the row vanished between the condition and the read back', async () => {
-    // Arrange: a releaseClaim raced the claim; the caller retries later.
+    // Arrange: a giveBackSendClaim raced the claim; the caller retries later.
     ddb.on(UpdateCommand).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({});
 
@@ -407,13 +407,13 @@ describe('Function: DynamoLedger.markRejected', () => {
   });
 });
 
-describe('Function: DynamoLedger.releaseClaim', () => {
+describe('Function: DynamoLedger.giveBackSendClaim', () => {
   it('deletes the row only while it is a claim', async () => {
     // Arrange
     ddb.on(DeleteCommand).resolves({});
 
     // Act
-    await ledger().releaseClaim('k');
+    await ledger().giveBackSendClaim('k');
 
     // Assert
     expect(ddb).toReceiveCommandWith(DeleteCommand, {
@@ -429,7 +429,7 @@ describe('Function: DynamoLedger.releaseClaim', () => {
     ddb.on(DeleteCommand).rejects(conditionFailed());
 
     // Act
-    const result = ledger().releaseClaim('k');
+    const result = ledger().giveBackSendClaim('k');
 
     // Assert
     await expect(result).resolves.toBeUndefined();

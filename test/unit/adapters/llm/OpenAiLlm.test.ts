@@ -1,11 +1,7 @@
 import { APIUserAbortError } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  LlmOutputError,
-  LlmRequestError,
-  LlmUnavailableError,
-  translateOpenAiError,
-} from '#adapters/llm/errors';
+import { LlmOutputError, LlmRequestError, LlmUnavailableError } from '#adapters/llm/errors';
+import { translateOpenAiError } from '#adapters/llm/translateOpenAiError';
 import type { EmailRequest, VerifyRequest } from '#adapters/llm/LlmPort';
 import {
   GROUNDING_VERDICT_JSON_SCHEMA,

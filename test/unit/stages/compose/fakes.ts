@@ -1,5 +1,4 @@
 import type { SQSRecord } from 'aws-lambda';
-import { pino } from 'pino';
 import type {
   JiraIssue,
   JiraPort,
@@ -7,6 +6,15 @@ import type {
   ListReleaseIssuesOptions,
   ReleaseIssues,
 } from '#adapters/jira/JiraPort';
+import type { ApprovalLedgerPort, ApproverBounce, DecideOutcome } from '#adapters/ledger/ApprovalLedgerPort';
+import {
+  type ApprovalSettlement,
+  type ApprovalTransition,
+  decisionTransition,
+  revisionTransition,
+  settlementTransition,
+} from '#adapters/ledger/approvalTransitions';
+import { ApprovalNotFoundError } from '#adapters/ledger/errors';
 import type {
   ClaimOptions,
   ClaimOutcome,
@@ -20,17 +28,7 @@ import type {
   SesEventRecord,
   SesEventsOfEmail,
 } from '#adapters/ledger/LedgerPort';
-import type { ApprovalLedgerPort, ApproverBounce, DecideOutcome } from '#adapters/ledger/ApprovalLedgerPort';
-import {
-  type ApprovalSettlement,
-  type ApprovalTransition,
-  decisionTransition,
-  revisionTransition,
-  settlementTransition,
-} from '#adapters/ledger/approvalTransitions';
-import { ApprovalNotFoundError } from '#adapters/ledger/errors';
 import type { EmailAnswer, EmailRequest, LlmPort, VerifyAnswer, VerifyRequest } from '#adapters/llm/LlmPort';
-import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
 import type { ApprovalDecisionRecord, ApprovalRecord } from '#contracts/approval';
 import type { ComposeJob } from '#contracts/composeJob';
 import type { EmailDraft, LlmEmail } from '#contracts/emailDraft';
@@ -41,23 +39,10 @@ import type { Log } from '#shared/logger';
 import { sqsRecord } from '#test/factories/lambda';
 import { filterByJql } from '#test/standins/jql';
 
-/** A logger that keeps every line as a parsed object. */
-export interface MemoryLog {
-  logger: Log;
-  lines: Array<Record<string, unknown>>;
-  /** Lines whose event name (`msg`) is `msg`. */
-  events(msg: string): Array<Record<string, unknown>>;
-}
-
-/** A pino logger writing into memory. */
-export const memoryLog = (): MemoryLog => {
-  const lines: Array<Record<string, unknown>> = [];
-  const logger = pino(
-    { level: 'debug', base: undefined },
-    { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
-  );
-  return { logger, lines, events: (msg) => lines.filter((l) => l.msg === msg) };
-};
+// The one queue fake and logger double live in test/factories; re-exported (the logger under
+// this file's old name) for the compose and send tests.
+export { FakeQueue } from '#test/factories/FakeQueue';
+export { type MemoryLogger as MemoryLog, memoryLogger as memoryLog } from '#test/factories/memoryLogger';
 
 /** A record context with plenty of time. */
 export const recordContext = (logger: Log): RecordContext => ({
@@ -282,8 +267,8 @@ export class FakeLedger implements LedgerPort, ApprovalLedgerPort {
     this.sends.set(sendKey, { status: 'rejected', reason });
   }
 
-  async releaseClaim(sendKey: string): Promise<void> {
-    this.calls.push(`releaseClaim:${sendKey}`);
+  async giveBackSendClaim(sendKey: string): Promise<void> {
+    this.calls.push(`giveBackSendClaim:${sendKey}`);
     const row = this.sends.get(sendKey);
     if (row?.status === 'in_progress' && !row.ambiguous) this.sends.delete(sendKey);
   }
@@ -379,29 +364,5 @@ export class FakeLedger implements LedgerPort, ApprovalLedgerPort {
     return [...this.approvals.values()]
       .filter((r) => versionId === undefined || r.versionId === versionId)
       .map((r) => structuredClone(r));
-  }
-}
-
-/** An in-memory queue recording what was sent. */
-export class FakeQueue implements QueuePort {
-  readonly sent: Array<{ queueName: string; message: OutgoingMessage }> = [];
-
-  async send(queueName: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    for (const message of messages) this.sent.push({ queueName, message });
-  }
-
-  async changeVisibility(): Promise<void> {}
-
-  async arnOf(queueName: string): Promise<string> {
-    return `arn:aws:sqs:us-east-1:123456789012:${queueName}`;
-  }
-
-  async delete(): Promise<void> {}
-
-  /** Parsed bodies sent to `queueName`. */
-  bodies(queueName: string): Array<Record<string, unknown>> {
-    return this.sent
-      .filter((s) => s.queueName === queueName)
-      .map((s) => JSON.parse(s.message.body) as Record<string, unknown>);
   }
 }

@@ -55,14 +55,18 @@ export class FakeDirectory implements DirectoryPort {
   }
 }
 
-/** A mailer recording every email; `failWith` makes the next sends throw. */
+/**
+ * A mailer recording every email; `failWith` makes the next sends throw; `acceptWithoutId`
+ * makes the next sends succeed with no message id (as SES may).
+ */
 export class FakeMailer implements MailerPort {
   readonly sent: OutgoingEmail[] = [];
   failWith: Error | undefined;
+  acceptWithoutId = false;
 
-  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+  async send(email: OutgoingEmail): Promise<{ messageId: string | undefined }> {
     if (this.failWith) throw this.failWith;
     this.sent.push(email);
-    return { messageId: `ses-${this.sent.length}` };
+    return { messageId: this.acceptWithoutId ? undefined : `ses-${this.sent.length}` };
   }
 }

@@ -454,7 +454,7 @@ describe('Function: processRecord (send)', () => {
 
     // Assert
     expect(h.ledger.sends.get(KEY)).toEqual({ status: 'rejected', reason: 'ses_rejected' });
-    expect(h.ledger.calls).not.toContain(`releaseClaim:${KEY}`);
+    expect(h.ledger.calls).not.toContain(`giveBackSendClaim:${KEY}`);
     expect(h.log.events('email_rejected')).toEqual([expect.objectContaining({ reason: 'ses_rejected' })]);
   });
 
@@ -500,10 +500,7 @@ describe('Function: processRecord (send)', () => {
   it('records an email SES accepted without a MessageId as sent, under a placeholder id', async () => {
     // Arrange
     const h = harness();
-    h.mailer.failWith = new PermanentError(
-      'ses_no_message_id',
-      'SES accepted the email but returned no MessageId',
-    );
+    h.mailer.acceptWithoutId = true;
 
     // Act
     await h.run();
@@ -511,16 +508,16 @@ describe('Function: processRecord (send)', () => {
     // Assert
     const placeholder = `unknown:${NOW.toISOString()}`;
     expect(h.ledger.sends.get(KEY)).toEqual({ status: 'sent', messageId: placeholder });
-    expect(h.ledger.calls).not.toContain(`releaseClaim:${KEY}`);
+    expect(h.ledger.calls).not.toContain(`giveBackSendClaim:${KEY}`);
     expect(h.log.events('email_message_id_missing')).toEqual([
       expect.objectContaining({ level: 40, messageId: placeholder }),
     ]);
     expect(h.log.events('email_sent')).toEqual([expect.objectContaining({ messageId: placeholder })]);
 
-    // A redelivery does not send it again.
-    h.mailer.failWith = undefined;
+    // A redelivery does not send it again: the one email SES accepted without an id stays the only one.
+    h.mailer.acceptWithoutId = false;
     await h.run();
-    expect(h.mailer.sent).toHaveLength(0);
+    expect(h.mailer.sent).toHaveLength(1);
     expect(h.log.events('email_duplicate_skipped')).toEqual([expect.objectContaining({ status: 'sent' })]);
   });
 
@@ -552,7 +549,7 @@ describe('Function: processRecord (send)', () => {
     // Act / Assert
     await expect(h.run()).rejects.toBe(throttled);
     expect(h.ledger.sends.has(KEY)).toBe(false);
-    expect(h.ledger.calls).toContain(`releaseClaim:${KEY}`);
+    expect(h.ledger.calls).toContain(`giveBackSendClaim:${KEY}`);
 
     // And the redelivery sends it at once.
     h.mailer.failWith = undefined;
@@ -568,7 +565,7 @@ describe('Function: processRecord (send)', () => {
 
     // Act / Assert
     await expect(h.run()).rejects.toBe(timeout);
-    expect(h.ledger.calls).not.toContain(`releaseClaim:${KEY}`);
+    expect(h.ledger.calls).not.toContain(`giveBackSendClaim:${KEY}`);
     expect(h.ledger.sends.get(KEY)).toEqual({
       status: 'in_progress',
       leaseExpiresAt: NOW.getTime() + 120_000,
@@ -598,7 +595,7 @@ describe('Function: processRecord (send)', () => {
     // Assert
     expect(failure).toBe(fault);
     expect(isRetryable(failure)).toBe(true);
-    expect(h.ledger.calls).not.toContain(`releaseClaim:${KEY}`);
+    expect(h.ledger.calls).not.toContain(`giveBackSendClaim:${KEY}`);
     expect(h.ledger.sends.get(KEY)).toMatchObject({ status: 'in_progress', ambiguous: true });
     expect(h.log.events('email_send_outcome_unknown')).toEqual([
       expect.objectContaining({ state: 'ambiguous' }),

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ContractError } from '#contracts/errors';
 import { DEFAULT_SEND_POLICY } from '#contracts/sendPolicy';
 import { OpsError, UsageError } from '#ops/cli/errors';
-import { addClient, importClients, listClients, renderClients, renderImport } from '#ops/commands/clients';
+import {
+  addContact,
+  importContacts,
+  listContacts,
+  renderContacts,
+  renderImport,
+} from '#ops/commands/contacts';
 import { FakeDirectory } from './fakes.ts';
 
 const CSV = [
@@ -13,14 +19,14 @@ const CSV = [
   'carl@example.net,Carl,en,Nowhere/City',
 ].join('\n');
 
-describe('Function: importClients', () => {
+describe('Function: importContacts', () => {
   it('stores the good rows and reports each bad row by line', async () => {
     // Arrange
     const directory = new FakeDirectory();
     const progress: number[] = [];
 
     // Act
-    const result = await importClients(
+    const result = await importContacts(
       directory,
       { name: 'contacts.csv', text: CSV },
       { project: 'SHOP', onProgress: (done) => progress.push(done) },
@@ -52,7 +58,7 @@ describe('Function: importClients', () => {
     const directory = new FakeDirectory();
 
     // Act
-    const result = await importClients(
+    const result = await importContacts(
       directory,
       { name: 'c.csv', text: CSV },
       { project: 'SHOP', dryRun: true },
@@ -69,7 +75,7 @@ describe('Function: importClients', () => {
     directory.failOn = 'bob@example.org';
 
     // Act
-    const run = importClients(directory, { name: 'c.csv', text: CSV }, { project: 'SHOP' });
+    const run = importContacts(directory, { name: 'c.csv', text: CSV }, { project: 'SHOP' });
 
     // Assert
     await expect(run).rejects.toThrow(OpsError);
@@ -78,14 +84,14 @@ describe('Function: importClients', () => {
   });
 });
 
-describe('Function: addClient', () => {
+describe('Function: addContact', () => {
   it('says whether the address was already there', async () => {
     // Arrange
     const directory = new FakeDirectory();
 
     // Act
-    const first = await addClient(directory, 'SHOP', { email: 'Ada@Example.com', optedOut: false });
-    const second = await addClient(directory, 'SHOP', {
+    const first = await addContact(directory, 'SHOP', { email: 'Ada@Example.com', optedOut: false });
+    const second = await addContact(directory, 'SHOP', {
       email: 'ada@example.com',
       name: 'Ada',
       optedOut: false,
@@ -101,7 +107,7 @@ describe('Function: addClient', () => {
     const directory = new FakeDirectory();
 
     // Act
-    const run = addClient(directory, 'SHOP', {
+    const run = addContact(directory, 'SHOP', {
       email: 'ada@example.com',
       timeZone: 'Mars/Base',
       optedOut: false,
@@ -113,7 +119,7 @@ describe('Function: addClient', () => {
   });
 });
 
-describe('Function: listClients', () => {
+describe('Function: listContacts', () => {
   it('lists every project’s contacts sorted, with project and global opt-outs', async () => {
     // Arrange
     const directory = new FakeDirectory();
@@ -123,7 +129,7 @@ describe('Function: listClients', () => {
     await directory.optOut('bob@example.org', 'unsubscribe');
 
     // Act
-    const views = await listClients(directory);
+    const views = await listContacts(directory);
 
     // Assert
     expect(views.map((v) => [v.project, v.email, v.optedOut, v.optedOutGlobally])).toEqual([
@@ -132,7 +138,7 @@ describe('Function: listClients', () => {
       ['SHOP', 'zoe@example.com', true, false],
     ]);
     // The audience column (issue 9): `all` when the contact names none.
-    expect(renderClients(views).split('\n')).toEqual([
+    expect(renderContacts(views).split('\n')).toEqual([
       'PROJECT  EMAIL            NAME  LOCALE  TIME ZONE  OPTED OUT      AUDIENCE',
       'APP      bob@example.org  -     de      -          yes (global)   all',
       'SHOP     ada@example.com  Ada   -       -          no             all',
@@ -150,27 +156,27 @@ describe('Function: listClients', () => {
     await directory.putContact('SHOP', { email: 'bob@example.com', optedOut: false, audience: 'partners' });
 
     // Act
-    const views = await listClients(directory, 'SHOP');
+    const views = await listContacts(directory, 'SHOP');
 
     // Assert
     expect(views.map((v) => [v.email, v.audience, v.warning])).toEqual([
       ['ada@example.com', 'developers', undefined],
       ['bob@example.com', 'partners', 'audience "partners" is not in the policy: gets the emails of all'],
     ]);
-    expect(renderClients(views).split('\n').at(-1)).toBe(
+    expect(renderContacts(views).split('\n').at(-1)).toBe(
       'warning: SHOP bob@example.com: audience "partners" is not in the policy: gets the emails of all',
     );
   });
 });
 
-describe('Function: addClient (audience)', () => {
+describe('Function: addContact (audience)', () => {
   it('stores a contact in an audience the policy defines', async () => {
     // Arrange
     const directory = new FakeDirectory();
     await directory.putPolicy('SHOP', { ...DEFAULT_SEND_POLICY, audiences: [{ name: 'developers' }] });
 
     // Act
-    const result = await addClient(directory, 'SHOP', {
+    const result = await addContact(directory, 'SHOP', {
       email: 'ada@example.com',
       optedOut: false,
       audience: 'Developers',
@@ -185,7 +191,7 @@ describe('Function: addClient (audience)', () => {
     const directory = new FakeDirectory();
 
     // Act
-    const run = addClient(directory, 'SHOP', {
+    const run = addContact(directory, 'SHOP', {
       email: 'ada@example.com',
       optedOut: false,
       audience: 'partners',
@@ -198,7 +204,7 @@ describe('Function: addClient (audience)', () => {
   });
 });
 
-describe('Function: importClients (audience)', () => {
+describe('Function: importContacts (audience)', () => {
   it('reads the audience column and rejects, by line, rows whose audience the policy does not define', async () => {
     // Arrange
     const directory = new FakeDirectory();
@@ -211,7 +217,7 @@ describe('Function: importClients (audience)', () => {
     ].join('\n');
 
     // Act
-    const result = await importClients(directory, { name: 'c.csv', text: csv }, { project: 'SHOP' });
+    const result = await importContacts(directory, { name: 'c.csv', text: csv }, { project: 'SHOP' });
 
     // Assert
     expect(result).toMatchObject({ rows: 3, valid: 2, imported: 2 });

@@ -1,31 +1,35 @@
 import type { Command } from 'commander';
 import type {
-  ClientAddOptions,
-  ClientImportOptions,
-  ClientListOptions,
-  ClientOptOutOptions,
-} from '#ops/commands/clients';
+  ContactAddOptions,
+  ContactImportOptions,
+  ContactListOptions,
+  ContactOptOutOptions,
+} from '#ops/commands/contacts';
 import { emailArgument, jsonOption, projectKey } from '../parsers.ts';
 import type { CommandRuntime } from '../program.ts';
 
-const actions = () => import('#ops/commands/clients');
+const actions = () => import('#ops/commands/contacts');
 
-/** Defines `herald clients list|add|remove|import|optout`. */
-export const defineClients = (program: Command, runtime: CommandRuntime): void => {
-  const clients = program
-    .command('clients')
-    .description('the client directory: who gets the emails of a project');
+/**
+ * Defines `herald contacts list|add|remove|import|optout` (`herald clients …` is kept as an alias:
+ * it was the command's name before "client" was kept for SDK clients).
+ */
+export const defineContacts = (program: Command, runtime: CommandRuntime): void => {
+  const contacts = program
+    .command('contacts')
+    .alias('clients')
+    .description('the directory of contacts: who gets the emails of a project (alias: clients)');
 
-  clients
+  contacts
     .command('list')
     .description('list contacts (of one project, or of all)')
     .option('--project <key>', 'only this Jira project', projectKey)
     .addOption(jsonOption())
-    .action((options: ClientListOptions, command: Command) =>
+    .action((options: ContactListOptions, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).listAction(ctx, options)),
     );
 
-  clients
+  contacts
     .command('add')
     .description('add a contact to a project (or replace the one with that address)')
     .argument('<project>', 'Jira project key', projectKey)
@@ -38,13 +42,13 @@ export const defineClients = (program: Command, runtime: CommandRuntime): void =
     .addOption(jsonOption())
     .addHelpText(
       'after',
-      '\nExample:\n  herald clients add SHOP ada@example.com --name Ada --locale en --tz Europe/London',
+      '\nExample:\n  herald contacts add SHOP ada@example.com --name Ada --locale en --tz Europe/London',
     )
-    .action((project: string, email: string, options: ClientAddOptions, command: Command) =>
+    .action((project: string, email: string, options: ContactAddOptions, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).addAction(ctx, project, email, options)),
     );
 
-  clients
+  contacts
     .command('remove')
     .description('remove a contact from a project')
     .argument('<project>', 'Jira project key', projectKey)
@@ -55,7 +59,7 @@ export const defineClients = (program: Command, runtime: CommandRuntime): void =
       runtime.run(command, async (ctx) => (await actions()).removeAction(ctx, project, email, options)),
     );
 
-  clients
+  contacts
     .command('import')
     .description('add or replace contacts from a CSV file; bad rows are reported by line, good rows kept')
     .argument('<csv>', 'CSV file with a header row')
@@ -73,19 +77,19 @@ Exit 3 when rows were rejected (the good ones were imported); 2 when the file ca
 its header is unusable (nothing imported).
 
 Example:
-  herald clients import contacts.csv --project SHOP`,
+  herald contacts import contacts.csv --project SHOP`,
     )
-    .action((file: string, options: ClientImportOptions, command: Command) =>
+    .action((file: string, options: ContactImportOptions, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).importAction(ctx, file, options)),
     );
 
-  clients
+  contacts
     .command('optout')
     .description('opt an address out of every project (the send stage never mails it again)')
     .argument('<email>', 'email address', emailArgument)
     .option('--reason <text>', 'why, kept with the opt-out', 'cli')
     .addOption(jsonOption())
-    .action((email: string, options: ClientOptOutOptions, command: Command) =>
+    .action((email: string, options: ContactOptOutOptions, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).optOutAction(ctx, email, options)),
     );
 };

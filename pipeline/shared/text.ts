@@ -22,18 +22,39 @@ export const cleanText = (value: string): string =>
     .trim();
 
 /**
+ * Tidies untrusted multi-line text for a prompt (a Jira description): control and bidi-override
+ * characters dropped, spaces collapsed per line, blank lines removed.
+ */
+export const tidyLines = (value: string): string =>
+  value
+    .replace(UNICODE_LINE_BREAKS, '\n')
+    .replace(CONTROL, '')
+    .replace(INVISIBLE_FORMATTING, '')
+    .split(/\r?\n|\r/)
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter((line) => line !== '')
+    .join('\n');
+
+/**
  * Cleans untrusted text that must stay on one line (a subject, a heading, a header value):
  * like {@link cleanText}, then every line break becomes a space and runs of spaces collapse.
  */
 export const singleLine = (value: string): string =>
   cleanText(value).replace(/\n+/g, ' ').replace(/ {2,}/g, ' ').trim();
 
-/** Cuts `value` to at most `max` characters (UTF-16 units), ending with `…` when it was cut. */
+/** Marks text that was cut short. */
+export const ELLIPSIS = '…';
+
+/**
+ * The one truncator: cuts `value` to at most `max` characters (UTF-16 units), ending with
+ * {@link ELLIPSIS} when it was cut, never splitting a surrogate pair; `''` when `max` is 0 or less.
+ */
 export const truncate = (value: string, max: number): string => {
   if (value.length <= max) return value;
-  let end = Math.max(0, max - 1);
+  if (max <= 0) return '';
+  let end = max - ELLIPSIS.length;
   // Never cut a surrogate pair in half.
   const last = value.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${value.slice(0, end).trimEnd()}…`;
+  return `${value.slice(0, end).trimEnd()}${ELLIPSIS}`;
 };

@@ -8,7 +8,7 @@ import { freePort, type Print, REPO_ROOT } from './Emulator.ts';
 import { installIntoVenv } from './venvInstall.ts';
 
 /** The pinned requirements of ministack, relative to the repository root. */
-export const MINISTACK_REQUIREMENTS = 'pipeline/local/requirements-ministack.txt';
+export const MINISTACK_REQUIREMENTS = 'local/requirements-ministack.txt';
 
 /**
  * ministack's venv, relative to the repository root. Not moto's `.venv`: ministack pins a botocore
@@ -46,7 +46,7 @@ export interface MinistackInstallation {
 
 /**
  * Installs the pinned ministack into `<root>/.venv-ministack` on first use (`python3 -m venv`, then
- * `pip install -r pipeline/local/requirements-ministack.txt`), as `ensureInstalled` does for moto
+ * `pip install -r local/requirements-ministack.txt`), as `ensureInstalled` does for moto
  * (see {@link installIntoVenv}: idempotent, concurrent callers wait). Needs PyPI on the first run.
  * @throws {EmulatorError} when Python, venv or pip fail; the message ends with their output.
  */

@@ -13,8 +13,8 @@ import { directoryOf } from '#ops/directory/directoryOf';
 import { DEFAULT_SEND_POLICY } from '#contracts/sendPolicy';
 import { mapLimit } from '#shared/mapLimit';
 
-/** A contact as `herald clients list` shows it. */
-export interface ClientView extends Contact {
+/** A contact as `herald contacts list` shows it. */
+export interface ContactView extends Contact {
   project: string;
   /** True when the address opted out everywhere (unsubscribe link, bounce, `clients optout`). */
   optedOutGlobally: boolean;
@@ -26,9 +26,9 @@ export interface ClientView extends Contact {
 const OPT_OUT_CONCURRENCY = 8;
 
 /** The contacts of one project, or of every project, with their global opt-out state. */
-export const listClients = async (directory: DirectoryPort, project?: string): Promise<ClientView[]> => {
+export const listContacts = async (directory: DirectoryPort, project?: string): Promise<ContactView[]> => {
   const projects = project !== undefined ? [project] : await directory.listProjects();
-  const views: ClientView[] = [];
+  const views: ContactView[] = [];
   for (const key of projects) {
     const contacts = await directory.listContacts(key);
     const policy = (await directory.getPolicy(key)) ?? DEFAULT_SEND_POLICY;
@@ -48,7 +48,7 @@ export const listClients = async (directory: DirectoryPort, project?: string): P
  * @throws UsageError (exit 2) naming the project and the `audience` field when the project's
  *   policy does not define the contact's audience; nothing is stored.
  */
-export const addClient = async (
+export const addContact = async (
   directory: DirectoryPort,
   project: string,
   input: Contact,
@@ -65,7 +65,7 @@ export const addClient = async (
   return { project, contact: parsed, replaced: existing !== null };
 };
 
-/** What `herald clients import` did. */
+/** What `herald contacts import` did. */
 export interface ImportResult {
   file: string;
   /** Data rows in the file. */
@@ -83,7 +83,7 @@ export interface ImportResult {
  * every bad row reported by line; bad rows never stop the good ones.
  * @throws OpsError naming the line when the directory fails mid-way (rows before it are stored).
  */
-export const importClients = async (
+export const importContacts = async (
   directory: DirectoryPort,
   file: { name: string; text: string },
   options: {
@@ -126,8 +126,8 @@ export const importClients = async (
   };
 };
 
-/** `herald clients list` as text. */
-export const renderClients = (views: readonly ClientView[]): string => {
+/** `herald contacts list` as text. */
+export const renderContacts = (views: readonly ContactView[]): string => {
   if (views.length === 0) return 'no contacts';
   return [
     renderTable(
@@ -148,7 +148,7 @@ export const renderClients = (views: readonly ClientView[]): string => {
   ].join('\n');
 };
 
-/** `herald clients import` as text. */
+/** `herald contacts import` as text. */
 export const renderImport = (result: ImportResult): string => {
   const lines = [
     result.dryRun
@@ -162,22 +162,22 @@ export const renderImport = (result: ImportResult): string => {
   return lines.join('\n');
 };
 
-/** Options of `herald clients list`. */
-export interface ClientListOptions {
+/** Options of `herald contacts list`. */
+export interface ContactListOptions {
   project?: string | undefined;
   json?: boolean | undefined;
 }
 
-/** `herald clients list`. */
-export const listAction = async (ctx: OpsContext, options: ClientListOptions): Promise<ExitCode> => {
-  const views = await listClients(directoryOf(ctx), options.project);
+/** `herald contacts list`. */
+export const listAction = async (ctx: OpsContext, options: ContactListOptions): Promise<ExitCode> => {
+  const views = await listContacts(directoryOf(ctx), options.project);
   if (options.json) ctx.output.json({ contacts: views });
-  else ctx.output.out(renderClients(views));
+  else ctx.output.out(renderContacts(views));
   return EXIT_CODES.ok;
 };
 
-/** Options of `herald clients add`. */
-export interface ClientAddOptions {
+/** Options of `herald contacts add`. */
+export interface ContactAddOptions {
   name?: string | undefined;
   locale?: string | undefined;
   tz?: string | undefined;
@@ -186,14 +186,14 @@ export interface ClientAddOptions {
   json?: boolean | undefined;
 }
 
-/** `herald clients add`: a bad locale or time zone is a ContractError (exit 2). */
+/** `herald contacts add`: a bad locale or time zone is a ContractError (exit 2). */
 export const addAction = async (
   ctx: OpsContext,
   project: string,
   email: string,
-  options: ClientAddOptions,
+  options: ContactAddOptions,
 ): Promise<ExitCode> => {
-  const result = await addClient(directoryOf(ctx), project, {
+  const result = await addContact(directoryOf(ctx), project, {
     email,
     ...(options.name !== undefined ? { name: options.name } : {}),
     ...(options.locale !== undefined ? { locale: options.locale } : {}),
@@ -206,7 +206,7 @@ export const addAction = async (
   return EXIT_CODES.ok;
 };
 
-/** `herald clients remove`: exit 1 when there is no such contact. */
+/** `herald contacts remove`: exit 1 when there is no such contact. */
 export const removeAction = async (
   ctx: OpsContext,
   project: string,
@@ -220,18 +220,18 @@ export const removeAction = async (
   return EXIT_CODES.ok;
 };
 
-/** Options of `herald clients import`. */
-export interface ClientImportOptions {
+/** Options of `herald contacts import`. */
+export interface ContactImportOptions {
   project?: string | undefined;
   dryRun?: boolean | undefined;
   json?: boolean | undefined;
 }
 
-/** `herald clients import`: exit 3 when rows were rejected, 2 when the file cannot be read. */
+/** `herald contacts import`: exit 3 when rows were rejected, 2 when the file cannot be read. */
 export const importAction = async (
   ctx: OpsContext,
   file: string,
-  options: ClientImportOptions,
+  options: ContactImportOptions,
 ): Promise<ExitCode> => {
   let text: string;
   try {
@@ -242,7 +242,7 @@ export const importAction = async (
     });
   }
   let progress: Progress | undefined;
-  const result = await importClients(
+  const result = await importContacts(
     directoryOf(ctx),
     { name: file, text },
     {
@@ -259,17 +259,17 @@ export const importAction = async (
   return result.rejected.length > 0 ? EXIT_CODES.attention : EXIT_CODES.ok;
 };
 
-/** Options of `herald clients optout`. */
-export interface ClientOptOutOptions {
+/** Options of `herald contacts optout`. */
+export interface ContactOptOutOptions {
   reason: string;
   json?: boolean | undefined;
 }
 
-/** `herald clients optout`. */
+/** `herald contacts optout`. */
 export const optOutAction = async (
   ctx: OpsContext,
   email: string,
-  options: ClientOptOutOptions,
+  options: ContactOptOutOptions,
 ): Promise<ExitCode> => {
   await directoryOf(ctx).optOut(normaliseEmail(email), options.reason);
   if (options.json) ctx.output.json({ email, optedOut: true, reason: options.reason });

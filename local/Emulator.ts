@@ -8,10 +8,10 @@ import { installIntoVenv, type Print } from './venvInstall.ts';
 export type { Print } from './venvInstall.ts';
 
 /** The repository root (where `.venv/` lives). */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** The pinned requirements of the emulator, relative to the repository root. */
-export const MOTO_REQUIREMENTS = 'pipeline/local/requirements-moto.txt';
+export const MOTO_REQUIREMENTS = 'local/requirements-moto.txt';
 
 const MARKER = '.herald-moto-requirements.sha256';
 
@@ -45,7 +45,7 @@ export interface MotoInstallation {
 
 /**
  * Installs the pinned moto server into `<root>/.venv` on first use: `python3 -m venv .venv`, then
- * `pip install -r pipeline/local/requirements-moto.txt`. Idempotent: a marker file in the venv
+ * `pip install -r local/requirements-moto.txt`. Idempotent: a marker file in the venv
  * holds the SHA-256 of the requirements file, and the install runs again only when that file
  * changes. Concurrent callers wait for each other (a lock directory in the venv). Needs Python 3.9+
  * with the venv module and access to PyPI on the first run; Linux and macOS paths (`.venv/bin`).
