@@ -139,6 +139,10 @@ export const approvalRecord = z.object({
   waitUntil: z.iso.datetime().optional(),
   /** Every issue key in scope of the revision (over its audiences), sorted: the next revision's `changes` compare with it. */
   inScopeKeys: z.array(z.string()).optional(),
+  /** The version's name when the revision was written (for pages and reports; else the id). */
+  versionName: z.string().optional(),
+  /** The Jira project's name when the revision was written (else the key). */
+  projectName: z.string().optional(),
 });
 
 /** A point's approval record. */

@@ -1,12 +1,12 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
+import type { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { ApprovalNotFoundError } from '#adapters/ledger/errors';
 import { type ApprovalDecisionRecord, approvalKey } from '#contracts/approval';
 import { approvalRecordOf } from '#test/factories/approvalRecord';
-import { type AwsFaultProxy, startAwsFaultProxy } from '#test/standins/AwsFaultProxy';
-import { e2eClientConfig, e2eEndpoint, uniqueEnv } from '../local/support.ts';
+import type { AwsFaultProxy } from '#test/standins/AwsFaultProxy';
+import { uniqueEnv } from '../local/support.ts';
+import { ledgerOnEmulator } from './ledgerOnEmulator.ts';
 
 // The approval record's conditional writes, evaluated by DynamoDB on the emulator: revisions,
 // decisions and the one settlement, also under concurrent writers.
@@ -36,21 +36,8 @@ describe('Function: DynamoLedger approval records on DynamoDB (emulator)', () =>
   const settlement = { outcome: 'sent', at: '2026-03-01T09:00:00.000Z', revision: 1 } as const;
 
   beforeAll(async () => {
-    // Serialised like DynamoDB serialises writes per item (moto's threaded server does not).
-    proxy = await startAwsFaultProxy({ target: e2eEndpoint(), serialize: true });
-    documents = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ ...e2eClientConfig(), endpoint: proxy.url }),
-      { marshallOptions: { removeUndefinedValues: true } },
-    );
-    ledger = new DynamoLedger({ client: documents, tableName: table, ttlSeconds: 3600, now: () => T0 });
-    await new DynamoDBClient(e2eClientConfig()).send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      }),
-    );
+    // Serialised like DynamoDB serialises writes per item (see ledgerOnEmulator).
+    ({ proxy, documents, ledger } = await ledgerOnEmulator(table, T0));
   });
 
   afterAll(async () => {

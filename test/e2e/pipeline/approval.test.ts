@@ -193,6 +193,9 @@ describe('Pipeline: review before send (policy approval)', () => {
       }),
     );
     expect(review.ScheduleExpression).toBe(`at(${REVIEW_AT.toISOString().slice(0, 19)})`);
+    const listedByCli = await cli(['schedules', 'list', '--release', CASES.approved.id]);
+    expect(listedByCli.stdout).toContain(`rh-${CASES.approved.id}-${POINT_ID}-review-0`);
+    expect(listedByCli.stdout).toContain('(review)');
     expect(JSON.parse(review.Target?.Input ?? '{}')).toMatchObject({
       kind: 'review.job',
       payload: { dueAt: DUE.toISOString() },

@@ -58,7 +58,7 @@ export const processReviewJob = async (
           scope: releaseScopeOf(job, policy, deps, retry),
           traceparent: incoming.traceparent,
         },
-        { groups: job.groups, stored, dueAt: job.dueAt },
+        { groups: job.groups, stored, dueAt: job.dueAt, requeueReviews: true },
       );
       if (outcome.kind === 'unchanged') {
         logger.info(

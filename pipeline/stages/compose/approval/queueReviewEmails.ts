@@ -40,6 +40,7 @@ export const queueReviewEmails = async (
   c: ApprovalContext,
   record: ApprovalRecord,
   scopes: ReadonlyMap<string, AudienceScope>,
+  projectName: string,
 ): Promise<void> => {
   if (!c.deps.review) {
     throw new PermanentError(
@@ -48,10 +49,7 @@ export const queueReviewEmails = async (
     );
   }
   const links = await c.deps.review();
-  const [project, drafts] = await Promise.all([
-    c.retry('jira.get_project', ({ signal }) => c.deps.jira.getProject(record.projectKey, { signal })),
-    reviewedDrafts(c, record),
-  ]);
+  const drafts = await reviewedDrafts(c, record);
   const expiresAt = linksExpireAt(record);
   const scopeList = [...scopes].map(([audience, s]) => ({
     audience,
@@ -68,7 +66,7 @@ export const queueReviewEmails = async (
     };
     const rendered = renderReviewEmail({
       record,
-      projectName: project.name,
+      projectName,
       versionName: c.version.name,
       drafts,
       scopes: scopeList,

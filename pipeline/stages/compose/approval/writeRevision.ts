@@ -23,6 +23,12 @@ export interface RevisionRequest {
   dueAt: string;
   /** Set when the revision is written at or after the send time: the send waits until then. */
   waitUntil?: string | undefined;
+  /**
+   * When the stored revision stands (same input), queue its review emails again (a review.job:
+   * after `herald drafts edit` stored a revision, or a crash between storing and queueing). The
+   * review send keys make a repeat cost no second email. Default false (the send-time gate).
+   */
+  requeueReviews?: boolean | undefined;
 }
 
 /** What {@link writeRevision} did. */
@@ -49,6 +55,11 @@ const normaliseGroups = (c: ApprovalContext, groups: ApprovalRecord['groups']): 
   }
   return [...merged.values()];
 };
+
+/** The Jira project's name (one call; the draft writer caches its own). */
+const projectNameOf = async (c: ApprovalContext): Promise<string> =>
+  (await c.retry('jira.get_project', ({ signal }) => c.deps.jira.getProject(c.point.projectKey, { signal })))
+    .name;
 
 /** The scope of each distinct audience of the groups, read once each. */
 const scopesOf = async (c: ApprovalContext, groups: readonly ApprovalGroupLike[]) => {
@@ -81,7 +92,10 @@ export const writeRevision = async (
     c.version,
     [...scopes].map(([audience, s]) => ({ audience, issues: s.inScope })),
   );
-  if (stored && stored.inputHash === inputHash) return { kind: 'unchanged', record: stored };
+  if (stored && stored.inputHash === inputHash) {
+    if (request.requeueReviews) await queueReviewEmails(c, stored, scopes, await projectNameOf(c));
+    return { kind: 'unchanged', record: stored };
+  }
   const revision = (stored?.revision ?? 0) + 1;
   const write = draftWriterOf(c);
   const drafts = new Map<string, EmailDraft>();
@@ -95,6 +109,7 @@ export const writeRevision = async (
     c.logger.warn({ reason: 'no_issue_in_scope', revision }, 'approval_nothing_to_review');
     return { kind: 'empty' };
   }
+  const projectName = await projectNameOf(c);
   const inScopeKeys = [...new Set([...scopes.values()].flatMap((s) => s.inScope.map((i) => i.key)))].sort();
   const now = c.deps.now().toISOString();
   const record: ApprovalRecord = {
@@ -115,6 +130,8 @@ export const writeRevision = async (
     updatedAt: now,
     ...(request.waitUntil !== undefined ? { waitUntil: request.waitUntil } : {}),
     inScopeKeys,
+    versionName: c.version.name,
+    projectName,
   };
   const result = await c.retry('ledger.put_approval_revision', () =>
     c.deps.ledger.putApprovalRevision(record),
@@ -129,6 +146,6 @@ export const writeRevision = async (
     },
     'approval_revision_written',
   );
-  await queueReviewEmails(c, result, scopes);
+  await queueReviewEmails(c, result, scopes, projectName);
   return { kind: 'written', record: result };
 };

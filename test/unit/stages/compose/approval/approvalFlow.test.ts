@@ -7,6 +7,7 @@ import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { openApprovalToken } from '#shared/approvalToken';
 import type { SigningKeys } from '#shared/signingKeys';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
+import { emailDraftOf } from '#test/factories/emailDraft';
 import { FakeDirectory } from '../../fakes.ts';
 import {
   composeJob,
@@ -147,20 +148,54 @@ describe('Function: processRecord (review.job, policy approval)', () => {
     });
   });
 
-  it('does nothing again for the same input (a redelivery or a re-plan)', async () => {
+  it('writes nothing again for the same input, and queues the same review emails again (idempotent keys)', async () => {
     // Arrange
     const h = harness();
     await h.review();
-    const sent = h.queue.sent.length;
+    const first = h.sendJobs().map((j) => [j.draftKey, j.recipient.email]);
+    const reviewDrafts = h.ledger.drafts.size;
+
+    // Act
+    await h.review();
+
+    // Assert: no new revision, no model call, no new draft; the review emails of revision 1 again
+    // (the send stage sends each review send key once).
+    expect((await h.ledger.getApproval(KEY))?.revision).toBe(1);
+    expect(h.llm.requests).toHaveLength(1);
+    expect(h.ledger.drafts.size).toBe(reviewDrafts);
+    expect(h.sendJobs().map((j) => [j.draftKey, j.recipient.email])).toEqual([...first, ...first]);
+    expect(h.log.events('review_unchanged')).toHaveLength(1);
+  });
+
+  it('queues the review emails of a revision stored by someone else (herald drafts edit) at the next review.job', async () => {
+    // Arrange: revision 2 stored with the same input (an operator's edit), no review email yet.
+    const h = harness();
+    await h.review();
+    const first = await h.ledger.getApproval(KEY);
+    const edited = emailDraftOf({
+      key: 'draft:10042:b1d0h0m0900@2026-12-15:en#r2',
+      source: 'edited',
+      subject: 'Billing 2.4: edited',
+      text: 'Billing 2.4: edited by the release manager',
+    });
+    h.ledger.drafts.set(edited.key, edited);
+    await h.ledger.putApprovalRevision({
+      ...(first as NonNullable<typeof first>),
+      revision: 2,
+      contentHash: 'e'.repeat(64),
+      draftKeys: [edited.key],
+      changes: { added: [], removed: [], editedBy: 'ops' },
+    });
 
     // Act
     await h.review();
 
     // Assert
-    expect(h.queue.sent.length).toBe(sent);
-    expect((await h.ledger.getApproval(KEY))?.revision).toBe(1);
-    expect(h.llm.requests).toHaveLength(1);
-    expect(h.log.events('review_unchanged')).toHaveLength(1);
+    const revision2 = h.sendJobs().filter((j) => j.draftKey.includes('#r2:'));
+    expect(revision2.map((j) => j.recipient.email)).toEqual(APPROVERS);
+    const text = h.ledger.drafts.get(revision2[0]?.draftKey ?? '')?.text ?? '';
+    expect(text).toContain('Edited by ops.');
+    expect(text).toContain('Billing 2.4: edited');
   });
 
   it('makes revision 2 under #r2 keys saying which issues were added and removed when the release changed', async () => {
