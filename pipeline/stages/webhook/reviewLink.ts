@@ -135,7 +135,9 @@ const refusalOf = (outcome: Exclude<DecideOutcome, { status: 'recorded' }>, deci
 
 const subjectOf = (record: ApprovalRecord): ReviewSubject => ({
   projectKey: record.projectKey,
+  projectName: record.projectName,
   versionId: record.versionId,
+  versionName: record.versionName,
   pointId: record.pointId,
   releaseDate: record.releaseDate,
   dueAt: record.dueAt,

@@ -12,7 +12,7 @@ import type { EmailDraft, LlmEmail } from '#contracts/emailDraft';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { type BootstrapResult, bootstrap } from '#local/bootstrap';
 import { silentLogger } from '#shared/logger';
-import { draftContentHash } from '#stages/compose/approval/approvalHashes';
+import { draftContentHash } from '#stages/compose/approval/index';
 import { approvalRecordOf } from '#test/factories/approvalRecord';
 import { type JiraStandIn, startJiraStandIn } from '#test/standins/JiraStandIn';
 import { topology } from '#topology/topology';

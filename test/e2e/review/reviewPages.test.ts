@@ -6,7 +6,7 @@ import type { EmailDraft } from '#contracts/emailDraft';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { approvalUrl } from '#shared/approvalToken';
 import { parseSigningKeys, type SigningKeys } from '#shared/signingKeys';
-import { draftContentHash } from '#stages/compose/approval/approvalHashes';
+import { draftContentHash } from '#stages/compose/approval/index';
 import { approvalRecordOf } from '#test/factories/approvalRecord';
 import { resourceName, topology } from '#topology/topology';
 import { type ChromiumLaunch, launchChromium } from '../browser/chromium.ts';

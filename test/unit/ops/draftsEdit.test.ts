@@ -5,7 +5,7 @@ import { DEFAULT_SEND_POLICY } from '#contracts/sendPolicy';
 import { contentText, DraftEditRejectedError, parseContent } from '#ops/drafts/editChecks';
 import { checkEdit, type EditDeps, loadEditable, storeEditedRevision } from '#ops/drafts/editDraft';
 import { parseReviewKey } from '#ops/drafts/reviewKey';
-import { draftContentHash } from '#stages/compose/approval/approvalHashes';
+import { draftContentHash } from '#stages/compose/approval/index';
 import { approvalRecordOf } from '#test/factories/approvalRecord';
 import { emailDraftOf } from '#test/factories/emailDraft';
 import { FakeJira, FakeLedger, FakeQueue, llmEmail } from '#test/unit/stages/compose/fakes';

@@ -113,6 +113,22 @@ describe('Function: handleRequest (review links)', () => {
     expect((await ledger.getApproval(record.approvalKey))?.state).toBe('pending_approval');
   });
 
+  it('names the project and the version when the record carries their names (escaped)', async () => {
+    // Arrange
+    const record = approvalRecordOf({ projectName: 'Acme <Shop>', versionName: 'Spring & Summer' });
+    const { deps } = setup(record);
+
+    // Act
+    const res = await handleRequest(get(sealApprovalToken(REVIEW_KEYS, claimsOf(record))), deps);
+
+    // Assert
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('<dt>Project</dt><dd>Acme &lt;Shop&gt; (ABC)</dd>');
+    expect(res.body).toContain(
+      '<dt>Version</dt><dd>Spring &amp; Summer (10001), release date 2026-03-08</dd>',
+    );
+  });
+
   it('says a Hold link sends nothing, and lists a group without a draft as such', async () => {
     // Arrange
     const record = approvalRecordOf({ draftKeys: [EN_KEY] });
