@@ -119,8 +119,8 @@ describe('the review email in a real browser (headless Chromium)', () => {
     // Assert: the confirmation page says what will be approved; nothing decided yet.
     expect(await page.locator('h1').textContent()).toBe('Approve the release emails?');
     const facts = (await page.locator('dl').textContent()) ?? '';
-    expect(facts).toContain(PROJECT.key);
-    expect(facts).toContain('10901');
+    expect(facts).toContain('Review Shop (REV)');
+    expect(facts).toContain('Summer Release (10901)');
     expect(facts).toContain(`${addDays(daysFromToday(3), -1)} 09:00 UTC`);
     const cells = await page.locator('tbody td').allTextContents();
     expect(cells.slice(0, 3)).toEqual(['all', 'en', '1']);
