@@ -61,12 +61,18 @@ export const readDrafts = async (ledger: DraftsReader, key: ReviewKey): Promise<
   };
 };
 
+/** `Shop 2.0 (10001)`, or the id alone when the record has no name. */
+const named = (name: string | undefined, id: string): string => (name ? `${name} (${id})` : id);
+
 /** The record's facts as `key  value` lines (approver addresses masked). */
 export const renderRecord = (record: ApprovalRecord): string =>
   renderPairs([
     ['approval', record.approvalKey],
-    ['project', record.projectKey],
-    ['version', `${record.versionId}${record.releaseDate ? `, release date ${record.releaseDate}` : ''}`],
+    ['project', named(record.projectName, record.projectKey)],
+    [
+      'version',
+      `${named(record.versionName, record.versionId)}${record.releaseDate ? `, release date ${record.releaseDate}` : ''}`,
+    ],
     ['point', record.pointId],
     ['send time', formatUtc(record.dueAt)],
     ['state', stateLabel(record)],

@@ -134,6 +134,11 @@ describe('Function: readDrafts', () => {
       ['developers', 'de', 3, 'Shop 2.0 kommt morgen'],
     ]);
     const text = renderDrafts(shown);
+    expect(text).toContain('project        ABC\n');
+    expect(text).toContain('version        10001, release date 2026-03-08\n');
+    expect(
+      renderDrafts({ ...shown, record: { ...shown.record, projectName: 'Shop', versionName: 'Shop 2.0' } }),
+    ).toContain('project        Shop (ABC)\nversion        Shop 2.0 (10001), release date 2026-03-08\n');
     expect(text).toContain('send time      2026-03-07 09:00 UTC');
     expect(text).toContain(`--- all / en, 12 recipient(s): ${POINT}:en`);
     expect(text).toContain('subject     Shop 2.0 arrives tomorrow');
