@@ -35,6 +35,13 @@ export const actions = {
    * recordSendOutcome (conditional PutItem: an email missed or skipped).
    */
   ledgerSends: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
+  /**
+   * Approval records of release points (policy `approval`): DynamoLedger.getApproval (GetItem),
+   * putApprovalRevision, decide and settleApproval (GetItem, then a PutItem conditional on the
+   * row's write counter). Compose's {@link ledgerDrafts} covers them; the webhook's approval pages
+   * get this list alone.
+   */
+  ledgerApprovals: ['dynamodb:GetItem', 'dynamodb:PutItem'],
   /** Feedback's record of SES's events per email: DynamoLedger.recordSesEvent (UpdateItem). */
   ledgerSesEvents: ['dynamodb:UpdateItem'],
   /** Reading a secret's value. */

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { defineContacts } from './definitions/contacts.ts';
 import { defineDlq } from './definitions/dlq.ts';
+import { defineDrafts } from './definitions/drafts.ts';
 import { defineOutbox } from './definitions/outbox.ts';
 import { definePolicy } from './definitions/policy.ts';
 import { definePreview } from './definitions/preview.ts';
@@ -57,7 +58,7 @@ export interface BuildProgramOptions {
 export const buildProgram = ({ runtime, stdout, stderr }: BuildProgramOptions): Command => {
   const program = new Command('herald')
     .description(
-      'Operate release-herald: queues and dead letters, schedules, the client directory, send policies, previews and replays.',
+      'Operate release-herald: queues and dead letters, schedules, the client directory, send policies, previews, replays and drafts under review.',
     )
     .version(packageJson.version, '-V, --version', 'print the version of release-herald')
     .exitOverride()
@@ -89,5 +90,6 @@ export const buildProgram = ({ runtime, stdout, stderr }: BuildProgramOptions): 
   defineReplay(program, runtime);
   defineOutbox(program, runtime);
   defineRegion(program, runtime);
+  defineDrafts(program, runtime);
   return program;
 };

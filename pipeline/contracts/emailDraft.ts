@@ -90,6 +90,12 @@ export const emailDraft = z.object({
   fromName: z.string().max(100).optional(),
   /** Reply-To address (the policy's `sender.replyTo`); absent: replies go to the From address. */
   replyTo: z.string().max(254).optional(),
+  /**
+   * The structured email the bodies were rendered from (the model's, the template's or an
+   * operator's edit), so a draft can be edited and rendered again (`herald drafts edit`).
+   * Absent on drafts stored before it existed and on review emails.
+   */
+  content: llmEmail.optional(),
 });
 
 /** A composed email draft. */

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
 /** Every kind of inter-stage message. */
-export const MESSAGE_KINDS = ['release.changed', 'release.snapshot', 'compose.job', 'send.job'] as const;
+export const MESSAGE_KINDS = [
+  'release.changed',
+  'release.snapshot',
+  'compose.job',
+  'send.job',
+  'review.job',
+] as const;
 
 /** One of {@link MESSAGE_KINDS}. */
 export type MessageKind = (typeof MESSAGE_KINDS)[number];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { approvalPolicy } from './approval.ts';
 import { linkTemplate, REFERENCE_MODES, senderIdentity } from './emailPresentation.ts';
 import { ContractError } from './errors.ts';
 import { audience, customFieldId, jqlCondition } from './issueScope.ts';
@@ -95,6 +96,12 @@ export const sendPolicy = z
      * `skip` records it `missed`. Default `now`.
      */
     catchUp: z.enum(['now', 'skip']).optional(),
+    /**
+     * Review before send: each point's drafts are composed `lead` before it is due and emailed to
+     * the approvers with signed Approve and Hold links (see {@link approvalPolicy}). Default none:
+     * emails go out unreviewed.
+     */
+    approval: approvalPolicy.optional(),
   })
   .superRefine((policy, ctx) => {
     if (policy.references === 'links' && policy.linkTemplate === undefined) {

@@ -169,6 +169,9 @@ export class DynamoDirectory implements DirectoryPort {
       references: item.references,
       linkTemplate: item.linkTemplate,
       sender: item.sender,
+      maxLateness: item.maxLateness,
+      catchUp: item.catchUp,
+      approval: item.approval,
     });
   }
 
@@ -196,6 +199,9 @@ export class DynamoDirectory implements DirectoryPort {
             ...(parsed.linkTemplate !== undefined ? { linkTemplate: parsed.linkTemplate } : {}),
             // Only the fields set: a client without removeUndefinedValues refuses undefined.
             sender: Object.fromEntries(Object.entries(parsed.sender).filter(([, v]) => v !== undefined)),
+            ...(parsed.maxLateness !== undefined ? { maxLateness: parsed.maxLateness } : {}),
+            ...(parsed.catchUp !== undefined ? { catchUp: parsed.catchUp } : {}),
+            ...(parsed.approval !== undefined ? { approval: parsed.approval } : {}),
           },
         }),
       ),
