@@ -71,13 +71,18 @@ export const approvedDrafts = async (c: SendTimeContext): Promise<Map<string, Em
   let record = await c.retry('ledger.get_approval', () => c.deps.ledger.getApproval(key));
   if (!record?.settled) {
     const now = c.deps.now();
-    const groups =
-      record?.groups ??
-      groupRecipients(c.job.recipients, c.policy, c.logger).map((g) => ({
-        audience: g.audience.name,
-        locale: g.locale,
-        recipients: g.recipients.length,
-      }));
+    // The point's groups as reviewed, plus this chunk's (a group the review did not cover makes a
+    // new revision: see writeRevision).
+    const mine = groupRecipients(c.job.recipients, c.policy, c.logger).map((g) => ({
+      audience: g.audience.name,
+      locale: g.locale,
+      recipients: g.recipients.length,
+    }));
+    const known = record?.groups ?? [];
+    const groups = [
+      ...known,
+      ...mine.filter((g) => !known.some((k) => k.audience === g.audience && k.locale === g.locale)),
+    ];
     const outcome = await writeRevision(c, {
       groups,
       stored: record,

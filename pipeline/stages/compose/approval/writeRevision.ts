@@ -92,7 +92,12 @@ export const writeRevision = async (
     c.version,
     [...scopes].map(([audience, s]) => ({ audience, issues: s.inScope })),
   );
-  if (stored && stored.inputHash === inputHash) {
+  // A group the stored revision has no draft for (a contact in a new locale or audience) is a
+  // change too: its draft was never reviewed.
+  const covered = groups.every((g) =>
+    stored?.groups.some((s) => s.audience === g.audience && s.locale === g.locale),
+  );
+  if (stored && stored.inputHash === inputHash && covered) {
     if (request.requeueReviews) await queueReviewEmails(c, stored, scopes, await projectNameOf(c));
     return { kind: 'unchanged', record: stored };
   }

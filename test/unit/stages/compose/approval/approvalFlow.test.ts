@@ -331,6 +331,41 @@ describe('Function: processRecord (compose.job at the send time, policy approval
     expect((await h.ledger.getApproval(KEY))?.settled?.outcome).toBe('timeout_sent');
   });
 
+  it('makes a new revision for a chunk whose locale the review did not cover, and waits for it', async () => {
+    // Arrange: the review covered English only; a German contact arrived since.
+    const h = harness();
+    await h.review();
+    await decide(h, 'approve', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
+    h.setNow(SEND_AT);
+    const before = h.sendJobs().length;
+
+    // Act
+    await h.compose(
+      composeJob({
+        notAfter: NOT_AFTER,
+        recipients: [
+          { email: 'ada@example.com', locale: 'en' },
+          { email: 'bea@example.com', locale: 'de' },
+        ],
+      }),
+    );
+
+    // Assert: revision 2 has both drafts, nothing is sent yet, the approvers get its review.
+    const record = await h.ledger.getApproval(KEY);
+    expect(record).toMatchObject({
+      revision: 2,
+      state: 'pending_approval',
+      draftKeys: ['draft:10042:b1d0h0m0900@2026-12-15:de#r2', 'draft:10042:b1d0h0m0900@2026-12-15:en#r2'],
+    });
+    expect(
+      h
+        .sendJobs()
+        .slice(before)
+        .map((j) => j.kind),
+    ).toEqual(['review', 'review']);
+    expect(h.composeRequeues()).toHaveLength(1);
+  });
+
   it('makes a new revision when the release changed after approval, emails the approvers, and waits', async () => {
     // Arrange
     const h = harness();
