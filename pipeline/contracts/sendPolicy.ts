@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { linkTemplate, REFERENCE_MODES, senderIdentity } from './emailPresentation.ts';
 import { ContractError } from './errors.ts';
 import { audience, customFieldId, jqlCondition } from './issueScope.ts';
