@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { Metafile } from 'esbuild';
+import { run } from '#local/childProcess';
+import { type PackageBytes, packageBytes } from '#scripts/bundle/packageBytes';
 
 /** Size and cold start of one handler bundle. */
 export interface BundleFigures {
@@ -14,15 +17,29 @@ export interface BundleFigures {
   processMs: number;
   /** Median time the import itself took inside that process, ms. */
   importMs: number;
+  /** Its largest packages by minified bytes, from dist/metafiles/<name>.json; empty without one. */
+  topPackages: PackageBytes[];
 }
 
-/** Cold start figures of every bundle beside an empty Node process. */
+/** One set of bundles to measure: a dist folder of `npm run build`. */
+export interface BundleSet {
+  /** Its name in the report (`now`, `base`). */
+  label: string;
+  /** The dist folder holding <name>/index.mjs (and metafiles/<name>.json when the build wrote them). */
+  dist: string;
+}
+
+/** Cold start figures of every bundle of several sets, measured side by side, beside an empty Node process. */
 export interface ColdStartFigures {
   runs: number;
   /** Median wall time of `node -e ''`, ms. */
   emptyProcessMs: number;
-  bundles: BundleFigures[];
+  /** The figures of each set, in the order given. */
+  sets: { label: string; bundles: BundleFigures[] }[];
 }
+
+/** How many packages {@link BundleFigures.topPackages} lists. */
+export const TOP_PACKAGES = 5;
 
 /**
  * What the handlers need at import (each validates its configuration at cold start). The AWS
@@ -68,57 +85,110 @@ const timeProcess = (args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: numb
     });
   });
 
-/** Runs `npm run build`'s script (scripts/build.ts) on this Node. */
-export const buildBundles = async (root: string): Promise<void> => {
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['scripts/build.ts'], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`build exited ${code}`))));
-  });
-};
+/** Runs `npm run build`'s script (scripts/build.ts) of the tree at `root` on this Node. */
+export const buildBundles = (root: string): Promise<void> =>
+  run(process.execPath, ['scripts/build.ts'], root);
+
+/** A base commit's bundles, built in a temporary worktree; `remove()` deletes the worktree. */
+export interface BaseBundles {
+  /** The commit, as resolved. */
+  commit: string;
+  /** Its dist folder. */
+  dist: string;
+  remove: () => Promise<void>;
+}
 
 /**
- * Measures every dist/<name>/index.mjs: its size, and over `runs` rounds (bundles interleaved with
- * an empty `node -e ''` so drift hits all alike) the wall time of a fresh process importing it,
- * and the import time inside that process. Node's compile cache is off, as in a Lambda cold start.
+ * Builds the bundles of commit `rev` with that commit's own build script: checks it out into a
+ * temporary git worktree under `<root>/dist/` (so its imports resolve to `<root>/node_modules`,
+ * today's installed packages, without a second install) and runs its scripts/build.ts there.
+ * @throws when `rev` is not in the repository or its build fails.
  */
-export const measureBundles = async (root: string, runs: number): Promise<ColdStartFigures> => {
-  const dist = join(root, 'dist');
-  const names = (await readdir(dist)).sort();
-  const bundles: { name: string; file: string; bytes: number; gzipBytes: number }[] = [];
-  for (const name of names) {
+export const buildBaseBundles = async (root: string, rev: string): Promise<BaseBundles> => {
+  const git = (...args: string[]) => run('git', args, root);
+  const commit = await new Promise<string>((resolve, reject) => {
+    const child = spawn('git', ['rev-parse', '--verify', `${rev}^{commit}`], { cwd: root });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.once('error', reject);
+    child.once('close', (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`${rev} is not a commit of this repository`)),
+    );
+  });
+  const tree = join(root, 'dist', `base-${commit.slice(0, 12)}`);
+  const remove = async () => {
+    await git('worktree', 'remove', '--force', tree).catch(() => undefined);
+    await rm(tree, { recursive: true, force: true });
+    await git('worktree', 'prune').catch(() => undefined);
+  };
+  await remove();
+  await git('worktree', 'add', '--detach', tree, commit);
+  try {
+    await buildBundles(tree);
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+  return { commit, dist: join(tree, 'dist'), remove };
+};
+
+/** The bundles of one dist folder: name, file, sizes and top packages. */
+const readSet = async (dist: string) => {
+  const bundles: { name: string; file: string; bytes: number; gzipBytes: number; top: PackageBytes[] }[] = [];
+  for (const name of (await readdir(dist)).sort()) {
     const file = join(dist, name, 'index.mjs');
     const info = await stat(file).catch(() => undefined);
     if (!info) continue;
-    bundles.push({ name, file, bytes: info.size, gzipBytes: gzipSync(await readFile(file)).length });
+    const metafile = await readFile(join(dist, 'metafiles', `${name}.json`), 'utf8').then(
+      (text) => JSON.parse(text) as Metafile,
+      () => undefined,
+    );
+    const top = metafile ? packageBytes(metafile).slice(0, TOP_PACKAGES) : [];
+    bundles.push({ name, file, bytes: info.size, gzipBytes: gzipSync(await readFile(file)).length, top });
   }
+  return bundles;
+};
+
+/**
+ * Measures every <dist>/<name>/index.mjs of every set: its size, and over `runs` rounds (all
+ * bundles of all sets interleaved with an empty `node -e ''`, so drift and other load hit all
+ * alike) the wall time of a fresh process importing it, and the import time inside that process.
+ * Node's compile cache is off, as in a Lambda cold start.
+ */
+export const measureBundles = async (sets: readonly BundleSet[], runs: number): Promise<ColdStartFigures> => {
+  const read = await Promise.all(sets.map(async (set) => ({ set, bundles: await readSet(set.dist) })));
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...HANDLER_ENV, NODE_DISABLE_COMPILE_CACHE: '1' };
   const empty: number[] = [];
-  const wall = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
-  const inside = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
-  for (let run = 0; run < runs; run++) {
+  const wall = new Map<string, number[]>();
+  const inside = new Map<string, number[]>();
+  for (let round = 0; round < runs; round++) {
     empty.push((await timeProcess(['-e', ''], env)).ms);
-    for (const bundle of bundles) {
-      const code =
-        `const t = performance.now(); await import(${JSON.stringify(`file://${bundle.file}`)});` +
-        'process.stdout.write(String(performance.now() - t)); process.exit(0);';
-      const { ms, stdout } = await timeProcess(['--input-type=module', '-e', code], env);
-      wall.get(bundle.name)?.push(ms);
-      inside.get(bundle.name)?.push(Number(stdout));
+    for (const { bundles } of read) {
+      for (const bundle of bundles) {
+        const code =
+          `const t = performance.now(); await import(${JSON.stringify(`file://${bundle.file}`)});` +
+          'process.stdout.write(String(performance.now() - t)); process.exit(0);';
+        const { ms, stdout } = await timeProcess(['--input-type=module', '-e', code], env);
+        wall.set(bundle.file, [...(wall.get(bundle.file) ?? []), ms]);
+        inside.set(bundle.file, [...(inside.get(bundle.file) ?? []), Number(stdout)]);
+      }
     }
   }
   return {
     runs,
     emptyProcessMs: median(empty),
-    bundles: bundles.map((b) => ({
-      name: b.name,
-      bytes: b.bytes,
-      gzipBytes: b.gzipBytes,
-      processMs: median(wall.get(b.name) ?? []),
-      importMs: median(inside.get(b.name) ?? []),
+    sets: read.map(({ set, bundles }) => ({
+      label: set.label,
+      bundles: bundles.map((b) => ({
+        name: b.name,
+        bytes: b.bytes,
+        gzipBytes: b.gzipBytes,
+        processMs: median(wall.get(b.file) ?? []),
+        importMs: median(inside.get(b.file) ?? []),
+        topPackages: b.top,
+      })),
     })),
   };
 };
