@@ -17,6 +17,11 @@ export interface BundleFigures {
   processMs: number;
   /** Median time the import itself took inside that process, ms. */
   importMs: number;
+  /**
+   * Median CPU time (user + system, all threads) of that whole process, ms: unlike wall time,
+   * hardly moved by other work sharing the machine.
+   */
+  cpuMs: number;
   /** Its largest packages by minified bytes, from dist/metafiles/<name>.json; empty without one. */
   topPackages: PackageBytes[];
 }
@@ -34,6 +39,8 @@ export interface ColdStartFigures {
   runs: number;
   /** Median wall time of `node -e ''`, ms. */
   emptyProcessMs: number;
+  /** Median CPU time of that empty process, ms. */
+  emptyCpuMs: number;
   /** The figures of each set, in the order given. */
   sets: { label: string; bundles: BundleFigures[] }[];
 }
@@ -63,6 +70,10 @@ const median = (values: readonly number[]): number => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 };
+
+/** Prints the process's CPU time so far (user + system, ms) as JSON field `cpu`, and exits. */
+const REPORT_CPU =
+  'const u = process.resourceUsage(); process.stdout.write(JSON.stringify({ ms: t, cpu: (u.userCPUTime + u.systemCPUTime) / 1000 })); process.exit(0);';
 
 /** Runs `node <args>` once; resolves with its wall time and what it printed. */
 const timeProcess = (args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string }> =>
@@ -160,33 +171,40 @@ const readSet = async (dist: string) => {
 export const measureBundles = async (sets: readonly BundleSet[], runs: number): Promise<ColdStartFigures> => {
   const read = await Promise.all(sets.map(async (set) => ({ set, bundles: await readSet(set.dist) })));
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...HANDLER_ENV, NODE_DISABLE_COMPILE_CACHE: '1' };
-  const empty: number[] = [];
-  const wall = new Map<string, number[]>();
-  const inside = new Map<string, number[]>();
+  const samples = new Map<string, { wall: number[]; inside: number[]; cpu: number[] }>();
+  const record = (key: string, wall: number, stdout: string) => {
+    const { ms, cpu } = JSON.parse(stdout) as { ms: number; cpu: number };
+    const s = samples.get(key) ?? { wall: [], inside: [], cpu: [] };
+    s.wall.push(wall);
+    s.inside.push(ms);
+    s.cpu.push(cpu);
+    samples.set(key, s);
+  };
   for (let round = 0; round < runs; round++) {
-    empty.push((await timeProcess(['-e', ''], env)).ms);
+    const empty = await timeProcess(['-e', `const t = 0; ${REPORT_CPU}`], env);
+    record('', empty.ms, empty.stdout);
     for (const { bundles } of read) {
       for (const bundle of bundles) {
-        const code =
-          `const t = performance.now(); await import(${JSON.stringify(`file://${bundle.file}`)});` +
-          'process.stdout.write(String(performance.now() - t)); process.exit(0);';
+        const code = `let t = performance.now(); await import(${JSON.stringify(`file://${bundle.file}`)}); t = performance.now() - t; ${REPORT_CPU}`;
         const { ms, stdout } = await timeProcess(['--input-type=module', '-e', code], env);
-        wall.set(bundle.file, [...(wall.get(bundle.file) ?? []), ms]);
-        inside.set(bundle.file, [...(inside.get(bundle.file) ?? []), Number(stdout)]);
+        record(bundle.file, ms, stdout);
       }
     }
   }
+  const of = (key: string) => samples.get(key) ?? { wall: [], inside: [], cpu: [] };
   return {
     runs,
-    emptyProcessMs: median(empty),
+    emptyProcessMs: median(of('').wall),
+    emptyCpuMs: median(of('').cpu),
     sets: read.map(({ set, bundles }) => ({
       label: set.label,
       bundles: bundles.map((b) => ({
         name: b.name,
         bytes: b.bytes,
         gzipBytes: b.gzipBytes,
-        processMs: median(wall.get(b.file) ?? []),
-        importMs: median(inside.get(b.file) ?? []),
+        processMs: median(of(b.file).wall),
+        importMs: median(of(b.file).inside),
+        cpuMs: median(of(b.file).cpu),
         topPackages: b.top,
       })),
     })),
