@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { leftOutModules } from './leftOutModules.ts';
+import { packageVersionOnly } from './packageVersionOnly.ts';
 import { zodNamespaceImports } from './zodNamespaceImports.ts';
 
 /** Where the stage handlers live: `<STAGES_DIR>/<name>/handler.ts`, relative to the repository root. */
@@ -51,7 +52,7 @@ export const handlerBuildOptions = (entry: HandlerEntry, outfile: string): Build
   sourcemap: 'external',
   legalComments: 'none',
   metafile: true,
-  plugins: [zodNamespaceImports, leftOutModules()],
+  plugins: [zodNamespaceImports, leftOutModules(), packageVersionOnly],
   // ESM bundles of CommonJS dependencies still call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

@@ -69,6 +69,11 @@ export const LEFT_OUT_MODULES: readonly LeftOutModule[] = [
     importer: /[\\/]node_modules[\\/]pino[\\/]pino\.js$/,
     why: 'the handlers log to stdout through pino.destination, never through a transport',
   },
+  {
+    specifier: './lib/multistream',
+    importer: /[\\/]node_modules[\\/]pino[\\/]pino\.js$/,
+    why: 'the handlers log to one stream, stdout, never through pino.multistream',
+  },
   // nodemailer's file-extension ↔ MIME type table (about 75 KiB) types attachments by file
   // name; the emails carry a text and an HTML part, whose types the composer sets itself.
   {
@@ -77,8 +82,9 @@ export const LEFT_OUT_MODULES: readonly LeftOutModule[] = [
     exports: ['detectExtension', 'detectMimeType'],
     why: 'the emails carry no attachments, only a text and an HTML part',
   },
-  // The OpenAI client's streaming helpers and tool runners (about 50 KiB): compose calls
-  // chat.completions.create, which posts and parses the JSON answer without them.
+  // The OpenAI client's streaming helpers, tool runners, parse helpers and workload-identity
+  // auth (about 55 KiB): compose calls chat.completions.create with an API key, which posts and
+  // reads the JSON answer without them.
   ...(
     [
       ['../../../lib/ChatCompletionRunner.mjs', 'ChatCompletionRunner'],
@@ -91,6 +97,24 @@ export const LEFT_OUT_MODULES: readonly LeftOutModule[] = [
     exports: [name],
     why: 'compose calls chat.completions.create only (no stream(), runTools())',
   })),
+  {
+    specifier: '../../../lib/parser.mjs',
+    importer: /[\\/]node_modules[\\/]openai[\\/]resources[\\/]chat[\\/]completions[\\/]completions\.mjs$/,
+    exports: ['parseChatCompletion', 'validateInputTools'],
+    why: 'compose calls chat.completions.create only (no parse())',
+  },
+  {
+    specifier: '../../lib/ResponsesParser.mjs',
+    importer: /[\\/]node_modules[\\/]openai[\\/]resources[\\/]responses[\\/]responses\.mjs$/,
+    exports: ['addOutputText', 'parseResponse'],
+    why: 'compose calls chat.completions.create only (not the Responses API)',
+  },
+  {
+    specifier: './auth/workload-identity-auth.mjs',
+    importer: /[\\/]node_modules[\\/]openai[\\/]client\.mjs$/,
+    exports: ['WorkloadIdentityAuth'],
+    why: 'compose authenticates with an API key (the client builds this only for a workloadIdentity option)',
+  },
   {
     specifier: '../../lib/responses/ResponseStream.mjs',
     importer: /[\\/]node_modules[\\/]openai[\\/]resources[\\/]responses[\\/]responses\.mjs$/,
@@ -112,27 +136,38 @@ export const LEFT_OUT_MODULES: readonly LeftOutModule[] = [
 
 const NAMESPACE = 'left-out';
 
+/** The module every stub imports its one helper from (shared, so each stub adds a line or two). */
+const RUNTIME = 'left-out:runtime';
+
+/**
+ * `leftOut(failure, name)`: a stand-in that throws `name: failure` when called, constructed or
+ * read; symbols and `then` answer undefined, so that awaiting or inspecting it does not throw.
+ */
+const RUNTIME_SOURCE = [
+  'const fail = (what, failure) => { throw new Error(what + ": " + failure); };',
+  'export const leftOut = (failure, name) => new Proxy(function () {}, {',
+  '  apply: () => fail(name, failure),',
+  '  construct: () => fail(name, failure),',
+  '  get: (_, key) => (typeof key === "symbol" || key === "then" ? undefined : fail(name + "." + String(key), failure)),',
+  '});',
+].join('\n');
+
 /** The source of the stub that replaces `module`. */
 const stubSource = (module: LeftOutModule): string => {
-  const failure = `${module.specifier} is left out of this handler bundle: ${module.why} (scripts/bundle/leftOutModules.ts)`;
-  const lines = [
-    `const failure = ${JSON.stringify(failure)};`,
-    "const fail = (what) => { throw new Error(what + ': ' + failure); };",
-    // Throws when called, constructed or read; symbols and `then` answer undefined so that
-    // awaiting or inspecting the stub does not.
-    'const leftOut = (name) => new Proxy(function () {}, {',
-    '  apply: () => fail(name),',
-    '  construct: () => fail(name),',
-    "  get: (_, key) => (typeof key === 'symbol' || key === 'then' ? undefined : fail(name + '.' + String(key))),",
-    '});',
-  ];
-  if (!module.exports)
-    return [...lines, `module.exports = leftOut(${JSON.stringify(module.specifier)});`].join('\n');
+  const failure = JSON.stringify(
+    `${module.specifier} is left out of this handler bundle: ${module.why} (scripts/bundle/leftOutModules.ts)`,
+  );
+  if (!module.exports) {
+    return `const { leftOut } = require(${JSON.stringify(RUNTIME)});\nmodule.exports = leftOut(${failure}, ${JSON.stringify(module.specifier)});`;
+  }
   return [
-    ...lines,
-    ...module.exports.map((name) => `export const ${name} = leftOut(${JSON.stringify(name)});`),
+    `import { leftOut } from ${JSON.stringify(RUNTIME)};`,
+    `const failure = ${failure};`,
+    ...module.exports.map((name) => `export const ${name} = leftOut(failure, ${JSON.stringify(name)});`),
   ].join('\n');
 };
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * An esbuild plugin that replaces each of `modules` (default {@link LEFT_OUT_MODULES}) by a stub
@@ -143,16 +178,17 @@ export const leftOutModules = (modules: readonly LeftOutModule[] = LEFT_OUT_MODU
   name: 'left-out-modules',
   setup(build) {
     const matched = new Set<LeftOutModule>();
-    const specifiers = new Set(modules.map((m) => m.specifier));
+    const specifiers = [...new Set(modules.map((m) => m.specifier)), RUNTIME];
     build.onStart(() => matched.clear());
-    build.onResolve({ filter: /./ }, (args) => {
-      if (!specifiers.has(args.path)) return undefined;
+    build.onResolve({ filter: new RegExp(`^(${specifiers.map(escapeRegExp).join('|')})$`) }, (args) => {
+      if (args.path === RUNTIME) return { path: 'runtime', namespace: NAMESPACE };
       const module = modules.find((m) => m.specifier === args.path && m.importer.test(args.importer));
       if (!module) return undefined;
       matched.add(module);
       return { path: String(modules.indexOf(module)), namespace: NAMESPACE };
     });
     build.onLoad({ filter: /./, namespace: NAMESPACE }, (args) => {
+      if (args.path === 'runtime') return { contents: RUNTIME_SOURCE, loader: 'js' };
       const module = modules[Number(args.path)];
       return module ? { contents: stubSource(module), loader: 'js' } : undefined;
     });
