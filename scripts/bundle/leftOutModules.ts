@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 
 /** A module a handler bundle leaves out, and why no handler reaches it. */
@@ -193,17 +194,22 @@ export const leftOutModules = (modules: readonly LeftOutModule[] = LEFT_OUT_MODU
       return module ? { contents: stubSource(module), loader: 'js' } : undefined;
     });
     build.onEnd((result) => {
-      const inputs = Object.keys(result.metafile?.inputs ?? {});
-      for (const module of modules) {
-        if (matched.has(module) || !inputs.some((input) => module.importer.test(input))) continue;
-        result.errors.push({
-          id: 'left-out-modules',
-          pluginName: 'left-out-modules',
-          text: `${module.specifier} is no longer imported as listed (importer ${module.importer}): update scripts/bundle/leftOutModules.ts`,
-          location: null,
-          notes: [],
-          detail: undefined,
-        });
+      // Metafile inputs are relative to the working directory; importers are matched absolute.
+      const cwd = build.initialOptions.absWorkingDir ?? process.cwd();
+      const inputs = Object.keys(result.metafile?.inputs ?? {}).map((input) => resolve(cwd, input));
+      const stale = modules.filter(
+        (module) => !matched.has(module) && inputs.some((input) => module.importer.test(input)),
+      );
+      // Thrown, not pushed onto result.errors: esbuild fails a build on an onEnd throw only.
+      if (stale.length > 0) {
+        throw new Error(
+          stale
+            .map(
+              (m) =>
+                `${m.specifier} is no longer imported as listed (importer ${m.importer}): update scripts/bundle/leftOutModules.ts`,
+            )
+            .join('\n'),
+        );
       }
     });
   },
