@@ -1,6 +1,32 @@
 import { resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 
+/** The OpenAI API resources compose never uses: file under openai/resources, class. */
+const OPENAI_RESOURCES = [
+  ['admin/admin.mjs', 'Admin'],
+  ['audio/audio.mjs', 'Audio'],
+  ['batches.mjs', 'Batches'],
+  ['beta/beta.mjs', 'Beta'],
+  ['completions.mjs', 'Completions'],
+  ['containers/containers.mjs', 'Containers'],
+  ['conversations/conversations.mjs', 'Conversations'],
+  ['embeddings.mjs', 'Embeddings'],
+  ['evals/evals.mjs', 'Evals'],
+  ['files.mjs', 'Files'],
+  ['fine-tuning/fine-tuning.mjs', 'FineTuning'],
+  ['graders/graders.mjs', 'Graders'],
+  ['images.mjs', 'Images'],
+  ['models.mjs', 'Models'],
+  ['moderations.mjs', 'Moderations'],
+  ['realtime/realtime.mjs', 'Realtime'],
+  ['responses/responses.mjs', 'Responses'],
+  ['skills/skills.mjs', 'Skills'],
+  ['uploads/uploads.mjs', 'Uploads'],
+  ['vector-stores/vector-stores.mjs', 'VectorStores'],
+  ['videos.mjs', 'Videos'],
+  ['webhooks/webhooks.mjs', 'Webhooks'],
+] as const;
+
 /** A module a handler bundle leaves out, and why no handler reaches it. */
 export interface LeftOutModule {
   /** The import specifier, exactly as the importer writes it. */
@@ -9,6 +35,11 @@ export interface LeftOutModule {
   importer: RegExp;
   /** The names the importer reads from it (ES modules); absent for a CommonJS `require`. */
   exports?: readonly string[];
+  /**
+   * Classes the importer constructs while it loads or sets up (ES modules): `new` succeeds, and
+   * the instance throws when anything is read from it.
+   */
+  classes?: readonly string[];
   /** Why no handler needs it, in the error a call would raise. */
   why: string;
 }
@@ -133,6 +164,23 @@ export const LEFT_OUT_MODULES: readonly LeftOutModule[] = [
     exports: ['AssistantStream'],
     why: 'compose calls chat.completions.create only (no Assistants streams)',
   })),
+  // The OpenAI client's API resources other than chat (about 45 KiB). The client constructs every
+  // resource (client.admin, client.files, …), so these stubs construct without a word, and their
+  // instances throw when used; compose only ever reads client.chat.
+  ...OPENAI_RESOURCES.flatMap(([file, name]) =>
+    [
+      [`./resources/${file}`, /[\\/]node_modules[\\/]openai[\\/]client\.mjs$/],
+      [
+        `./${file === 'webhooks/webhooks.mjs' ? 'webhooks.mjs' : file}`,
+        /[\\/]node_modules[\\/]openai[\\/]resources[\\/]index\.mjs$/,
+      ],
+    ].map(([specifier, importer]) => ({
+      specifier: specifier as string,
+      importer: importer as RegExp,
+      classes: [name],
+      why: 'compose calls chat.completions.create only (no other OpenAI API)',
+    })),
+  ),
 ];
 
 const NAMESPACE = 'left-out';
@@ -151,6 +199,7 @@ const RUNTIME_SOURCE = [
   '  construct: () => fail(name, failure),',
   '  get: (_, key) => (typeof key === "symbol" || key === "then" ? undefined : fail(name + "." + String(key), failure)),',
   '});',
+  'export const inertClass = (failure, name) => class { constructor() { return leftOut(failure, name); } };',
 ].join('\n');
 
 /** The source of the stub that replaces `module`. */
@@ -158,13 +207,18 @@ const stubSource = (module: LeftOutModule): string => {
   const failure = JSON.stringify(
     `${module.specifier} is left out of this handler bundle: ${module.why} (scripts/bundle/leftOutModules.ts)`,
   );
-  if (!module.exports) {
+  if (!module.exports && !module.classes) {
     return `const { leftOut } = require(${JSON.stringify(RUNTIME)});\nmodule.exports = leftOut(${failure}, ${JSON.stringify(module.specifier)});`;
   }
   return [
-    `import { leftOut } from ${JSON.stringify(RUNTIME)};`,
+    `import { inertClass, leftOut } from ${JSON.stringify(RUNTIME)};`,
     `const failure = ${failure};`,
-    ...module.exports.map((name) => `export const ${name} = leftOut(failure, ${JSON.stringify(name)});`),
+    ...(module.exports ?? []).map(
+      (name) => `export const ${name} = leftOut(failure, ${JSON.stringify(name)});`,
+    ),
+    ...(module.classes ?? []).map(
+      (name) => `export const ${name} = inertClass(failure, ${JSON.stringify(name)});`,
+    ),
   ].join('\n');
 };
 
