@@ -1,10 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findHandlerEntries, handlerBuildOptions } from '#scripts/bundle/handlerBuildOptions';
 import { bundledInputs, packageOf } from '#scripts/bundle/packageBytes';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+import { REPO_ROOT } from '#test/factories/bundle';
 
 /**
  * The packages a handler may carry only where it needs them: the one stage that calls each.
@@ -42,10 +40,10 @@ describe('Function: handlerBuildOptions (the handler bundles, from real esbuild 
   const metafiles = new Map<string, Metafile>();
 
   beforeAll(async () => {
-    for (const entry of await findHandlerEntries(ROOT)) {
+    for (const entry of await findHandlerEntries(REPO_ROOT)) {
       const result = await build({
         ...handlerBuildOptions(entry, `dist/${entry.name}/index.mjs`),
-        absWorkingDir: ROOT,
+        absWorkingDir: REPO_ROOT,
         write: false,
         sourcemap: false,
         logLevel: 'silent',

@@ -1,17 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EmailRequest } from '#adapters/llm/LlmPort';
 import type * as OpenAiLlmModule from '#adapters/llm/OpenAiLlm';
 import type * as IsRetryableModule from '#retry/isRetryable';
-import { handlerBuildOptions } from '#scripts/bundle/handlerBuildOptions';
 import { bundledInputs } from '#scripts/bundle/packageBytes';
+import { bundleAndImport, type ImportedBundle } from '#test/factories/bundle';
 import { type OpenAiStandIn, startOpenAiStandIn } from '#test/standins/OpenAiStandIn';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const API_KEY = 'sk-test-key';
 
 /** An entry exposing what compose's handler uses of the OpenAI client, for a bundle of its own. */
@@ -31,24 +25,15 @@ const request: EmailRequest = {
 };
 
 describe('Function: handlerBuildOptions (the OpenAI client with its unused parts left out)', () => {
-  let dir: string;
   let standIn: OpenAiStandIn;
+  let bundle: ImportedBundle<typeof OpenAiLlmModule & typeof IsRetryableModule>;
   let bundled: typeof OpenAiLlmModule & typeof IsRetryableModule;
   let inputs: string[];
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'herald-openai-bundle-'));
-    const outfile = join(dir, 'llm.mjs');
-    const result = await build({
-      ...handlerBuildOptions({ name: 'llm', entry: 'llm-entry.ts' }, outfile),
-      entryPoints: undefined,
-      stdin: { contents: ENTRY, resolveDir: ROOT, sourcefile: 'llm-entry.ts', loader: 'ts' },
-      absWorkingDir: ROOT,
-      sourcemap: false,
-      logLevel: 'silent',
-    });
-    inputs = bundledInputs(result.metafile ?? { inputs: {}, outputs: {} });
-    bundled = (await import(pathToFileURL(outfile).href)) as typeof bundled;
+    bundle = await bundleAndImport(ENTRY);
+    bundled = bundle.module;
+    inputs = bundledInputs(bundle.metafile);
     standIn = await startOpenAiStandIn({ apiKey: API_KEY });
   }, 60_000);
 
@@ -58,7 +43,7 @@ describe('Function: handlerBuildOptions (the OpenAI client with its unused parts
 
   afterAll(async () => {
     await standIn?.close();
-    await rm(dir, { recursive: true, force: true });
+    await bundle?.remove();
   });
 
   it('bundles the chat completions resource and leaves the other API resources out', () => {
