@@ -22,6 +22,10 @@ export interface BundleFigures {
    * hardly moved by other work sharing the machine.
    */
   cpuMs: number;
+  /** Per round, in round order: wall time over that round's empty process, ms. */
+  wallOverEmptyByRound: number[];
+  /** Per round, in round order: CPU time over that round's empty process, ms. */
+  cpuOverEmptyByRound: number[];
   /** Its largest packages by minified bytes, from dist/metafiles/<name>.json; empty without one. */
   topPackages: PackageBytes[];
 }
@@ -162,11 +166,16 @@ const readSet = async (dist: string) => {
   return bundles;
 };
 
+/** Median over the rounds of `a[i] / b[i]` (two measures taken back to back in each round). */
+export const pairedRatio = (a: readonly number[], b: readonly number[]): number =>
+  median(a.flatMap((value, i) => (b[i] ? [value / (b[i] ?? 1)] : [])));
+
 /**
- * Measures every <dist>/<name>/index.mjs of every set: its size, and over `runs` rounds (all
- * bundles of all sets interleaved with an empty `node -e ''`, so drift and other load hit all
- * alike) the wall time of a fresh process importing it, and the import time inside that process.
- * Node's compile cache is off, as in a Lambda cold start.
+ * Measures every <dist>/<name>/index.mjs of every set: its size, and over `runs` rounds the wall
+ * time of a fresh process importing it, its CPU time, and the import time inside that process.
+ * Each round starts with an empty `node -e ''` and then runs each handler's bundles of all sets
+ * back to back, so that load from other work hits a handler's sets alike (see
+ * {@link pairedRatio}). Node's compile cache is off, as in a Lambda cold start.
  */
 export const measureBundles = async (sets: readonly BundleSet[], runs: number): Promise<ColdStartFigures> => {
   const read = await Promise.all(sets.map(async (set) => ({ set, bundles: await readSet(set.dist) })));
@@ -180,11 +189,12 @@ export const measureBundles = async (sets: readonly BundleSet[], runs: number): 
     s.cpu.push(cpu);
     samples.set(key, s);
   };
+  const names = [...new Set(read.flatMap(({ bundles }) => bundles.map((b) => b.name)))].sort();
   for (let round = 0; round < runs; round++) {
     const empty = await timeProcess(['-e', `const t = 0; ${REPORT_CPU}`], env);
     record('', empty.ms, empty.stdout);
-    for (const { bundles } of read) {
-      for (const bundle of bundles) {
+    for (const name of names) {
+      for (const bundle of read.flatMap(({ bundles }) => bundles.filter((b) => b.name === name))) {
         const code = `let t = performance.now(); await import(${JSON.stringify(`file://${bundle.file}`)}); t = performance.now() - t; ${REPORT_CPU}`;
         const { ms, stdout } = await timeProcess(['--input-type=module', '-e', code], env);
         record(bundle.file, ms, stdout);
@@ -205,6 +215,8 @@ export const measureBundles = async (sets: readonly BundleSet[], runs: number): 
         processMs: median(of(b.file).wall),
         importMs: median(of(b.file).inside),
         cpuMs: median(of(b.file).cpu),
+        wallOverEmptyByRound: of(b.file).wall.map((ms, i) => ms - (of('').wall[i] ?? 0)),
+        cpuOverEmptyByRound: of(b.file).cpu.map((ms, i) => ms - (of('').cpu[i] ?? 0)),
         topPackages: b.top,
       })),
     })),
