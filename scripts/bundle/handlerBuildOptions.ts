@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { leftOutModules } from './leftOutModules.ts';
 import { packageVersionOnly } from './packageVersionOnly.ts';
+import { schemaLiteralKeys } from './schemaLiteralKeys.ts';
 import { zodNamespaceImports } from './zodNamespaceImports.ts';
 
 /** Where the stage handlers live: `<STAGES_DIR>/<name>/handler.ts`, relative to the repository root. */
@@ -52,7 +53,7 @@ export const handlerBuildOptions = (entry: HandlerEntry, outfile: string): Build
   sourcemap: 'external',
   legalComments: 'none',
   metafile: true,
-  plugins: [zodNamespaceImports, leftOutModules(), packageVersionOnly],
+  plugins: [zodNamespaceImports, leftOutModules(), packageVersionOnly, schemaLiteralKeys],
   // ESM bundles of CommonJS dependencies still call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

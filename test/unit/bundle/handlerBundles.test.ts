@@ -109,6 +109,19 @@ describe('Function: handlerBuildOptions (the handler bundles, from real esbuild 
     for (const [, { bytes }] of manifests) expect(bytes).toBeLessThan(100);
   });
 
+  it("keeps only the SES v2 schemas send's one command needs (computed keys written as literals)", () => {
+    // Act
+    const schemas = metafiles.get('send')?.outputs;
+    const bytes = Object.values(schemas ?? {})
+      .flatMap((output) => Object.entries(output.inputs))
+      .filter(([input]) => input.endsWith('@aws-sdk/client-sesv2/dist-es/schemas/schemas_0.js'))
+      .map(([, { bytesInOutput }]) => bytesInOutput);
+
+    // Assert: all of them (every SES v2 operation) are about 49 KiB.
+    expect(bytes).toHaveLength(1);
+    expect(bytes[0]).toBeLessThan(10_000);
+  });
+
   it('takes the AWS SDK from its ES module builds, bundled (not the CommonJS dist-cjs)', () => {
     // Act
     const cjs = [...metafiles].flatMap(([name, metafile]) =>
