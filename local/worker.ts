@@ -25,7 +25,7 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createLogger, type Log } from '#shared/logger';
 import { resourceName, STAGES, type StageName, topology } from '#topology/topology';
 import { type BootstrapResult, bootstrap, type StackQueues } from './bootstrap.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every kind of inter-stage message. */
 export const MESSAGE_KINDS = [

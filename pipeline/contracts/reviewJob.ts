@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { approvalGroup } from './approval.ts';
 import { composeJobPayload } from './composeJob.ts';
 import { envelopeOf } from './envelope.ts';

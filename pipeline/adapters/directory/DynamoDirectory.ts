@@ -6,7 +6,7 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Contact, contact, normaliseEmail } from '#contracts/contact';
 import { ContractError, describeIssues, parseContract } from '#contracts/errors';
 import { type SendPolicy, type SendPolicyInput, sendPolicy } from '#contracts/sendPolicy';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { OneTimeSchedule } from '#adapters/scheduler/SchedulerPort';
 import { composeJobMessage } from '#contracts/composeJob';
 import { reviewJobMessage } from '#contracts/reviewJob';
