@@ -13,7 +13,14 @@ import { startJiraStandIn } from '#test/standins/JiraStandIn';
 import { startOpenAiStandIn } from '#test/standins/OpenAiStandIn';
 import { topology } from '#topology/topology';
 import { type BenchContext, emulatorClients, STANDIN_CREDENTIALS } from './BenchContext.ts';
-import { buildBundles, type ColdStartFigures, measureBundles } from './bundles.ts';
+import { bundleChecks, bundleSection, bundleTable, DEFAULT_BASE_COMMIT } from './bundleReport.ts';
+import {
+  type BaseBundles,
+  buildBaseBundles,
+  buildBundles,
+  type ColdStartFigures,
+  measureBundles,
+} from './bundles.ts';
 import { RELEASE_LEAD_DAYS } from './fixtures.ts';
 import {
   benchGrounding,
@@ -24,7 +31,7 @@ import {
 } from './groundingBench.ts';
 import { benchDraftRace, type DraftRaceFigures } from './draftRaceBench.ts';
 import { benchPipeline, type PipelineFigures } from './pipelineBench.ts';
-import { duration, kib, markdownTable, num, reflowMarkdown } from './report.ts';
+import { duration, markdownTable, num, reflowMarkdown } from './report.ts';
 import { benchScheduleStage, MAX_BACKLOG, type ScheduleStageFigures } from './scheduleStageBench.ts';
 import { benchSendStage, type SendStageFigures } from './sendStageBench.ts';
 
@@ -35,6 +42,9 @@ machine; up to ~9 under heavy load).
 
 Options:
   --runs <n>        cold-import rounds per bundle (default 10)
+  --base <rev>      also build and measure this commit's bundles, side by side (default
+                    ${DEFAULT_BASE_COMMIT.slice(0, 12)}, main before issue 14; "none" for none)
+  --bundles-only    measure the bundles only and print their table (writes no file)
   --send-jobs <n>   send jobs for the send stage figure (default 200)
   --releases <n>    releases for the whole pipeline (default 10; 3 points each)
   --recipients <n>  recipients per project for the whole pipeline (default 5)
@@ -48,6 +58,8 @@ Environment: AWS_ENDPOINT_URL uses that emulator instead of starting moto.`;
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '10' },
+    base: { type: 'string', default: DEFAULT_BASE_COMMIT },
+    'bundles-only': { type: 'boolean', default: false },
     'send-jobs': { type: 'string', default: '200' },
     releases: { type: 'string', default: '10' },
     recipients: { type: 'string', default: '5' },
@@ -85,8 +97,38 @@ const say = (text: string) =>
 
 say('building bundles (npm run build)…');
 await buildBundles(REPO_ROOT);
+let base: BaseBundles | undefined;
+let baseMissing: string | undefined;
+if (values.base === 'none') baseMissing = '--base none';
+else {
+  say(`building the bundles of ${values.base} (the base) in a temporary worktree…`);
+  base = await buildBaseBundles(REPO_ROOT, values.base).catch((err: unknown) => {
+    baseMissing = `the base ${values.base} could not be built: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+    say(baseMissing);
+    return undefined;
+  });
+}
 say(`measuring cold imports (${sizes.runs} rounds)…`);
-const cold: ColdStartFigures = await measureBundles(REPO_ROOT, sizes.runs);
+let cold: ColdStartFigures;
+try {
+  cold = await measureBundles(
+    [{ label: 'now', dist: join(REPO_ROOT, 'dist') }, ...(base ? [{ label: 'base', dist: base.dist }] : [])],
+    sizes.runs,
+  );
+} finally {
+  await base?.remove();
+}
+const bundles = {
+  cold,
+  ...(base ? { baseCommit: base.commit } : {}),
+  ...(baseMissing ? { baseMissing } : {}),
+};
+if (values['bundles-only']) {
+  console.log(bundleTable(bundles));
+  console.log();
+  for (const c of bundleChecks(bundles)) console.log(c);
+  process.exit(0);
+}
 
 say(process.env.AWS_ENDPOINT_URL ? `emulator at ${process.env.AWS_ENDPOINT_URL}` : 'starting moto…');
 const emulator = await connectOrStart({ whenNoEndpoint: 'start-moto', print: say });
@@ -130,28 +172,6 @@ const busyNote =
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${num(totalmem() / 2 ** 30, 1)} GiB RAM, ${process.platform} ${process.arch}, Node ${process.version}`;
 const date = new Date().toISOString().replace('T', ' ').slice(0, 16);
-
-const bundleTable = markdownTable(
-  [
-    'handler',
-    'bundle',
-    'gzipped',
-    'process start + import (median)',
-    'import alone (median)',
-    'over `node -e ""`',
-  ],
-  [
-    ...cold.bundles.map((b) => [
-      b.name,
-      kib(b.bytes),
-      kib(b.gzipBytes),
-      `${num(b.processMs)} ms`,
-      `${num(b.importMs)} ms`,
-      `+${num(b.processMs - cold.emptyProcessMs)} ms`,
-    ]),
-    ['(empty `node -e ""`)', '—', '—', `${num(cold.emptyProcessMs)} ms`, '—', '—'],
-  ],
-);
 
 const ratio = (a: number, b: number) => `${num(a / b, 2)}×`;
 const throughputTable = markdownTable(
@@ -251,15 +271,7 @@ test/standins, without faults. Everything runs on this one machine, emulator inc
 figures compare the pipeline with the emulator under the same conditions; they are not AWS
 figures.
 
-## Handler bundles and cold import
-
-\`npm run build\` (esbuild: one minified ESM file per handler, dist/<name>/index.mjs). Each bundle
-is imported by a fresh \`node\` process ${cold.runs} times, interleaved with an empty \`node -e ""\`,
-with the configuration the handlers validate at import (AWS pointed at a closed loopback port:
-importing makes no call) and Node's compile cache off; medians. "import alone" is timed inside the
-process around \`await import()\`; "over \`node -e ""\`" is the whole process against the empty one.
-
-${bundleTable}
+${bundleSection(bundles)}
 
 ## Throughput
 
@@ -320,7 +332,7 @@ ${checks.map((c) => `- ${c}`).join('\n')}
 ## Sizes
 
 Chosen so that the whole run stays under ~10 minutes on this 2-core machine while each figure rests
-on enough messages: ${cold.runs} cold-import rounds × ${cold.bundles.length} bundles,
+on enough messages: ${cold.runs} cold-import rounds × ${cold.sets.reduce((n, s) => n + s.bundles.length, 0)} bundles,
 ${num(sizes.sendJobs)} send jobs (about ${Math.round(sizes.sendJobs / sendRate)} s at the SES pacing),
 ${sizes.releases} releases × ${pipeline.points} points × ${sizes.recipients} recipients
 (${num(pipeline.emails)} emails), ${num(sizes.changes)} release changes.
@@ -337,7 +349,9 @@ exits 1 unless duplicates = 0, missing = 0 and every DLQ is empty. A smaller ver
 (test/e2e/chaos/chaos.test.ts).
 `;
 
-console.log(bundleTable);
+console.log(bundleTable(bundles));
+console.log();
+for (const c of bundleChecks(bundles)) console.log(c);
 console.log();
 console.log(throughputTable);
 console.log();

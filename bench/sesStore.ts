@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailKey } from './fixtures.ts';
 
 /** One email in the emulator's SES store, as far as counting needs it. */

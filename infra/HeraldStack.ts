@@ -224,6 +224,8 @@ export class HeraldStack extends Stack {
     });
     // The function URL ends in '/'; the webhook function serves unsubscribe links under it.
     const unsubscribeBaseUrl = Fn.join('', [this.ingress.url.url, 'unsubscribe']);
+    // The Approve/Hold links of review emails (policy approval) land on the same function URL.
+    const reviewBaseUrl = Fn.join('', [this.ingress.url.url, 'review']);
 
     this.mail = new MailFeedback(this, 'Mail', {
       configurationSetName,
@@ -260,6 +262,7 @@ export class HeraldStack extends Stack {
         ...jira,
         ...(props.jiraMaxIssues !== undefined ? { JIRA_MAX_ISSUES: String(props.jiraMaxIssues) } : {}),
         ...(props.openaiModel ? { OPENAI_MODEL: props.openaiModel } : {}),
+        REVIEW_BASE_URL: reviewBaseUrl,
         ...homeRegion,
       },
       send: {
@@ -398,12 +401,18 @@ export class HeraldStack extends Stack {
     const q = this.queues;
     const f = this.functions;
 
-    // Least privilege against the handlers as they are: webhook only opts out (PutItem), feedback
-    // opts out and records SES events (UpdateItem); enrich reads a project; compose reads the
-    // policy and keeps drafts; send checks opt-outs and keeps its
-    // rows (infra/permissions.ts names the adapter methods behind each list).
+    // Least privilege against the handlers as they are: webhook opts out (PutItem) and decides
+    // review links (below), feedback opts out and records SES events (UpdateItem); enrich reads a
+    // project; compose reads the policy and keeps drafts; send checks opt-outs and keeps its rows
+    // (infra/permissions.ts names the adapter methods behind each list).
     f.webhook.allow(actions.secretRead, [secrets.webhookSecret.arn, secrets.signingKeys.arn]);
     f.webhook.allow(actions.directoryOptOut, [directory.arn]);
+    // The approval pages (policy approval) open Approve/Hold links with the review keys and
+    // record the decision on the point's approval record.
+    f.webhook.allow(actions.secretRead, [secrets.reviewSigningKeys.arn]);
+    f.webhook.allow(actions.ledgerApprovals, [ledger.arn]);
+    // ... and check that the approver is still in the project's policy.
+    f.webhook.allow(actions.directoryPolicyRead, [directory.arn]);
 
     q.enrich.main.grantSendMessages(f.ingest.role);
 
@@ -427,6 +436,10 @@ export class HeraldStack extends Stack {
     // minCoverage and verifyGrounding what a draft must pass; references and sender identity how it looks.
     f.compose.allow(actions.directoryPolicyRead, [directory.arn]);
     q.send.main.grantSendMessages(f.compose.role);
+    // Review emails' links are sealed with the review keys; a send waiting for an approver's
+    // decision puts its job back on its own queue with a delay.
+    f.compose.allow(actions.secretRead, [secrets.reviewSigningKeys.arn]);
+    q.compose.main.grantSendMessages(f.compose.role);
     // A release whose date moved under a due point asks enrich to re-plan it.
     q.enrich.main.grantSendMessages(f.compose.role);
 

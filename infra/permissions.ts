@@ -39,6 +39,13 @@ export const actions = {
    */
   ledgerSends: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
   /**
+   * Approval records of release points (policy `approval`): DynamoLedger.getApproval (GetItem),
+   * putApprovalRevision, decide and settleApproval (GetItem, then a PutItem conditional on the
+   * row's write counter). Compose's {@link ledgerDrafts} covers them; the webhook's approval pages
+   * get this list alone.
+   */
+  ledgerApprovals: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  /**
    * Send's owners' summary reading a point's report: DynamoDeliveryRecords.readRelease (GetItem of
    * the release index, BatchGetItem of its rows) and readEmails (BatchGetItem); drafts through
    * ledgerSends' GetItem.

@@ -158,6 +158,7 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
     OPENAI_MODEL: options.openai?.model ?? process.env.OPENAI_MODEL,
     SENDER_EMAIL: options.senderEmail,
     UNSUBSCRIBE_BASE_URL: new URL('unsubscribe', server.url).toString(),
+    REVIEW_BASE_URL: new URL('review', server.url).toString(),
     SCHEDULER_ROLE_ARN: LOCAL_SCHEDULER_ROLE_ARN,
     // No CloudWatch here to read EMF lines: they would only crowd the console.
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -170,6 +171,7 @@ export const startLocalHerald = async (options: LocalHeraldOptions): Promise<Loc
   const fingerprint = JSON.stringify({
     ...settings,
     UNSUBSCRIBE_BASE_URL: undefined,
+    REVIEW_BASE_URL: undefined,
     endpoint: options.endpoint,
   });
   if (configuredFor !== undefined && configuredFor !== fingerprint) {

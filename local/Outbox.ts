@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LocalStackError } from './errors.ts';
 
 /** One email the emulator's SES accepted, parsed from the raw MIME it kept. */

@@ -301,7 +301,7 @@ const ensureSecret = async (secrets: SecretsManagerClient, name: string, value: 
     }
   });
 
-/** Creates the signing-keys secret with one random key when it does not exist; never replaces it. */
+/** Creates a signing-keys secret (unsubscribe or review links) with one random key when it does not exist; never replaces it. */
 const ensureSigningKeys = async (secrets: SecretsManagerClient, name: string): Promise<void> =>
   step(name, 'creating signing keys', async () => {
     try {
@@ -422,6 +422,8 @@ export const bootstrap = async (options: BootstrapOptions): Promise<BootstrapRes
       options.secrets.signingKeys === undefined
         ? ensureSigningKeys(secrets, names.secrets.signingKeys)
         : ensureSecret(secrets, names.secrets.signingKeys, options.secrets.signingKeys),
+      // Approve/Hold links of review emails: a key of their own, created once, never replaced.
+      ensureSigningKeys(secrets, names.secrets.reviewSigningKeys),
       ensureEmailIdentity(ses, options.senderEmail),
     ]);
     const queues = Object.fromEntries(STAGES.map((stage, i) => [stage, stageQueues[i]])) as StackQueues;

@@ -21,7 +21,13 @@ export interface StackNames {
   /** DynamoDB tables. */
   tables: { directory: string; ledger: string };
   /** Secrets Manager secret names. */
-  secrets: { jiraApiToken: string; openaiApiKey: string; webhookSecret: string; signingKeys: string };
+  secrets: {
+    jiraApiToken: string;
+    openaiApiKey: string;
+    webhookSecret: string;
+    signingKeys: string;
+    reviewSigningKeys: string;
+  };
   /** Queue names per stage and role (`herald-<env>-compose-dlq`). */
   queues: Record<StageName, Record<QueueRole, string>>;
   /**
@@ -51,6 +57,7 @@ export const stackNames = (env = ''): StackNames => ({
     openaiApiKey: resourceName(topology.secrets.openaiApiKey, env),
     webhookSecret: resourceName(topology.secrets.webhookSecret, env),
     signingKeys: resourceName(topology.secrets.signingKeys, env),
+    reviewSigningKeys: resourceName(topology.secrets.reviewSigningKeys, env),
   },
   queues: Object.fromEntries(
     STAGES.map((stage) => [

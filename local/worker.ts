@@ -25,7 +25,7 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createLogger, type Log } from '#shared/logger';
 import { resourceName, STAGES, type StageName, topology } from '#topology/topology';
 import { type BootstrapResult, bootstrap, type StackQueues } from './bootstrap.ts';
@@ -152,6 +152,7 @@ const configure = (options: z.output<typeof workerOptions>, unsubscribeBaseUrl: 
     OPENAI_MODEL: options.openai?.model,
     SENDER_EMAIL: options.senderEmail,
     UNSUBSCRIBE_BASE_URL: unsubscribeBaseUrl,
+    REVIEW_BASE_URL: new URL('review', unsubscribeBaseUrl).toString(),
     SCHEDULER_ROLE_ARN: LOCAL_SCHEDULER_ROLE_ARN,
     // No CloudWatch here to read EMF lines: they would only crowd the console.
     POWERTOOLS_METRICS_DISABLED: 'true',

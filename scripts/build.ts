@@ -1,45 +1,31 @@
 /**
  * Bundles each stage handler (pipeline/stages/<stage>/handler.ts) into one minified ESM file,
- * dist/<stage>/index.mjs, for Lambda's nodejs24.x runtime, and prints each bundle's size.
+ * dist/<stage>/index.mjs, for Lambda's nodejs24.x runtime (options: scripts/bundle), writes each
+ * build's esbuild metafile to dist/metafiles/<stage>.json (outside the folders Lambda packages; the
+ * bench reads it), and prints each bundle's size and its largest packages.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { findHandlerEntries, handlerBuildOptions } from './bundle/handlerBuildOptions.ts';
+import { packageBytes } from './bundle/packageBytes.ts';
 
-const stagesDir = 'pipeline/stages';
-const entries = [];
-for (const name of (await readdir(stagesDir)).sort()) {
-  const entry = join(stagesDir, name, 'handler.ts');
-  if (
-    await stat(entry).then(
-      () => true,
-      () => false,
-    )
-  )
-    entries.push({ name, entry });
-}
-if (entries.length === 0) throw new Error(`no handlers found under ${stagesDir}/*/handler.ts`);
+/** Folder of the metafiles, beside the bundles' folders. */
+const METAFILES_DIR = join('dist', 'metafiles');
 
-for (const { name, entry } of entries) {
-  const outfile = join('dist', name, 'index.mjs');
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    minify: true,
-    // Error classes are recognised by name (isRetryable, OpenAI errors): keep names through minification.
-    keepNames: true,
-    sourcemap: 'external',
-    legalComments: 'none',
-    // ESM bundles of CommonJS dependencies still call require() for Node built-ins.
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
+await mkdir(METAFILES_DIR, { recursive: true });
+for (const entry of await findHandlerEntries('.')) {
+  const outfile = join('dist', entry.name, 'index.mjs');
+  const { metafile } = await build(handlerBuildOptions(entry, outfile));
+  if (metafile) await writeFile(join(METAFILES_DIR, `${entry.name}.json`), JSON.stringify(metafile));
   const { size } = await stat(outfile);
-  console.log(`${name.padEnd(12)} ${(size / 1024).toFixed(1).padStart(8)} KiB  ${outfile}`);
+  const top = metafile
+    ? packageBytes(metafile)
+        .slice(0, 3)
+        .map((p) => `${p.name} ${(p.bytes / 1024).toFixed(0)}`)
+        .join(', ')
+    : '';
+  console.log(
+    `${entry.name.padEnd(12)} ${(size / 1024).toFixed(1).padStart(8)} KiB  ${outfile}  (${top} KiB)`,
+  );
 }

@@ -7,6 +7,7 @@ import type { Config } from '#shared/config';
 import type { Log } from '#shared/logger';
 import type { AwsSettings } from './awsSettings.ts';
 import type { Confirm } from './confirm.ts';
+import type { OperatorEnvironment } from './opsEnvironment.ts';
 import type { Output } from './Output.ts';
 import type { ProgressFactory } from './progress.ts';
 
@@ -40,4 +41,6 @@ export interface OpsContext {
   now: () => Date;
   /** Logger of the adapters and cores the CLI calls: silent unless `--verbose` (JSON on stderr). */
   logger: Log;
+  /** The operator's name and editor (USER, VISUAL/EDITOR), for `herald drafts`. */
+  operator: OperatorEnvironment;
 }

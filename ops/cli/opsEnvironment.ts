@@ -23,6 +23,16 @@ export interface OpsEnvironment {
   jiraApiToken: string | undefined;
   /** `OPENAI_API_KEY`; when unset the key is read from Secrets Manager (none: template emails). */
   openaiApiKey: string | undefined;
+  /** Who runs the command and how they edit text (`herald drafts approve|hold|edit`). */
+  operator: OperatorEnvironment;
+}
+
+/** The operator's login name and editor, as the shell says. */
+export interface OperatorEnvironment {
+  /** `USER`, else `LOGNAME`; unset: the OS user name is asked for. */
+  user: string | undefined;
+  /** `VISUAL`, else `EDITOR` (a command line, e.g. `code --wait`); unset: `vi`. */
+  editor: string | undefined;
 }
 
 const value = (env: NodeJS.ProcessEnv, name: string): string | undefined => {
@@ -44,4 +54,8 @@ export const readOpsEnvironment = (env: NodeJS.ProcessEnv = process.env): OpsEnv
   },
   jiraApiToken: value(env, 'JIRA_API_TOKEN'),
   openaiApiKey: value(env, 'OPENAI_API_KEY'),
+  operator: {
+    user: value(env, 'USER') ?? value(env, 'LOGNAME'),
+    editor: value(env, 'VISUAL') ?? value(env, 'EDITOR'),
+  },
 });

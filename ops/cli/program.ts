@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { defineContacts } from './definitions/contacts.ts';
 import { defineDlq } from './definitions/dlq.ts';
+import { defineDrafts } from './definitions/drafts.ts';
 import { defineOutbox } from './definitions/outbox.ts';
 import { definePolicy } from './definitions/policy.ts';
 import { definePreview } from './definitions/preview.ts';
@@ -58,7 +59,7 @@ export interface BuildProgramOptions {
 export const buildProgram = ({ runtime, stdout, stderr }: BuildProgramOptions): Command => {
   const program = new Command('herald')
     .description(
-      'Operate release-herald: queues and dead letters, schedules, the client directory, send policies, previews and replays.',
+      'Operate release-herald: queues and dead letters, schedules, the client directory, send policies, previews, replays and drafts under review.',
     )
     .version(packageJson.version, '-V, --version', 'print the version of release-herald')
     .exitOverride()
@@ -90,6 +91,7 @@ export const buildProgram = ({ runtime, stdout, stderr }: BuildProgramOptions): 
   defineReplay(program, runtime);
   defineOutbox(program, runtime);
   defineRegion(program, runtime);
+  defineDrafts(program, runtime);
   defineReport(program, runtime);
   return program;
 };

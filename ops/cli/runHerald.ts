@@ -74,6 +74,7 @@ export const runHerald = async (argv: readonly string[], io: HeraldIo = processI
         confirm: confirmOnTerminal({ input: io.stdin, output: io.stderr as NodeJS.WritableStream }),
         now: io.now ?? (() => new Date()),
         logger: await loggerFor(globals.verbose === true, io.stderr),
+        operator: environment.operator,
       };
       exitCode = (await action(ctx)) ?? EXIT_CODES.ok;
     },

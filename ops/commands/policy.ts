@@ -20,6 +20,7 @@ import { renderPairs } from '#ops/cli/table';
 import { directoryOf } from '#ops/directory/directoryOf';
 import { checkScopes, type ScopeCheckOutcome, type ScopeToCheck } from '#ops/jira/checkScopes';
 import { opsJira } from '#ops/jira/jiraAccess';
+import { type ApprovalChanges, describeApproval, nextApproval } from './policyApproval.ts';
 import { COVERAGE_DEFAULT_MAX_ISSUES, DEFAULT_MIN_COVERAGE } from '#stages/compose/grounding/index';
 
 /** A project's policy, and whether it is the default (the project has none stored). */
@@ -75,6 +76,8 @@ export interface PolicyChanges {
   maxLateness?: string | undefined;
   /** A point already due when planned: `now` (caught up within the lateness) or `skip` (missed). */
   catchUp?: 'now' | 'skip' | undefined;
+  /** Review before send (policy `approval`): approvers, lead, onTimeout, on/off. */
+  approval?: ApprovalChanges | undefined;
   /** Owners' summary addresses, comma-separated; empty removes them. */
   notify?: string | undefined;
 }
@@ -108,7 +111,7 @@ const viewOf = (project: string, policy: SendPolicy, isDefault: boolean): Policy
 });
 
 /** `policy` with `key` set to `value`, or without `key` when `value` is undefined. */
-const withField = <K extends 'scope' | 'releaseNoteField' | 'audiences' | 'notify'>(
+const withField = <K extends 'scope' | 'releaseNoteField' | 'audiences' | 'approval' | 'notify'>(
   policy: SendPolicy,
   key: K,
   value: SendPolicy[K] | undefined,
@@ -185,6 +188,8 @@ export const setPolicy = async (
   if (changes.scope !== undefined) next = withField(next, 'scope', resetScope ? undefined : changes.scope);
   if (changes.releaseNoteField !== undefined)
     next = withField(next, 'releaseNoteField', changes.releaseNoteField || undefined);
+  if (changes.approval !== undefined)
+    next = withField(next, 'approval', nextApproval(next.approval, changes.approval));
   if (changes.notify !== undefined)
     next = withField(next, 'notify', await ownersOf(directory, project, changes.notify));
   next = parseContract('send policy', sendPolicy, next);
@@ -300,6 +305,7 @@ export const renderPolicy = (view: PolicyView): string =>
     ['from name', view.policy.sender.fromName ?? '(project name + " releases")'],
     ['reply-to', view.policy.sender.replyTo ?? '(none)'],
     ['footer', view.policy.sender.footer ?? '(none)'],
+    ['approval', describeApproval(view.policy.approval)],
     ['max lateness', view.policy.maxLateness ?? `${DEFAULT_MAX_LATENESS} (default)`],
     ['catch up', view.policy.catchUp ?? 'now (default)'],
     ['notify', view.policy.notify?.join(', ') ?? "(none: no owners' summary)"],
@@ -335,6 +341,10 @@ export interface PolicySetOptions {
   footer?: string | undefined;
   maxLateness?: string | undefined;
   catchUp?: 'now' | 'skip' | undefined;
+  approvers?: string | undefined;
+  approvalLead?: string | undefined;
+  onTimeout?: 'hold' | 'send' | undefined;
+  approval?: boolean | undefined;
   notify?: string | undefined;
   json?: boolean | undefined;
 }
@@ -361,12 +371,16 @@ export const setAction = async (
     options.footer,
     options.maxLateness,
     options.catchUp,
+    options.approvers,
+    options.approvalLead,
+    options.onTimeout,
+    options.approval,
     options.notify,
   ];
   if (settings.every((v) => v === undefined)) {
     throw new UsageError(
       'nothing to set: give --points, --tz, --locale, --[no-]on-release, --min-coverage, --[no-]verify-grounding, ' +
-        '--scope, --[no-]release-note-field, --references, --link-template, --from-name, --reply-to, --footer, --max-lateness, --catch-up or --notify',
+        '--scope, --[no-]release-note-field, --references, --link-template, --from-name, --reply-to, --footer, --max-lateness, --catch-up, --approvers, --approval-lead, --on-timeout --[no-]approval or --notify',
     );
   }
   const { after, scopeCheck } = await setPolicy(
@@ -388,6 +402,12 @@ export const setAction = async (
       footer: options.footer,
       maxLateness: options.maxLateness,
       catchUp: options.catchUp,
+      approval: {
+        approvers: options.approvers,
+        lead: options.approvalLead,
+        onTimeout: options.onTimeout,
+        enabled: options.approval,
+      },
       notify: options.notify,
     },
     { validator: async () => (await opsJira(ctx)).jira, force: options.force },

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import type { ApprovalLedgerPort } from '#adapters/ledger/ApprovalLedgerPort';
 import type { SQSRecord } from 'aws-lambda';
 import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
 import type { JiraPort } from '#adapters/jira/JiraPort';
@@ -116,7 +117,7 @@ const PREVIEW_RECIPIENT = 'preview@example.com';
 const PREVIEW_UNSUBSCRIBE_URL = 'https://example.com/unsubscribe?preview=1';
 
 /** A ledger that remembers drafts for this process only and refuses every send. */
-class PreviewLedger implements LedgerPort {
+class PreviewLedger implements LedgerPort, ApprovalLedgerPort {
   readonly drafts: EmailDraft[] = [];
 
   async getDraft(): Promise<EmailDraft | null> {
@@ -151,6 +152,30 @@ class PreviewLedger implements LedgerPort {
 
   markAmbiguous(): never {
     throw new Error('a preview never sends');
+  }
+
+  getApproval(): never {
+    throw new Error('a preview never reviews');
+  }
+
+  putApprovalRevision(): never {
+    throw new Error('a preview never reviews');
+  }
+
+  decide(): never {
+    throw new Error('a preview never reviews');
+  }
+
+  settleApproval(): never {
+    throw new Error('a preview never reviews');
+  }
+
+  listApprovals(): never {
+    throw new Error('a preview never reviews');
+  }
+
+  recordApproverBounce(): never {
+    throw new Error('a preview never reviews');
   }
 
   recordSesEvent(): never {
@@ -334,6 +359,8 @@ export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): 
       ledger,
       queue,
       now: deps.now,
+      // What the drafts say, not whether an approver let them out.
+      ignoreApproval: true,
       ...(deps.maxIssues !== undefined ? { maxIssues: deps.maxIssues } : {}),
     },
   );

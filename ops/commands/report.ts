@@ -96,9 +96,8 @@ export const reportAction = async (
   const records = new DynamoDeliveryRecords(common);
   const ledger = new DynamoLedger(common);
   const versionId = await versionIdOf(records, release);
-  // Review before send (issue 10): pass `approvals` (its ApprovalLedgerPort adapter) here to fill
-  // the approval column and mark held drafts.
-  const fromLedger = await readReleaseReport({ records, ledger, now: ctx.now }, versionId);
+  // The ledger also holds the points' approval records (review before send): the approval column.
+  const fromLedger = await readReleaseReport({ records, ledger, approvals: ledger, now: ctx.now }, versionId);
   const withSchedules = await withScheduled(ctx, fromLedger);
   if (withSchedules.points.length === 0) {
     throw new OpsError(`no delivery records and no schedules for version ${versionId}`);

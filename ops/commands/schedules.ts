@@ -14,7 +14,7 @@ import type { Progress } from '#ops/cli/progress';
 import { renderTable } from '#ops/cli/table';
 import { pointLabel } from '#ops/format/pointLabel';
 import { zonedToUtc } from '#shared/zonedTime';
-import { composeJobOfInput } from '#stages/schedule/scheduleInput';
+import { scheduledJobOfInput } from '#stages/schedule/scheduleInput';
 import { releaseSchedulePrefix } from '#stages/schedule/scheduleNames';
 import { topology } from '#topology/topology';
 
@@ -55,7 +55,10 @@ const dueAtOf = (schedule: OneTimeSchedule): string | undefined => {
 
 /** Reads a schedule into a {@link ScheduleView}. */
 export const scheduleViewOf = (schedule: OneTimeSchedule): ScheduleView => {
-  const job = composeJobOfInput(schedule.input)?.payload;
+  const scheduled = scheduledJobOfInput(schedule.input);
+  const job = scheduled?.payload;
+  // A review schedule (policy approval) has no chunk: it reviews the whole point.
+  const review = scheduled?.kind === 'review.job' ? scheduled.payload : undefined;
   return {
     name: schedule.name,
     at: schedule.at,
@@ -64,9 +67,17 @@ export const scheduleViewOf = (schedule: OneTimeSchedule): ScheduleView => {
     versionId: job?.versionId,
     projectKey: job?.projectKey,
     pointId: job?.pointId,
-    point: job ? pointLabel(job.pointId) : undefined,
-    chunk: job ? `${job.chunk.index + 1}/${job.chunk.count}` : undefined,
-    recipients: job?.recipients.length,
+    point: job ? `${pointLabel(job.pointId)}${review ? ' (review)' : ''}` : undefined,
+    chunk: review
+      ? 'review'
+      : job && 'chunk' in job
+        ? `${job.chunk.index + 1}/${job.chunk.count}`
+        : undefined,
+    recipients: review
+      ? review.groups.reduce((n, g) => n + g.recipients, 0)
+      : job && 'recipients' in job
+        ? job.recipients.length
+        : undefined,
   };
 };
 

@@ -11,6 +11,7 @@ import { EXIT_CODES, type ExitCode } from '#ops/cli/exitCodes';
 import type { OpsContext } from '#ops/cli/OpsContext';
 import { renderTable } from '#ops/cli/table';
 import { formatAge } from '#ops/format/formatAge';
+import { type ApprovalReport, readApprovals, renderApprovals } from '#ops/ledger/readApprovals';
 import { type OutcomeReport, readOutcomes, renderOutcomes } from '#ops/ledger/readOutcomes';
 import { countUnsettledSends, type UnsettledSends } from '#ops/ledger/unsettledSends';
 import { type QueueDepth, queueDepth } from '#ops/sqs/queueDepth';
@@ -92,6 +93,8 @@ export interface StatusReport {
   activeRegion?: RegionView | undefined;
   /** Late and missed points and emails recorded in the ledger; absent when there is no ledger table. */
   outcomes?: OutcomeReport | undefined;
+  /** Review before send: points by approval state, and approvers whose review emails bounced. */
+  approvals?: ApprovalReport | undefined;
 }
 
 /** What {@link readStatus} needs. */
@@ -265,6 +268,7 @@ export const renderStatus = (report: StatusReport): string => {
     report.activeRegion ? renderRegionLine(report.activeRegion) : 'active region: unknown (no ledger table)',
   );
   if (report.outcomes) lines.push(...renderOutcomes(report.outcomes));
+  if (report.approvals) lines.push(...renderApprovals(report.approvals));
   return lines.join('\n');
 };
 
@@ -299,6 +303,13 @@ export const statusAction = async (ctx: OpsContext, options: StatusOptions): Pro
       throw err;
     });
   report.outcomes = await readOutcomes({
+    documents: ctx.clients.documents,
+    tableName: ctx.names.tables.ledger,
+  }).catch((err: unknown) => {
+    if (err instanceof Error && err.name === 'ResourceNotFoundException') return undefined;
+    throw err;
+  });
+  report.approvals = await readApprovals({
     documents: ctx.clients.documents,
     tableName: ctx.names.tables.ledger,
   }).catch((err: unknown) => {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An AWS region name such as `eu-west-1`. */
 export const awsRegion = z

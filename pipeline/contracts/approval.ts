@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailAddress } from './contact.ts';
 import { jiraDate, jiraId } from './jiraVersionWebhook.ts';
 
@@ -132,6 +132,17 @@ export const approvalRecord = z.object({
     .object({ outcome: z.enum(APPROVAL_SETTLEMENTS), at: z.iso.datetime(), revision: z.number().int() })
     .optional(),
   updatedAt: z.iso.datetime(),
+  /**
+   * Set on a revision written at or after the point's send time (the release changed after the
+   * review): the send waits for a decision on it until then, and its links expire then.
+   */
+  waitUntil: z.iso.datetime().optional(),
+  /** Every issue key in scope of the revision (over its audiences), sorted: the next revision's `changes` compare with it. */
+  inScopeKeys: z.array(z.string()).optional(),
+  /** The version's name when the revision was written (for pages and reports; else the id). */
+  versionName: z.string().optional(),
+  /** The Jira project's name when the revision was written (else the key). */
+  projectName: z.string().optional(),
 });
 
 /** A point's approval record. */

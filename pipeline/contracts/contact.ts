@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { audienceName } from './issueScope.ts';
 import { locale, timeZone } from './timeZone.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A Jira issue key such as `ABC-123`. */
 export const issueKey = z.string().regex(/^[A-Z][A-Z0-9_]{0,19}-\d{1,9}$/, 'not a Jira issue key');
@@ -90,6 +90,12 @@ export const emailDraft = z.object({
   fromName: z.string().max(100).optional(),
   /** Reply-To address (the policy's `sender.replyTo`); absent: replies go to the From address. */
   replyTo: z.string().max(254).optional(),
+  /**
+   * The structured email the bodies were rendered from (the model's, the template's or an
+   * operator's edit), so a draft can be edited and rendered again (`herald drafts edit`).
+   * Absent on drafts stored before it existed and on review emails.
+   */
+  content: llmEmail.optional(),
   /**
    * What writing the draft cost in model calls and tokens (the writer's answers, its retry and
    * the grounding verifier together); `herald report` prices it. Zero calls for a template draft

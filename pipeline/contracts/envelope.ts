@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every kind of inter-stage message. */
 export const MESSAGE_KINDS = [
@@ -6,6 +6,7 @@ export const MESSAGE_KINDS = [
   'release.snapshot',
   'compose.job',
   'send.job',
+  'review.job',
   'point.summary',
 ] as const;
 

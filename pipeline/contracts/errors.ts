@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Base error of the contracts module: a message did not match its schema. */
 export class ContractError extends Error {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The EventBridge `source` the webhook stage puts Jira events under. */
 export const JIRA_EVENT_SOURCE = 'jira';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the verifier model returns: one verdict per item of the draft it was shown, by the item's

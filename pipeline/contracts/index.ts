@@ -10,6 +10,6 @@ export * from './releaseChanged.ts';
 export * from './releaseSnapshot.ts';
 export * from './sendJob.ts';
 export * from './sendPolicy.ts';
-export * from './timeZone.ts';
 export * from './sendTag.ts';
+export * from './timeZone.ts';
 export * from './pointSummary.ts';

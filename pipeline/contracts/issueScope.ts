@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The scope a project gets when its policy names none: issues without a Jira security level, and

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every Jira Cloud webhook event about a version (a "release"). */
 export const VERSION_EVENTS = [

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { recipient } from './contact.ts';
 import { envelopeOf } from './envelope.ts';
 import { jiraDate, jiraId, VERSION_EVENTS } from './jiraVersionWebhook.ts';

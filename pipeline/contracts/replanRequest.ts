@@ -1,5 +1,5 @@
-import { parseContract } from './errors.ts';
 import { wrap } from './envelope.ts';
+import { parseContract } from './errors.ts';
 import { releaseChangedKey, releaseChangedMessage, versionUpdatedChange } from './releaseChanged.ts';
 
 /**

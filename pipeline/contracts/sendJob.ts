@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { recipient } from './contact.ts';
 import { envelopeOf } from './envelope.ts';
 import { jiraDate, jiraId } from './jiraVersionWebhook.ts';
@@ -14,6 +14,12 @@ export const sendJobPayload = z.object({
   recipient: recipient,
   /** Deadline of the point, ISO 8601 UTC: past it send records the email `missed` and sends nothing. */
   notAfter: z.iso.datetime().optional(),
+  /**
+   * `review`: an approver's review email (policy `approval`): sent to an approver rather than a
+   * contact, so no opt-out or contact check, no List-Unsubscribe, no release gate. Absent: a
+   * client email.
+   */
+  kind: z.enum(['review']).optional(),
 });
 
 /** Payload of send.job. */

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { approvalPolicy } from './approval.ts';
 import { emailAddress } from './contact.ts';
 import { linkTemplate, REFERENCE_MODES, senderIdentity } from './emailPresentation.ts';
 import { ContractError } from './errors.ts';
@@ -97,6 +98,12 @@ export const sendPolicy = z
      */
     catchUp: z.enum(['now', 'skip']).optional(),
     /**
+     * Review before send: each point's drafts are composed `lead` before it is due and emailed to
+     * the approvers with signed Approve and Hold links (see {@link approvalPolicy}). Default none:
+     * emails go out unreviewed.
+     */
+    approval: approvalPolicy.optional(),
+    /**
      * The release owners: after each point's sends settle, one summary email (figures, bounces,
      * complaints, what needs a person) goes to these addresses, never to a client. At most 10.
      * Default none (no summary).
@@ -128,11 +135,15 @@ export const pointIdOf = (point: Pick<SendPoint, 'days' | 'hours' | 'minutes' | 
   return `${sign}${abs(point.days)}d${abs(point.hours)}h${abs(point.minutes)}m${point.at.replace(':', '')}`;
 };
 
+/** {@link sendPoint} without its derived id, built on first use. */
+let pointSpecSchema: z.ZodType<Omit<SendPoint, 'id'>> | undefined;
+
 /**
  * Parses one point spec such as `-7d@09:00`, `0d@09:00`, `-2h`, `-1d12h@08:30`.
  * @throws ContractError naming the spec when it does not match.
  */
 export const parsePointSpec = (spec: string): SendPoint => {
+  pointSpecSchema ??= sendPoint.omit({ id: true });
   const match = SPEC.exec(spec.trim());
   if (!match || (match[2] === undefined && match[3] === undefined && match[4] === undefined)) {
     throw new ContractError('send point', [
@@ -146,7 +157,9 @@ export const parsePointSpec = (spec: string): SendPoint => {
     minutes: sign * Number(match[4] ?? 0) || 0,
     at: match[5] ?? '00:00',
   };
-  const parsed = sendPoint.omit({ id: true }).safeParse(raw);
+  // A handful of specs per process (the default policy's at import): zod's compiled fast path
+  // would cost more to build than it saves. Same checks, same result.
+  const parsed = pointSpecSchema.safeParse(raw, { jitless: true });
   if (!parsed.success) {
     throw new ContractError(
       'send point',

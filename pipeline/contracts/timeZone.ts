@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** True when `value` is an IANA time zone this runtime knows (e.g. `Europe/Berlin`, `UTC`). */
 export const isTimeZone = (value: string): boolean => {

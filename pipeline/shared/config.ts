@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { topology } from '#topology/topology';
 
 /**
@@ -70,6 +70,18 @@ export const configSchema = z.object({
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   /** Base of one-click unsubscribe links (the webhook URL + /unsubscribe). */
   UNSUBSCRIBE_BASE_URL: url('UNSUBSCRIBE_BASE_URL').optional(),
+  /** Base of the Approve/Hold links of review emails (the webhook URL + /review; policy `approval`). */
+  REVIEW_BASE_URL: url('REVIEW_BASE_URL').optional(),
+  /**
+   * How often a send waiting for an approver's decision looks again, seconds, 1..900. Default
+   * 300 (the `fast` retry profile: 2).
+   */
+  APPROVAL_RECHECK_SECONDS: z.coerce
+    .number({ error: 'APPROVAL_RECHECK_SECONDS must be a number of seconds' })
+    .int()
+    .min(1, 'APPROVAL_RECHECK_SECONDS must be at least 1 s')
+    .max(900, 'APPROVAL_RECHECK_SECONDS must be at most 900 s')
+    .optional(),
   /** IAM role EventBridge Scheduler assumes to send to the queues. */
   SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
   /**
@@ -140,7 +152,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const picked = Object.fromEntries(
     Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
   );
-  const result = configSchema.safeParse(picked);
+  // One parse per cold start: zod's compiled fast path (new Function) would cost more to build
+  // than it saves. Same checks, same result.
+  const result = configSchema.safeParse(picked, { jitless: true });
   if (!result.success) {
     const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);

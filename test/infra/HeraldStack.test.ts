@@ -391,7 +391,7 @@ describe('Function: HeraldStack', () => {
         ingest: queueDriven,
         enrich: [...queueDriven, ...jira],
         schedule: [...queueDriven, 'SCHEDULER_ROLE_ARN'],
-        compose: [...queueDriven, ...jira, 'HERALD_HOME_REGION'],
+        compose: [...queueDriven, ...jira, 'HERALD_HOME_REGION', 'REVIEW_BASE_URL'],
         send: [
           ...queueDriven,
           'HERALD_HOME_REGION',
@@ -706,8 +706,13 @@ describe('Function: HeraldStack', () => {
         enrich: [queueName('schedule', 'main', ENV)],
         // Points already due go straight to compose; overtaken snapshots ask enrich to re-plan.
         schedule: [queueName('compose', 'main', ENV), queueName('enrich', 'main', ENV)],
-        // Compose asks enrich to re-plan a release whose date moved under a due point.
-        compose: [queueName('send', 'main', ENV), queueName('enrich', 'main', ENV)].sort(),
+        // Compose asks enrich to re-plan a release whose date moved under a due point, and a send
+        // waiting for an approver's decision puts its job back on compose's own queue.
+        compose: [
+          queueName('send', 'main', ENV),
+          queueName('enrich', 'main', ENV),
+          queueName('compose', 'main', ENV),
+        ].sort(),
         // The owners' summary of a point waits on the send queue (it puts itself back, delayed).
         send: [queueName('send', 'main', ENV)],
       };
@@ -734,9 +739,18 @@ describe('Function: HeraldStack', () => {
       const secretRef = (key: keyof typeof topology.secrets) =>
         `<${logicalId('AWS::SecretsManager::Secret', 'Name', resourceName(topology.secrets[key], ENV))}>`;
       const expected: Partial<Record<FunctionName, string[]>> = {
-        webhook: [secretRef('webhookSecret'), secretRef('signingKeys')].sort(),
+        // The review keys open (webhook) and seal (compose) Approve/Hold links; no other function has them.
+        webhook: [
+          secretRef('webhookSecret'),
+          secretRef('signingKeys'),
+          secretRef('reviewSigningKeys'),
+        ].sort(),
         enrich: [secretRef('jiraApiToken')],
-        compose: [secretRef('jiraApiToken'), secretRef('openaiApiKey')].sort(),
+        compose: [
+          secretRef('jiraApiToken'),
+          secretRef('openaiApiKey'),
+          secretRef('reviewSigningKeys'),
+        ].sort(),
         // The signing keys only: send can sign unsubscribe links but never forge a Jira webhook.
         send: [secretRef('signingKeys')],
       };
@@ -749,7 +763,14 @@ describe('Function: HeraldStack', () => {
       const directory = `<${logicalId('AWS::DynamoDB::GlobalTable', 'TableName', resourceName(topology.tables.directory, ENV))}.Arn>`;
       const ledger = `<${logicalId('AWS::DynamoDB::GlobalTable', 'TableName', resourceName(topology.tables.ledger, ENV))}.Arn>`;
       const expected: Partial<Record<FunctionName, string[]>> = {
-        webhook: [`${directory} dynamodb:PutItem`],
+        // webhook: opt-outs, and on review links the policy's approvers (GetItem) and decisions on
+        // approval records (GetItem + conditional PutItem).
+        webhook: [
+          `${directory} dynamodb:GetItem`,
+          `${directory} dynamodb:PutItem`,
+          `${ledger} dynamodb:GetItem`,
+          `${ledger} dynamodb:PutItem`,
+        ],
         enrich: [`${directory} dynamodb:GetItem`, `${directory} dynamodb:Query`],
         // A point outcome is listed in its release's index row (UpdateItem) for herald report.
         schedule: [

@@ -17,6 +17,7 @@ import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import type { OutcomeRecord } from '#adapters/ledger/LedgerPort';
 import { DynamoActiveRegion } from '#adapters/region/DynamoActiveRegion';
 import type { EmailDraft } from '#contracts/emailDraft';
+import { approvalRecordOf } from '#test/factories/approvalRecord';
 import { chunkPlanOf } from '#test/factories/chunkPlan';
 import { actions } from '../../infra/permissions.ts';
 
@@ -63,12 +64,14 @@ const conditionFailed = (): Error =>
  * The IAM actions `run` needs: it runs twice against a mocked document client, once with every
  * call succeeding and once with every conditional write losing its condition (the paths that read
  * the winner back), and maps each command sent to its action. Outcomes are ignored: only calls count.
+ * `arrange` adds answers after the defaults (e.g. a stored row for GetItem).
  */
-const actionsUsed = async (run: () => Promise<unknown>): Promise<string[]> => {
+const actionsUsed = async (run: () => Promise<unknown>, arrange?: () => void): Promise<string[]> => {
   const used = new Set<string>();
   for (const writesLose of [false, true]) {
     ddb.reset();
     ddb.onAnyCommand().resolves({});
+    arrange?.();
     if (writesLose) {
       ddb.on(PutCommand).rejects(conditionFailed());
       ddb.on(UpdateCommand).rejects(conditionFailed());
@@ -128,10 +131,47 @@ describe('Function: actions', () => {
     expect(used).toEqual([...actions.directoryOptOut].sort());
   });
 
+  it('lets webhook make exactly the ledger calls of a review link: the record, its drafts, a decision', async () => {
+    // Act
+    const record = approvalRecordOf();
+    const used = await actionsUsed(
+      async () => {
+        await ledger.decide(record.approvalKey, {
+          decision: 'approve',
+          by: 'lead@example.com',
+          via: 'link',
+          at: '2026-01-01T00:00:00.000Z',
+          contentHash: record.contentHash,
+          revision: record.revision,
+        });
+        await ledger.getApproval(record.approvalKey);
+        // Last: the stored row answered here is an approval row, not a draft.
+        await ledger.getDraft(draft.key);
+      },
+      // A pending record is stored: decide reads it and writes the decision.
+      () => {
+        ddb.on(GetCommand).resolves({ Item: { pk: 'approval', seq: 1, record: JSON.stringify(record) } });
+      },
+    );
+
+    // Assert
+    expect(used).toEqual([...actions.ledgerApprovals].sort());
+  });
+
   it('lets feedback make exactly the ledger call of recording an SES event', async () => {
     // Act
     const used = await actionsUsed(() =>
       ledger.recordSesEvent('tag-1', { type: 'Send', messageId: 'm-1', at: '2026-01-01T00:00:00.000Z' }),
+    );
+
+    // Assert
+    expect(used).toEqual([...actions.ledgerSesEvents].sort());
+  });
+
+  it("lets feedback record an approver's bounce with its SES-event grant", async () => {
+    // Act
+    const used = await actionsUsed(() =>
+      ledger.recordApproverBounce('lead@example.com', { type: 'Bounce', at: '2026-01-01T00:00:00.000Z' }),
     );
 
     // Assert
@@ -184,6 +224,44 @@ describe('Function: actions', () => {
 
     // Assert
     expect([...used].sort()).toEqual([...actions.ledgerSends].sort());
+  });
+
+  it('lets compose and webhook make exactly the ledger calls of approval records', async () => {
+    // Arrange: a stored record, so decide and settle reach their conditional write.
+    const record = approvalRecordOf();
+    const stored = { pk: `approval#${record.approvalKey}`, seq: 1, record: JSON.stringify(record) };
+    const decision = {
+      decision: 'approve',
+      by: 'lead@example.com',
+      via: 'link',
+      at: '2026-03-01T08:30:00.000Z',
+      contentHash: record.contentHash,
+      revision: 1,
+    } as const;
+    const settlement = { outcome: 'sent', at: '2026-03-01T09:00:00.000Z', revision: 1 } as const;
+    const used = new Set<string>();
+
+    // Act: with every write landing, then with every write losing its condition.
+    for (const writesLose of [false, true]) {
+      ddb.reset();
+      ddb.onAnyCommand().resolves({});
+      ddb.on(GetCommand).resolves({ Item: stored });
+      if (writesLose) ddb.on(PutCommand).rejects(conditionFailed());
+      for (const step of [
+        () => ledger.getApproval(record.approvalKey),
+        () => ledger.putApprovalRevision({ ...record, revision: 2 }),
+        () => ledger.decide(record.approvalKey, decision),
+        () => ledger.settleApproval(record.approvalKey, settlement),
+      ]) {
+        await step().catch(() => undefined);
+      }
+      for (const call of ddb.calls())
+        used.add(IAM_ACTION.get((call.args[0] as object).constructor) ?? 'unmapped');
+    }
+
+    // Assert
+    expect([...used].sort()).toEqual([...actions.ledgerApprovals].sort());
+    for (const action of actions.ledgerApprovals) expect(actions.ledgerDrafts).toContain(action);
   });
 
   it('lets send read a point’s report for the owners’ summary with exactly its report grant', async () => {

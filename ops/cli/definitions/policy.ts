@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { approvalLeadMs } from '#contracts/approval';
 import { parseDurationSpec } from '#contracts/sendPolicy';
 import type { AudienceSetOptions, PolicySetOptions } from '#ops/commands/policy';
 import { jsonOption, projectKey } from '../parsers.ts';
@@ -23,6 +24,20 @@ const lateness = (value: string): string => {
     throw new InvalidArgumentError('expected a duration from 5m to 48h, e.g. 6h, 90m or 1h30m.');
   }
   return value.trim();
+};
+
+/** An approval lead 15m..14d (`24h`, `2d`, `90m`). */
+const approvalLead = (value: string): string => {
+  if (approvalLeadMs(value) === undefined) {
+    throw new InvalidArgumentError('expected a lead from 15m to 14d, e.g. 24h, 2d or 90m.');
+  }
+  return value.trim();
+};
+
+/** `hold` or `send`. */
+const timeoutAction = (value: string): 'hold' | 'send' => {
+  if (value === 'hold' || value === 'send') return value;
+  throw new InvalidArgumentError('expected hold or send.');
 };
 
 /** `now` or `skip`. */
@@ -90,6 +105,15 @@ export const definePolicy = (program: Command, runtime: CommandRuntime): void =>
       'a point already due when planned: now (send now) or skip (default now)',
       catchUpMode,
     )
+    .option('--approvers <emails>', 'review before send: who approves each point, comma-separated')
+    .option(
+      '--approval-lead <duration>',
+      'how long before each point the review email goes out, 15m..14d (default 24h)',
+      approvalLead,
+    )
+    .option('--on-timeout <action>', 'no decision by the send time: hold (default) or send', timeoutAction)
+    .option('--approval', 'turn review before send on (needs --approvers unless stored)')
+    .option('--no-approval', 'turn review before send off: emails go out unreviewed')
     .option(
       '--notify <emails>',
       'owners\' summary after each point, comma-separated addresses (never a client of the project); "" removes them',
@@ -124,6 +148,11 @@ that local day ends); later it is recorded missed and not sent. A point already 
 release is planned (created or moved late) is sent at once with --catch-up now while within that
 lateness, else recorded missed. Both show in \`herald status\`.
 
+Review before send: with --approvers, each point's drafts are written --approval-lead before it is
+due and emailed to every approver with Approve and Hold links; at the send time an approved draft
+goes out, a held one does not, and with no decision --on-timeout decides. A release that changes
+after the review gets a new review email and the send waits for it (see README "Review before send").
+
 --notify names the release owners: after each point's emails in a time zone settle (all delivered,
 bounced or complained, or 15 minutes after they went out), one summary email with the figures of
 \`herald report\` and what needs a person (bounces, complaints, dead letters) goes to each of them,
@@ -138,6 +167,8 @@ Examples:
   herald policy set SHOP --from-name "Shop updates" --reply-to accounts@example.com
   herald policy set SHOP --footer "Example Shop Ltd · 1 Main Street · Springfield"
   herald policy set SHOP --max-lateness 3h --catch-up skip
+  herald policy set SHOP --approvers lead@example.com,pm@example.com --approval-lead 24h --on-timeout hold
+  herald policy set SHOP --no-approval
   herald policy set SHOP --notify release-owner@example.com,support-lead@example.com`,
     )
     .action((project: string, options: PolicySetOptions, command: Command) =>

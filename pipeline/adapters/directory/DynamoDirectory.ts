@@ -6,7 +6,7 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Contact, contact, normaliseEmail } from '#contracts/contact';
 import { ContractError, describeIssues, parseContract } from '#contracts/errors';
 import { type SendPolicy, type SendPolicyInput, sendPolicy } from '#contracts/sendPolicy';
@@ -171,6 +171,7 @@ export class DynamoDirectory implements DirectoryPort {
       sender: item.sender,
       maxLateness: item.maxLateness,
       catchUp: item.catchUp,
+      approval: item.approval,
       notify: item.notify,
     });
   }
@@ -201,6 +202,7 @@ export class DynamoDirectory implements DirectoryPort {
             sender: Object.fromEntries(Object.entries(parsed.sender).filter(([, v]) => v !== undefined)),
             ...(parsed.maxLateness !== undefined ? { maxLateness: parsed.maxLateness } : {}),
             ...(parsed.catchUp !== undefined ? { catchUp: parsed.catchUp } : {}),
+            ...(parsed.approval !== undefined ? { approval: parsed.approval } : {}),
             ...(parsed.notify !== undefined ? { notify: parsed.notify } : {}),
           },
         }),

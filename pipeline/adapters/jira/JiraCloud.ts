@@ -1,6 +1,6 @@
 import { getProject, getVersion, parseJqlQueries, searchAndReconsileIssuesUsingJqlPost } from 'jira.js/cloud';
 import type { Client } from 'jira.js/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { issueKey } from '#contracts/emailDraft';
 import { describeIssues } from '#contracts/errors';
 import { type VersionState, versionState } from '#contracts/releaseSnapshot';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { jiraDate, jiraId } from '#contracts/jiraVersionWebhook';
 
 // Tolerant shapes of the three Jira answers the adapter reads: unknown fields are kept and

@@ -42,4 +42,19 @@ export interface ApprovalLedgerPort {
   ): Promise<ApprovalRecord>;
   /** Approval records of a release (every point), for `herald drafts list` and reports. */
   listApprovals(versionId?: string): Promise<ApprovalRecord[]>;
+  /**
+   * Records that a review email to `approver` bounced (permanently) or was complained about: one
+   * row per approver with the latest event and a count, for `herald status`.
+   */
+  recordApproverBounce(approver: string, bounce: ApproverBounce): Promise<void>;
+}
+
+/** A review email SES reported undeliverable (or complained about). */
+export interface ApproverBounce {
+  type: 'Bounce' | 'Complaint';
+  /** ISO 8601, SES's time of the event. */
+  at: string;
+  /** The release and point the review email was about (its SES tags), when known. */
+  versionId?: string | undefined;
+  pointId?: string | undefined;
 }

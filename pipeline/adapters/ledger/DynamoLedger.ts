@@ -12,7 +12,11 @@ import { dynamoCall } from '#adapters/directory/dynamoCall';
 import { CorruptItemError, isConditionalCheckFailed } from '#adapters/directory/dynamoErrors';
 import { type EmailDraft, emailDraft } from '#contracts/emailDraft';
 import { describeIssues, parseContract } from '#contracts/errors';
+import type { ApprovalDecisionRecord, ApprovalRecord } from '#contracts/approval';
 import { RetryableError } from '#shared/errors';
+import type { ApprovalLedgerPort, ApproverBounce, DecideOutcome } from './ApprovalLedgerPort.ts';
+import type { ApprovalSettlement } from './approvalTransitions.ts';
+import { DynamoApprovals } from './DynamoApprovals.ts';
 import {
   type ClaimOptions,
   type ClaimOutcome,
@@ -101,6 +105,7 @@ const definedOnly = (values: Record<string, unknown>): Record<string, unknown> =
  *   type: `atSend`, `atDelivery`, `atBounce`, `atComplaint`, `atReject`, `atDeliveryDelay`);
  * - release watermark: `release#<versionId>` with `readAt` (epoch ms, the newest snapshot the
  *   schedule stage claimed), `claimedAt` (ISO) and that snapshot's `state` and `releaseDate`;
+ * - approval record of a release point: `approval#<approvalKey>` (see {@link DynamoApprovals});
  * - point outcome: `point#<key>` with `status` (`missed` | `caught_up`), `reason`, `at` (ISO),
  *   `versionId`, `pointId`, `releaseDate`, `timeZone`; an email given up without a send is its
  *   send row with `status` `missed` | `skipped_release_changed` | `opted_out` | `removed` and the
@@ -112,8 +117,10 @@ const definedOnly = (values: Record<string, unknown>): Record<string, unknown> =
  * `ReturnValuesOnConditionCheckFailure: ALL_OLD` (moto 5.2 returns it for PutItem and UpdateItem)
  * and falls back to a strongly consistent GetItem when an emulator leaves it out.
  */
-export class DynamoLedger implements LedgerPort {
+export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
   readonly #client: DynamoDBDocumentClient;
+  /** Approval records (rows `approval#<approvalKey>`, see {@link DynamoApprovals}). */
+  readonly #approvals: DynamoApprovals;
   readonly #table: string;
   readonly #ttlSeconds: number;
   readonly #now: () => number;
@@ -128,6 +135,36 @@ export class DynamoLedger implements LedgerPort {
     this.#table = options.tableName;
     this.#ttlSeconds = options.ttlSeconds;
     this.#now = options.now ?? Date.now;
+    this.#approvals = new DynamoApprovals({
+      client: this.#client,
+      tableName: this.#table,
+      ttlSeconds: this.#ttlSeconds,
+      now: this.#now,
+    });
+  }
+
+  getApproval(approvalKey: string): Promise<ApprovalRecord | null> {
+    return this.#approvals.getApproval(approvalKey);
+  }
+
+  putApprovalRevision(record: ApprovalRecord): Promise<ApprovalRecord> {
+    return this.#approvals.putApprovalRevision(record);
+  }
+
+  decide(approvalKey: string, decision: ApprovalDecisionRecord): Promise<DecideOutcome> {
+    return this.#approvals.decide(approvalKey, decision);
+  }
+
+  settleApproval(approvalKey: string, settlement: ApprovalSettlement): Promise<ApprovalRecord> {
+    return this.#approvals.settleApproval(approvalKey, settlement);
+  }
+
+  listApprovals(versionId?: string): Promise<ApprovalRecord[]> {
+    return this.#approvals.listApprovals(versionId);
+  }
+
+  recordApproverBounce(approver: string, bounce: ApproverBounce): Promise<void> {
+    return this.#approvals.recordApproverBounce(approver, bounce);
   }
 
   async getDraft(key: string): Promise<EmailDraft | null> {

@@ -95,8 +95,8 @@ export interface ReleaseRecord extends Partial<ReleaseStamp> {
   readAt: number;
 }
 
-/** Outcome statuses of a point (one compose job or one point in one zone). */
-export const POINT_OUTCOMES = ['missed', 'caught_up'] as const;
+/** Outcome statuses of a point (one compose job or one point in one zone); `held`: an approver held it (policy `approval`). */
+export const POINT_OUTCOMES = ['missed', 'caught_up', 'held'] as const;
 
 /**
  * Outcome statuses of one email that was given up without a send: past its deadline, its release

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { z } from 'zod';
+import * as z from 'zod';
 import { llmEmail } from '#contracts/emailDraft';
 import { describeIssues } from '#contracts/errors';
 import { groundingVerdict } from '#contracts/groundingVerdict';

@@ -49,8 +49,11 @@ export interface ReportRow {
 /** How one point went in one time zone. */
 export interface ZoneReport {
   timeZone: string;
-  /** `sent` (fanned out), `caught_up` (fanned out late, within its deadline), `missed`, `scheduled` (not fired yet). */
-  status: 'sent' | 'caught_up' | 'missed' | 'scheduled';
+  /**
+   * `sent` (fanned out), `caught_up` (fanned out late, within its deadline), `missed`, `held`
+   * (review before send held the drafts: nothing sent), `scheduled` (not fired yet).
+   */
+  status: 'sent' | 'caught_up' | 'missed' | 'held' | 'scheduled';
   /** Why, for missed / caught up (`past_deadline`, `catch_up_skip`, …). */
   reason?: string | undefined;
   dueAt?: string | undefined;
@@ -286,7 +289,9 @@ export const buildReleaseReport = (input: ReleaseReportInput): ReleaseReport => 
   for (const outcome of input.rows.pointOutcomes) {
     if (!covers(input.filter, outcome)) continue;
     const zone = zoneOf(pointOf(outcome), outcome.timeZone ?? 'UTC');
-    if (outcome.status === 'missed' || outcome.status === 'caught_up') zone.status = outcome.status;
+    if (outcome.status === 'missed' || outcome.status === 'caught_up' || outcome.status === 'held') {
+      zone.status = outcome.status;
+    }
     zone.reason = outcome.reason;
   }
 

@@ -10,9 +10,12 @@ import { regionGateFor } from '#adapters/region/regionGateFor';
 import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
 import { createSqsHandler } from '#retry/createSqsHandler';
 import { loadConfig, requireConfig } from '#shared/config';
+import { PermanentError } from '#shared/errors';
 import { lazyOnce } from '#shared/lazyOnce';
 import { createLogger } from '#shared/logger';
+import { parseSigningKeys } from '#shared/signingKeys';
 import { resourceName, topology } from '#topology/topology';
+import type { ReviewLinks } from './approval/ReviewLinks.ts';
 import { type ComposeDeps, processRecord } from './processRecord.ts';
 
 const config = loadConfig();
@@ -42,6 +45,18 @@ const secrets = new SecretsManagerSecrets({});
 const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.directory, env) });
 
 type SecretDeps = Pick<ComposeDeps, 'jira' | 'llm'>;
+
+// Review emails (policy approval): the links' base and the review-signing-keys secret, read on
+// first use only (a deployment without approval never reads it). SecretsPort caches per process.
+const reviewKeysName = resourceName(topology.secrets.reviewSigningKeys, env);
+const review = async (): Promise<ReviewLinks> => {
+  if (config.REVIEW_BASE_URL === undefined) {
+    throw new PermanentError('review_not_configured', 'policy approval needs REVIEW_BASE_URL');
+  }
+  return { baseUrl: config.REVIEW_BASE_URL, keys: parseSigningKeys(await secrets.get(reviewKeysName)) };
+};
+const approvalRecheckSeconds =
+  config.APPROVAL_RECHECK_SECONDS ?? (config.HERALD_RETRY_PROFILE === 'fast' ? 2 : undefined);
 
 // Built on first use (see lazyOnce): a failed build is not cached.
 const secretDeps = lazyOnce(() =>
@@ -89,6 +104,8 @@ export const handler = createSqsHandler({
       now: () => new Date(),
       env,
       maxIssues: config.JIRA_MAX_ISSUES,
+      review,
+      approvalRecheckSeconds,
       records,
       summaryDelaySeconds: config.HERALD_RETRY_PROFILE === 'fast' ? FAST_SUMMARY_DELAY_SECONDS : undefined,
     };

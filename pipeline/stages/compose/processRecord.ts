@@ -1,6 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
 import type { JiraIssue, JiraPort } from '#adapters/jira/JiraPort';
+import type { ApprovalLedgerPort } from '#adapters/ledger/ApprovalLedgerPort';
 import type { LedgerPort } from '#adapters/ledger/LedgerPort';
 import { type EmailAnswer, type EmailRequest, LlmOutputError, type LlmPort } from '#adapters/llm/LlmPort';
 import type { QueuePort } from '#adapters/queue/QueuePort';
@@ -9,11 +10,12 @@ import type { EmailDraft, LlmEmail } from '#contracts/emailDraft';
 import { wrap } from '#contracts/envelope';
 import { parseContract, parseJsonContract } from '#contracts/errors';
 import type { Audience } from '#contracts/issueScope';
-import { replanKey, replanRequest } from '#contracts/replanRequest';
 import type { VersionState } from '#contracts/releaseSnapshot';
+import { replanKey, replanRequest } from '#contracts/replanRequest';
 import { sendJobMessage, sendKey } from '#contracts/sendJob';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import type { RecordContext } from '#retry/createSqsHandler';
+import { peekEnvelope } from '#retry/peekEnvelope';
 import { tracedRetry } from '#retry/tracedRetry';
 import { type RetryAttempt, withRetry } from '#retry/withRetry';
 import { PermanentError } from '#shared/errors';
@@ -21,6 +23,9 @@ import type { Log } from '#shared/logger';
 import { truncate } from '#shared/text';
 import { currentTraceparent, withSpan } from '#shared/tracing';
 import { queueName } from '#topology/topology';
+import { approvedDrafts } from './approval/approvedDrafts.ts';
+import { processReviewJob } from './approval/processReviewJob.ts';
+import type { ReviewLinks } from './approval/ReviewLinks.ts';
 import { draftsByAudience, groupKey, recipientAudience } from './audiences.ts';
 import { checkCitations } from './citations.ts';
 import { daysBefore } from './daysBefore.ts';
@@ -38,7 +43,7 @@ import {
 } from './grounding/index.ts';
 import { notAfterOf, recordIfMissed } from './lateness.ts';
 import { localeStrings } from './localeStrings.ts';
-import { type LeftOutIssue, ReleaseScope } from './releaseScope.ts';
+import { type AudienceScope, type LeftOutIssue, ReleaseScope } from './releaseScope.ts';
 import { type FanOutDeps, recordFanOut } from './recordFanOut.ts';
 import { renderEmail } from './renderEmail.ts';
 import { checkStaleness } from './staleness.ts';
@@ -55,7 +60,7 @@ export interface ComposeDeps {
   directory: DirectoryPort;
   /** The LLM; undefined when no OpenAI key is configured (every draft comes from the template). */
   llm?: LlmPort | undefined;
-  ledger: LedgerPort;
+  ledger: LedgerPort & ApprovalLedgerPort;
   /** Where send.job goes (the send queue), and release.changed when a job finds the date moved (the enrich queue). */
   queue: QueuePort;
   /** Clock for `createdAt`, a re-plan's `occurredAt` and draft claims. */
@@ -68,6 +73,15 @@ export interface ComposeDeps {
   maxIssues?: number | undefined;
   /** Most issues the template fallback lists. Default 50. */
   fallbackMaxItems?: number | undefined;
+  /** Where review emails' Approve/Hold links point and what seals them (policy `approval`). */
+  review?: (() => Promise<ReviewLinks>) | undefined;
+  /**
+   * How long a send waiting for a decision (a revision written at its send time) waits between
+   * looks at the approval record, seconds, 1..900. Default 300.
+   */
+  approvalRecheckSeconds?: number | undefined;
+  /** Compose as if the policy had no `approval` (`herald preview`: what the drafts say). Default false. */
+  ignoreApproval?: boolean | undefined;
   /** Where each chunk's fan-out is recorded for `herald report` (see {@link recordFanOut}); default none. */
   records?: FanOutDeps['records'];
   /** Delay of the owners' point.summary, seconds (see {@link recordFanOut}). */
@@ -75,7 +89,7 @@ export interface ComposeDeps {
 }
 
 /** Runs one named external call with tracing and in-call retries. */
-type Retry = <T>(name: string, fn: (attempt: RetryAttempt) => Promise<T>) => Promise<T>;
+export type Retry = <T>(name: string, fn: (attempt: RetryAttempt) => Promise<T>) => Promise<T>;
 
 /** LLM usage of one draft: the counters the `email_composed` line exports (a benchmark reads them). */
 interface LlmCounters {
@@ -283,6 +297,8 @@ export const processRecord = async (
   ctx: RecordContext,
   deps: ComposeDeps,
 ): Promise<void> => {
+  // review.job (policy `approval`) shares the compose queue: drafts written ahead, for review.
+  if (peekEnvelope(record.body)?.envelope.kind === 'review.job') return processReviewJob(record, ctx, deps);
   const incoming = parseJsonContract('compose.job', composeJobMessage, record.body);
   const job = incoming.payload;
   const logger = ctx.logger.child({
@@ -309,46 +325,36 @@ export const processRecord = async (
     // Past its deadline the point is recorded `missed` and nothing is sent (a success).
     if (await recordIfMissed(job, { ...deps, logger }, retry)) return;
     const policy = (await deps.directory.getPolicy(job.projectKey)) ?? DEFAULT_SEND_POLICY;
-    let projectName: Promise<string> | undefined;
-    const scope = new ReleaseScope({
-      projectKey: job.projectKey,
+    const scope = releaseScopeOf(job, policy, deps, retry);
+    const draft = {
+      point: job,
+      version,
       policy,
-      read: (conditions) =>
-        retry('jira.list_release_issues', ({ signal }) =>
-          deps.jira.listReleaseIssues(job.versionId, {
-            signal,
-            scope: conditions,
-            releaseNoteField: policy.releaseNoteField,
-            ...(deps.maxIssues !== undefined ? { maxIssues: deps.maxIssues } : {}),
-          }),
-        ),
-    });
+      deps,
+      retry,
+      logger,
+      remainingTimeMs: ctx.remainingTimeMs,
+    };
+    if (policy.approval && !deps.ignoreApproval) {
+      // Review before send: the point's approval record decides what (if anything) goes out.
+      const approval = {
+        ...draft,
+        approval: policy.approval,
+        scope,
+        traceparent: incoming.traceparent,
+        job,
+      };
+      const drafts = await approvedDrafts(approval);
+      if (drafts) await queueSendJobs(job, policy, drafts, incoming.traceparent, deps, retry, logger);
+      return;
+    }
     const drafts = await draftsByAudience({
       job,
       policy,
       logger,
       cached: (key) => retry('ledger.get_draft', () => deps.ledger.getDraft(key)),
       scopeOf: (audience) => scope.of(audience),
-      write: (group, key, scoped) =>
-        writeDraftOnce({
-          key,
-          claim: (k) =>
-            retry('ledger.claim_draft', () =>
-              deps.ledger.claimDraft(k, { leaseSeconds: DRAFT_LEASE_SECONDS, now: deps.now().getTime() }),
-            ),
-          cached: (k) => retry('ledger.get_draft', () => deps.ledger.getDraft(k)),
-          write: async () => {
-            projectName ??= retry('jira.get_project', ({ signal }) =>
-              deps.jira.getProject(job.projectKey, { signal }),
-            ).then((project) => project.name);
-            const facts = { projectName: await projectName, ...scoped, issues: scoped.inScope, policy };
-            return composeDraft(job, version, group.locale, key, facts, deps, retry, logger);
-          },
-          remainingTimeMs: ctx.remainingTimeMs,
-          now: () => deps.now().getTime(),
-          logger,
-          ...(deps.sleep ? { sleep: deps.sleep } : {}),
-        }),
+      write: draftWriterOf(draft),
     });
 
     await queueSendJobs(job, policy, drafts, incoming.traceparent, deps, retry, logger);
@@ -358,6 +364,77 @@ export const processRecord = async (
       retry,
     );
   });
+};
+
+/** A release point a draft is written for (a compose job or a review job). */
+export type DraftPoint = Pick<
+  ComposeJob,
+  'versionId' | 'projectKey' | 'pointId' | 'pointKind' | 'releaseDate' | 'dueAt' | 'timeZone'
+>;
+
+/** What {@link draftWriterOf} writes drafts with. */
+export interface DraftContext {
+  point: DraftPoint;
+  /** The version as Jira has it now. */
+  version: VersionState;
+  policy: SendPolicy;
+  deps: ComposeDeps;
+  retry: Retry;
+  logger: Log;
+  /** Milliseconds left in the invocation. */
+  remainingTimeMs: () => number;
+}
+
+/** The release's issues per audience, read from Jira once per audience for one record. */
+export const releaseScopeOf = (
+  point: Pick<DraftPoint, 'versionId' | 'projectKey'>,
+  policy: SendPolicy,
+  deps: ComposeDeps,
+  retry: Retry,
+): ReleaseScope =>
+  new ReleaseScope({
+    projectKey: point.projectKey,
+    policy,
+    read: (conditions) =>
+      retry('jira.list_release_issues', ({ signal }) =>
+        deps.jira.listReleaseIssues(point.versionId, {
+          signal,
+          scope: conditions,
+          releaseNoteField: policy.releaseNoteField,
+          ...(deps.maxIssues !== undefined ? { maxIssues: deps.maxIssues } : {}),
+        }),
+      ),
+  });
+
+/**
+ * Writes the draft of one audience × locale under `key` once ({@link writeDraftOnce}: the first
+ * writer asks the model, everyone else reads its draft), resolving to the stored draft.
+ */
+export const draftWriterOf = (
+  c: DraftContext,
+): ((group: { locale: string }, key: string, scoped: AudienceScope) => Promise<EmailDraft>) => {
+  const { deps, retry, point } = c;
+  let projectName: Promise<string> | undefined;
+  return (group, key, scoped) =>
+    writeDraftOnce({
+      key,
+      claim: (k) =>
+        retry('ledger.claim_draft', () =>
+          deps.ledger.claimDraft(k, { leaseSeconds: DRAFT_LEASE_SECONDS, now: deps.now().getTime() }),
+        ),
+      cached: (k) => retry('ledger.get_draft', () => deps.ledger.getDraft(k)),
+      write: async () => {
+        projectName ??= retry('jira.get_project', ({ signal }) =>
+          deps.jira.getProject(point.projectKey, { signal }),
+        ).then((project) => project.name);
+        const facts = { projectName: await projectName, ...scoped, issues: scoped.inScope, policy: c.policy };
+        return composeDraft(point, c.version, group.locale, key, facts, deps, retry, c.logger);
+      },
+      remainingTimeMs: c.remainingTimeMs,
+      now: () => deps.now().getTime(),
+      logger: c.logger,
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    });
 };
 
 /** The `llmEmail` schema's longest outro, characters. */
@@ -395,7 +472,7 @@ const answerChecks = (
 
 /** Writes, renders and stores the draft of one locale; resolves to the stored (first-written) draft. */
 const composeDraft = async (
-  job: ComposeJob,
+  job: DraftPoint,
   version: VersionState,
   locale: string,
   key: string,
@@ -460,6 +537,7 @@ const composeDraft = async (
     ...(written?.verifier ? { verifier: written.verifier } : {}),
     fromName: presentation.fromName,
     ...(presentation.replyTo !== undefined ? { replyTo: presentation.replyTo } : {}),
+    content: email,
     usage: {
       llmCalls: counters.llmCalls,
       promptTokens: counters.promptTokens,
@@ -495,7 +573,7 @@ const composeDraft = async (
  * One send.job per distinct recipient, pointing at the draft of the recipient's audience and
  * locale; a recipient whose audience has no issue in scope (no draft) gets none.
  */
-const queueSendJobs = async (
+export const queueSendJobs = async (
   job: ComposeJob,
   policy: SendPolicy,
   drafts: ReadonlyMap<string, EmailDraft>,

@@ -1,11 +1,14 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
+import type { ApprovalLedgerPort } from '#adapters/ledger/ApprovalLedgerPort';
 import type { LedgerPort, SesEventType } from '#adapters/ledger/LedgerPort';
 import { emailAddress } from '#contracts/contact';
 import { ContractError, parseContract } from '#contracts/errors';
 import { withRetry } from '#retry/withRetry';
 import { type Log, maskEmail } from '#shared/logger';
 import { withSpan } from '#shared/tracing';
+import { KIND_TAG_NAME } from '#stages/send/reviewSend';
+import { recordApproverBounces } from './recordApproverBounces.ts';
 import { recordSesEvent } from './recordSesEvent.ts';
 import { PERMANENT_BOUNCE, SES_EVENT_SOURCE, sesFeedbackDetail } from './sesFeedbackEvent.ts';
 
@@ -18,8 +21,11 @@ export interface FeedbackDeps {
   logger: Log;
   /** Milliseconds left in the invocation; bounds in-call retries. */
   remainingTimeMs: () => number;
-  /** The ledger, where SES's events are recorded per email (`herald-send` tag). */
-  ledger: Pick<LedgerPort, 'recordSesEvent'>;
+  /**
+   * The ledger, where SES's events are recorded per email (`herald-send` tag), and bounces of
+   * review emails per approver (`herald-kind` = `review`).
+   */
+  ledger: Pick<LedgerPort, 'recordSesEvent'> & Pick<ApprovalLedgerPort, 'recordApproverBounce'>;
 }
 
 /** What {@link processFeedback} did. */
@@ -88,6 +94,9 @@ export const processFeedback = async (
     return { optedOut: [], ignored: 'other_event', ...recorded };
   }
 
+  if (detail.mail?.tags?.[KIND_TAG_NAME]?.[0] === 'review') {
+    await recordApproverBounces(detail, rawAddresses, { ...deps, logger });
+  }
   const optedOut: string[] = [];
   for (const raw of rawAddresses) {
     const address = addressOf(raw);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The EventBridge `source` of SES events (SES publishes them to the account's default bus). */
 export const SES_EVENT_SOURCE = 'aws.ses';

@@ -9,6 +9,7 @@ import { PermanentError } from '#shared/errors';
 import { pointDeadline } from '#shared/pointDeadline';
 import { addCalendarDays, addWallClockMinutes, utcToZoned, zonedToUtc } from '#shared/zonedTime';
 import { topology } from '#topology/topology';
+import { reviewSchedules } from './reviewSchedules.ts';
 import { releaseSchedulePrefix, scheduleName, scheduleSeries } from './scheduleNames.ts';
 
 /**
@@ -171,6 +172,13 @@ export const desiredSchedules = (
       }
       schedules.push(...schedulesOf(point, zone, recipients, build));
     }
+  }
+  // Review before send: one review schedule per point, beside its send schedules.
+  const { approval } = snapshot.policy;
+  if (approval && snapshot.state === 'active') {
+    const review = reviewSchedules(snapshot, approval, { schedules, late }, options);
+    schedules.push(...review.schedules);
+    wantedSeries.push(...review.wantedSeries);
   }
   return { listPrefix, schedules, skipped, late, wantedSeries };
 };

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { FIRE_WINDOW_MS, type OneTimeSchedule } from '#adapters/scheduler/SchedulerPort';
 import { zonedToUtc } from '#shared/zonedTime';
 import type { DesiredSchedule, DesiredScheduleSet } from './desiredSchedules.ts';
-import { composeJobOfInput } from './scheduleInput.ts';
+import { scheduledJobOfInput } from './scheduleInput.ts';
 import { seriesOfName } from './scheduleNames.ts';
 
 /** How close to its time, milliseconds, an existing schedule is left to fire (the port's, 2 minutes). */
@@ -113,8 +113,8 @@ const changesOf = (d: DesiredSchedule, current: OneTimeSchedule): ScheduleChange
   if (!asSoonAsPossible && d.schedule.at !== current.at) changes.push('at');
   if (d.schedule.timeZone !== current.timeZone) changes.push('time_zone');
   if (d.schedule.targetArn !== current.targetArn) changes.push('target');
-  const want = composeJobOfInput(d.schedule.input);
-  const have = composeJobOfInput(current.input);
+  const want = scheduledJobOfInput(d.schedule.input);
+  const have = scheduledJobOfInput(current.input);
   if (want === undefined || have === undefined) {
     changes.push('input');
     return changes;
@@ -126,12 +126,12 @@ const changesOf = (d: DesiredSchedule, current: OneTimeSchedule): ScheduleChange
 };
 
 /**
- * A compose.job as compared for `input`: parsed (so key order and whitespace do not matter),
+ * A compose.job (or a review.job) as compared for `input`: parsed (so key order and whitespace do not matter),
  * without its `traceparent` (each run has its own) and `snapshotAt` (which snapshot made it does
  * not change what it sends), and for an as-soon-as-possible point without its due time and the
  * deadline derived from it.
  */
-const comparableJob = (job: NonNullable<ReturnType<typeof composeJobOfInput>>, ignoreDueAt: boolean) => {
+const comparableJob = (job: NonNullable<ReturnType<typeof scheduledJobOfInput>>, ignoreDueAt: boolean) => {
   const { traceparent: _traceparent, payload, ...envelope } = job;
   const { snapshotAt: _snapshotAt, dueAt, notAfter, ...rest } = payload;
   return { ...envelope, payload: ignoreDueAt ? rest : { ...rest, dueAt, notAfter } };

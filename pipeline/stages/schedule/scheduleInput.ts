@@ -1,6 +1,7 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { OneTimeSchedule } from '#adapters/scheduler/SchedulerPort';
 import { composeJobMessage } from '#contracts/composeJob';
+import { reviewJobMessage } from '#contracts/reviewJob';
 
 /**
  * A schedule's Input read as a compose.job envelope; undefined when it is not JSON or not a
@@ -29,4 +30,21 @@ export const newestSnapshotAt = (schedules: readonly OneTimeSchedule[]): number 
     if (at !== undefined && (newest === undefined || at > newest)) newest = at;
   }
   return newest;
+};
+
+/**
+ * A schedule's Input read as either job a send-point schedule or a review schedule carries
+ * (compose.job or review.job envelope); undefined when it is neither.
+ */
+export const scheduledJobOfInput = (
+  input: string,
+): z.output<typeof composeJobMessage> | z.output<typeof reviewJobMessage> | undefined => {
+  const compose = composeJobOfInput(input);
+  if (compose !== undefined) return compose;
+  try {
+    const parsed = reviewJobMessage.safeParse(JSON.parse(input));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 };

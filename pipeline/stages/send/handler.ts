@@ -44,9 +44,10 @@ const signingKeysName = resourceName(topology.secrets.signingKeys, env);
 // functions run at once (the CDK stack sets it on the SQS event source and gives each its share).
 const rateLimiter = createRateLimiter({ ratePerSecond: config.SES_SEND_RATE_PER_SECOND });
 
-// Review before send (issue 10): add `approvals` (its ApprovalLedgerPort adapter) to list held drafts.
 const summaryDeps = {
   ledger,
+  // The points' approval records (review before send): held drafts in the summary.
+  approvals: ledger,
   records: new DynamoDeliveryRecords({
     tableName: resourceName(topology.tables.ledger, env),
     ttlSeconds: topology.ledgerTtlSeconds,

@@ -18,8 +18,9 @@ import { unsubscribeUrl } from '#shared/unsubscribeToken';
 import { localeStrings } from '#stages/compose/localeStrings';
 import { fillPlaceholders } from './fillPlaceholders.ts';
 import type { RateLimiter } from './rateLimiter.ts';
+import { emailSendKey, prepareReviewEmail } from './reviewSend.ts';
+import { stopAtGate, stopReviewAtDeadline } from './sendGate.ts';
 import { recordNotSent } from './recordNotSent.ts';
-import { stopAtGate } from './sendGate.ts';
 import { settleAmbiguous } from './settleAmbiguous.ts';
 
 /**
@@ -127,30 +128,15 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
   const retry: Retry = tracedRetry({ remainingTimeMs: ctx.remainingTimeMs, logger });
 
   await withSpan('send.record', async () => {
-    // Enrich filtered the recipients when the release was planned; the directory may have
-    // changed since (an unsubscribe, a contact removed or opted out in the project).
-    const [optedOutEverywhere, contact] = await Promise.all([
-      retry('directory.is_opted_out', () => deps.directory.isOptedOut(email)),
-      retry('directory.get_contact', () => deps.directory.getContact(job.projectKey, email)),
-    ]);
-    if (optedOutEverywhere || contact?.optedOut) {
-      const scope = optedOutEverywhere ? 'global' : 'project';
-      logger.info({ scope }, 'recipient_opted_out');
-      await recordNotSent(job, { status: 'opted_out', reason: `opted_out_${scope}` }, deps.ledger, retry);
-      return;
-    }
-    if (contact === null) {
-      logger.info({ projectKey: job.projectKey }, 'recipient_removed');
-      await recordNotSent(job, { status: 'removed', reason: 'not_a_contact' }, deps.ledger, retry);
-      return;
-    }
-    // Past the point's deadline, or the release deleted or moved since compose: record, never send.
-    if (await stopAtGate(job, { ...deps, logger }, retry)) return;
+    const review = job.kind === 'review';
+    // A review email goes to an approver of the policy, not a contact: no opt-out, no release gate.
+    const stop = review ? stopReviewAtDeadline : stopForRecipient;
+    if (await stop(job, { ...deps, logger }, retry)) return;
     // Claim only when the SES call and the ledger write after it fit in what is left: a send
     // whose result cannot be recorded is the one path to a duplicate.
     const left = ctx.remainingTimeMs();
     if (left < SEND_BUDGET_MS) throw new OutOfTimeError('send.email', left, SEND_BUDGET_MS);
-    const key = sendKey(job, email);
+    const key = emailSendKey(job);
     const tag = sendTag(key);
     const now = deps.now().getTime();
     const claim = await retry('ledger.claim_send', () =>
@@ -205,7 +191,7 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
 
     let outgoing: OutgoingEmail;
     try {
-      outgoing = await prepareEmail(job, deps, retry);
+      outgoing = review ? await prepareReviewEmail(job, deps, retry) : await prepareEmail(job, deps, retry);
     } catch (err) {
       await giveBackClaim();
       throw err;
@@ -255,6 +241,37 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
     await recordSent(key, messageId, deps, retry, logger);
     logger.info({ messageId, draftSource: outgoing.headers['X-Herald-Draft-Source'] }, 'email_sent');
   });
+};
+
+/**
+ * Enrich filtered the recipients when the release was planned; the directory may have changed
+ * since (an unsubscribe, a contact removed or opted out in the project); then the release gate
+ * ({@link stopAtGate}). True when the email must not go out (the record succeeds).
+ */
+const stopForRecipient = async (
+  job: SendJob,
+  deps: SendDeps & { logger: Log },
+  retry: Retry,
+): Promise<boolean> => {
+  const email = job.recipient.email;
+  const [optedOutEverywhere, contact] = await Promise.all([
+    retry('directory.is_opted_out', () => deps.directory.isOptedOut(email)),
+    retry('directory.get_contact', () => deps.directory.getContact(job.projectKey, email)),
+  ]);
+  // Both are recorded on the email's send row (`opted_out` / `removed`): herald report counts them.
+  if (optedOutEverywhere || contact?.optedOut) {
+    const scope = optedOutEverywhere ? 'global' : 'project';
+    deps.logger.info({ scope }, 'recipient_opted_out');
+    await recordNotSent(job, { status: 'opted_out', reason: `opted_out_${scope}` }, deps.ledger, retry);
+    return true;
+  }
+  if (contact === null) {
+    deps.logger.info({ projectKey: job.projectKey }, 'recipient_removed');
+    await recordNotSent(job, { status: 'removed', reason: 'not_a_contact' }, deps.ledger, retry);
+    return true;
+  }
+  // Past the point's deadline, or the release deleted or moved since compose: record, never send.
+  return stopAtGate(job, deps, retry);
 };
 
 /** Reads the draft and fills it in for the job's recipient. */

@@ -1,6 +1,7 @@
 import type { LedgerPort, OutcomeRecord } from '#adapters/ledger/LedgerPort';
 import { type SendJob, sendKey } from '#contracts/sendJob';
 import type { Log } from '#shared/logger';
+import { emailSendKey } from './reviewSend.ts';
 
 /** Why an email is given up without a send. */
 export type GateVerdict = Pick<OutcomeRecord, 'status' | 'reason'>;
@@ -60,5 +61,29 @@ export const stopAtGate = async (
     { reason: verdict.reason, notAfter: job.notAfter },
     verdict.status === 'missed' ? 'email_missed' : 'email_skipped_release_changed',
   );
+  return true;
+};
+
+/**
+ * The gate of a review email (send.job of kind `review`): past its `notAfter` (its links'
+ * expiry, the send time) it is recorded `missed` on its send row and not sent (`review_email_expired`).
+ * No release gate: a review of a moved release is superseded by its own new revision.
+ */
+export const stopReviewAtDeadline = async (
+  job: SendJob,
+  deps: { ledger: Pick<LedgerPort, 'recordSendOutcome'>; now: () => Date; logger: Log },
+  retry: <T>(name: string, fn: () => Promise<T>) => Promise<T>,
+): Promise<boolean> => {
+  if (job.notAfter === undefined || deps.now().getTime() <= Date.parse(job.notAfter)) return false;
+  await retry('ledger.record_send_outcome', () =>
+    deps.ledger.recordSendOutcome(emailSendKey(job), {
+      status: 'missed',
+      reason: 'review_expired',
+      versionId: job.versionId,
+      pointId: job.pointId,
+      releaseDate: job.releaseDate,
+    }),
+  );
+  deps.logger.warn({ notAfter: job.notAfter }, 'review_email_expired');
   return true;
 };

@@ -9,6 +9,7 @@ import { currentTraceparent, EVENT_TRACEPARENT_FIELD, withSpan } from '#shared/t
 import { openUnsubscribeToken } from '#shared/unsubscribeToken';
 import { topology } from '#topology/topology';
 import { jsonDepth } from './jsonDepth.ts';
+import { type ReviewDeps, reviewLink } from './reviewLink.ts';
 import type { HttpRequest, HttpResponse } from './types.ts';
 import { renderInvalidLink, renderUnsubscribeConfirmation, renderUnsubscribed } from './unsubscribePage.ts';
 import { verifySignature } from './verifySignature.ts';
@@ -29,8 +30,8 @@ const MAX_DETAIL_TYPE_LENGTH = 128;
  */
 export const MAX_WEBHOOK_JSON_DEPTH = 100;
 
-/** What {@link handleRequest} needs. */
-export interface WebhookDeps {
+/** What {@link handleRequest} needs (the review pages' {@link ReviewDeps} included). */
+export interface WebhookDeps extends ReviewDeps {
   /** The herald bus. */
   bus: EventBusPort;
   /** The client directory (unsubscribe opt-outs). */
@@ -76,11 +77,15 @@ const reject = (logger: Log, status: number, reason: string): HttpResponse => {
   return json(status, { error: reason });
 };
 
-/** Routes: the webhook (POST `/` or `/webhook`) and the unsubscribe link (GET/POST `/unsubscribe`). */
+/**
+ * Routes: the webhook (POST `/` or `/webhook`), the unsubscribe link (GET/POST `/unsubscribe`)
+ * and the Approve/Hold links of review emails (GET/POST `/review`).
+ */
 const ROUTES = {
   '/': ['POST'],
   '/webhook': ['POST'],
   '/unsubscribe': ['GET', 'POST'],
+  '/review': ['GET', 'POST'],
 } as const satisfies Record<string, readonly string[]>;
 
 type Route = keyof typeof ROUTES;
@@ -171,6 +176,18 @@ const unsubscribe = async (req: HttpRequest, url: URL, deps: WebhookDeps): Promi
   return html(200, renderUnsubscribed(address));
 };
 
+/** The Approve/Hold link pages ({@link reviewLink}); a refusal is logged with its reason. */
+const review = async (req: HttpRequest, url: URL, deps: WebhookDeps): Promise<HttpResponse> => {
+  const page = await reviewLink(req, url, deps);
+  if (page.refused !== undefined) {
+    deps.logger.warn(
+      { reason: page.refused, method: req.method, status: page.status },
+      'review_link_refused',
+    );
+  }
+  return html(page.status, page.html);
+};
+
 /**
  * The webhook function's transport-free core, shared by the Lambda function URL handler and the
  * local HTTP server.
@@ -180,6 +197,8 @@ const unsubscribe = async (req: HttpRequest, url: URL, deps: WebhookDeps): Promi
  *   {@link MAX_WEBHOOK_JSON_DEPTH}, else one bus event and 202 `{accepted:true}`.
  * - `GET /unsubscribe?t=<token>`: a confirmation page; `POST` (one click): opt-out and 200;
  *   403 when the token does not verify.
+ * - `GET /review?t=<token>`: what an Approve/Hold link will decide, with a form; `POST /review`
+ *   (form field `t`) decides it; every refused link gets its own page and 4xx ({@link reviewLink}).
  * - Other paths 404, other methods 405. A failing dependency answers 500 (Jira retries 5xx).
  *
  * Never logs a body, a signature or an address in clear.
@@ -196,6 +215,7 @@ export const handleRequest = async (req: HttpRequest, deps: WebhookDeps): Promis
 
   try {
     if (path === '/unsubscribe') return await unsubscribe({ ...req, method }, url, deps);
+    if (path === '/review') return await review({ ...req, method }, url, deps);
     return await acceptWebhook(req, deps);
   } catch (err) {
     deps.logger.error({ err, path }, 'request_failed');

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { EventBridgeBus } from '#adapters/events/EventBridgeBus';
+import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
 import { loadConfig } from '#shared/config';
 import { createLogger } from '#shared/logger';
@@ -15,6 +16,12 @@ const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE }).
 const secrets = new SecretsManagerSecrets({});
 const webhookSecretName = resourceName(topology.secrets.webhookSecret, env);
 const signingKeysName = resourceName(topology.secrets.signingKeys, env);
+const reviewSigningKeysName = resourceName(topology.secrets.reviewSigningKeys, env);
+// Review links read and decide approval records and read their drafts' subjects.
+const ledger = new DynamoLedger({
+  tableName: resourceName(topology.tables.ledger, env),
+  ttlSeconds: topology.ledgerTtlSeconds,
+});
 
 const deps: WebhookDeps = {
   bus: new EventBridgeBus({ busName: resourceName(topology.bus, env) }),
@@ -24,9 +31,12 @@ const deps: WebhookDeps = {
   logger,
   now: () => new Date(),
   signingKeys: async () => parseSigningKeys(await secrets.get(signingKeysName)),
+  reviewSigningKeys: async () => parseSigningKeys(await secrets.get(reviewSigningKeysName)),
+  approvals: ledger,
+  drafts: ledger,
 };
 
-/** Lambda function URL entry point of the webhook (Jira webhooks and unsubscribe links). */
+/** Lambda function URL entry point of the webhook (Jira webhooks, unsubscribe links, review links). */
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   const response = await handleRequest(toHttpRequest(event), {
     ...deps,

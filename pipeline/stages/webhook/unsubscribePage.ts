@@ -1,28 +1,4 @@
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escapes text for HTML element content and double- or single-quoted attribute values. */
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-
-const page = (title: string, body: string): string =>
-  [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="robots" content="noindex, nofollow">',
-    `<title>${escapeHtml(title)}</title>`,
-    '<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5}button{font:inherit;padding:.5rem 1rem}</style>',
-    '</head>',
-    `<body>${body}</body>`,
-    '</html>',
-  ].join('\n');
+import { escapeHtml, htmlPage } from './htmlPage.ts';
 
 /** What the confirmation page shows and where its form posts. */
 export interface UnsubscribeConfirmation {
@@ -38,7 +14,7 @@ export interface UnsubscribeConfirmation {
  * Every interpolated value is escaped.
  */
 export const renderUnsubscribeConfirmation = (c: UnsubscribeConfirmation): string =>
-  page(
+  htmlPage(
     'Unsubscribe',
     [
       '<h1>Unsubscribe</h1>',
@@ -52,14 +28,14 @@ export const renderUnsubscribeConfirmation = (c: UnsubscribeConfirmation): strin
 
 /** The page after a successful unsubscribe. */
 export const renderUnsubscribed = (email: string): string =>
-  page(
+  htmlPage(
     'Unsubscribed',
     `<h1>Unsubscribed</h1>\n<p>${escapeHtml(email)} will receive no more release emails.</p>`,
   );
 
 /** The page for a link whose token does not verify (or that lacks a part). */
 export const renderInvalidLink = (): string =>
-  page(
+  htmlPage(
     'Invalid link',
     '<h1>Invalid link</h1>\n<p>This unsubscribe link is not valid. Use the link from the latest email.</p>',
   );

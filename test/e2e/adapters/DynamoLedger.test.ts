@@ -1,10 +1,10 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
+import type { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { emailDraftOf } from '#test/factories/emailDraft';
-import { type AwsFaultProxy, startAwsFaultProxy } from '#test/standins/AwsFaultProxy';
-import { e2eClientConfig, e2eEndpoint, uniqueEnv } from '../local/support.ts';
+import type { AwsFaultProxy } from '#test/standins/AwsFaultProxy';
+import { uniqueEnv } from '../local/support.ts';
+import { ledgerOnEmulator } from './ledgerOnEmulator.ts';
 
 // Every conditional write of the ledger, evaluated by DynamoDB on the emulator: the unit tests mock
 // the document client, so they prove the requests, not that the conditions refuse what they must.
@@ -30,24 +30,8 @@ describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
     ).Item;
 
   beforeAll(async () => {
-    // Through a serialising proxy: moto's threaded server evaluates a condition and its write
-    // without a lock, so concurrent claims could both win there; DynamoDB serialises writes per item.
-    proxy = await startAwsFaultProxy({ target: e2eEndpoint(), serialize: true });
-    documents = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ ...e2eClientConfig(), endpoint: proxy.url }),
-      {
-        marshallOptions: { removeUndefinedValues: true },
-      },
-    );
-    ledger = new DynamoLedger({ client: documents, tableName: table, ttlSeconds: 3600, now: () => T0 });
-    await new DynamoDBClient(e2eClientConfig()).send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      }),
-    );
+    // Through a serialising proxy (see ledgerOnEmulator): concurrent claims must race as on DynamoDB.
+    ({ proxy, documents, ledger } = await ledgerOnEmulator(table, T0));
   });
 
   afterAll(async () => {

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { REPO_ROOT } from '#local/Emulator';
 
 /** What one `herald` run printed and its exit code. */
@@ -83,4 +86,21 @@ export const jsonOf = <T = Record<string, unknown>>(run: HeraldRun): T => {
   } catch {
     throw new Error(`not JSON (exit ${run.code}): ${run.stdout}\n${run.stderr}`);
   }
+};
+
+/**
+ * A program to pass as `EDITOR` to `herald drafts edit`: it parses the JSON file it is given as
+ * `doc`, runs `change` (JavaScript over `doc`) and writes the file back. Resolves to its path.
+ */
+export const editorScript = async (change: string): Promise<string> => {
+  const dir = await mkdtemp(join(tmpdir(), 'herald-editor-'));
+  const script = join(dir, 'edit.mjs');
+  await writeFile(
+    script,
+    `import { readFileSync, writeFileSync } from 'node:fs';\nconst file = process.argv[2];\nconst doc = JSON.parse(readFileSync(file, 'utf8'));\n${change}\nwriteFileSync(file, JSON.stringify(doc, null, 2));\n`,
+  );
+  const wrapper = join(dir, 'editor.sh');
+  await writeFile(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${script}" "$1"\n`);
+  await chmod(wrapper, 0o755);
+  return wrapper;
 };

@@ -21,8 +21,8 @@ import { e2eEndpoint, queueDepth, receiveNow, uniqueEnv, waitFor } from '../loca
 /** The sender of every pipeline e2e email (an SES identity the bootstrap creates). */
 export const SENDER = 'releases@example.com';
 
-/** The Jira stand-in's credentials. */
-const JIRA_EMAIL = 'herald@example.com';
+/** The Jira stand-in's credentials (the token is also in the stack's secret, where the CLI reads it). */
+export const JIRA_EMAIL = 'herald@example.com';
 const JIRA_TOKEN = 'jira-token';
 const OPENAI_KEY = 'sk-e2e';
 
@@ -116,7 +116,7 @@ export interface Pipeline {
   address: (name: string, domain?: string) => string;
   /** POSTs a signed Jira version webhook; resolves with the HTTP status. */
   postVersionEvent: (event: string, version: StandInVersion, timestamp?: number) => Promise<number>;
-  /** The release's schedules (`rh-<versionId>-`), sorted by name. */
+  /** The release's send-point schedules (`rh-<versionId>-`, review schedules left out), sorted by name. */
   schedulesOf: (versionId: string) => Promise<StoredSchedule[]>;
   /** Emails in the emulator's SES store sent to any of `addresses`. */
   emailsTo: (addresses: readonly string[]) => Promise<OutboxEmail[]>;
@@ -323,7 +323,8 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
             NextToken,
           }),
         );
-        names.push(...(page.Schedules ?? []).map((s) => s.Name ?? ''));
+        // Send-point schedules only: a review schedule (policy approval) carries a review.job.
+        names.push(...(page.Schedules ?? []).map((s) => s.Name ?? '').filter((n) => !n.includes('-review-')));
         NextToken = page.NextToken;
       } while (NextToken);
       const schedules = await Promise.all(

@@ -49,6 +49,7 @@ describe('Function: setPolicy', () => {
       'from name         (project name + " releases")',
       'reply-to          (none)',
       'footer            (none)',
+      'approval          off (emails go out unreviewed)',
       'max lateness      6h (default)',
       'catch up          now (default)',
       "notify            (none: no owners' summary)",
@@ -330,5 +331,57 @@ describe('Function: setAudience', () => {
 
     // Assert
     await expect(run).rejects.toThrow('instructions are at most 500 characters');
+  });
+});
+
+describe('Function: setPolicy (approval)', () => {
+  it('turns review before send on with approvers and defaults, changes one setting, and turns it off', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+
+    // Act
+    const on = await setPolicy(directory, 'SHOP', {
+      approval: { approvers: 'lead@example.com, pm@example.org' },
+    });
+    const later = await setPolicy(directory, 'SHOP', { approval: { onTimeout: 'send', lead: '2d' } });
+    const off = await setPolicy(directory, 'SHOP', { approval: { enabled: false } });
+
+    // Assert
+    expect(on.after.policy.approval).toEqual({
+      approvers: ['lead@example.com', 'pm@example.org'],
+      lead: '24h',
+      onTimeout: 'hold',
+    });
+    expect(later.after.policy.approval).toEqual({
+      approvers: ['lead@example.com', 'pm@example.org'],
+      lead: '2d',
+      onTimeout: 'send',
+    });
+    expect(renderPolicy(later.after)).toContain(
+      'lead@example.com, pm@example.org; review 2d before each point; no decision by the send time: send',
+    );
+    expect(off.after.policy.approval).toBeUndefined();
+    expect(renderPolicy(off.after)).toContain('off (emails go out unreviewed)');
+    expect((await directory.getPolicy('SHOP'))?.approval).toBeUndefined();
+  });
+
+  it('refuses settings without approvers, --no-approval with settings, a bad lead or address; stores nothing', async () => {
+    // Arrange
+    const directory = new FakeDirectory();
+
+    // Act
+    const noApprovers = setPolicy(directory, 'SHOP', { approval: { lead: '24h' } });
+    const offWithSettings = setPolicy(directory, 'SHOP', { approval: { enabled: false, onTimeout: 'send' } });
+    const badLead = setPolicy(directory, 'SHOP', {
+      approval: { approvers: 'lead@example.com', lead: '10m' },
+    });
+    const badAddress = setPolicy(directory, 'SHOP', { approval: { approvers: 'lead-at-example.com' } });
+
+    // Assert
+    await expect(noApprovers).rejects.toBeInstanceOf(UsageError);
+    await expect(offWithSettings).rejects.toBeInstanceOf(UsageError);
+    await expect(badLead).rejects.toThrow(/between 15m and 14d/);
+    await expect(badAddress).rejects.toBeInstanceOf(ContractError);
+    expect(await directory.getPolicy('SHOP')).toBeNull();
   });
 });

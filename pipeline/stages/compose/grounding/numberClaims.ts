@@ -37,24 +37,35 @@ export const findNumbers = (text: string): NumberToken[] =>
     index: match.index,
   }));
 
-/** Month names and abbreviations of the template languages, lower case (from Intl, not typed). */
-const MONTHS: ReadonlySet<string> = new Set(
-  ['en', 'de', 'fr', 'es'].flatMap((language) =>
-    (['long', 'short'] as const).flatMap((month) =>
-      Array.from({ length: 12 }, (_, m) =>
-        new Intl.DateTimeFormat(language, { month, timeZone: 'UTC' })
-          .format(new Date(Date.UTC(2000, m, 15)))
-          .toLowerCase()
-          .replace(/\.$/, ''),
-      ),
+let months: ReadonlySet<string> | undefined;
+
+/**
+ * Month names and abbreviations of the template languages, lower case (from Intl, not typed).
+ * Built on first use, not at import: loading four locales' calendar data takes tens of
+ * milliseconds, which would lengthen every cold start of compose.
+ */
+const monthNames = (): ReadonlySet<string> => {
+  months ??= new Set(
+    ['en', 'de', 'fr', 'es'].flatMap((language) =>
+      (['long', 'short'] as const).flatMap((month) => {
+        const format = new Intl.DateTimeFormat(language, { month, timeZone: 'UTC' });
+        return Array.from({ length: 12 }, (_, m) =>
+          format
+            .format(new Date(Date.UTC(2000, m, 15)))
+            .toLowerCase()
+            .replace(/\.$/, ''),
+        );
+      }),
     ),
-  ),
-);
+  );
+  return months;
+};
 
 /** Whether a month name is within a word or two of `index..end` (`June 10`, `10. Juni`, `10 de junio`). */
 const nearMonth = (text: string, index: number, end: number): boolean => {
   const around = `${text.slice(Math.max(0, index - 16), index)} ${text.slice(end, end + 16)}`;
-  return (around.toLowerCase().match(/\p{L}+/gu) ?? []).some((word) => MONTHS.has(word));
+  const names = monthNames();
+  return (around.toLowerCase().match(/\p{L}+/gu) ?? []).some((word) => names.has(word));
 };
 
 const isDate = (groups: readonly string[]): boolean =>

@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { CorruptItemError } from '#adapters/directory/dynamoErrors';
+import type { ApprovalPolicy } from '#contracts/approval';
 import type { Contact } from '#contracts/contact';
 import { ContractError } from '#contracts/errors';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
@@ -377,6 +378,22 @@ describe('Function: DynamoDirectory.putPolicy', () => {
         sender: { footer: 'ABC Ltd, 1 Main St' },
       }),
     });
+  });
+
+  it('stores and reads back maxLateness, catchUp and approval', async () => {
+    // Arrange
+    ddb.on(PutCommand).resolves({});
+    const approval: ApprovalPolicy = { approvers: ['lead@example.com'], lead: '24h', onTimeout: 'send' };
+
+    // Act
+    await directory().putPolicy('ABC', { points: [], maxLateness: '3h', catchUp: 'skip', approval });
+    const item = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    ddb.on(GetCommand).resolves({ Item: item });
+    const read = await directory().getPolicy('ABC');
+
+    // Assert
+    expect(item).toMatchObject({ maxLateness: '3h', catchUp: 'skip', approval });
+    expect(read).toMatchObject({ maxLateness: '3h', catchUp: 'skip', approval });
   });
 
   it('refuses a links policy without a template and stores nothing', async () => {

@@ -52,7 +52,7 @@ describe('Class: EmfMetrics', () => {
         ]),
       },
     ]);
-    expect((aws.CloudWatchMetrics[0]?.Dimensions as string[][] | undefined)?.[0]).toHaveLength(3);
+    expect((aws.CloudWatchMetrics[0] as { Dimensions: string[][] }).Dimensions[0]).toHaveLength(3);
     expect(line).toMatchObject({
       service: 'release-herald',
       environment: 'dev',

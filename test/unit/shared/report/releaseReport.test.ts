@@ -197,7 +197,7 @@ describe('Function: buildReleaseReport', () => {
     expect(report.points[0]?.totals.delayed).toBe(1);
   });
 
-  it('shows each zone of a point, a missed one with its reason, and narrows to one zone with a filter', () => {
+  it('shows each zone of a point, a missed or held one with its reason, and narrows to one zone with a filter', () => {
     // Arrange
     const berlin = plan({
       timeZone: 'Europe/Berlin',
@@ -214,7 +214,14 @@ describe('Function: buildReleaseReport', () => {
       timeZone: 'Asia/Tokyo',
       at: NOW.toISOString(),
     };
-    const rows = rowsOf([plan(), berlin], [missed]);
+    const held = {
+      ...missed,
+      key: '10001:b1d0h0m0900@2026-12-15:Asia/Seoul',
+      status: 'held' as const,
+      reason: 'timeout_held',
+      timeZone: 'Asia/Seoul',
+    };
+    const rows = rowsOf([plan(), berlin], [missed, held]);
 
     // Act
     const all = buildReleaseReport({ rows, emails, drafts, now: NOW });
@@ -228,6 +235,7 @@ describe('Function: buildReleaseReport', () => {
 
     // Assert
     expect(all.points[0]?.zones.map((z) => [z.timeZone, z.status, z.reason])).toEqual([
+      ['Asia/Seoul', 'held', 'timeout_held'],
       ['Asia/Tokyo', 'missed', 'past_deadline'],
       ['Europe/Berlin', 'sent', undefined],
       ['UTC', 'sent', undefined],

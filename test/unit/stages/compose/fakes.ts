@@ -6,6 +6,15 @@ import type {
   ListReleaseIssuesOptions,
   ReleaseIssues,
 } from '#adapters/jira/JiraPort';
+import type { ApprovalLedgerPort, ApproverBounce, DecideOutcome } from '#adapters/ledger/ApprovalLedgerPort';
+import {
+  type ApprovalSettlement,
+  type ApprovalTransition,
+  decisionTransition,
+  revisionTransition,
+  settlementTransition,
+} from '#adapters/ledger/approvalTransitions';
+import { ApprovalNotFoundError } from '#adapters/ledger/errors';
 import type {
   ClaimOptions,
   ClaimOutcome,
@@ -20,6 +29,7 @@ import type {
   SesEventsOfEmail,
 } from '#adapters/ledger/LedgerPort';
 import type { EmailAnswer, EmailRequest, LlmPort, VerifyAnswer, VerifyRequest } from '#adapters/llm/LlmPort';
+import type { ApprovalDecisionRecord, ApprovalRecord } from '#contracts/approval';
 import type { ComposeJob } from '#contracts/composeJob';
 import type { EmailDraft, LlmEmail } from '#contracts/emailDraft';
 import { wrap } from '#contracts/envelope';
@@ -43,7 +53,7 @@ export const recordContext = (logger: Log): RecordContext => ({
 
 /** An SQS record carrying `payload` in an envelope of `kind`. */
 export const envelopeRecord = (
-  kind: 'compose.job' | 'send.job',
+  kind: 'compose.job' | 'send.job' | 'review.job',
   key: string,
   payload: unknown,
   traceparent?: string,
@@ -180,7 +190,7 @@ type SendRow =
   | { status: 'rejected'; reason: string };
 
 /** An in-memory ledger with real claim semantics (leases, first writer wins). */
-export class FakeLedger implements LedgerPort {
+export class FakeLedger implements LedgerPort, ApprovalLedgerPort {
   readonly drafts = new Map<string, EmailDraft>();
   readonly sends = new Map<string, SendRow>();
   readonly calls: string[] = [];
@@ -305,5 +315,54 @@ export class FakeLedger implements LedgerPort {
     this.sends.set(sendKey, { status: 'rejected', reason: outcome.status });
     this.outcomes.set(`send#${sendKey}`, outcome);
     return { recorded: true };
+  }
+
+  /** Approval records by approval key (the same transition rules as DynamoLedger). */
+  readonly approvals = new Map<string, ApprovalRecord>();
+
+  #apply<R>(key: string, transition: ApprovalTransition<R>): R {
+    if (transition.kind === 'write') this.approvals.set(key, structuredClone(transition.record));
+    return structuredClone(transition.result);
+  }
+
+  async getApproval(approvalKey: string): Promise<ApprovalRecord | null> {
+    this.calls.push(`getApproval:${approvalKey}`);
+    const stored = this.approvals.get(approvalKey);
+    return stored ? structuredClone(stored) : null;
+  }
+
+  async putApprovalRevision(record: ApprovalRecord): Promise<ApprovalRecord> {
+    this.calls.push(`putApprovalRevision:${record.approvalKey}#r${record.revision}`);
+    const stored = this.approvals.get(record.approvalKey) ?? null;
+    return this.#apply(record.approvalKey, revisionTransition(stored, record));
+  }
+
+  async decide(approvalKey: string, decision: ApprovalDecisionRecord): Promise<DecideOutcome> {
+    this.calls.push(`decide:${approvalKey}:${decision.decision}`);
+    const stored = this.approvals.get(approvalKey) ?? null;
+    return this.#apply(approvalKey, decisionTransition(stored, decision));
+  }
+
+  async settleApproval(approvalKey: string, settlement: ApprovalSettlement): Promise<ApprovalRecord> {
+    this.calls.push(`settleApproval:${approvalKey}:${settlement.outcome}`);
+    const stored = this.approvals.get(approvalKey);
+    if (!stored) throw new ApprovalNotFoundError(approvalKey);
+    return this.#apply(approvalKey, settlementTransition(stored, settlement));
+  }
+
+  /** Approver bounces by address. */
+  readonly approverBounces = new Map<string, ApproverBounce & { count: number }>();
+
+  async recordApproverBounce(approver: string, bounce: ApproverBounce): Promise<void> {
+    this.calls.push(`recordApproverBounce:${bounce.type}`);
+    const count = (this.approverBounces.get(approver)?.count ?? 0) + 1;
+    this.approverBounces.set(approver, { ...bounce, count });
+  }
+
+  async listApprovals(versionId?: string): Promise<ApprovalRecord[]> {
+    this.calls.push(`listApprovals:${versionId ?? '*'}`);
+    return [...this.approvals.values()]
+      .filter((r) => versionId === undefined || r.versionId === versionId)
+      .map((r) => structuredClone(r));
   }
 }

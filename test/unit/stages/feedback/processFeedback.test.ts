@@ -230,3 +230,44 @@ describe('Function: processFeedback', () => {
     );
   });
 });
+
+describe('Function: processFeedback (review emails)', () => {
+  it('records a permanent bounce of a review email against the approver, with its release and point', async () => {
+    // Arrange
+    const { ledger, log, deps } = setup();
+    const event = bounce('Permanent', 'Lead@Example.com');
+    const detail = event.detail as { mail: Record<string, unknown> };
+    detail.mail = {
+      ...mail,
+      tags: {
+        'herald-send': ['tag-1'],
+        'herald-kind': ['review'],
+        version: ['10042'],
+        point: ['b1d0h0m0900'],
+      },
+    };
+
+    // Act
+    await processFeedback(event, deps);
+    await processFeedback(event, deps);
+
+    // Assert
+    expect(ledger.approverBounces.get('lead@example.com')).toEqual({
+      type: 'Bounce',
+      at: mail.timestamp,
+      versionId: '10042',
+      pointId: 'b1d0h0m0900',
+      count: 2,
+    });
+    expect(log.events('approver_bounced')).toHaveLength(2);
+    expect(JSON.stringify(log.lines)).not.toMatch(/lead@example\.com/i);
+  });
+
+  it('records no approver bounce for a client email', async () => {
+    const { ledger, deps } = setup();
+
+    await processFeedback(bounce('Permanent', 'ana@example.com'), deps);
+
+    expect(ledger.approverBounces.size).toBe(0);
+  });
+});

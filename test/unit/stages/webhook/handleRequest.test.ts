@@ -5,6 +5,7 @@ import type { SigningKeys } from '#shared/signingKeys';
 import { signUnsubscribeToken, unsubscribeUrl } from '#shared/unsubscribeToken';
 import { handleRequest, type WebhookDeps } from '#stages/webhook/handleRequest';
 import type { HttpRequest } from '#stages/webhook/types';
+import { FakeLedger } from '#test/unit/stages/compose/fakes';
 import { FakeBus, FakeDirectory, memoryLogger } from '#test/unit/stages/fakes';
 
 const SECRET = 'test-webhook-secret';
@@ -24,6 +25,9 @@ const setup = (overrides: Partial<WebhookDeps> = {}) => {
     logger: log.logger,
     now: () => NOW,
     signingKeys: async () => KEYS,
+    reviewSigningKeys: async () => ({ keys: ['review-signing-key-0123456789abcdef'] }),
+    approvals: new FakeLedger(),
+    drafts: new FakeLedger(),
     ...overrides,
   };
   return { bus, directory, log, deps };

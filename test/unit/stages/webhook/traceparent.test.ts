@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalTracing, startLocalTracing } from '#local/localTracing';
 import { EVENT_TRACEPARENT_FIELD } from '#shared/tracing';
 import { handleRequest, type WebhookDeps } from '#stages/webhook/handleRequest';
+import { FakeLedger } from '#test/unit/stages/compose/fakes';
 import { FakeBus, FakeDirectory, memoryLogger } from '#test/unit/stages/fakes';
 
 const SECRET = 'test-webhook-secret';
@@ -33,6 +34,9 @@ describe('Function: handleRequest (tracing)', () => {
       logger: memoryLogger().logger,
       now: () => new Date('2026-01-05T10:00:00.000Z'),
       signingKeys: async () => ({ keys: ['current-signing-key-0123456789abcdef'] }),
+      reviewSigningKeys: async () => ({ keys: ['review-signing-key-0123456789abcdef'] }),
+      approvals: new FakeLedger(),
+      drafts: new FakeLedger(),
     };
     const bytes = Buffer.from(body);
     const signature = `sha256=${createHmac('sha256', SECRET).update(bytes).digest('hex')}`;
