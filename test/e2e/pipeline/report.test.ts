@@ -11,7 +11,15 @@ import { SIMULATED_DOMAINS } from '#local/SesEventPublisher';
 import type { OpsReport } from '#ops/report/opsReport';
 import { e2eEndpoint } from '../local/support.ts';
 import { herald, jsonOf } from '../ops/heraldCli.ts';
-import { dayBeforeJob, daysFromToday, type Pipeline, policyOf, SENDER, startPipeline } from './support.ts';
+import {
+  addDays,
+  dayBeforeJob,
+  daysFromToday,
+  type Pipeline,
+  policyOf,
+  SENDER,
+  startPipeline,
+} from './support.ts';
 
 const PROJECT = { id: '10700', key: 'RPT', name: 'Report Shop' };
 const BERLIN = 'Europe/Berlin';
@@ -177,6 +185,44 @@ describe('Pipeline: herald report and the owners’ summary', () => {
 
     // Assert: the ledger claim kept it to one email.
     expect(await p.emailsTo([owner])).toHaveLength(1);
+  }, 120_000);
+
+  it('shows a point that review before send held (no decision, onTimeout hold), and sends its clients nothing', async () => {
+    // Arrange: another project whose points need an approver; nobody decides.
+    const held = { id: '10702', key: 'RPH', name: 'Report Held' };
+    const heldVersion = {
+      id: '20702',
+      projectId: held.id,
+      name: 'Held 2027.01',
+      releaseDate: daysFromToday(20),
+    };
+    const approver = p.address('approver', 'example.org');
+    const client = p.address('held-client');
+    p.jira.putProject(held);
+    p.jira.putVersion(heldVersion);
+    p.jira.setIssues(heldVersion.id, [{ key: 'RPH-1', summary: 'Faster search', issueType: 'Story' }]);
+    await p.herald.directory.putPolicy(held.key, {
+      ...policyOf(parsePointSpecs('-1d@09:00')),
+      approval: { approvers: [approver], lead: '24h', onTimeout: 'hold' },
+    });
+    await p.herald.directory.putContact(held.key, { email: client, locale: 'en', optedOut: false });
+    expect(await p.postVersionEvent('jira:version_created', heldVersion)).toBe(202);
+    await p.waitForIdle();
+    const due = new Date(`${addDays(heldVersion.releaseDate, -1)}T09:00:00.000Z`);
+
+    // Act: the review time (the approver is asked), then the send time (no decision).
+    p.clock.set(new Date(due.getTime() - 24 * 3_600_000));
+    await p.waitForEmails([approver], 1);
+    p.clock.set(due);
+    await p.waitForIdle({ timeoutMs: 60_000 });
+    const report = jsonOf<OpsReport>(await cli(['report', heldVersion.id, '--json']));
+
+    // Assert
+    expect(await p.emailsTo([client])).toEqual([]);
+    expect(report.points[0]?.zones).toEqual([
+      expect.objectContaining({ timeZone: 'UTC', status: 'held', reason: 'timeout_held' }),
+    ]);
+    expect(report.totals.sent).toBe(0);
   }, 120_000);
 
   it('writes a self-contained HTML report that headless Chromium renders', async () => {
