@@ -88,15 +88,23 @@ export const writeRevision = async (
   if (stored?.settled) return { kind: 'unchanged', record: stored };
   const groups = normaliseGroups(c, request.groups);
   const scopes = await scopesOf(c, groups);
+  // An audience with nothing in scope gets no draft: it is no input (a contact of it appearing
+  // or leaving changes nothing to review).
   const inputHash = approvalInputHash(
     c.version,
-    [...scopes].map(([audience, s]) => ({ audience, issues: s.inScope })),
+    [...scopes]
+      .filter(([, s]) => s.inScope.length > 0)
+      .map(([audience, s]) => ({ audience, issues: s.inScope })),
   );
-  // A group the stored revision has no draft for (a contact in a new locale or audience) is a
-  // change too: its draft was never reviewed.
-  const covered = groups.every((g) =>
-    stored?.groups.some((s) => s.audience === g.audience && s.locale === g.locale),
-  );
+  // A group that needs a draft the stored revision does not have (a contact in a new locale or
+  // audience) is a change too: its draft was never reviewed. A draft-less group is covered.
+  const covered =
+    stored !== null &&
+    groups.every(
+      (g) =>
+        (scopes.get(g.audience)?.inScope.length ?? 0) === 0 ||
+        stored.draftKeys.includes(revisionDraftKey(stored, g, stored.revision)),
+    );
   if (stored && stored.inputHash === inputHash && covered) {
     if (request.requeueReviews) await queueReviewEmails(c, stored, scopes, await projectNameOf(c));
     return { kind: 'unchanged', record: stored };
@@ -127,7 +135,8 @@ export const writeRevision = async (
     contentHash: draftContentHash(drafts.values()),
     inputHash,
     draftKeys: [...drafts.values()].map((d) => d.key).sort(),
-    groups: groups.filter((g) => drafts.has(groupKey(g.audience, g.locale))),
+    // Every group, a draft-less one too (nothing in its scope): a later call finds it covered.
+    groups,
     state: 'pending_approval',
     dueAt: request.dueAt,
     ...(stored ? { changes: scopeChanges(stored.inScopeKeys ?? [], inScopeKeys) } : {}),
