@@ -83,6 +83,7 @@ const leftOutText = (l: LeftOutIssue): string => `${l.key} (${l.reason}${l.detai
 const factLines = (input: ReviewEmailInput): Array<[string, string]> => {
   const { record } = input;
   const change = changeLine(record);
+  const held = record.state === 'held' ? record.heldFrom : undefined;
   return [
     ['Project', `${input.projectName} (${record.projectKey})`],
     ['Version', input.versionName],
@@ -90,7 +91,22 @@ const factLines = (input: ReviewEmailInput): Array<[string, string]> => {
     ['Sends at', utc(input.expiresAt)],
     ['Revision', String(record.revision)],
     ...(change ? ([['What changed', change]] as Array<[string, string]>) : []),
-    ['No decision by then', input.onTimeout === 'send' ? 'it is sent as it is' : 'it is held (nothing sent)'],
+    ...(held
+      ? ([
+          [
+            'Held',
+            `held on revision ${held.revision} by ${held.by}: nothing is sent unless you approve this revision`,
+          ],
+        ] as Array<[string, string]>)
+      : []),
+    [
+      'No decision by then',
+      held
+        ? 'it stays held (nothing sent)'
+        : input.onTimeout === 'send'
+          ? 'it is sent as it is'
+          : 'it is held (nothing sent)',
+    ],
   ];
 };
 

@@ -4,6 +4,7 @@ import { groupKey, recipientAudience } from '../audiences.ts';
 import { draftWriterOf } from '../processRecord.ts';
 import type { AudienceScope } from '../releaseScope.ts';
 import type { ApprovalContext } from './ApprovalContext.ts';
+import { carriedHold } from './carriedHold.ts';
 import { approvalInputHash, draftContentHash, scopeChanges } from './approvalHashes.ts';
 import { queueReviewEmails } from './queueReviewEmails.ts';
 import { revisionDraftKey } from './revisionDraftKey.ts';
@@ -77,8 +78,8 @@ const scopesOf = async (c: ApprovalContext, groups: readonly ApprovalGroupLike[]
  * hash over the groups' scopes; when it equals the stored (unsettled) record's, nothing is
  * written (idempotent). Otherwise writes the drafts of every group with an issue in scope
  * (revision 1 under today's draft keys, later ones under `#r<n>`), stores the revision as
- * `pending_approval` with what changed since the previous one, and queues one review email per
- * approver. A settled record is never revised.
+ * `pending_approval` (`held` when the previous one was held: {@link carriedHold}) with what
+ * changed since the previous one, and queues one review email per approver. A settled record is never revised.
  */
 export const writeRevision = async (
   c: ApprovalContext,
@@ -125,6 +126,7 @@ export const writeRevision = async (
   const projectName = await projectNameOf(c);
   const inScopeKeys = [...new Set([...scopes.values()].flatMap((s) => s.inScope.map((i) => i.key)))].sort();
   const now = c.deps.now().toISOString();
+  const start = carriedHold(stored);
   const record: ApprovalRecord = {
     approvalKey: approvalKey(c.point),
     versionId: c.point.versionId,
@@ -137,7 +139,7 @@ export const writeRevision = async (
     draftKeys: [...drafts.values()].map((d) => d.key).sort(),
     // Every group, a draft-less one too (nothing in its scope): a later call finds it covered.
     groups,
-    state: 'pending_approval',
+    state: start.state,
     dueAt: request.dueAt,
     ...(stored ? { changes: scopeChanges(stored.inScopeKeys ?? [], inScopeKeys) } : {}),
     decisions: [],
@@ -146,6 +148,7 @@ export const writeRevision = async (
     inScopeKeys,
     versionName: c.version.name,
     projectName,
+    ...(start.state === 'held' ? { heldFrom: start.heldFrom } : {}),
   };
   const result = await c.retry('ledger.put_approval_revision', () =>
     c.deps.ledger.putApprovalRevision(record),
