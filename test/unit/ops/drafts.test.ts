@@ -224,7 +224,7 @@ describe('Function: decideAsOperator', () => {
       },
     ]);
     expect(describeOperatorDecision(result)).toBe(
-      `${record.approvalKey} (revision 2) approved by ana: the emails go out at 2026-03-07 09:00 UTC.`,
+      `${record.approvalKey} (revision 2, hash eeeeeeeeeeee) approved by ana: the emails go out at 2026-03-07 09:00 UTC.`,
     );
   });
 
@@ -245,6 +245,47 @@ describe('Function: decideAsOperator', () => {
     expect(result.status).toBe('already');
     expect(ledger.approvals.get(record.approvalKey)?.decisions).toEqual([]);
     expect(describeOperatorDecision(result)).toContain('was already held; nothing changed.');
+  });
+
+  it('refuses a draft key or --revision of another revision, naming the current one, and decides nothing', async () => {
+    // Arrange: the point moved on to revision 3 (a release change) after the operator read r1.
+    const record = recordOf({
+      revision: 3,
+      contentHash: 'c'.repeat(64),
+      draftKeys: [`${POINT}:en#r3`],
+    });
+    const ledger = ledgerWith(record);
+    const request = {
+      approvalKey: record.approvalKey,
+      decision: 'approve' as const,
+      by: 'ana',
+      now: () => NOW,
+    };
+
+    // Act & Assert
+    await expect(decideAsOperator(ledger, { ...request, draftKey: `${POINT}:en#r1` })).rejects.toThrow(
+      new OpsError(
+        `${POINT}:en#r1 is not a draft of the current revision: ${record.approvalKey} is at revision 3 (drafts ${POINT}:en#r3); look at it with herald drafts show ${record.approvalKey}; nothing changed`,
+      ),
+    );
+    await expect(decideAsOperator(ledger, { ...request, draftKey: `${POINT}:en` })).rejects.toThrow(
+      'is not a draft of the current revision',
+    );
+    await expect(decideAsOperator(ledger, { ...request, revision: 2 })).rejects.toThrow(
+      new OpsError(
+        `revision 2 is not the current one: ${record.approvalKey} is at revision 3; look at it with herald drafts show ${record.approvalKey}; nothing changed`,
+      ),
+    );
+    expect(ledger.approvals.get(record.approvalKey)).toEqual(record);
+
+    // Act: the current revision's draft key and number decide on its hash.
+    const result = await decideAsOperator(ledger, { ...request, draftKey: `${POINT}:en#r3`, revision: 3 });
+
+    // Assert
+    expect(result.status).toBe('recorded');
+    expect(ledger.approvals.get(record.approvalKey)?.decisions).toMatchObject([
+      { decision: 'approve', via: 'cli', contentHash: 'c'.repeat(64), revision: 3 },
+    ]);
   });
 
   it('refuses a settled point and an unknown key with an operator error, changing nothing', async () => {
