@@ -79,6 +79,9 @@ export const decideAsOperator = async (
       );
     case 'not_found':
       throw new OpsError(`no approval record ${options.approvalKey}`);
+    case 'used':
+      // Only a link's decision is refused as used; kept for a complete answer.
+      throw new OpsError(`${options.approvalKey}: this decision was made before; nothing changed`);
   }
 };
 
