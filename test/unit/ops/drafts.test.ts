@@ -161,7 +161,22 @@ describe('Function: readDrafts', () => {
     expect(current.supersededBy).toBeUndefined();
     expect(old.drafts.map((d) => d.draft?.subject)).toEqual(['Shop 2.0 arrives tomorrow']);
     expect(old.supersededBy).toBe(2);
-    expect(renderDrafts(old)).toContain('note: this draft is not in the current revision (2)');
+    expect(renderDrafts(old)).toContain(
+      `note: this draft is not in the current revision (2); approve and hold refuse its key: read ${old.record.approvalKey}, then decide with --revision 2`,
+    );
+    expect(renderDrafts(old)).toContain(`hash           ${old.record.contentHash.slice(0, 12)}\n`);
+    const carried = renderDrafts({
+      ...old,
+      record: {
+        ...old.record,
+        state: 'held',
+        heldFrom: { revision: 1, by: 'lead@example.com', at: '2026-03-06T10:00:00.000Z' },
+      },
+    });
+    expect(carried).toMatch(
+      /held from {6}revision 1 by l\S+ at 2026-03-06 10:00 UTC \(carried: only an approve of this revision sends it\)/,
+    );
+    expect(carried).not.toContain('lead@example.com');
   });
 
   it('fails with an operator error for an unknown record or draft', async () => {
