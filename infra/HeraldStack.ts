@@ -28,7 +28,7 @@ import { SchedulerWiring } from './constructs/SchedulerWiring.ts';
 import { StageFunction } from './constructs/StageFunction.ts';
 import { StageQueues } from './constructs/StageQueues.ts';
 import type { FunctionName } from './functionNames.ts';
-import { actions } from './permissions.ts';
+import { actions, leadingKeysLike, webhookLedgerKeys } from './permissions.ts';
 import { assertRequestTimeoutFits } from './requestTimeouts.ts';
 import { type SendConcurrency, sendConcurrency } from './sendConcurrency.ts';
 import { infraSettings } from './settings.ts';
@@ -410,7 +410,13 @@ export class HeraldStack extends Stack {
     // The approval pages (policy approval) open Approve/Hold links with the review keys and
     // record the decision on the point's approval record.
     f.webhook.allow(actions.secretRead, [secrets.reviewSigningKeys.arn]);
-    f.webhook.allow(actions.ledgerApprovals, [ledger.arn]);
+    // Public endpoint: only approval rows and drafts, by partition-key prefix (LeadingKeys).
+    f.webhook.allow(actions.ledgerApprovalReads, [ledger.arn], leadingKeysLike(webhookLedgerKeys.read));
+    f.webhook.allow(
+      actions.ledgerApprovals.filter((a) => !(actions.ledgerApprovalReads as readonly string[]).includes(a)),
+      [ledger.arn],
+      leadingKeysLike(webhookLedgerKeys.write),
+    );
     // ... and check that the approver is still in the project's policy.
     f.webhook.allow(actions.directoryPolicyRead, [directory.arn]);
 

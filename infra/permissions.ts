@@ -51,6 +51,8 @@ export const actions = {
    * ledgerSends' GetItem.
    */
   ledgerReport: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+  /** The read half of {@link ledgerApprovals} (the webhook's reads are narrowed by {@link webhookLedgerKeys}). */
+  ledgerApprovalReads: ['dynamodb:GetItem'],
   /** Feedback's record of SES's events per email: DynamoLedger.recordSesEvent (UpdateItem). */
   ledgerSesEvents: ['dynamodb:UpdateItem'],
   /** Reading a secret's value. */
@@ -75,3 +77,20 @@ export const actions = {
   /** Listing schedules; IAM offers no resource type for it. */
   schedulesList: ['scheduler:ListSchedules'],
 } as const satisfies Record<string, readonly string[]>;
+
+/**
+ * The ledger rows the internet-facing webhook may touch, as `dynamodb:LeadingKeys` patterns over
+ * the table's partition key (`pk`, one string whose prefix names the row's kind): it reads
+ * approval records (`approval#`, DynamoApprovals' APPROVAL_PREFIX) and drafts (`draft#`,
+ * DynamoLedger's draft prefix), and writes approval records only: never a send row, an outcome
+ * or a draft. test/infra/permissions.test.ts checks the keys a review link really uses.
+ */
+export const webhookLedgerKeys = {
+  read: ['approval#*', 'draft#*'],
+  write: ['approval#*'],
+} as const;
+
+/** An IAM condition allowing only items whose partition key matches one of `patterns`. */
+export const leadingKeysLike = (patterns: readonly string[]): Record<string, Record<string, unknown>> => ({
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...patterns] },
+});

@@ -24,6 +24,8 @@ export interface ShowCommandOptions {
 /** Options of `herald drafts approve|hold`. */
 export interface DecideCommandOptions {
   by?: string | undefined;
+  /** Decide only when the point is at this revision. */
+  revision?: number | undefined;
   json?: boolean | undefined;
 }
 
@@ -77,8 +79,11 @@ export const decideAction = async (
   key: string,
   options: DecideCommandOptions,
 ): Promise<ExitCode> => {
+  const named = parseReviewKey(key);
   const result = await decideAsOperator(ledgerOf(ctx), {
-    approvalKey: parseReviewKey(key).approvalKey,
+    approvalKey: named.approvalKey,
+    draftKey: named.draftKey,
+    revision: options.revision,
     decision,
     by: operatorName(ctx, options.by),
     now: ctx.now,
@@ -90,6 +95,7 @@ export const decideAction = async (
       by: result.by,
       approvalKey: result.record.approvalKey,
       revision: result.record.revision,
+      contentHash: result.record.contentHash,
       state: result.record.state,
       dueAt: result.record.dueAt,
     });

@@ -10,7 +10,7 @@ import { parseContract } from '#contracts/errors';
 import { reviewJobMessage } from '#contracts/reviewJob';
 import { DEFAULT_SEND_POLICY, ON_RELEASE_POINT_ID, type SendPolicy } from '#contracts/sendPolicy';
 import { OpsError } from '#ops/cli/errors';
-import { draftContentHash, revisionDraftKey } from '#stages/compose/approval/index';
+import { carriedHold, draftContentHash, revisionDraftKey } from '#stages/compose/approval/index';
 import { checkCitations } from '#stages/compose/citations';
 import { emailPresentationOf } from '#stages/compose/emailPresentation';
 import { checkDraft, coverageOf, draftHasProblems } from '#stages/compose/grounding/index';
@@ -160,7 +160,8 @@ export const checkEdit = async (
 /**
  * Stores a checked edit as the point's next revision: every draft of the current revision is
  * carried over under its `#r<n+1>` key, the edited one replaced; the record gets the new content
- * hash, `pending_approval`, no decision, and `changes.editedBy`. Then one review.job on the
+ * hash, `pending_approval` (`held` when it was held: a hold survives an edit), no decision, and
+ * `changes.editedBy`. Then one review.job on the
  * compose queue, whose handling emails the approvers the new revision.
  * @throws OpsError when another revision was stored first (the edit applies to nothing).
  */
@@ -187,15 +188,19 @@ export const storeEditedRevision = async (
       : { ...checked.draft, key, createdAt };
     drafts.push(await deps.ledger.putDraftIfAbsent(draft));
   }
+  // A hold survives the edit: the edited revision starts held until someone approves it.
+  const { heldFrom: _previousHold, ...kept } = record;
+  const start = carriedHold(record);
   const next: ApprovalRecord = {
-    ...record,
+    ...kept,
     revision,
     contentHash: draftContentHash(drafts),
     draftKeys: drafts.map((d) => d.key).sort(),
-    state: 'pending_approval',
+    state: start.state,
     changes: { added: [], removed: [], editedBy: by },
     decisions: [],
     updatedAt: createdAt,
+    ...(start.state === 'held' ? { heldFrom: start.heldFrom } : {}),
   };
   const stored = await deps.ledger.putApprovalRevision(next);
   if (stored.revision !== next.revision || stored.contentHash !== next.contentHash) {

@@ -77,6 +77,15 @@ export const renderRecord = (record: ApprovalRecord): string =>
     ['send time', formatUtc(record.dueAt)],
     ['state', stateLabel(record)],
     ['revision', record.revision],
+    ['hash', record.contentHash.slice(0, 12)],
+    ...(record.heldFrom !== undefined && record.state === 'held' && !record.settled
+      ? ([
+          [
+            'held from',
+            `revision ${record.heldFrom.revision} by ${maskEmails(record.heldFrom.by)} at ${formatUtc(record.heldFrom.at)} (carried: only an approve of this revision sends it)`,
+          ],
+        ] as Array<[string, string]>)
+      : []),
     [
       'changes',
       record.changes
@@ -99,7 +108,7 @@ export const renderDrafts = (shown: DraftsShown): string =>
     renderRecord(shown.record),
     ...(shown.supersededBy !== undefined
       ? [
-          `note: this draft is not in the current revision (${shown.supersededBy}); approving acts on that one`,
+          `note: this draft is not in the current revision (${shown.supersededBy}); approve and hold refuse its key: read ${shown.record.approvalKey}, then decide with --revision ${shown.supersededBy}`,
         ]
       : []),
     ...shown.drafts.flatMap((g) => [

@@ -1,9 +1,11 @@
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { APPROVAL_PREFIX, APPROVER_BOUNCE_PREFIX } from '#adapters/ledger/DynamoApprovals';
 import { approvalRecord } from '#contracts/approval';
-import { maskEmail } from '#shared/logger';
 
-/** A review email SES reported undeliverable, per approver (address masked). */
+/**
+ * A review email SES reported undeliverable, per approver. The address is shown in clear: it is
+ * the team's own (the policy's `approvers`), and the operator needs it to fix `--approvers`.
+ */
 export interface ApproverBounceView {
   approver: string;
   type: string;
@@ -47,7 +49,7 @@ export const readApprovals = async (options: {
       const pk = String(item.pk);
       if (pk.startsWith(APPROVER_BOUNCE_PREFIX)) {
         report.approverBounces.push({
-          approver: maskEmail(pk.slice(APPROVER_BOUNCE_PREFIX.length)),
+          approver: pk.slice(APPROVER_BOUNCE_PREFIX.length),
           type: String(item.type ?? ''),
           at: String(item.at ?? ''),
           versionId: String(item.versionId ?? ''),

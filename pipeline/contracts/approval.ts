@@ -143,6 +143,14 @@ export const approvalRecord = z.object({
   versionName: z.string().optional(),
   /** The Jira project's name when the revision was written (else the key). */
   projectName: z.string().optional(),
+  /**
+   * Set on a revision written while the previous one was held (the release changed, or an
+   * operator edited a draft): the revision starts `held`, and only an Approve of it sends it,
+   * whatever `onTimeout` says. Names the hold it carries (revision, who, when).
+   */
+  heldFrom: z
+    .object({ revision: z.number().int().min(1), by: z.string().min(1), at: z.iso.datetime() })
+    .optional(),
 });
 
 /** A point's approval record. */

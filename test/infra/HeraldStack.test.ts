@@ -808,6 +808,23 @@ describe('Function: HeraldStack', () => {
       }
     });
 
+    it("narrows the public webhook's ledger access to approval rows (write) and approval rows and drafts (read)", () => {
+      const ledger = `<${logicalId('AWS::DynamoDB::GlobalTable', 'TableName', resourceName(topology.tables.ledger, ENV))}.Arn>`;
+      const onLedger = statementsOf('webhook')
+        .filter((s) => asArray(s.Resource).map(flatten).includes(ledger))
+        .map((s) => ({ actions: asArray(s.Action).sort(), condition: s.Condition }));
+      expect(onLedger).toEqual([
+        {
+          actions: ['dynamodb:GetItem'],
+          condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['approval#*', 'draft#*'] } },
+        },
+        {
+          actions: ['dynamodb:PutItem'],
+          condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['approval#*'] } },
+        },
+      ]);
+    });
+
     it('lets only send use SES, as the sender identity with the configuration set', () => {
       const configurationSet = resourceName(topology.ses.configurationSet, ENV);
       const ses = (resource: string) => `arn:aws:ses:${REGION}:${TEST_ACCOUNT}:${resource}`;

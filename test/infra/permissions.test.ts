@@ -19,7 +19,7 @@ import { DynamoActiveRegion } from '#adapters/region/DynamoActiveRegion';
 import type { EmailDraft } from '#contracts/emailDraft';
 import { approvalRecordOf } from '#test/factories/approvalRecord';
 import { chunkPlanOf } from '#test/factories/chunkPlan';
-import { actions } from '../../infra/permissions.ts';
+import { actions, webhookLedgerKeys } from '../../infra/permissions.ts';
 
 /** IAM action of each document client command the adapters send. */
 const IAM_ACTION = new Map<unknown, string>([
@@ -134,20 +134,21 @@ describe('Function: actions', () => {
   it('lets webhook make exactly the ledger calls of a review link: the record, its drafts, a decision', async () => {
     // Act
     const record = approvalRecordOf();
+    const reviewLinkCalls = async () => {
+      await ledger.decide(record.approvalKey, {
+        decision: 'approve',
+        by: 'lead@example.com',
+        via: 'link',
+        at: '2026-01-01T00:00:00.000Z',
+        contentHash: record.contentHash,
+        revision: record.revision,
+      });
+      await ledger.getApproval(record.approvalKey);
+      // Last: the stored row answered here is an approval row, not a draft.
+      await ledger.getDraft(draft.key);
+    };
     const used = await actionsUsed(
-      async () => {
-        await ledger.decide(record.approvalKey, {
-          decision: 'approve',
-          by: 'lead@example.com',
-          via: 'link',
-          at: '2026-01-01T00:00:00.000Z',
-          contentHash: record.contentHash,
-          revision: record.revision,
-        });
-        await ledger.getApproval(record.approvalKey);
-        // Last: the stored row answered here is an approval row, not a draft.
-        await ledger.getDraft(draft.key);
-      },
+      reviewLinkCalls,
       // A pending record is stored: decide reads it and writes the decision.
       () => {
         ddb.on(GetCommand).resolves({ Item: { pk: 'approval', seq: 1, record: JSON.stringify(record) } });
@@ -156,6 +157,21 @@ describe('Function: actions', () => {
 
     // Assert
     expect(used).toEqual([...actions.ledgerApprovals].sort());
+    // Every row it touches (all writes winning) is one the webhook's LeadingKeys conditions allow.
+    ddb.reset();
+    ddb.onAnyCommand().resolves({});
+    ddb.on(GetCommand).resolves({ Item: { pk: 'approval', seq: 1, record: JSON.stringify(record) } });
+    // getDraft gets the approval row back here and refuses it: only the keys asked for count.
+    await reviewLinkCalls().catch(() => undefined);
+    const like = (patterns: readonly string[], pk: unknown) =>
+      patterns.some((p) => typeof pk === 'string' && pk.startsWith(p.replace(/\*$/, '')));
+    const reads = ddb.commandCalls(GetCommand).map((c) => c.args[0].input.Key?.pk);
+    const writes = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.pk);
+    expect(reads.length).toBeGreaterThan(0);
+    expect(writes.length).toBeGreaterThan(0);
+    for (const pk of reads) expect(like(webhookLedgerKeys.read, pk), String(pk)).toBe(true);
+    for (const pk of writes) expect(like(webhookLedgerKeys.write, pk), String(pk)).toBe(true);
+    expect(reads.some((pk) => String(pk).startsWith('draft#'))).toBe(true);
   });
 
   it('lets feedback make exactly the ledger call of recording an SES event', async () => {

@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { DecideCommandOptions, EditCommandOptions, ShowCommandOptions } from '#ops/commands/drafts';
-import { jsonOption, versionId } from '../parsers.ts';
+import { integerIn, jsonOption, versionId } from '../parsers.ts';
 import type { CommandRuntime } from '../program.ts';
 
 const actions = () => import('#ops/commands/drafts');
@@ -64,15 +64,22 @@ an operator can decide here too (recorded as via cli, by --by or $USER).`,
       )
       .argument('<key>', KEY_HELP)
       .option('--by <name>', 'who decides, recorded with the decision (default: $USER)')
+      .option(
+        '--revision <n>',
+        'decide only if the point is still at this revision (as drafts show printed it)',
+        integerIn(1, 1_000_000, 'revision'),
+      )
       .addOption(jsonOption())
       .addHelpText(
         'after',
         `
-Acts on the revision the record holds now. Deciding the same way twice changes nothing (exit 0);
-exit 1 once the send time settled the point.
+Acts on the revision the record holds now. A draft key (draft:…[#r<n>]) must be a draft of that
+revision, and --revision must be it: otherwise nothing changes (exit 1) and the error names the
+current revision, so nothing you did not read is decided. Deciding the same way twice changes
+nothing (exit 0); exit 1 once the send time settled the point.
 
 Example:
-  herald drafts ${decision} approval:10001:b1d0h0m0900@2026-03-08 --by ana`,
+  herald drafts ${decision} approval:10001:b1d0h0m0900@2026-03-08 --revision 2 --by ana`,
       )
       .action((key: string, options: DecideCommandOptions, command: Command) =>
         runtime.run(command, async (ctx) => (await actions()).decideAction(ctx, decision, key, options)),

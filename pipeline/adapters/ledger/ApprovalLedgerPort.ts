@@ -6,6 +6,11 @@ export type DecideOutcome =
   | { status: 'recorded'; record: ApprovalRecord }
   /** The same decision on the same content hash was recorded before: nothing changed. */
   | { status: 'already'; record: ApprovalRecord }
+  /**
+   * The approver's link made this very decision on this hash before, and another decision came
+   * since: a used link does not reverse a later decision. Nothing changed.
+   */
+  | { status: 'used'; record: ApprovalRecord }
   /** The record's content hash is another one (a newer revision): nothing changed. */
   | { status: 'superseded'; record: ApprovalRecord }
   /** The point was settled at its send time: nothing changed. */

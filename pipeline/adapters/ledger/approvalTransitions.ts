@@ -33,9 +33,26 @@ export const revisionTransition = (
 };
 
 /**
- * A decision on `decision.contentHash`: refused (`superseded`, `closed`, `not_found`) or a no-op
- * (`already`: the record's state is this decision on this hash) without a write; else the state
- * becomes `approved` / `held` and the decision joins the history.
+ * Whether the link of `decision` (its approver, decision and content hash) was used before: a
+ * link acts once; the history shows it.
+ */
+export const linkUsed = (
+  record: Pick<ApprovalRecord, 'decisions'>,
+  decision: Pick<ApprovalDecisionRecord, 'by' | 'decision' | 'contentHash'>,
+): boolean =>
+  record.decisions.some(
+    (d) =>
+      d.via === 'link' &&
+      d.by === decision.by &&
+      d.decision === decision.decision &&
+      d.contentHash === decision.contentHash,
+  );
+
+/**
+ * A decision on `decision.contentHash`: refused (`superseded`, `closed`, `not_found`, `used`: a
+ * link that acted before, after another decision) or a no-op (`already`: the record's state is
+ * this decision on this hash) without a write; else the state becomes `approved` / `held` and
+ * the decision joins the history.
  */
 export const decisionTransition = (
   stored: ApprovalRecord | null,
@@ -48,6 +65,9 @@ export const decisionTransition = (
   }
   const state = decision.decision === 'approve' ? 'approved' : 'held';
   if (stored.state === state) return { kind: 'keep', result: { status: 'already', record: stored } };
+  if (decision.via === 'link' && linkUsed(stored, decision)) {
+    return { kind: 'keep', result: { status: 'used', record: stored } };
+  }
   const record: ApprovalRecord = {
     ...stored,
     state,

@@ -67,7 +67,11 @@ const html = (status: number, body: string): HttpResponse => ({
   headers: {
     ...SECURITY_HEADERS,
     'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    // frame-ancestors does not fall back to default-src: the one-click confirmation pages must
+    // not be framed (clickjacking).
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    'x-frame-options': 'DENY',
   },
   body,
 });

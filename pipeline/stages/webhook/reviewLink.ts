@@ -1,5 +1,6 @@
 import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
 import type { ApprovalLedgerPort, DecideOutcome } from '#adapters/ledger/ApprovalLedgerPort';
+import { linkUsed } from '#adapters/ledger/approvalTransitions';
 import type { LedgerPort } from '#adapters/ledger/LedgerPort';
 import type { ApprovalDecision, ApprovalLinkClaims, ApprovalRecord } from '#contracts/approval';
 import { openApprovalToken } from '#shared/approvalToken';
@@ -44,7 +45,8 @@ export type ReviewRefusal =
   | { reason: 'not_approver'; projectKey: string }
   | { reason: 'closed'; record: ApprovalRecord }
   | { reason: 'superseded'; record: ApprovalRecord }
-  | { reason: 'already'; decision: ApprovalDecision; record: ApprovalRecord };
+  | { reason: 'already'; decision: ApprovalDecision; record: ApprovalRecord }
+  | { reason: 'used'; decision: ApprovalDecision; record: ApprovalRecord };
 
 /** A page of the review link: its status and HTML. */
 export interface ReviewPage {
@@ -110,6 +112,12 @@ export const describeRefusal = (r: ReviewRefusal): { status: number; title: stri
         title: `Already ${PAST[r.decision]}`,
         message: `This draft was already ${PAST[r.decision]} (revision ${r.record.revision}). ${NOTHING_CHANGED}`,
       };
+    case 'used':
+      return {
+        status: 409,
+        title: 'Link already used',
+        message: `This link already ${PAST[r.decision]} this draft (revision ${r.record.revision}), and it was ${r.record.state === 'approved' ? 'approved' : 'held'} after that: a used link does not reverse a later decision. To ${r.decision} it again, ask an operator (herald drafts ${r.decision}). ${NOTHING_CHANGED}`,
+      };
   }
 };
 
@@ -123,14 +131,17 @@ const standingOf = (record: ApprovalRecord, claims: ApprovalLinkClaims): ReviewR
   if (record.settled !== undefined) return { reason: 'closed', record };
   if (record.contentHash !== claims.contentHash) return { reason: 'superseded', record };
   if (record.state === PAST[claims.decision]) return { reason: 'already', decision: claims.decision, record };
+  if (linkUsed(record, { by: claims.approver, ...claims })) {
+    return { reason: 'used', decision: claims.decision, record };
+  }
   return undefined;
 };
 
 const refusalOf = (outcome: Exclude<DecideOutcome, { status: 'recorded' }>, decision: ApprovalDecision) =>
   outcome.status === 'not_found'
     ? refusal({ reason: 'not_found' })
-    : outcome.status === 'already'
-      ? refusal({ reason: 'already', decision, record: outcome.record })
+    : outcome.status === 'already' || outcome.status === 'used'
+      ? refusal({ reason: outcome.status, decision, record: outcome.record })
       : refusal({ reason: outcome.status, record: outcome.record });
 
 const subjectOf = (record: ApprovalRecord): ReviewSubject => ({
@@ -144,10 +155,16 @@ const subjectOf = (record: ApprovalRecord): ReviewSubject => ({
   revision: record.revision,
 });
 
-/** The token of a request: the form field `t` of a POST, else the query's `t`. */
+/**
+ * The token of a request: a GET's query `t`; a POST's form field `t` only (a form-encoded body):
+ * a POST to the link URL itself (a scanner replaying it, a foreign form) must not act without
+ * the confirmation page.
+ */
 const tokenOf = (req: HttpRequest, url: URL): string => {
-  const fromForm = req.method === 'POST' ? new URLSearchParams(req.body.toString('utf8')).get('t') : null;
-  return fromForm ?? url.searchParams.get('t') ?? '';
+  if (req.method !== 'POST') return url.searchParams.get('t') ?? '';
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') return '';
+  return new URLSearchParams(req.body.toString('utf8')).get('t') ?? '';
 };
 
 /**
@@ -156,7 +173,8 @@ const tokenOf = (req: HttpRequest, url: URL): string => {
  * each refusal changing nothing: no token 400, a token no review key opens (forged, tampered,
  * foreign) 403, past its `expiresAt` 410, no record 404, an approver no longer in the policy 403,
  * a settled point 409, a newer content hash 409 ("this draft has changed"), the same decision
- * already recorded 409. Success: 200 (the confirmation page, or the result page).
+ * already recorded 409, a link used before whose decision was reversed since 409 ("already
+ * used"). A POST takes its token from the form body only. Success: 200 (the confirmation page, or the result page).
  */
 export const reviewLink = async (req: HttpRequest, url: URL, deps: ReviewDeps): Promise<ReviewPage> => {
   if (req.body.length > MAX_REVIEW_BODY_BYTES) return refusal({ reason: 'body_too_large' });

@@ -1,8 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPROVER_BOUNCE_PREFIX } from '#adapters/ledger/DynamoApprovals';
 import type { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { ApprovalNotFoundError } from '#adapters/ledger/errors';
 import { type ApprovalDecisionRecord, approvalKey } from '#contracts/approval';
+import { readApprovals, renderApprovals } from '#ops/ledger/readApprovals';
 import { approvalRecordOf } from '#test/factories/approvalRecord';
 import type { AwsFaultProxy } from '#test/standins/AwsFaultProxy';
 import { uniqueEnv } from '../local/support.ts';
@@ -174,6 +176,71 @@ describe('Function: DynamoLedger approval records on DynamoDB (emulator)', () =>
     expect(stored?.decisions).toHaveLength(2);
     expect(new Set(settled.map((s) => s.settled?.outcome)).size).toBe(1);
     expect(stored?.settled).toEqual(settled[0]?.settled);
+  });
+
+  it('refuses a used link after a later decision (decide answers "used") and keeps the later one', async () => {
+    // Arrange: approved, then held, by the same approver's links.
+    const record = freshRecord();
+    await ledger.putApprovalRevision(record);
+    await ledger.decide(record.approvalKey, decision());
+    await ledger.decide(record.approvalKey, decision({ decision: 'hold' }));
+
+    // Act
+    const replayed = await ledger.decide(record.approvalKey, decision());
+    const byOperator = await ledger.decide(record.approvalKey, decision({ via: 'cli', by: 'ana' }));
+
+    // Assert: the old link changes nothing; an operator's fresh decision does.
+    expect(replayed).toMatchObject({ status: 'used', record: { state: 'held' } });
+    expect(byOperator).toMatchObject({ status: 'recorded', record: { state: 'approved' } });
+    const stored = await ledger.getApproval(record.approvalKey);
+    expect(stored?.decisions.map((d) => [d.decision, d.via])).toEqual([
+      ['approve', 'link'],
+      ['hold', 'link'],
+      ['approve', 'cli'],
+    ]);
+  });
+
+  it('records approver bounces per address and herald status names the approver to fix', async () => {
+    // Arrange
+    const approver = `Bounce.${++sequence}@Example.com`;
+    const address = approver.toLowerCase();
+
+    // Act
+    await ledger.recordApproverBounce(approver, {
+      type: 'Bounce',
+      at: '2026-03-01T08:10:00.000Z',
+      versionId: '10001',
+      pointId: 'b7d0h0m0900',
+    });
+    await ledger.recordApproverBounce(approver, { type: 'Complaint', at: '2026-03-01T08:20:00.000Z' });
+    const report = await readApprovals({ documents, tableName: table });
+    const lines = renderApprovals(report);
+
+    // Assert: one row per approver, the latest event, a count; the address in clear for the operator.
+    expect(report.approverBounces.filter((b) => b.approver === address)).toEqual([
+      {
+        approver: address,
+        type: 'Complaint',
+        at: '2026-03-01T08:20:00.000Z',
+        versionId: '',
+        pointId: '',
+        count: 2,
+      },
+    ]);
+    expect(lines).toContain(
+      `  approver bounce: ${address} Complaint at 2026-03-01T08:20:00.000Z (2x; version ? point ?): fix the policy's --approvers`,
+    );
+    const row = (
+      await documents.send(
+        new GetCommand({
+          TableName: table,
+          Key: { pk: `${APPROVER_BOUNCE_PREFIX}${address}` },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+    expect(row).toMatchObject({ type: 'Complaint', count: 2 });
+    expect(typeof row?.expiresAt).toBe('number');
   });
 
   it('lists the approval records of one release, or of all, in due order', async () => {

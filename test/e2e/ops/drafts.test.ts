@@ -203,17 +203,26 @@ describe('herald drafts (CLI against the local stack)', () => {
 
   it('approves and holds as the operator, idempotently, and refuses a settled point', async () => {
     // Act
-    const approve = await cli(['drafts', 'approve', KEY, '--json']);
+    const stale = await cli(['drafts', 'approve', DRAFT_EN]);
+    const staleRevision = await cli(['drafts', 'hold', KEY, '--revision', '1']);
+    const approve = await cli(['drafts', 'approve', KEY, '--revision', '2', '--json']);
     const again = await cli(['drafts', 'approve', `${DRAFT_EN}#r2`]);
     const hold = await cli(['drafts', 'hold', KEY]);
 
-    // Assert
+    // Assert: revision 1's draft key and --revision 1 decide nothing (the decisions below).
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain(
+      `${DRAFT_EN} is not a draft of the current revision: ${KEY} is at revision 2`,
+    );
+    expect(staleRevision.code).toBe(1);
+    expect(staleRevision.stderr).toContain(`revision 1 is not the current one: ${KEY} is at revision 2`);
     expect(approve.code).toBe(0);
     expect(jsonOf(approve)).toMatchObject({
       status: 'recorded',
       decision: 'approve',
       by: 'ana',
       revision: 2,
+      contentHash: (await ledger.getApproval(KEY))?.contentHash,
       state: 'approved',
     });
     expect(again.code).toBe(0);

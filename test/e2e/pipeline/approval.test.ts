@@ -44,6 +44,8 @@ let ledger: DynamoLedger;
 let reviewKeys: SigningKeys;
 const approvers: Record<keyof typeof PROJECTS, string> = { hold: '', send: '' };
 const contacts: Record<keyof typeof PROJECTS, string[]> = { hold: [], send: [] };
+/** A contact of the hold project in the `admins` audience, which has nothing in scope. */
+let adminContact = '';
 const versionOf = (name: CaseName) => ({
   id: CASES[name].id,
   projectId: CASES[name].project.id,
@@ -75,12 +77,16 @@ const waitForReviewEmails = (name: CaseName, count: number) =>
     { timeoutMs: 45_000, intervalMs: 250 },
   );
 
-/** The token of an email's Approve or Hold link. */
-const tokenOf = (email: OutboxEmail, decision: 'Approve' | 'Hold'): string => {
+/** An email's Approve or Hold link (the review page on the local webhook). */
+const linkOf = (email: OutboxEmail, decision: 'Approve' | 'Hold'): string => {
   const url = new RegExp(`${decision}: (\\S+)`).exec(email.text ?? '')?.[1];
   if (url === undefined) throw new Error(`no ${decision} link in ${email.subject}`);
-  return new URL(url).searchParams.get('t') ?? '';
+  return url;
 };
+
+/** The token of an email's Approve or Hold link. */
+const tokenOf = (email: OutboxEmail, decision: 'Approve' | 'Hold'): string =>
+  new URL(linkOf(email, decision)).searchParams.get('t') ?? '';
 
 /** Decides through the ledger as the link's page does: the claims the link carries, sealed. */
 const decideWith = async (token: string) => {
@@ -125,8 +131,18 @@ beforeAll(async () => {
       const policy: SendPolicy = {
         ...policyOf(parsePointSpecs('-1d@09:00')),
         approval: { approvers: [approvers[which]], lead: '24h', onTimeout: which },
+        // An audience with nothing in scope in any release: its group gets no draft, and must
+        // neither block an approved point nor turn a held one into a fresh revision.
+        audiences: [{ name: 'admins', scope: 'labels = nothing-matches' }],
       };
       await p.herald.directory.putPolicy(project.key, policy);
+      adminContact = p.address('admin-hold');
+      await p.herald.directory.putContact(project.key, {
+        email: adminContact,
+        locale: 'en',
+        audience: 'admins',
+        optedOut: false,
+      });
     } else {
       // The other project through the CLI, as an operator would turn review on.
       const set = await cli([
@@ -233,6 +249,7 @@ describe('Pipeline: review before send (policy approval)', () => {
       status: 'recorded',
     });
     expect(await decideWith(tokenOf(await first('held'), 'Hold'))).toMatchObject({ status: 'recorded' });
+    const oldApproveLink = linkOf(await first('changed'), 'Approve');
     const oldApprove = tokenOf(await first('changed'), 'Approve');
     expect(await decideWith(oldApprove)).toMatchObject({ status: 'recorded' });
     // The approved release gains an issue after the approval.
@@ -240,6 +257,10 @@ describe('Pipeline: review before send (policy approval)', () => {
       ...issuesOf('changed'),
       { key: 'APRH-3', summary: 'Exports include the VAT id', issueType: 'Story' },
     ]);
+    await p.waitForIdle();
+    expect(await clientEmails('approved')).toEqual([]);
+    // A minute before the send time: still nothing.
+    p.clock.set(new Date(DUE.getTime() - 60_000));
     await p.waitForIdle();
     expect(await clientEmails('approved')).toEqual([]);
 
@@ -258,8 +279,14 @@ describe('Pipeline: review before send (policy approval)', () => {
     expect(second?.text).toContain('added APRH-3');
     expect(await clientEmails('changed')).toEqual([]);
     expect(await recordOf('changed')).toMatchObject({ revision: 2, state: 'pending_approval' });
-    // The old link is refused; the new one works and the waiting send goes out.
+    // The old link is refused, on the page the approver opens too; the new one works and the
+    // waiting send goes out.
     expect(await decideWith(oldApprove)).toMatchObject({ status: 'superseded' });
+    const oldPage = await fetch(oldApproveLink);
+    expect(oldPage.status).toBe(409);
+    const oldHtml = await oldPage.text();
+    expect(oldHtml).toContain('<h1>Draft changed</h1>');
+    expect(oldHtml).toContain('see the new review email (revision 2)');
     const claims = openApprovalToken(reviewKeys, tokenOf(second as OutboxEmail, 'Approve'));
     expect(
       await ledger.decide(keyOf('changed'), {
@@ -286,7 +313,15 @@ describe('Pipeline: review before send (policy approval)', () => {
     await p.waitForIdle();
     expect(await clientEmails('held')).toEqual([]);
     expect(await clientEmails('silentHold')).toEqual([]);
-    expect((await recordOf('held'))?.settled?.outcome).toBe('held');
+    expect((await recordOf('held'))?.settled).toMatchObject({ outcome: 'held', revision: 1 });
+    // The admins audience had nothing in scope: no email for its contact, no extra revision.
+    expect(await p.emailsTo([adminContact])).toEqual([]);
+    expect((await recordOf('approved'))?.settled).toMatchObject({ outcome: 'sent', revision: 1 });
+    expect((await recordOf('approved'))?.groups).toContainEqual({
+      audience: 'admins',
+      locale: 'en',
+      recipients: 1,
+    });
     expect((await recordOf('silentHold'))?.settled?.outcome).toBe('timeout_held');
     // Every email exactly once: two per sent release, none twice.
     for (const name of ['approved', 'changed', 'silentSend'] as const) {

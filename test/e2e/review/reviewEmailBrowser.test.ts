@@ -124,7 +124,10 @@ describe('the review email in a real browser (headless Chromium)', () => {
     expect(facts).toContain(`${addDays(daysFromToday(3), -1)} 09:00 UTC`);
     const cells = await page.locator('tbody td').allTextContents();
     expect(cells.slice(0, 3)).toEqual(['all', 'en', '1']);
-    expect(cells[3]).toBeTruthy();
+    const shown = await ledger.getApproval(key);
+    const subject = (await ledger.getDraft(shown?.draftKeys[0] ?? ''))?.subject;
+    expect(subject).toMatch(/\S/);
+    expect(cells[3]).toBe(subject);
     expect((await ledger.getApproval(key))?.state).toBe('pending_approval');
     if (SCREENSHOTS) {
       await page.screenshot({ path: join(REPO_ROOT, 'docs', 'review-confirm.png'), fullPage: true });

@@ -161,7 +161,22 @@ describe('Function: readDrafts', () => {
     expect(current.supersededBy).toBeUndefined();
     expect(old.drafts.map((d) => d.draft?.subject)).toEqual(['Shop 2.0 arrives tomorrow']);
     expect(old.supersededBy).toBe(2);
-    expect(renderDrafts(old)).toContain('note: this draft is not in the current revision (2)');
+    expect(renderDrafts(old)).toContain(
+      `note: this draft is not in the current revision (2); approve and hold refuse its key: read ${old.record.approvalKey}, then decide with --revision 2`,
+    );
+    expect(renderDrafts(old)).toContain(`hash           ${old.record.contentHash.slice(0, 12)}\n`);
+    const carried = renderDrafts({
+      ...old,
+      record: {
+        ...old.record,
+        state: 'held',
+        heldFrom: { revision: 1, by: 'lead@example.com', at: '2026-03-06T10:00:00.000Z' },
+      },
+    });
+    expect(carried).toMatch(
+      /held from {6}revision 1 by l\S+ at 2026-03-06 10:00 UTC \(carried: only an approve of this revision sends it\)/,
+    );
+    expect(carried).not.toContain('lead@example.com');
   });
 
   it('fails with an operator error for an unknown record or draft', async () => {
@@ -224,7 +239,7 @@ describe('Function: decideAsOperator', () => {
       },
     ]);
     expect(describeOperatorDecision(result)).toBe(
-      `${record.approvalKey} (revision 2) approved by ana: the emails go out at 2026-03-07 09:00 UTC.`,
+      `${record.approvalKey} (revision 2, hash eeeeeeeeeeee) approved by ana: the emails go out at 2026-03-07 09:00 UTC.`,
     );
   });
 
@@ -245,6 +260,47 @@ describe('Function: decideAsOperator', () => {
     expect(result.status).toBe('already');
     expect(ledger.approvals.get(record.approvalKey)?.decisions).toEqual([]);
     expect(describeOperatorDecision(result)).toContain('was already held; nothing changed.');
+  });
+
+  it('refuses a draft key or --revision of another revision, naming the current one, and decides nothing', async () => {
+    // Arrange: the point moved on to revision 3 (a release change) after the operator read r1.
+    const record = recordOf({
+      revision: 3,
+      contentHash: 'c'.repeat(64),
+      draftKeys: [`${POINT}:en#r3`],
+    });
+    const ledger = ledgerWith(record);
+    const request = {
+      approvalKey: record.approvalKey,
+      decision: 'approve' as const,
+      by: 'ana',
+      now: () => NOW,
+    };
+
+    // Act & Assert
+    await expect(decideAsOperator(ledger, { ...request, draftKey: `${POINT}:en#r1` })).rejects.toThrow(
+      new OpsError(
+        `${POINT}:en#r1 is not a draft of the current revision: ${record.approvalKey} is at revision 3 (drafts ${POINT}:en#r3); look at it with herald drafts show ${record.approvalKey}; nothing changed`,
+      ),
+    );
+    await expect(decideAsOperator(ledger, { ...request, draftKey: `${POINT}:en` })).rejects.toThrow(
+      'is not a draft of the current revision',
+    );
+    await expect(decideAsOperator(ledger, { ...request, revision: 2 })).rejects.toThrow(
+      new OpsError(
+        `revision 2 is not the current one: ${record.approvalKey} is at revision 3; look at it with herald drafts show ${record.approvalKey}; nothing changed`,
+      ),
+    );
+    expect(ledger.approvals.get(record.approvalKey)).toEqual(record);
+
+    // Act: the current revision's draft key and number decide on its hash.
+    const result = await decideAsOperator(ledger, { ...request, draftKey: `${POINT}:en#r3`, revision: 3 });
+
+    // Assert
+    expect(result.status).toBe('recorded');
+    expect(ledger.approvals.get(record.approvalKey)?.decisions).toMatchObject([
+      { decision: 'approve', via: 'cli', contentHash: 'c'.repeat(64), revision: 3 },
+    ]);
   });
 
   it('refuses a settled point and an unknown key with an operator error, changing nothing', async () => {

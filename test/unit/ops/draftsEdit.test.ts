@@ -178,6 +178,41 @@ describe('Function: checkEdit + storeEditedRevision', () => {
     ]);
   });
 
+  it('keeps a held point held through an edit (only an Approve of the edited revision sends it)', async () => {
+    // Arrange
+    const { ledger, deps, record } = setup({
+      state: 'held',
+      decisions: [
+        {
+          decision: 'hold',
+          by: 'pm@example.org',
+          via: 'link',
+          at: NOW.toISOString(),
+          contentHash: '',
+          revision: 1,
+        },
+      ],
+    });
+    ledger.approvals.set(record.approvalKey, {
+      ...record,
+      decisions: record.decisions.map((d) => ({ ...d, contentHash: record.contentHash })),
+    });
+    const editable = await loadEditable(ledger, parseReviewKey(`${BASE}:en`));
+
+    // Act
+    const result = await checkEdit(deps, editable, { ...CONTENT, subject: 'Billing 2.4: fixed' });
+    if (!result.checked) throw new Error(`unexpected problems: ${result.problems}`);
+    const stored = await storeEditedRevision(deps, editable, result.checked, 'ana');
+
+    // Assert
+    expect(stored).toMatchObject({
+      revision: 2,
+      state: 'held',
+      decisions: [],
+      heldFrom: { revision: 1, by: 'pm@example.org', at: NOW.toISOString() },
+    });
+  });
+
   it('applies nothing when another revision was stored first', async () => {
     // Arrange
     const { ledger, queue, deps, record } = setup();

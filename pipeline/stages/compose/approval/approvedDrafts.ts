@@ -8,7 +8,7 @@ import { queueName } from '#topology/topology';
 import { groupKey, groupRecipients } from '../audiences.ts';
 import { notAfterOf } from '../lateness.ts';
 import type { ApprovalContext } from './ApprovalContext.ts';
-import { revisionDraftKey } from './revisionDraftKey.ts';
+import { revisionDrafts } from './revisionDrafts.ts';
 import { SENDING_SETTLEMENTS, sendTimeDecision, waitDeadline } from './sendTimeDecision.ts';
 import { writeRevision } from './writeRevision.ts';
 
@@ -26,10 +26,9 @@ const settledDrafts = async (
   record: ApprovalRecord,
 ): Promise<Map<string, EmailDraft>> => {
   const drafts = new Map<string, EmailDraft>();
-  for (const group of record.groups) {
-    const key = revisionDraftKey(record, group, record.revision);
-    const draft = await c.retry('ledger.get_draft', () => c.deps.ledger.getDraft(key));
-    if (draft) drafts.set(groupKey(group.audience, group.locale), draft);
+  const read = (key: string) => c.retry('ledger.get_draft', () => c.deps.ledger.getDraft(key));
+  for (const { draft, ...group } of await revisionDrafts(record, read)) {
+    drafts.set(groupKey(group.audience, group.locale), draft);
   }
   return drafts;
 };

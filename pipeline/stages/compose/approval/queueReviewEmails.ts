@@ -1,5 +1,4 @@
 import type { ApprovalRecord } from '#contracts/approval';
-import type { EmailDraft } from '#contracts/emailDraft';
 import { wrap } from '#contracts/envelope';
 import { parseContract } from '#contracts/errors';
 import { reviewDraftKey } from '#contracts/reviewKeys';
@@ -11,22 +10,15 @@ import { queueName } from '#topology/topology';
 import type { AudienceScope } from '../releaseScope.ts';
 import type { ApprovalContext } from './ApprovalContext.ts';
 import { type ReviewedDraft, renderReviewEmail } from './reviewEmail.ts';
-import { revisionDraftKey } from './revisionDraftKey.ts';
+import { revisionDrafts } from './revisionDrafts.ts';
 
 /** When a revision's links stop working: the later of the point's send time and the revision's wait. */
 export const linksExpireAt = (record: Pick<ApprovalRecord, 'dueAt' | 'waitUntil'>): string =>
   record.waitUntil !== undefined && record.waitUntil > record.dueAt ? record.waitUntil : record.dueAt;
 
 /** The revision's drafts with their group, read from the ledger, in the record's group order. */
-const reviewedDrafts = async (c: ApprovalContext, record: ApprovalRecord): Promise<ReviewedDraft[]> => {
-  const out: ReviewedDraft[] = [];
-  for (const group of record.groups) {
-    const key = revisionDraftKey(record, group, record.revision);
-    const draft: EmailDraft | null = await c.retry('ledger.get_draft', () => c.deps.ledger.getDraft(key));
-    if (draft) out.push({ ...group, draft });
-  }
-  return out;
-};
+const reviewedDrafts = async (c: ApprovalContext, record: ApprovalRecord): Promise<ReviewedDraft[]> =>
+  revisionDrafts(record, (key) => c.retry('ledger.get_draft', () => c.deps.ledger.getDraft(key)));
 
 /**
  * Renders and queues one review email per approver for the record's revision: stored as a draft

@@ -28,7 +28,10 @@ export interface ReviewEmailInput {
   scopes: readonly ReviewedScope[];
   approveUrl: string;
   holdUrl: string;
-  /** When the links stop working (the send time), ISO 8601 UTC. */
+  /**
+   * When the links stop working, ISO 8601 UTC: the send time (`record.dueAt`), or later for a
+   * revision written at the send time (its `waitUntil`), shown then as the wait's end.
+   */
   expiresAt: string;
   /** What happens with no decision (the policy's `onTimeout`). */
   onTimeout: 'send' | 'hold';
@@ -83,14 +86,36 @@ const leftOutText = (l: LeftOutIssue): string => `${l.key} (${l.reason}${l.detai
 const factLines = (input: ReviewEmailInput): Array<[string, string]> => {
   const { record } = input;
   const change = changeLine(record);
+  const held = record.state === 'held' ? record.heldFrom : undefined;
   return [
     ['Project', `${input.projectName} (${record.projectKey})`],
     ['Version', input.versionName],
     ['Send point', `${record.pointId}${record.releaseDate ? ` (release ${record.releaseDate})` : ''}`],
-    ['Sends at', utc(input.expiresAt)],
+    ['Sends at', utc(record.dueAt)],
+    // A revision written at or after the send time goes out once approved, waiting until then.
+    ...(input.expiresAt !== record.dueAt
+      ? ([
+          ['Waiting for a decision until', `${utc(input.expiresAt)} (sent as soon as it is approved)`],
+        ] as Array<[string, string]>)
+      : []),
     ['Revision', String(record.revision)],
     ...(change ? ([['What changed', change]] as Array<[string, string]>) : []),
-    ['No decision by then', input.onTimeout === 'send' ? 'it is sent as it is' : 'it is held (nothing sent)'],
+    ...(held
+      ? ([
+          [
+            'Held',
+            `held on revision ${held.revision} by ${held.by}: nothing is sent unless you approve this revision`,
+          ],
+        ] as Array<[string, string]>)
+      : []),
+    [
+      'No decision by then',
+      held
+        ? 'it stays held (nothing sent)'
+        : input.onTimeout === 'send'
+          ? 'it is sent as it is'
+          : 'it is held (nothing sent)',
+    ],
   ];
 };
 
@@ -102,7 +127,7 @@ const factLines = (input: ReviewEmailInput): Array<[string, string]> => {
  */
 export const renderReviewEmail = (input: ReviewEmailInput): RenderedReview => {
   const full = input.fullDrafts ?? 1;
-  const subject = `Review: ${input.versionName} (${input.record.projectKey}) sends ${utc(input.expiresAt)}${
+  const subject = `Review: ${input.versionName} (${input.record.projectKey}) sends ${utc(input.record.dueAt)}${
     input.record.revision > 1 ? ` [revision ${input.record.revision}]` : ''
   }`;
   const facts = factLines(input);

@@ -7,20 +7,26 @@ export type SendTimeDecision =
   | { kind: 'wait'; until: string };
 
 /**
- * The send-time decision on an unsettled record, pure: approved → `sent`, held → `held`; pending
+ * The send-time decision on an unsettled record, pure: approved → `sent`, held → `held` (a
+ * carried hold on a revision written at the send time first waits for an Approve); pending
  * → wait while the revision's `waitUntil` (set when it was written at the send time) is ahead,
  * else the policy's `onTimeout` (`timeout_sent` / `timeout_held`).
  */
 export const sendTimeDecision = (
-  record: Pick<ApprovalRecord, 'state' | 'waitUntil'>,
+  record: Pick<ApprovalRecord, 'state' | 'waitUntil' | 'heldFrom'>,
   nowMs: number,
   onTimeout: ApprovalPolicy['onTimeout'],
 ): SendTimeDecision => {
   if (record.state === 'approved') return { kind: 'settle', outcome: 'sent' };
-  if (record.state === 'held') return { kind: 'settle', outcome: 'held' };
-  if (record.waitUntil !== undefined && nowMs < Date.parse(record.waitUntil)) {
-    return { kind: 'wait', until: record.waitUntil };
+  const waiting = record.waitUntil !== undefined && nowMs < Date.parse(record.waitUntil);
+  // A carried hold written at the send time waits for an Approve of the new revision too; it
+  // never times out into a send.
+  if (record.state === 'held') {
+    return record.heldFrom !== undefined && waiting && record.waitUntil !== undefined
+      ? { kind: 'wait', until: record.waitUntil }
+      : { kind: 'settle', outcome: 'held' };
   }
+  if (waiting && record.waitUntil !== undefined) return { kind: 'wait', until: record.waitUntil };
   return { kind: 'settle', outcome: onTimeout === 'send' ? 'timeout_sent' : 'timeout_held' };
 };
 

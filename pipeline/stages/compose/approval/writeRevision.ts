@@ -4,6 +4,7 @@ import { groupKey, recipientAudience } from '../audiences.ts';
 import { draftWriterOf } from '../processRecord.ts';
 import type { AudienceScope } from '../releaseScope.ts';
 import type { ApprovalContext } from './ApprovalContext.ts';
+import { carriedHold } from './carriedHold.ts';
 import { approvalInputHash, draftContentHash, scopeChanges } from './approvalHashes.ts';
 import { queueReviewEmails } from './queueReviewEmails.ts';
 import { revisionDraftKey } from './revisionDraftKey.ts';
@@ -77,8 +78,8 @@ const scopesOf = async (c: ApprovalContext, groups: readonly ApprovalGroupLike[]
  * hash over the groups' scopes; when it equals the stored (unsettled) record's, nothing is
  * written (idempotent). Otherwise writes the drafts of every group with an issue in scope
  * (revision 1 under today's draft keys, later ones under `#r<n>`), stores the revision as
- * `pending_approval` with what changed since the previous one, and queues one review email per
- * approver. A settled record is never revised.
+ * `pending_approval` (`held` when the previous one was held: {@link carriedHold}) with what
+ * changed since the previous one, and queues one review email per approver. A settled record is never revised.
  */
 export const writeRevision = async (
   c: ApprovalContext,
@@ -88,15 +89,23 @@ export const writeRevision = async (
   if (stored?.settled) return { kind: 'unchanged', record: stored };
   const groups = normaliseGroups(c, request.groups);
   const scopes = await scopesOf(c, groups);
+  // An audience with nothing in scope gets no draft: it is no input (a contact of it appearing
+  // or leaving changes nothing to review).
   const inputHash = approvalInputHash(
     c.version,
-    [...scopes].map(([audience, s]) => ({ audience, issues: s.inScope })),
+    [...scopes]
+      .filter(([, s]) => s.inScope.length > 0)
+      .map(([audience, s]) => ({ audience, issues: s.inScope })),
   );
-  // A group the stored revision has no draft for (a contact in a new locale or audience) is a
-  // change too: its draft was never reviewed.
-  const covered = groups.every((g) =>
-    stored?.groups.some((s) => s.audience === g.audience && s.locale === g.locale),
-  );
+  // A group that needs a draft the stored revision does not have (a contact in a new locale or
+  // audience) is a change too: its draft was never reviewed. A draft-less group is covered.
+  const covered =
+    stored !== null &&
+    groups.every(
+      (g) =>
+        (scopes.get(g.audience)?.inScope.length ?? 0) === 0 ||
+        stored.draftKeys.includes(revisionDraftKey(stored, g, stored.revision)),
+    );
   if (stored && stored.inputHash === inputHash && covered) {
     if (request.requeueReviews) await queueReviewEmails(c, stored, scopes, await projectNameOf(c));
     return { kind: 'unchanged', record: stored };
@@ -117,6 +126,7 @@ export const writeRevision = async (
   const projectName = await projectNameOf(c);
   const inScopeKeys = [...new Set([...scopes.values()].flatMap((s) => s.inScope.map((i) => i.key)))].sort();
   const now = c.deps.now().toISOString();
+  const start = carriedHold(stored);
   const record: ApprovalRecord = {
     approvalKey: approvalKey(c.point),
     versionId: c.point.versionId,
@@ -127,8 +137,9 @@ export const writeRevision = async (
     contentHash: draftContentHash(drafts.values()),
     inputHash,
     draftKeys: [...drafts.values()].map((d) => d.key).sort(),
-    groups: groups.filter((g) => drafts.has(groupKey(g.audience, g.locale))),
-    state: 'pending_approval',
+    // Every group, a draft-less one too (nothing in its scope): a later call finds it covered.
+    groups,
+    state: start.state,
     dueAt: request.dueAt,
     ...(stored ? { changes: scopeChanges(stored.inScopeKeys ?? [], inScopeKeys) } : {}),
     decisions: [],
@@ -137,6 +148,7 @@ export const writeRevision = async (
     inScopeKeys,
     versionName: c.version.name,
     projectName,
+    ...(start.state === 'held' ? { heldFrom: start.heldFrom } : {}),
   };
   const result = await c.retry('ledger.put_approval_revision', () =>
     c.deps.ledger.putApprovalRevision(record),

@@ -185,6 +185,9 @@ describe('Function: handleRequest', () => {
       expect(res.body).toContain(`action="${path.replaceAll('&', '&amp;')}"`);
       expect(res.body).toContain('name="List-Unsubscribe" value="One-Click"');
       expect(directory.optOuts.size).toBe(0);
+      // A one-click page must not be framed.
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.headers['x-frame-options']).toBe('DENY');
     });
 
     it('escapes the project key and address on the confirmation page', async () => {

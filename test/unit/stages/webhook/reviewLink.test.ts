@@ -221,6 +221,96 @@ describe('Function: handleRequest (review links)', () => {
     expect(stored?.decisions.map((d) => d.decision)).toEqual(['approve', 'hold']);
   });
 
+  it('refuses a used Approve link after a later Hold with 409 "already used", on GET and POST', async () => {
+    // Arrange: approve, then hold, by the same approver's links.
+    const { ledger, deps, record } = setup();
+    const approve = sealApprovalToken(REVIEW_KEYS, claimsOf(record));
+    await handleRequest(post(approve), deps);
+    await handleRequest(post(sealApprovalToken(REVIEW_KEYS, claimsOf(record, 'hold'))), deps);
+
+    // Act: the old Approve link again (forwarded mail, browser history).
+    const reopened = await handleRequest(get(approve), deps);
+    const replayed = await handleRequest(post(approve), deps);
+
+    // Assert
+    for (const res of [reopened, replayed]) {
+      expect(res.status).toBe(409);
+      expect(res.body).toContain('<h1>Link already used</h1>');
+      expect(res.body).toContain(
+        'This link already approved this draft (revision 1), and it was held after that: a used link does not reverse a later decision.',
+      );
+      expect(res.body).toContain('Nothing was changed.');
+    }
+    const stored = await ledger.getApproval(record.approvalKey);
+    expect(stored?.state).toBe('held');
+    expect(stored?.decisions.map((d) => d.decision)).toEqual(['approve', 'hold']);
+  });
+
+  it('refuses a used link at the ledger too (decide answers used when the page raced the reversal)', async () => {
+    // Arrange: approved then held; the page saw the record before the hold (GET passed).
+    const { ledger, deps, record } = setup();
+    const approve = sealApprovalToken(REVIEW_KEYS, claimsOf(record));
+    await handleRequest(post(approve), deps);
+    const page = await handleRequest(post(sealApprovalToken(REVIEW_KEYS, claimsOf(record, 'hold'))), deps);
+    expect(page.status).toBe(200);
+
+    // Act
+    const outcome = await ledger.decide(record.approvalKey, {
+      decision: 'approve',
+      by: APPROVER,
+      via: 'link',
+      at: NOW.toISOString(),
+      contentHash: record.contentHash,
+      revision: 1,
+    });
+
+    // Assert
+    expect(outcome.status).toBe('used');
+    expect((await ledger.getApproval(record.approvalKey))?.state).toBe('held');
+  });
+
+  it('acts on a POST only with the token in a form body, never the query string', async () => {
+    // Arrange
+    const { ledger, deps, record } = setup();
+    const token = sealApprovalToken(REVIEW_KEYS, claimsOf(record));
+    const toLink = (headers: Record<string, string>, body: string): HttpRequest => ({
+      method: 'POST',
+      path: `/review?t=${encodeURIComponent(token)}`,
+      headers,
+      body: Buffer.from(body),
+    });
+
+    // Act
+    const bare = await handleRequest(toLink({}, ''), deps);
+    const json = await handleRequest(
+      toLink({ 'content-type': 'application/json' }, JSON.stringify({ t: token })),
+      deps,
+    );
+    const text = await handleRequest(toLink({ 'content-type': 'text/plain' }, `t=${token}`), deps);
+
+    // Assert
+    for (const res of [bare, json, text]) {
+      expect(res.status).toBe(400);
+      expect(res.body).toContain('<h1>Incomplete link</h1>');
+    }
+    expect(decideCalls(ledger)).toEqual([]);
+    expect((await ledger.getApproval(record.approvalKey))?.state).toBe('pending_approval');
+  });
+
+  it('forbids framing the review pages (frame-ancestors none, X-Frame-Options DENY)', async () => {
+    // Arrange
+    const { deps, record } = setup();
+
+    // Act
+    const page = await handleRequest(get(sealApprovalToken(REVIEW_KEYS, claimsOf(record))), deps);
+
+    // Assert
+    expect(page.headers['content-security-policy']).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    expect(page.headers['x-frame-options']).toBe('DENY');
+  });
+
   const token = sealApprovalToken(REVIEW_KEYS, claimsOf(approvalRecordOf()));
   const tampered = `${token.slice(0, 12)}${token[12] === 'A' ? 'B' : 'A'}${token.slice(13)}`;
   it.each([

@@ -409,3 +409,223 @@ describe('Function: processRecord (compose.job at the send time, policy approval
     expect((await h.ledger.getApproval(KEY))?.settled).toMatchObject({ outcome: 'sent', revision: 2 });
   });
 });
+
+describe('Function: processRecord (policy approval, an audience with nothing in scope)', () => {
+  const emptyAdmins = (approval: Partial<ApprovalPolicy> = {}): SendPolicy => ({
+    ...policyWith(approval),
+    audiences: [{ name: 'admins', scope: 'labels = nothing-matches' }],
+  });
+  const bothGroups = reviewJob({
+    groups: [
+      { audience: 'all', locale: 'en', recipients: 1 },
+      { audience: 'admins', locale: 'en', recipients: 1 },
+    ],
+  });
+  const bothRecipients = composeJob({
+    notAfter: NOT_AFTER,
+    recipients: [
+      { email: 'ada@example.com', name: 'Ada', locale: 'en' },
+      { email: 'bob@example.com', name: 'Bob', locale: 'en', audience: 'admins' },
+    ],
+  });
+
+  it('keeps the draft-less group in the record and writes nothing on a re-review with the same input', async () => {
+    // Arrange
+    const h = harness(emptyAdmins());
+    await h.review(bothGroups);
+    const first = await h.ledger.getApproval(KEY);
+    await decide(h, 'approve', first?.contentHash ?? '');
+    const jobsBefore = h.sendJobs().length;
+
+    // Act
+    await h.review(bothGroups);
+
+    // Assert: still revision 1, approved, the same review emails again (no "release changed" one).
+    const record = await h.ledger.getApproval(KEY);
+    expect(record).toMatchObject({ revision: 1, state: 'approved', contentHash: first?.contentHash });
+    expect(record?.draftKeys).toEqual(['draft:10042:b1d0h0m0900@2026-12-15:en']);
+    expect(record?.groups).toEqual([
+      { audience: 'all', locale: 'en', recipients: 1 },
+      { audience: 'admins', locale: 'en', recipients: 1 },
+    ]);
+    expect(h.llm.requests).toHaveLength(1);
+    expect(h.log.events('review_unchanged')).toHaveLength(1);
+    expect(
+      h
+        .sendJobs()
+        .slice(jobsBefore)
+        .every((j) => j.draftKey.includes('#r1:')),
+    ).toBe(true);
+  });
+
+  it('sends an approved point at the send time (the empty audience gets nothing)', async () => {
+    // Arrange: a row under the admins group's key that no revision reviewed (e.g. a compose
+    // before approval was turned on) must never go out.
+    const h = harness(emptyAdmins());
+    const unreviewed = 'draft:10042:b1d0h0m0900@2026-12-15:en:admins';
+    h.ledger.drafts.set(unreviewed, emailDraftOf({ key: unreviewed, subject: 'Never reviewed' }));
+    await h.review(bothGroups);
+    await decide(h, 'approve', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
+    h.setNow(SEND_AT);
+    const before = h.sendJobs().length;
+
+    // Act
+    await h.compose(bothRecipients);
+
+    // Assert
+    const record = await h.ledger.getApproval(KEY);
+    expect(record?.revision).toBe(1);
+    expect(record?.settled).toEqual({ outcome: 'sent', at: SEND_AT.toISOString(), revision: 1 });
+    expect(
+      h
+        .sendJobs()
+        .slice(before)
+        .map((j) => [j.recipient.email, j.draftKey, j.kind]),
+    ).toEqual([['ada@example.com', 'draft:10042:b1d0h0m0900@2026-12-15:en', undefined]]);
+    expect(h.composeRequeues()).toEqual([]);
+  });
+
+  it('sends the approved revision when a contact of an audience with nothing in scope appears at the send time', async () => {
+    // Arrange: the review knew the `all` audience only.
+    const h = harness(emptyAdmins());
+    await h.review();
+    await decide(h, 'approve', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
+    h.setNow(SEND_AT);
+    const before = h.sendJobs().length;
+
+    // Act
+    await h.compose(bothRecipients);
+
+    // Assert
+    expect((await h.ledger.getApproval(KEY))?.settled).toMatchObject({ outcome: 'sent', revision: 1 });
+    expect(
+      h
+        .sendJobs()
+        .slice(before)
+        .map((j) => j.recipient.email),
+    ).toEqual(['ada@example.com']);
+  });
+
+  it('keeps a held point held at the send time', async () => {
+    // Arrange
+    const h = harness(emptyAdmins({ onTimeout: 'send' }));
+    await h.review(bothGroups);
+    await decide(h, 'hold', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
+    h.setNow(SEND_AT);
+    const before = h.sendJobs().length;
+
+    // Act
+    await h.compose(bothRecipients);
+
+    // Assert
+    expect(h.sendJobs()).toHaveLength(before);
+    expect((await h.ledger.getApproval(KEY))?.settled).toMatchObject({ outcome: 'held', revision: 1 });
+  });
+});
+
+describe('Function: processRecord (policy approval, a hold and a new revision)', () => {
+  const typoFixed = () => issues(3).map((i, n) => (n === 0 ? { ...i, summary: 'typo fixed' } : i));
+
+  it('starts the revision after a hold held, says so in its review email, and sends nothing under onTimeout send', async () => {
+    // Arrange
+    const h = harness(policyWith({ onTimeout: 'send' }));
+    await h.review();
+    await decide(h, 'hold', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
+    h.jira.releaseIssues = { issues: typoFixed(), truncated: false };
+    await h.review();
+    h.setNow(SEND_AT);
+    const before = h.sendJobs().length;
+
+    // Act
+    await h.compose();
+
+    // Assert
+    const record = await h.ledger.getApproval(KEY);
+    expect(record).toMatchObject({
+      revision: 2,
+      state: 'held',
+      heldFrom: { revision: 1, by: 'lead@example.com', at: '2026-12-13T09:00:00.000Z' },
+      decisions: [],
+      settled: { outcome: 'held', revision: 2 },
+    });
+    expect(h.sendJobs().slice(before)).toEqual([]);
+    const review = h.sendJobs().find((j) => j.kind === 'review' && j.draftKey.includes('#r2:'));
+    const text = h.ledger.drafts.get(review?.draftKey ?? '')?.text ?? '';
+    expect(text).toContain(
+      'Held: held on revision 1 by lead@example.com: nothing is sent unless you approve this revision',
+    );
+    expect(text).toContain('No decision by then: it stays held (nothing sent)');
+  });
+
+  it('sends the revision after a hold once it is approved', async () => {
+    // Arrange
+    const h = harness(policyWith({ onTimeout: 'send' }));
+    await h.review();
+    await decide(h, 'hold', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
+    h.jira.releaseIssues = { issues: typoFixed(), truncated: false };
+    await h.review();
+    const second = await h.ledger.getApproval(KEY);
+    expect((await decide(h, 'approve', second?.contentHash ?? '', 2)).status).toBe('recorded');
+    h.setNow(SEND_AT);
+
+    // Act
+    await h.compose();
+
+    // Assert
+    expect((await h.ledger.getApproval(KEY))?.settled).toMatchObject({ outcome: 'sent', revision: 2 });
+    expect(
+      h
+        .sendJobs()
+        .filter((j) => j.kind === undefined)
+        .map((j) => j.draftKey),
+    ).toEqual(['draft:10042:b1d0h0m0900@2026-12-15:en#r2']);
+  });
+
+  it('waits for an Approve of a held revision written at the send time, then keeps it held', async () => {
+    // Arrange: held, then the release changes at the send time.
+    const h = harness(policyWith({ onTimeout: 'send' }));
+    await h.review();
+    await decide(h, 'hold', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
+    h.jira.releaseIssues = { issues: typoFixed(), truncated: false };
+    h.setNow(SEND_AT);
+    const before = h.sendJobs().length;
+
+    // Act
+    await h.compose();
+
+    // Assert: revision 2 held, waiting (queued again), not settled, nothing sent.
+    const record = await h.ledger.getApproval(KEY);
+    expect(record).toMatchObject({ revision: 2, state: 'held', waitUntil: '2026-12-14T13:55:00.000Z' });
+    expect(record?.settled).toBeUndefined();
+    expect(h.composeRequeues()).toHaveLength(1);
+
+    // Act again: no decision until the wait ends.
+    h.setNow(new Date('2026-12-14T13:55:00.000Z'));
+    await h.runBody(h.composeRequeues()[0]?.message.body ?? '');
+
+    // Assert
+    expect((await h.ledger.getApproval(KEY))?.settled).toMatchObject({ outcome: 'held', revision: 2 });
+    expect(
+      h
+        .sendJobs()
+        .slice(before)
+        .filter((j) => j.kind === undefined),
+    ).toEqual([]);
+  });
+
+  it('starts a new revision pending after an approval (an approval does not carry)', async () => {
+    // Arrange
+    const h = harness();
+    await h.review();
+    await decide(h, 'approve', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
+    h.jira.releaseIssues = { issues: typoFixed(), truncated: false };
+
+    // Act
+    await h.review();
+
+    // Assert
+    const record = await h.ledger.getApproval(KEY);
+    expect(record).toMatchObject({ revision: 2, state: 'pending_approval', decisions: [] });
+    expect(record?.heldFrom).toBeUndefined();
+  });
+});

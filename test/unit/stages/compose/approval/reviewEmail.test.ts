@@ -59,6 +59,24 @@ describe('Function: renderReviewEmail', () => {
     }
   });
 
+  it('shows the send time as Sends at, and the wait for a decision when the links outlive it', () => {
+    // Arrange: a revision written at the send time (09:00) waits until 13:55.
+    const record = approvalRecordOf({ revision: 2, waitUntil: '2026-03-01T13:55:00.000Z' });
+
+    // Act
+    const review = renderReviewEmail(input({ record, expiresAt: '2026-03-01T13:55:00.000Z' }));
+
+    // Assert
+    expect(review.subject).toBe(
+      'Review: Release "2.0" <script> (ABC) sends 2026-03-01 09:00 UTC [revision 2]',
+    );
+    expect(review.text).toContain('Sends at: 2026-03-01 09:00 UTC\n');
+    expect(review.text).toContain(
+      'Waiting for a decision until: 2026-03-01 13:55 UTC (sent as soon as it is approved)',
+    );
+    expect(renderReviewEmail(input()).text).not.toContain('Waiting for a decision');
+  });
+
   it('says what changed in a later revision', () => {
     const record = approvalRecordOf({ revision: 3, changes: { added: ['ABC-4'], removed: ['ABC-2'] } });
 
