@@ -114,6 +114,18 @@ export const LEFT_OUT_MODULES: readonly LeftOutModule[] = [
     exports: ['detectExtension', 'detectMimeType'],
     why: 'the emails carry no attachments, only a text and an HTML part',
   },
+  // nodemailer's HTTP client (nmfetch) fetches content given as an `href` URL. Its ES module
+  // imports node:http, whose ES module facade loads Node's bundled undici at import (about 15 ms
+  // of every send cold start); send's bodies and headers are strings, never URLs.
+  ...[
+    /[\\/]node_modules[\\/]nodemailer[\\/]dist[\\/]esm[\\/]shared[\\/]index\.js$/,
+    /[\\/]node_modules[\\/]nodemailer[\\/]dist[\\/]esm[\\/]mime-node[\\/]index\.js$/,
+  ].map((importer) => ({
+    specifier: '../fetch/index.js',
+    importer,
+    exports: ['default'],
+    why: 'the email parts are strings, never content fetched from an href URL',
+  })),
   // The OpenAI client's streaming helpers, tool runners, parse helpers and workload-identity
   // auth (about 55 KiB): compose calls chat.completions.create with an API key, which posts and
   // reads the JSON answer without them.
@@ -213,8 +225,10 @@ const stubSource = (module: LeftOutModule): string => {
   return [
     `import { inertClass, leftOut } from ${JSON.stringify(RUNTIME)};`,
     `const failure = ${failure};`,
-    ...(module.exports ?? []).map(
-      (name) => `export const ${name} = leftOut(failure, ${JSON.stringify(name)});`,
+    ...(module.exports ?? []).map((name) =>
+      name === 'default'
+        ? 'export default leftOut(failure, "default");'
+        : `export const ${name} = leftOut(failure, ${JSON.stringify(name)});`,
     ),
     ...(module.classes ?? []).map(
       (name) => `export const ${name} = inertClass(failure, ${JSON.stringify(name)});`,
