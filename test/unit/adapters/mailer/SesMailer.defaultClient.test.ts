@@ -9,14 +9,11 @@ import { type LoopbackServer, readBody, startLoopbackServer } from '#test/standi
 const built = vi.hoisted((): unknown[] => []);
 
 vi.mock(import('@aws-sdk/client-sesv2'), async (importOriginal) => {
-  const sdk = await importOriginal();
-  class RecordingSESv2Client extends sdk.SESv2Client {
-    constructor(...args: ConstructorParameters<typeof sdk.SESv2Client>) {
-      super(...args);
-      built.push(args[0]);
-    }
-  }
-  return { ...sdk, SESv2Client: RecordingSESv2Client };
+  const [sdk, { recordingClient }] = await Promise.all([
+    importOriginal(),
+    import('#test/factories/recordingClient'),
+  ]);
+  return { ...sdk, SESv2Client: recordingClient(sdk.SESv2Client, built) };
 });
 
 /** How the loopback SES answers SendEmail. */
