@@ -1,33 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JiraRequestError } from '#adapters/jira/errors';
-import { JiraCloud } from '#adapters/jira/JiraCloud';
 import { DEFAULT_ISSUE_SCOPE } from '#contracts/issueScope';
-import { type JiraStandIn, startJiraStandIn } from '#test/standins/JiraStandIn';
-
-const EMAIL = 'herald@example.com';
-const TOKEN = 'test-token-1';
+import { useJiraCloudStandIn } from '#test/factories/jiraCloudStandIn';
 
 describe('Class: JiraCloud (scope)', () => {
-  let standIn: JiraStandIn;
-  let jira: JiraCloud;
-
-  beforeAll(async () => {
-    standIn = await startJiraStandIn({ email: EMAIL, apiToken: TOKEN });
-    jira = new JiraCloud({ siteUrl: standIn.url, email: EMAIL, apiToken: TOKEN, timeoutMs: 1000 });
-  });
-
-  afterEach(() => {
-    standIn.reset();
-  });
-
-  afterAll(async () => {
-    await standIn.close();
-  });
+  const env = useJiraCloudStandIn();
 
   const seed = () => {
-    standIn.putVersion({ id: '10001', projectId: '10000', name: 'v2.4' });
-    standIn.putCustomField('customfield_10123');
-    standIn.setIssues('10001', [
+    env.standIn.putVersion({ id: '10001', projectId: '10000', name: 'v2.4' });
+    env.standIn.putCustomField('customfield_10123');
+    env.standIn.setIssues('10001', [
       {
         key: 'ABC-1',
         summary: 'Paging',
@@ -48,8 +30,8 @@ describe('Class: JiraCloud (scope)', () => {
       seed();
 
       // Act
-      const all = await jira.listReleaseIssues('10001', { releaseNoteField: 'customfield_10123' });
-      const scoped = await jira.listReleaseIssues('10001', {
+      const all = await env.jira.listReleaseIssues('10001', { releaseNoteField: 'customfield_10123' });
+      const scoped = await env.jira.listReleaseIssues('10001', {
         scope: [DEFAULT_ISSUE_SCOPE, 'component = API'],
         releaseNoteField: 'customfield_10123',
       });
@@ -78,7 +60,7 @@ describe('Class: JiraCloud (scope)', () => {
       seed();
 
       // Act
-      const failure = await jira
+      const failure = await env.jira
         .listReleaseIssues('10001', { releaseNoteField: 'customfield_99999' })
         .catch((err: unknown) => err);
 
@@ -92,7 +74,7 @@ describe('Class: JiraCloud (scope)', () => {
   describe('Method: checkJql', () => {
     it("returns Jira's own messages, with the position, for invalid JQL and none for valid JQL", async () => {
       // Act
-      const checks = await jira.checkJql([DEFAULT_ISSUE_SCOPE, 'labels = a AND (', 'labelz = a']);
+      const checks = await env.jira.checkJql([DEFAULT_ISSUE_SCOPE, 'labels = a AND (', 'labelz = a']);
 
       // Assert
       expect(checks).toEqual([
@@ -103,7 +85,7 @@ describe('Class: JiraCloud (scope)', () => {
           errors: ["Field 'labelz' does not exist or you do not have permission to view it."],
         },
       ]);
-      expect(standIn.requests.count('parseJql')).toBe(1);
+      expect(env.standIn.requests.count('parseJql')).toBe(1);
     });
   });
 });

@@ -1,42 +1,30 @@
 import type { Client } from 'jira.js/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JiraRequestError, JiraResponseError, JiraUnavailableError } from '#adapters/jira/errors';
 import { JIRA_TEXT_LIMITS, JiraCloud } from '#adapters/jira/JiraCloud';
 import type { JiraTransportRequest } from '#adapters/jira/jiraTransport';
 import { isRetryable } from '#retry/isRetryable';
 import { PermanentError, RetryableError } from '#shared/errors';
-import { generateIssues, type JiraStandIn, startJiraStandIn } from '#test/standins/JiraStandIn';
-
-const EMAIL = 'herald@example.com';
-const TOKEN = 'test-token-1';
+import {
+  JIRA_EMAIL as EMAIL,
+  JIRA_TOKEN as TOKEN,
+  useJiraCloudStandIn,
+} from '#test/factories/jiraCloudStandIn';
+import { generateIssues } from '#test/standins/JiraStandIn';
 
 describe('Class: JiraCloud', () => {
-  let standIn: JiraStandIn;
-  let jira: JiraCloud;
-
-  beforeAll(async () => {
-    standIn = await startJiraStandIn({ email: EMAIL, apiToken: TOKEN });
-    jira = new JiraCloud({ siteUrl: standIn.url, email: EMAIL, apiToken: TOKEN, timeoutMs: 1000 });
-  });
-
-  afterEach(() => {
-    standIn.reset();
-  });
-
-  afterAll(async () => {
-    await standIn.close();
-  });
+  const env = useJiraCloudStandIn();
 
   const seedRelease = (count: number) => {
-    standIn.putProject({ id: '10000', key: 'ABC', name: 'Acme Portal' });
-    standIn.putVersion({ id: '10001', projectId: '10000', name: 'v2.4', releaseDate: '2030-03-14' });
-    standIn.setIssues('10001', generateIssues('ABC', count));
+    env.standIn.putProject({ id: '10000', key: 'ABC', name: 'Acme Portal' });
+    env.standIn.putVersion({ id: '10001', projectId: '10000', name: 'v2.4', releaseDate: '2030-03-14' });
+    env.standIn.setIssues('10001', generateIssues('ABC', count));
   };
 
   describe('Method: getVersion', () => {
     it('returns the version state when Jira has the version', async () => {
       // arrange
-      standIn.putVersion({
+      env.standIn.putVersion({
         id: '10001',
         projectId: '10000',
         name: '  v2.4\n',
@@ -46,7 +34,7 @@ describe('Class: JiraCloud', () => {
       });
 
       // act
-      const version = await jira.getVersion('10001');
+      const version = await env.jira.getVersion('10001');
 
       // assert
       expect(version).toEqual({
@@ -57,16 +45,16 @@ describe('Class: JiraCloud', () => {
         released: true,
         archived: false,
       });
-      expect(standIn.requests.count('getVersion')).toBe(1);
+      expect(env.standIn.requests.count('getVersion')).toBe(1);
     });
 
     it('returns null when Jira answers 404 (the version was deleted)', async () => {
       // arrange
-      standIn.putVersion({ id: '10001', projectId: '10000', name: 'v1' });
-      standIn.deleteVersion('10001');
+      env.standIn.putVersion({ id: '10001', projectId: '10000', name: 'v1' });
+      env.standIn.deleteVersion('10001');
 
       // act
-      const version = await jira.getVersion('10001');
+      const version = await env.jira.getVersion('10001');
 
       // assert
       expect(version).toBeNull();
@@ -74,21 +62,21 @@ describe('Class: JiraCloud', () => {
 
     it('rejects an id that is not numeric without calling Jira', async () => {
       // act
-      const error = await jira.getVersion('../project/ABC').catch((err: unknown) => err);
+      const error = await env.jira.getVersion('../project/ABC').catch((err: unknown) => err);
 
       // assert
       expect(error).toBeInstanceOf(JiraRequestError);
       expect(error).toMatchObject({ reason: 'jira_bad_request', operation: 'getVersion' });
-      expect(standIn.requests.count()).toBe(0);
+      expect(env.standIn.requests.count()).toBe(0);
     });
 
     it('throws a RetryableError with Retry-After seconds when Jira answers 503', async () => {
       // arrange
-      standIn.putVersion({ id: '10001', projectId: '10000', name: 'v1' });
-      standIn.faults.enqueue({ status: 503, retryAfterSeconds: 7 }, { route: 'getVersion' });
+      env.standIn.putVersion({ id: '10001', projectId: '10000', name: 'v1' });
+      env.standIn.faults.enqueue({ status: 503, retryAfterSeconds: 7 }, { route: 'getVersion' });
 
       // act
-      const error = await jira.getVersion('10001').catch((err: unknown) => err);
+      const error = await env.jira.getVersion('10001').catch((err: unknown) => err);
 
       // assert
       expect(error).toBeInstanceOf(RetryableError);
@@ -103,8 +91,8 @@ describe('Class: JiraCloud', () => {
 
     it('throws a PermanentError jira_auth when the credentials are wrong (401)', async () => {
       // arrange
-      standIn.putVersion({ id: '10001', projectId: '10000', name: 'v1' });
-      const wrong = new JiraCloud({ siteUrl: standIn.url, email: EMAIL, apiToken: 'not-the-token' });
+      env.standIn.putVersion({ id: '10001', projectId: '10000', name: 'v1' });
+      const wrong = new JiraCloud({ siteUrl: env.standIn.url, email: EMAIL, apiToken: 'not-the-token' });
 
       // act
       const error = await wrong.getVersion('10001').catch((err: unknown) => err);
@@ -116,11 +104,11 @@ describe('Class: JiraCloud', () => {
 
     it('throws a PermanentError jira_auth on 403 and jira_bad_request on 400', async () => {
       // arrange
-      standIn.faults.enqueue({ status: 403 }).enqueue({ status: 400 });
+      env.standIn.faults.enqueue({ status: 403 }).enqueue({ status: 400 });
 
       // act
-      const forbidden = await jira.getVersion('10001').catch((err: unknown) => err);
-      const bad = await jira.getVersion('10001').catch((err: unknown) => err);
+      const forbidden = await env.jira.getVersion('10001').catch((err: unknown) => err);
+      const bad = await env.jira.getVersion('10001').catch((err: unknown) => err);
 
       // assert
       expect(forbidden).toMatchObject({ name: 'JiraRequestError', reason: 'jira_auth', status: 403 });
@@ -129,10 +117,10 @@ describe('Class: JiraCloud', () => {
 
     it('throws a RetryableError when the connection is dropped', async () => {
       // arrange
-      standIn.faults.enqueue({ drop: true });
+      env.standIn.faults.enqueue({ drop: true });
 
       // act
-      const error = await jira.getVersion('10001').catch((err: unknown) => err);
+      const error = await env.jira.getVersion('10001').catch((err: unknown) => err);
 
       // assert
       expect(error).toBeInstanceOf(JiraUnavailableError);
@@ -141,10 +129,10 @@ describe('Class: JiraCloud', () => {
 
     it('throws a RetryableError when Jira is slower than the timeout', async () => {
       // arrange
-      standIn.putVersion({ id: '10001', projectId: '10000', name: 'v1' });
-      standIn.faults.enqueue({ delayMs: 3000 });
+      env.standIn.putVersion({ id: '10001', projectId: '10000', name: 'v1' });
+      env.standIn.faults.enqueue({ delayMs: 3000 });
       const impatient = new JiraCloud({
-        siteUrl: standIn.url,
+        siteUrl: env.standIn.url,
         email: EMAIL,
         apiToken: TOKEN,
         timeoutMs: 100,
@@ -160,10 +148,10 @@ describe('Class: JiraCloud', () => {
 
     it('throws a JiraResponseError (jira_bad_response) when a 2xx lacks the version fields', async () => {
       // arrange
-      standIn.faults.enqueue({ status: 200, body: { id: '10001', released: 'yes' } });
+      env.standIn.faults.enqueue({ status: 200, body: { id: '10001', released: 'yes' } });
 
       // act
-      const error = await jira.getVersion('10001').catch((err: unknown) => err);
+      const error = await env.jira.getVersion('10001').catch((err: unknown) => err);
 
       // assert
       expect(error).toBeInstanceOf(JiraResponseError);
@@ -177,10 +165,10 @@ describe('Class: JiraCloud', () => {
   describe('Method: getProject', () => {
     it('returns the project by key', async () => {
       // arrange
-      standIn.putProject({ id: '10000', key: 'ABC', name: 'Acme Portal' });
+      env.standIn.putProject({ id: '10000', key: 'ABC', name: 'Acme Portal' });
 
       // act
-      const project = await jira.getProject('ABC');
+      const project = await env.jira.getProject('ABC');
 
       // assert
       expect(project).toEqual({ id: '10000', key: 'ABC', name: 'Acme Portal' });
@@ -188,7 +176,7 @@ describe('Class: JiraCloud', () => {
 
     it('throws a PermanentError jira_not_found when the project does not exist', async () => {
       // act
-      const error = await jira.getProject('NOPE').catch((err: unknown) => err);
+      const error = await env.jira.getProject('NOPE').catch((err: unknown) => err);
 
       // assert
       expect(error).toBeInstanceOf(JiraRequestError);
@@ -201,10 +189,10 @@ describe('Class: JiraCloud', () => {
       // arrange
       seedRelease(0);
       const issues = generateIssues('ABC', 250);
-      standIn.setIssues('10001', [...issues].reverse());
+      env.standIn.setIssues('10001', [...issues].reverse());
 
       // act
-      const result = await jira.listReleaseIssues('10001');
+      const result = await env.jira.listReleaseIssues('10001');
 
       // assert
       expect(result.truncated).toBe(false);
@@ -217,7 +205,7 @@ describe('Class: JiraCloud', () => {
         status: 'Done',
         description: undefined,
       });
-      expect(standIn.requests.count('searchJql')).toBe(3);
+      expect(env.standIn.requests.count('searchJql')).toBe(3);
     });
 
     it('stops at maxIssues and says the list is truncated', async () => {
@@ -225,13 +213,13 @@ describe('Class: JiraCloud', () => {
       seedRelease(300);
 
       // act
-      const result = await jira.listReleaseIssues('10001', { maxIssues: 250 });
+      const result = await env.jira.listReleaseIssues('10001', { maxIssues: 250 });
 
       // assert
       expect(result.truncated).toBe(true);
       expect(result.issues).toHaveLength(250);
       expect(result.issues.at(-1)?.key).toBe('ABC-250');
-      expect(standIn.requests.count('searchJql')).toBe(3);
+      expect(env.standIn.requests.count('searchJql')).toBe(3);
     });
 
     it('is not truncated when the release has exactly maxIssues issues', async () => {
@@ -239,7 +227,7 @@ describe('Class: JiraCloud', () => {
       seedRelease(250);
 
       // act
-      const result = await jira.listReleaseIssues('10001', { maxIssues: 250 });
+      const result = await env.jira.listReleaseIssues('10001', { maxIssues: 250 });
 
       // assert
       expect(result).toMatchObject({ truncated: false });
@@ -251,18 +239,18 @@ describe('Class: JiraCloud', () => {
       seedRelease(10_000);
 
       // act
-      const result = await jira.listReleaseIssues('10001', { maxIssues: 10_000 });
+      const result = await env.jira.listReleaseIssues('10001', { maxIssues: 10_000 });
 
       // assert
       expect(result.truncated).toBe(false);
       expect(result.issues).toHaveLength(10_000);
-      expect(standIn.requests.count('searchJql')).toBe(100);
+      expect(env.standIn.requests.count('searchJql')).toBe(100);
     });
 
     it('flattens ADF descriptions to plain text without links', async () => {
       // arrange
       seedRelease(0);
-      standIn.setIssues('10001', [
+      env.standIn.setIssues('10001', [
         {
           key: 'ABC-1',
           summary: 'Export to CSV',
@@ -301,7 +289,7 @@ describe('Class: JiraCloud', () => {
       ]);
 
       // act
-      const { issues } = await jira.listReleaseIssues('10001');
+      const { issues } = await env.jira.listReleaseIssues('10001');
 
       // assert
       expect(issues[0]?.description).toBe('Adds CSV export.\nAsked by @Jane\none\ntwo');
@@ -310,7 +298,7 @@ describe('Class: JiraCloud', () => {
     it('cuts huge and odd fields instead of failing', async () => {
       // arrange
       seedRelease(0);
-      standIn.setIssues('10001', [
+      env.standIn.setIssues('10001', [
         { key: 'ABC-1', summary: 'x'.repeat(1_000_000), description: 'y'.repeat(100_000) },
         {
           key: 'ABC-2',
@@ -322,7 +310,7 @@ describe('Class: JiraCloud', () => {
       ]);
 
       // act
-      const { issues, truncated } = await jira.listReleaseIssues('10001');
+      const { issues, truncated } = await env.jira.listReleaseIssues('10001');
 
       // assert
       expect(truncated).toBe(false);
@@ -343,10 +331,10 @@ describe('Class: JiraCloud', () => {
     it('throws a RetryableError with Retry-After seconds when a page is rate limited', async () => {
       // arrange
       seedRelease(150);
-      standIn.faults.enqueue({ status: 429, retryAfterSeconds: 3 }, { route: 'searchJql' });
+      env.standIn.faults.enqueue({ status: 429, retryAfterSeconds: 3 }, { route: 'searchJql' });
 
       // act
-      const error = await jira.listReleaseIssues('10001').catch((err: unknown) => err);
+      const error = await env.jira.listReleaseIssues('10001').catch((err: unknown) => err);
 
       // assert
       expect(error).toBeInstanceOf(JiraUnavailableError);
@@ -355,7 +343,7 @@ describe('Class: JiraCloud', () => {
 
     it('throws a PermanentError jira_bad_request when Jira rejects the query (unknown version)', async () => {
       // act
-      const error = await jira.listReleaseIssues('999').catch((err: unknown) => err);
+      const error = await env.jira.listReleaseIssues('999').catch((err: unknown) => err);
 
       // assert
       expect(error).toMatchObject({ name: 'JiraRequestError', reason: 'jira_bad_request', status: 400 });
@@ -423,14 +411,14 @@ describe('Class: JiraCloud', () => {
   describe('Option: signal', () => {
     it('aborts a request Jira has not answered yet when the signal fires, well before the timeout', async () => {
       // arrange: Jira takes 3 s, the adapter's timeout is 1 s, the caller's deadline 100 ms.
-      standIn.putVersion({ id: '10001', projectId: '10000', name: 'v1' });
-      standIn.faults.enqueue({ delayMs: 3000 });
+      env.standIn.putVersion({ id: '10001', projectId: '10000', name: 'v1' });
+      env.standIn.faults.enqueue({ delayMs: 3000 });
       const controller = new AbortController();
       setTimeout(() => controller.abort(new DOMException('deadline passed', 'TimeoutError')), 100);
       const started = performance.now();
 
       // act
-      const error = await jira
+      const error = await env.jira
         .getVersion('10001', { signal: controller.signal })
         .catch((err: unknown) => err);
 
@@ -449,13 +437,13 @@ describe('Class: JiraCloud', () => {
       const signal = AbortSignal.abort(new DOMException('deadline passed', 'TimeoutError'));
 
       // act
-      const issues = await jira.listReleaseIssues('10001', { signal }).catch((err: unknown) => err);
-      const project = await jira.getProject('ABC', { signal }).catch((err: unknown) => err);
+      const issues = await env.jira.listReleaseIssues('10001', { signal }).catch((err: unknown) => err);
+      const project = await env.jira.getProject('ABC', { signal }).catch((err: unknown) => err);
 
       // assert
       expect(issues).toBeInstanceOf(JiraUnavailableError);
       expect(project).toBeInstanceOf(JiraUnavailableError);
-      expect(standIn.requests.count()).toBe(0);
+      expect(env.standIn.requests.count()).toBe(0);
     });
 
     it('hands the signal to the transport on every request, every search page included', async () => {
