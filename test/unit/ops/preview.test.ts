@@ -4,21 +4,14 @@ import { DEFAULT_SEND_POLICY, parsePointSpecs } from '#contracts/sendPolicy';
 import { OpsError, UsageError } from '#ops/cli/errors';
 import { previewEmail, renderPreview } from '#ops/commands/preview';
 import { silentLogger } from '#shared/logger';
+import { shopVersion } from '#test/factories/jiraVersion';
 import { FakeDirectory, FakeJira, FakeLlm } from './fakes.ts';
 
 const NOW = new Date('2030-03-01T12:00:00.000Z');
 
 const setup = async (version: { released?: boolean; archived?: boolean; releaseDate?: string } = {}) => {
   const jira = new FakeJira();
-  jira.versions.set('10001', {
-    id: '10001',
-    name: 'Shop 2.0',
-    releaseDate: '2030-03-10',
-    released: false,
-    archived: false,
-    projectId: '10000',
-    ...version,
-  });
+  jira.versions.set('10001', shopVersion(version));
   jira.issues.set('10001', [
     { key: 'SHOP-1', summary: 'Faster checkout' },
     { key: 'SHOP-2', summary: 'Invoices as PDF' },

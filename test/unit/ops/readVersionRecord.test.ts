@@ -6,6 +6,7 @@ import { opsJira } from '#ops/jira/jiraAccess';
 import { readVersionRecord } from '#ops/jira/readVersionRecord';
 import { loadConfig } from '#shared/config';
 import { silentLogger } from '#shared/logger';
+import { shopVersion } from '#test/factories/jiraVersion';
 import { type JiraStandIn, startJiraStandIn } from '#test/standins/JiraStandIn';
 
 let jira: JiraStandIn;
@@ -29,14 +30,7 @@ describe('Function: readVersionRecord', () => {
   });
 
   it('reads a version with the id of its project', async () => {
-    expect(await readVersionRecord(client(), '10001')).toEqual({
-      id: '10001',
-      name: 'Shop 2.0',
-      releaseDate: '2030-03-10',
-      released: false,
-      archived: false,
-      projectId: '10000',
-    });
+    expect(await readVersionRecord(client(), '10001')).toEqual(shopVersion());
   });
 
   it('resolves null for a version Jira answers 404 for', async () => {

@@ -3,6 +3,7 @@ import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
 import { releaseChangedMessage } from '#contracts/releaseChanged';
 import { OpsError } from '#ops/cli/errors';
 import { replayRelease } from '#ops/commands/replay';
+import { shopVersion } from '#test/factories/jiraVersion';
 import { FakeJira } from './fakes.ts';
 
 class CapturingQueue implements QueuePort {
@@ -27,14 +28,7 @@ describe('Function: replayRelease', () => {
   it('puts a release.changed (jira:version_updated, now) for the version on the enrich queue', async () => {
     // Arrange
     const jira = new FakeJira();
-    jira.versions.set('10001', {
-      id: '10001',
-      name: 'Shop 2.0',
-      releaseDate: '2030-03-10',
-      released: false,
-      archived: false,
-      projectId: '10000',
-    });
+    jira.versions.set('10001', shopVersion());
     const queue = new CapturingQueue();
 
     // Act
