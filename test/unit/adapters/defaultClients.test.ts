@@ -5,69 +5,46 @@ import { SqsQueue } from '#adapters/queue/SqsQueue';
 import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
 import { awsClientDefaults } from '#shared/awsClientDefaults';
 
-/** The configuration of every SDK client built, per client class, in order. */
+/** The configuration of every SDK client built, per SDK, in order. */
 const built = vi.hoisted(() => ({
-  DynamoDBClient: [] as unknown[],
-  EventBridgeClient: [] as unknown[],
-  SQSClient: [] as unknown[],
-  SecretsManagerClient: [] as unknown[],
+  dynamodb: [] as unknown[],
+  eventbridge: [] as unknown[],
+  sqs: [] as unknown[],
+  secrets: [] as unknown[],
 }));
+const { recordingMock } = await vi.hoisted(() => import('#test/factories/recordingClient'));
 
-vi.mock(import('@aws-sdk/client-dynamodb'), async (importOriginal) => {
-  const [sdk, { recordingClient }] = await Promise.all([
-    importOriginal(),
-    import('#test/factories/recordingClient'),
-  ]);
-  return { ...sdk, DynamoDBClient: recordingClient(sdk.DynamoDBClient, built.DynamoDBClient) };
-});
-vi.mock(import('@aws-sdk/client-eventbridge'), async (importOriginal) => {
-  const [sdk, { recordingClient }] = await Promise.all([
-    importOriginal(),
-    import('#test/factories/recordingClient'),
-  ]);
-  return { ...sdk, EventBridgeClient: recordingClient(sdk.EventBridgeClient, built.EventBridgeClient) };
-});
-vi.mock(import('@aws-sdk/client-sqs'), async (importOriginal) => {
-  const [sdk, { recordingClient }] = await Promise.all([
-    importOriginal(),
-    import('#test/factories/recordingClient'),
-  ]);
-  return { ...sdk, SQSClient: recordingClient(sdk.SQSClient, built.SQSClient) };
-});
-vi.mock(import('@aws-sdk/client-secrets-manager'), async (importOriginal) => {
-  const [sdk, { recordingClient }] = await Promise.all([
-    importOriginal(),
-    import('#test/factories/recordingClient'),
-  ]);
-  return {
-    ...sdk,
-    SecretsManagerClient: recordingClient(sdk.SecretsManagerClient, built.SecretsManagerClient),
-  };
-});
+vi.mock(import('@aws-sdk/client-dynamodb'), recordingMock('DynamoDBClient', built.dynamodb));
+vi.mock(import('@aws-sdk/client-eventbridge'), recordingMock('EventBridgeClient', built.eventbridge));
+vi.mock(import('@aws-sdk/client-sqs'), recordingMock('SQSClient', built.sqs));
+vi.mock(import('@aws-sdk/client-secrets-manager'), recordingMock('SecretsManagerClient', built.secrets));
 
 describe('Adapters: default SDK clients', () => {
   it.each([
     {
       adapter: 'defaultDocumentClient',
       client: 'DynamoDBClient',
+      sdk: 'dynamodb',
       build: () => defaultDocumentClient(),
     },
     {
       adapter: 'EventBridgeBus',
       client: 'EventBridgeClient',
+      sdk: 'eventbridge',
       build: () => new EventBridgeBus({ busName: 'herald-test-bus' }),
     },
-    { adapter: 'SqsQueue', client: 'SQSClient', build: () => new SqsQueue() },
+    { adapter: 'SqsQueue', client: 'SQSClient', sdk: 'sqs', build: () => new SqsQueue() },
     {
       adapter: 'SecretsManagerSecrets',
       client: 'SecretsManagerClient',
+      sdk: 'secrets',
       build: () => new SecretsManagerSecrets(),
     },
-  ] as const)('$adapter builds its $client with connection and request timeouts', ({ client, build }) => {
+  ] as const)('$adapter builds its $client with connection and request timeouts', ({ sdk, build }) => {
     // Act
     build();
 
     // Assert
-    expect(built[client]).toEqual([awsClientDefaults()]);
+    expect(built[sdk]).toEqual([awsClientDefaults()]);
   });
 });

@@ -8,13 +8,8 @@ import { type LoopbackServer, readBody, startLoopbackServer } from '#test/standi
 /** The configuration of every SESv2Client built, in order (the clients themselves are real). */
 const built = vi.hoisted((): unknown[] => []);
 
-vi.mock(import('@aws-sdk/client-sesv2'), async (importOriginal) => {
-  const [sdk, { recordingClient }] = await Promise.all([
-    importOriginal(),
-    import('#test/factories/recordingClient'),
-  ]);
-  return { ...sdk, SESv2Client: recordingClient(sdk.SESv2Client, built) };
-});
+const { recordingMock } = await vi.hoisted(() => import('#test/factories/recordingClient'));
+vi.mock(import('@aws-sdk/client-sesv2'), recordingMock('SESv2Client', built));
 
 /** How the loopback SES answers SendEmail. */
 type Mode = 'server_error' | 'throttled' | 'drop_after_read' | 'accept';
