@@ -12,6 +12,28 @@ import {
 } from '#test/factories/jiraCloudStandIn';
 import { generateIssues } from '#test/standins/JiraStandIn';
 
+/** A {@link JiraCloud} that sends every request through `client` instead of HTTP. */
+const overClient = (client: Client, options: { maxPages?: number } = {}) =>
+  new JiraCloud({
+    siteUrl: 'https://example.atlassian.net',
+    email: EMAIL,
+    apiToken: TOKEN,
+    client,
+    ...options,
+  });
+
+/** A jira.js client answering every request with `page(call)` (calls count from 1), and its call count. */
+const countingClient = (page: (call: number) => unknown) => {
+  const counter = { calls: 0, client: {} as Client };
+  counter.client = {
+    sendRequest: async <T>() => {
+      counter.calls++;
+      return page(counter.calls) as T;
+    },
+  };
+  return counter;
+};
+
 describe('Class: JiraCloud', () => {
   const env = useJiraCloudStandIn();
 
@@ -352,58 +374,35 @@ describe('Class: JiraCloud', () => {
 
     it('stops at the page cap when the server never ends', async () => {
       // arrange
-      let calls = 0;
-      const endless: Client = {
-        sendRequest: async <T>() => {
-          calls++;
-          return {
-            issues: [{ key: `ABC-${calls}`, fields: { summary: 's' } }],
-            nextPageToken: `t${calls}`,
-          } as T;
-        },
-      };
-      const runaway = new JiraCloud({
-        siteUrl: 'https://example.atlassian.net',
-        email: EMAIL,
-        apiToken: TOKEN,
-        client: endless,
-        maxPages: 5,
-      });
+      const endless = countingClient((call) => ({
+        issues: [{ key: `ABC-${call}`, fields: { summary: 's' } }],
+        nextPageToken: `t${call}`,
+      }));
+      const runaway = overClient(endless.client, { maxPages: 5 });
 
       // act
       const result = await runaway.listReleaseIssues('10001');
 
       // assert
-      expect(calls).toBe(5);
+      expect(endless.calls).toBe(5);
       expect(result).toMatchObject({ truncated: true });
       expect(result.issues).toHaveLength(5);
     });
 
     it('stops when the server repeats a page token', async () => {
       // arrange
-      let calls = 0;
-      const looping: Client = {
-        sendRequest: async <T>() => {
-          calls++;
-          return {
-            issues: [{ key: 'ABC-1', fields: { summary: 's' } }],
-            nextPageToken: 'same',
-            isLast: false,
-          } as T;
-        },
-      };
-      const runaway = new JiraCloud({
-        siteUrl: 'https://example.atlassian.net',
-        email: EMAIL,
-        apiToken: TOKEN,
-        client: looping,
-      });
+      const looping = countingClient(() => ({
+        issues: [{ key: 'ABC-1', fields: { summary: 's' } }],
+        nextPageToken: 'same',
+        isLast: false,
+      }));
+      const runaway = overClient(looping.client);
 
       // act
       const result = await runaway.listReleaseIssues('10001');
 
       // assert
-      expect(calls).toBe(2);
+      expect(looping.calls).toBe(2);
       expect(result).toEqual({ issues: [expect.objectContaining({ key: 'ABC-1' })], truncated: true });
     });
   });
@@ -466,12 +465,7 @@ describe('Class: JiraCloud', () => {
           } as T;
         },
       };
-      const stubbed = new JiraCloud({
-        siteUrl: 'https://example.atlassian.net',
-        email: EMAIL,
-        apiToken: TOKEN,
-        client: recording,
-      });
+      const stubbed = overClient(recording);
       const { signal } = new AbortController();
 
       // act
