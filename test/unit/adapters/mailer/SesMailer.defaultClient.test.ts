@@ -84,39 +84,31 @@ describe('Class: SesMailer (default client)', () => {
     expect(requests).toBe(1);
   });
 
-  it('reaches SES once on a 5xx, without SDK retries, and reports the outcome as ambiguous', async () => {
+  it.each([
+    {
+      behaviour: 'on a 5xx, without SDK retries, and reports the outcome as ambiguous',
+      answer: 'server_error',
+      expected: SesAmbiguousError,
+    },
+    {
+      behaviour: 'when the connection drops after the request was read',
+      answer: 'drop_after_read',
+      expected: SesAmbiguousError,
+    },
+    {
+      behaviour: 'when throttled and reports it as retryable',
+      answer: 'throttled',
+      expected: RetryableError,
+    },
+  ] as const)('reaches SES once $behaviour', async ({ answer, expected }) => {
     // Arrange
-    mode = 'server_error';
+    mode = answer;
 
     // Act
     const failure = await new SesMailer().send(email).catch((err: unknown) => err);
 
     // Assert
-    expect(failure).toBeInstanceOf(SesAmbiguousError);
-    expect(requests).toBe(1);
-  });
-
-  it('reaches SES once when the connection drops after the request was read', async () => {
-    // Arrange
-    mode = 'drop_after_read';
-
-    // Act
-    const failure = await new SesMailer().send(email).catch((err: unknown) => err);
-
-    // Assert
-    expect(failure).toBeInstanceOf(SesAmbiguousError);
-    expect(requests).toBe(1);
-  });
-
-  it('reaches SES once when throttled and reports it as retryable', async () => {
-    // Arrange
-    mode = 'throttled';
-
-    // Act
-    const failure = await new SesMailer().send(email).catch((err: unknown) => err);
-
-    // Assert
-    expect(failure).toBeInstanceOf(RetryableError);
+    expect(failure).toBeInstanceOf(expected);
     expect(requests).toBe(1);
   });
 });
