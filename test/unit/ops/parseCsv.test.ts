@@ -3,35 +3,33 @@ import { UsageError } from '#ops/cli/errors';
 import { parseCsv } from '#ops/directory/parseCsv';
 
 describe('Function: parseCsv', () => {
-  it('splits records on LF, CRLF and CR and numbers each by the line it starts on', () => {
-    // Arrange
-    const text = 'a,b\nc,d\r\ne,f\rg,h';
-
+  it.each([
+    {
+      behaviour: 'splits records on LF, CRLF and CR and numbers each by the line it starts on',
+      text: 'a,b\nc,d\r\ne,f\rg,h',
+      expected: [
+        { line: 1, fields: ['a', 'b'] },
+        { line: 2, fields: ['c', 'd'] },
+        { line: 3, fields: ['e', 'f'] },
+        { line: 4, fields: ['g', 'h'] },
+      ],
+    },
+    {
+      behaviour:
+        'reads quoted fields with commas, doubled quotes and line breaks, keeping later line numbers right',
+      text: 'email,name\n"ada@example.com","Lovelace, ""Ada""\nCountess"\nbob@example.com,Bob\n',
+      expected: [
+        { line: 1, fields: ['email', 'name'] },
+        { line: 2, fields: ['ada@example.com', 'Lovelace, "Ada"\nCountess'] },
+        { line: 4, fields: ['bob@example.com', 'Bob'] },
+      ],
+    },
+  ])('$behaviour', ({ text, expected }) => {
     // Act
     const records = parseCsv(text);
 
     // Assert
-    expect(records).toEqual([
-      { line: 1, fields: ['a', 'b'] },
-      { line: 2, fields: ['c', 'd'] },
-      { line: 3, fields: ['e', 'f'] },
-      { line: 4, fields: ['g', 'h'] },
-    ]);
-  });
-
-  it('reads quoted fields with commas, doubled quotes and line breaks, keeping later line numbers right', () => {
-    // Arrange
-    const text = 'email,name\n"ada@example.com","Lovelace, ""Ada""\nCountess"\nbob@example.com,Bob\n';
-
-    // Act
-    const records = parseCsv(text);
-
-    // Assert
-    expect(records).toEqual([
-      { line: 1, fields: ['email', 'name'] },
-      { line: 2, fields: ['ada@example.com', 'Lovelace, "Ada"\nCountess'] },
-      { line: 4, fields: ['bob@example.com', 'Bob'] },
-    ]);
+    expect(records).toEqual(expected);
   });
 
   it('drops a byte order mark and skips blank lines without losing their line numbers', () => {
