@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postSignedWebhook } from '#local/demo';
-import { daysFromToday, type Pipeline, startPipeline, versionWebhookBody } from './support.ts';
+import { daysFromToday, type Pipeline, putContacts, startPipeline, versionWebhookBody } from './support.ts';
 
 const PROJECT = { id: '10300', key: 'DUPE', name: 'Dupe Works' };
 const BERLIN = 'Europe/Berlin';
@@ -22,24 +22,11 @@ beforeAll(async () => {
     { key: 'DUPE-2', summary: 'Login no longer loops', issueType: 'Bug' },
   ]);
   const [ada, jonas, grace] = recipients as [string, string, string];
-  await p.herald.directory.putContact(PROJECT.key, {
-    email: ada,
-    locale: 'en',
-    timeZone: BERLIN,
-    optedOut: false,
-  });
-  await p.herald.directory.putContact(PROJECT.key, {
-    email: jonas,
-    locale: 'de',
-    timeZone: BERLIN,
-    optedOut: false,
-  });
-  await p.herald.directory.putContact(PROJECT.key, {
-    email: grace,
-    locale: 'en',
-    timeZone: NEW_YORK,
-    optedOut: false,
-  });
+  await putContacts(p, PROJECT.key, [
+    { email: ada, locale: 'en', timeZone: BERLIN },
+    { email: jonas, locale: 'de', timeZone: BERLIN },
+    { email: grace, locale: 'en', timeZone: NEW_YORK },
+  ]);
 });
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { sesThrottlingFault } from '#test/standins/AwsFaultProxy';
-import { daysFromToday, type Pipeline, policyOf, startPipeline } from './support.ts';
+import { daysFromToday, type Pipeline, policyOf, putContacts, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10400', key: 'FLAKY', name: 'Flaky Cloud' };
 const BERLIN = 'Europe/Berlin';
@@ -20,18 +20,10 @@ beforeAll(async () => {
   ]);
   await p.herald.directory.putPolicy(PROJECT.key, policyOf(parsePointSpecs('-1d@09:00')));
   const [ada, jonas] = recipients as [string, string];
-  await p.herald.directory.putContact(PROJECT.key, {
-    email: ada,
-    locale: 'en',
-    timeZone: BERLIN,
-    optedOut: false,
-  });
-  await p.herald.directory.putContact(PROJECT.key, {
-    email: jonas,
-    locale: 'de',
-    timeZone: BERLIN,
-    optedOut: false,
-  });
+  await putContacts(p, PROJECT.key, [
+    { email: ada, locale: 'en', timeZone: BERLIN },
+    { email: jonas, locale: 'de', timeZone: BERLIN },
+  ]);
   expect(await p.postVersionEvent('jira:version_created', version)).toBe(202);
   await p.waitForIdle();
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendJobMessage } from '#contracts/sendJob';
 import { draftKey } from '#stages/compose/draftKey';
 import { herald, jsonOf } from '../ops/heraldCli.ts';
-import { daysFromToday, type Pipeline, type StoredSchedule, startPipeline } from './support.ts';
+import { daysFromToday, type Pipeline, putContacts, type StoredSchedule, startPipeline } from './support.ts';
 
 // The local stack runs in us-east-1 with no HERALD_HOME_REGION: it is its own home region, active
 // until a switch is recorded. moto has no global tables, so the one ledger table stands for a
@@ -50,12 +50,7 @@ beforeAll(async () => {
   p.jira.setIssues(version.id, [
     { key: 'REGION-1', summary: 'Exports are faster', issueType: 'Improvement' },
   ]);
-  await p.herald.directory.putContact(PROJECT.key, {
-    email: ada,
-    locale: 'en',
-    timeZone: BERLIN,
-    optedOut: false,
-  });
+  await putContacts(p, PROJECT.key, [{ email: ada, locale: 'en', timeZone: BERLIN }]);
   expect(await p.postVersionEvent('jira:version_created', version)).toBe(202);
   await p.waitForIdle();
   schedules = (await p.schedulesOf(version.id)).sort((a, b) =>

@@ -17,6 +17,7 @@ import {
   daysFromToday,
   type Pipeline,
   policyOf,
+  putContacts,
   SENDER,
   startPipeline,
 } from './support.ts';
@@ -57,14 +58,11 @@ beforeAll(async () => {
     ...policyOf(parsePointSpecs('-1d@09:00')),
     notify: [owner],
   });
-  for (const email of [ada, bouncer, complainer, quitter, gone]) {
-    await p.herald.directory.putContact(PROJECT.key, {
-      email,
-      locale: 'en',
-      timeZone: BERLIN,
-      optedOut: false,
-    });
-  }
+  await putContacts(
+    p,
+    PROJECT.key,
+    [ada, bouncer, complainer, quitter, gone].map((email) => ({ email, locale: 'en', timeZone: BERLIN })),
+  );
   expect(await p.postVersionEvent('jira:version_created', version)).toBe(202);
   await p.waitForIdle();
 }, 60_000);

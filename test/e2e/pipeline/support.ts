@@ -407,3 +407,23 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
     },
   };
 };
+
+/** One contact to put in a project's directory with {@link putContacts}. */
+export interface ContactSeed {
+  email: string;
+  /** BCP 47 language tag, e.g. `en`. */
+  locale: string;
+  /** IANA time zone, e.g. `Europe/Berlin`. */
+  timeZone: string;
+}
+
+/** Puts each contact in the project's directory, in order, none of them opted out. */
+export const putContacts = async (
+  p: Pipeline,
+  projectKey: string,
+  contacts: readonly ContactSeed[],
+): Promise<void> => {
+  for (const contact of contacts) {
+    await p.herald.directory.putContact(projectKey, { ...contact, optedOut: false });
+  }
+};
