@@ -411,6 +411,8 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
 /** One contact to put in a project's directory with {@link putContacts}. */
 export interface ContactSeed {
   email: string;
+  /** Display name; none by default. */
+  name?: string;
   /** BCP 47 language tag, e.g. `en`. */
   locale: string;
   /** IANA time zone, e.g. `Europe/Berlin`. */
