@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { sendTag } from '#contracts/sendTag';
 import { e2eClientConfig } from '../local/support.ts';
-import { daysFromToday, type Pipeline, policyOf, putContacts, startPipeline } from './support.ts';
+import { daysFromToday, type Pipeline, policyOf, putContacts, putRelease, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10500', key: 'LOST', name: 'Lost Answers' };
 const BERLIN = 'Europe/Berlin';
@@ -17,9 +17,9 @@ const documents = DynamoDBDocumentClient.from(new DynamoDBClient(e2eClientConfig
 beforeAll(async () => {
   p = await startPipeline({ label: 'ambiguous', proxied: ['SESV2'] });
   recipients = [p.address('ada'), p.address('grace'), p.address('linus', 'example.org')];
-  p.jira.putProject(PROJECT);
-  p.jira.putVersion(version);
-  p.jira.setIssues(version.id, [{ key: 'LOST-1', summary: 'Retries keep their order', issueType: 'Story' }]);
+  putRelease(p, PROJECT, version, [
+    { key: 'LOST-1', summary: 'Retries keep their order', issueType: 'Story' },
+  ]);
   await p.herald.directory.putPolicy(PROJECT.key, policyOf(parsePointSpecs('-1d@09:00')));
   await putContacts(
     p,

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postSignedWebhook } from '#local/demo';
-import { daysFromToday, type Pipeline, putContacts, startPipeline, versionWebhookBody } from './support.ts';
+import {
+  daysFromToday,
+  type Pipeline,
+  putContacts,
+  putRelease,
+  startPipeline,
+  versionWebhookBody,
+} from './support.ts';
 
 const PROJECT = { id: '10300', key: 'DUPE', name: 'Dupe Works' };
 const BERLIN = 'Europe/Berlin';
@@ -15,9 +22,7 @@ const version = { id: '20301', projectId: PROJECT.id, name: 'Twice Told', releas
 beforeAll(async () => {
   p = await startPipeline({ label: 'dupes' });
   recipients = [p.address('ada'), p.address('jonas', 'example.org'), p.address('grace', 'example.net')];
-  p.jira.putProject(PROJECT);
-  p.jira.putVersion(version);
-  p.jira.setIssues(version.id, [
+  putRelease(p, PROJECT, version, [
     { key: 'DUPE-1', summary: 'Exports are faster', issueType: 'Improvement' },
     { key: 'DUPE-2', summary: 'Login no longer loops', issueType: 'Bug' },
   ]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { sesThrottlingFault } from '#test/standins/AwsFaultProxy';
-import { daysFromToday, type Pipeline, policyOf, putContacts, startPipeline } from './support.ts';
+import { daysFromToday, type Pipeline, policyOf, putContacts, putRelease, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10400', key: 'FLAKY', name: 'Flaky Cloud' };
 const BERLIN = 'Europe/Berlin';
@@ -13,9 +13,7 @@ const version = { id: '20401', projectId: PROJECT.id, name: 'Bumpy Ride', releas
 beforeAll(async () => {
   p = await startPipeline({ label: 'faults', proxied: ['SESV2'] });
   recipients = [p.address('ada'), p.address('jonas', 'example.org')];
-  p.jira.putProject(PROJECT);
-  p.jira.putVersion(version);
-  p.jira.setIssues(version.id, [
+  putRelease(p, PROJECT, version, [
     { key: 'FLAKY-1', summary: 'Uploads resume after a drop', issueType: 'Story' },
   ]);
   await p.herald.directory.putPolicy(PROJECT.key, policyOf(parsePointSpecs('-1d@09:00')));

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendJobMessage } from '#contracts/sendJob';
 import { draftKey } from '#stages/compose/draftKey';
 import { herald, jsonOf } from '../ops/heraldCli.ts';
-import { daysFromToday, type Pipeline, putContacts, type StoredSchedule, startPipeline } from './support.ts';
+import {
+  daysFromToday,
+  type Pipeline,
+  putContacts,
+  putRelease,
+  type StoredSchedule,
+  startPipeline,
+} from './support.ts';
 
 // The local stack runs in us-east-1 with no HERALD_HOME_REGION: it is its own home region, active
 // until a switch is recorded. moto has no global tables, so the one ledger table stands for a
@@ -45,9 +52,7 @@ const fire = async (schedule: StoredSchedule) => {
 beforeAll(async () => {
   p = await startPipeline({ label: 'region' });
   ada = p.address('ada');
-  p.jira.putProject(PROJECT);
-  p.jira.putVersion(version);
-  p.jira.setIssues(version.id, [
+  putRelease(p, PROJECT, version, [
     { key: 'REGION-1', summary: 'Exports are faster', issueType: 'Improvement' },
   ]);
   await putContacts(p, PROJECT.key, [{ email: ada, locale: 'en', timeZone: BERLIN }]);

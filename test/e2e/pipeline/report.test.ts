@@ -18,6 +18,7 @@ import {
   type Pipeline,
   policyOf,
   putContacts,
+  putRelease,
   SENDER,
   startPipeline,
 } from './support.ts';
@@ -51,9 +52,7 @@ beforeAll(async () => {
   complainer = p.address('complainer', SIMULATED_DOMAINS.complaint);
   quitter = p.address('quitter');
   gone = p.address('gone');
-  p.jira.putProject(PROJECT);
-  p.jira.putVersion(version);
-  p.jira.setIssues(version.id, [{ key: 'RPT-1', summary: 'Invoices export to CSV', issueType: 'Story' }]);
+  putRelease(p, PROJECT, version, [{ key: 'RPT-1', summary: 'Invoices export to CSV', issueType: 'Story' }]);
   await p.herald.directory.putPolicy(PROJECT.key, {
     ...policyOf(parsePointSpecs('-1d@09:00')),
     notify: [owner],

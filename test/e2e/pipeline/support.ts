@@ -13,7 +13,13 @@ import { type OutboxEmail, readOutbox } from '#local/Outbox';
 import { type SesEventPublisher, startSesEventPublisher } from '#local/SesEventPublisher';
 import type { SigningKeys } from '#shared/signingKeys';
 import { type AwsFaultProxy, startAwsFaultProxy } from '#test/standins/AwsFaultProxy';
-import { type JiraStandIn, type StandInVersion, startJiraStandIn } from '#test/standins/JiraStandIn';
+import {
+  type JiraStandIn,
+  type StandInIssue,
+  type StandInProject,
+  type StandInVersion,
+  startJiraStandIn,
+} from '#test/standins/JiraStandIn';
 import { type OpenAiStandIn, startOpenAiStandIn } from '#test/standins/OpenAiStandIn';
 import { STAGES, type StageName } from '#topology/topology';
 import { e2eEndpoint, queueDepth, receiveNow, uniqueEnv, waitFor } from '../local/support.ts';
@@ -428,4 +434,16 @@ export const putContacts = async (
   for (const contact of contacts) {
     await p.herald.directory.putContact(projectKey, { ...contact, optedOut: false });
   }
+};
+
+/** Puts `project`, its `version` and the version's `issues` in the pipeline's Jira stand-in. */
+export const putRelease = (
+  p: Pipeline,
+  project: StandInProject,
+  version: StandInVersion,
+  issues: StandInIssue[],
+): void => {
+  p.jira.putProject(project);
+  p.jira.putVersion(version);
+  p.jira.setIssues(version.id, issues);
 };

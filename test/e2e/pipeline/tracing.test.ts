@@ -3,7 +3,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { type LocalTracing, startLocalTracing } from '#local/localTracing';
-import { daysFromToday, type Pipeline, policyOf, putContacts, startPipeline } from './support.ts';
+import { daysFromToday, type Pipeline, policyOf, putContacts, putRelease, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10900', key: 'TRACE', name: 'Trace Works' };
 const version = { id: '20901', projectId: PROJECT.id, name: 'Lantern', releaseDate: daysFromToday(9) };
@@ -17,9 +17,7 @@ beforeAll(async () => {
   tracing = startLocalTracing();
   p = await startPipeline({ label: 'tracing' });
   recipients = [p.address('ada'), p.address('linus', 'example.org')];
-  p.jira.putProject(PROJECT);
-  p.jira.putVersion(version);
-  p.jira.setIssues(version.id, [{ key: 'TRACE-1', summary: 'Lamps dim at dusk', issueType: 'Story' }]);
+  putRelease(p, PROJECT, version, [{ key: 'TRACE-1', summary: 'Lamps dim at dusk', issueType: 'Story' }]);
   await p.herald.directory.putPolicy(PROJECT.key, policyOf(parsePointSpecs('-1d@09:00')));
   await putContacts(
     p,
