@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { sendTag } from '#contracts/sendTag';
 import { e2eClientConfig } from '../local/support.ts';
-import { daysFromToday, type Pipeline, policyOf, putContacts, putRelease, startPipeline } from './support.ts';
+import { putContacts, putRelease } from './seed.ts';
+import { daysFromToday, type Pipeline, policyOf, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10500', key: 'LOST', name: 'Lost Answers' };
 const BERLIN = 'Europe/Berlin';

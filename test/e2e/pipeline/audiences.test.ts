@@ -4,15 +4,8 @@ import type { OutboxEmail } from '#local/Outbox';
 import { standInPhrases } from '#test/standins/standInPhrases';
 import { e2eEndpoint, waitFor } from '../local/support.ts';
 import { herald, jsonOf } from '../ops/heraldCli.ts';
-import {
-  addDays,
-  daysFromToday,
-  type Pipeline,
-  policyOf,
-  putRelease,
-  startPipeline,
-  wallClockToUtc,
-} from './support.ts';
+import { putRelease } from './seed.ts';
+import { addDays, daysFromToday, type Pipeline, policyOf, startPipeline, wallClockToUtc } from './support.ts';
 
 const PROJECT = { id: '10700', key: 'AUD', name: 'Audience Shop' };
 const POINTS = [

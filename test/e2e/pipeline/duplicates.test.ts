@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postSignedWebhook } from '#local/demo';
-import {
-  daysFromToday,
-  type Pipeline,
-  putContacts,
-  putRelease,
-  startPipeline,
-  versionWebhookBody,
-} from './support.ts';
+import { putContacts, putRelease } from './seed.ts';
+import { daysFromToday, type Pipeline, startPipeline, versionWebhookBody } from './support.ts';
 
 const PROJECT = { id: '10300', key: 'DUPE', name: 'Dupe Works' };
 const BERLIN = 'Europe/Berlin';

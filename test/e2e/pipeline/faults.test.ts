@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { sesThrottlingFault } from '#test/standins/AwsFaultProxy';
-import { daysFromToday, type Pipeline, policyOf, putContacts, putRelease, startPipeline } from './support.ts';
+import { putContacts, putRelease } from './seed.ts';
+import { daysFromToday, type Pipeline, policyOf, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10400', key: 'FLAKY', name: 'Flaky Cloud' };
 const BERLIN = 'Europe/Berlin';

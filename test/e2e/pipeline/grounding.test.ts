@@ -3,7 +3,8 @@ import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { draftKey } from '#stages/compose/draftKey';
 import { topology } from '#topology/topology';
-import { daysFromToday, type Pipeline, policyOf, putContacts, startPipeline } from './support.ts';
+import { putContacts } from './seed.ts';
+import { daysFromToday, type Pipeline, policyOf, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10700', key: 'TRUST', name: 'Trusty Tools' };
 const BERLIN = 'Europe/Berlin';

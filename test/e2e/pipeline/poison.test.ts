@@ -3,7 +3,8 @@ import type { Message } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { e2eClientConfig, waitFor } from '../local/support.ts';
-import { daysFromToday, type Pipeline, policyOf, putRelease, startPipeline } from './support.ts';
+import { putRelease } from './seed.ts';
+import { daysFromToday, type Pipeline, policyOf, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10500', key: 'SAFE', name: 'Safe Harbour' };
 

@@ -2,14 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendJobMessage } from '#contracts/sendJob';
 import { draftKey } from '#stages/compose/draftKey';
 import { herald, jsonOf } from '../ops/heraldCli.ts';
-import {
-  daysFromToday,
-  type Pipeline,
-  putContacts,
-  putRelease,
-  type StoredSchedule,
-  startPipeline,
-} from './support.ts';
+import { putContacts, putRelease } from './seed.ts';
+import { daysFromToday, type Pipeline, type StoredSchedule, startPipeline } from './support.ts';
 
 // The local stack runs in us-east-1 with no HERALD_HOME_REGION: it is its own home region, active
 // until a switch is recorded. moto has no global tables, so the one ledger table stands for a

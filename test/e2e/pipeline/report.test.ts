@@ -11,14 +11,13 @@ import { SIMULATED_DOMAINS } from '#local/SesEventPublisher';
 import type { OpsReport } from '#ops/report/opsReport';
 import { e2eEndpoint } from '../local/support.ts';
 import { herald, jsonOf } from '../ops/heraldCli.ts';
+import { putContacts, putRelease } from './seed.ts';
 import {
   addDays,
   dayBeforeJob,
   daysFromToday,
   type Pipeline,
   policyOf,
-  putContacts,
-  putRelease,
   SENDER,
   startPipeline,
 } from './support.ts';

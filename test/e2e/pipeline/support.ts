@@ -13,13 +13,7 @@ import { type OutboxEmail, readOutbox } from '#local/Outbox';
 import { type SesEventPublisher, startSesEventPublisher } from '#local/SesEventPublisher';
 import type { SigningKeys } from '#shared/signingKeys';
 import { type AwsFaultProxy, startAwsFaultProxy } from '#test/standins/AwsFaultProxy';
-import {
-  type JiraStandIn,
-  type StandInIssue,
-  type StandInProject,
-  type StandInVersion,
-  startJiraStandIn,
-} from '#test/standins/JiraStandIn';
+import { type JiraStandIn, type StandInVersion, startJiraStandIn } from '#test/standins/JiraStandIn';
 import { type OpenAiStandIn, startOpenAiStandIn } from '#test/standins/OpenAiStandIn';
 import { STAGES, type StageName } from '#topology/topology';
 import { e2eEndpoint, queueDepth, receiveNow, uniqueEnv, waitFor } from '../local/support.ts';
@@ -412,38 +406,4 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
       for (const id of proxied) delete process.env[`AWS_ENDPOINT_URL_${id}`];
     },
   };
-};
-
-/** One contact to put in a project's directory with {@link putContacts}. */
-export interface ContactSeed {
-  email: string;
-  /** Display name; none by default. */
-  name?: string;
-  /** BCP 47 language tag, e.g. `en`. */
-  locale: string;
-  /** IANA time zone, e.g. `Europe/Berlin`. */
-  timeZone: string;
-}
-
-/** Puts each contact in the project's directory, in order, none of them opted out. */
-export const putContacts = async (
-  p: Pipeline,
-  projectKey: string,
-  contacts: readonly ContactSeed[],
-): Promise<void> => {
-  for (const contact of contacts) {
-    await p.herald.directory.putContact(projectKey, { ...contact, optedOut: false });
-  }
-};
-
-/** Puts `project`, its `version` and the version's `issues` in the pipeline's Jira stand-in. */
-export const putRelease = (
-  p: Pipeline,
-  project: StandInProject,
-  version: StandInVersion,
-  issues: StandInIssue[],
-): void => {
-  p.jira.putProject(project);
-  p.jira.putVersion(version);
-  p.jira.setIssues(version.id, issues);
 };

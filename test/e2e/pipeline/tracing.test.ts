@@ -3,7 +3,8 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { type LocalTracing, startLocalTracing } from '#local/localTracing';
-import { daysFromToday, type Pipeline, policyOf, putContacts, putRelease, startPipeline } from './support.ts';
+import { putContacts, putRelease } from './seed.ts';
+import { daysFromToday, type Pipeline, policyOf, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10900', key: 'TRACE', name: 'Trace Works' };
 const version = { id: '20901', projectId: PROJECT.id, name: 'Lantern', releaseDate: daysFromToday(9) };

@@ -2,15 +2,8 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEmail } from '#local/Outbox';
 import { openUnsubscribeToken } from '#shared/unsubscribeToken';
-import {
-  addDays,
-  daysFromToday,
-  type Pipeline,
-  putRelease,
-  SENDER,
-  startPipeline,
-  wallClockToUtc,
-} from './support.ts';
+import { putRelease } from './seed.ts';
+import { addDays, daysFromToday, type Pipeline, SENDER, startPipeline, wallClockToUtc } from './support.ts';
 
 const PROJECT = { id: '10100', key: 'ACME', name: 'Acme Shop' };
 const BERLIN = 'Europe/Berlin';

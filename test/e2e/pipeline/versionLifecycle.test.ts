@@ -3,15 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import type { StandInVersion } from '#test/standins/JiraStandIn';
 import { queueDepth } from '../local/support.ts';
-import {
-  addDays,
-  daysFromToday,
-  type Pipeline,
-  policyOf,
-  putContacts,
-  startPipeline,
-  wallClockToUtc,
-} from './support.ts';
+import { putContacts } from './seed.ts';
+import { addDays, daysFromToday, type Pipeline, policyOf, startPipeline, wallClockToUtc } from './support.ts';
 
 const ACME = { id: '10200', key: 'ACME', name: 'Acme Shop' };
 /** A second project whose policy also announces the release itself. */
