@@ -1,14 +1,13 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APPROVER_BOUNCE_PREFIX } from '#adapters/ledger/DynamoApprovals';
 import type { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { ApprovalNotFoundError } from '#adapters/ledger/errors';
 import { type ApprovalDecisionRecord, approvalKey } from '#contracts/approval';
 import { readApprovals, renderApprovals } from '#ops/ledger/readApprovals';
 import { approvalRecordOf } from '#test/factories/approvalRecord';
-import type { AwsFaultProxy } from '#test/standins/AwsFaultProxy';
 import { uniqueEnv } from '../local/support.ts';
-import { ledgerOnEmulator } from './ledgerOnEmulator.ts';
+import { useLedgerOnEmulator } from './ledgerOnEmulator.ts';
 
 // The approval record's conditional writes, evaluated by DynamoDB on the emulator: revisions,
 // decisions and the one settlement, also under concurrent writers.
@@ -17,7 +16,6 @@ const T0 = Date.parse('2026-03-01T08:00:00.000Z');
 
 describe('Function: DynamoLedger approval records on DynamoDB (emulator)', () => {
   const table = `${uniqueEnv('approvals')}-ledger`;
-  let proxy: AwsFaultProxy;
   let documents: DynamoDBDocumentClient;
   let ledger: DynamoLedger;
   let sequence = 0;
@@ -37,13 +35,9 @@ describe('Function: DynamoLedger approval records on DynamoDB (emulator)', () =>
   });
   const settlement = { outcome: 'sent', at: '2026-03-01T09:00:00.000Z', revision: 1 } as const;
 
-  beforeAll(async () => {
-    // Serialised like DynamoDB serialises writes per item (see ledgerOnEmulator).
-    ({ proxy, documents, ledger } = await ledgerOnEmulator(table, T0));
-  });
-
-  afterAll(async () => {
-    await proxy?.close();
+  // Serialised like DynamoDB serialises writes per item (see ledgerOnEmulator).
+  useLedgerOnEmulator(table, T0, (emulator) => {
+    ({ documents, ledger } = emulator);
   });
 
   it('stores a first revision, reads it back, and keeps it against a redelivery', async () => {

@@ -1,10 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { emailDraftOf } from '#test/factories/emailDraft';
-import type { AwsFaultProxy } from '#test/standins/AwsFaultProxy';
 import { uniqueEnv } from '../local/support.ts';
-import { ledgerOnEmulator } from './ledgerOnEmulator.ts';
+import { useLedgerOnEmulator } from './ledgerOnEmulator.ts';
 
 // Every conditional write of the ledger, evaluated by DynamoDB on the emulator: the unit tests mock
 // the document client, so they prove the requests, not that the conditions refuse what they must.
@@ -16,7 +15,6 @@ const draft = emailDraftOf;
 
 describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
   const table = `${uniqueEnv('ledger')}-ledger`;
-  let proxy: AwsFaultProxy;
   let documents: DynamoDBDocumentClient;
   let ledger: DynamoLedger;
   let sequence = 0;
@@ -29,13 +27,9 @@ describe('Function: DynamoLedger on DynamoDB (emulator)', () => {
       )
     ).Item;
 
-  beforeAll(async () => {
-    // Through a serialising proxy (see ledgerOnEmulator): concurrent claims must race as on DynamoDB.
-    ({ proxy, documents, ledger } = await ledgerOnEmulator(table, T0));
-  });
-
-  afterAll(async () => {
-    await proxy?.close();
+  // Through a serialising proxy (see ledgerOnEmulator): concurrent claims must race as on DynamoDB.
+  useLedgerOnEmulator(table, T0, (emulator) => {
+    ({ documents, ledger } = emulator);
   });
 
   describe('claimSend', () => {

@@ -1,5 +1,6 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { type AwsFaultProxy, startAwsFaultProxy } from '#test/standins/AwsFaultProxy';
 import { e2eClientConfig, e2eEndpoint } from '../local/support.ts';
@@ -33,4 +34,24 @@ export const ledgerOnEmulator = async (table: string, now: number): Promise<Ledg
     }),
   );
   return { proxy, documents, ledger };
+};
+
+/**
+ * Within a `describe`: creates the ledger table `table` through {@link ledgerOnEmulator} before
+ * the suite, hands it to `ready`, and closes the proxy after the suite.
+ */
+export const useLedgerOnEmulator = (
+  table: string,
+  now: number,
+  ready: (emulator: LedgerOnEmulator) => void,
+): void => {
+  let proxy: AwsFaultProxy | undefined;
+  beforeAll(async () => {
+    const emulator = await ledgerOnEmulator(table, now);
+    proxy = emulator.proxy;
+    ready(emulator);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+  });
 };

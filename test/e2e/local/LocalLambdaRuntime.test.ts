@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type BootstrapResult, bootstrap } from '#local/bootstrap';
+import type { BootstrapResult } from '#local/bootstrap';
 import {
   type InvocationResult,
   LocalLambdaRuntime,
@@ -18,7 +18,14 @@ import {
 import { LocalRuntime } from '#local/LocalRuntime';
 import { silentLogger } from '#shared/logger';
 import { topology } from '#topology/topology';
-import { e2eClientConfig, e2eEndpoint, queueDepth, receiveNow, uniqueEnv, waitFor } from './support.ts';
+import {
+  bootstrapWebhookStack,
+  e2eClientConfig,
+  queueDepth,
+  receiveNow,
+  uniqueEnv,
+  waitFor,
+} from './support.ts';
 
 const env = uniqueEnv('rt');
 const sqs = new SQSClient(e2eClientConfig());
@@ -68,13 +75,7 @@ const run = (r: LocalLambdaRuntime) => {
 };
 
 beforeAll(async () => {
-  stack = await bootstrap({
-    endpoint: e2eEndpoint(),
-    env,
-    senderEmail: 'releases@example.com',
-    secrets: { webhook: 'webhook-secret' },
-    logger: silentLogger(),
-  });
+  stack = await bootstrapWebhookStack(env);
 });
 
 afterEach(async () => {

@@ -9,10 +9,10 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BootstrapResult, bootstrap } from '#local/bootstrap';
+import type { BootstrapResult } from '#local/bootstrap';
 import { type FiredSchedule, LocalScheduler } from '#local/LocalScheduler';
 import { silentLogger } from '#shared/logger';
-import { drain, e2eClientConfig, e2eEndpoint, queueDepth, uniqueEnv, waitFor } from './support.ts';
+import { bootstrapWebhookStack, drain, e2eClientConfig, queueDepth, uniqueEnv, waitFor } from './support.ts';
 
 const env = uniqueEnv('sch');
 const config = e2eClientConfig();
@@ -79,13 +79,7 @@ const clocked = (start: string, extra: { pageSize?: number } = {}) => {
 const composeBodies = () => drain(sqs, stack.queues.compose.main.url);
 
 beforeAll(async () => {
-  stack = await bootstrap({
-    endpoint: e2eEndpoint(),
-    env,
-    senderEmail: 'releases@example.com',
-    secrets: { webhook: 'webhook-secret' },
-    logger: silentLogger(),
-  });
+  stack = await bootstrapWebhookStack(env);
 });
 
 afterAll(() => {

@@ -6,7 +6,9 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
+import { type BootstrapResult, bootstrap } from '#local/bootstrap';
 import { type LocalClientConfig, localClientConfig } from '#local/localAwsConfig';
+import { silentLogger } from '#shared/logger';
 
 /** Visible, in-flight and delayed message counts of a queue (the CLI's reading). */
 export { queueDepth } from '#ops/sqs/queueDepth';
@@ -22,6 +24,16 @@ export const e2eClientConfig = (): LocalClientConfig => localClientConfig(e2eEnd
  * shared emulator: `<label>-<6 hex>`, at most 20 characters.
  */
 export const uniqueEnv = (label: string): string => `${label.slice(0, 13)}-${randomBytes(3).toString('hex')}`;
+
+/** Bootstraps the stack of `env` on the shared emulator with only a webhook secret, logging nothing. */
+export const bootstrapWebhookStack = (env: string): Promise<BootstrapResult> =>
+  bootstrap({
+    endpoint: e2eEndpoint(),
+    env,
+    senderEmail: 'releases@example.com',
+    secrets: { webhook: 'webhook-secret' },
+    logger: silentLogger(),
+  });
 
 /** Polls `probe` until it returns something other than undefined, or throws after `timeoutMs`. */
 export const waitFor = async <T>(

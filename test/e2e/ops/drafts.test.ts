@@ -1,27 +1,24 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { type ApprovalRecord, approvalKey } from '#contracts/approval';
 import type { EmailDraft, LlmEmail } from '#contracts/emailDraft';
 import { parsePointSpecs } from '#contracts/sendPolicy';
-import { type BootstrapResult, bootstrap } from '#local/bootstrap';
-import { silentLogger } from '#shared/logger';
+import type { BootstrapResult } from '#local/bootstrap';
 import { draftContentHash } from '#stages/compose/approval/index';
 import { approvalRecordOf } from '#test/factories/approvalRecord';
 import { type JiraStandIn, startJiraStandIn } from '#test/standins/JiraStandIn';
 import { topology } from '#topology/topology';
-import { drain, e2eClientConfig, e2eEndpoint, uniqueEnv } from '../local/support.ts';
-import { editorScript, herald, jsonOf } from './heraldCli.ts';
+import { drain, e2eClientConfig, uniqueEnv } from '../local/support.ts';
+import { editorScript, jsonOf } from './heraldCli.ts';
+import { bootstrapOpsStack, cliFor, jiraCredentialsFor } from './opsStack.ts';
 
 const env = uniqueEnv('drafts');
-const endpoint = e2eEndpoint();
-const JIRA = { email: 'ops@example.com', apiToken: `jira-token-${env}` };
+const JIRA = jiraCredentialsFor(env);
 const APPROVER = 'lead@example.com';
 const POINT = { versionId: '70001', pointId: 'b1d0h0m0900', releaseDate: '2099-05-10' };
 const KEY = approvalKey(POINT);
@@ -34,9 +31,7 @@ let jira: JiraStandIn;
 let jiraEnv: Record<string, string>;
 let sqs: SQSClient;
 
-/** `herald <args> --endpoint <emulator> --env <this file's env>`. */
-const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
-  herald([...args, '--endpoint', endpoint, '--env', env], { env: { USER: 'ana', ...extraEnv } });
+const cli = cliFor(env, { USER: 'ana' });
 
 const content: LlmEmail = {
   subject: 'Shop 2.0 arrives on 10 May',
@@ -68,16 +63,9 @@ const draftOf = (key: string, locale: string, subject: string): EmailDraft => ({
 });
 
 beforeAll(async () => {
-  stack = await bootstrap({
-    endpoint,
-    env,
-    senderEmail: 'releases@example.com',
-    secrets: { webhook: 'webhook-secret', jira: JIRA.apiToken },
-    logger: silentLogger(),
-  });
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient(e2eClientConfig()), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const opsStack = await bootstrapOpsStack(env);
+  stack = opsStack.stack;
+  const { documents } = opsStack;
   ledger = new DynamoLedger({
     client: documents,
     tableName: stack.names.tables.ledger,

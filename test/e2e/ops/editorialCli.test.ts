@@ -1,39 +1,22 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { parsePointSpecs } from '#contracts/sendPolicy';
-import { bootstrap } from '#local/bootstrap';
-import { silentLogger } from '#shared/logger';
 import { type JiraStandIn, startJiraStandIn } from '#test/standins/JiraStandIn';
-import { e2eClientConfig, e2eEndpoint, uniqueEnv } from '../local/support.ts';
-import { herald, jsonOf } from './heraldCli.ts';
+import { uniqueEnv } from '../local/support.ts';
+import { jsonOf } from './heraldCli.ts';
+import { bootstrapOpsStack, cliFor, jiraCredentialsFor } from './opsStack.ts';
 
 const env = uniqueEnv('editorial');
-const endpoint = e2eEndpoint();
-const JIRA = { email: 'ops@example.com', apiToken: `jira-token-${env}` };
+const JIRA = jiraCredentialsFor(env);
 let directory: DynamoDirectory;
 let jira: JiraStandIn;
 let jiraEnv: Record<string, string>;
 
-/** `herald <args> --endpoint <emulator> --env <this file's env>`. */
-const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
-  herald([...args, '--endpoint', endpoint, '--env', env], { env: extraEnv });
+const cli = cliFor(env);
 
 beforeAll(async () => {
-  const stack = await bootstrap({
-    endpoint,
-    env,
-    senderEmail: 'releases@example.com',
-    secrets: { webhook: 'webhook-secret', jira: JIRA.apiToken },
-    logger: silentLogger(),
-  });
-  directory = new DynamoDirectory({
-    client: DynamoDBDocumentClient.from(new DynamoDBClient(e2eClientConfig()), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-    tableName: stack.names.tables.directory,
-  });
+  const { stack, documents } = await bootstrapOpsStack(env);
+  directory = new DynamoDirectory({ client: documents, tableName: stack.names.tables.directory });
   jira = await startJiraStandIn(JIRA);
   jiraEnv = { JIRA_SITE_URL: jira.url, JIRA_EMAIL: JIRA.email };
   jira.putProject({ id: '60000', key: 'EDIT', name: 'Editorial Shop' });

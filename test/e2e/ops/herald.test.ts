@@ -16,31 +16,28 @@ import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { EventBridgeScheduler } from '#adapters/scheduler/EventBridgeScheduler';
 import { wrap } from '#contracts/envelope';
 import { parsePointSpecs } from '#contracts/sendPolicy';
-import { type BootstrapResult, bootstrap } from '#local/bootstrap';
+import type { BootstrapResult } from '#local/bootstrap';
 import { LOCAL_SCHEDULER_ROLE_ARN } from '#local/LocalHerald';
 import { deadLetterAttributes } from '#retry/heraldAttributes';
-import { silentLogger } from '#shared/logger';
 import { type JiraStandIn, startJiraStandIn } from '#test/standins/JiraStandIn';
 import { type OpenAiStandIn, startOpenAiStandIn } from '#test/standins/OpenAiStandIn';
 import type { StageName } from '#topology/topology';
-import { drain, e2eClientConfig, e2eEndpoint, queueDepth, receiveNow, uniqueEnv } from '../local/support.ts';
+import { drain, e2eClientConfig, queueDepth, receiveNow, uniqueEnv } from '../local/support.ts';
 import { herald, jsonOf, runCommand } from './heraldCli.ts';
+import { bootstrapOpsStack, cliFor, jiraCredentialsFor } from './opsStack.ts';
 
 const env = uniqueEnv('opscli');
-const endpoint = e2eEndpoint();
 const config = e2eClientConfig();
 const sqs = new SQSClient(config);
 const schedulerClient = new SchedulerClient(config);
-const JIRA = { email: 'ops@example.com', apiToken: `jira-token-${env}` };
+const JIRA = jiraCredentialsFor(env);
 let stack: BootstrapResult;
 let directory: DynamoDirectory;
 let jira: JiraStandIn;
 let openai: OpenAiStandIn;
 let dir: string;
 
-/** `herald <args> --endpoint <emulator> --env <this file's env>`. */
-const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
-  herald([...args, '--endpoint', endpoint, '--env', env], { env: extraEnv });
+const cli = cliFor(env);
 
 const toSqsAttributes = (attributes: Record<string, string>): Record<string, MessageAttributeValue> =>
   Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]));
@@ -72,19 +69,9 @@ const envelope = (key: string, reschedules: number) =>
   JSON.stringify({ ...wrap('release.changed', key, { versionId: '10001' }), reschedules });
 
 beforeAll(async () => {
-  stack = await bootstrap({
-    endpoint,
-    env,
-    senderEmail: 'releases@example.com',
-    secrets: { webhook: 'webhook-secret', jira: JIRA.apiToken },
-    logger: silentLogger(),
-  });
-  directory = new DynamoDirectory({
-    client: DynamoDBDocumentClient.from(new DynamoDBClient(config), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-    tableName: stack.names.tables.directory,
-  });
+  const opsStack = await bootstrapOpsStack(env);
+  stack = opsStack.stack;
+  directory = new DynamoDirectory({ client: opsStack.documents, tableName: stack.names.tables.directory });
   jira = await startJiraStandIn(JIRA);
   openai = await startOpenAiStandIn({ apiKey: 'openai-key' });
   jira.putProject({ id: '30000', key: 'OPSCLI', name: 'Ops Shop' });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { sendTag } from '#contracts/sendTag';
 import { e2eClientConfig } from '../local/support.ts';
+import { putContacts, putRelease } from './seed.ts';
 import { daysFromToday, type Pipeline, policyOf, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10500', key: 'LOST', name: 'Lost Answers' };
@@ -17,18 +18,15 @@ const documents = DynamoDBDocumentClient.from(new DynamoDBClient(e2eClientConfig
 beforeAll(async () => {
   p = await startPipeline({ label: 'ambiguous', proxied: ['SESV2'] });
   recipients = [p.address('ada'), p.address('grace'), p.address('linus', 'example.org')];
-  p.jira.putProject(PROJECT);
-  p.jira.putVersion(version);
-  p.jira.setIssues(version.id, [{ key: 'LOST-1', summary: 'Retries keep their order', issueType: 'Story' }]);
+  putRelease(p, PROJECT, version, [
+    { key: 'LOST-1', summary: 'Retries keep their order', issueType: 'Story' },
+  ]);
   await p.herald.directory.putPolicy(PROJECT.key, policyOf(parsePointSpecs('-1d@09:00')));
-  for (const email of recipients) {
-    await p.herald.directory.putContact(PROJECT.key, {
-      email,
-      locale: 'en',
-      timeZone: BERLIN,
-      optedOut: false,
-    });
-  }
+  await putContacts(
+    p,
+    PROJECT.key,
+    recipients.map((email) => ({ email, locale: 'en', timeZone: BERLIN })),
+  );
   expect(await p.postVersionEvent('jira:version_created', version)).toBe(202);
   await p.waitForIdle();
 });

@@ -4,6 +4,7 @@ import type { OutboxEmail } from '#local/Outbox';
 import { standInPhrases } from '#test/standins/standInPhrases';
 import { e2eEndpoint, waitFor } from '../local/support.ts';
 import { herald, jsonOf } from '../ops/heraldCli.ts';
+import { putRelease } from './seed.ts';
 import { addDays, daysFromToday, type Pipeline, policyOf, startPipeline, wallClockToUtc } from './support.ts';
 
 const PROJECT = { id: '10700', key: 'AUD', name: 'Audience Shop' };
@@ -27,9 +28,7 @@ let business: { email: string; locale: string }[];
 
 beforeAll(async () => {
   p = await startPipeline({ label: 'audiences' });
-  p.jira.putProject(PROJECT);
-  p.jira.putVersion(version);
-  p.jira.setIssues(version.id, [
+  putRelease(p, PROJECT, version, [
     { key: 'AUD-1', summary: 'Invoice API returns pages', issueType: 'Story', components: ['API'] },
     { key: 'AUD-2', summary: 'Export endpoint keeps the order', issueType: 'Bug', components: ['API'] },
     { key: 'AUD-3', summary: 'Invoice list has filters', issueType: 'Story', components: ['UI'] },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postSignedWebhook } from '#local/demo';
+import { putContacts, putRelease } from './seed.ts';
 import { daysFromToday, type Pipeline, startPipeline, versionWebhookBody } from './support.ts';
 
 const PROJECT = { id: '10300', key: 'DUPE', name: 'Dupe Works' };
@@ -15,31 +16,16 @@ const version = { id: '20301', projectId: PROJECT.id, name: 'Twice Told', releas
 beforeAll(async () => {
   p = await startPipeline({ label: 'dupes' });
   recipients = [p.address('ada'), p.address('jonas', 'example.org'), p.address('grace', 'example.net')];
-  p.jira.putProject(PROJECT);
-  p.jira.putVersion(version);
-  p.jira.setIssues(version.id, [
+  putRelease(p, PROJECT, version, [
     { key: 'DUPE-1', summary: 'Exports are faster', issueType: 'Improvement' },
     { key: 'DUPE-2', summary: 'Login no longer loops', issueType: 'Bug' },
   ]);
   const [ada, jonas, grace] = recipients as [string, string, string];
-  await p.herald.directory.putContact(PROJECT.key, {
-    email: ada,
-    locale: 'en',
-    timeZone: BERLIN,
-    optedOut: false,
-  });
-  await p.herald.directory.putContact(PROJECT.key, {
-    email: jonas,
-    locale: 'de',
-    timeZone: BERLIN,
-    optedOut: false,
-  });
-  await p.herald.directory.putContact(PROJECT.key, {
-    email: grace,
-    locale: 'en',
-    timeZone: NEW_YORK,
-    optedOut: false,
-  });
+  await putContacts(p, PROJECT.key, [
+    { email: ada, locale: 'en', timeZone: BERLIN },
+    { email: jonas, locale: 'de', timeZone: BERLIN },
+    { email: grace, locale: 'en', timeZone: NEW_YORK },
+  ]);
 });
 
 afterAll(async () => {

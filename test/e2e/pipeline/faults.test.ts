@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { sesThrottlingFault } from '#test/standins/AwsFaultProxy';
+import { putContacts, putRelease } from './seed.ts';
 import { daysFromToday, type Pipeline, policyOf, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10400', key: 'FLAKY', name: 'Flaky Cloud' };
@@ -13,25 +14,15 @@ const version = { id: '20401', projectId: PROJECT.id, name: 'Bumpy Ride', releas
 beforeAll(async () => {
   p = await startPipeline({ label: 'faults', proxied: ['SESV2'] });
   recipients = [p.address('ada'), p.address('jonas', 'example.org')];
-  p.jira.putProject(PROJECT);
-  p.jira.putVersion(version);
-  p.jira.setIssues(version.id, [
+  putRelease(p, PROJECT, version, [
     { key: 'FLAKY-1', summary: 'Uploads resume after a drop', issueType: 'Story' },
   ]);
   await p.herald.directory.putPolicy(PROJECT.key, policyOf(parsePointSpecs('-1d@09:00')));
   const [ada, jonas] = recipients as [string, string];
-  await p.herald.directory.putContact(PROJECT.key, {
-    email: ada,
-    locale: 'en',
-    timeZone: BERLIN,
-    optedOut: false,
-  });
-  await p.herald.directory.putContact(PROJECT.key, {
-    email: jonas,
-    locale: 'de',
-    timeZone: BERLIN,
-    optedOut: false,
-  });
+  await putContacts(p, PROJECT.key, [
+    { email: ada, locale: 'en', timeZone: BERLIN },
+    { email: jonas, locale: 'de', timeZone: BERLIN },
+  ]);
   expect(await p.postVersionEvent('jira:version_created', version)).toBe(202);
   await p.waitForIdle();
 });

@@ -3,6 +3,7 @@ import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { draftKey } from '#stages/compose/draftKey';
 import { topology } from '#topology/topology';
+import { putContacts } from './seed.ts';
 import { daysFromToday, type Pipeline, policyOf, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10700', key: 'TRUST', name: 'Trusty Tools' };
@@ -34,12 +35,7 @@ const release = async (
   p.jira.putVersion(version);
   p.jira.setIssues(version.id, ISSUES);
   await p.herald.directory.putPolicy(PROJECT.key, { ...policyOf(policy), ...options.extra });
-  await p.herald.directory.putContact(PROJECT.key, {
-    email: recipient,
-    locale: 'en',
-    timeZone: BERLIN,
-    optedOut: false,
-  });
+  await putContacts(p, PROJECT.key, [{ email: recipient, locale: 'en', timeZone: BERLIN }]);
   expect(await p.postVersionEvent('jira:version_created', version)).toBe(202);
   await p.waitForIdle();
   const [schedule] = (await p.schedulesOf(version.id)).filter((s) =>

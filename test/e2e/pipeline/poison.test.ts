@@ -3,6 +3,7 @@ import type { Message } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { e2eClientConfig, waitFor } from '../local/support.ts';
+import { putRelease } from './seed.ts';
 import { daysFromToday, type Pipeline, policyOf, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10500', key: 'SAFE', name: 'Safe Harbour' };
@@ -15,9 +16,7 @@ const version = { id: '20501', projectId: PROJECT.id, name: 'Steady Course', rel
 beforeAll(async () => {
   p = await startPipeline({ label: 'poison' });
   recipient = p.address('ada');
-  p.jira.putProject(PROJECT);
-  p.jira.putVersion(version);
-  p.jira.setIssues(version.id, [{ key: 'SAFE-1', summary: 'Backups run every hour', issueType: 'Story' }]);
+  putRelease(p, PROJECT, version, [{ key: 'SAFE-1', summary: 'Backups run every hour', issueType: 'Story' }]);
   await p.herald.directory.putPolicy(PROJECT.key, policyOf(parsePointSpecs('-2d@10:00')));
   await p.herald.directory.putContact(PROJECT.key, { email: recipient, locale: 'en', optedOut: false });
 });

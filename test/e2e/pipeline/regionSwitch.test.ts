@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendJobMessage } from '#contracts/sendJob';
 import { draftKey } from '#stages/compose/draftKey';
 import { herald, jsonOf } from '../ops/heraldCli.ts';
+import { putContacts, putRelease } from './seed.ts';
 import { daysFromToday, type Pipeline, type StoredSchedule, startPipeline } from './support.ts';
 
 // The local stack runs in us-east-1 with no HERALD_HOME_REGION: it is its own home region, active
@@ -45,17 +46,10 @@ const fire = async (schedule: StoredSchedule) => {
 beforeAll(async () => {
   p = await startPipeline({ label: 'region' });
   ada = p.address('ada');
-  p.jira.putProject(PROJECT);
-  p.jira.putVersion(version);
-  p.jira.setIssues(version.id, [
+  putRelease(p, PROJECT, version, [
     { key: 'REGION-1', summary: 'Exports are faster', issueType: 'Improvement' },
   ]);
-  await p.herald.directory.putContact(PROJECT.key, {
-    email: ada,
-    locale: 'en',
-    timeZone: BERLIN,
-    optedOut: false,
-  });
+  await putContacts(p, PROJECT.key, [{ email: ada, locale: 'en', timeZone: BERLIN }]);
   expect(await p.postVersionEvent('jira:version_created', version)).toBe(202);
   await p.waitForIdle();
   schedules = (await p.schedulesOf(version.id)).sort((a, b) =>

@@ -11,6 +11,7 @@ import { SIMULATED_DOMAINS } from '#local/SesEventPublisher';
 import type { OpsReport } from '#ops/report/opsReport';
 import { e2eEndpoint } from '../local/support.ts';
 import { herald, jsonOf } from '../ops/heraldCli.ts';
+import { putContacts, putRelease } from './seed.ts';
 import {
   addDays,
   dayBeforeJob,
@@ -50,21 +51,16 @@ beforeAll(async () => {
   complainer = p.address('complainer', SIMULATED_DOMAINS.complaint);
   quitter = p.address('quitter');
   gone = p.address('gone');
-  p.jira.putProject(PROJECT);
-  p.jira.putVersion(version);
-  p.jira.setIssues(version.id, [{ key: 'RPT-1', summary: 'Invoices export to CSV', issueType: 'Story' }]);
+  putRelease(p, PROJECT, version, [{ key: 'RPT-1', summary: 'Invoices export to CSV', issueType: 'Story' }]);
   await p.herald.directory.putPolicy(PROJECT.key, {
     ...policyOf(parsePointSpecs('-1d@09:00')),
     notify: [owner],
   });
-  for (const email of [ada, bouncer, complainer, quitter, gone]) {
-    await p.herald.directory.putContact(PROJECT.key, {
-      email,
-      locale: 'en',
-      timeZone: BERLIN,
-      optedOut: false,
-    });
-  }
+  await putContacts(
+    p,
+    PROJECT.key,
+    [ada, bouncer, complainer, quitter, gone].map((email) => ({ email, locale: 'en', timeZone: BERLIN })),
+  );
   expect(await p.postVersionEvent('jira:version_created', version)).toBe(202);
   await p.waitForIdle();
 }, 60_000);

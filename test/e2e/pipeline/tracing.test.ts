@@ -3,6 +3,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { type LocalTracing, startLocalTracing } from '#local/localTracing';
+import { putContacts, putRelease } from './seed.ts';
 import { daysFromToday, type Pipeline, policyOf, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10900', key: 'TRACE', name: 'Trace Works' };
@@ -17,18 +18,13 @@ beforeAll(async () => {
   tracing = startLocalTracing();
   p = await startPipeline({ label: 'tracing' });
   recipients = [p.address('ada'), p.address('linus', 'example.org')];
-  p.jira.putProject(PROJECT);
-  p.jira.putVersion(version);
-  p.jira.setIssues(version.id, [{ key: 'TRACE-1', summary: 'Lamps dim at dusk', issueType: 'Story' }]);
+  putRelease(p, PROJECT, version, [{ key: 'TRACE-1', summary: 'Lamps dim at dusk', issueType: 'Story' }]);
   await p.herald.directory.putPolicy(PROJECT.key, policyOf(parsePointSpecs('-1d@09:00')));
-  for (const email of recipients) {
-    await p.herald.directory.putContact(PROJECT.key, {
-      email,
-      locale: 'en',
-      timeZone: 'UTC',
-      optedOut: false,
-    });
-  }
+  await putContacts(
+    p,
+    PROJECT.key,
+    recipients.map((email) => ({ email, locale: 'en', timeZone: 'UTC' })),
+  );
 });
 
 afterAll(async () => {

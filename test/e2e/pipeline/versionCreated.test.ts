@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEmail } from '#local/Outbox';
 import { openUnsubscribeToken } from '#shared/unsubscribeToken';
+import { putRelease } from './seed.ts';
 import { addDays, daysFromToday, type Pipeline, SENDER, startPipeline, wallClockToUtc } from './support.ts';
 
 const PROJECT = { id: '10100', key: 'ACME', name: 'Acme Shop' };
@@ -30,9 +31,7 @@ beforeAll(async () => {
     { email: p.address('jonas', 'example.org'), name: 'Jonas', locale: 'de', timeZone: BERLIN },
     { email: p.address('grace', 'example.net'), name: 'Grace', locale: 'en', timeZone: NEW_YORK },
   ];
-  p.jira.putProject(PROJECT);
-  p.jira.putVersion(version);
-  p.jira.setIssues(version.id, [
+  putRelease(p, PROJECT, version, [
     { key: 'ACME-1', summary: 'Checkout remembers the delivery address', issueType: 'Story' },
     { key: 'ACME-2', summary: 'Invoices download as PDF', issueType: 'Improvement' },
     { key: 'ACME-3', summary: 'Cart total was wrong for items out of stock', issueType: 'Bug' },

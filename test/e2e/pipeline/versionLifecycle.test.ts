@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import type { StandInVersion } from '#test/standins/JiraStandIn';
 import { queueDepth } from '../local/support.ts';
+import { putContacts } from './seed.ts';
 import { addDays, daysFromToday, type Pipeline, policyOf, startPipeline, wallClockToUtc } from './support.ts';
 
 const ACME = { id: '10200', key: 'ACME', name: 'Acme Shop' };
@@ -42,20 +43,10 @@ beforeAll(async () => {
   recipients = [p.address('ada'), p.address('grace', 'example.net')];
   for (const project of [ACME, BETA]) {
     p.jira.putProject(project);
-    await p.herald.directory.putContact(project.key, {
-      email: recipients[0] as string,
-      name: 'Ada',
-      locale: 'en',
-      timeZone: BERLIN,
-      optedOut: false,
-    });
-    await p.herald.directory.putContact(project.key, {
-      email: recipients[1] as string,
-      name: 'Grace',
-      locale: 'en',
-      timeZone: NEW_YORK,
-      optedOut: false,
-    });
+    await putContacts(p, project.key, [
+      { email: recipients[0] as string, name: 'Ada', locale: 'en', timeZone: BERLIN },
+      { email: recipients[1] as string, name: 'Grace', locale: 'en', timeZone: NEW_YORK },
+    ]);
   }
   await p.herald.directory.putPolicy(
     BETA.key,
