@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { EmulatorError } from './errors.ts';
 import { exited, tailBuffer, waitForExit, waitUntilReady } from './childProcess.ts';
-import { installIntoVenv, type Print } from './venvInstall.ts';
+import { installIntoVenv, printToStderr, type VenvToolOptions } from './venvInstall.ts';
 
 export type { Print } from './venvInstall.ts';
 
@@ -15,19 +15,8 @@ export const MOTO_REQUIREMENTS = 'local/requirements-moto.txt';
 
 const MARKER = '.herald-moto-requirements.sha256';
 
-const printToStderr: Print = (line) => {
-  process.stderr.write(`${line}\n`);
-};
-
-/** Options of {@link ensureInstalled}. */
-export interface EnsureInstalledOptions {
-  /** Repository root; `.venv/` is created here. Default {@link REPO_ROOT}. */
-  rootDir?: string;
-  /** Python 3 used to create the venv. Default `python3` on the PATH. */
-  python?: string;
-  /** Progress lines for a person. Default stderr. */
-  print?: Print;
-}
+/** Options of {@link ensureInstalled}; `.venv/` is created under `rootDir`. */
+export type EnsureInstalledOptions = VenvToolOptions;
 
 /** Where moto is installed. */
 export interface MotoInstallation {

@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { exited, tailBuffer, waitForExit, waitUntilReady } from './childProcess.ts';
-import { freePort, type Print, REPO_ROOT } from './Emulator.ts';
-import { installIntoVenv } from './venvInstall.ts';
+import { freePort, REPO_ROOT } from './Emulator.ts';
+import { installIntoVenv, printToStderr, type VenvToolOptions } from './venvInstall.ts';
 
 /** The pinned requirements of ministack, relative to the repository root. */
 export const MINISTACK_REQUIREMENTS = 'local/requirements-ministack.txt';
@@ -18,19 +18,8 @@ export const MINISTACK_VENV = '.venv-ministack';
 
 const MARKER = '.herald-ministack-requirements.sha256';
 
-const printToStderr: Print = (line) => {
-  process.stderr.write(`${line}\n`);
-};
-
-/** Options of {@link ensureMinistackInstalled}. */
-export interface EnsureMinistackOptions {
-  /** Repository root; {@link MINISTACK_VENV} is created here. Default {@link REPO_ROOT}. */
-  rootDir?: string;
-  /** Python 3.10+ used to create the venv. Default `python3` on the PATH. */
-  python?: string;
-  /** Progress lines for a person. Default stderr. */
-  print?: Print;
-}
+/** Options of {@link ensureMinistackInstalled}; {@link MINISTACK_VENV} is created under `rootDir`. */
+export type EnsureMinistackOptions = VenvToolOptions;
 
 /** Where ministack is installed. */
 export interface MinistackInstallation {

@@ -8,6 +8,21 @@ import { EmulatorError } from './errors.ts';
 /** Writes one line of progress for a person (default: stderr). */
 export type Print = (line: string) => void;
 
+/** The default {@link Print}: one line on stderr. */
+export const printToStderr: Print = (line) => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** Options of an installer of a pinned Python tool into a venv under the repository root. */
+export interface VenvToolOptions {
+  /** Repository root; the tool's venv is created here. Default the repository root. */
+  rootDir?: string;
+  /** Python 3 used to create the venv (ministack needs 3.10+). Default `python3` on the PATH. */
+  python?: string;
+  /** Progress lines for a person. Default stderr. */
+  print?: Print;
+}
+
 const LOCK = '.herald-install.lock';
 /** A lock older than this is left over from a killed install, milliseconds. */
 const STALE_LOCK_MS = 15 * 60_000;

@@ -107,6 +107,12 @@ export interface StatusDeps {
   documents?: DynamoDBDocumentClient | undefined;
 }
 
+/** A read of a table that is not there gives `undefined`; any other failure is rethrown. */
+const undefinedWhenMissing = (err: unknown): undefined => {
+  if (err instanceof Error && err.name === 'ResourceNotFoundException') return undefined;
+  throw err;
+};
+
 const total = (q: QueueDepth): number => q.visible + q.inFlight + q.delayed;
 
 const readQueue = async (deps: StatusDeps, name: string, role: QueueRole): Promise<QueueStatus> => {
@@ -182,11 +188,8 @@ export const readStatus = async (deps: StatusDeps): Promise<StatusReport> => {
     readSchedules(deps),
     Promise.all(others.map(async (o) => ({ source: o.source, ...(await readQueue(deps, o.name, 'dlq')) }))),
     deps.documents
-      ? countUnsettledSends(deps.documents, deps.names.tables.ledger).catch((err: unknown) => {
-          // No ledger table: the environment is not there, which the missing queues report.
-          if (err instanceof Error && err.name === 'ResourceNotFoundException') return undefined;
-          throw err;
-        })
+      ? // No ledger table: the environment is not there, which the missing queues report.
+        countUnsettledSends(deps.documents, deps.names.tables.ledger).catch(undefinedWhenMissing)
       : undefined,
   ]);
   const deadLetterStages = stages.filter((s) => total(s.queues.dlq) > 0).map((s) => s.stage);
@@ -298,24 +301,10 @@ export const statusAction = async (ctx: OpsContext, options: StatusOptions): Pro
   report.activeRegion = await activeRegionOf(ctx)
     .get()
     .then((record) => regionView(record, ctx.now()))
-    .catch((err: unknown) => {
-      if (err instanceof Error && err.name === 'ResourceNotFoundException') return undefined;
-      throw err;
-    });
-  report.outcomes = await readOutcomes({
-    documents: ctx.clients.documents,
-    tableName: ctx.names.tables.ledger,
-  }).catch((err: unknown) => {
-    if (err instanceof Error && err.name === 'ResourceNotFoundException') return undefined;
-    throw err;
-  });
-  report.approvals = await readApprovals({
-    documents: ctx.clients.documents,
-    tableName: ctx.names.tables.ledger,
-  }).catch((err: unknown) => {
-    if (err instanceof Error && err.name === 'ResourceNotFoundException') return undefined;
-    throw err;
-  });
+    .catch(undefinedWhenMissing);
+  const ledger = { documents: ctx.clients.documents, tableName: ctx.names.tables.ledger };
+  report.outcomes = await readOutcomes(ledger).catch(undefinedWhenMissing);
+  report.approvals = await readApprovals(ledger).catch(undefinedWhenMissing);
   if (options.json) ctx.output.json(report);
   else ctx.output.out(renderStatus(report));
   if (report.missingQueues.length > 0) return EXIT_CODES.failed;

@@ -91,6 +91,19 @@ const BATCH = 10;
 /** Receives in a row with nothing new after which a copy ends. */
 const MAX_IDLE_RECEIVES = 3;
 
+/** The message counters of a redrive before it has handled any message (in the report's key order). */
+const noMessagesYet = (): Pick<
+  RedriveReport,
+  'seen' | 'moved' | 'failed' | 'notDeleted' | 'returned' | 'reset'
+> => ({
+  seen: 0,
+  moved: 0,
+  failed: 0,
+  notDeleted: 0,
+  returned: 0,
+  reset: 0,
+});
+
 const sourceMessageIdOf = (message: Message): string | undefined =>
   message.MessageAttributes?.[HERALD_ATTRIBUTES.sourceMessageId]?.StringValue;
 
@@ -120,12 +133,7 @@ export const redriveDeadLetters = async (sqs: SQSClient, options: RedriveOptions
     target: target.name,
     method: 'copy',
     initial,
-    seen: 0,
-    moved: 0,
-    failed: 0,
-    notDeleted: 0,
-    returned: 0,
-    reset: 0,
+    ...noMessagesYet(),
     remaining: initial,
     byReason: {},
     failures: [],
@@ -197,12 +205,7 @@ const copyMessages = async (
   const { source, target } = options;
   const nowMs = options.nowMs ?? Date.now;
   const counts: CopyCounts = {
-    seen: 0,
-    moved: 0,
-    failed: 0,
-    notDeleted: 0,
-    returned: 0,
-    reset: 0,
+    ...noMessagesYet(),
     byReason: {},
     failures: [],
   };

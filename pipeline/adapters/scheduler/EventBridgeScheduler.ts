@@ -190,19 +190,11 @@ export class EventBridgeScheduler implements SchedulerPort {
     assertSchedule(schedule);
     this.#assertTimeAhead(schedule);
     try {
-      await this.#call(
-        'CreateSchedule',
-        () => this.#client.send(new CreateScheduleCommand(this.#definition(schedule))),
-        { passThrough: ['ConflictException'], schedule },
-      );
+      await this.#put('CreateSchedule', schedule, ['ConflictException']);
     } catch (err) {
       // Exists already (an earlier attempt, or a concurrent run of the same release).
       if (errorName(err) !== 'ConflictException') throw err;
-      await this.#call(
-        'UpdateSchedule',
-        () => this.#client.send(new UpdateScheduleCommand(this.#definition(schedule))),
-        { schedule },
-      );
+      await this.#put('UpdateSchedule', schedule);
     }
   }
 
@@ -210,11 +202,7 @@ export class EventBridgeScheduler implements SchedulerPort {
     assertSchedule(schedule);
     this.#assertTimeAhead(schedule);
     try {
-      await this.#call(
-        'UpdateSchedule',
-        () => this.#client.send(new UpdateScheduleCommand(this.#definition(schedule))),
-        { passThrough: ['ResourceNotFoundException'], schedule },
-      );
+      await this.#put('UpdateSchedule', schedule, ['ResourceNotFoundException']);
     } catch (err) {
       // Missing: never created, or it already fired and deleted itself (ActionAfterCompletion).
       if (errorName(err) !== 'ResourceNotFoundException') throw err;
@@ -230,11 +218,7 @@ export class EventBridgeScheduler implements SchedulerPort {
           { cause: err },
         );
       }
-      await this.#call(
-        'CreateSchedule',
-        () => this.#client.send(new CreateScheduleCommand(this.#definition(schedule))),
-        { schedule },
-      );
+      await this.#put('CreateSchedule', schedule);
     }
   }
 
@@ -322,6 +306,26 @@ export class EventBridgeScheduler implements SchedulerPort {
    * Runs one Scheduler call in a client span, translating the errors we know except those named
    * in `options.passThrough`.
    */
+  /** Creates or updates `schedule` from its definition; `passThrough` errors come back as they are. */
+  async #put(
+    operation: 'CreateSchedule' | 'UpdateSchedule',
+    schedule: OneTimeSchedule,
+    passThrough: readonly string[] = [],
+  ): Promise<void> {
+    await this.#call(
+      operation,
+      () => {
+        const definition = this.#definition(schedule);
+        return this.#client.send(
+          operation === 'CreateSchedule'
+            ? new CreateScheduleCommand(definition)
+            : new UpdateScheduleCommand(definition),
+        );
+      },
+      { passThrough, schedule },
+    );
+  }
+
   async #call<T>(operation: string, fn: () => Promise<T>, options: CallOptions = {}): Promise<T> {
     return withSpan(
       `Scheduler.${operation}`,
