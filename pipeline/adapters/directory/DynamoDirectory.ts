@@ -1,19 +1,12 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { type Contact, contact, normaliseEmail } from '#contracts/contact';
 import { ContractError, describeIssues, parseContract } from '#contracts/errors';
 import { type SendPolicy, type SendPolicyInput, sendPolicy } from '#contracts/sendPolicy';
 import type { DirectoryPort } from './DirectoryPort.ts';
 import { defaultDocumentClient } from './defaultDocumentClient.ts';
-import { dynamoCall } from './dynamoCall.ts';
 import { CorruptItemError } from './dynamoErrors.ts';
+import { DynamoTable } from './DynamoTable.ts';
 
 /** Options of {@link DynamoDirectory}. */
 export interface DynamoDirectoryOptions {
@@ -63,13 +56,11 @@ const projectPk = (projectKey: string): string => {
  * longer parses is a {@link CorruptItemError} naming its key.
  */
 export class DynamoDirectory implements DirectoryPort {
-  readonly #client: DynamoDBDocumentClient;
-  readonly #table: string;
+  readonly #db: DynamoTable;
   readonly #now: () => Date;
 
   constructor(options: DynamoDirectoryOptions) {
-    this.#client = options.client ?? defaultDocumentClient();
-    this.#table = options.tableName;
+    this.#db = new DynamoTable(options.client ?? defaultDocumentClient(), options.tableName);
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -78,16 +69,11 @@ export class DynamoDirectory implements DirectoryPort {
     const contacts: Contact[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await dynamoCall('Query', this.#table, () =>
-        this.#client.send(
-          new QueryCommand({
-            TableName: this.#table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :contact)',
-            ExpressionAttributeValues: { ':pk': pk, ':contact': CONTACT_PREFIX },
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
+      const page = await this.#db.send('Query', {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :contact)',
+        ExpressionAttributeValues: { ':pk': pk, ':contact': CONTACT_PREFIX },
+        ExclusiveStartKey: startKey,
+      });
       for (const item of page.Items ?? []) contacts.push(this.#contactOf(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -98,15 +84,10 @@ export class DynamoDirectory implements DirectoryPort {
     const pk = projectPk(projectKey);
     // Strongly consistent: the send stage re-reads the contact right before sending, and a
     // removal or project opt-out that just landed must stop that send.
-    const result = await dynamoCall('GetItem', this.#table, () =>
-      this.#client.send(
-        new GetCommand({
-          TableName: this.#table,
-          Key: { pk, sk: `${CONTACT_PREFIX}${normaliseEmail(email)}` },
-          ConsistentRead: true,
-        }),
-      ),
-    );
+    const result = await this.#db.send('GetItem', {
+      Key: { pk, sk: `${CONTACT_PREFIX}${normaliseEmail(email)}` },
+      ConsistentRead: true,
+    });
     const item = result.Item;
     if (!item) return null;
     return this.#contactOf(item);
@@ -115,45 +96,33 @@ export class DynamoDirectory implements DirectoryPort {
   async putContact(projectKey: string, input: Contact): Promise<void> {
     const pk = projectPk(projectKey);
     const parsed = parseContract('contact', contact, input);
-    await dynamoCall('PutItem', this.#table, () =>
-      this.#client.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: {
-            pk,
-            sk: `${CONTACT_PREFIX}${parsed.email}`,
-            email: parsed.email,
-            name: parsed.name,
-            locale: parsed.locale,
-            timeZone: parsed.timeZone,
-            optedOut: parsed.optedOut,
-            audience: parsed.audience,
-            updatedAt: this.#now().toISOString(),
-          },
-        }),
-      ),
-    );
+    await this.#db.send('PutItem', {
+      Item: {
+        pk,
+        sk: `${CONTACT_PREFIX}${parsed.email}`,
+        email: parsed.email,
+        name: parsed.name,
+        locale: parsed.locale,
+        timeZone: parsed.timeZone,
+        optedOut: parsed.optedOut,
+        audience: parsed.audience,
+        updatedAt: this.#now().toISOString(),
+      },
+    });
   }
 
   async removeContact(projectKey: string, email: string): Promise<boolean> {
     const pk = projectPk(projectKey);
-    const result = await dynamoCall('DeleteItem', this.#table, () =>
-      this.#client.send(
-        new DeleteCommand({
-          TableName: this.#table,
-          Key: { pk, sk: `${CONTACT_PREFIX}${normaliseEmail(email)}` },
-          ReturnValues: 'ALL_OLD',
-        }),
-      ),
-    );
+    const result = await this.#db.send('DeleteItem', {
+      Key: { pk, sk: `${CONTACT_PREFIX}${normaliseEmail(email)}` },
+      ReturnValues: 'ALL_OLD',
+    });
     return result.Attributes !== undefined;
   }
 
   async getPolicy(projectKey: string): Promise<SendPolicy | null> {
     const pk = projectPk(projectKey);
-    const result = await dynamoCall('GetItem', this.#table, () =>
-      this.#client.send(new GetCommand({ TableName: this.#table, Key: { pk, sk: POLICY_SK } })),
-    );
+    const result = await this.#db.send('GetItem', { Key: { pk, sk: POLICY_SK } });
     const item = result.Item;
     if (!item) return null;
     return this.#parseItem(sendPolicy, item, {
@@ -179,66 +148,51 @@ export class DynamoDirectory implements DirectoryPort {
   async putPolicy(projectKey: string, policy: SendPolicyInput): Promise<void> {
     const pk = projectPk(projectKey);
     const parsed = parseContract('send policy', sendPolicy, policy);
-    await dynamoCall('PutItem', this.#table, () =>
-      this.#client.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: {
-            pk,
-            sk: POLICY_SK,
-            points: parsed.points,
-            onRelease: parsed.onRelease,
-            timeZone: parsed.timeZone,
-            defaultLocale: parsed.defaultLocale,
-            ...(parsed.minCoverage !== undefined ? { minCoverage: parsed.minCoverage } : {}),
-            ...(parsed.verifyGrounding !== undefined ? { verifyGrounding: parsed.verifyGrounding } : {}),
-            scope: parsed.scope,
-            audiences: parsed.audiences,
-            releaseNoteField: parsed.releaseNoteField,
-            updatedAt: this.#now().toISOString(),
-            references: parsed.references,
-            ...(parsed.linkTemplate !== undefined ? { linkTemplate: parsed.linkTemplate } : {}),
-            // Only the fields set: a client without removeUndefinedValues refuses undefined.
-            sender: Object.fromEntries(Object.entries(parsed.sender).filter(([, v]) => v !== undefined)),
-            ...(parsed.maxLateness !== undefined ? { maxLateness: parsed.maxLateness } : {}),
-            ...(parsed.catchUp !== undefined ? { catchUp: parsed.catchUp } : {}),
-            ...(parsed.approval !== undefined ? { approval: parsed.approval } : {}),
-            ...(parsed.notify !== undefined ? { notify: parsed.notify } : {}),
-          },
-        }),
-      ),
-    );
+    await this.#db.send('PutItem', {
+      Item: {
+        pk,
+        sk: POLICY_SK,
+        points: parsed.points,
+        onRelease: parsed.onRelease,
+        timeZone: parsed.timeZone,
+        defaultLocale: parsed.defaultLocale,
+        ...(parsed.minCoverage !== undefined ? { minCoverage: parsed.minCoverage } : {}),
+        ...(parsed.verifyGrounding !== undefined ? { verifyGrounding: parsed.verifyGrounding } : {}),
+        scope: parsed.scope,
+        audiences: parsed.audiences,
+        releaseNoteField: parsed.releaseNoteField,
+        updatedAt: this.#now().toISOString(),
+        references: parsed.references,
+        ...(parsed.linkTemplate !== undefined ? { linkTemplate: parsed.linkTemplate } : {}),
+        // Only the fields set: a client without removeUndefinedValues refuses undefined.
+        sender: Object.fromEntries(Object.entries(parsed.sender).filter(([, v]) => v !== undefined)),
+        ...(parsed.maxLateness !== undefined ? { maxLateness: parsed.maxLateness } : {}),
+        ...(parsed.catchUp !== undefined ? { catchUp: parsed.catchUp } : {}),
+        ...(parsed.approval !== undefined ? { approval: parsed.approval } : {}),
+        ...(parsed.notify !== undefined ? { notify: parsed.notify } : {}),
+      },
+    });
   }
 
   async optOut(email: string, reason: string): Promise<void> {
     // A repeated opt-out overwrites: `reason` and `at` describe the latest one.
-    await dynamoCall('PutItem', this.#table, () =>
-      this.#client.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: {
-            pk: `${OPTOUT_PREFIX}${normaliseEmail(email)}`,
-            sk: OPTOUT_SK,
-            reason,
-            at: this.#now().toISOString(),
-          },
-        }),
-      ),
-    );
+    await this.#db.send('PutItem', {
+      Item: {
+        pk: `${OPTOUT_PREFIX}${normaliseEmail(email)}`,
+        sk: OPTOUT_SK,
+        reason,
+        at: this.#now().toISOString(),
+      },
+    });
   }
 
   async isOptedOut(email: string): Promise<boolean> {
     // Strongly consistent: an unsubscribe that just landed must stop the very next send.
-    const result = await dynamoCall('GetItem', this.#table, () =>
-      this.#client.send(
-        new GetCommand({
-          TableName: this.#table,
-          Key: { pk: `${OPTOUT_PREFIX}${normaliseEmail(email)}`, sk: OPTOUT_SK },
-          ProjectionExpression: 'pk',
-          ConsistentRead: true,
-        }),
-      ),
-    );
+    const result = await this.#db.send('GetItem', {
+      Key: { pk: `${OPTOUT_PREFIX}${normaliseEmail(email)}`, sk: OPTOUT_SK },
+      ProjectionExpression: 'pk',
+      ConsistentRead: true,
+    });
     return result.Item !== undefined;
   }
 
@@ -248,15 +202,10 @@ export class DynamoDirectory implements DirectoryPort {
     const keys = new Set<string>();
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await dynamoCall('Scan', this.#table, () =>
-        this.#client.send(
-          new ScanCommand({
-            TableName: this.#table,
-            ProjectionExpression: 'pk',
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
+      const page = await this.#db.send('Scan', {
+        ProjectionExpression: 'pk',
+        ExclusiveStartKey: startKey,
+      });
       for (const item of page.Items ?? []) {
         const pk = item.pk;
         if (typeof pk === 'string' && pk.startsWith(PROJECT_PREFIX))
@@ -284,7 +233,7 @@ export class DynamoDirectory implements DirectoryPort {
     const result = schema.safeParse(fields);
     if (result.success) return result.data;
     throw new CorruptItemError(
-      this.#table,
+      this.#db.name,
       `${String(item.pk)} / ${String(item.sk)}`,
       describeIssues(result.error),
       {

@@ -1,10 +1,5 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  paginateScan,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable } from '#adapters/directory/DynamoTable';
 import { dynamoCall } from '#adapters/directory/dynamoCall';
 import { CorruptItemError, isConditionalCheckFailed } from '#adapters/directory/dynamoErrors';
 import { type ApprovalDecisionRecord, type ApprovalRecord, approvalRecord } from '#contracts/approval';
@@ -56,12 +51,14 @@ interface StoredApproval {
 export class DynamoApprovals implements ApprovalLedgerPort {
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
+  readonly #db: DynamoTable;
   readonly #ttlSeconds: number;
   readonly #now: () => number;
 
   constructor(options: DynamoApprovalsOptions) {
     this.#client = options.client;
     this.#table = options.tableName;
+    this.#db = new DynamoTable(this.#client, this.#table);
     this.#ttlSeconds = options.ttlSeconds;
     this.#now = options.now;
   }
@@ -112,32 +109,27 @@ export class DynamoApprovals implements ApprovalLedgerPort {
   async recordApproverBounce(approver: string, bounce: ApproverBounce): Promise<void> {
     const now = this.#now();
     // UpdateItem, as the feedback stage's SES event rows: its grant covers it.
-    await dynamoCall('UpdateItem', this.#table, () =>
-      this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { pk: `${APPROVER_BOUNCE_PREFIX}${approver.toLowerCase()}` },
-          UpdateExpression:
-            'SET #type = :type, #at = :at, #versionId = :versionId, #pointId = :pointId, #expiresAt = :expiresAt ADD #count :one',
-          ExpressionAttributeNames: {
-            '#type': 'type',
-            '#at': 'at',
-            '#versionId': 'versionId',
-            '#pointId': 'pointId',
-            '#expiresAt': 'expiresAt',
-            '#count': 'count',
-          },
-          ExpressionAttributeValues: {
-            ':type': bounce.type,
-            ':at': bounce.at,
-            ':versionId': bounce.versionId ?? '',
-            ':pointId': bounce.pointId ?? '',
-            ':expiresAt': Math.floor(now / 1000) + this.#ttlSeconds,
-            ':one': 1,
-          },
-        }),
-      ),
-    );
+    await this.#db.send('UpdateItem', {
+      Key: { pk: `${APPROVER_BOUNCE_PREFIX}${approver.toLowerCase()}` },
+      UpdateExpression:
+        'SET #type = :type, #at = :at, #versionId = :versionId, #pointId = :pointId, #expiresAt = :expiresAt ADD #count :one',
+      ExpressionAttributeNames: {
+        '#type': 'type',
+        '#at': 'at',
+        '#versionId': 'versionId',
+        '#pointId': 'pointId',
+        '#expiresAt': 'expiresAt',
+        '#count': 'count',
+      },
+      ExpressionAttributeValues: {
+        ':type': bounce.type,
+        ':at': bounce.at,
+        ':versionId': bounce.versionId ?? '',
+        ':pointId': bounce.pointId ?? '',
+        ':expiresAt': Math.floor(now / 1000) + this.#ttlSeconds,
+        ':one': 1,
+      },
+    });
   }
 
   /** Reads, decides and writes conditionally until the write lands or the decision is to keep. */
@@ -159,30 +151,25 @@ export class DynamoApprovals implements ApprovalLedgerPort {
     const now = this.#now();
     const until = Math.max(now, Date.parse(record.dueAt));
     try {
-      await dynamoCall('PutItem', this.#table, () =>
-        this.#client.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: {
-              pk: `${APPROVAL_PREFIX}${record.approvalKey}`,
-              record: JSON.stringify(record),
-              seq: (seq ?? 0) + 1,
-              versionId: record.versionId,
-              state: record.state,
-              revision: record.revision,
-              contentHash: record.contentHash,
-              expiresAt: Math.floor(until / 1000) + this.#ttlSeconds,
-            },
-            ...(seq === undefined
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: '#seq = :seq',
-                  ExpressionAttributeNames: { '#seq': 'seq' },
-                  ExpressionAttributeValues: { ':seq': seq },
-                }),
-          }),
-        ),
-      );
+      await this.#db.send('PutItem', {
+        Item: {
+          pk: `${APPROVAL_PREFIX}${record.approvalKey}`,
+          record: JSON.stringify(record),
+          seq: (seq ?? 0) + 1,
+          versionId: record.versionId,
+          state: record.state,
+          revision: record.revision,
+          contentHash: record.contentHash,
+          expiresAt: Math.floor(until / 1000) + this.#ttlSeconds,
+        },
+        ...(seq === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: '#seq = :seq',
+              ExpressionAttributeNames: { '#seq': 'seq' },
+              ExpressionAttributeValues: { ':seq': seq },
+            }),
+      });
       return true;
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
@@ -192,10 +179,8 @@ export class DynamoApprovals implements ApprovalLedgerPort {
 
   async #read(approvalKey: string): Promise<StoredApproval | undefined> {
     const pk = `${APPROVAL_PREFIX}${approvalKey}`;
-    const result = await dynamoCall('GetItem', this.#table, () =>
-      this.#client.send(new GetCommand({ TableName: this.#table, Key: { pk }, ConsistentRead: true })),
-    );
-    return result.Item ? this.#recordOf(result.Item) : undefined;
+    const item = await this.#db.getByPk(pk);
+    return item ? this.#recordOf(item) : undefined;
   }
 
   #recordOf(item: Record<string, unknown>): StoredApproval {

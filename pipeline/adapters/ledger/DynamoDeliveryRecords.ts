@@ -1,4 +1,5 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable } from '#adapters/directory/DynamoTable';
 import { defaultDocumentClient } from '#adapters/directory/defaultDocumentClient';
 import { dynamoCall } from '#adapters/directory/dynamoCall';
 import { isConditionalCheckFailed } from '#adapters/directory/dynamoErrors';
@@ -58,6 +59,7 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
 export class DynamoDeliveryRecords implements DeliveryRecordsPort {
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
+  readonly #db: DynamoTable;
   readonly #ttlSeconds: number;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<unknown>;
@@ -65,6 +67,7 @@ export class DynamoDeliveryRecords implements DeliveryRecordsPort {
   constructor(options: DynamoDeliveryRecordsOptions) {
     this.#client = options.client ?? defaultDocumentClient();
     this.#table = options.tableName;
+    this.#db = new DynamoTable(this.#client, this.#table);
     this.#ttlSeconds = options.ttlSeconds;
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -82,35 +85,25 @@ export class DynamoDeliveryRecords implements DeliveryRecordsPort {
       names: { projectKey: plan.projectKey, versionName: plan.versionName },
     });
     try {
-      await dynamoCall('PutItem', this.#table, () =>
-        this.#client.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: { pk, versionId: plan.versionId, plan: JSON.stringify(plan), expiresAt },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
-      );
+      await this.#db.send('PutItem', {
+        Item: { pk, versionId: plan.versionId, plan: JSON.stringify(plan), expiresAt },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
     } catch (err) {
       // A redelivered chunk: the first plan (and its fan-out time) stays.
       if (!isConditionalCheckFailed(err)) throw err;
     }
-    await dynamoCall('PutItem', this.#table, () =>
-      this.#client.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: {
-            pk: `${ALIAS_PREFIX}${plan.projectKey}#${plan.versionName}`,
-            versionId: plan.versionId,
-            expiresAt,
-          },
-        }),
-      ),
-    );
+    await this.#db.send('PutItem', {
+      Item: {
+        pk: `${ALIAS_PREFIX}${plan.projectKey}#${plan.versionName}`,
+        versionId: plan.versionId,
+        expiresAt,
+      },
+    });
   }
 
   async readRelease(versionId: string): Promise<ReleaseRows> {
-    const index = await this.#get(`${INDEX_PREFIX}${versionId}`);
+    const index = await this.#db.getByPk(`${INDEX_PREFIX}${versionId}`);
     const rows = index?.rows instanceof Set ? [...(index.rows as Set<string>)] : [];
     const items = await this.#batchGet(rows.sort());
     const plans: ChunkPlan[] = [];
@@ -158,15 +151,8 @@ export class DynamoDeliveryRecords implements DeliveryRecordsPort {
   }
 
   async versionIdOf(projectKey: string, versionName: string): Promise<string | null> {
-    const item = await this.#get(`${ALIAS_PREFIX}${projectKey}#${versionName}`);
+    const item = await this.#db.getByPk(`${ALIAS_PREFIX}${projectKey}#${versionName}`);
     return str(item?.versionId) ?? null;
-  }
-
-  async #get(pk: string): Promise<Record<string, unknown> | undefined> {
-    const result = await dynamoCall('GetItem', this.#table, () =>
-      this.#client.send(new GetCommand({ TableName: this.#table, Key: { pk }, ConsistentRead: true })),
-    );
-    return result.Item;
   }
 
   /** Items by `pk` (absent keys are missing from the map), 100 keys per BatchGetItem, unprocessed keys retried. */

@@ -1,14 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable } from '#adapters/directory/DynamoTable';
 import { defaultDocumentClient } from '#adapters/directory/defaultDocumentClient';
-import { dynamoCall } from '#adapters/directory/dynamoCall';
 import { CorruptItemError, isConditionalCheckFailed } from '#adapters/directory/dynamoErrors';
 import { type EmailDraft, emailDraft } from '#contracts/emailDraft';
 import { describeIssues, parseContract } from '#contracts/errors';
@@ -115,10 +108,12 @@ const definedOnly = (values: Record<string, unknown>): Record<string, unknown> =
  *
  * Every write that decides ownership is conditional; a lost condition reads the winner from
  * `ReturnValuesOnConditionCheckFailure: ALL_OLD` (moto 5.2 returns it for PutItem and UpdateItem)
- * and falls back to a strongly consistent GetItem when an emulator leaves it out.
+ * and falls back to a strongly consistent GetItem when an emulator leaves it out. Every read is
+ * strongly consistent: the ledger is only useful if it sees the latest write.
  */
 export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
   readonly #client: DynamoDBDocumentClient;
+  readonly #db: DynamoTable;
   /** Approval records (rows `approval#<approvalKey>`, see {@link DynamoApprovals}). */
   readonly #approvals: DynamoApprovals;
   readonly #table: string;
@@ -133,6 +128,7 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
     }
     this.#client = options.client ?? defaultDocumentClient();
     this.#table = options.tableName;
+    this.#db = new DynamoTable(this.#client, this.#table);
     this.#ttlSeconds = options.ttlSeconds;
     this.#now = options.now ?? Date.now;
     this.#approvals = new DynamoApprovals({
@@ -168,7 +164,7 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
   }
 
   async getDraft(key: string): Promise<EmailDraft | null> {
-    const item = await this.#getItem(`${DRAFT_PREFIX}${key}`);
+    const item = await this.#db.getByPk(`${DRAFT_PREFIX}${key}`);
     return item ? this.#parseDraft(item) : null;
   }
 
@@ -176,26 +172,21 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
     const parsed = parseContract('email draft', emailDraft, draft);
     const pk = `${DRAFT_PREFIX}${parsed.key}`;
     try {
-      await dynamoCall('PutItem', this.#table, () =>
-        this.#client.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: {
-              pk,
-              draft: JSON.stringify(parsed),
-              createdAt: parsed.createdAt,
-              expiresAt: this.#expiresAt(this.#now()),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      );
+      await this.#db.send('PutItem', {
+        Item: {
+          pk,
+          draft: JSON.stringify(parsed),
+          createdAt: parsed.createdAt,
+          expiresAt: this.#expiresAt(this.#now()),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
       return parsed;
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
       // Another composer stored its draft first: everyone sends the winner's words.
-      const existing = oldItemOf(err) ?? (await this.#getItem(pk));
+      const existing = oldItemOf(err) ?? (await this.#db.getByPk(pk));
       if (!existing) {
         throw new RetryableError(`draft ${parsed.key} was reported present but could not be read back`, {
           cause: err,
@@ -210,32 +201,27 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
     const leaseExpiresAt = options.now + options.leaseSeconds * 1000;
     try {
       // A row of its own beside the draft: the draft row stays a plain first-writer-wins cache.
-      await dynamoCall('UpdateItem', this.#table, () =>
-        this.#client.send(
-          new UpdateCommand({
-            TableName: this.#table,
-            Key: { pk },
-            UpdateExpression: 'SET #lease = :lease, #expiresAt = :expiresAt ADD #claims :one',
-            ConditionExpression: 'attribute_not_exists(pk) OR #lease < :now',
-            ExpressionAttributeNames: {
-              '#lease': 'leaseExpiresAt',
-              '#expiresAt': 'expiresAt',
-              '#claims': 'claims',
-            },
-            ExpressionAttributeValues: {
-              ':lease': leaseExpiresAt,
-              ':now': options.now,
-              ':expiresAt': this.#expiresAt(options.now),
-              ':one': 1,
-            },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      );
+      await this.#db.send('UpdateItem', {
+        Key: { pk },
+        UpdateExpression: 'SET #lease = :lease, #expiresAt = :expiresAt ADD #claims :one',
+        ConditionExpression: 'attribute_not_exists(pk) OR #lease < :now',
+        ExpressionAttributeNames: {
+          '#lease': 'leaseExpiresAt',
+          '#expiresAt': 'expiresAt',
+          '#claims': 'claims',
+        },
+        ExpressionAttributeValues: {
+          ':lease': leaseExpiresAt,
+          ':now': options.now,
+          ':expiresAt': this.#expiresAt(options.now),
+          ':one': 1,
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
       return { status: 'claimed' };
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
-      const existing = oldItemOf(err) ?? (await this.#getItem(pk));
+      const existing = oldItemOf(err) ?? (await this.#db.getByPk(pk));
       const held = existing?.leaseExpiresAt;
       // Gone between the condition and the read (TTL): report it held until now, so the caller retries.
       return { status: 'in_progress', leaseExpiresAt: typeof held === 'number' ? held : options.now };
@@ -251,35 +237,30 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
       // timed out before markSent/giveBackSendClaim, or saw an ambiguous SES failure). A sent or
       // rejected row is never touched. `giveBackSendClaim` deletes the row, so `claims` above 1 means
       // this took over a claim whose SES call may have happened.
-      const result = await dynamoCall('UpdateItem', this.#table, () =>
-        this.#client.send(
-          new UpdateCommand({
-            TableName: this.#table,
-            Key: { pk },
-            UpdateExpression: `SET #status = :claimed, #lease = :lease, #expiresAt = :expiresAt${tag} ADD #claims :one`,
-            ConditionExpression:
-              'attribute_not_exists(pk) OR ((#status = :claimed OR #status = :ambiguous) AND #lease < :now)',
-            ExpressionAttributeNames: {
-              '#status': 'status',
-              '#lease': 'leaseExpiresAt',
-              '#expiresAt': 'expiresAt',
-              '#claims': 'claims',
-              ...(options.sesTag === undefined ? {} : { '#sesTag': 'sesTag' }),
-            },
-            ExpressionAttributeValues: {
-              ':claimed': STATUS.claimed,
-              ':ambiguous': STATUS.ambiguous,
-              ':lease': leaseExpiresAt,
-              ':now': options.now,
-              ':expiresAt': this.#expiresAt(options.now),
-              ':one': 1,
-              ...(options.sesTag === undefined ? {} : { ':sesTag': options.sesTag }),
-            },
-            ReturnValues: 'UPDATED_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      );
+      const result = await this.#db.send('UpdateItem', {
+        Key: { pk },
+        UpdateExpression: `SET #status = :claimed, #lease = :lease, #expiresAt = :expiresAt${tag} ADD #claims :one`,
+        ConditionExpression:
+          'attribute_not_exists(pk) OR ((#status = :claimed OR #status = :ambiguous) AND #lease < :now)',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#lease': 'leaseExpiresAt',
+          '#expiresAt': 'expiresAt',
+          '#claims': 'claims',
+          ...(options.sesTag === undefined ? {} : { '#sesTag': 'sesTag' }),
+        },
+        ExpressionAttributeValues: {
+          ':claimed': STATUS.claimed,
+          ':ambiguous': STATUS.ambiguous,
+          ':lease': leaseExpiresAt,
+          ':now': options.now,
+          ':expiresAt': this.#expiresAt(options.now),
+          ':one': 1,
+          ...(options.sesTag === undefined ? {} : { ':sesTag': options.sesTag }),
+        },
+        ReturnValues: 'UPDATED_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
       const claims = Number(result.Attributes?.claims ?? 1);
       return { status: 'claimed', takenOver: claims > 1 };
     } catch (err) {
@@ -287,7 +268,7 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
       // An old item without a status is no send row's whole picture (seen from moto under
       // concurrent writes to one item): read the row itself before judging it.
       const old = oldItemOf(err);
-      const existing = old?.status !== undefined ? old : await this.#getItem(pk);
+      const existing = old?.status !== undefined ? old : await this.#db.getByPk(pk);
       // Gone between the condition and the read (a giveBackSendClaim raced us): the caller retries.
       if (!existing) return { status: 'in_progress', leaseExpiresAt: options.now };
       return this.#outcomeOf(pk, existing as unknown as SendRow);
@@ -298,33 +279,27 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
     // Unconditional on purpose: SES has accepted the email, so "sent" is the truth even when the
     // lease ran out meanwhile. A failed condition here would make the record retry, find the row
     // still claimed, and send a second copy once the lease expires.
-    await dynamoCall('UpdateItem', this.#table, () =>
-      this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { pk: `${SEND_PREFIX}${sendKey}` },
-          UpdateExpression:
-            'SET #status = :sent, #messageId = :messageId, #sentAt = :at, #expiresAt = :expiresAt',
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            '#messageId': 'messageId',
-            '#sentAt': 'sentAt',
-            '#expiresAt': 'expiresAt',
-          },
-          ExpressionAttributeValues: {
-            ':sent': STATUS.sent,
-            ':messageId': messageId,
-            ':at': new Date(this.#now()).toISOString(),
-            ':expiresAt': this.#expiresAt(this.#now()),
-          },
-        }),
-      ),
-    );
+    await this.#db.send('UpdateItem', {
+      Key: { pk: `${SEND_PREFIX}${sendKey}` },
+      UpdateExpression:
+        'SET #status = :sent, #messageId = :messageId, #sentAt = :at, #expiresAt = :expiresAt',
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#messageId': 'messageId',
+        '#sentAt': 'sentAt',
+        '#expiresAt': 'expiresAt',
+      },
+      ExpressionAttributeValues: {
+        ':sent': STATUS.sent,
+        ':messageId': messageId,
+        ':at': new Date(this.#now()).toISOString(),
+        ':expiresAt': this.#expiresAt(this.#now()),
+      },
+    });
   }
 
   async markRejected(sendKey: string, reason: string): Promise<void> {
     await this.#updateUnlessRefused({
-      TableName: this.#table,
       Key: { pk: `${SEND_PREFIX}${sendKey}` },
       UpdateExpression:
         'SET #status = :rejected, #reason = :reason, #rejectedAt = :at, #expiresAt = :expiresAt',
@@ -348,18 +323,13 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
 
   async giveBackSendClaim(sendKey: string): Promise<void> {
     try {
-      await dynamoCall('DeleteItem', this.#table, () =>
-        this.#client.send(
-          new DeleteCommand({
-            TableName: this.#table,
-            Key: { pk: `${SEND_PREFIX}${sendKey}` },
-            // Only a claim is given back; a sent or rejected row is the record of what happened.
-            ConditionExpression: '#status = :claimed',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':claimed': STATUS.claimed },
-          }),
-        ),
-      );
+      await this.#db.send('DeleteItem', {
+        Key: { pk: `${SEND_PREFIX}${sendKey}` },
+        // Only a claim is given back; a sent or rejected row is the record of what happened.
+        ConditionExpression: '#status = :claimed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':claimed': STATUS.claimed },
+      });
     } catch (err) {
       // Nothing to give back: the row is sent, rejected or already gone.
       if (!isConditionalCheckFailed(err)) throw err;
@@ -368,7 +338,6 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
 
   async markAmbiguous(sendKey: string): Promise<void> {
     await this.#updateUnlessRefused({
-      TableName: this.#table,
       Key: { pk: `${SEND_PREFIX}${sendKey}` },
       UpdateExpression: 'SET #status = :ambiguous, #ambiguousAt = :at',
       // Only a live claim becomes ambiguous: sent and rejected are final, and a missing row was
@@ -384,9 +353,9 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
   }
 
   /** A conditional UpdateItem whose refused condition means there is nothing to do. */
-  async #updateUnlessRefused(input: UpdateCommandInput): Promise<void> {
+  async #updateUnlessRefused(input: Omit<UpdateCommandInput, 'TableName'>): Promise<void> {
     try {
-      await dynamoCall('UpdateItem', this.#table, () => this.#client.send(new UpdateCommand(input)));
+      await this.#db.send('UpdateItem', input);
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
     }
@@ -395,31 +364,26 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
   async recordSesEvent(sesTag: string, event: SesEventRecord): Promise<void> {
     const now = this.#now();
     // if_not_exists keeps the first time of each type, so a redelivered event changes nothing.
-    await dynamoCall('UpdateItem', this.#table, () =>
-      this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { pk: `${SES_PREFIX}${sesTag}` },
-          UpdateExpression:
-            'SET #messageId = if_not_exists(#messageId, :messageId), #at = if_not_exists(#at, :at), #expiresAt = :expiresAt',
-          ExpressionAttributeNames: {
-            '#messageId': 'messageId',
-            '#at': eventAttribute(event.type),
-            '#expiresAt': 'expiresAt',
-          },
-          ExpressionAttributeValues: {
-            ':messageId': event.messageId,
-            ':at': event.at,
-            ':expiresAt': this.#expiresAt(now),
-          },
-        }),
-      ),
-    );
+    await this.#db.send('UpdateItem', {
+      Key: { pk: `${SES_PREFIX}${sesTag}` },
+      UpdateExpression:
+        'SET #messageId = if_not_exists(#messageId, :messageId), #at = if_not_exists(#at, :at), #expiresAt = :expiresAt',
+      ExpressionAttributeNames: {
+        '#messageId': 'messageId',
+        '#at': eventAttribute(event.type),
+        '#expiresAt': 'expiresAt',
+      },
+      ExpressionAttributeValues: {
+        ':messageId': event.messageId,
+        ':at': event.at,
+        ':expiresAt': this.#expiresAt(now),
+      },
+    });
   }
 
   async getSesEvents(sesTag: string): Promise<SesEventsOfEmail | null> {
     const pk = `${SES_PREFIX}${sesTag}`;
-    const item = await this.#getItem(pk);
+    const item = await this.#db.getByPk(pk);
     if (!item) return null;
     if (typeof item.messageId !== 'string') {
       throw new CorruptItemError(this.#table, pk, [
@@ -440,29 +404,24 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
     try {
       // Strictly older only: an equal readAt is the same snapshot redelivered (or a second
       // snapshot read in the same millisecond), which the caller applies idempotently.
-      await dynamoCall('PutItem', this.#table, () =>
-        this.#client.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: {
-              pk,
-              readAt,
-              claimedAt: new Date(now).toISOString(),
-              expiresAt: this.#expiresAt(now),
-              // What send re-checks: a job of a release deleted or moved since compose is skipped.
-              ...(release ? definedOnly({ state: release.state, releaseDate: release.releaseDate }) : {}),
-            },
-            ConditionExpression: 'attribute_not_exists(pk) OR #readAt < :readAt',
-            ExpressionAttributeNames: { '#readAt': 'readAt' },
-            ExpressionAttributeValues: { ':readAt': readAt },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      );
+      await this.#db.send('PutItem', {
+        Item: {
+          pk,
+          readAt,
+          claimedAt: new Date(now).toISOString(),
+          expiresAt: this.#expiresAt(now),
+          // What send re-checks: a job of a release deleted or moved since compose is skipped.
+          ...(release ? definedOnly({ state: release.state, releaseDate: release.releaseDate }) : {}),
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR #readAt < :readAt',
+        ExpressionAttributeNames: { '#readAt': 'readAt' },
+        ExpressionAttributeValues: { ':readAt': readAt },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
       return { status: 'claimed', redelivered: false };
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
-      const existing = oldItemOf(err) ?? (await this.#getItem(pk));
+      const existing = oldItemOf(err) ?? (await this.#db.getByPk(pk));
       if (!existing) {
         // Expired and removed between the condition and the read: claiming again will succeed.
         throw new RetryableError(`release watermark ${pk} was reported present but could not be read back`, {
@@ -479,13 +438,13 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
 
   async getReleaseWatermark(versionId: string): Promise<number | null> {
     const pk = `${RELEASE_PREFIX}${versionId}`;
-    const item = await this.#getItem(pk);
+    const item = await this.#db.getByPk(pk);
     return item ? this.#watermarkOf(pk, item) : null;
   }
 
   async getRelease(versionId: string): Promise<ReleaseRecord | null> {
     const pk = `${RELEASE_PREFIX}${versionId}`;
-    const item = await this.#getItem(pk);
+    const item = await this.#db.getByPk(pk);
     if (!item) return null;
     return {
       readAt: this.#watermarkOf(pk, item),
@@ -520,7 +479,7 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
       return { recorded: true };
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
-      const existing = oldItemOf(err) ?? (await this.#getItem(pk));
+      const existing = oldItemOf(err) ?? (await this.#db.getByPk(pk));
       return { recorded: false, status: String(existing?.status ?? 'unknown') };
     }
   }
@@ -531,27 +490,22 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
    */
   async #putOutcome(pk: string, outcome: OutcomeRecord, overCaughtUp = false): Promise<void> {
     const now = this.#now();
-    await dynamoCall('PutItem', this.#table, () =>
-      this.#client.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: {
-            pk,
-            ...definedOnly({ ...outcome }),
-            at: new Date(now).toISOString(),
-            expiresAt: this.#expiresAt(now),
-          },
-          ...(overCaughtUp
-            ? {
-                ConditionExpression: 'attribute_not_exists(pk) OR #status = :caughtUp',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':caughtUp': 'caught_up' },
-              }
-            : { ConditionExpression: 'attribute_not_exists(pk)' }),
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      ),
-    );
+    await this.#db.send('PutItem', {
+      Item: {
+        pk,
+        ...definedOnly({ ...outcome }),
+        at: new Date(now).toISOString(),
+        expiresAt: this.#expiresAt(now),
+      },
+      ...(overCaughtUp
+        ? {
+            ConditionExpression: 'attribute_not_exists(pk) OR #status = :caughtUp',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':caughtUp': 'caught_up' },
+          }
+        : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
   }
 
   /** The `readAt` of a stored release watermark row. */
@@ -603,14 +557,6 @@ export class DynamoLedger implements LedgerPort, ApprovalLedgerPort {
       throw new CorruptItemError(this.#table, pk, describeIssues(result.error), { cause: result.error });
     }
     return result.data;
-  }
-
-  /** A strongly consistent read: the ledger is only useful if it sees the latest write. */
-  async #getItem(pk: string): Promise<Record<string, unknown> | undefined> {
-    const result = await dynamoCall('GetItem', this.#table, () =>
-      this.#client.send(new GetCommand({ TableName: this.#table, Key: { pk }, ConsistentRead: true })),
-    );
-    return result.Item;
   }
 
   #expiresAt(nowMs: number): number {

@@ -1,6 +1,6 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable } from '#adapters/directory/DynamoTable';
 import { defaultDocumentClient } from '#adapters/directory/defaultDocumentClient';
-import { dynamoCall } from '#adapters/directory/dynamoCall';
 import { CorruptItemError, isConditionalCheckFailed } from '#adapters/directory/dynamoErrors';
 import { type ActiveRegion, activeRegion } from '#contracts/activeRegion';
 import { describeIssues } from '#contracts/errors';
@@ -24,45 +24,34 @@ export const ACTIVE_REGION_PK = 'deployment#active-region';
  * consistent, which in a global table means "the latest write this region's replica has seen".
  */
 export class DynamoActiveRegion implements ActiveRegionPort {
-  readonly #client: DynamoDBDocumentClient;
-  readonly #table: string;
+  readonly #db: DynamoTable;
 
   constructor(options: DynamoActiveRegionOptions) {
-    this.#client = options.client ?? defaultDocumentClient();
-    this.#table = options.tableName;
+    this.#db = new DynamoTable(options.client ?? defaultDocumentClient(), options.tableName);
   }
 
   async get(): Promise<ActiveRegion | null> {
-    const result = await dynamoCall('GetItem', this.#table, () =>
-      this.#client.send(
-        new GetCommand({ TableName: this.#table, Key: { pk: ACTIVE_REGION_PK }, ConsistentRead: true }),
-      ),
-    );
+    const result = await this.#db.send('GetItem', { Key: { pk: ACTIVE_REGION_PK }, ConsistentRead: true });
     if (result.Item === undefined) return null;
     const { pk: _pk, ...fields } = result.Item;
     const parsed = activeRegion.safeParse(fields);
     if (!parsed.success)
-      throw new CorruptItemError(this.#table, ACTIVE_REGION_PK, describeIssues(parsed.error));
+      throw new CorruptItemError(this.#db.name, ACTIVE_REGION_PK, describeIssues(parsed.error));
     return parsed.data;
   }
 
   async put(next: ActiveRegion, expectedEpoch: number | null): Promise<void> {
     const record = activeRegion.parse(next);
     try {
-      await dynamoCall('PutItem', this.#table, () =>
-        this.#client.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: { pk: ACTIVE_REGION_PK, ...record },
-            ...(expectedEpoch === null
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: 'epoch = :expected',
-                  ExpressionAttributeValues: { ':expected': expectedEpoch },
-                }),
-          }),
-        ),
-      );
+      await this.#db.send('PutItem', {
+        Item: { pk: ACTIVE_REGION_PK, ...record },
+        ...(expectedEpoch === null
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: 'epoch = :expected',
+              ExpressionAttributeValues: { ':expected': expectedEpoch },
+            }),
+      });
     } catch (err) {
       if (isConditionalCheckFailed(err)) throw new ActiveRegionChangedError(expectedEpoch, { cause: err });
       throw err;
