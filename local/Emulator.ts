@@ -1,14 +1,16 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { EmulatorError } from './errors.ts';
 import { exited, tailBuffer, waitForExit, waitUntilReady } from './childProcess.ts';
-import { installIntoVenv, printToStderr, type VenvToolOptions } from './venvInstall.ts';
+import {
+  installIntoVenv,
+  type VenvInstallation,
+  type VenvTool,
+  type VenvToolOptions,
+} from './venvInstall.ts';
 
 export type { Print } from './venvInstall.ts';
-
-/** The repository root (where `.venv/` lives). */
-export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+export { REPO_ROOT } from './venvInstall.ts';
 
 /** The pinned requirements of the emulator, relative to the repository root. */
 export const MOTO_REQUIREMENTS = 'local/requirements-moto.txt';
@@ -18,18 +20,21 @@ const MARKER = '.herald-moto-requirements.sha256';
 /** Options of {@link ensureInstalled}; `.venv/` is created under `rootDir`. */
 export type EnsureInstalledOptions = VenvToolOptions;
 
-/** Where moto is installed. */
-export interface MotoInstallation {
-  /** The venv, `<root>/.venv`. */
-  venvDir: string;
+/** moto in `<root>/.venv`, at the version pinned in {@link MOTO_REQUIREMENTS}. */
+const MOTO: VenvTool = {
+  requirements: MOTO_REQUIREMENTS,
+  versionPattern: /^moto(?:\[[^\]]*\])?==([^\s#;]+)/m,
+  pinExample: 'moto[server]==X.Y.Z',
+  packageName: 'moto',
+  venvName: '.venv',
+  executable: 'moto_server',
+  marker: MARKER,
+};
+
+/** Where moto is installed (`venvDir` is `<root>/.venv`, `version` the pinned one). */
+export interface MotoInstallation extends Omit<VenvInstallation, 'executablePath'> {
   /** The `moto_server` executable in the venv. */
   motoServer: string;
-  /** moto version pinned in {@link MOTO_REQUIREMENTS}. */
-  version: string;
-  /** True when this call installed (or reinstalled) it; false when it was already there. */
-  installed: boolean;
-  /** Time spent installing, milliseconds (0 when nothing was installed). */
-  installMs: number;
 }
 
 /**
@@ -41,25 +46,8 @@ export interface MotoInstallation {
  * @throws {EmulatorError} when Python, venv or pip fail; the message ends with their output.
  */
 export const ensureInstalled = async (options: EnsureInstalledOptions = {}): Promise<MotoInstallation> => {
-  const installation = await installIntoVenv({
-    rootDir: options.rootDir ?? REPO_ROOT,
-    requirements: MOTO_REQUIREMENTS,
-    versionPattern: /^moto(?:\[[^\]]*\])?==([^\s#;]+)/m,
-    pinExample: 'moto[server]==X.Y.Z',
-    packageName: 'moto',
-    venvName: '.venv',
-    executable: 'moto_server',
-    marker: MARKER,
-    python: options.python,
-    print: options.print ?? printToStderr,
-  });
-  return {
-    venvDir: installation.venvDir,
-    motoServer: installation.executablePath,
-    version: installation.version,
-    installed: installation.installed,
-    installMs: installation.installMs,
-  };
+  const { executablePath, ...installation } = await installIntoVenv(MOTO, options);
+  return { ...installation, motoServer: executablePath };
 };
 
 /** A running (or reachable) emulator. */

@@ -4,8 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { exited, tailBuffer, waitForExit, waitUntilReady } from './childProcess.ts';
-import { freePort, REPO_ROOT } from './Emulator.ts';
-import { installIntoVenv, printToStderr, type VenvToolOptions } from './venvInstall.ts';
+import { freePort } from './Emulator.ts';
+import {
+  installIntoVenv,
+  type VenvInstallation,
+  type VenvTool,
+  type VenvToolOptions,
+} from './venvInstall.ts';
 
 /** The pinned requirements of ministack, relative to the repository root. */
 export const MINISTACK_REQUIREMENTS = 'local/requirements-ministack.txt';
@@ -21,16 +26,21 @@ const MARKER = '.herald-ministack-requirements.sha256';
 /** Options of {@link ensureMinistackInstalled}; {@link MINISTACK_VENV} is created under `rootDir`. */
 export type EnsureMinistackOptions = VenvToolOptions;
 
-/** Where ministack is installed. */
-export interface MinistackInstallation {
-  /** The venv, `<root>/.venv-ministack`. */
-  venvDir: string;
+/** ministack in {@link MINISTACK_VENV}, at the version pinned in {@link MINISTACK_REQUIREMENTS}. */
+const MINISTACK: VenvTool = {
+  requirements: MINISTACK_REQUIREMENTS,
+  versionPattern: /^ministack==([^\s#;]+)/m,
+  pinExample: 'ministack==X.Y.Z',
+  packageName: 'ministack',
+  venvName: MINISTACK_VENV,
+  executable: 'ministack',
+  marker: MARKER,
+};
+
+/** Where ministack is installed (`venvDir` is `<root>/.venv-ministack`, `version` the pinned one). */
+export interface MinistackInstallation extends Omit<VenvInstallation, 'executablePath'> {
   /** The `ministack` executable in the venv. */
   executable: string;
-  /** ministack version pinned in {@link MINISTACK_REQUIREMENTS}. */
-  version: string;
-  /** Time spent installing, milliseconds (0 when it was already there). */
-  installMs: number;
 }
 
 /**
@@ -42,24 +52,8 @@ export interface MinistackInstallation {
 export const ensureMinistackInstalled = async (
   options: EnsureMinistackOptions = {},
 ): Promise<MinistackInstallation> => {
-  const installation = await installIntoVenv({
-    rootDir: options.rootDir ?? REPO_ROOT,
-    requirements: MINISTACK_REQUIREMENTS,
-    versionPattern: /^ministack==([^\s#;]+)/m,
-    pinExample: 'ministack==X.Y.Z',
-    packageName: 'ministack',
-    venvName: MINISTACK_VENV,
-    executable: 'ministack',
-    marker: MARKER,
-    python: options.python,
-    print: options.print ?? printToStderr,
-  });
-  return {
-    venvDir: installation.venvDir,
-    executable: installation.executablePath,
-    version: installation.version,
-    installMs: installation.installMs,
-  };
+  const { executablePath, ...installation } = await installIntoVenv(MINISTACK, options);
+  return { ...installation, executable: executablePath };
 };
 
 /** A running ministack. */

@@ -2,8 +2,12 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { run } from './childProcess.ts';
 import { EmulatorError } from './errors.ts';
+
+/** The repository root (where `.venv/` lives). */
+export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** Writes one line of progress for a person (default: stderr). */
 export type Print = (line: string) => void;
@@ -55,10 +59,8 @@ export const withLock = async <T>(lockDir: string, fn: () => Promise<T>, print: 
   }
 };
 
-/** What {@link installIntoVenv} installs, and where. */
-export interface VenvInstallSpec {
-  /** Repository root; the venv is created here. */
-  rootDir: string;
+/** What {@link installIntoVenv} installs, and where under the repository root. */
+export interface VenvTool {
   /** The pinned requirements file, relative to `rootDir`. */
   requirements: string;
   /** Reads the pinned version out of the requirements file (first group). */
@@ -73,9 +75,6 @@ export interface VenvInstallSpec {
   executable: string;
   /** Marker file in the venv holding the SHA-256 of the requirements file it was installed from. */
   marker: string;
-  /** Python 3 used to create the venv. Default `python3` on the PATH. */
-  python?: string | undefined;
-  print: Print;
 }
 
 /** Where a package is installed. */
@@ -100,8 +99,11 @@ export interface VenvInstallation {
  * macOS paths (`bin/`).
  * @throws {EmulatorError} when Python, venv or pip fail; the message ends with their output.
  */
-export const installIntoVenv = async (spec: VenvInstallSpec): Promise<VenvInstallation> => {
-  const { rootDir, print } = spec;
+export const installIntoVenv = async (
+  spec: VenvTool,
+  options: VenvToolOptions = {},
+): Promise<VenvInstallation> => {
+  const { rootDir = REPO_ROOT, print = printToStderr } = options;
   const requirementsPath = join(rootDir, spec.requirements);
   const requirements = await readFile(requirementsPath, 'utf8').catch((err: unknown) => {
     throw new EmulatorError(`cannot read ${requirementsPath}`, { cause: err });
@@ -139,7 +141,7 @@ export const installIntoVenv = async (spec: VenvInstallSpec): Promise<VenvInstal
           ? `${spec.requirements} changed: reinstalling ${what}…`
           : `installing ${what} (first run only)…`,
       );
-      if (!existsSync(venvPython)) await run(spec.python ?? 'python3', ['-m', 'venv', venvDir], rootDir);
+      if (!existsSync(venvPython)) await run(options.python ?? 'python3', ['-m', 'venv', venvDir], rootDir);
       await run(
         venvPython,
         ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirementsPath],
