@@ -1,9 +1,10 @@
-import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { type Log, silentLogger } from '#shared/logger';
 import { SES_EVENT_SOURCE } from '#stages/feedback/sesFeedbackEvent';
 import { LOCAL_AWS_REGION, localClientConfig } from './localAwsConfig.ts';
+import { createLoopbackForwarder } from './loopbackForwarder.ts';
 
 /** Account id in the ARNs of emulated events (moto's default account). */
 const LOCAL_ACCOUNT_ID = '123456789012';
@@ -186,14 +187,10 @@ export const sesAcceptedEvents = (
 export const startSesEventPublisher = async (
   options: SesEventPublisherOptions,
 ): Promise<SesEventPublisher> => {
-  const target = new URL(options.target);
-  if (target.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname)) {
-    throw new Error(`SesEventPublisher forwards to a loopback http emulator only, not ${options.target}`);
-  }
+  const upstream = createLoopbackForwarder('SesEventPublisher', options.target);
   const logger = options.logger ?? silentLogger();
   const now = options.now ?? (() => new Date());
   const events = new EventBridgeClient(localClientConfig(options.target));
-  const agent = new Agent({ keepAlive: true });
   const counts = { accepted: 0, events: 0, failed: 0 };
 
   const publish = async (entries: PutEventsRequestEntry[], messageId: string): Promise<void> => {
@@ -212,26 +209,9 @@ export const startSesEventPublisher = async (
     counts.failed += entries.length;
   };
 
-  const forward = (req: IncomingMessage, body: Buffer): Promise<IncomingMessage> =>
-    new Promise((resolve, reject) => {
-      const upstream = request(
-        {
-          hostname: target.hostname.replace(/^\[|\]$/g, ''),
-          port: target.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-          agent,
-        },
-        resolve,
-      );
-      upstream.on('error', reject);
-      upstream.end(body);
-    });
-
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readAll(req);
-    const answer = await forward(req, body);
+    const answer = await upstream.forward(req, body);
     const answerBody = await readAll(answer);
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const status = answer.statusCode ?? 502;
@@ -268,7 +248,7 @@ export const startSesEventPublisher = async (
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      agent.destroy();
+      upstream.close();
       events.destroy();
     },
   };

@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  Agent,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  request,
-  type ServerResponse,
-} from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { createLoopbackForwarder } from '#local/loopbackForwarder';
 import {
   type AnswerLostFault,
   applyFault,
@@ -13,7 +8,7 @@ import {
   FaultInjector,
   type StatusFault,
 } from './faults.ts';
-import { MAX_REQUEST_BYTES, startLoopbackServer } from './loopbackServer.ts';
+import { readBuffer, startLoopbackServer } from './loopbackServer.ts';
 import { RequestLog } from './RequestLog.ts';
 
 /**
@@ -247,18 +242,6 @@ export interface AwsFaultProxy {
   reset(): void;
 }
 
-const readBuffer = async (req: IncomingMessage): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    total += buffer.byteLength;
-    if (total > MAX_REQUEST_BYTES) throw new Error(`request body over ${MAX_REQUEST_BYTES} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
-};
-
 /**
  * Starts a loopback HTTP proxy in front of the AWS emulator (127.0.0.1, port 0). It forwards every
  * request unchanged (method, path, headers including `Host` and the signature, body) and streams
@@ -302,14 +285,10 @@ const readBuffer = async (req: IncomingMessage): Promise<Buffer> => {
  * through it.
  */
 export const startAwsFaultProxy = async (options: AwsFaultProxyOptions): Promise<AwsFaultProxy> => {
-  const target = new URL(options.target);
-  if (target.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname)) {
-    throw new Error(`AwsFaultProxy forwards to a loopback http emulator only, not ${options.target}`);
-  }
+  const upstream = createLoopbackForwarder('AwsFaultProxy', options.target);
   const faults = options.faults ?? new FaultInjector();
   const requests = new RequestLog();
   const forwarded = new RequestLog();
-  const agent = new Agent({ keepAlive: true });
 
   const answerStatus = (
     req: IncomingMessage,
@@ -347,20 +326,7 @@ export const startAwsFaultProxy = async (options: AwsFaultProxyOptions): Promise
     onAnswer: (answer: IncomingMessage) => void,
     onError: (err: Error) => void,
   ): void => {
-    const upstream = request(
-      {
-        protocol: target.protocol,
-        hostname: target.hostname.replace(/^\[|\]$/g, ''),
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-        agent,
-      },
-      onAnswer,
-    );
-    upstream.on('error', onError);
-    upstream.end(body);
+    upstream.forward(req, body).then(onAnswer, onError);
   };
 
   const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> =>
@@ -458,7 +424,7 @@ export const startAwsFaultProxy = async (options: AwsFaultProxyOptions): Promise
     url: server.url,
     close: async () => {
       await server.close();
-      agent.destroy();
+      upstream.close();
     },
     faults,
     requests,

@@ -53,8 +53,8 @@ export const startLoopbackServer = async (handler: LoopbackHandler): Promise<Loo
 /** Most bytes of a request body a stand-in reads (the largest prompt a test sends is far smaller). */
 export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
-/** Reads a request body as UTF-8 text. */
-export const readBody = async (req: IncomingMessage): Promise<string> => {
+/** Reads a request body, at most {@link MAX_REQUEST_BYTES}. */
+export const readBuffer = async (req: IncomingMessage): Promise<Buffer> => {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of req) {
@@ -63,8 +63,12 @@ export const readBody = async (req: IncomingMessage): Promise<string> => {
     if (total > MAX_REQUEST_BYTES) throw new Error(`request body over ${MAX_REQUEST_BYTES} bytes`);
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 };
+
+/** Reads a request body as UTF-8 text, at most {@link MAX_REQUEST_BYTES}. */
+export const readBody = async (req: IncomingMessage): Promise<string> =>
+  (await readBuffer(req)).toString('utf8');
 
 /** Answers `status` with a JSON body and optional extra headers. */
 export const sendJson = (
