@@ -15,7 +15,7 @@ import { awsClientDefaults } from '#shared/awsClientDefaults';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { mapLimit } from '#shared/mapLimit';
 import { withSpan } from '#shared/tracing';
-import { zonedToUtc } from '#shared/zonedTime';
+import { isLocalDateTime, zonedToUtc } from '#shared/zonedTime';
 import { topology } from '#topology/topology';
 import { ScheduleTimePassedError } from './errors.ts';
 import { FIRE_WINDOW_MS, type OneTimeSchedule, type SchedulerPort } from './SchedulerPort.ts';
@@ -54,8 +54,6 @@ export const DEFAULT_FIRE_WINDOW_MS = FIRE_WINDOW_MS;
 
 /** Scheduler's schedule name rule. */
 const NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
-/** The argument of an `at()` expression: a local date-time to the second. */
-const AT_ARGUMENT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/;
 const AT_EXPRESSION = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/;
 /** Scheduler's limit on a schedule's description, characters. */
 const MAX_DESCRIPTION = 512;
@@ -75,29 +73,6 @@ interface CallOptions {
   /** The schedule being written, to recognise a rejection of its time. */
   schedule?: OneTimeSchedule;
 }
-
-/** Whether `at` is `yyyy-mm-ddThh:mm:ss` naming a real calendar day and time of day. */
-const isLocalDateTime = (at: string): boolean => {
-  const match = AT_ARGUMENT.exec(at);
-  if (!match) return false;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return (
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    hour <= 23 &&
-    minute <= 59 &&
-    second <= 59
-  );
-};
 
 const errorName = (err: unknown): string => (err instanceof Error ? err.name : '');
 
@@ -187,25 +162,15 @@ export class EventBridgeScheduler implements SchedulerPort {
   }
 
   async create(schedule: OneTimeSchedule): Promise<void> {
-    assertSchedule(schedule);
-    this.#assertTimeAhead(schedule);
-    try {
-      await this.#put('CreateSchedule', schedule, ['ConflictException']);
-    } catch (err) {
-      // Exists already (an earlier attempt, or a concurrent run of the same release).
-      if (errorName(err) !== 'ConflictException') throw err;
-      await this.#put('UpdateSchedule', schedule);
-    }
+    // Exists already (an earlier attempt, or a concurrent run of the same release): update it.
+    await this.#putOr('CreateSchedule', schedule, 'ConflictException', () =>
+      this.#put('UpdateSchedule', schedule),
+    );
   }
 
   async update(schedule: OneTimeSchedule): Promise<void> {
-    assertSchedule(schedule);
-    this.#assertTimeAhead(schedule);
-    try {
-      await this.#put('UpdateSchedule', schedule, ['ResourceNotFoundException']);
-    } catch (err) {
-      // Missing: never created, or it already fired and deleted itself (ActionAfterCompletion).
-      if (errorName(err) !== 'ResourceNotFoundException') throw err;
+    // Missing: never created, or it already fired and deleted itself (ActionAfterCompletion).
+    await this.#putOr('UpdateSchedule', schedule, 'ResourceNotFoundException', async (err) => {
       const dueAt = dueAtOf(schedule);
       if (dueAt.getTime() <= this.#now() + this.#fireWindowMs) {
         // Within the fire window it has most likely just fired: creating it again would ask
@@ -219,7 +184,7 @@ export class EventBridgeScheduler implements SchedulerPort {
         );
       }
       await this.#put('CreateSchedule', schedule);
-    }
+    });
   }
 
   async delete(name: string): Promise<void> {
@@ -307,6 +272,26 @@ export class EventBridgeScheduler implements SchedulerPort {
    * in `options.passThrough`.
    */
   /** Creates or updates `schedule` from its definition; `passThrough` errors come back as they are. */
+  /**
+   * Checks `schedule` and its time, then writes it with `operation`; when Scheduler refuses it
+   * with the error named `refusal`, runs `instead` with that error.
+   */
+  async #putOr(
+    operation: 'CreateSchedule' | 'UpdateSchedule',
+    schedule: OneTimeSchedule,
+    refusal: string,
+    instead: (err: unknown) => Promise<void>,
+  ): Promise<void> {
+    assertSchedule(schedule);
+    this.#assertTimeAhead(schedule);
+    try {
+      await this.#put(operation, schedule, [refusal]);
+    } catch (err) {
+      if (errorName(err) !== refusal) throw err;
+      await instead(err);
+    }
+  }
+
   async #put(
     operation: 'CreateSchedule' | 'UpdateSchedule',
     schedule: OneTimeSchedule,
