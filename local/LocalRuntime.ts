@@ -1,21 +1,24 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type Log, silentLogger } from '#shared/logger';
 import { resourceName, STAGES, type StageName, topology } from '#topology/topology';
 import type { QueueRef, StackQueues } from './bootstrap.ts';
 import { type EventBridgeLambdaHandler, eventBridgeTargetHandler } from './eventBridgeTarget.ts';
 import { RESCHEDULE_VISIBILITY_TIMEOUT_SECONDS, RESCHEDULER_FUNCTION } from './constants.ts';
 import {
-  type InvocationInfo,
-  type InvocationResult,
   LocalLambdaRuntime,
   type LocalLambdaRuntimeOptions,
   type SqsLambdaHandler,
 } from './LocalLambdaRuntime.ts';
 
-/** Options of {@link LocalRuntime}. */
-export interface LocalRuntimeOptions {
-  /** SQS client pointed at the emulator. */
-  sqs: SQSClient;
+/**
+ * Options of {@link LocalRuntime}. The {@link LocalLambdaRuntime} options it names are given to
+ * every function's runtime as they are: `concurrency` is pollers per queue (default 1, the
+ * runtime of a laptop, not of `maxConcurrency`), `onInvoke`/`onResult` see every function.
+ */
+export interface LocalRuntimeOptions
+  extends Pick<
+    LocalLambdaRuntimeOptions,
+    'sqs' | 'concurrency' | 'waitTimeSeconds' | 'stopTimeoutMs' | 'logger' | 'onInvoke' | 'onResult'
+  > {
   /** Every queue, as {@link bootstrap} returns them. */
   queues: StackQueues;
   /** Handler per stage; a stage without one is not polled (its messages wait in its queue). */
@@ -24,18 +27,6 @@ export interface LocalRuntimeOptions {
   rescheduler?: SqsLambdaHandler | undefined;
   /** Environment name (`HERALD_ENV`), for function names (`herald-<env>-compose`). Default none. */
   env?: string;
-  /** Pollers per queue. Default 1 (the runtime of a laptop, not of `maxConcurrency`). */
-  concurrency?: number;
-  /** Long-poll wait of each receive, seconds. Default 2 (see {@link LocalLambdaRuntime}). */
-  waitTimeSeconds?: number;
-  /** Longest {@link LocalRuntime.stop} waits per queue, milliseconds. Default per runtime. */
-  stopTimeoutMs?: number;
-  /** Logger. Default silent. */
-  logger?: Log;
-  /** Called before each invocation of any function. */
-  onInvoke?: (info: InvocationInfo) => void;
-  /** Called after each invocation of any function. */
-  onResult?: (result: InvocationResult) => void;
   /**
    * The feedback function on the queue the local SES feedback rule targets (bootstrap's
    * `feedbackQueue`), invoked with each EventBridge event. Default none (SES events wait there).
@@ -74,20 +65,11 @@ export class LocalRuntime {
   readonly runtimes: readonly LocalLambdaRuntime[];
 
   constructor(options: LocalRuntimeOptions) {
-    const logger = options.logger ?? silentLogger();
-    const env = options.env ?? '';
-    const common = {
-      sqs: options.sqs,
-      logger,
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      ...(options.waitTimeSeconds === undefined ? {} : { waitTimeSeconds: options.waitTimeSeconds }),
-      ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
-      ...(options.onInvoke ? { onInvoke: options.onInvoke } : {}),
-      ...(options.onResult ? { onResult: options.onResult } : {}),
-    };
+    const { queues, handlers, rescheduler, feedback, env = '', logger = silentLogger(), ...shared } = options;
+    const common = { ...shared, logger };
     const runtimes: LocalLambdaRuntime[] = [];
     for (const stage of STAGES) {
-      const handler = options.handlers[stage];
+      const handler = handlers[stage];
       if (!handler) {
         logger.warn({ stage }, 'stage_not_wired');
         continue;
@@ -96,7 +78,7 @@ export class LocalRuntime {
       runtimes.push(
         new LocalLambdaRuntime({
           ...common,
-          queue: options.queues[stage].main,
+          queue: queues[stage].main,
           functionName: resourceName(stage, env),
           handler,
           batchSize: settings.batchSize,
@@ -106,14 +88,14 @@ export class LocalRuntime {
         }),
       );
     }
-    if (options.rescheduler) {
+    if (rescheduler) {
       for (const stage of STAGES) {
         runtimes.push(
           new LocalLambdaRuntime({
             ...common,
-            queue: options.queues[stage].reschedule,
+            queue: queues[stage].reschedule,
             functionName: resourceName(RESCHEDULER_FUNCTION, env),
-            handler: options.rescheduler,
+            handler: rescheduler,
             batchSize: topology.rescheduler.batchSize,
             visibilityTimeoutSeconds: RESCHEDULE_VISIBILITY_TIMEOUT_SECONDS,
             timeoutSeconds: topology.rescheduler.fn.timeoutSeconds,
@@ -122,7 +104,7 @@ export class LocalRuntime {
         );
       }
     }
-    if (options.feedback) runtimes.push(feedbackRuntime(options.feedback, env, common));
+    if (feedback) runtimes.push(feedbackRuntime(feedback, env, common));
     this.runtimes = runtimes;
   }
 
