@@ -12,6 +12,17 @@ const url = (name: string) =>
   z.url({ error: `${name} must be an absolute URL such as https://example.atlassian.net` });
 
 /**
+ * A whole number read from `name`, from `min` to `max` inclusive; its errors name the variable,
+ * its unit (`noun`, `milliseconds`; `unit` after a bound, `ms`) and the bound it broke.
+ */
+const wholeNumber = (name: string, noun: string, unit: string, [min, max]: readonly [number, number]) =>
+  z.coerce
+    .number({ error: `${name} must be a number of ${noun}` })
+    .int()
+    .min(min, `${name} must be at least ${min} ${unit}`)
+    .max(max, `${name} must be at most ${max} ${unit}`);
+
+/**
  * Every environment variable release-herald reads. Stage-specific ones are optional here;
  * a handler asks for what it needs with {@link requireConfig} at cold start.
  */
@@ -47,23 +58,13 @@ export const configSchema = z.object({
     .max(10_000, 'JIRA_MAX_ISSUES must be at most 10000 issues')
     .default(500),
   /** Jira request timeout, milliseconds, 1000..120000. Default 20000. */
-  JIRA_TIMEOUT_MS: z.coerce
-    .number({ error: 'JIRA_TIMEOUT_MS must be a number of milliseconds' })
-    .int()
-    .min(1000, 'JIRA_TIMEOUT_MS must be at least 1000 ms')
-    .max(120_000, 'JIRA_TIMEOUT_MS must be at most 120000 ms')
-    .default(20_000),
+  JIRA_TIMEOUT_MS: wholeNumber('JIRA_TIMEOUT_MS', 'milliseconds', 'ms', [1000, 120_000]).default(20_000),
   /** OpenAI model. Default gpt-4.1-mini. */
   OPENAI_MODEL: z.string().min(1).default('gpt-4.1-mini'),
   /** OpenAI API base URL (stand-ins and proxies). Default the SDK's. */
   OPENAI_BASE_URL: url('OPENAI_BASE_URL').optional(),
   /** OpenAI request timeout, milliseconds, 1000..600000. Default 60000. */
-  OPENAI_TIMEOUT_MS: z.coerce
-    .number({ error: 'OPENAI_TIMEOUT_MS must be a number of milliseconds' })
-    .int()
-    .min(1000, 'OPENAI_TIMEOUT_MS must be at least 1000 ms')
-    .max(600_000, 'OPENAI_TIMEOUT_MS must be at most 600000 ms')
-    .default(60_000),
+  OPENAI_TIMEOUT_MS: wholeNumber('OPENAI_TIMEOUT_MS', 'milliseconds', 'ms', [1000, 600_000]).default(60_000),
   /** From address of every email (an SES verified identity). */
   SENDER_EMAIL: z.email({ error: 'SENDER_EMAIL must be an email address' }).optional(),
   /** SES configuration set (bounce/complaint events). Optional. */
@@ -76,12 +77,7 @@ export const configSchema = z.object({
    * How often a send waiting for an approver's decision looks again, seconds, 1..900. Default
    * 300 (the `fast` retry profile: 2).
    */
-  APPROVAL_RECHECK_SECONDS: z.coerce
-    .number({ error: 'APPROVAL_RECHECK_SECONDS must be a number of seconds' })
-    .int()
-    .min(1, 'APPROVAL_RECHECK_SECONDS must be at least 1 s')
-    .max(900, 'APPROVAL_RECHECK_SECONDS must be at most 900 s')
-    .optional(),
+  APPROVAL_RECHECK_SECONDS: wholeNumber('APPROVAL_RECHECK_SECONDS', 'seconds', 's', [1, 900]).optional(),
   /** IAM role EventBridge Scheduler assumes to send to the queues. */
   SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
   /**
