@@ -323,29 +323,18 @@ export const showAction = async (
   return EXIT_CODES.ok;
 };
 
+/** The flags of `herald policy set` named as the {@link PolicyChanges} fields they set. */
+type SameNamedChanges = Omit<PolicyChanges, 'timeZone' | 'defaultLocale' | 'approval'>;
+
 /** Options of `herald policy set`. */
-export interface PolicySetOptions {
-  points?: string | undefined;
+export interface PolicySetOptions extends SameNamedChanges {
   tz?: string | undefined;
   locale?: string | undefined;
-  onRelease?: boolean | undefined;
-  minCoverage?: number | undefined;
-  verifyGrounding?: boolean | undefined;
-  scope?: string | undefined;
-  releaseNoteField?: string | false | undefined;
   force?: boolean | undefined;
-  references?: string | undefined;
-  linkTemplate?: string | undefined;
-  fromName?: string | undefined;
-  replyTo?: string | undefined;
-  footer?: string | undefined;
-  maxLateness?: string | undefined;
-  catchUp?: 'now' | 'skip' | undefined;
   approvers?: string | undefined;
   approvalLead?: string | undefined;
   onTimeout?: 'hold' | 'send' | undefined;
   approval?: boolean | undefined;
-  notify?: string | undefined;
   json?: boolean | undefined;
 }
 

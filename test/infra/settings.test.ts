@@ -4,52 +4,40 @@ import { type StageTopology, topology } from '#topology/topology';
 import { readAppContext, stackNameOf } from '../../infra/appContext.ts';
 import { StageQueues } from '../../infra/constructs/StageQueues.ts';
 import { assertRequestTimeoutFits } from '../../infra/requestTimeouts.ts';
-import { sendConcurrency } from '../../infra/sendConcurrency.ts';
+import { type SendConcurrencyOptions, sendConcurrency } from '../../infra/sendConcurrency.ts';
+
+/** {@link sendConcurrency}'s input with a batch of 10 and a 30 s timeout unless given. */
+const limits = (
+  given: Pick<SendConcurrencyOptions, 'maxSendRatePerSecond' | 'stageMaxConcurrency'> &
+    Partial<SendConcurrencyOptions>,
+): SendConcurrencyOptions => ({ batchSize: 10, timeoutSeconds: 30, ...given });
 
 describe('Function: sendConcurrency', () => {
   it('keeps the configured ceiling when the rate allows it and splits the rate among instances', () => {
-    const result = sendConcurrency({
-      maxSendRatePerSecond: 14,
-      stageMaxConcurrency: 2,
-      batchSize: 10,
-      timeoutSeconds: 30,
-    });
+    const result = sendConcurrency(limits({ maxSendRatePerSecond: 14, stageMaxConcurrency: 2 }));
 
     expect(result).toEqual({ maxConcurrency: 2, perInstanceRatePerSecond: 7, batchSize: 10 });
   });
 
   it('lowers concurrency when each instance would otherwise be too slow to send a batch in time', () => {
     // 10 emails in 15 s needs 2/3 email/s per instance: 4 emails/s serves at most 6 instances.
-    const result = sendConcurrency({
-      maxSendRatePerSecond: 4,
-      stageMaxConcurrency: 50,
-      batchSize: 10,
-      timeoutSeconds: 30,
-    });
+    const result = sendConcurrency(limits({ maxSendRatePerSecond: 4, stageMaxConcurrency: 50 }));
 
     expect(result.maxConcurrency).toBe(6);
     expect(result.maxConcurrency * result.perInstanceRatePerSecond).toBeCloseTo(4);
   });
 
   it('caps concurrency at the event source maximum of 1000', () => {
-    const result = sendConcurrency({
-      maxSendRatePerSecond: 100_000,
-      stageMaxConcurrency: 5000,
-      batchSize: 1,
-      timeoutSeconds: 30,
-    });
+    const result = sendConcurrency(
+      limits({ maxSendRatePerSecond: 100_000, stageMaxConcurrency: 5000, batchSize: 1 }),
+    );
 
     expect(result.maxConcurrency).toBe(1000);
   });
 
   it('lowers the batch for a sandbox rate that cannot serve two instances with the configured batch', () => {
     // 1 email/s over 2 instances is 0.5/s each: 7 emails fit in half of a 30 s timeout, 10 do not.
-    const result = sendConcurrency({
-      maxSendRatePerSecond: 1,
-      stageMaxConcurrency: 5,
-      batchSize: 10,
-      timeoutSeconds: 30,
-    });
+    const result = sendConcurrency(limits({ maxSendRatePerSecond: 1, stageMaxConcurrency: 5 }));
 
     expect(result).toEqual({ maxConcurrency: 2, perInstanceRatePerSecond: 0.5, batchSize: 7 });
     expect(result.batchSize / result.perInstanceRatePerSecond).toBeLessThanOrEqual(15);

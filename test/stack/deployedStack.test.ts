@@ -18,6 +18,7 @@ import {
   verifySender,
   waitForEmails,
   waitForQuiet,
+  waitForSchedules,
 } from './scenario.ts';
 import {
   type PendingSchedule,
@@ -99,14 +100,7 @@ describe('Stack: the synthesized template deployed on ministack', () => {
       body: JSON.stringify({ webhookEvent: 'jira:version_created', version: release }),
     });
     // Through the deployed rule, ingest, enrich and schedule to the Scheduler.
-    [releaseSchedule] = await waitFor(
-      'the schedule of the release',
-      async () => {
-        const found = await s.schedulesOf(release.id);
-        return found.length > 0 ? found : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 1_000 },
-    );
+    [releaseSchedule] = await waitForSchedules(s, release.id, 'the schedule of the release');
 
     // assert
     expect(signed).toBe(202);
@@ -153,14 +147,7 @@ describe('Stack: the synthesized template deployed on ministack', () => {
   it('removes the schedules of a release deleted in Jira', async () => {
     // arrange
     await s.postVersionEvent('jira:version_created', deleted);
-    const before = await waitFor(
-      'the schedule of the release',
-      async () => {
-        const found = await s.schedulesOf(deleted.id);
-        return found.length > 0 ? found : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 1_000 },
-    );
+    const before = await waitForSchedules(s, deleted.id, 'the schedule of the release');
 
     // act
     s.jira.deleteVersion(deleted.id);
@@ -199,14 +186,7 @@ describe('Stack: the synthesized template deployed on ministack', () => {
 
     // act
     const out = await heraldOk(s, ['dlq', 'redrive', 'enrich', '--json']);
-    const schedules = await waitFor(
-      'the schedule of the redriven release',
-      async () => {
-        const found = await s.schedulesOf(refused.id);
-        return found.length > 0 ? found : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 1_000 },
-    );
+    const schedules = await waitForSchedules(s, refused.id, 'the schedule of the redriven release');
 
     // assert
     expect(attribute(dead, 'herald-stage')).toBe('enrich');

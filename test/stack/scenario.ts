@@ -8,7 +8,7 @@ import { waitFor } from '#test/e2e/local/support';
 import { STAGES, type StageName } from '#topology/topology';
 import { StackTestError } from './errors.ts';
 import type { RecordedEmail } from './SesRecorder.ts';
-import { STACK_SENDER, type StackUnderTest } from './StackUnderTest.ts';
+import { type PendingSchedule, STACK_SENDER, type StackUnderTest } from './StackUnderTest.ts';
 
 /** The release whose emails the Scheduler of the emulator fires (project ACME, UTC policy). */
 export const ACME = { id: '10100', key: 'ACME', name: 'Acme Shop' };
@@ -80,6 +80,25 @@ export const waitForEmails = (
       return emails.length >= count ? emails : undefined;
     },
     { timeoutMs, intervalMs: 1_000 },
+  );
+
+/**
+ * Waits until the Scheduler holds a schedule of release `versionId`; resolves with its schedules.
+ * `what` names the wait in its timeout error; `poll` defaults to 60 s, checked every second.
+ */
+export const waitForSchedules = (
+  s: StackUnderTest,
+  versionId: string,
+  what: string,
+  poll: { timeoutMs: number; intervalMs: number } = { timeoutMs: 60_000, intervalMs: 1_000 },
+): Promise<PendingSchedule[]> =>
+  waitFor(
+    what,
+    async () => {
+      const found = await s.schedulesOf(versionId);
+      return found.length > 0 ? found : undefined;
+    },
+    poll,
   );
 
 /**

@@ -15,6 +15,33 @@ const filesUnder = async (dir: string): Promise<string[]> => {
 const DOS_TIME = 0;
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 
+/** What the local header and the central directory both record of a file. */
+interface EntryFields {
+  crc: number;
+  /** Bytes. */
+  compressedSize: number;
+  /** Bytes. */
+  size: number;
+  /** Bytes of the UTF-8 path. */
+  nameLength: number;
+}
+
+/**
+ * Writes the 24 bytes a local header (at 4) and a central directory record (at 6) share, from
+ * "version needed" to the name's length.
+ */
+const writeEntryFields = (header: Buffer, at: number, entry: EntryFields): void => {
+  header.writeUInt16LE(20, at); // version needed: 2.0 (deflate)
+  header.writeUInt16LE(0x0800, at + 2); // UTF-8 names
+  header.writeUInt16LE(8, at + 4); // deflate
+  header.writeUInt16LE(DOS_TIME, at + 6);
+  header.writeUInt16LE(DOS_DATE, at + 8);
+  header.writeUInt32LE(entry.crc, at + 10);
+  header.writeUInt32LE(entry.compressedSize, at + 14);
+  header.writeUInt32LE(entry.size, at + 18);
+  header.writeUInt16LE(entry.nameLength, at + 22);
+};
+
 /**
  * Zips a directory the way `cdk deploy` packages a `zip` file asset (deflated files, paths
  * relative to the directory), in memory. Small on purpose: the bundles are a few files of ~1 MB.
@@ -29,30 +56,15 @@ export const zipDirectory = async (dir: string): Promise<Buffer> => {
     const compressed = deflateRawSync(data);
     const name = Buffer.from(path, 'utf8');
     const crc = crc32(data);
+    const entry = { crc, compressedSize: compressed.length, size: data.length, nameLength: name.length };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
+    writeEntryFields(local, 4, entry);
     local.writeUInt16LE(0, 28);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, 2.0
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    writeEntryFields(central, 6, entry);
     central.writeUInt32LE((0o100644 << 16) >>> 0, 38); // regular file, rw-r--r--
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, compressed);

@@ -6,7 +6,7 @@ import { parsePointSpecs } from '#contracts/sendPolicy';
 import { type LocalHerald, startLocalHerald } from '#local/LocalHerald';
 import type { InvocationResult } from '#local/LocalLambdaRuntime';
 import { type OutboxEmail, readOutbox } from '#local/Outbox';
-import { sign } from '#test/corpus/cases/bodies';
+import { sign, versionWebhookBody } from '#test/corpus/cases/bodies';
 import { plainIssues } from '#test/corpus/cases/jira';
 import { type LlmRouter, startLlmRouter } from '#test/corpus/LlmRouter';
 import type { LlmBehaviour, LoadedCase } from '#test/corpus/types';
@@ -272,23 +272,11 @@ export const runCorpus = async (options: CorpusRunOptions): Promise<CorpusRunRes
                 ? sign(body, spec.secret)
                 : spec.header(body, ids.secret);
       } else {
-        const version: Record<string, unknown> = {
-          self: `https://example.atlassian.net/rest/api/3/version/${ids.versionId}`,
-          id: ids.versionId,
-          name: `Release ${ids.projectKey}`,
-          archived: false,
-          released: false,
-          releaseDate: ids.releaseDate,
-          projectId: Number(ids.projectId),
-          ...input.webhookVersion,
-        };
         body = Buffer.from(
-          JSON.stringify({
-            timestamp: ids.now.getTime(),
-            webhookEvent: input.event ?? 'jira:version_created',
-            version,
-            corpusCase: ids.marker,
-            ...input.webhookExtra,
+          versionWebhookBody(ids, {
+            event: input.event,
+            version: input.webhookVersion,
+            extra: input.webhookExtra,
           }),
         );
         signature = sign(body, ids.secret);

@@ -5,7 +5,7 @@ import { parsePointSpecs } from '#contracts/sendPolicy';
 import { sendTag } from '#contracts/sendTag';
 import { e2eClientConfig } from '../local/support.ts';
 import { putContacts, putRelease } from './seed.ts';
-import { daysFromToday, type Pipeline, policyOf, startPipeline } from './support.ts';
+import { daysFromToday, type Pipeline, policyOf, scheduleAndProxyOf, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10500', key: 'LOST', name: 'Lost Answers' };
 const BERLIN = 'Europe/Berlin';
@@ -54,10 +54,7 @@ describe('Pipeline: SendEmail answers lost after SES accepted the email', () => 
   it('sends each email exactly once and records it as sent from SES’s own events, never sending it again', async () => {
     // Arrange: SES (the emulator) takes two of the three emails, but the answer of one is reset
     // and the other's is held until the SDK times out: the sender cannot know they went out.
-    const [schedule] = await p.schedulesOf(version.id);
-    if (!schedule) throw new Error('no schedule');
-    const proxy = p.proxy;
-    if (!proxy) throw new Error('no AWS fault proxy');
+    const { schedule, proxy } = await scheduleAndProxyOf(p, version.id);
     proxy.faults.enqueue({ answerLost: 'drop' }, { route: 'SESv2.SendEmail' });
     proxy.faults.enqueue({ answerLost: 'hang' }, { route: 'SESv2.SendEmail' });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointSpecs } from '#contracts/sendPolicy';
 import { sesThrottlingFault } from '#test/standins/AwsFaultProxy';
 import { putContacts, putRelease } from './seed.ts';
-import { daysFromToday, type Pipeline, policyOf, startPipeline } from './support.ts';
+import { daysFromToday, type Pipeline, policyOf, scheduleAndProxyOf, startPipeline } from './support.ts';
 
 const PROJECT = { id: '10400', key: 'FLAKY', name: 'Flaky Cloud' };
 const BERLIN = 'Europe/Berlin';
@@ -37,10 +37,7 @@ const gaps = (records: { at: number }[]) => records.slice(1).map((r, i) => r.at 
 describe('Pipeline: transient faults of Jira, OpenAI and SES', () => {
   it('sends each email exactly once after backing off from Jira 503s, an OpenAI 429 and SES throttling', async () => {
     // arrange
-    const [schedule] = await p.schedulesOf(version.id);
-    if (!schedule) throw new Error('no schedule');
-    const proxy = p.proxy;
-    if (!proxy) throw new Error('no AWS fault proxy');
+    const { schedule, proxy } = await scheduleAndProxyOf(p, version.id);
     p.jira.requests.clear();
     p.jira.faults.enqueue({ status: 503 }, { route: 'getVersion', times: 2 });
     p.openai.faults.enqueue({ status: 429, retryAfterSeconds: 1 }, { route: 'chatCompletions' });

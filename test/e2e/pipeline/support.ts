@@ -171,6 +171,21 @@ export const dayBeforeJob = (options: DayBeforeJobOptions) => {
   } satisfies ComposeJob);
 };
 
+/**
+ * The first schedule of release `versionId` and the AWS fault proxy of a pipeline started with
+ * `proxied`: what a fault test arms before it fires the point.
+ * @throws Error when the release has no schedule or the pipeline no proxy.
+ */
+export const scheduleAndProxyOf = async (
+  p: Pipeline,
+  versionId: string,
+): Promise<{ schedule: StoredSchedule; proxy: AwsFaultProxy }> => {
+  const [schedule] = await p.schedulesOf(versionId);
+  if (!schedule) throw new Error('no schedule');
+  if (!p.proxy) throw new Error('no AWS fault proxy');
+  return { schedule, proxy: p.proxy };
+};
+
 /** `yyyy-mm-dd` of `date` shifted by `days` (UTC calendar). */
 export const addDays = (date: string, days: number): string =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);

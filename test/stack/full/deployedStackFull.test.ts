@@ -13,6 +13,7 @@ import {
   verifySender,
   waitForEmails,
   waitForQuiet,
+  waitForSchedules,
 } from '../scenario.ts';
 import { type StackUnderTest, startStackUnderTest } from '../StackUnderTest.ts';
 
@@ -67,14 +68,10 @@ describe('Stack (full): the synthesized template deployed on ministack', () => {
     );
     s.jira.faults.reset();
     // The first reschedule delay of the standard ladder is 300 s.
-    const schedules = await waitFor(
-      'the schedule of the recovered release',
-      async () => {
-        const found = await s.schedulesOf(outage.id);
-        return found.length > 0 ? found : undefined;
-      },
-      { timeoutMs: 420_000, intervalMs: 2_000 },
-    );
+    const schedules = await waitForSchedules(s, outage.id, 'the schedule of the recovered release', {
+      timeoutMs: 420_000,
+      intervalMs: 2_000,
+    });
 
     // assert
     expect(schedules.map((x) => x.expression)).toEqual([`at(${daysAhead(31)}T09:00:00)`]);
