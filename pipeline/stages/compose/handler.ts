@@ -13,7 +13,8 @@ import { parseSigningKeys } from '#shared/signingKeys';
 import { sqsStageWiring } from '#stages/shared/sqsStageWiring';
 import { resourceName, topology } from '#topology/topology';
 import type { ReviewLinks } from './approval/ReviewLinks.ts';
-import { type ComposeDeps, processRecord } from './processRecord.ts';
+import type { ComposeDeps } from './ComposeDeps.ts';
+import { processRecord } from './processRecord.ts';
 
 const { config, env, metrics, logger, queue, handlerFor } = sqsStageWiring('compose');
 const { JIRA_SITE_URL, JIRA_EMAIL } = requireConfig(config, 'JIRA_SITE_URL', 'JIRA_EMAIL');

@@ -1,7 +1,7 @@
 import { type ApprovalRecord, approvalKey } from '#contracts/approval';
 import type { EmailDraft } from '#contracts/emailDraft';
 import { groupKey, recipientAudience } from '../audiences.ts';
-import { draftWriterOf } from '../processRecord.ts';
+import { draftWriterOf } from '../draftWriterOf.ts';
 import type { AudienceScope } from '../releaseScope.ts';
 import type { ApprovalContext } from './ApprovalContext.ts';
 import { carriedHold } from './carriedHold.ts';
