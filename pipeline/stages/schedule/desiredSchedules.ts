@@ -197,11 +197,10 @@ const schedulesOf = (
   point: PointInstance,
   zone: string,
   recipients: Recipient[],
-  build: BuildContext,
+  { snapshot, budget, releaseDate, schedulePrefix, options }: BuildContext,
 ): DesiredSchedule[] => {
-  const { snapshot, budget, schedulePrefix, options } = build;
   const jobOf = (chunk: Recipient[], index: number, count: number) =>
-    composeJobEnvelope(build, point, zone, { recipients: chunk, index, count });
+    composeJobEnvelope({ snapshot, releaseDate, options }, point, zone, { recipients: chunk, index, count });
   const chunks = packRecipients(recipients, budget, (chunk) =>
     jobOf(chunk, PACKING_CHUNK_PLACEHOLDER, PACKING_CHUNK_PLACEHOLDER),
   );
