@@ -15,12 +15,12 @@ import type { SigningKeys } from '#shared/signingKeys';
 import { singleLine } from '#shared/text';
 import { withSpan } from '#shared/tracing';
 import { unsubscribeUrl } from '#shared/unsubscribeToken';
-import { localeStrings } from '#stages/compose/localeStrings';
+import { localeStrings } from '#stages/shared/localeStrings';
 import { fillPlaceholders } from './fillPlaceholders.ts';
 import type { RateLimiter } from './rateLimiter.ts';
+import { recordNotSent } from './recordNotSent.ts';
 import { emailSendKey, prepareReviewEmail } from './reviewSend.ts';
 import { stopAtGate, stopReviewAtDeadline } from './sendGate.ts';
-import { recordNotSent } from './recordNotSent.ts';
 import { type AmbiguityCause, settleAmbiguous } from './settleAmbiguous.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { draftKey } from '../draftKey.ts';
+import { draftKey } from '#stages/shared/draftKey';
 import type { DraftPoint } from '../DraftContext.ts';
 import type { ApprovalGroupLike } from './writeRevision.ts';
 
