@@ -34,7 +34,7 @@ import type { ReadVersion } from '#ops/jira/readVersionRecord';
 import type { Log } from '#shared/logger';
 import { addCalendarDays, addWallClockMinutes, zonedToUtc } from '#shared/zonedTime';
 import { type Coverage, formatCoverage } from '#stages/compose/grounding/index';
-import { localeStrings } from '#stages/compose/localeStrings';
+import { localeStrings } from '#stages/shared/localeStrings';
 import { processRecord } from '#stages/compose/processRecord';
 import { checkStaleness } from '#stages/compose/staleness';
 import { fillPlaceholders } from '#stages/send/fillPlaceholders';

@@ -1,7 +1,7 @@
 import { pointLabel } from '#shared/report/pointLabel';
 import { DEFAULT_PRICED_MODEL } from '#shared/report/priceTable';
 import { type DeliveryCounts, type PointReport, skippedTotal } from '#shared/report/releaseReport';
-import { escapeHtml } from '#stages/compose/escapeHtml';
+import { escapeHtml } from '#stages/shared/escapeHtml';
 import { BAR_SEGMENTS, type BarSegment, type OpsReport, ROW_COLUMNS, usd } from './opsReport.ts';
 
 const CSS = `

@@ -24,3 +24,10 @@ export const MAX_SES_TAG_LENGTH = 256;
  */
 export const sesTagText = (value: string): string =>
   value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, MAX_SES_TAG_LENGTH);
+
+/**
+ * Name of the SES message tag saying what an email is (`review` for an approver's review email;
+ * absent on contacts' emails): the feedback stage files a review email's bounce as an approver
+ * bounce.
+ */
+export const KIND_TAG_NAME = 'herald-kind';

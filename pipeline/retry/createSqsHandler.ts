@@ -1,12 +1,12 @@
-import { context as otelContext, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { METRIC_NAMES, type MetricsPort, noMetrics } from '#adapters/metrics/MetricsPort';
 import type { QueuePort } from '#adapters/queue/QueuePort';
 import type { Log } from '#shared/logger';
-import { mapLimit } from '#shared/mapLimit';
-import { contextFromTraceparent, tracingRegistered, withSpan } from '#shared/tracing';
+import { tracingRegistered } from '#shared/tracing';
 import { queueName, type RetryProfile, retryOf, type StageName } from '#topology/topology';
 import { decide, decideReschedule } from './backoffPolicy.ts';
+import { createBatchHandler } from './createBatchHandler.ts';
 import {
   deadLetterAttributes,
   describeError,
@@ -18,6 +18,7 @@ import {
 } from './heraldAttributes.ts';
 import { peekEnvelope } from './peekEnvelope.ts';
 import { traceparentOf } from './traceparentOf.ts';
+import { withRecordSpan } from './withRecordSpan.ts';
 
 /** What a record handler gets besides the record. */
 export interface RecordContext {
@@ -215,10 +216,9 @@ export const createSqsHandler = (
     }
 
     // Read once, here: the stage core's spans are children of this record span.
-    const traceparent = traceparentOf(record.body, peeked);
-    const parent = traceparent ? contextFromTraceparent(traceparent) : otelContext.active();
-    return withSpan(
+    return withRecordSpan(
       `${stage} process`,
+      traceparentOf(record.body, peeked),
       async (span) => {
         try {
           await processRecord(record, ctx);
@@ -239,31 +239,8 @@ export const createSqsHandler = (
           'messaging.message.id': record.messageId,
         },
       },
-      parent,
     );
   };
 
-  return async (event, lambda) => {
-    const failed = new Set<string>();
-    await mapLimit(event.Records, options.concurrency ?? 1, async (record) => {
-      try {
-        if (await run(record, lambda)) failed.add(record.messageId);
-      } catch (err) {
-        // Only a bug in the routing itself gets here; reporting keeps the record.
-        logger.error({ err, stage, messageId: record.messageId }, 'record_routing_failed');
-        failed.add(record.messageId);
-      }
-    });
-    try {
-      metrics.flush();
-    } catch (err) {
-      // Metrics are a view of the work, never a reason to redo it.
-      logger.warn({ err, stage }, 'metrics_flush_failed');
-    }
-    return {
-      batchItemFailures: event.Records.filter((r) => failed.has(r.messageId)).map((r) => ({
-        itemIdentifier: r.messageId,
-      })),
-    };
-  };
+  return createBatchHandler({ stage, logger, run, concurrency: options.concurrency, metrics });
 };

@@ -4,7 +4,7 @@ import type { EmailDraft } from '#contracts/emailDraft';
 import { type Audience, DEFAULT_AUDIENCE } from '#contracts/issueScope';
 import type { SendPolicy } from '#contracts/sendPolicy';
 import type { Log } from '#shared/logger';
-import { draftKey } from './draftKey.ts';
+import { draftKey } from '#stages/shared/draftKey';
 import { type AudienceScope, audienceOf } from './releaseScope.ts';
 
 /** The recipients of one job who get the same draft: one audience, one locale. */

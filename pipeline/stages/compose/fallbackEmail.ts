@@ -1,9 +1,9 @@
 import type { JiraIssue } from '#adapters/jira/JiraPort';
 import { issueKey, type LlmEmail } from '#contracts/emailDraft';
 import { singleLine, truncate } from '#shared/text';
+import { formatReleaseDate, localeStrings } from '#stages/shared/localeStrings';
 import { readerText, redactContactDetails } from './contentPolicy.ts';
 import { findKeyTokens } from './grounding/index.ts';
-import { formatReleaseDate, localeStrings } from './localeStrings.ts';
 
 /** Most issues the template lists by default; the rest are summarised as a count. */
 export const DEFAULT_FALLBACK_MAX_ITEMS = 50;

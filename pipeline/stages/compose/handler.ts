@@ -1,33 +1,25 @@
-import { EmfMetrics } from '#adapters/metrics/EmfMetrics';
 import { meteredLlm } from '#adapters/metrics/meteredLlm';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { JiraCloud } from '#adapters/jira/JiraCloud';
 import { DynamoDeliveryRecords } from '#adapters/ledger/DynamoDeliveryRecords';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { OpenAiLlm } from '#adapters/llm/OpenAiLlm';
-import { SqsQueue } from '#adapters/queue/SqsQueue';
 import { regionGateFor } from '#adapters/region/regionGateFor';
 import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
-import { createSqsHandler } from '#retry/createSqsHandler';
-import { loadConfig, requireConfig } from '#shared/config';
+import { requireConfig } from '#shared/config';
 import { PermanentError } from '#shared/errors';
 import { lazyOnce } from '#shared/lazyOnce';
-import { createLogger } from '#shared/logger';
 import { parseSigningKeys } from '#shared/signingKeys';
+import { sqsStageWiring } from '#stages/shared/sqsStageWiring';
 import { resourceName, topology } from '#topology/topology';
 import type { ReviewLinks } from './approval/ReviewLinks.ts';
-import { type ComposeDeps, processRecord } from './processRecord.ts';
+import type { ComposeDeps } from './ComposeDeps.ts';
+import { processRecord } from './processRecord.ts';
 
-const config = loadConfig();
-const env = config.HERALD_ENV;
-// EMF lines on stdout: CloudWatch turns them into the ReleaseHerald metrics (one flush per batch).
-const metrics = new EmfMetrics({ stage: 'compose', env });
+const { config, env, metrics, logger, queue, handlerFor } = sqsStageWiring('compose');
 const { JIRA_SITE_URL, JIRA_EMAIL } = requireConfig(config, 'JIRA_SITE_URL', 'JIRA_EMAIL');
-// createSqsHandler binds `stage` to each record's logger: give it the root logger, and keep a
-// stage child for what is logged outside a record.
-const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE });
+// What is logged outside a record (createSqsHandler binds `stage` to each record's logger).
 const stageLogger = logger.child({ stage: 'compose' });
-const queue = new SqsQueue({});
 const ledger = new DynamoLedger({
   tableName: resourceName(topology.tables.ledger, env),
   ttlSeconds: topology.ledgerTtlSeconds,
@@ -86,29 +78,20 @@ const secretDeps = lazyOnce(() =>
 );
 
 /** Lambda entry point of the compose stage (SQS event source on `herald-compose`). */
-export const handler = createSqsHandler({
-  retryProfile: config.HERALD_RETRY_PROFILE,
-  stage: 'compose',
-  env,
-  metrics,
-  expectTracing: config.AWS_LAMBDA_EXEC_WRAPPER !== undefined,
-  queue,
-  logger,
-  processRecord: async (record, ctx) => {
-    if (!(await regionGate('compose', ctx.logger))) return;
-    const deps: ComposeDeps = {
-      ...(await secretDeps()),
-      directory,
-      ledger,
-      queue,
-      now: () => new Date(),
-      env,
-      maxIssues: config.JIRA_MAX_ISSUES,
-      review,
-      approvalRecheckSeconds,
-      records,
-      summaryDelaySeconds: config.HERALD_RETRY_PROFILE === 'fast' ? FAST_SUMMARY_DELAY_SECONDS : undefined,
-    };
-    await processRecord(record, ctx, deps);
-  },
+export const handler = handlerFor(async (record, ctx) => {
+  if (!(await regionGate('compose', ctx.logger))) return;
+  const deps: ComposeDeps = {
+    ...(await secretDeps()),
+    directory,
+    ledger,
+    queue,
+    now: () => new Date(),
+    env,
+    maxIssues: config.JIRA_MAX_ISSUES,
+    review,
+    approvalRecheckSeconds,
+    records,
+    summaryDelaySeconds: config.HERALD_RETRY_PROFILE === 'fast' ? FAST_SUMMARY_DELAY_SECONDS : undefined,
+  };
+  await processRecord(record, ctx, deps);
 });

@@ -1,10 +1,10 @@
 import { DRAFT_PLACEHOLDERS, issueKey, type LlmEmail } from '#contracts/emailDraft';
 import { PermanentError } from '#shared/errors';
 import { cleanText, singleLine, truncate } from '#shared/text';
+import { escapeHtml } from '#stages/shared/escapeHtml';
+import { formatReleaseDate, type LocaleStrings, localeStrings } from '#stages/shared/localeStrings';
 import { type EmailReferences, referenceHref } from './emailReferences.ts';
-import { escapeHtml } from './escapeHtml.ts';
 import { projectOf, withoutKeysOf } from './grounding/index.ts';
-import { formatReleaseDate, type LocaleStrings, localeStrings } from './localeStrings.ts';
 
 /** What the renderer needs besides the email content. Every string here is untrusted except `siteUrl`. */
 export interface RenderContext {

@@ -1,24 +1,15 @@
-import { EmfMetrics } from '#adapters/metrics/EmfMetrics';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { JiraCloud } from '#adapters/jira/JiraCloud';
 import type { JiraPort } from '#adapters/jira/JiraPort';
-import { SqsQueue } from '#adapters/queue/SqsQueue';
 import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
-import { createSqsHandler } from '#retry/createSqsHandler';
-import { loadConfig, requireConfig } from '#shared/config';
+import { requireConfig } from '#shared/config';
 import { lazyOnce } from '#shared/lazyOnce';
-import { createLogger } from '#shared/logger';
+import { sqsStageWiring } from '#stages/shared/sqsStageWiring';
 import { resourceName, topology } from '#topology/topology';
 import { type EnrichDeps, processRecord } from './processRecord.ts';
 
-const config = loadConfig();
-const env = config.HERALD_ENV;
-// EMF lines on stdout: CloudWatch turns them into the ReleaseHerald metrics (one flush per batch).
-const metrics = new EmfMetrics({ stage: 'enrich', env });
+const { config, env, queue, handlerFor } = sqsStageWiring('enrich');
 const { JIRA_SITE_URL, JIRA_EMAIL } = requireConfig(config, 'JIRA_SITE_URL', 'JIRA_EMAIL');
-// createSqsHandler binds `stage` to each record's logger: give it the root logger.
-const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE });
-const queue = new SqsQueue({});
 const directory = new DynamoDirectory({ tableName: resourceName(topology.tables.directory, env) });
 const secrets = new SecretsManagerSecrets({});
 const jiraTokenName = resourceName(topology.secrets.jiraApiToken, env);
@@ -35,16 +26,7 @@ const jira = lazyOnce(
 );
 
 /** Lambda entry point of the enrich stage (SQS event source on `herald-enrich`). */
-export const handler = createSqsHandler({
-  retryProfile: config.HERALD_RETRY_PROFILE,
-  stage: 'enrich',
-  env,
-  metrics,
-  expectTracing: config.AWS_LAMBDA_EXEC_WRAPPER !== undefined,
-  queue,
-  logger,
-  processRecord: async (record, ctx) => {
-    const deps: EnrichDeps = { jira: await jira(), directory, queue, env, now: () => new Date() };
-    await processRecord(record, ctx, deps);
-  },
+export const handler = handlerFor(async (record, ctx) => {
+  const deps: EnrichDeps = { jira: await jira(), directory, queue, env, now: () => new Date() };
+  await processRecord(record, ctx, deps);
 });

@@ -1,8 +1,8 @@
-import { context as otelContext } from '@opentelemetry/api';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createBatchHandler } from '#retry/createBatchHandler';
 import { peekEnvelope } from '#retry/peekEnvelope';
+import { withRecordSpan } from '#retry/withRecordSpan';
 import type { Log } from '#shared/logger';
-import { contextFromTraceparent, withSpan } from '#shared/tracing';
 import { queueNameFromArnOrUrl } from '#topology/topology';
 import { processRecord, type ReschedulerDeps } from './processRecord.ts';
 
@@ -15,38 +15,36 @@ export interface ReschedulerHandlerOptions extends Omit<ReschedulerDeps, 'logger
 }
 
 /**
- * The rescheduler's Lambda handler over every `<stage>-reschedule` queue. Records are independent
- * and each costs one or two quick AWS calls, so they run concurrently. A record that fails is only
- * reported in `batchItemFailures`: it stays on its reschedule queue, comes back after that queue's
- * visibility timeout, and the queue's own redrive policy bounds how often.
+ * The rescheduler's Lambda handler over every `<stage>-reschedule` queue, on the batch loop of
+ * every queue consumer ({@link createBatchHandler}). Records are independent and each costs one or
+ * two quick AWS calls, so they run concurrently. A record that fails is only reported in
+ * `batchItemFailures` (`reschedule_failed`): it stays on its reschedule queue, comes back after
+ * that queue's visibility timeout, and the queue's own redrive policy bounds how often.
  */
 export const createReschedulerHandler = (
   options: ReschedulerHandlerOptions,
 ): ((event: SQSEvent, context: Context) => Promise<SQSBatchResponse>) => {
   const now = options.now ?? (() => new Date());
-  return async (event) => {
-    const results = await Promise.all(
-      event.Records.map(async (record) => {
-        const logger = options.logger.child({
-          stage: 'rescheduler',
-          queue: queueNameFromArnOrUrl(record.eventSourceARN),
-          messageId: record.messageId,
-        });
-        try {
-          const traceparent = peekEnvelope(record.body)?.envelope.traceparent;
-          await withSpan(
-            'rescheduler process',
-            () => processRecord(record, { ...options, now, logger }),
-            {},
-            traceparent ? contextFromTraceparent(traceparent) : otelContext.active(),
-          );
-          return undefined;
-        } catch (err) {
-          logger.error({ err }, 'reschedule_failed');
-          return { itemIdentifier: record.messageId };
-        }
-      }),
-    );
-    return { batchItemFailures: results.filter((r) => r !== undefined) };
-  };
+  return createBatchHandler({
+    stage: 'rescheduler',
+    logger: options.logger,
+    concurrency: Number.POSITIVE_INFINITY,
+    run: async (record) => {
+      const logger = options.logger.child({
+        stage: 'rescheduler',
+        queue: queueNameFromArnOrUrl(record.eventSourceARN),
+        messageId: record.messageId,
+      });
+      try {
+        const traceparent = peekEnvelope(record.body)?.envelope.traceparent;
+        await withRecordSpan('rescheduler process', traceparent, () =>
+          processRecord(record, { ...options, now, logger }),
+        );
+        return false;
+      } catch (err) {
+        logger.error({ err }, 'reschedule_failed');
+        return true;
+      }
+    },
+  });
 };

@@ -167,7 +167,7 @@ export const desiredSchedules = (
       if (point.pointKind === 'before') wantedSeries.push(seriesOf(point.pointId, zone));
       if (point.dueAt.getTime() <= now.getTime()) {
         skipped.push({ pointId: point.pointId, timeZone: zone, dueAt: point.dueAt, reason: 'past' });
-        late.push(latePointOf(point, zone, recipients, now, build));
+        late.push(latePointOf(point, zone, recipients, build));
         continue;
       }
       schedules.push(...schedulesOf(point, zone, recipients, build));
@@ -200,7 +200,7 @@ const schedulesOf = (
   { snapshot, budget, releaseDate, schedulePrefix, options }: BuildContext,
 ): DesiredSchedule[] => {
   const jobOf = (chunk: Recipient[], index: number, count: number) =>
-    composeJobEnvelope(snapshot, point, zone, releaseDate, chunk, index, count, options.traceparent);
+    composeJobEnvelope({ snapshot, releaseDate, options }, point, zone, { recipients: chunk, index, count });
   const chunks = packRecipients(recipients, budget, (chunk) =>
     jobOf(chunk, PACKING_CHUNK_PLACEHOLDER, PACKING_CHUNK_PLACEHOLDER),
   );
@@ -217,7 +217,13 @@ const schedulesOf = (
     }
     return {
       schedule: {
-        name: nameOf(snapshot.versionId, point.pointId, zone, index, schedulePrefix),
+        name: nameOf({
+          versionId: snapshot.versionId,
+          pointId: point.pointId,
+          timeZone: zone,
+          chunkIndex: index,
+          schedulePrefix,
+        }),
         at: point.fireAt ? utcToZoned(fireAt, 'UTC') : point.at,
         timeZone: point.fireAt ? 'UTC' : point.scheduleTimeZone,
         targetArn: options.targetArn,
@@ -243,10 +249,9 @@ const latePointOf = (
   point: PointInstance,
   zone: string,
   recipients: Recipient[],
-  now: Date,
   build: BuildContext,
 ): LatePoint => {
-  const fireAt = new Date(Math.floor((now.getTime() + ON_RELEASE_DELAY_MS) / 1000) * 1000);
+  const fireAt = new Date(Math.floor((build.options.now.getTime() + ON_RELEASE_DELAY_MS) / 1000) * 1000);
   const catchUp = (build.snapshot.policy.catchUp ?? 'now') === 'now';
   const inTime = fireAt.getTime() <= point.notAfter.getTime();
   const decision = catchUp && inTime ? 'catch_up' : 'missed';
@@ -319,15 +324,19 @@ const beforePoint = (
   };
 };
 
+/** One chunk of a zone's recipients: its recipients, its index and the number of chunks. */
+interface RecipientChunk {
+  recipients: Recipient[];
+  index: number;
+  count: number;
+}
+
+/** The compose.job of one chunk of a point in one zone (a schedule's Input). */
 const composeJobEnvelope = (
-  snapshot: ReleaseSnapshot,
+  { snapshot, releaseDate, options }: Pick<BuildContext, 'snapshot' | 'releaseDate' | 'options'>,
   point: PointInstance,
   zone: string,
-  releaseDate: string | undefined,
-  recipients: Recipient[],
-  index: number,
-  count: number,
-  traceparent: string | undefined,
+  { recipients, index, count }: RecipientChunk,
 ) => {
   const payload: ComposeJob = {
     versionId: snapshot.versionId,
@@ -343,18 +352,13 @@ const composeJobEnvelope = (
     notAfter: point.notAfter.toISOString(),
   };
   const key = `${snapshot.versionId}:${point.pointId}@${releaseDate ?? 'none'}:${zone}:${index}`;
-  return wrap('compose.job', key, payload, traceparent);
+  return wrap('compose.job', key, payload, options.traceparent);
 };
 
-const nameOf = (
-  versionId: string,
-  pointId: string,
-  zone: string,
-  chunkIndex: number,
-  schedulePrefix: string,
-) => {
+/** {@link scheduleName}, its error a PermanentError `invalid_schedule_name`. */
+const nameOf = (parts: Parameters<typeof scheduleName>[0]) => {
   try {
-    return scheduleName({ versionId, pointId, timeZone: zone, chunkIndex, schedulePrefix });
+    return scheduleName(parts);
   } catch (cause) {
     throw new PermanentError('invalid_schedule_name', (cause as Error).message, { cause });
   }

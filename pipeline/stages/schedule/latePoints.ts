@@ -3,7 +3,7 @@ import type { OneTimeSchedule } from '#adapters/scheduler/SchedulerPort';
 import { DEFAULT_AUDIENCE } from '#contracts/issueScope';
 import { pointOutcomeKey } from '#contracts/pointOutcomeKey';
 import type { Log } from '#shared/logger';
-import { draftKey } from '#stages/compose/draftKey';
+import { draftKey } from '#stages/shared/draftKey';
 import type { DesiredSchedule, LatePoint } from './desiredSchedules.ts';
 import { scheduleSeries, seriesOfName } from './scheduleNames.ts';
 

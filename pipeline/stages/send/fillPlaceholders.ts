@@ -1,6 +1,6 @@
 import { DRAFT_PLACEHOLDERS } from '#contracts/emailDraft';
 import { singleLine } from '#shared/text';
-import { escapeHtml } from '#stages/compose/escapeHtml';
+import { escapeHtml } from '#stages/shared/escapeHtml';
 
 /** One recipient's values for a draft's {@link DRAFT_PLACEHOLDERS}. */
 export interface PlaceholderValues {

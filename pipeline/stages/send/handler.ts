@@ -1,29 +1,20 @@
-import { EmfMetrics } from '#adapters/metrics/EmfMetrics';
 import { meteredMailer } from '#adapters/metrics/meteredMailer';
 import { DynamoDirectory } from '#adapters/directory/DynamoDirectory';
 import { DynamoDeliveryRecords } from '#adapters/ledger/DynamoDeliveryRecords';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { SesMailer } from '#adapters/mailer/SesMailer';
-import { SqsQueue } from '#adapters/queue/SqsQueue';
 import { regionGateFor } from '#adapters/region/regionGateFor';
 import { SecretsManagerSecrets } from '#adapters/secrets/SecretsManagerSecrets';
-import { createSqsHandler } from '#retry/createSqsHandler';
-import { loadConfig, requireConfig } from '#shared/config';
-import { createLogger } from '#shared/logger';
+import { requireConfig } from '#shared/config';
 import { parseSigningKeys } from '#shared/signingKeys';
+import { sqsStageWiring } from '#stages/shared/sqsStageWiring';
 import { resourceName, topology } from '#topology/topology';
 import { processRecord } from './processRecord.ts';
 import { isPointSummary, processSummary } from './processSummary.ts';
 import { createRateLimiter } from './rateLimiter.ts';
 
-const config = loadConfig();
-const env = config.HERALD_ENV;
-// EMF lines on stdout: CloudWatch turns them into the ReleaseHerald metrics (one flush per batch).
-const metrics = new EmfMetrics({ stage: 'send', env });
+const { config, env, metrics, queue, handlerFor } = sqsStageWiring('send');
 const { SENDER_EMAIL, UNSUBSCRIBE_BASE_URL } = requireConfig(config, 'SENDER_EMAIL', 'UNSUBSCRIBE_BASE_URL');
-// createSqsHandler binds `stage` to each record's logger: give it the root logger.
-const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE });
-const queue = new SqsQueue({});
 const mailer = meteredMailer(
   new SesMailer({
     ...(config.SES_CONFIGURATION_SET !== undefined ? { configurationSet: config.SES_CONFIGURATION_SET } : {}),
@@ -63,34 +54,25 @@ const summaryDeps = {
 };
 
 /** Lambda entry point of the send stage (SQS event source on `herald-send`). */
-export const handler = createSqsHandler({
-  retryProfile: config.HERALD_RETRY_PROFILE,
-  stage: 'send',
-  env,
-  metrics,
-  expectTracing: config.AWS_LAMBDA_EXEC_WRAPPER !== undefined,
-  queue,
-  logger,
-  processRecord: async (record, ctx) => {
-    if (!(await regionGate('send', ctx.logger))) return;
-    // The owners' summary of a point shares the send queue (this function has SES's rights).
-    if (isPointSummary(record.body)) {
-      await processSummary(record, ctx, { ...summaryDeps, now: () => new Date() });
-      return;
-    }
-    // SecretsPort caches per process, so this is one Secrets Manager call per cold start.
-    const signingKeys = parseSigningKeys(await secrets.get(signingKeysName));
-    await processRecord(record, ctx, {
-      ledger,
-      mailer,
-      directory,
-      now: () => new Date(),
-      senderEmail: SENDER_EMAIL,
-      unsubscribeBaseUrl: UNSUBSCRIBE_BASE_URL,
-      signingKeys,
-      leaseSeconds: config.SEND_LEASE_SECONDS,
-      rateLimiter,
-      sesEventWaitMs: config.SES_EVENT_WAIT_SECONDS * 1000,
-    });
-  },
+export const handler = handlerFor(async (record, ctx) => {
+  if (!(await regionGate('send', ctx.logger))) return;
+  // The owners' summary of a point shares the send queue (this function has SES's rights).
+  if (isPointSummary(record.body)) {
+    await processSummary(record, ctx, { ...summaryDeps, now: () => new Date() });
+    return;
+  }
+  // SecretsPort caches per process, so this is one Secrets Manager call per cold start.
+  const signingKeys = parseSigningKeys(await secrets.get(signingKeysName));
+  await processRecord(record, ctx, {
+    ledger,
+    mailer,
+    directory,
+    now: () => new Date(),
+    senderEmail: SENDER_EMAIL,
+    unsubscribeBaseUrl: UNSUBSCRIBE_BASE_URL,
+    signingKeys,
+    leaseSeconds: config.SEND_LEASE_SECONDS,
+    rateLimiter,
+    sesEventWaitMs: config.SES_EVENT_WAIT_SECONDS * 1000,
+  });
 });

@@ -15,13 +15,13 @@ import type { SigningKeys } from '#shared/signingKeys';
 import { singleLine } from '#shared/text';
 import { withSpan } from '#shared/tracing';
 import { unsubscribeUrl } from '#shared/unsubscribeToken';
-import { localeStrings } from '#stages/compose/localeStrings';
+import { localeStrings } from '#stages/shared/localeStrings';
 import { fillPlaceholders } from './fillPlaceholders.ts';
 import type { RateLimiter } from './rateLimiter.ts';
+import { recordNotSent } from './recordNotSent.ts';
 import { emailSendKey, prepareReviewEmail } from './reviewSend.ts';
 import { stopAtGate, stopReviewAtDeadline } from './sendGate.ts';
-import { recordNotSent } from './recordNotSent.ts';
-import { settleAmbiguous } from './settleAmbiguous.ts';
+import { type AmbiguityCause, settleAmbiguous } from './settleAmbiguous.ts';
 
 /**
  * Time a record must still have before it claims an email, ms: the SES call (its client's
@@ -118,12 +118,11 @@ const tagValue = (value: string): string => sesTagText(value) || '_';
 export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps: SendDeps): Promise<void> => {
   const incoming = parseJsonContract('send.job', sendJobMessage, record.body);
   const job = incoming.payload;
-  const email = job.recipient.email;
   const logger = ctx.logger.child({
     versionId: job.versionId,
     pointId: job.pointId,
     draftKey: job.draftKey,
-    to: maskEmail(email),
+    to: maskEmail(job.recipient.email),
   });
   const retry: Retry = tracedRetry({ remainingTimeMs: ctx.remainingTimeMs, logger });
 
@@ -137,110 +136,155 @@ export const processRecord = async (record: SQSRecord, ctx: RecordContext, deps:
     const left = ctx.remainingTimeMs();
     if (left < SEND_BUDGET_MS) throw new OutOfTimeError('send.email', left, SEND_BUDGET_MS);
     const key = emailSendKey(job);
-    const tag = sendTag(key);
-    const now = deps.now().getTime();
-    const claim = await retry('ledger.claim_send', () =>
-      deps.ledger.claimSend(key, { leaseSeconds: deps.leaseSeconds, now, sesTag: tag }),
-    );
-    switch (claim.status) {
-      case 'sent':
-      case 'rejected':
-        logger.info({ status: claim.status }, 'email_duplicate_skipped');
-        return;
-      case 'in_progress': {
-        const waitSeconds = Math.max(1, Math.ceil((claim.leaseExpiresAt - now) / 1000));
-        throw new RetryableError(
-          `send of version ${job.versionId} point ${job.pointId} is claimed by another worker for ${waitSeconds} s`,
-          { retryAfterSeconds: waitSeconds },
-        );
-      }
-      case 'claimed':
-        break;
-    }
-    const waitMs = (left: number) =>
-      Math.max(0, Math.min(deps.sesEventWaitMs ?? DEFAULT_SES_EVENT_WAIT_MS, left));
-    const settle = (cause: 'ses_error' | 'claim_taken_over', wait: number) =>
-      settleAmbiguous({
-        ledger: deps.ledger,
-        sendKey: key,
-        sesTag: tag,
-        cause,
-        waitMs: wait,
-        retry,
-        logger,
-        now: () => deps.now().getTime(),
-        sleep: deps.sleep,
-      });
+    const s: EmailSend = {
+      job,
+      key,
+      tag: sendTag(key),
+      deps,
+      retry,
+      logger,
+      remainingTimeMs: ctx.remainingTimeMs,
+    };
+    const claim = await claimEmail(s);
+    if (claim === undefined) return;
     // A taken-over claim's holder may have reached SES before it died: ask SES's events first.
     // Its SendEmail began at least a lease ago, so SES has had that long to publish them.
-    if (
-      claim.takenOver &&
-      (await settle('claim_taken_over', waitMs(ctx.remainingTimeMs() - SEND_BUDGET_MS)))
-    ) {
-      return;
-    }
-
-    const giveBackClaim = async (): Promise<void> => {
-      try {
-        await retry('ledger.give_back_send_claim', () => deps.ledger.giveBackSendClaim(key));
-      } catch (err) {
-        // The lease still expires on its own; the caller's error is the one that matters.
-        logger.error({ err }, 'send_claim_give_back_failed');
-      }
-    };
+    if (claim.takenOver && (await settle(s, 'claim_taken_over', SEND_BUDGET_MS))) return;
 
     let outgoing: OutgoingEmail;
     try {
       outgoing = review ? await prepareReviewEmail(job, deps, retry) : await prepareEmail(job, deps, retry);
     } catch (err) {
-      await giveBackClaim();
+      await giveBackClaim(s);
       throw err;
     }
 
-    await deps.rateLimiter?.acquire();
-    let messageId: string;
-    try {
-      const accepted = await withSpan('mailer.send', () => deps.mailer.send(outgoing));
-      // SES took it without naming an id: recorded as sent all the same (a redelivery must not
-      // send it again) under a placeholder id; feedback events cannot be matched to it.
-      messageId = accepted.messageId ?? `unknown:${deps.now().toISOString()}`;
-      if (accepted.messageId === undefined) logger.warn({ messageId }, 'email_message_id_missing');
-    } catch (err) {
-      if (isContentRejection(err)) {
-        await retry('ledger.mark_rejected', () => deps.ledger.markRejected(key, err.reason));
-        logger.warn({ reason: err.reason, err }, 'email_rejected');
-        return;
-      }
-      if (err instanceof PermanentError) {
-        // Not a verdict on this recipient (a malformed request or email, sending paused, the
-        // account suspended): give the claim back and dead-letter the job, so a DLQ redrive
-        // after a person fixes the cause sends it. A rejected row would block that redrive.
-        await giveBackClaim();
-        const scope = err instanceof SesRejectedError ? err.scope : undefined;
-        logger.error({ reason: err.reason, scope, err }, 'email_send_blocked');
-        throw err;
-      }
-      if (err instanceof RetryableError) {
-        // Throttled: SES did not take the email, so nobody holds it; the redelivery sends.
-        await giveBackClaim();
-        throw err;
-      }
-      // SES may have accepted it: keep the claim as `ambiguous` and wait for SES's events; with
-      // none yet, the lease decides (the takeover asks the events again before sending).
-      logger.error(
-        { err, leaseSeconds: deps.leaseSeconds, state: 'ambiguous' },
-        'email_send_outcome_unknown',
-      );
-      await retry('ledger.mark_ambiguous', () => deps.ledger.markAmbiguous(key)).catch((markErr: unknown) => {
-        logger.error({ err: markErr }, 'send_mark_ambiguous_failed');
-      });
-      if (await settle('ses_error', waitMs(ctx.remainingTimeMs() - SETTLE_MARGIN_MS))) return;
-      throw err;
-    }
-
-    await recordSent(key, messageId, deps, retry, logger);
+    const messageId = await sendClaimed(s, outgoing);
+    if (messageId === undefined) return;
+    await recordSent(s, messageId);
     logger.info({ messageId, draftSource: outgoing.headers['X-Herald-Draft-Source'] }, 'email_sent');
   });
+};
+
+/** One email past its gates: its send key and SES tag, the record's ports, retry, logger and time. */
+interface EmailSend {
+  job: SendJob;
+  key: string;
+  /** `sendTag(key)`: the SES message tag its events come back under. */
+  tag: string;
+  deps: SendDeps;
+  retry: Retry;
+  logger: Log;
+  remainingTimeMs: () => number;
+}
+
+/**
+ * Claims the email's send key: the claim when this worker may send, undefined when it was already
+ * sent or rejected (`email_duplicate_skipped`); another worker's lease → RetryableError, the
+ * backoff retries after it.
+ */
+const claimEmail = async (s: EmailSend): Promise<{ takenOver?: boolean } | undefined> => {
+  const { deps, job } = s;
+  const now = deps.now().getTime();
+  const claim = await s.retry('ledger.claim_send', () =>
+    deps.ledger.claimSend(s.key, { leaseSeconds: deps.leaseSeconds, now, sesTag: s.tag }),
+  );
+  switch (claim.status) {
+    case 'sent':
+    case 'rejected':
+      s.logger.info({ status: claim.status }, 'email_duplicate_skipped');
+      return undefined;
+    case 'in_progress': {
+      const waitSeconds = Math.max(1, Math.ceil((claim.leaseExpiresAt - now) / 1000));
+      throw new RetryableError(
+        `send of version ${job.versionId} point ${job.pointId} is claimed by another worker for ${waitSeconds} s`,
+        { retryAfterSeconds: waitSeconds },
+      );
+    }
+    case 'claimed':
+      return claim;
+  }
+};
+
+/**
+ * Settles the email from SES's events ({@link settleAmbiguous}), waiting at most
+ * `sesEventWaitMs` and what the record has left after `reserveMs`. True when it must not be sent.
+ */
+const settle = (s: EmailSend, cause: AmbiguityCause, reserveMs: number): Promise<boolean> => {
+  const { deps } = s;
+  const waitMs = Math.max(
+    0,
+    Math.min(deps.sesEventWaitMs ?? DEFAULT_SES_EVENT_WAIT_MS, s.remainingTimeMs() - reserveMs),
+  );
+  return settleAmbiguous({
+    ledger: deps.ledger,
+    sendKey: s.key,
+    sesTag: s.tag,
+    cause,
+    waitMs,
+    retry: s.retry,
+    logger: s.logger,
+    now: () => deps.now().getTime(),
+    sleep: deps.sleep,
+  });
+};
+
+/** Gives the send claim back early, so a redelivery may take it. */
+const giveBackClaim = async (s: EmailSend): Promise<void> => {
+  try {
+    await s.retry('ledger.give_back_send_claim', () => s.deps.ledger.giveBackSendClaim(s.key));
+  } catch (err) {
+    // The lease still expires on its own; the caller's error is the one that matters.
+    s.logger.error({ err }, 'send_claim_give_back_failed');
+  }
+};
+
+/**
+ * The SES call of a claimed email (see {@link processRecord} for its outcomes): resolves to the
+ * message id to record, or undefined when the email is settled otherwise (rejected, or sent as
+ * SES's events say); rethrows what the ladder must retry or dead-letter.
+ */
+const sendClaimed = async (s: EmailSend, outgoing: OutgoingEmail): Promise<string | undefined> => {
+  const { deps, logger } = s;
+  await deps.rateLimiter?.acquire();
+  try {
+    const accepted = await withSpan('mailer.send', () => deps.mailer.send(outgoing));
+    // SES took it without naming an id: recorded as sent all the same (a redelivery must not
+    // send it again) under a placeholder id; feedback events cannot be matched to it.
+    const messageId = accepted.messageId ?? `unknown:${deps.now().toISOString()}`;
+    if (accepted.messageId === undefined) logger.warn({ messageId }, 'email_message_id_missing');
+    return messageId;
+  } catch (err) {
+    if (isContentRejection(err)) {
+      await s.retry('ledger.mark_rejected', () => deps.ledger.markRejected(s.key, err.reason));
+      logger.warn({ reason: err.reason, err }, 'email_rejected');
+      return undefined;
+    }
+    if (err instanceof PermanentError) {
+      // Not a verdict on this recipient (a malformed request or email, sending paused, the
+      // account suspended): give the claim back and dead-letter the job, so a DLQ redrive
+      // after a person fixes the cause sends it. A rejected row would block that redrive.
+      await giveBackClaim(s);
+      const scope = err instanceof SesRejectedError ? err.scope : undefined;
+      logger.error({ reason: err.reason, scope, err }, 'email_send_blocked');
+      throw err;
+    }
+    if (err instanceof RetryableError) {
+      // Throttled: SES did not take the email, so nobody holds it; the redelivery sends.
+      await giveBackClaim(s);
+      throw err;
+    }
+    // SES may have accepted it: keep the claim as `ambiguous` and wait for SES's events; with
+    // none yet, the lease decides (the takeover asks the events again before sending).
+    logger.error({ err, leaseSeconds: deps.leaseSeconds, state: 'ambiguous' }, 'email_send_outcome_unknown');
+    await s
+      .retry('ledger.mark_ambiguous', () => deps.ledger.markAmbiguous(s.key))
+      .catch((markErr: unknown) => {
+        logger.error({ err: markErr }, 'send_mark_ambiguous_failed');
+      });
+    if (await settle(s, 'ses_error', SETTLE_MARGIN_MS)) return undefined;
+    throw err;
+  }
 };
 
 /**
@@ -317,22 +361,17 @@ const prepareEmail = async (job: SendJob, deps: SendDeps, retry: Retry): Promise
 };
 
 /** Marks the send done; a failure here is the crash window, so it is logged with the message id. */
-const recordSent = async (
-  key: string,
-  messageId: string,
-  deps: SendDeps,
-  retry: Retry,
-  logger: Log,
-): Promise<void> => {
+const recordSent = async (s: EmailSend, messageId: string): Promise<void> => {
+  const { ledger, leaseSeconds } = s.deps;
   try {
     // The first attempt always runs, whatever time is left: SES has the email, and a skipped
     // write would let the lease expire into a second send. Only further attempts are bounded.
-    await withSpan('ledger.mark_sent', () => deps.ledger.markSent(key, messageId)).catch((err: unknown) => {
+    await withSpan('ledger.mark_sent', () => ledger.markSent(s.key, messageId)).catch((err: unknown) => {
       if (!isRetryable(err)) throw err;
-      return retry('ledger.mark_sent', () => deps.ledger.markSent(key, messageId));
+      return s.retry('ledger.mark_sent', () => ledger.markSent(s.key, messageId));
     });
   } catch (err) {
-    logger.error({ err, messageId, leaseSeconds: deps.leaseSeconds }, 'email_sent_unrecorded');
+    s.logger.error({ err, messageId, leaseSeconds }, 'email_sent_unrecorded');
     throw err;
   }
 };

@@ -127,19 +127,22 @@ export const processSummary = async (
         logger.warn({ owner: maskEmail(owner) }, 'summary_owner_opted_out');
         continue;
       }
-      await sendOnce(summarySendKey(job, owner), { owner, content, job }, deps, retry, logger);
+      await sendOnce({ key: summarySendKey(job, owner), owner, content, job }, deps, retry, logger);
     }
   });
 };
 
+/** One owner's summary email and its send key (`summarySendKey`). */
+interface OwnerSummary {
+  key: string;
+  owner: string;
+  content: ReturnType<typeof summaryEmail>;
+  job: PointSummaryJob;
+}
+
 /** Sends one owner's summary under its ledger claim. */
-const sendOnce = async (
-  key: string,
-  email: { owner: string; content: ReturnType<typeof summaryEmail>; job: PointSummaryJob },
-  deps: SummaryDeps,
-  retry: Retry,
-  logger: Log,
-): Promise<void> => {
+const sendOnce = async (email: OwnerSummary, deps: SummaryDeps, retry: Retry, logger: Log): Promise<void> => {
+  const { key } = email;
   const tag = sendTag(key);
   const now = deps.now().getTime();
   const claim = await retry('ledger.claim_send', () =>

@@ -2,12 +2,9 @@ import type { LedgerPort } from '#adapters/ledger/LedgerPort';
 import type { OutgoingEmail } from '#adapters/mailer/MailerPort';
 import { reviewSendKey } from '#contracts/reviewKeys';
 import { type SendJob, sendKey } from '#contracts/sendJob';
-import { SEND_TAG_NAME, sendTag, sesTagText } from '#contracts/sendTag';
+import { KIND_TAG_NAME, SEND_TAG_NAME, sendTag, sesTagText } from '#contracts/sendTag';
 import { PermanentError } from '#shared/errors';
 import { singleLine } from '#shared/text';
-
-/** SES tag naming what an email is (`review` for an approver's review email); absent on client emails. */
-export const KIND_TAG_NAME = 'herald-kind';
 
 /**
  * The exactly-once key of the job's email: {@link sendKey} for a client email,

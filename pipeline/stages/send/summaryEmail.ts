@@ -6,7 +6,7 @@ import {
   skippedText,
 } from '#shared/report/releaseReport';
 import { singleLine } from '#shared/text';
-import { escapeHtml } from '#stages/compose/escapeHtml';
+import { escapeHtml } from '#stages/shared/escapeHtml';
 
 /** The subject, HTML and text of one owners' summary. */
 export interface SummaryContent {

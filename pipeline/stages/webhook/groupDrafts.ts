@@ -2,7 +2,7 @@ import type { ApprovalRecord } from '#contracts/approval';
 import { normaliseEmail } from '#contracts/contact';
 import type { EmailDraft } from '#contracts/emailDraft';
 import type { SendPolicy } from '#contracts/sendPolicy';
-import { draftKey } from '#stages/compose/draftKey';
+import { draftKey } from '#stages/shared/draftKey';
 
 /** One audience × locale group of an approval record and its draft key in the record's revision. */
 export interface GroupDraftKey {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoLedger } from '#adapters/ledger/DynamoLedger';
 import { parsePointSpecs } from '#contracts/sendPolicy';
-import { draftKey } from '#stages/compose/draftKey';
+import { draftKey } from '#stages/shared/draftKey';
 import { topology } from '#topology/topology';
 import { putContacts } from './seed.ts';
 import { daysFromToday, type Pipeline, policyOf, startPipeline } from './support.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendJobMessage } from '#contracts/sendJob';
-import { draftKey } from '#stages/compose/draftKey';
+import { draftKey } from '#stages/shared/draftKey';
 import { herald, jsonOf } from '../ops/heraldCli.ts';
 import { putContacts, putRelease } from './seed.ts';
 import { daysFromToday, type Pipeline, type StoredSchedule, startPipeline } from './support.ts';

@@ -1,5 +1,5 @@
 import type { ApprovalPolicy } from '#contracts/approval';
-import type { DraftContext } from '../processRecord.ts';
+import type { DraftContext } from '../DraftContext.ts';
 import type { ReleaseScope } from '../releaseScope.ts';
 
 /** What the approval steps of compose work with: a draft context plus the policy's `approval`. */

@@ -3,10 +3,11 @@ import { approvalKey } from '#contracts/approval';
 import { parseJsonContract } from '#contracts/errors';
 import { reviewJobMessage } from '#contracts/reviewJob';
 import type { RecordContext } from '#retry/createSqsHandler';
-import { tracedRetry } from '#retry/tracedRetry';
 import { contextFromTraceparent, withSpan } from '#shared/tracing';
-import { type ComposeDeps, type Retry, releaseScopeOf } from '../processRecord.ts';
-import { checkStaleness } from '../staleness.ts';
+import type { ComposeDeps } from '../ComposeDeps.ts';
+import { composeRun } from '../composeRun.ts';
+import { readFreshVersion } from '../readFreshVersion.ts';
+import { releaseScopeOf } from '../releaseScopeOf.ts';
 import { writeRevision } from './writeRevision.ts';
 
 /**
@@ -25,16 +26,13 @@ export const processReviewJob = async (
 ): Promise<void> => {
   const incoming = parseJsonContract('review.job', reviewJobMessage, record.body);
   const job = incoming.payload;
-  const logger = ctx.logger.child({ versionId: job.versionId, pointId: job.pointId, job: 'review' });
-  const retry: Retry = tracedRetry({ remainingTimeMs: ctx.remainingTimeMs, logger });
+  const run = composeRun(ctx, deps, { versionId: job.versionId, pointId: job.pointId, job: 'review' });
+  const { retry, logger } = run;
 
   await withSpan(
     'compose.review',
     async () => {
-      const version = await retry('jira.get_version', ({ signal }) =>
-        deps.jira.getVersion(job.versionId, { signal }),
-      );
-      const staleness = checkStaleness(job, version);
+      const { version, staleness } = await readFreshVersion(job, run);
       if (staleness.stale || version === null) {
         logger.info({ reason: staleness.stale ? staleness.reason : 'deleted' }, 'review_skipped');
         return;
@@ -47,13 +45,10 @@ export const processReviewJob = async (
       const stored = await retry('ledger.get_approval', () => deps.ledger.getApproval(approvalKey(job)));
       const outcome = await writeRevision(
         {
+          ...run,
           point: job,
           version,
           policy,
-          deps,
-          retry,
-          logger,
-          remainingTimeMs: ctx.remainingTimeMs,
           approval: policy.approval,
           scope: releaseScopeOf(job, policy, deps, retry),
           traceparent: incoming.traceparent,

@@ -1,6 +1,6 @@
 import type { ApprovalRecord } from '#contracts/approval';
 import { DRAFT_PLACEHOLDERS, type EmailDraft } from '#contracts/emailDraft';
-import { escapeHtml } from '../escapeHtml.ts';
+import { escapeHtml } from '#stages/shared/escapeHtml';
 import type { LeftOutIssue } from '../releaseScope.ts';
 
 /** One audience × locale draft of the revision under review. */

@@ -1,5 +1,5 @@
-import { draftKey } from '../draftKey.ts';
-import type { DraftPoint } from '../processRecord.ts';
+import { draftKey } from '#stages/shared/draftKey';
+import type { DraftPoint } from '../DraftContext.ts';
 import type { ApprovalGroupLike } from './writeRevision.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { type ApprovalRecord, approvalKey } from '#contracts/approval';
 import type { EmailDraft } from '#contracts/emailDraft';
 import { groupKey, recipientAudience } from '../audiences.ts';
-import { draftWriterOf } from '../processRecord.ts';
+import { draftWriterOf } from '../draftWriterOf.ts';
 import type { AudienceScope } from '../releaseScope.ts';
 import type { ApprovalContext } from './ApprovalContext.ts';
 import { carriedHold } from './carriedHold.ts';
@@ -73,6 +73,24 @@ const scopesOf = async (c: ApprovalContext, groups: readonly ApprovalGroupLike[]
   return scopes;
 };
 
+/** The drafts of one revision by group key: one per group with an issue in its audience's scope. */
+const writeRevisionDrafts = async (
+  c: ApprovalContext,
+  groups: ApprovalRecord['groups'],
+  scopes: ReadonlyMap<string, AudienceScope>,
+  revision: number,
+): Promise<Map<string, EmailDraft>> => {
+  const write = draftWriterOf(c);
+  const drafts = new Map<string, EmailDraft>();
+  for (const group of groups) {
+    const scoped = scopes.get(group.audience);
+    if (!scoped || scoped.inScope.length === 0) continue;
+    const key = revisionDraftKey(c.point, group, revision);
+    drafts.set(groupKey(group.audience, group.locale), await write(group, key, scoped));
+  }
+  return drafts;
+};
+
 /**
  * Brings the point's approval record up to the release as Jira has it now: computes the input
  * hash over the groups' scopes; when it equals the stored (unsettled) record's, nothing is
@@ -111,14 +129,7 @@ export const writeRevision = async (
     return { kind: 'unchanged', record: stored };
   }
   const revision = (stored?.revision ?? 0) + 1;
-  const write = draftWriterOf(c);
-  const drafts = new Map<string, EmailDraft>();
-  for (const group of groups) {
-    const scoped = scopes.get(group.audience);
-    if (!scoped || scoped.inScope.length === 0) continue;
-    const key = revisionDraftKey(c.point, group, revision);
-    drafts.set(groupKey(group.audience, group.locale), await write(group, key, scoped));
-  }
+  const drafts = await writeRevisionDrafts(c, groups, scopes, revision);
   if (drafts.size === 0) {
     c.logger.warn({ reason: 'no_issue_in_scope', revision }, 'approval_nothing_to_review');
     return { kind: 'empty' };

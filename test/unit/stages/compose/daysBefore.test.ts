@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { daysBefore } from '#stages/compose/daysBefore';
-import { draftKey } from '#stages/compose/draftKey';
+import { draftKey } from '#stages/shared/draftKey';
 
 describe('Function: daysBefore', () => {
   it('counts calendar days from the local due date to the release date', () => {

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { wrap } from '#contracts/envelope';
 import type { ReleaseSnapshot } from '#contracts/releaseSnapshot';
 import { DEFAULT_SEND_POLICY } from '#contracts/sendPolicy';
-import { draftKey } from '#stages/compose/draftKey';
 import { processRecord, type ScheduleDeps } from '#stages/schedule/processRecord';
 import { composeJobOfInput } from '#stages/schedule/scheduleInput';
 import { scheduleName } from '#stages/schedule/scheduleNames';
+import { draftKey } from '#stages/shared/draftKey';
 import { FakeQueue, memoryLogger, recordContext } from '#test/unit/stages/fakes';
 import { COMPOSE_QUEUE_ARN, FakeScheduler, FakeWatermarks, snapshotOf } from './fakes.ts';
 
