@@ -8,6 +8,7 @@ export interface JiraHttpRequest {
   path: string;
   /** Whole URL: site, path and serialised search parameters. */
   url: string;
+  /** `Accept`, `Authorization`, `Content-Type` with a body, then the request's own headers. */
   headers: Record<string, string>;
   /**
    * The body to send as JSON; undefined when the request has none (null counts as none). Kept as a

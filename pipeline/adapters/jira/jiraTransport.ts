@@ -59,6 +59,7 @@ interface TransportSettings extends JiraHttpTarget {
   timeoutMs: number;
   /** Response cap, bytes. */
   maxBytes: number;
+  /** fetch implementation. */
   fetch: typeof fetch;
 }
 

@@ -9,6 +9,7 @@ const MAX_ERROR_BODY_CHARS = 2000;
 export interface JiraAnswer {
   /** The call answered (named in messages and errors). */
   request: Pick<JiraHttpRequest, 'method' | 'path'>;
+  /** The response its status and headers are read from (its body already read into `text`). */
   response: Response;
   /** The body as text; undefined when it was bigger than `maxBytes` (see readBounded). */
   text: string | undefined;
