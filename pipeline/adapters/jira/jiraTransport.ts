@@ -1,6 +1,13 @@
 import type { Client, SendRequestOptions } from 'jira.js/core';
-import { retryAfterFromHeaders } from '#retry/retryAfter';
-import { JiraTransportError } from './errors.ts';
+import { fetchFailure } from './fetchFailure.ts';
+import {
+  basicAuth,
+  type JiraHttpRequest,
+  type JiraHttpTarget,
+  toJiraHttpRequest,
+} from './jiraHttpRequest.ts';
+import { readBounded } from './readBounded.ts';
+import { readJiraAnswer } from './readJiraAnswer.ts';
 
 /** Options of {@link createJiraTransport}. */
 export interface JiraTransportOptions {
@@ -40,72 +47,46 @@ export const withAbortSignal = (client: Client, signal: AbortSignal | undefined)
           client.sendRequest<T>({ ...request, signal } as JiraTransportRequest<T>),
       };
 
-/** Text of an abort reason, for messages (withRetry's is a DOMException naming the deadline). */
-const describeReason = (reason: unknown): string =>
-  reason instanceof Error ? reason.message : reason === undefined ? 'aborted' : String(reason);
-
 /** Default whole-request timeout, milliseconds. */
 export const DEFAULT_JIRA_TIMEOUT_MS = 20_000;
 
 /** Default response cap, bytes (32 MiB). */
 export const DEFAULT_JIRA_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
-/** Most of an error body kept, characters. */
-const MAX_ERROR_BODY_CHARS = 2000;
+/** {@link JiraTransportOptions} with their defaults applied, as one request reads them. */
+interface TransportSettings extends JiraHttpTarget {
+  /** Whole-request timeout, milliseconds. */
+  timeoutMs: number;
+  /** Response cap, bytes. */
+  maxBytes: number;
+  /** fetch implementation. */
+  fetch: typeof fetch;
+}
 
-/** Same encoding as jira.js's basic auth: UTF-8 bytes, then base64. */
-const basicAuth = (email: string, apiToken: string): string =>
-  `Basic ${Buffer.from(`${email}:${apiToken}`, 'utf8').toString('base64')}`;
-
-/** jira.js's query serialisation: arrays repeat the key, objects go as JSON, null/undefined are left out. */
-const withSearchParams = (url: string, searchParams: Record<string, unknown> | undefined): string => {
-  if (!searchParams) return url;
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(searchParams)) {
-    if (value === undefined || value === null) continue;
-    if (Array.isArray(value)) {
-      for (const item of value) if (item !== undefined && item !== null) params.append(key, String(item));
-    } else if (typeof value === 'object') params.set(key, JSON.stringify(value));
-    else params.set(key, String(value));
+/**
+ * Fetches `http` and reads its body (bounded) before the timeout and the caller's signal, whichever
+ * fires first; a failure on the way is thrown as {@link fetchFailure} describes it.
+ */
+const exchange = async (
+  http: JiraHttpRequest,
+  settings: TransportSettings,
+  caller: AbortSignal | undefined,
+): Promise<{ response: Response; text: string | undefined }> => {
+  const timeout = AbortSignal.timeout(settings.timeoutMs);
+  try {
+    const response = await settings.fetch(http.url, {
+      method: http.method,
+      headers: http.headers,
+      body: http.body === undefined ? undefined : JSON.stringify(http.body),
+      // Covers the body too: readBounded's reads fail once either signal fires.
+      signal: caller ? AbortSignal.any([timeout, caller]) : timeout,
+      // A redirect off the site would be an answer we did not ask for; surface it as a status.
+      redirect: 'manual',
+    });
+    return { response, text: await readBounded(response, settings.maxBytes) };
+  } catch (cause) {
+    throw fetchFailure({ cause, request: http, timeout, timeoutMs: settings.timeoutMs, caller });
   }
-  const query = params.toString();
-  return query ? `${url}?${query}` : url;
-};
-
-/** The first `code` down an error's cause chain (undici hides ECONNRESET under `TypeError: fetch failed`). */
-const causeCode = (err: unknown): string | undefined => {
-  let cursor: unknown = err;
-  for (let depth = 0; depth < 5 && cursor instanceof Error; depth++) {
-    const code = (cursor as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    cursor = cursor.cause;
-  }
-  return undefined;
-};
-
-/** Reads a body as UTF-8 text, giving up (and cancelling the stream) past `limit` bytes. */
-const readBounded = async (response: Response, limit: number): Promise<string | undefined> => {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => undefined);
-    return undefined;
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder('utf-8');
-  let total = 0;
-  let text = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    text += decoder.decode(value, { stream: true });
-  }
-  return text + decoder.decode();
 };
 
 /**
@@ -119,109 +100,18 @@ const readBounded = async (response: Response, limit: number): Promise<string | 
  * failure `timeout`.
  */
 export const createJiraTransport = (options: JiraTransportOptions): Client => {
-  const site = options.siteUrl.replace(/\/+$/, '');
-  const authorization = basicAuth(options.email, options.apiToken);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_JIRA_TIMEOUT_MS;
-  const maxBytes = options.maxResponseBytes ?? DEFAULT_JIRA_MAX_RESPONSE_BYTES;
-  const doFetch = options.fetch ?? fetch;
-
+  const settings: TransportSettings = {
+    site: options.siteUrl.replace(/\/+$/, ''),
+    authorization: basicAuth(options.email, options.apiToken),
+    timeoutMs: options.timeoutMs ?? DEFAULT_JIRA_TIMEOUT_MS,
+    maxBytes: options.maxResponseBytes ?? DEFAULT_JIRA_MAX_RESPONSE_BYTES,
+    fetch: options.fetch ?? fetch,
+  };
   return {
     async sendRequest<T>(request: JiraTransportRequest<T>): Promise<T> {
-      const method = request.method ?? 'GET';
-      const path = request.url.startsWith('/') ? request.url : `/${request.url}`;
-      const url = withSearchParams(`${site}${path}`, request.searchParams);
-      const hasBody = request.body !== undefined && request.body !== null;
-      const headers: Record<string, string> = {
-        Accept: 'application/json',
-        Authorization: authorization,
-        ...(hasBody ? { 'Content-Type': 'application/json' } : {}),
-        ...request.headers,
-      };
-      const fields = { method, path };
-
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const caller = request.signal;
-      let response: Response;
-      let text: string | undefined;
-      try {
-        response = await doFetch(url, {
-          method,
-          headers,
-          body: hasBody ? JSON.stringify(request.body) : undefined,
-          // Covers the body too: readBounded's reads fail once either signal fires.
-          signal: caller ? AbortSignal.any([timeout, caller]) : timeout,
-          // A redirect off the site would be an answer we did not ask for; surface it as a status.
-          redirect: 'manual',
-        });
-        text = await readBounded(response, maxBytes);
-      } catch (cause) {
-        if (caller?.aborted && !timeout.aborted) {
-          throw new JiraTransportError(
-            'timeout',
-            `${method} ${path} aborted by the caller: ${describeReason(caller.reason)}`,
-            fields,
-            { cause },
-          );
-        }
-        const name = (cause as { name?: unknown } | undefined)?.name;
-        if (timeout.aborted || name === 'TimeoutError' || name === 'AbortError') {
-          throw new JiraTransportError(
-            'timeout',
-            `${method} ${path} timed out after ${timeoutMs} ms`,
-            fields,
-            {
-              cause,
-            },
-          );
-        }
-        const code = causeCode(cause);
-        const reason = cause instanceof Error ? cause.message : String(cause);
-        throw new JiraTransportError(
-          'network',
-          `${method} ${path} failed: ${reason}${code ? ` (${code})` : ''}`,
-          fields,
-          {
-            cause,
-          },
-        );
-      }
-
-      const status = response.status;
-      if (text === undefined) {
-        throw new JiraTransportError('too_large', `${method} ${path} answered more than ${maxBytes} bytes`, {
-          ...fields,
-          status,
-        });
-      }
-      if (status < 200 || status > 299) {
-        let body: unknown = text.slice(0, MAX_ERROR_BODY_CHARS);
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // Not JSON (an HTML error page from a proxy): keep the text.
-        }
-        throw new JiraTransportError('http', `${method} ${path} answered ${status}`, {
-          ...fields,
-          status,
-          body,
-          retryAfterSeconds: retryAfterFromHeaders(response.headers),
-        });
-      }
-      if (status === 204 || text === '') return undefined as T;
-      try {
-        return JSON.parse(text) as T;
-      } catch (cause) {
-        const type = response.headers.get('content-type') ?? 'no content type';
-        throw new JiraTransportError(
-          'not_json',
-          `${method} ${path} answered ${status} with ${type}, not JSON`,
-          {
-            ...fields,
-            status,
-          },
-          { cause },
-        );
-      }
+      const http = toJiraHttpRequest(request, settings);
+      const { response, text } = await exchange(http, settings, request.signal);
+      return readJiraAnswer<T>({ request: http, response, text, maxBytes: settings.maxBytes });
     },
   };
 };

@@ -33,13 +33,19 @@ const reasonFor = (status: number): string => {
   return JIRA_PERMANENT_REASONS.badRequest;
 };
 
-const fromStatus = (
-  err: unknown,
-  context: JiraErrorContext,
-  status: number,
-  body: unknown,
-  retryAfterSeconds: number | undefined,
-): JiraError => {
+/** A status Jira answered with, as {@link fromStatus} reads it. */
+interface JiraStatusAnswer {
+  /** HTTP status. */
+  status: number;
+  /** Jira's error body (parsed JSON or text), for the message. */
+  body: unknown;
+  /** Jira's `Retry-After`, seconds; undefined when it sent none. */
+  retryAfterSeconds?: number | undefined;
+}
+
+/** The {@link JiraError} of a status: retryable (`isRetryableStatus`) or a request error by reason. */
+const fromStatus = (err: unknown, context: JiraErrorContext, answer: JiraStatusAnswer): JiraError => {
+  const { status, body, retryAfterSeconds } = answer;
   const fields: JiraErrorFields = { ...context, status };
   const said = describeJiraBody(body);
   const message = `Jira ${context.operation} ${context.path} answered ${status}${said ? `: ${said}` : ''}`;
@@ -64,7 +70,11 @@ export const translateJiraError = (err: unknown, context: JiraErrorContext): unk
   if (err instanceof JiraTransportError) {
     switch (err.failure) {
       case 'http':
-        return fromStatus(err, context, err.status ?? 0, err.body, err.retryAfterSeconds);
+        return fromStatus(err, context, {
+          status: err.status ?? 0,
+          body: err.body,
+          retryAfterSeconds: err.retryAfterSeconds,
+        });
       case 'network':
       case 'timeout':
         return new JiraUnavailableError(
@@ -83,9 +93,9 @@ export const translateJiraError = (err: unknown, context: JiraErrorContext): unk
   }
   if (isRateLimitError(err)) {
     const seconds = err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000);
-    return fromStatus(err, context, 429, err.body, seconds);
+    return fromStatus(err, context, { status: 429, body: err.body, retryAfterSeconds: seconds });
   }
-  if (isApiError(err)) return fromStatus(err, context, err.status, err.body, undefined);
+  if (isApiError(err)) return fromStatus(err, context, { status: err.status, body: err.body });
   // A non-transient NetworkError (bad URL, TLS misconfiguration) is returned as is: not retryable.
   if (isNetworkError(err) && err.transient) {
     return new JiraUnavailableError(

@@ -223,94 +223,129 @@ export interface ReleaseReportInput {
   filter?: ReportFilter | undefined;
 }
 
+/** The points of a report being built, by {@link pointKeyOf}. */
+type PointsByKey = Map<string, PointReport>;
+
+/** The point of `p` in `points`, added (settled, with nothing in it) the first time. */
+const pointOf = (
+  points: PointsByKey,
+  p: { pointId: string; releaseDate?: string | undefined },
+): PointReport => {
+  const key = pointKeyOf(p);
+  let point = points.get(key);
+  if (!point) {
+    point = {
+      pointId: p.pointId,
+      releaseDate: p.releaseDate,
+      zones: [],
+      rows: [],
+      totals: emptyCounts(),
+      attention: { bounced: [], complained: [], rejected: [], pending: [] },
+      settled: true,
+    };
+    points.set(key, point);
+  }
+  return point;
+};
+
+/** The zone `timeZone` of `point`, added (`sent`, no chunks yet) the first time. */
+const zoneOf = (point: PointReport, timeZone: string): ZoneReport => {
+  let zone = point.zones.find((z) => z.timeZone === timeZone);
+  if (!zone) {
+    zone = { timeZone, status: 'sent', chunks: { fannedOut: 0, count: 0 } };
+    point.zones.push(zone);
+  }
+  return zone;
+};
+
+/** The row of a plan's group in `point`, added with its draft priced the first time. */
+const groupRowOf = (
+  point: PointReport,
+  group: ChunkPlan['groups'][number],
+  drafts: ReleaseReportInput['drafts'],
+): ReportRow => {
+  let row = point.rows.find((r) => r.audience === group.audience && r.locale === group.locale);
+  if (!row) {
+    const draft = group.draftKey ? drafts.get(group.draftKey) : undefined;
+    row = rowOf(group.audience, group.locale, group.draftKey, draft);
+    point.rows.push(row);
+  }
+  return row;
+};
+
+/** Lists `email` under what needs a person, if its fate does (see {@link Attention}). */
+const noteAttention = (attention: Attention, email: string, fate: EmailFate): void => {
+  if (fate.kind === 'sent' && fate.delivery === 'bounced') attention.bounced.push(email);
+  if (fate.kind === 'sent' && fate.delivery === 'complained') attention.complained.push(email);
+  if (fate.kind === 'skipped' && fate.reason === 'rejected') attention.rejected.push(email);
+  if (fate.kind === 'pending') attention.pending.push(email);
+};
+
+/** Adds one fanned-out chunk to its point: its zone's progress, then each email's fate by row. */
+const addPlan = (points: PointsByKey, plan: ChunkPlan, input: ReleaseReportInput): void => {
+  const point = pointOf(points, plan);
+  const zone = zoneOf(point, plan.timeZone);
+  zone.chunks.fannedOut += 1;
+  zone.chunks.count = plan.chunk.count;
+  zone.dueAt = plan.dueAt;
+  if (zone.fannedOutAt === undefined || plan.fannedOutAt < zone.fannedOutAt)
+    zone.fannedOutAt = plan.fannedOutAt;
+  for (const group of plan.groups) {
+    const row = groupRowOf(point, group, input.drafts);
+    for (const email of group.emails) {
+      const fate = emailFate(input.emails.get(sendKey(plan, email)), group.draftKey !== undefined);
+      count(row.counts, fate);
+      if (!isSettled(fate)) point.settled = false;
+      noteAttention(point.attention, email, fate);
+    }
+  }
+};
+
+/** Sets each covered point outcome on its zone: the status (missed, caught up, held) and why. */
+const addOutcomes = (points: PointsByKey, input: ReleaseReportInput): void => {
+  for (const outcome of input.rows.pointOutcomes) {
+    if (!covers(input.filter, outcome)) continue;
+    const zone = zoneOf(pointOf(points, outcome), outcome.timeZone ?? 'UTC');
+    if (outcome.status === 'missed' || outcome.status === 'caught_up' || outcome.status === 'held') {
+      zone.status = outcome.status;
+    }
+    zone.reason = outcome.reason;
+  }
+};
+
+/**
+ * Puts a point's rows (by audience, locale) and zones (by due time, zone) in order, shows the
+ * approval on the rows `review` covers, and sums the rows into the point's totals.
+ */
+const finishPoint = (point: PointReport, review: ApprovalRecord | undefined): void => {
+  point.rows.sort((a, b) => `${a.audience}\n${a.locale}`.localeCompare(`${b.audience}\n${b.locale}`));
+  point.zones.sort(
+    (a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? '') || a.timeZone.localeCompare(b.timeZone),
+  );
+  for (const row of point.rows) {
+    if (review && row.draftKey !== undefined && review.draftKeys.includes(row.draftKey)) {
+      Object.assign(row, approvalOfPoint(review));
+    }
+    addCounts(point.totals, row.counts);
+  }
+};
+
 /**
  * Builds the delivery report of a release (or of one point with `filter`) from its ledger rows:
  * per point, its zones (sent, caught up, missed), one row per audience × locale with the draft's
  * source, model, tokens and estimated cost, and what became of each planned email.
  */
 export const buildReleaseReport = (input: ReleaseReportInput): ReleaseReport => {
-  const points = new Map<string, PointReport>();
-  const pointOf = (p: { pointId: string; releaseDate?: string | undefined }): PointReport => {
-    const key = pointKeyOf(p);
-    let point = points.get(key);
-    if (!point) {
-      point = {
-        pointId: p.pointId,
-        releaseDate: p.releaseDate,
-        zones: [],
-        rows: [],
-        totals: emptyCounts(),
-        attention: { bounced: [], complained: [], rejected: [], pending: [] },
-        settled: true,
-      };
-      points.set(key, point);
-    }
-    return point;
-  };
-  const zoneOf = (point: PointReport, timeZone: string): ZoneReport => {
-    let zone = point.zones.find((z) => z.timeZone === timeZone);
-    if (!zone) {
-      zone = { timeZone, status: 'sent', chunks: { fannedOut: 0, count: 0 } };
-      point.zones.push(zone);
-    }
-    return zone;
-  };
-
-  for (const plan of plansOf(input.rows.plans, input.filter)) {
-    const point = pointOf(plan);
-    const zone = zoneOf(point, plan.timeZone);
-    zone.chunks.fannedOut += 1;
-    zone.chunks.count = plan.chunk.count;
-    zone.dueAt = plan.dueAt;
-    if (zone.fannedOutAt === undefined || plan.fannedOutAt < zone.fannedOutAt)
-      zone.fannedOutAt = plan.fannedOutAt;
-    for (const group of plan.groups) {
-      let row = point.rows.find((r) => r.audience === group.audience && r.locale === group.locale);
-      if (!row) {
-        row = rowOf(
-          group.audience,
-          group.locale,
-          group.draftKey,
-          group.draftKey ? input.drafts.get(group.draftKey) : undefined,
-        );
-        point.rows.push(row);
-      }
-      for (const email of group.emails) {
-        const fate = emailFate(input.emails.get(sendKey(plan, email)), group.draftKey !== undefined);
-        count(row.counts, fate);
-        if (!isSettled(fate)) point.settled = false;
-        if (fate.kind === 'sent' && fate.delivery === 'bounced') point.attention.bounced.push(email);
-        if (fate.kind === 'sent' && fate.delivery === 'complained') point.attention.complained.push(email);
-        if (fate.kind === 'skipped' && fate.reason === 'rejected') point.attention.rejected.push(email);
-        if (fate.kind === 'pending') point.attention.pending.push(email);
-      }
-    }
-  }
-  for (const outcome of input.rows.pointOutcomes) {
-    if (!covers(input.filter, outcome)) continue;
-    const zone = zoneOf(pointOf(outcome), outcome.timeZone ?? 'UTC');
-    if (outcome.status === 'missed' || outcome.status === 'caught_up' || outcome.status === 'held') {
-      zone.status = outcome.status;
-    }
-    zone.reason = outcome.reason;
-  }
+  const points: PointsByKey = new Map();
+  for (const plan of plansOf(input.rows.plans, input.filter)) addPlan(points, plan, input);
+  addOutcomes(points, input);
 
   const totals = emptyCounts();
   let estimatedCostUsd = 0;
   const sorted = [...points.values()].sort((a, b) => earliest(a).localeCompare(earliest(b)));
   for (const point of sorted) {
-    point.rows.sort((a, b) => `${a.audience}\n${a.locale}`.localeCompare(`${b.audience}\n${b.locale}`));
-    point.zones.sort(
-      (a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? '') || a.timeZone.localeCompare(b.timeZone),
-    );
-    const review = input.approvals?.get(pointKeyOf(point));
-    for (const row of point.rows) {
-      if (review && row.draftKey !== undefined && review.draftKeys.includes(row.draftKey)) {
-        Object.assign(row, approvalOfPoint(review));
-      }
-      addCounts(point.totals, row.counts);
-      estimatedCostUsd += row.estimatedCostUsd ?? 0;
-    }
+    finishPoint(point, input.approvals?.get(pointKeyOf(point)));
+    for (const row of point.rows) estimatedCostUsd += row.estimatedCostUsd ?? 0;
     addCounts(totals, point.totals);
   }
   return {
