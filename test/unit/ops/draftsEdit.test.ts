@@ -8,7 +8,7 @@ import { parseReviewKey } from '#ops/drafts/reviewKey';
 import { draftContentHash } from '#stages/compose/approval/index';
 import { approvalRecordOf } from '#test/factories/approvalRecord';
 import { emailDraftOf } from '#test/factories/emailDraft';
-import { FakeJira, FakeLedger, FakeQueue, llmEmail } from '#test/unit/stages/compose/fakes';
+import { billingJira, FakeLedger, FakeQueue, llmEmail } from '#test/unit/stages/compose/fakes';
 import { FakeDirectory } from '#test/unit/stages/fakes';
 
 const NOW = new Date('2026-03-06T12:00:00.000Z');
@@ -36,7 +36,7 @@ const setup = (overrides: Partial<ApprovalRecord> = {}) => {
   const directory = new FakeDirectory();
   directory.policies.set('BILL', DEFAULT_SEND_POLICY);
   const queue = new FakeQueue();
-  const deps: EditDeps = { ledger, jira: new FakeJira(), directory, queue, env: 'test', now: () => NOW };
+  const deps: EditDeps = { ledger, jira: billingJira('10001'), directory, queue, env: 'test', now: () => NOW };
   return { ledger, queue, deps, record };
 };
 

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { JiraRequestError } from '#adapters/jira/errors';
 import type { JiraIssue } from '#adapters/jira/JiraPort';
 import type { ComposeJob } from '#contracts/composeJob';
-import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { sendJobMessage } from '#contracts/sendJob';
+import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { groupRecipients } from '#stages/compose/audiences';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
 import { ScopeRejectedError } from '#stages/compose/ScopeRejectedError';
-import { JiraRequestError } from '#adapters/jira/errors';
 import { FakeDirectory } from '../fakes.ts';
 import {
+  billingJira,
   composeJob,
   envelopeRecord,
-  FakeJira,
   FakeLedger,
   FakeLlm,
   FakeQueue,
@@ -39,8 +39,8 @@ const POLICY: SendPolicy = {
 };
 
 const setup = () => {
-  const jira = new FakeJira();
-  jira.releaseIssues = { issues: RELEASE, truncated: false };
+  const jira = billingJira();
+  jira.issues.set('10042', RELEASE);
   const llm = new FakeLlm();
   // Each call answers citing only the keys it was given: what a well-behaved model does.
   llm.writeEmail = async (request) => {

@@ -1,11 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import type {
-  JiraIssue,
-  JiraPort,
-  JiraProject,
-  ListReleaseIssuesOptions,
-  ReleaseIssues,
-} from '#adapters/jira/JiraPort';
+import type { JiraIssue } from '#adapters/jira/JiraPort';
 import type { ApprovalLedgerPort, ApproverBounce, DecideOutcome } from '#adapters/ledger/ApprovalLedgerPort';
 import {
   type ApprovalSettlement,
@@ -36,8 +30,8 @@ import { wrap } from '#contracts/envelope';
 import type { VersionState } from '#contracts/releaseSnapshot';
 import type { RecordContext } from '#retry/createSqsHandler';
 import type { Log } from '#shared/logger';
+import { FakeJira } from '#test/factories/FakeJira';
 import { sqsRecord } from '#test/factories/lambda';
-import { filterByJql } from '#test/standins/jql';
 
 // The one queue fake and logger double live in test/factories; re-exported (the logger under
 // this file's old name) for the compose and send tests.
@@ -93,37 +87,17 @@ export const issues = (count: number): JiraIssue[] =>
     status: 'Done',
   }));
 
-/** An in-memory Jira. */
-export class FakeJira implements JiraPort {
-  readonly siteUrl = 'https://acme.example.net';
-  version: VersionState | null = activeVersion();
-  project: JiraProject = { id: '10000', key: 'BILL', name: 'Billing' };
-  releaseIssues: ReleaseIssues = { issues: issues(3), truncated: false };
-  readonly calls: string[] = [];
-  readonly listOptions: Array<ListReleaseIssuesOptions | undefined> = [];
-
-  async getVersion(versionId: string): Promise<VersionState | null> {
-    this.calls.push(`getVersion:${versionId}`);
-    return this.version;
-  }
-
-  async getProject(projectIdOrKey: string): Promise<JiraProject> {
-    this.calls.push(`getProject:${projectIdOrKey}`);
-    return this.project;
-  }
-
-  /**
-   * The release's issues that match every `scope` condition, evaluated by the Jira stand-in's JQL
-   * engine (a condition it cannot read throws, as Jira would answer 400).
-   */
-  async listReleaseIssues(versionId: string, options?: ListReleaseIssuesOptions): Promise<ReleaseIssues> {
-    this.calls.push(`listReleaseIssues:${versionId}`);
-    this.listOptions.push(options);
-    if ((options?.scope ?? []).length === 0) return this.releaseIssues;
-    const issues = filterByJql(this.releaseIssues.issues, versionId, options?.scope);
-    return { issues, truncated: this.releaseIssues.truncated };
-  }
-}
+/**
+ * The Jira `composeJob()` reads: project BILL (Billing, id 10000) on acme.example.net, with
+ * `activeVersion()` as `versionId` (default 10042) and its `issues(3)`.
+ */
+export const billingJira = (versionId = '10042'): FakeJira => {
+  const jira = new FakeJira({ siteUrl: 'https://acme.example.net' });
+  jira.projects.set('10000', { id: '10000', key: 'BILL', name: 'Billing' });
+  jira.versions.set(versionId, activeVersion({ id: versionId }));
+  jira.issues.set(versionId, issues(3));
+  return jira;
+};
 
 /** An LLM email citing `keys`, one item per key. */
 export const llmEmail = (keys: string[], overrides: Partial<LlmEmail> = {}): LlmEmail => ({

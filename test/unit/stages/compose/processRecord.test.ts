@@ -10,13 +10,14 @@ import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { RetryableError } from '#shared/errors';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
 import { FakeDeliveryRecords } from '#test/factories/FakeDeliveryRecords';
+import type { FakeJira } from '#test/factories/FakeJira';
 import { sqsRecord } from '#test/factories/lambda';
 import { FakeDirectory } from '../fakes.ts';
 import {
   activeVersion,
+  billingJira,
   composeJob,
   envelopeRecord,
-  FakeJira,
   FakeLedger,
   FakeLlm,
   FakeQueue,
@@ -48,7 +49,7 @@ interface Harness {
 const NO_COVERAGE_MINIMUM: SendPolicy = { ...DEFAULT_SEND_POLICY, minCoverage: 0 };
 
 const harness = (options: { llm?: FakeLlm | null; policy?: SendPolicy } = {}): Harness => {
-  const jira = new FakeJira();
+  const jira = billingJira();
   const llm = options.llm ?? new FakeLlm();
   const ledger = new FakeLedger();
   const queue = new FakeQueue();
@@ -101,7 +102,8 @@ describe('Function: processRecord (compose)', () => {
   ] as const)('skips a job whose release is %s: no LLM call, no draft, no send', async (reason, version) => {
     // Arrange
     const h = harness();
-    h.jira.version = version;
+    if (version === null) h.jira.versions.delete('10042');
+    else h.jira.versions.set('10042', version);
 
     // Act
     await h.run(composeJob());
@@ -122,7 +124,7 @@ describe('Function: processRecord (compose)', () => {
     async (moved, keyDate) => {
       // Arrange: the "date changed" webhook was lost, so the schedules still carry the old date.
       const h = harness();
-      h.jira.version = activeVersion({ releaseDate: moved });
+      h.jira.versions.set('10042', activeVersion({ releaseDate: moved }));
 
       // Act
       await h.run(composeJob());
@@ -162,7 +164,7 @@ describe('Function: processRecord (compose)', () => {
   it('rethrows when the re-plan cannot be queued, so the redelivery asks again', async () => {
     // Arrange
     const h = harness();
-    h.jira.version = activeVersion({ releaseDate: '2026-12-22' });
+    h.jira.versions.set('10042', activeVersion({ releaseDate: '2026-12-22' }));
     h.queue.send = async () => {
       throw new RetryableError('SQS throttled');
     };
@@ -621,7 +623,7 @@ describe('Function: processRecord (compose)', () => {
   it('includes the on-release point when the version is released', async () => {
     // Arrange
     const h = harness();
-    h.jira.version = activeVersion({ released: true });
+    h.jira.versions.set('10042', activeVersion({ released: true }));
     const job = composeJob({ pointId: 'onrelease', pointKind: 'on_release' });
 
     // Act
@@ -648,7 +650,8 @@ describe('Function: processRecord (compose, truncated release)', () => {
   it('closes the LLM email with the "further issues" line when Jira holds more issues than were read', async () => {
     // Arrange: the model is never told the list was cut at JIRA_MAX_ISSUES.
     const h = harness();
-    h.jira.releaseIssues = { issues: issues(3), truncated: true };
+    h.jira.issues.set('10042', issues(3));
+    h.jira.truncated.add('10042');
 
     // Act
     await h.run(composeJob());
@@ -670,7 +673,8 @@ describe('Function: processRecord (compose, truncated release)', () => {
 
   it('shortens a full-length outro so the line still fits the schema limit', async () => {
     const h = harness({ llm: new FakeLlm([llmEmail(['BILL-1'], { outro: 'o'.repeat(1000) })]) });
-    h.jira.releaseIssues = { issues: issues(3), truncated: true };
+    h.jira.issues.set('10042', issues(3));
+    h.jira.truncated.add('10042');
 
     await h.run(composeJob());
 

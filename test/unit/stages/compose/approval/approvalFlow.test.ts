@@ -10,9 +10,9 @@ import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
 import { emailDraftOf } from '#test/factories/emailDraft';
 import { FakeDirectory } from '../../fakes.ts';
 import {
+  billingJira,
   composeJob,
   envelopeRecord,
-  FakeJira,
   FakeLedger,
   FakeLlm,
   FakeQueue,
@@ -51,7 +51,7 @@ const reviewJob = (overrides: Partial<ReviewJob> = {}): ReviewJob => ({
 });
 
 const harness = (policy: SendPolicy = policyWith()) => {
-  const jira = new FakeJira();
+  const jira = billingJira();
   const ledger = new FakeLedger();
   const queue = new FakeQueue();
   const log = memoryLog();
@@ -203,10 +203,7 @@ describe('Function: processRecord (review.job, policy approval)', () => {
     const h = harness();
     await h.review();
     const first = await h.ledger.getApproval(KEY);
-    h.jira.releaseIssues = {
-      issues: [...issues(2), { key: 'BILL-9', summary: 'New export', issueType: 'Story' }],
-      truncated: false,
-    };
+    h.jira.issues.set('10042', [...issues(2), { key: 'BILL-9', summary: 'New export', issueType: 'Story' }]);
     h.llm.script = [llmEmail(['BILL-1', 'BILL-2', 'BILL-9'])];
 
     // Act
@@ -371,7 +368,7 @@ describe('Function: processRecord (compose.job at the send time, policy approval
     const h = harness();
     await h.review();
     await decide(h, 'approve', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
-    h.jira.releaseIssues = { issues: issues(4), truncated: false };
+    h.jira.issues.set('10042', issues(4));
     h.llm.script = [llmEmail(['BILL-1', 'BILL-2', 'BILL-3', 'BILL-4'])];
     h.setNow(SEND_AT);
     const before = h.sendJobs().length;
@@ -531,7 +528,7 @@ describe('Function: processRecord (policy approval, a hold and a new revision)',
     const h = harness(policyWith({ onTimeout: 'send' }));
     await h.review();
     await decide(h, 'hold', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
-    h.jira.releaseIssues = { issues: typoFixed(), truncated: false };
+    h.jira.issues.set('10042', typoFixed());
     await h.review();
     h.setNow(SEND_AT);
     const before = h.sendJobs().length;
@@ -562,7 +559,7 @@ describe('Function: processRecord (policy approval, a hold and a new revision)',
     const h = harness(policyWith({ onTimeout: 'send' }));
     await h.review();
     await decide(h, 'hold', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
-    h.jira.releaseIssues = { issues: typoFixed(), truncated: false };
+    h.jira.issues.set('10042', typoFixed());
     await h.review();
     const second = await h.ledger.getApproval(KEY);
     expect((await decide(h, 'approve', second?.contentHash ?? '', 2)).status).toBe('recorded');
@@ -586,7 +583,7 @@ describe('Function: processRecord (policy approval, a hold and a new revision)',
     const h = harness(policyWith({ onTimeout: 'send' }));
     await h.review();
     await decide(h, 'hold', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
-    h.jira.releaseIssues = { issues: typoFixed(), truncated: false };
+    h.jira.issues.set('10042', typoFixed());
     h.setNow(SEND_AT);
     const before = h.sendJobs().length;
 
@@ -618,7 +615,7 @@ describe('Function: processRecord (policy approval, a hold and a new revision)',
     const h = harness();
     await h.review();
     await decide(h, 'approve', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
-    h.jira.releaseIssues = { issues: typoFixed(), truncated: false };
+    h.jira.issues.set('10042', typoFixed());
 
     // Act
     await h.review();
