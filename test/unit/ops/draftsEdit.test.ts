@@ -36,7 +36,14 @@ const setup = (overrides: Partial<ApprovalRecord> = {}) => {
   const directory = new FakeDirectory();
   directory.policies.set('BILL', DEFAULT_SEND_POLICY);
   const queue = new FakeQueue();
-  const deps: EditDeps = { ledger, jira: billingJira('10001'), directory, queue, env: 'test', now: () => NOW };
+  const deps: EditDeps = {
+    ledger,
+    jira: billingJira('10001'),
+    directory,
+    queue,
+    env: 'test',
+    now: () => NOW,
+  };
   return { ledger, queue, deps, record };
 };
 
