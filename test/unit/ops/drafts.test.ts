@@ -9,8 +9,8 @@ import { listDrafts, renderDraftsList } from '#ops/drafts/draftsList';
 import { parseReviewKey } from '#ops/drafts/reviewKey';
 import { readDrafts, renderDrafts, writeDraftHtml } from '#ops/drafts/showDrafts';
 import { emailDraftOf } from '#test/factories/emailDraft';
+import { FakeLedger } from '#test/factories/FakeLedger';
 import { reviewRecordOf } from '#test/factories/reviewRecord';
-import { FakeLedger } from '#test/unit/stages/compose/fakes';
 import { runCli } from './cliHarness.ts';
 
 const POINT = 'draft:10001:b7d0h0m0900@2026-03-08';

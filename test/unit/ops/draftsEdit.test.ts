@@ -7,9 +7,12 @@ import { checkEdit, type EditDeps, loadEditable, storeEditedRevision } from '#op
 import { parseReviewKey } from '#ops/drafts/reviewKey';
 import { draftContentHash } from '#stages/compose/approval/index';
 import { approvalRecordOf } from '#test/factories/approvalRecord';
+import { billingJira } from '#test/factories/billingRelease';
 import { emailDraftOf } from '#test/factories/emailDraft';
-import { billingJira, FakeLedger, FakeQueue, llmEmail } from '#test/unit/stages/compose/fakes';
-import { FakeDirectory } from '#test/unit/stages/fakes';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { llmEmail } from '#test/factories/FakeLlm';
+import { FakeQueue } from '#test/factories/FakeQueue';
 
 const NOW = new Date('2026-03-06T12:00:00.000Z');
 const BASE = 'draft:10001:b7d0h0m0900@2026-03-08';

@@ -1,10 +1,6 @@
 import type { EmailAnswer, EmailRequest, LlmPort } from '#adapters/llm/LlmPort';
 import type { OneTimeSchedule, SchedulerPort } from '#adapters/scheduler/SchedulerPort';
 
-// The one fake of each port lives in test/factories; re-exported for the ops tests.
-export { FakeDirectory } from '#test/factories/FakeDirectory';
-export { FakeJira } from '#test/factories/FakeJira';
-
 /** Scheduler schedules in memory. */
 export class FakeScheduler implements SchedulerPort {
   readonly schedules = new Map<string, OneTimeSchedule>();

@@ -4,8 +4,10 @@ import { DEFAULT_SEND_POLICY, parsePointSpecs } from '#contracts/sendPolicy';
 import { OpsError, UsageError } from '#ops/cli/errors';
 import { previewEmail, renderPreview } from '#ops/commands/preview';
 import { silentLogger } from '#shared/logger';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeJira } from '#test/factories/FakeJira';
 import { shopVersion } from '#test/factories/jiraVersion';
-import { FakeDirectory, FakeJira, FakeLlm } from './fakes.ts';
+import { FakeLlm } from './fakes.ts';
 
 const NOW = new Date('2030-03-01T12:00:00.000Z');
 

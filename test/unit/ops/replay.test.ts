@@ -3,8 +3,8 @@ import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
 import { releaseChangedMessage } from '#contracts/releaseChanged';
 import { OpsError } from '#ops/cli/errors';
 import { replayRelease } from '#ops/commands/replay';
+import { FakeJira } from '#test/factories/FakeJira';
 import { shopVersion } from '#test/factories/jiraVersion';
-import { FakeJira } from './fakes.ts';
 
 class CapturingQueue implements QueuePort {
   readonly sent: { queue: string; message: OutgoingMessage }[] = [];

@@ -1,9 +1,6 @@
 import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
 import type { OneTimeSchedule, SchedulerPort } from '#adapters/scheduler/SchedulerPort';
 
-// The one logger double lives in test/factories; re-exported for the retry tests.
-export { type MemoryLogger, memoryLogger } from '#test/factories/memoryLogger';
-
 /** One QueuePort call. */
 export type QueueCall =
   | { op: 'send'; queueName: string; messages: readonly OutgoingMessage[] }

@@ -7,18 +7,14 @@ import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { groupRecipients } from '#stages/compose/audiences';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
 import { ScopeRejectedError } from '#stages/compose/ScopeRejectedError';
-import { FakeDirectory } from '../fakes.ts';
-import {
-  billingJira,
-  composeJob,
-  envelopeRecord,
-  FakeLedger,
-  FakeLlm,
-  FakeQueue,
-  llmEmail,
-  memoryLog,
-  recordContext,
-} from './fakes.ts';
+import { billingJira, composeJob } from '#test/factories/billingRelease';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { FakeLlm, llmEmail } from '#test/factories/FakeLlm';
+import { FakeQueue } from '#test/factories/FakeQueue';
+import { envelopeRecord } from '#test/factories/lambda';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
 
 /** Six issues: two public API changes, two public UI changes, one internal, one under a security level. */
 const RELEASE: JiraIssue[] = [
@@ -55,7 +51,7 @@ const setup = () => {
   const queue = new FakeQueue();
   const directory = new FakeDirectory();
   directory.policies.set('BILL', POLICY);
-  const log = memoryLog();
+  const log = memoryLogger();
   const deps: ComposeDeps = {
     jira,
     llm,
@@ -68,7 +64,7 @@ const setup = () => {
   const run = (job: ComposeJob) =>
     processRecord(
       envelopeRecord('compose.job', `${job.versionId}:${job.pointId}`, job),
-      recordContext(log.logger),
+      recordContext(log.logger, 60_000),
       deps,
     );
   const sendJobs = () => queue.bodies('herald-send').map((b) => sendJobMessage.parse(b).payload);
@@ -272,7 +268,7 @@ describe('Function: groupRecipients', () => {
     const groups = groupRecipients(
       [...RECIPIENTS, { email: 'dev-en@example.com', locale: 'de' }],
       POLICY,
-      memoryLog().logger,
+      memoryLogger().logger,
     );
 
     // Assert

@@ -9,23 +9,16 @@ import { sendJobMessage, sendKey } from '#contracts/sendJob';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { RetryableError } from '#shared/errors';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
+import { activeVersion, billingJira, composeJob, issues } from '#test/factories/billingRelease';
 import { FakeDeliveryRecords } from '#test/factories/FakeDeliveryRecords';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
 import type { FakeJira } from '#test/factories/FakeJira';
-import { sqsRecord } from '#test/factories/lambda';
-import { FakeDirectory } from '../fakes.ts';
-import {
-  activeVersion,
-  billingJira,
-  composeJob,
-  envelopeRecord,
-  FakeLedger,
-  FakeLlm,
-  FakeQueue,
-  issues,
-  llmEmail,
-  memoryLog,
-  recordContext,
-} from './fakes.ts';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { FakeLlm, llmEmail } from '#test/factories/FakeLlm';
+import { FakeQueue } from '#test/factories/FakeQueue';
+import { envelopeRecord, sqsRecord } from '#test/factories/lambda';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const NOW = new Date('2026-12-14T08:00:05.000Z');
@@ -37,7 +30,7 @@ interface Harness {
   queue: FakeQueue;
   directory: FakeDirectory;
   deps: ComposeDeps;
-  log: ReturnType<typeof memoryLog>;
+  log: ReturnType<typeof memoryLogger>;
   run(job: ComposeJob, options?: { remainingMs?: number }): Promise<void>;
   sendJobs(): Array<ReturnType<typeof sendJobMessage.parse>>;
 }
@@ -53,7 +46,7 @@ const harness = (options: { llm?: FakeLlm | null; policy?: SendPolicy } = {}): H
   const llm = options.llm ?? new FakeLlm();
   const ledger = new FakeLedger();
   const queue = new FakeQueue();
-  const log = memoryLog();
+  const log = memoryLogger();
   const directory = new FakeDirectory();
   directory.policies.set('BILL', options.policy ?? NO_COVERAGE_MINIMUM);
   const deps: ComposeDeps = {
@@ -77,10 +70,7 @@ const harness = (options: { llm?: FakeLlm | null; policy?: SendPolicy } = {}): H
     run: (job, runOptions = {}) =>
       processRecord(
         envelopeRecord('compose.job', `${job.versionId}:${job.pointId}:${job.chunk.index}`, job, TRACEPARENT),
-        {
-          ...recordContext(log.logger),
-          remainingTimeMs: () => runOptions.remainingMs ?? 60_000,
-        },
+        recordContext(log.logger, runOptions.remainingMs ?? 60_000),
         deps,
       ),
     sendJobs: () => queue.bodies('herald-send').map((b) => sendJobMessage.parse(b)),

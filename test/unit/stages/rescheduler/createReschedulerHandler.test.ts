@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { wrap } from '#contracts/envelope';
 import { createReschedulerHandler } from '#stages/rescheduler/createReschedulerHandler';
 import { lambdaContext, sqsEvent, sqsRecord } from '#test/factories/lambda';
-import { memoryLogger, RecordingQueue, RecordingScheduler } from '#test/unit/retry/fakes';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { RecordingQueue, RecordingScheduler } from '#test/unit/retry/fakes';
 
 const envelopeBody = (reschedules: number) =>
   JSON.stringify({ ...wrap('send.job', 'rel-1:point-1:j***', { to: 'x' }), reschedules });

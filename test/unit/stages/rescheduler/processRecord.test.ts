@@ -8,7 +8,8 @@ import {
   rescheduleScheduleName,
 } from '#stages/rescheduler/processRecord';
 import { sqsRecord } from '#test/factories/lambda';
-import { memoryLogger, RecordingQueue, RecordingScheduler } from '#test/unit/retry/fakes';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { RecordingQueue, RecordingScheduler } from '#test/unit/retry/fakes';
 import { topology } from '#topology/topology';
 
 const NOW = new Date('2030-01-02T03:04:05.678Z');

@@ -9,7 +9,9 @@ import { PermanentError, RetryableError } from '#shared/errors';
 import { processRecord, type ScheduleDeps } from '#stages/schedule/processRecord';
 import { composeJobOfInput } from '#stages/schedule/scheduleInput';
 import { scheduleName } from '#stages/schedule/scheduleNames';
-import { FakeQueue, memoryLogger, recordContext } from '#test/unit/stages/fakes';
+import { FakeQueue } from '#test/factories/FakeQueue';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
 import {
   COMPOSE_QUEUE_ARN,
   FakeScheduler,

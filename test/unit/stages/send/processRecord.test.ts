@@ -12,8 +12,11 @@ import { openUnsubscribeToken } from '#shared/unsubscribeToken';
 import { renderEmail } from '#stages/compose/renderEmail';
 import { processRecord, SEND_BUDGET_MS, type SendDeps } from '#stages/send/processRecord';
 import type { RateLimiter } from '#stages/send/rateLimiter';
-import { sqsRecord } from '#test/factories/lambda';
-import { envelopeRecord, FakeLedger, llmEmail, memoryLog, recordContext } from '../compose/fakes.ts';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { llmEmail } from '#test/factories/FakeLlm';
+import { envelopeRecord, sqsRecord } from '#test/factories/lambda';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
 import { FakeDirectory, FakeMailer } from './fakes.ts';
 
 const KEYS = { keys: ['test-signing-key-0123456789abcdefghij'] };
@@ -52,7 +55,7 @@ const harness = () => {
   ledger.drafts.set(DRAFT_KEY, draft());
   const mailer = new FakeMailer();
   const directory = new FakeDirectory();
-  const log = memoryLog();
+  const log = memoryLogger();
   let acquired = 0;
   /** Every wait between reads of SES's events, ms. */
   const slept: number[] = [];
@@ -78,7 +81,7 @@ const harness = () => {
   const run = (j: SendJob = job()) =>
     processRecord(
       envelopeRecord('send.job', sendKey(j, j.recipient.email), j),
-      recordContext(log.logger),
+      recordContext(log.logger, 60_000),
       deps,
     );
   return { ledger, mailer, directory, log, deps, run, slept, acquired: () => acquired };
@@ -192,7 +195,7 @@ describe('Function: processRecord (send)', () => {
     const h = harness();
     const j = job();
     const ctx = {
-      ...recordContext(h.log.logger),
+      ...recordContext(h.log.logger, 60_000),
       remainingTimeMs: () => (h.mailer.sent.length > 0 ? 3_000 : 20_000),
     };
 
@@ -209,7 +212,7 @@ describe('Function: processRecord (send)', () => {
     // Arrange
     const h = harness();
     const j = job();
-    const ctx = { ...recordContext(h.log.logger), remainingTimeMs: () => SEND_BUDGET_MS - 1 };
+    const ctx = { ...recordContext(h.log.logger, 60_000), remainingTimeMs: () => SEND_BUDGET_MS - 1 };
 
     // Act
     const act = processRecord(envelopeRecord('send.job', sendKey(j, j.recipient.email), j), ctx, h.deps);
@@ -656,7 +659,7 @@ describe('Function: processRecord (send)', () => {
 
     // Act / Assert
     await expect(
-      processRecord(sqsRecord({ body: 'not json' }), recordContext(h.log.logger), h.deps),
+      processRecord(sqsRecord({ body: 'not json' }), recordContext(h.log.logger, 60_000), h.deps),
     ).rejects.toBeInstanceOf(ContractError);
     expect(h.directory.checked).toEqual([]);
   });

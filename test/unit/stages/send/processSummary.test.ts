@@ -15,9 +15,11 @@ import {
 import { chunkPlanOf } from '#test/factories/chunkPlan';
 import { emailDraftOf } from '#test/factories/emailDraft';
 import { FakeDeliveryRecords } from '#test/factories/FakeDeliveryRecords';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { FakeQueue } from '#test/factories/FakeQueue';
 import { sqsRecord } from '#test/factories/lambda';
-import { FakeLedger, memoryLog, recordContext } from '../compose/fakes.ts';
-import { FakeQueue } from '../fakes.ts';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
 import { FakeDirectory, FakeMailer } from './fakes.ts';
 
 const FANNED_OUT = '2026-12-14T09:00:02.000Z';
@@ -55,7 +57,7 @@ const harness = (options: { now?: string; owners?: string[] } = {}) => {
   for (const owner of options.owners ?? [OWNER]) directory.removed.add(`SHOP:${owner}`);
   const mailer = new FakeMailer();
   const queue = new FakeQueue();
-  const log = memoryLog();
+  const log = memoryLogger();
   const deps: SummaryDeps = {
     ledger,
     records,
@@ -71,7 +73,7 @@ const harness = (options: { now?: string; owners?: string[] } = {}) => {
   const body = (j: PointSummaryJob = job()) =>
     JSON.stringify(wrap('point.summary', `summary:${j.pointId}`, j));
   const run = (j?: PointSummaryJob) =>
-    processSummary(sqsRecord({ body: body(j) }), recordContext(log.logger), deps);
+    processSummary(sqsRecord({ body: body(j) }), recordContext(log.logger, 60_000), deps);
   return { records, ledger, directory, mailer, queue, log, deps, run, body };
 };
 

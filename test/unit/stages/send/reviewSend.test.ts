@@ -6,7 +6,10 @@ import { sendTag } from '#contracts/sendTag';
 import { PermanentError } from '#shared/errors';
 import { processRecord, type SendDeps } from '#stages/send/processRecord';
 import { emailDraftOf } from '#test/factories/emailDraft';
-import { envelopeRecord, FakeLedger, memoryLog, recordContext } from '../compose/fakes.ts';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { envelopeRecord } from '#test/factories/lambda';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
 import { FakeDirectory, FakeMailer } from './fakes.ts';
 
 const NOW = new Date('2026-12-13T08:00:10.000Z');
@@ -42,7 +45,7 @@ const harness = () => {
   const directory = new FakeDirectory();
   // The approver is no contact of the project and opted out of client emails: a review still goes.
   directory.optedOut.add(APPROVER);
-  const log = memoryLog();
+  const log = memoryLogger();
   const deps: SendDeps = {
     ledger,
     mailer,
@@ -54,7 +57,7 @@ const harness = () => {
     leaseSeconds: 120,
   };
   const run = (job: SendJob = reviewJob()) =>
-    processRecord(envelopeRecord('send.job', job.draftKey, job), recordContext(log.logger), deps);
+    processRecord(envelopeRecord('send.job', job.draftKey, job), recordContext(log.logger, 60_000), deps);
   return { ledger, mailer, log, run };
 };
 

@@ -7,20 +7,15 @@ import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { openApprovalToken } from '#shared/approvalToken';
 import type { SigningKeys } from '#shared/signingKeys';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
+import { billingJira, composeJob, issues } from '#test/factories/billingRelease';
 import { emailDraftOf } from '#test/factories/emailDraft';
-import { FakeDirectory } from '../../fakes.ts';
-import {
-  billingJira,
-  composeJob,
-  envelopeRecord,
-  FakeLedger,
-  FakeLlm,
-  FakeQueue,
-  issues,
-  llmEmail,
-  memoryLog,
-  recordContext,
-} from '../fakes.ts';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { FakeLlm, llmEmail } from '#test/factories/FakeLlm';
+import { FakeQueue } from '#test/factories/FakeQueue';
+import { envelopeRecord } from '#test/factories/lambda';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
 
 const KEYS: SigningKeys = { keys: ['r'.repeat(43)] };
 const REVIEW_BASE = 'https://hooks.example.com/review';
@@ -54,7 +49,7 @@ const harness = (policy: SendPolicy = policyWith()) => {
   const jira = billingJira();
   const ledger = new FakeLedger();
   const queue = new FakeQueue();
-  const log = memoryLog();
+  const log = memoryLogger();
   const directory = new FakeDirectory();
   directory.policies.set('BILL', policy);
   let now = REVIEW_AT;
@@ -70,7 +65,7 @@ const harness = (policy: SendPolicy = policyWith()) => {
     review: async () => ({ baseUrl: REVIEW_BASE, keys: KEYS }),
     approvalRecheckSeconds: 60,
   };
-  const ctx = recordContext(log.logger);
+  const ctx = recordContext(log.logger, 60_000);
   return {
     jira,
     ledger,

@@ -1,0 +1,60 @@
+import type { EmailAnswer, EmailRequest, LlmPort, VerifyAnswer, VerifyRequest } from '#adapters/llm/LlmPort';
+import type { LlmEmail } from '#contracts/emailDraft';
+
+/** An LLM email citing `keys`, one item per key. */
+export const llmEmail = (keys: string[], overrides: Partial<LlmEmail> = {}): LlmEmail => ({
+  subject: 'Billing 2.4 arrives tomorrow',
+  preheader: 'What changes in Billing 2.4',
+  intro: 'Billing 2.4 ships tomorrow with these changes.',
+  sections: [
+    { heading: 'Changes', items: keys.map((key) => ({ text: `Improved ${key}`, issueKeys: [key] })) },
+  ],
+  outro: 'Thanks for working with us.',
+  ...overrides,
+});
+
+/** An LLM that answers from a script, one entry per call (an Error entry is thrown). */
+export class FakeLlm implements LlmPort {
+  readonly requests: EmailRequest[] = [];
+  /** Answers in call order; the last one repeats. */
+  script: Array<LlmEmail | Error>;
+
+  constructor(script: Array<LlmEmail | Error> = [llmEmail(['BILL-1', 'BILL-2'])]) {
+    this.script = script;
+  }
+
+  async writeEmail(request: EmailRequest): Promise<EmailAnswer> {
+    this.requests.push(request);
+    const next = this.script[Math.min(this.requests.length - 1, this.script.length - 1)];
+    if (next === undefined) throw new Error('FakeLlm has no script');
+    if (next instanceof Error) throw next;
+    return {
+      email: structuredClone(next),
+      model: 'gpt-test',
+      usage: { promptTokens: 1000, completionTokens: 200 },
+    };
+  }
+
+  readonly verifyRequests: VerifyRequest[] = [];
+  /**
+   * The grounding verifier's answers in call order (the last repeats): the ids judged unsupported,
+   * or an Error to throw. Default every item supported.
+   */
+  verifyScript: Array<string[] | Error> = [[]];
+
+  async verifyItems(request: VerifyRequest): Promise<VerifyAnswer> {
+    this.verifyRequests.push(request);
+    const next = this.verifyScript[Math.min(this.verifyRequests.length - 1, this.verifyScript.length - 1)];
+    if (next === undefined) throw new Error('FakeLlm has no verify script');
+    if (next instanceof Error) throw next;
+    return {
+      verdicts: request.items.map(({ id }) => ({
+        id,
+        supported: !next.includes(id),
+        reason: next.includes(id) ? 'the cited issue says something else' : 'backed',
+      })),
+      model: 'gpt-verify',
+      usage: { promptTokens: 500, completionTokens: 50 },
+    };
+  }
+}
