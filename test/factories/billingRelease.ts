@@ -6,8 +6,8 @@ import { FakeJira } from '#test/factories/FakeJira';
 // Billing 2.4 (project BILL, version 10042, due 2026-12-15 in Europe/Berlin): the release the
 // compose, send and drafts tests share.
 
-/** A compose.job payload: a `before` point one day ahead, one English recipient. */
-export const composeJob = (overrides: Partial<ComposeJob> = {}): ComposeJob => ({
+/** The point every Billing job is about: one day before the release, 09:00 in Berlin. */
+export const billingPoint = {
   versionId: '10042',
   projectKey: 'BILL',
   pointId: 'b1d0h0m0900',
@@ -15,6 +15,11 @@ export const composeJob = (overrides: Partial<ComposeJob> = {}): ComposeJob => (
   releaseDate: '2026-12-15',
   timeZone: 'Europe/Berlin',
   dueAt: '2026-12-14T08:00:00.000Z',
+} as const satisfies Partial<ComposeJob>;
+
+/** A compose.job payload for {@link billingPoint}: one chunk, one English recipient. */
+export const composeJob = (overrides: Partial<ComposeJob> = {}): ComposeJob => ({
+  ...billingPoint,
   chunk: { index: 0, count: 1 },
   recipients: [{ email: 'ada@example.com', name: 'Ada', locale: 'en' }],
   ...overrides,

@@ -7,7 +7,7 @@ import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { openApprovalToken } from '#shared/approvalToken';
 import type { SigningKeys } from '#shared/signingKeys';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
-import { billingJira, composeJob, issues } from '#test/factories/billingRelease';
+import { billingJira, billingPoint, composeJob, issues } from '#test/factories/billingRelease';
 import { emailDraftOf } from '#test/factories/emailDraft';
 import { FakeDirectory } from '#test/factories/FakeDirectory';
 import { FakeLedger } from '#test/factories/FakeLedger';
@@ -33,12 +33,7 @@ const policyWith = (approval: Partial<ApprovalPolicy> = {}): SendPolicy => ({
 });
 
 const reviewJob = (overrides: Partial<ReviewJob> = {}): ReviewJob => ({
-  versionId: '10042',
-  projectKey: 'BILL',
-  pointId: 'b1d0h0m0900',
-  pointKind: 'before',
-  releaseDate: '2026-12-15',
-  timeZone: 'Europe/Berlin',
+  ...billingPoint,
   dueAt: DUE,
   notAfter: NOT_AFTER,
   groups: [{ audience: 'all', locale: 'en', recipients: 3 }],
