@@ -2,6 +2,7 @@ import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
 import type { MailerPort, OutgoingEmail } from '#adapters/mailer/MailerPort';
 import type { Contact } from '#contracts/contact';
 import type { SendPolicy } from '#contracts/sendPolicy';
+import type { SendDeps } from '#stages/send/processRecord';
 
 /**
  * A directory answering what the send stage asks: global opt-outs, and whether the project still
@@ -73,3 +74,16 @@ export class FakeMailer implements MailerPort {
     return { messageId: this.acceptWithoutId ? undefined : `ses-${this.sent.length}` };
   }
 }
+
+/** The send stage's settings in these tests: its sender, unsubscribe links, signing keys, a 120 s claim lease. */
+export const SEND_SETTINGS = {
+  senderEmail: 'releases@example.com',
+  unsubscribeBaseUrl: 'https://hooks.example.com/unsubscribe',
+  signingKeys: { keys: ['test-signing-key-0123456789abcdefghij'] },
+  leaseSeconds: 120,
+} as const satisfies Partial<SendDeps>;
+
+/** Send deps over the given ports (and any other override) with {@link SEND_SETTINGS}. */
+export const sendDeps = (
+  deps: Pick<SendDeps, 'ledger' | 'mailer' | 'directory' | 'now'> & Partial<SendDeps>,
+): SendDeps => ({ ...SEND_SETTINGS, ...deps });

@@ -17,9 +17,9 @@ import { llmEmail } from '#test/factories/FakeLlm';
 import { envelopeRecord, sqsRecord } from '#test/factories/lambda';
 import { memoryLogger } from '#test/factories/memoryLogger';
 import { recordContext } from '#test/factories/recordContext';
-import { FakeDirectory, FakeMailer } from './fakes.ts';
+import { FakeDirectory, FakeMailer, SEND_SETTINGS, sendDeps } from './fakes.ts';
 
-const KEYS = { keys: ['test-signing-key-0123456789abcdefghij'] };
+const KEYS = SEND_SETTINGS.signingKeys;
 const NOW = new Date('2026-12-14T08:00:10.000Z');
 const DRAFT_KEY = 'draft:10042:b1d0h0m0900@2026-12-15:en';
 
@@ -64,20 +64,16 @@ const harness = () => {
       acquired += 1;
     },
   };
-  const deps: SendDeps = {
+  const deps = sendDeps({
     ledger,
     mailer,
     directory,
     now: () => NOW,
-    senderEmail: 'releases@example.com',
-    unsubscribeBaseUrl: 'https://hooks.example.com/unsubscribe',
-    signingKeys: KEYS,
-    leaseSeconds: 120,
     rateLimiter,
     sleep: async (ms) => {
       slept.push(ms);
     },
-  };
+  });
   const run = (j: SendJob = job()) =>
     processRecord(
       envelopeRecord('send.job', sendKey(j, j.recipient.email), j),

@@ -10,7 +10,7 @@ import { FakeLedger } from '#test/factories/FakeLedger';
 import { envelopeRecord } from '#test/factories/lambda';
 import { memoryLogger } from '#test/factories/memoryLogger';
 import { recordContext } from '#test/factories/recordContext';
-import { FakeDirectory, FakeMailer } from './fakes.ts';
+import { FakeDirectory, FakeMailer, sendDeps } from './fakes.ts';
 
 const NOW = new Date('2026-12-13T08:00:10.000Z');
 const APPROVER = 'lead@example.com';
@@ -46,16 +46,7 @@ const harness = () => {
   // The approver is no contact of the project and opted out of client emails: a review still goes.
   directory.optedOut.add(APPROVER);
   const log = memoryLogger();
-  const deps: SendDeps = {
-    ledger,
-    mailer,
-    directory,
-    now: () => NOW,
-    senderEmail: 'releases@example.com',
-    unsubscribeBaseUrl: 'https://hooks.example.com/unsubscribe',
-    signingKeys: { keys: ['test-signing-key-0123456789abcdefghij'] },
-    leaseSeconds: 120,
-  };
+  const deps = sendDeps({ ledger, mailer, directory, now: () => NOW });
   const run = (job: SendJob = reviewJob()) =>
     processRecord(envelopeRecord('send.job', job.draftKey, job), recordContext(log.logger, 60_000), deps);
   return { ledger, mailer, log, run };
