@@ -10,7 +10,7 @@ import { OutOfTimeError } from '#retry/withRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { openUnsubscribeToken } from '#shared/unsubscribeToken';
 import { renderEmail } from '#stages/compose/renderEmail';
-import { processRecord, SEND_BUDGET_MS, type SendDeps } from '#stages/send/processRecord';
+import { processRecord, SEND_BUDGET_MS } from '#stages/send/processRecord';
 import type { RateLimiter } from '#stages/send/rateLimiter';
 import { FakeLedger } from '#test/factories/FakeLedger';
 import { llmEmail } from '#test/factories/FakeLlm';

@@ -4,7 +4,7 @@ import { reviewDraftKey } from '#contracts/reviewKeys';
 import type { SendJob } from '#contracts/sendJob';
 import { sendTag } from '#contracts/sendTag';
 import { PermanentError } from '#shared/errors';
-import { processRecord, type SendDeps } from '#stages/send/processRecord';
+import { processRecord } from '#stages/send/processRecord';
 import { emailDraftOf } from '#test/factories/emailDraft';
 import { FakeLedger } from '#test/factories/FakeLedger';
 import { envelopeRecord } from '#test/factories/lambda';
