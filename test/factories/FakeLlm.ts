@@ -13,6 +13,14 @@ export const llmEmail = (keys: string[], overrides: Partial<LlmEmail> = {}): Llm
   ...overrides,
 });
 
+/** The answer for call number `calls` (1-based) from `script`, whose last entry repeats; an Error entry is thrown. */
+const nextAnswer = <T>(script: ReadonlyArray<T | Error>, calls: number, name: string): T => {
+  const next = script[Math.min(calls - 1, script.length - 1)];
+  if (next === undefined) throw new Error(`FakeLlm has no ${name}`);
+  if (next instanceof Error) throw next;
+  return next;
+};
+
 /** An LLM that answers from a script, one entry per call (an Error entry is thrown). */
 export class FakeLlm implements LlmPort {
   readonly requests: EmailRequest[] = [];
@@ -25,9 +33,7 @@ export class FakeLlm implements LlmPort {
 
   async writeEmail(request: EmailRequest): Promise<EmailAnswer> {
     this.requests.push(request);
-    const next = this.script[Math.min(this.requests.length - 1, this.script.length - 1)];
-    if (next === undefined) throw new Error('FakeLlm has no script');
-    if (next instanceof Error) throw next;
+    const next = nextAnswer(this.script, this.requests.length, 'script');
     return {
       email: structuredClone(next),
       model: 'gpt-test',
@@ -44,9 +50,7 @@ export class FakeLlm implements LlmPort {
 
   async verifyItems(request: VerifyRequest): Promise<VerifyAnswer> {
     this.verifyRequests.push(request);
-    const next = this.verifyScript[Math.min(this.verifyRequests.length - 1, this.verifyScript.length - 1)];
-    if (next === undefined) throw new Error('FakeLlm has no verify script');
-    if (next instanceof Error) throw next;
+    const next = nextAnswer(this.verifyScript, this.verifyRequests.length, 'verify script');
     return {
       verdicts: request.items.map(({ id }) => ({
         id,
