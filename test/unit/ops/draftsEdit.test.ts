@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRecord } from '#contracts/approval';
-import type { EmailDraft } from '#contracts/emailDraft';
+import type { EmailDraft, LlmEmail } from '#contracts/emailDraft';
 import { DEFAULT_SEND_POLICY } from '#contracts/sendPolicy';
 import { contentText, DraftEditRejectedError, parseContent } from '#ops/drafts/editChecks';
 import { checkEdit, type EditDeps, loadEditable, storeEditedRevision } from '#ops/drafts/editDraft';
@@ -48,6 +48,17 @@ const setup = (overrides: Partial<ApprovalRecord> = {}) => {
     now: () => NOW,
   };
   return { ledger, queue, deps, record };
+};
+
+/** Checks `edit` (it must pass) and stores it as the next revision, edited by ana. */
+const checkAndStore = async (
+  deps: EditDeps,
+  editable: Awaited<ReturnType<typeof loadEditable>>,
+  edit: LlmEmail,
+) => {
+  const result = await checkEdit(deps, editable, edit);
+  if (!result.checked) throw new Error(`unexpected problems: ${result.problems}`);
+  return storeEditedRevision(deps, editable, result.checked, 'ana');
 };
 
 describe('Function: parseContent', () => {
@@ -150,9 +161,7 @@ describe('Function: checkEdit + storeEditedRevision', () => {
     const edit = { ...CONTENT, subject: 'Billing 2.4: what changes tomorrow' };
 
     // Act
-    const result = await checkEdit(deps, editable, edit);
-    if (!result.checked) throw new Error(`unexpected problems: ${result.problems}`);
-    const stored = await storeEditedRevision(deps, editable, result.checked, 'ana');
+    const stored = await checkAndStore(deps, editable, edit);
 
     // Assert
     expect(stored).toMatchObject({
@@ -210,9 +219,7 @@ describe('Function: checkEdit + storeEditedRevision', () => {
     const editable = await loadEditable(ledger, parseReviewKey(`${BASE}:en`));
 
     // Act
-    const result = await checkEdit(deps, editable, { ...CONTENT, subject: 'Billing 2.4: fixed' });
-    if (!result.checked) throw new Error(`unexpected problems: ${result.problems}`);
-    const stored = await storeEditedRevision(deps, editable, result.checked, 'ana');
+    const stored = await checkAndStore(deps, editable, { ...CONTENT, subject: 'Billing 2.4: fixed' });
 
     // Assert
     expect(stored).toMatchObject({
