@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { EmailRequest } from '#adapters/llm/LlmPort';
 import type * as OpenAiLlmModule from '#adapters/llm/OpenAiLlm';
 import type * as IsRetryableModule from '#retry/isRetryable';
 import { bundledInputs } from '#scripts/bundle/packageBytes';

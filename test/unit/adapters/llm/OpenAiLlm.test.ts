@@ -1,7 +1,7 @@
 import { APIUserAbortError } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LlmOutputError, LlmRequestError, LlmUnavailableError } from '#adapters/llm/errors';
-import type { EmailRequest, VerifyRequest } from '#adapters/llm/LlmPort';
+import type { VerifyRequest } from '#adapters/llm/LlmPort';
 import {
   GROUNDING_VERDICT_JSON_SCHEMA,
   LLM_EMAIL_JSON_SCHEMA,
