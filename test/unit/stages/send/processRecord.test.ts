@@ -12,12 +12,13 @@ import { openUnsubscribeToken } from '#shared/unsubscribeToken';
 import { renderEmail } from '#stages/compose/renderEmail';
 import { processRecord, SEND_BUDGET_MS } from '#stages/send/processRecord';
 import type { RateLimiter } from '#stages/send/rateLimiter';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
 import { FakeLedger } from '#test/factories/FakeLedger';
 import { llmEmail } from '#test/factories/FakeLlm';
 import { envelopeRecord, sqsRecord } from '#test/factories/lambda';
 import { memoryLogger } from '#test/factories/memoryLogger';
 import { recordContext } from '#test/factories/recordContext';
-import { FakeDirectory, FakeMailer, SEND_SETTINGS, sendDeps } from './fakes.ts';
+import { FakeMailer, SEND_SETTINGS, sendDeps } from './fakes.ts';
 
 const KEYS = SEND_SETTINGS.signingKeys;
 const NOW = new Date('2026-12-14T08:00:10.000Z');
@@ -50,11 +51,15 @@ const draft = (overrides: Partial<EmailDraft> = {}): EmailDraft => ({
   ...overrides,
 });
 
+/** The recipient of `job()`, a contact of BILL. */
+const ADA = { email: 'ada@example.com', optedOut: false };
+
 const harness = () => {
   const ledger = new FakeLedger();
   ledger.drafts.set(DRAFT_KEY, draft());
   const mailer = new FakeMailer();
   const directory = new FakeDirectory();
+  directory.contacts.set('BILL', [ADA]);
   const log = memoryLogger();
   let acquired = 0;
   /** Every wait between reads of SES's events, ms. */
@@ -250,7 +255,7 @@ describe('Function: processRecord (send)', () => {
   it('never sends to an opted-out recipient records it, and claims nothing', async () => {
     // Arrange
     const h = harness();
-    h.directory.optedOut.add('ada@example.com');
+    await h.directory.optOut('ada@example.com', 'complaint');
 
     // Act
     await h.run();
@@ -283,7 +288,7 @@ describe('Function: processRecord (send)', () => {
   it('skips a recipient opted out in the project only, records it, and claims nothing', async () => {
     // Arrange: enrich planned the release before the contact opted out of this project.
     const h = harness();
-    h.directory.optedOutInProject.add('BILL:ada@example.com');
+    await h.directory.putContact('BILL', { ...ADA, optedOut: true });
 
     // Act
     await h.run();
@@ -302,7 +307,7 @@ describe('Function: processRecord (send)', () => {
   it('skips a recipient removed from the project since the release was planned, records it, and claims nothing', async () => {
     // Arrange
     const h = harness();
-    h.directory.removed.add('BILL:ada@example.com');
+    await h.directory.removeContact('BILL', 'ada@example.com');
 
     // Act
     await h.run();
@@ -323,7 +328,8 @@ describe('Function: processRecord (send)', () => {
   it('still sends to a contact of the job’s project when another project removed them', async () => {
     // Arrange
     const h = harness();
-    h.directory.removed.add('OPS:ada@example.com');
+    await h.directory.putContact('OPS', ADA);
+    await h.directory.removeContact('OPS', 'ada@example.com');
 
     // Act
     await h.run();

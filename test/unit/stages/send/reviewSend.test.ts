@@ -6,11 +6,12 @@ import { sendTag } from '#contracts/sendTag';
 import { PermanentError } from '#shared/errors';
 import { processRecord } from '#stages/send/processRecord';
 import { emailDraftOf } from '#test/factories/emailDraft';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
 import { FakeLedger } from '#test/factories/FakeLedger';
 import { envelopeRecord } from '#test/factories/lambda';
 import { memoryLogger } from '#test/factories/memoryLogger';
 import { recordContext } from '#test/factories/recordContext';
-import { FakeDirectory, FakeMailer, sendDeps } from './fakes.ts';
+import { FakeMailer, sendDeps } from './fakes.ts';
 
 const NOW = new Date('2026-12-13T08:00:10.000Z');
 const APPROVER = 'lead@example.com';
@@ -44,7 +45,7 @@ const harness = () => {
   const mailer = new FakeMailer();
   const directory = new FakeDirectory();
   // The approver is no contact of the project and opted out of client emails: a review still goes.
-  directory.optedOut.add(APPROVER);
+  directory.optOuts.set(APPROVER, 'complaint');
   const log = memoryLogger();
   const deps = sendDeps({ ledger, mailer, directory, now: () => NOW });
   const run = (job: SendJob = reviewJob()) =>
