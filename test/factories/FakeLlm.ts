@@ -21,22 +21,33 @@ const nextAnswer = <T>(script: ReadonlyArray<T | Error>, calls: number, name: st
   return next;
 };
 
+/** One scripted email answer: the email, one made from the request, or an Error to throw. */
+export type ScriptedEmail = LlmEmail | Error | ((request: EmailRequest) => LlmEmail);
+
+/** Options of {@link FakeLlm}. */
+export interface FakeLlmOptions {
+  /** The model every answer names. Default `gpt-test`. */
+  model?: string;
+}
+
 /** An LLM that answers from a script, one entry per call (an Error entry is thrown). */
 export class FakeLlm implements LlmPort {
   readonly requests: EmailRequest[] = [];
   /** Answers in call order; the last one repeats. */
-  script: Array<LlmEmail | Error>;
+  script: ScriptedEmail[];
+  readonly #model: string;
 
-  constructor(script: Array<LlmEmail | Error> = [llmEmail(['BILL-1', 'BILL-2'])]) {
+  constructor(script: ScriptedEmail[] = [llmEmail(['BILL-1', 'BILL-2'])], options: FakeLlmOptions = {}) {
     this.script = script;
+    this.#model = options.model ?? 'gpt-test';
   }
 
   async writeEmail(request: EmailRequest): Promise<EmailAnswer> {
     this.requests.push(request);
     const next = nextAnswer(this.script, this.requests.length, 'script');
     return {
-      email: structuredClone(next),
-      model: 'gpt-test',
+      email: structuredClone(typeof next === 'function' ? next(request) : next),
+      model: this.#model,
       usage: { promptTokens: 1000, completionTokens: 200 },
     };
   }

@@ -37,16 +37,8 @@ const POLICY: SendPolicy = {
 const setup = () => {
   const jira = billingJira();
   jira.issues.set('10042', RELEASE);
-  const llm = new FakeLlm();
   // Each call answers citing only the keys it was given: what a well-behaved model does.
-  llm.writeEmail = async (request) => {
-    llm.requests.push(request);
-    return {
-      email: llmEmail(request.issues.map((i) => i.key)),
-      model: 'gpt-test',
-      usage: { promptTokens: 10, completionTokens: 5 },
-    };
-  };
+  const llm = new FakeLlm([(request) => llmEmail(request.issues.map((i) => i.key))]);
   const ledger = new FakeLedger();
   const queue = new FakeQueue();
   const directory = new FakeDirectory();
