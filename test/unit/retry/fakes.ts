@@ -1,5 +1,4 @@
 import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
-import type { OneTimeSchedule, SchedulerPort } from '#adapters/scheduler/SchedulerPort';
 
 /** One QueuePort call. */
 export type QueueCall =
@@ -41,25 +40,4 @@ export class RecordingQueue implements QueuePort {
   of<O extends QueueCall['op']>(op: O): Array<Extract<QueueCall, { op: O }>> {
     return this.calls.filter((c): c is Extract<QueueCall, { op: O }> => c.op === op);
   }
-}
-
-/** A SchedulerPort that keeps created schedules in memory. */
-export class RecordingScheduler implements SchedulerPort {
-  readonly created: OneTimeSchedule[] = [];
-  failWith: Error | undefined;
-
-  async list(prefix: string): Promise<OneTimeSchedule[]> {
-    return this.created.filter((s) => s.name.startsWith(prefix));
-  }
-
-  async create(schedule: OneTimeSchedule): Promise<void> {
-    if (this.failWith) throw this.failWith;
-    this.created.push(schedule);
-  }
-
-  async update(schedule: OneTimeSchedule): Promise<void> {
-    await this.create(schedule);
-  }
-
-  async delete(): Promise<void> {}
 }
