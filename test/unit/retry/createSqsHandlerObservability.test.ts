@@ -5,9 +5,9 @@ import { createSqsHandler } from '#retry/createSqsHandler';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { lambdaContext, sqsEvent, sqsRecord } from '#test/factories/lambda';
 import { memoryLogger } from '#test/factories/memoryLogger';
+import { RecordingQueue } from '#test/factories/RecordingQueue';
 import { recordingMetrics } from '#test/factories/recordingMetrics';
 import { retryOf } from '#topology/topology';
-import { RecordingQueue } from './fakes.ts';
 
 const MAIN = 'herald-enrich';
 

@@ -4,7 +4,7 @@ import { createReschedulerHandler } from '#stages/rescheduler/createReschedulerH
 import { FakeScheduler } from '#test/factories/FakeScheduler';
 import { lambdaContext, sqsEvent, sqsRecord } from '#test/factories/lambda';
 import { memoryLogger } from '#test/factories/memoryLogger';
-import { RecordingQueue } from '#test/unit/retry/fakes';
+import { RecordingQueue } from '#test/factories/RecordingQueue';
 
 const envelopeBody = (reschedules: number) =>
   JSON.stringify({ ...wrap('send.job', 'rel-1:point-1:j***', { to: 'x' }), reschedules });

@@ -10,7 +10,7 @@ import {
 import { FakeScheduler } from '#test/factories/FakeScheduler';
 import { sqsRecord } from '#test/factories/lambda';
 import { memoryLogger } from '#test/factories/memoryLogger';
-import { RecordingQueue } from '#test/unit/retry/fakes';
+import { RecordingQueue } from '#test/factories/RecordingQueue';
 import { topology } from '#topology/topology';
 
 const NOW = new Date('2030-01-02T03:04:05.678Z');

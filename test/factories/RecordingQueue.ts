@@ -6,7 +6,11 @@ export type QueueCall =
   | { op: 'changeVisibility'; queueName: string; receiptHandle: string; seconds: number }
   | { op: 'delete'; queueName: string; receiptHandle: string };
 
-/** A QueuePort that records every call and can be told to fail per operation and queue. */
+/**
+ * A QueuePort that records every call of every operation and can be told to fail per operation
+ * and queue: the double for the SQS batch runner and the rescheduler, which change visibility and
+ * delete as well as send (`FakeQueue` records sends only).
+ */
 export class RecordingQueue implements QueuePort {
   readonly calls: QueueCall[] = [];
   /** Errors by `op` or `op:queueName`; a matching call rejects with it. */
