@@ -11,12 +11,15 @@ export class FakeDirectory implements DirectoryPort {
   readonly optOuts = new Map<string, string>();
   /** When set, `putContact` throws for this address (a throttled write). */
   failOn: string | undefined;
+  /** Every lookup, `isOptedOut:<email>` or `getContact:<projectKey>:<email>`. */
+  readonly checked: string[] = [];
 
   async listContacts(projectKey: string): Promise<Contact[]> {
     return [...(this.contacts.get(projectKey) ?? [])];
   }
 
   async getContact(projectKey: string, email: string): Promise<Contact | null> {
+    this.checked.push(`getContact:${projectKey}:${email}`);
     return (this.contacts.get(projectKey) ?? []).find((c) => c.email === normaliseEmail(email)) ?? null;
   }
 
@@ -46,6 +49,7 @@ export class FakeDirectory implements DirectoryPort {
   }
 
   async isOptedOut(email: string): Promise<boolean> {
+    this.checked.push(`isOptedOut:${email}`);
     return this.optOuts.has(normaliseEmail(email));
   }
 

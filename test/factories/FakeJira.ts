@@ -10,12 +10,18 @@ import type { VersionRecord } from '#ops/jira/readVersionRecord';
 import { PermanentError } from '#shared/errors';
 import { filterByJql } from '#test/standins/jql';
 
+/** Options of {@link FakeJira}. */
+export interface FakeJiraOptions {
+  /** The site the issue links point at. Default `https://jira.example.com`. */
+  siteUrl?: string;
+}
+
 /**
  * The one in-memory Jira of the stage and ops tests: versions by id (absent = 404), projects by id
  * (found by key too; one `SHOP` project to start with), issues per version.
  */
 export class FakeJira implements JiraPort {
-  readonly siteUrl = 'https://jira.example.com';
+  readonly siteUrl: string;
   /** Versions by id; a `projectId` is kept for {@link FakeJira.readVersion} only. */
   readonly versions = new Map<string, VersionState | VersionRecord>();
   readonly projects = new Map<string, JiraProject>([
@@ -23,8 +29,19 @@ export class FakeJira implements JiraPort {
   ]);
   /** Issues of each version. */
   readonly issues = new Map<string, JiraIssue[]>();
+  /** Versions whose issue list Jira cut at the maximum (`truncated: true`). */
+  readonly truncated = new Set<string>();
+  /** Every call, `getVersion:<id>`, `getProject:<idOrKey>` or `listReleaseIssues:<id>`. */
+  readonly calls: string[] = [];
+  /** The options of each `listReleaseIssues` call. */
+  readonly listOptions: Array<ListReleaseIssuesOptions | undefined> = [];
+
+  constructor(options: FakeJiraOptions = {}) {
+    this.siteUrl = options.siteUrl ?? 'https://jira.example.com';
+  }
 
   async getVersion(versionId: string): Promise<VersionState | null> {
+    this.calls.push(`getVersion:${versionId}`);
     const record = this.versions.get(versionId);
     if (!record) return null;
     const { projectId: _, ...version } = record as VersionRecord;
@@ -32,6 +49,7 @@ export class FakeJira implements JiraPort {
   }
 
   async getProject(projectIdOrKey: string): Promise<JiraProject> {
+    this.calls.push(`getProject:${projectIdOrKey}`);
     const project =
       this.projects.get(projectIdOrKey) ?? [...this.projects.values()].find((p) => p.key === projectIdOrKey);
     if (!project) throw new PermanentError('jira_not_found', `project ${projectIdOrKey} not found`);
@@ -40,9 +58,11 @@ export class FakeJira implements JiraPort {
 
   /** The version's issues matching every `scope` condition (the stand-in's JQL engine). */
   async listReleaseIssues(versionId: string, options?: ListReleaseIssuesOptions): Promise<ReleaseIssues> {
+    this.calls.push(`listReleaseIssues:${versionId}`);
+    this.listOptions.push(options);
     return {
       issues: filterByJql(this.issues.get(versionId) ?? [], versionId, options?.scope),
-      truncated: false,
+      truncated: this.truncated.has(versionId),
     };
   }
 

@@ -1,4 +1,5 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { wrap } from '#contracts/envelope';
 
 let counter = 0;
 
@@ -38,6 +39,14 @@ export const sqsRecord = (options: SqsRecordOptions = {}): SQSRecord => {
     awsRegion: 'us-east-1',
   } as SQSRecord;
 };
+
+/** An SQS record carrying `payload` in a herald envelope of `kind` under `key`. */
+export const envelopeRecord = (
+  kind: 'compose.job' | 'send.job' | 'review.job',
+  key: string,
+  payload: unknown,
+  traceparent?: string,
+): SQSRecord => sqsRecord({ body: JSON.stringify(wrap(kind, key, payload, traceparent)) });
 
 /** An SQS event of the given records. */
 export const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });

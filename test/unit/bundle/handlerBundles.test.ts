@@ -1,9 +1,9 @@
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_NAMES } from '../../../infra/functionNames.ts';
 import { findHandlerEntries, handlerBuildOptions } from '#scripts/bundle/handlerBuildOptions';
 import { bundledInputs, packageOf } from '#scripts/bundle/packageBytes';
 import { REPO_ROOT } from '#test/factories/bundle';
+import { FUNCTION_NAMES } from '../../../infra/functionNames.ts';
 
 /**
  * The packages a handler may carry only where it needs them: the one stage that calls each.

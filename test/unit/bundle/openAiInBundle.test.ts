@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { EmailRequest } from '#adapters/llm/LlmPort';
 import type * as OpenAiLlmModule from '#adapters/llm/OpenAiLlm';
 import type * as IsRetryableModule from '#retry/isRetryable';
 import { bundledInputs } from '#scripts/bundle/packageBytes';
 import { bundleAndImport, type ImportedBundle } from '#test/factories/bundle';
+import { emailRequestOf } from '#test/factories/emailRequest';
 import { type OpenAiStandIn, startOpenAiStandIn } from '#test/standins/OpenAiStandIn';
 
 const API_KEY = 'sk-test-key';
@@ -14,15 +14,10 @@ const ENTRY = [
   "export { isRetryable } from './pipeline/retry/isRetryable.ts';",
 ].join('\n');
 
-const request: EmailRequest = {
-  projectName: 'Acme Portal',
-  versionName: 'v2.4',
-  releaseDate: '2030-03-14',
-  pointKind: 'before',
-  daysBefore: 7,
+const request = emailRequestOf({
   locale: 'en',
   issues: [{ key: 'ABC-1', summary: 'Export to CSV', issueType: 'Story', status: 'Done' }],
-};
+});
 
 describe('Function: handlerBuildOptions (the OpenAI client with its unused parts left out)', () => {
   let standIn: OpenAiStandIn;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventBridgeTargetHandler } from '#local/eventBridgeTarget';
 import { lambdaContext, sqsEvent, sqsRecord } from '#test/factories/lambda';
-import { memoryLogger } from '#test/unit/stages/fakes';
+import { memoryLogger } from '#test/factories/memoryLogger';
 
 describe('Function: eventBridgeTargetHandler', () => {
   it('invokes the handler with each record’s EventBridge event and reports the ones that threw', async () => {

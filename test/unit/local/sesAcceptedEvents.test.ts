@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { sesAcceptedEvents } from '#local/SesEventPublisher';
 import { processFeedback } from '#stages/feedback/processFeedback';
-import { FakeLedger } from '#test/unit/stages/compose/fakes';
-import { FakeDirectory, memoryLogger } from '#test/unit/stages/fakes';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { memoryLogger } from '#test/factories/memoryLogger';
 
 const AT = new Date('2026-12-14T08:00:00.000Z');
 const body = {

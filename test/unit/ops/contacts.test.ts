@@ -9,7 +9,7 @@ import {
   renderContacts,
   renderImport,
 } from '#ops/commands/contacts';
-import { FakeDirectory } from './fakes.ts';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
 
 const CSV = [
   'email,name,locale,tz',

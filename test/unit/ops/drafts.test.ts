@@ -9,14 +9,22 @@ import { listDrafts, renderDraftsList } from '#ops/drafts/draftsList';
 import { parseReviewKey } from '#ops/drafts/reviewKey';
 import { readDrafts, renderDrafts, writeDraftHtml } from '#ops/drafts/showDrafts';
 import { emailDraftOf } from '#test/factories/emailDraft';
+import { FakeLedger } from '#test/factories/FakeLedger';
 import { reviewRecordOf } from '#test/factories/reviewRecord';
-import { FakeLedger } from '#test/unit/stages/compose/fakes';
 import { runCli } from './cliHarness.ts';
 
 const POINT = 'draft:10001:b7d0h0m0900@2026-03-08';
 const NOW = new Date('2026-03-06T12:00:00.000Z');
 
 const recordOf = reviewRecordOf;
+
+/** Ana's `decision` on `record`, as `herald drafts approve|hold` sends it. */
+const byAna = (record: ApprovalRecord, decision: 'approve' | 'hold') => ({
+  approvalKey: record.approvalKey,
+  decision,
+  by: 'ana',
+  now: () => NOW,
+});
 
 const ledgerWith = (...records: ApprovalRecord[]): FakeLedger => {
   const ledger = new FakeLedger();
@@ -218,12 +226,7 @@ describe('Function: decideAsOperator', () => {
     const ledger = ledgerWith(record);
 
     // Act
-    const result = await decideAsOperator(ledger, {
-      approvalKey: record.approvalKey,
-      decision: 'approve',
-      by: 'ana',
-      now: () => NOW,
-    });
+    const result = await decideAsOperator(ledger, byAna(record, 'approve'));
 
     // Assert
     expect(result.status).toBe('recorded');
@@ -249,12 +252,7 @@ describe('Function: decideAsOperator', () => {
     const ledger = ledgerWith(record);
 
     // Act
-    const result = await decideAsOperator(ledger, {
-      approvalKey: record.approvalKey,
-      decision: 'hold',
-      by: 'ana',
-      now: () => NOW,
-    });
+    const result = await decideAsOperator(ledger, byAna(record, 'hold'));
 
     // Assert
     expect(result.status).toBe('already');

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRecord } from '#contracts/approval';
-import type { EmailDraft } from '#contracts/emailDraft';
+import type { EmailDraft, LlmEmail } from '#contracts/emailDraft';
 import { DEFAULT_SEND_POLICY } from '#contracts/sendPolicy';
 import { contentText, DraftEditRejectedError, parseContent } from '#ops/drafts/editChecks';
 import { checkEdit, type EditDeps, loadEditable, storeEditedRevision } from '#ops/drafts/editDraft';
 import { parseReviewKey } from '#ops/drafts/reviewKey';
 import { draftContentHash } from '#stages/compose/approval/index';
 import { approvalRecordOf } from '#test/factories/approvalRecord';
+import { billingJira } from '#test/factories/billingRelease';
 import { emailDraftOf } from '#test/factories/emailDraft';
-import { FakeJira, FakeLedger, FakeQueue, llmEmail } from '#test/unit/stages/compose/fakes';
-import { FakeDirectory } from '#test/unit/stages/fakes';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { llmEmail } from '#test/factories/FakeLlm';
+import { FakeQueue } from '#test/factories/FakeQueue';
 
 const NOW = new Date('2026-03-06T12:00:00.000Z');
 const BASE = 'draft:10001:b7d0h0m0900@2026-03-08';
@@ -36,8 +39,26 @@ const setup = (overrides: Partial<ApprovalRecord> = {}) => {
   const directory = new FakeDirectory();
   directory.policies.set('BILL', DEFAULT_SEND_POLICY);
   const queue = new FakeQueue();
-  const deps: EditDeps = { ledger, jira: new FakeJira(), directory, queue, env: 'test', now: () => NOW };
+  const deps: EditDeps = {
+    ledger,
+    jira: billingJira('10001'),
+    directory,
+    queue,
+    env: 'test',
+    now: () => NOW,
+  };
   return { ledger, queue, deps, record };
+};
+
+/** Checks `edit` (it must pass) and stores it as the next revision, edited by ana. */
+const checkAndStore = async (
+  deps: EditDeps,
+  editable: Awaited<ReturnType<typeof loadEditable>>,
+  edit: LlmEmail,
+) => {
+  const result = await checkEdit(deps, editable, edit);
+  if (!result.checked) throw new Error(`unexpected problems: ${result.problems}`);
+  return storeEditedRevision(deps, editable, result.checked, 'ana');
 };
 
 describe('Function: parseContent', () => {
@@ -140,9 +161,7 @@ describe('Function: checkEdit + storeEditedRevision', () => {
     const edit = { ...CONTENT, subject: 'Billing 2.4: what changes tomorrow' };
 
     // Act
-    const result = await checkEdit(deps, editable, edit);
-    if (!result.checked) throw new Error(`unexpected problems: ${result.problems}`);
-    const stored = await storeEditedRevision(deps, editable, result.checked, 'ana');
+    const stored = await checkAndStore(deps, editable, edit);
 
     // Assert
     expect(stored).toMatchObject({
@@ -200,9 +219,7 @@ describe('Function: checkEdit + storeEditedRevision', () => {
     const editable = await loadEditable(ledger, parseReviewKey(`${BASE}:en`));
 
     // Act
-    const result = await checkEdit(deps, editable, { ...CONTENT, subject: 'Billing 2.4: fixed' });
-    if (!result.checked) throw new Error(`unexpected problems: ${result.problems}`);
-    const stored = await storeEditedRevision(deps, editable, result.checked, 'ana');
+    const stored = await checkAndStore(deps, editable, { ...CONTENT, subject: 'Billing 2.4: fixed' });
 
     // Assert
     expect(stored).toMatchObject({

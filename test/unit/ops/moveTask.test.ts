@@ -2,7 +2,7 @@ import { ListMessageMoveTasksCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isMoveTaskUnsupported, waitForMoveTask } from '#ops/dlq/moveTask';
-import { DLQ, notImplementedError } from './sqsFixtures.ts';
+import { DLQ, moveTaskList, notImplementedError } from './sqsFixtures.ts';
 
 const sqs = mockClient(SQSClient);
 
@@ -52,21 +52,9 @@ describe('Function: waitForMoveTask', () => {
     // Arrange
     sqs
       .on(ListMessageMoveTasksCommand)
-      .resolvesOnce({
-        Results: [
-          { Status: 'RUNNING', ApproximateNumberOfMessagesMoved: 1, ApproximateNumberOfMessagesToMove: 3 },
-        ],
-      })
-      .resolvesOnce({
-        Results: [
-          { Status: 'RUNNING', ApproximateNumberOfMessagesMoved: 2, ApproximateNumberOfMessagesToMove: 3 },
-        ],
-      })
-      .resolves({
-        Results: [
-          { Status: 'COMPLETED', ApproximateNumberOfMessagesMoved: 3, ApproximateNumberOfMessagesToMove: 3 },
-        ],
-      });
+      .resolvesOnce(moveTaskList('RUNNING', 1, 3))
+      .resolvesOnce(moveTaskList('RUNNING', 2, 3))
+      .resolves(moveTaskList('COMPLETED', 3, 3));
     const sleeps: number[] = [];
     const seen: number[] = [];
 

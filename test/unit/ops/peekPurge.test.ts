@@ -14,11 +14,11 @@ import { DLQ, deadLetter, depth } from './sqsFixtures.ts';
 const sqs = mockClient(SQSClient);
 const client = () => new SQSClient({ region: 'us-east-1' });
 
-describe('Function: peekDeadLetters', () => {
-  afterEach(() => {
-    sqs.reset();
-  });
+afterEach(() => {
+  sqs.reset();
+});
 
+describe('Function: peekDeadLetters', () => {
   it('reads up to the limit, hiding each while it walks, then makes every one visible again', async () => {
     // Arrange
     sqs.on(GetQueueAttributesCommand).resolves(depth(5));
@@ -93,10 +93,6 @@ describe('Function: peekDeadLetters', () => {
 });
 
 describe('Function: purgeDeadLetters', () => {
-  afterEach(() => {
-    sqs.reset();
-  });
-
   it('deletes up to the limit and returns a view of each message removed', async () => {
     // Arrange
     sqs

@@ -4,7 +4,7 @@ import type { JqlCheck, JqlValidator } from '#adapters/jira/JiraPort';
 import { ContractError } from '#contracts/errors';
 import { OpsError, UsageError } from '#ops/cli/errors';
 import { removeAudience, renderPolicy, setAudience, setPolicy, showPolicy } from '#ops/commands/policy';
-import { FakeDirectory } from './fakes.ts';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
 
 describe('Function: showPolicy', () => {
   it('shows the default policy for a project without one, marked as such', async () => {

@@ -4,10 +4,32 @@ import { DEFAULT_SEND_POLICY, parsePointSpecs } from '#contracts/sendPolicy';
 import { OpsError, UsageError } from '#ops/cli/errors';
 import { previewEmail, renderPreview } from '#ops/commands/preview';
 import { silentLogger } from '#shared/logger';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeJira } from '#test/factories/FakeJira';
+import { FakeLlm } from '#test/factories/FakeLlm';
 import { shopVersion } from '#test/factories/jiraVersion';
-import { FakeDirectory, FakeJira, FakeLlm } from './fakes.ts';
 
 const NOW = new Date('2030-03-01T12:00:00.000Z');
+
+/** An LLM announcing every issue it was given, by its summary. */
+const announcingLlm = () =>
+  new FakeLlm(
+    [
+      (request) => ({
+        subject: `${request.versionName} is coming`,
+        preheader: 'What changes',
+        intro: 'Here is what changes.',
+        sections: [
+          {
+            heading: 'Changes',
+            items: request.issues.map((issue) => ({ text: issue.summary, issueKeys: [issue.key] })),
+          },
+        ],
+        outro: 'Thanks',
+      }),
+    ],
+    { model: 'fake-model' },
+  );
 
 const setup = async (version: { released?: boolean; archived?: boolean; releaseDate?: string } = {}) => {
   const jira = new FakeJira();
@@ -39,7 +61,7 @@ describe('Function: previewEmail', () => {
   it('writes the email of the policy’s first point with the LLM, in the policy’s locale and zone', async () => {
     // Arrange
     const { jira, directory } = await setup();
-    const llm = new FakeLlm();
+    const llm = announcingLlm();
 
     // Act
     const result = await previewEmail(deps(jira, directory, llm), { versionId: '10001', name: 'Ada' });
@@ -100,7 +122,7 @@ describe('Function: previewEmail', () => {
       { key: 'SHOP-2', summary: 'Invoices as PDF' },
       { key: 'SHOP-3', summary: 'Dark mode' },
     ]);
-    const llm = new FakeLlm();
+    const llm = announcingLlm();
 
     // Act
     const result = await previewEmail(deps(jira, directory, llm), { versionId: '10001' });
@@ -238,7 +260,7 @@ describe('Function: previewEmail (audiences)', () => {
   it("composes the asked audience's email from its scope only", async () => {
     // Arrange
     const { jira, directory } = await withAudiences();
-    const llm = new FakeLlm();
+    const llm = announcingLlm();
 
     // Act
     const result = await previewEmail(deps(jira, directory, llm), {
@@ -261,7 +283,7 @@ describe('Function: previewEmail (audiences)', () => {
     });
 
     // Act
-    const result = await previewEmail(deps(jira, directory, new FakeLlm()), {
+    const result = await previewEmail(deps(jira, directory, announcingLlm()), {
       versionId: '10001',
       audience: 'mobile',
     });

@@ -11,14 +11,17 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpsError } from '#ops/cli/errors';
-import { redriveDeadLetters } from '#ops/dlq/redriveDeadLetters';
-import { DLQ, deadLetter, depth, MAIN, notImplementedError } from './sqsFixtures.ts';
+import { type RedriveOptions, redriveDeadLetters } from '#ops/dlq/redriveDeadLetters';
+import { DLQ, deadLetter, depth, MAIN, moveTaskList, notImplementedError } from './sqsFixtures.ts';
 
 const sqs = mockClient(SQSClient);
 const client = () => new SQSClient({ region: 'us-east-1' });
 
 const sentEntries = () =>
   sqs.commandCalls(SendMessageBatchCommand).flatMap((call) => call.args[0].input.Entries ?? []);
+/** Runs a redrive from DLQ to MAIN, for real unless `options.dryRun` says otherwise. */
+const redrive = (options: Pick<RedriveOptions, 'method'> & Partial<RedriveOptions>) =>
+  redriveDeadLetters(client(), { source: DLQ, target: MAIN, dryRun: false, ...options });
 const deletedHandles = () =>
   sqs
     .commandCalls(DeleteMessageBatchCommand)
@@ -47,11 +50,8 @@ describe('Function: redriveDeadLetters', () => {
       const progress: [number, number][] = [];
 
       // Act
-      const report = await redriveDeadLetters(client(), {
-        source: DLQ,
-        target: MAIN,
+      const report = await redrive({
         method: 'auto',
-        dryRun: false,
         onProgress: (done, total) => progress.push([done, total]),
       });
 
@@ -102,12 +102,7 @@ describe('Function: redriveDeadLetters', () => {
     sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [], Failed: [] });
 
     // Act
-    const report = await redriveDeadLetters(client(), {
-      source: DLQ,
-      target: MAIN,
-      method: 'copy',
-      dryRun: false,
-    });
+    const report = await redrive({ method: 'copy' });
 
     // Assert
     expect(report).toMatchObject({ method: 'copy', seen: 3, moved: 2, failed: 1, remaining: 1 });
@@ -134,12 +129,7 @@ describe('Function: redriveDeadLetters', () => {
     });
 
     // Act
-    const report = await redriveDeadLetters(client(), {
-      source: DLQ,
-      target: MAIN,
-      method: 'copy',
-      dryRun: false,
-    });
+    const report = await redrive({ method: 'copy' });
 
     // Assert
     expect(report).toMatchObject({ seen: 2, moved: 2, failed: 0, notDeleted: 1 });
@@ -152,12 +142,7 @@ describe('Function: redriveDeadLetters', () => {
     sqs.on(SendMessageBatchCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
 
     // Act
-    const report = await redriveDeadLetters(client(), {
-      source: DLQ,
-      target: MAIN,
-      method: 'copy',
-      dryRun: false,
-    });
+    const report = await redrive({ method: 'copy' });
 
     // Assert
     expect(report).toMatchObject({ seen: 2, moved: 0, failed: 2 });
@@ -182,12 +167,7 @@ describe('Function: redriveDeadLetters', () => {
     sqs.on(DeleteMessageBatchCommand).resolves({});
 
     // Act
-    const report = await redriveDeadLetters(client(), {
-      source: DLQ,
-      target: MAIN,
-      method: 'copy',
-      dryRun: false,
-    });
+    const report = await redrive({ method: 'copy' });
 
     // Assert
     expect(report).toMatchObject({ seen: 2, moved: 2, returned: 1 });
@@ -210,11 +190,8 @@ describe('Function: redriveDeadLetters', () => {
     sqs.on(DeleteMessageBatchCommand).resolves({});
 
     // Act
-    const report = await redriveDeadLetters(client(), {
-      source: DLQ,
-      target: MAIN,
+    const report = await redrive({
       method: 'copy',
-      dryRun: false,
       maxPerSecond: 2,
       nowMs: () => now,
       sleep: async (ms) => {
@@ -237,23 +214,12 @@ describe('Function: redriveDeadLetters', () => {
     sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'task-1' });
     sqs
       .on(ListMessageMoveTasksCommand)
-      .resolvesOnce({
-        Results: [
-          { Status: 'RUNNING', ApproximateNumberOfMessagesMoved: 1, ApproximateNumberOfMessagesToMove: 4 },
-        ],
-      })
-      .resolves({
-        Results: [
-          { Status: 'COMPLETED', ApproximateNumberOfMessagesMoved: 4, ApproximateNumberOfMessagesToMove: 4 },
-        ],
-      });
+      .resolvesOnce(moveTaskList('RUNNING', 1, 4))
+      .resolves(moveTaskList('COMPLETED', 4, 4));
 
     // Act
-    const report = await redriveDeadLetters(client(), {
-      source: DLQ,
-      target: MAIN,
+    const report = await redrive({
       method: 'auto',
-      dryRun: false,
       maxPerSecond: 50,
       sleep: async () => {},
     });
@@ -278,24 +244,12 @@ describe('Function: redriveDeadLetters', () => {
     // Arrange
     sqs.on(GetQueueAttributesCommand).resolvesOnce(depth(4)).resolves(depth(1));
     sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'task-1' });
-    sqs.on(ListMessageMoveTasksCommand).resolves({
-      Results: [
-        {
-          Status: 'FAILED',
-          ApproximateNumberOfMessagesMoved: 3,
-          ApproximateNumberOfMessagesToMove: 4,
-          FailureReason: 'AWS.SimpleQueueService.NonExistentQueue',
-        },
-      ],
-    });
+    sqs
+      .on(ListMessageMoveTasksCommand)
+      .resolves(moveTaskList('FAILED', 3, 4, 'AWS.SimpleQueueService.NonExistentQueue'));
 
     // Act
-    const report = await redriveDeadLetters(client(), {
-      source: DLQ,
-      target: MAIN,
-      method: 'move-task',
-      dryRun: false,
-    });
+    const report = await redrive({ method: 'move-task' });
 
     // Assert
     expect(report).toMatchObject({
@@ -314,12 +268,7 @@ describe('Function: redriveDeadLetters', () => {
     sqs.on(StartMessageMoveTaskCommand).rejects(notImplementedError());
 
     // Act
-    const run = redriveDeadLetters(client(), {
-      source: DLQ,
-      target: MAIN,
-      method: 'move-task',
-      dryRun: false,
-    });
+    const run = redrive({ method: 'move-task' });
 
     // Assert
     await expect(run).rejects.toThrow(OpsError);
@@ -333,9 +282,7 @@ describe('Function: redriveDeadLetters', () => {
     sqs.on(StartMessageMoveTaskCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
 
     // Act & Assert
-    await expect(
-      redriveDeadLetters(client(), { source: DLQ, target: MAIN, method: 'auto', dryRun: false }),
-    ).rejects.toThrow('denied');
+    await expect(redrive({ method: 'auto' })).rejects.toThrow('denied');
     expect(sqs).not.toReceiveCommand(ReceiveMessageCommand);
   });
 
@@ -349,12 +296,7 @@ describe('Function: redriveDeadLetters', () => {
     sqs.on(ChangeMessageVisibilityBatchCommand).resolves({});
 
     // Act
-    const report = await redriveDeadLetters(client(), {
-      source: DLQ,
-      target: MAIN,
-      method: 'auto',
-      dryRun: true,
-    });
+    const report = await redrive({ method: 'auto', dryRun: true });
 
     // Assert
     expect(report).toMatchObject({
@@ -385,12 +327,7 @@ describe('Function: redriveDeadLetters', () => {
     sqs.on(DeleteMessageBatchCommand).resolves({});
 
     // Act
-    const report = await redriveDeadLetters(client(), {
-      source: DLQ,
-      target: MAIN,
-      method: 'copy',
-      dryRun: false,
-    });
+    const report = await redrive({ method: 'copy' });
 
     // Assert
     expect(report).toMatchObject({ seen: 1, moved: 1, remaining: 2 });
@@ -402,12 +339,7 @@ describe('Function: redriveDeadLetters', () => {
     sqs.on(GetQueueAttributesCommand).resolves(depth(0));
 
     // Act
-    const report = await redriveDeadLetters(client(), {
-      source: DLQ,
-      target: MAIN,
-      method: 'auto',
-      dryRun: false,
-    });
+    const report = await redrive({ method: 'auto' });
 
     // Assert
     expect(report).toMatchObject({ initial: 0, seen: 0, moved: 0 });

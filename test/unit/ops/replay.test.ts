@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
 import { releaseChangedMessage } from '#contracts/releaseChanged';
 import { OpsError } from '#ops/cli/errors';
 import { replayRelease } from '#ops/commands/replay';
+import { FakeJira } from '#test/factories/FakeJira';
+import { FakeQueue } from '#test/factories/FakeQueue';
 import { shopVersion } from '#test/factories/jiraVersion';
-import { FakeJira } from './fakes.ts';
-
-class CapturingQueue implements QueuePort {
-  readonly sent: { queue: string; message: OutgoingMessage }[] = [];
-
-  async send(queue: string, messages: readonly OutgoingMessage[]) {
-    this.sent.push(...messages.map((message) => ({ queue, message })));
-  }
-
-  async changeVisibility() {}
-
-  async arnOf(queue: string) {
-    return `arn:aws:sqs:us-east-1:123456789012:${queue}`;
-  }
-
-  async delete() {}
-}
 
 const NOW = new Date('2030-03-01T12:00:00.000Z');
 
@@ -29,7 +13,7 @@ describe('Function: replayRelease', () => {
     // Arrange
     const jira = new FakeJira();
     jira.versions.set('10001', shopVersion());
-    const queue = new CapturingQueue();
+    const queue = new FakeQueue();
 
     // Act
     const result = await replayRelease(
@@ -44,7 +28,7 @@ describe('Function: replayRelease', () => {
       event: 'jira:version_updated',
     });
     expect(queue.sent).toHaveLength(1);
-    expect(queue.sent[0]?.queue).toBe('herald-t-enrich');
+    expect(queue.sent[0]?.queueName).toBe('herald-t-enrich');
     const envelope = releaseChangedMessage.parse(JSON.parse(queue.sent[0]?.message.body ?? ''));
     expect(envelope).toMatchObject({
       kind: 'release.changed',
@@ -62,7 +46,7 @@ describe('Function: replayRelease', () => {
 
   it('fails with an OpsError pointing at schedules cancel when Jira has no such version', async () => {
     // Arrange
-    const queue = new CapturingQueue();
+    const queue = new FakeQueue();
 
     // Act
     const run = replayRelease(

@@ -11,7 +11,7 @@ import type { OneTimeSchedule } from '#adapters/scheduler/SchedulerPort';
 import { wrap } from '#contracts/envelope';
 import { OpsError } from '#ops/cli/errors';
 import { cancelSchedules, fireSchedule, listSchedules, renderScheduleList } from '#ops/commands/schedules';
-import { FakeScheduler } from './fakes.ts';
+import { FakeScheduler } from '#test/factories/FakeScheduler';
 
 const scheduler = mockClient(SchedulerClient);
 const sqs = mockClient(SQSClient);

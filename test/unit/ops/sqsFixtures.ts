@@ -51,3 +51,15 @@ export const depth = (visible: number, inFlight = 0, delayed = 0) => ({
     ApproximateNumberOfMessagesDelayed: String(delayed),
   },
 });
+
+/** ListMessageMoveTasks answer with the most recent task in `status`, `moved` of `toMove` done. */
+export const moveTaskList = (status: string, moved: number, toMove: number, failureReason?: string) => ({
+  Results: [
+    {
+      Status: status,
+      ApproximateNumberOfMessagesMoved: moved,
+      ApproximateNumberOfMessagesToMove: toMove,
+      ...(failureReason === undefined ? {} : { FailureReason: failureReason }),
+    },
+  ],
+});

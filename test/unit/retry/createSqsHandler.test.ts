@@ -16,7 +16,8 @@ import { ContractError } from '#contracts/errors';
 import { createSqsHandler, type RecordContext } from '#retry/createSqsHandler';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { lambdaContext, sqsEvent, sqsRecord } from '#test/factories/lambda';
-import { memoryLogger, RecordingQueue } from './fakes.ts';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { RecordingQueue } from '#test/factories/RecordingQueue';
 
 const NOW = new Date('2030-01-02T03:04:05.000Z');
 // The runner's mechanics on a stage with the default ladder (base 2 s, 5 receives, 3 reschedules).

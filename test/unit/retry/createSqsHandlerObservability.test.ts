@@ -3,10 +3,11 @@ import { METRIC_NAMES } from '#adapters/metrics/MetricsPort';
 import { wrap } from '#contracts/envelope';
 import { createSqsHandler } from '#retry/createSqsHandler';
 import { PermanentError, RetryableError } from '#shared/errors';
-import { retryOf } from '#topology/topology';
 import { lambdaContext, sqsEvent, sqsRecord } from '#test/factories/lambda';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { RecordingQueue } from '#test/factories/RecordingQueue';
 import { recordingMetrics } from '#test/factories/recordingMetrics';
-import { memoryLogger, RecordingQueue } from './fakes.ts';
+import { retryOf } from '#topology/topology';
 
 const MAIN = 'herald-enrich';
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalTracing, startLocalTracing } from '#local/localTracing';
 import { createSqsHandler } from '#retry/createSqsHandler';
-import { memoryLogger, RecordingQueue } from './fakes.ts';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { RecordingQueue } from '#test/factories/RecordingQueue';
 
 let tracing: LocalTracing | undefined;
 

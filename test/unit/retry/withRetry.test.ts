@@ -9,7 +9,7 @@ import {
   withRetry,
 } from '#retry/withRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
-import { memoryLogger } from './fakes.ts';
+import { memoryLogger } from '#test/factories/memoryLogger';
 
 /** A function failing with each of `errors` in turn, then resolving `'ok'`; records call times. */
 const flaky = (...errors: unknown[]) => {

@@ -1,35 +1,24 @@
 import { APIUserAbortError } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LlmOutputError, LlmRequestError, LlmUnavailableError } from '#adapters/llm/errors';
-import { translateOpenAiError } from '#adapters/llm/translateOpenAiError';
-import type { EmailRequest, VerifyRequest } from '#adapters/llm/LlmPort';
+import type { VerifyRequest } from '#adapters/llm/LlmPort';
 import {
   GROUNDING_VERDICT_JSON_SCHEMA,
   LLM_EMAIL_JSON_SCHEMA,
   OpenAiLlm,
   VERIFIER_FORMAT_NAME,
 } from '#adapters/llm/OpenAiLlm';
+import { translateOpenAiError } from '#adapters/llm/translateOpenAiError';
 import { VERIFIER_SYSTEM_PROMPT } from '#adapters/llm/verifierPrompt';
 import { llmEmail } from '#contracts/emailDraft';
 import { isRetryable } from '#retry/isRetryable';
 import { PermanentError, RetryableError } from '#shared/errors';
+import { emailRequestOf } from '#test/factories/emailRequest';
 import { type OpenAiStandIn, startOpenAiStandIn } from '#test/standins/OpenAiStandIn';
 
 const API_KEY = 'sk-test-key';
 
-const request = (overrides: Partial<EmailRequest> = {}): EmailRequest => ({
-  projectName: 'Acme Portal',
-  versionName: 'v2.4',
-  releaseDate: '2030-03-14',
-  pointKind: 'before',
-  daysBefore: 7,
-  locale: 'de-DE',
-  issues: [
-    { key: 'ABC-1', summary: 'Export to CSV', issueType: 'Story', status: 'Done' },
-    { key: 'ABC-2', summary: 'Fix login timeout', issueType: 'Bug', status: 'Done' },
-  ],
-  ...overrides,
-});
+const request = emailRequestOf;
 
 describe('Class: OpenAiLlm', () => {
   let standIn: OpenAiStandIn;

@@ -7,20 +7,17 @@ import {
   JIRA_DATA_OPEN,
   SYSTEM_PROMPT,
 } from '#adapters/llm/prompt';
+import { emailRequestOf } from '#test/factories/emailRequest';
 
-const request = (overrides: Partial<EmailRequest> = {}): EmailRequest => ({
-  projectName: 'Acme Portal',
-  versionName: 'v2.4',
-  releaseDate: '2030-03-14',
-  pointKind: 'before',
-  daysBefore: 7,
-  locale: 'fr-FR',
-  issues: [
-    { key: 'ABC-1', summary: 'Export to CSV', issueType: 'Story', description: 'Adds an export button.' },
-    { key: 'ABC-2', summary: 'Fix login timeout', issueType: 'Bug' },
-  ],
-  ...overrides,
-});
+const request = (overrides: Partial<EmailRequest> = {}): EmailRequest =>
+  emailRequestOf({
+    locale: 'fr-FR',
+    issues: [
+      { key: 'ABC-1', summary: 'Export to CSV', issueType: 'Story', description: 'Adds an export button.' },
+      { key: 'ABC-2', summary: 'Fix login timeout', issueType: 'Bug' },
+    ],
+    ...overrides,
+  });
 
 /** The decoded JSON between the delimiters of a user message. */
 const dataOf = (content: string): Record<string, unknown> => {

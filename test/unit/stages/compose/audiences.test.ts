@@ -1,24 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { JiraRequestError } from '#adapters/jira/errors';
 import type { JiraIssue } from '#adapters/jira/JiraPort';
 import type { ComposeJob } from '#contracts/composeJob';
-import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { sendJobMessage } from '#contracts/sendJob';
+import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { groupRecipients } from '#stages/compose/audiences';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
 import { ScopeRejectedError } from '#stages/compose/ScopeRejectedError';
-import { JiraRequestError } from '#adapters/jira/errors';
-import { FakeDirectory } from '../fakes.ts';
-import {
-  composeJob,
-  envelopeRecord,
-  FakeJira,
-  FakeLedger,
-  FakeLlm,
-  FakeQueue,
-  llmEmail,
-  memoryLog,
-  recordContext,
-} from './fakes.ts';
+import { billingJira, composeJob } from '#test/factories/billingRelease';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { FakeLlm, llmEmail } from '#test/factories/FakeLlm';
+import { FakeQueue } from '#test/factories/FakeQueue';
+import { envelopeRecord } from '#test/factories/lambda';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
 
 /** Six issues: two public API changes, two public UI changes, one internal, one under a security level. */
 const RELEASE: JiraIssue[] = [
@@ -39,23 +35,15 @@ const POLICY: SendPolicy = {
 };
 
 const setup = () => {
-  const jira = new FakeJira();
-  jira.releaseIssues = { issues: RELEASE, truncated: false };
-  const llm = new FakeLlm();
+  const jira = billingJira();
+  jira.issues.set('10042', RELEASE);
   // Each call answers citing only the keys it was given: what a well-behaved model does.
-  llm.writeEmail = async (request) => {
-    llm.requests.push(request);
-    return {
-      email: llmEmail(request.issues.map((i) => i.key)),
-      model: 'gpt-test',
-      usage: { promptTokens: 10, completionTokens: 5 },
-    };
-  };
+  const llm = new FakeLlm([(request) => llmEmail(request.issues.map((i) => i.key))]);
   const ledger = new FakeLedger();
   const queue = new FakeQueue();
   const directory = new FakeDirectory();
   directory.policies.set('BILL', POLICY);
-  const log = memoryLog();
+  const log = memoryLogger();
   const deps: ComposeDeps = {
     jira,
     llm,
@@ -68,7 +56,7 @@ const setup = () => {
   const run = (job: ComposeJob) =>
     processRecord(
       envelopeRecord('compose.job', `${job.versionId}:${job.pointId}`, job),
-      recordContext(log.logger),
+      recordContext(log.logger, 60_000),
       deps,
     );
   const sendJobs = () => queue.bodies('herald-send').map((b) => sendJobMessage.parse(b).payload);
@@ -272,7 +260,7 @@ describe('Function: groupRecipients', () => {
     const groups = groupRecipients(
       [...RECIPIENTS, { email: 'dev-en@example.com', locale: 'de' }],
       POLICY,
-      memoryLog().logger,
+      memoryLogger().logger,
     );
 
     // Assert

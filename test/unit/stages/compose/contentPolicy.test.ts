@@ -6,7 +6,7 @@ import {
   MAX_REPORTED_CHARS,
   redactContactDetails,
 } from '#stages/compose/contentPolicy';
-import { llmEmail } from './fakes.ts';
+import { llmEmail } from '#test/factories/FakeLlm';
 
 describe('Function: findContactDetails', () => {
   it.each([

@@ -9,22 +9,16 @@ import { sendJobMessage, sendKey } from '#contracts/sendJob';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { RetryableError } from '#shared/errors';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
+import { activeVersion, billingJira, composeJob, issues } from '#test/factories/billingRelease';
 import { FakeDeliveryRecords } from '#test/factories/FakeDeliveryRecords';
-import { sqsRecord } from '#test/factories/lambda';
-import { FakeDirectory } from '../fakes.ts';
-import {
-  activeVersion,
-  composeJob,
-  envelopeRecord,
-  FakeJira,
-  FakeLedger,
-  FakeLlm,
-  FakeQueue,
-  issues,
-  llmEmail,
-  memoryLog,
-  recordContext,
-} from './fakes.ts';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import type { FakeJira } from '#test/factories/FakeJira';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { FakeLlm, llmEmail } from '#test/factories/FakeLlm';
+import { FakeQueue } from '#test/factories/FakeQueue';
+import { envelopeRecord, sqsRecord } from '#test/factories/lambda';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const NOW = new Date('2026-12-14T08:00:05.000Z');
@@ -36,7 +30,7 @@ interface Harness {
   queue: FakeQueue;
   directory: FakeDirectory;
   deps: ComposeDeps;
-  log: ReturnType<typeof memoryLog>;
+  log: ReturnType<typeof memoryLogger>;
   run(job: ComposeJob, options?: { remainingMs?: number }): Promise<void>;
   sendJobs(): Array<ReturnType<typeof sendJobMessage.parse>>;
 }
@@ -48,11 +42,11 @@ interface Harness {
 const NO_COVERAGE_MINIMUM: SendPolicy = { ...DEFAULT_SEND_POLICY, minCoverage: 0 };
 
 const harness = (options: { llm?: FakeLlm | null; policy?: SendPolicy } = {}): Harness => {
-  const jira = new FakeJira();
+  const jira = billingJira();
   const llm = options.llm ?? new FakeLlm();
   const ledger = new FakeLedger();
   const queue = new FakeQueue();
-  const log = memoryLog();
+  const log = memoryLogger();
   const directory = new FakeDirectory();
   directory.policies.set('BILL', options.policy ?? NO_COVERAGE_MINIMUM);
   const deps: ComposeDeps = {
@@ -76,10 +70,7 @@ const harness = (options: { llm?: FakeLlm | null; policy?: SendPolicy } = {}): H
     run: (job, runOptions = {}) =>
       processRecord(
         envelopeRecord('compose.job', `${job.versionId}:${job.pointId}:${job.chunk.index}`, job, TRACEPARENT),
-        {
-          ...recordContext(log.logger),
-          remainingTimeMs: () => runOptions.remainingMs ?? 60_000,
-        },
+        recordContext(log.logger, runOptions.remainingMs ?? 60_000),
         deps,
       ),
     sendJobs: () => queue.bodies('herald-send').map((b) => sendJobMessage.parse(b)),
@@ -101,7 +92,8 @@ describe('Function: processRecord (compose)', () => {
   ] as const)('skips a job whose release is %s: no LLM call, no draft, no send', async (reason, version) => {
     // Arrange
     const h = harness();
-    h.jira.version = version;
+    if (version === null) h.jira.versions.delete('10042');
+    else h.jira.versions.set('10042', version);
 
     // Act
     await h.run(composeJob());
@@ -122,7 +114,7 @@ describe('Function: processRecord (compose)', () => {
     async (moved, keyDate) => {
       // Arrange: the "date changed" webhook was lost, so the schedules still carry the old date.
       const h = harness();
-      h.jira.version = activeVersion({ releaseDate: moved });
+      h.jira.versions.set('10042', activeVersion({ releaseDate: moved }));
 
       // Act
       await h.run(composeJob());
@@ -162,7 +154,7 @@ describe('Function: processRecord (compose)', () => {
   it('rethrows when the re-plan cannot be queued, so the redelivery asks again', async () => {
     // Arrange
     const h = harness();
-    h.jira.version = activeVersion({ releaseDate: '2026-12-22' });
+    h.jira.versions.set('10042', activeVersion({ releaseDate: '2026-12-22' }));
     h.queue.send = async () => {
       throw new RetryableError('SQS throttled');
     };
@@ -621,7 +613,7 @@ describe('Function: processRecord (compose)', () => {
   it('includes the on-release point when the version is released', async () => {
     // Arrange
     const h = harness();
-    h.jira.version = activeVersion({ released: true });
+    h.jira.versions.set('10042', activeVersion({ released: true }));
     const job = composeJob({ pointId: 'onrelease', pointKind: 'on_release' });
 
     // Act
@@ -648,7 +640,8 @@ describe('Function: processRecord (compose, truncated release)', () => {
   it('closes the LLM email with the "further issues" line when Jira holds more issues than were read', async () => {
     // Arrange: the model is never told the list was cut at JIRA_MAX_ISSUES.
     const h = harness();
-    h.jira.releaseIssues = { issues: issues(3), truncated: true };
+    h.jira.issues.set('10042', issues(3));
+    h.jira.truncated.add('10042');
 
     // Act
     await h.run(composeJob());
@@ -670,7 +663,8 @@ describe('Function: processRecord (compose, truncated release)', () => {
 
   it('shortens a full-length outro so the line still fits the schema limit', async () => {
     const h = harness({ llm: new FakeLlm([llmEmail(['BILL-1'], { outro: 'o'.repeat(1000) })]) });
-    h.jira.releaseIssues = { issues: issues(3), truncated: true };
+    h.jira.issues.set('10042', issues(3));
+    h.jira.truncated.add('10042');
 
     await h.run(composeJob());
 

@@ -3,9 +3,10 @@ import type { EmailDraft } from '#contracts/emailDraft';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { groupKey } from '#stages/compose/audiences';
 import { recordFanOut } from '#stages/compose/recordFanOut';
+import { composeJob } from '#test/factories/billingRelease';
 import { emailDraftOf } from '#test/factories/emailDraft';
 import { FakeDeliveryRecords } from '#test/factories/FakeDeliveryRecords';
-import { composeJob, FakeQueue } from './fakes.ts';
+import { FakeQueue } from '#test/factories/FakeQueue';
 
 const NOW = new Date('2026-12-14T08:00:03.000Z');
 const retry = <T>(_name: string, fn: () => Promise<T>): Promise<T> => fn();

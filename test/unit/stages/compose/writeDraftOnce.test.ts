@@ -3,7 +3,7 @@ import type { DraftClaim } from '#adapters/ledger/LedgerPort';
 import type { EmailDraft } from '#contracts/emailDraft';
 import { DraftInProgressError } from '#stages/compose/DraftInProgressError';
 import { DRAFT_POLL_MS, DRAFT_WAIT_MARGIN_MS, writeDraftOnce } from '#stages/compose/writeDraftOnce';
-import { memoryLogger } from '#test/unit/retry/fakes';
+import { memoryLogger } from '#test/factories/memoryLogger';
 
 const T0 = Date.parse('2030-01-02T03:04:05.000Z');
 const KEY = '10001:b1d0h0m0900@2030-01-09:en';

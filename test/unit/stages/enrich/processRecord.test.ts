@@ -7,8 +7,12 @@ import { type ReleaseSnapshot, releaseSnapshotMessage, type VersionState } from 
 import { DEFAULT_SEND_POLICY, parsePointSpecs, type SendPolicy } from '#contracts/sendPolicy';
 import { RetryableError } from '#shared/errors';
 import { type EnrichDeps, processRecord, releaseStateOf } from '#stages/enrich/processRecord';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeJira } from '#test/factories/FakeJira';
+import { FakeQueue } from '#test/factories/FakeQueue';
 import { sqsRecord } from '#test/factories/lambda';
-import { FakeDirectory, FakeJira, FakeQueue, memoryLogger, recordContext } from '#test/unit/stages/fakes';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
 
 const SCHEDULE = 'herald-schedule';
 const READ_AT = Date.parse('2026-01-01T00:00:05Z');

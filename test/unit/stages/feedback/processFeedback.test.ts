@@ -2,8 +2,9 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ContractError } from '#contracts/errors';
 import { type FeedbackDeps, processFeedback } from '#stages/feedback/processFeedback';
-import { FakeLedger } from '#test/unit/stages/compose/fakes';
-import { FakeDirectory, memoryLogger } from '#test/unit/stages/fakes';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { memoryLogger } from '#test/factories/memoryLogger';
 
 const mail = {
   timestamp: '2026-01-05T09:00:00.000Z',

@@ -4,8 +4,10 @@ import { VERSION_EVENTS } from '#contracts/jiraVersionWebhook';
 import { releaseChangedMessage } from '#contracts/releaseChanged';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { processRecord } from '#stages/ingest/processRecord';
+import { FakeQueue } from '#test/factories/FakeQueue';
 import { sqsRecord } from '#test/factories/lambda';
-import { FakeQueue, memoryLogger, recordContext } from '#test/unit/stages/fakes';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
 
 const ENRICH = 'herald-enrich';
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { wrap } from '#contracts/envelope';
 import { createReschedulerHandler } from '#stages/rescheduler/createReschedulerHandler';
+import { FakeScheduler } from '#test/factories/FakeScheduler';
 import { lambdaContext, sqsEvent, sqsRecord } from '#test/factories/lambda';
-import { memoryLogger, RecordingQueue, RecordingScheduler } from '#test/unit/retry/fakes';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { RecordingQueue } from '#test/factories/RecordingQueue';
 
 const envelopeBody = (reschedules: number) =>
   JSON.stringify({ ...wrap('send.job', 'rel-1:point-1:j***', { to: 'x' }), reschedules });
@@ -11,8 +13,8 @@ describe('Function: createReschedulerHandler', () => {
   it('reports only the records it could not reschedule', async () => {
     // Arrange: the first needs a schedule (3600 s) and Scheduler is down; the second goes by SQS.
     const queue = new RecordingQueue();
-    const scheduler = new RecordingScheduler();
-    scheduler.failWith = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const scheduler = new FakeScheduler();
+    scheduler.failWith = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     const log = memoryLogger();
     const handler = createReschedulerHandler({
       queue,

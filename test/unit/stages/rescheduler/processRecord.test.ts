@@ -7,8 +7,10 @@ import {
   processRecord,
   rescheduleScheduleName,
 } from '#stages/rescheduler/processRecord';
+import { FakeScheduler } from '#test/factories/FakeScheduler';
 import { sqsRecord } from '#test/factories/lambda';
-import { memoryLogger, RecordingQueue, RecordingScheduler } from '#test/unit/retry/fakes';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { RecordingQueue } from '#test/factories/RecordingQueue';
 import { topology } from '#topology/topology';
 
 const NOW = new Date('2030-01-02T03:04:05.678Z');
@@ -19,7 +21,7 @@ const envelopeBody = (reschedules: number, extra: Record<string, unknown> = {}) 
 
 const setup = (env?: string) => {
   const queue = new RecordingQueue();
-  const scheduler = new RecordingScheduler();
+  const scheduler = new FakeScheduler();
   const log = memoryLogger();
   const deps = { queue, scheduler, now: () => NOW, logger: log.logger, ...(env ? { env } : {}) };
   return { queue, scheduler, log, deps };

@@ -1,58 +1,8 @@
 import type { LedgerPort, OutcomeRecord, ReleaseClaim, ReleaseStamp } from '#adapters/ledger/LedgerPort';
 import type { EmailDraft } from '#contracts/emailDraft';
-import type { OneTimeSchedule, SchedulerPort } from '#adapters/scheduler/SchedulerPort';
 import type { ScheduledRecipient } from '#contracts/releaseSnapshot';
 import { type ReleaseSnapshot, releaseSnapshotPayload } from '#contracts/releaseSnapshot';
 import { DEFAULT_SEND_POLICY } from '#contracts/sendPolicy';
-
-/** One call made to a {@link FakeScheduler}. */
-export interface SchedulerCall {
-  op: 'list' | 'create' | 'update' | 'delete';
-  /** Schedule name, or the prefix for `list`. */
-  name: string;
-}
-
-/**
- * An in-memory EventBridge Scheduler group with the port's semantics: create on an existing
- * name updates, update on a missing name creates, delete of a missing name is fine.
- */
-export class FakeScheduler implements SchedulerPort {
-  readonly schedules = new Map<string, OneTimeSchedule>();
-  readonly calls: SchedulerCall[] = [];
-  /** When it returns an error for a call, that call rejects with it (before any change). */
-  failWith: ((call: SchedulerCall) => Error | undefined) | undefined;
-
-  /** The write calls (create, update, delete) made so far. */
-  writes(): SchedulerCall[] {
-    return this.calls.filter((c) => c.op !== 'list');
-  }
-
-  async list(prefix: string): Promise<OneTimeSchedule[]> {
-    this.#record({ op: 'list', name: prefix });
-    return [...this.schedules.values()].filter((s) => s.name.startsWith(prefix)).map((s) => ({ ...s }));
-  }
-
-  async create(schedule: OneTimeSchedule): Promise<void> {
-    this.#record({ op: 'create', name: schedule.name });
-    this.schedules.set(schedule.name, { ...schedule });
-  }
-
-  async update(schedule: OneTimeSchedule): Promise<void> {
-    this.#record({ op: 'update', name: schedule.name });
-    this.schedules.set(schedule.name, { ...schedule });
-  }
-
-  async delete(name: string): Promise<void> {
-    this.#record({ op: 'delete', name });
-    this.schedules.delete(name);
-  }
-
-  #record(call: SchedulerCall): void {
-    this.calls.push(call);
-    const error = this.failWith?.(call);
-    if (error) throw error;
-  }
-}
 
 /**
  * The release watermarks of the ledger in memory, with DynamoLedger's semantics: a claim raises

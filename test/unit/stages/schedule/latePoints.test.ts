@@ -6,8 +6,11 @@ import { processRecord, type ScheduleDeps } from '#stages/schedule/processRecord
 import { composeJobOfInput } from '#stages/schedule/scheduleInput';
 import { scheduleName } from '#stages/schedule/scheduleNames';
 import { draftKey } from '#stages/shared/draftKey';
-import { FakeQueue, memoryLogger, recordContext } from '#test/unit/stages/fakes';
-import { COMPOSE_QUEUE_ARN, FakeScheduler, FakeWatermarks, snapshotOf } from './fakes.ts';
+import { FakeQueue } from '#test/factories/FakeQueue';
+import { FakeScheduler } from '#test/factories/FakeScheduler';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
+import { COMPOSE_QUEUE_ARN, FakeWatermarks, snapshotOf } from './fakes.ts';
 
 /** The day before the release (2024-06-20), 12:00Z: Berlin's 1-day point (07:00Z) is 5 h late. */
 const NOW = new Date('2024-06-19T12:00:00Z');

@@ -9,15 +9,11 @@ import { PermanentError, RetryableError } from '#shared/errors';
 import { processRecord, type ScheduleDeps } from '#stages/schedule/processRecord';
 import { composeJobOfInput } from '#stages/schedule/scheduleInput';
 import { scheduleName } from '#stages/schedule/scheduleNames';
-import { FakeQueue, memoryLogger, recordContext } from '#test/unit/stages/fakes';
-import {
-  COMPOSE_QUEUE_ARN,
-  FakeScheduler,
-  FakeWatermarks,
-  recipientsIn,
-  snapshotOf,
-  withReleaseDate,
-} from './fakes.ts';
+import { FakeQueue } from '#test/factories/FakeQueue';
+import { FakeScheduler } from '#test/factories/FakeScheduler';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
+import { COMPOSE_QUEUE_ARN, FakeWatermarks, recipientsIn, snapshotOf, withReleaseDate } from './fakes.ts';
 
 const NOW = new Date('2024-06-01T00:00:00Z');
 const COMPOSE_QUEUE = 'herald-compose';

@@ -10,13 +10,17 @@ import { OutOfTimeError } from '#retry/withRetry';
 import { PermanentError, RetryableError } from '#shared/errors';
 import { openUnsubscribeToken } from '#shared/unsubscribeToken';
 import { renderEmail } from '#stages/compose/renderEmail';
-import { processRecord, SEND_BUDGET_MS, type SendDeps } from '#stages/send/processRecord';
+import { processRecord, SEND_BUDGET_MS } from '#stages/send/processRecord';
 import type { RateLimiter } from '#stages/send/rateLimiter';
-import { sqsRecord } from '#test/factories/lambda';
-import { envelopeRecord, FakeLedger, llmEmail, memoryLog, recordContext } from '../compose/fakes.ts';
-import { FakeDirectory, FakeMailer } from './fakes.ts';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { llmEmail } from '#test/factories/FakeLlm';
+import { envelopeRecord, sqsRecord } from '#test/factories/lambda';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
+import { FakeMailer, SEND_SETTINGS, sendDeps } from './fakes.ts';
 
-const KEYS = { keys: ['test-signing-key-0123456789abcdefghij'] };
+const KEYS = SEND_SETTINGS.signingKeys;
 const NOW = new Date('2026-12-14T08:00:10.000Z');
 const DRAFT_KEY = 'draft:10042:b1d0h0m0900@2026-12-15:en';
 
@@ -47,12 +51,16 @@ const draft = (overrides: Partial<EmailDraft> = {}): EmailDraft => ({
   ...overrides,
 });
 
+/** The recipient of `job()`, a contact of BILL. */
+const ADA = { email: 'ada@example.com', optedOut: false };
+
 const harness = () => {
   const ledger = new FakeLedger();
   ledger.drafts.set(DRAFT_KEY, draft());
   const mailer = new FakeMailer();
   const directory = new FakeDirectory();
-  const log = memoryLog();
+  directory.contacts.set('BILL', [ADA]);
+  const log = memoryLogger();
   let acquired = 0;
   /** Every wait between reads of SES's events, ms. */
   const slept: number[] = [];
@@ -61,24 +69,20 @@ const harness = () => {
       acquired += 1;
     },
   };
-  const deps: SendDeps = {
+  const deps = sendDeps({
     ledger,
     mailer,
     directory,
     now: () => NOW,
-    senderEmail: 'releases@example.com',
-    unsubscribeBaseUrl: 'https://hooks.example.com/unsubscribe',
-    signingKeys: KEYS,
-    leaseSeconds: 120,
     rateLimiter,
     sleep: async (ms) => {
       slept.push(ms);
     },
-  };
+  });
   const run = (j: SendJob = job()) =>
     processRecord(
       envelopeRecord('send.job', sendKey(j, j.recipient.email), j),
-      recordContext(log.logger),
+      recordContext(log.logger, 60_000),
       deps,
     );
   return { ledger, mailer, directory, log, deps, run, slept, acquired: () => acquired };
@@ -192,7 +196,7 @@ describe('Function: processRecord (send)', () => {
     const h = harness();
     const j = job();
     const ctx = {
-      ...recordContext(h.log.logger),
+      ...recordContext(h.log.logger, 60_000),
       remainingTimeMs: () => (h.mailer.sent.length > 0 ? 3_000 : 20_000),
     };
 
@@ -209,7 +213,7 @@ describe('Function: processRecord (send)', () => {
     // Arrange
     const h = harness();
     const j = job();
-    const ctx = { ...recordContext(h.log.logger), remainingTimeMs: () => SEND_BUDGET_MS - 1 };
+    const ctx = { ...recordContext(h.log.logger, 60_000), remainingTimeMs: () => SEND_BUDGET_MS - 1 };
 
     // Act
     const act = processRecord(envelopeRecord('send.job', sendKey(j, j.recipient.email), j), ctx, h.deps);
@@ -251,7 +255,7 @@ describe('Function: processRecord (send)', () => {
   it('never sends to an opted-out recipient records it, and claims nothing', async () => {
     // Arrange
     const h = harness();
-    h.directory.optedOut.add('ada@example.com');
+    await h.directory.optOut('ada@example.com', 'complaint');
 
     // Act
     await h.run();
@@ -284,7 +288,7 @@ describe('Function: processRecord (send)', () => {
   it('skips a recipient opted out in the project only, records it, and claims nothing', async () => {
     // Arrange: enrich planned the release before the contact opted out of this project.
     const h = harness();
-    h.directory.optedOutInProject.add('BILL:ada@example.com');
+    await h.directory.putContact('BILL', { ...ADA, optedOut: true });
 
     // Act
     await h.run();
@@ -303,7 +307,7 @@ describe('Function: processRecord (send)', () => {
   it('skips a recipient removed from the project since the release was planned, records it, and claims nothing', async () => {
     // Arrange
     const h = harness();
-    h.directory.removed.add('BILL:ada@example.com');
+    await h.directory.removeContact('BILL', 'ada@example.com');
 
     // Act
     await h.run();
@@ -324,7 +328,8 @@ describe('Function: processRecord (send)', () => {
   it('still sends to a contact of the job’s project when another project removed them', async () => {
     // Arrange
     const h = harness();
-    h.directory.removed.add('OPS:ada@example.com');
+    await h.directory.putContact('OPS', ADA);
+    await h.directory.removeContact('OPS', 'ada@example.com');
 
     // Act
     await h.run();
@@ -656,7 +661,7 @@ describe('Function: processRecord (send)', () => {
 
     // Act / Assert
     await expect(
-      processRecord(sqsRecord({ body: 'not json' }), recordContext(h.log.logger), h.deps),
+      processRecord(sqsRecord({ body: 'not json' }), recordContext(h.log.logger, 60_000), h.deps),
     ).rejects.toBeInstanceOf(ContractError);
     expect(h.directory.checked).toEqual([]);
   });

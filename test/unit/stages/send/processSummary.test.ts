@@ -15,10 +15,13 @@ import {
 import { chunkPlanOf } from '#test/factories/chunkPlan';
 import { emailDraftOf } from '#test/factories/emailDraft';
 import { FakeDeliveryRecords } from '#test/factories/FakeDeliveryRecords';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { FakeQueue } from '#test/factories/FakeQueue';
 import { sqsRecord } from '#test/factories/lambda';
-import { FakeLedger, memoryLog, recordContext } from '../compose/fakes.ts';
-import { FakeQueue } from '../fakes.ts';
-import { FakeDirectory, FakeMailer } from './fakes.ts';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
+import { FakeMailer } from './fakes.ts';
 
 const FANNED_OUT = '2026-12-14T09:00:02.000Z';
 const DRAFT = 'draft:10001:b1d0h0m0900@2026-12-15:en';
@@ -50,12 +53,11 @@ const harness = (options: { now?: string; owners?: string[] } = {}) => {
   const ledger = new FakeLedger();
   ledger.drafts.set(DRAFT, emailDraftOf({ key: DRAFT }));
   const directory = new FakeDirectory();
-  directory.policy = { ...DEFAULT_SEND_POLICY, notify: options.owners ?? [OWNER] };
-  // Owners are not contacts of the project (the fake calls everyone a contact unless removed).
-  for (const owner of options.owners ?? [OWNER]) directory.removed.add(`SHOP:${owner}`);
+  // Owners are not contacts of the project.
+  directory.policies.set('SHOP', { ...DEFAULT_SEND_POLICY, notify: options.owners ?? [OWNER] });
   const mailer = new FakeMailer();
   const queue = new FakeQueue();
-  const log = memoryLog();
+  const log = memoryLogger();
   const deps: SummaryDeps = {
     ledger,
     records,
@@ -71,7 +73,7 @@ const harness = (options: { now?: string; owners?: string[] } = {}) => {
   const body = (j: PointSummaryJob = job()) =>
     JSON.stringify(wrap('point.summary', `summary:${j.pointId}`, j));
   const run = (j?: PointSummaryJob) =>
-    processSummary(sqsRecord({ body: body(j) }), recordContext(log.logger), deps);
+    processSummary(sqsRecord({ body: body(j) }), recordContext(log.logger, 60_000), deps);
   return { records, ledger, directory, mailer, queue, log, deps, run, body };
 };
 
@@ -175,7 +177,7 @@ describe('Function: processSummary', () => {
   it('never sends to an owner who is a client of the project, and sends nothing without owners', async () => {
     // Arrange
     const h = harness({ owners: [OWNER, 'ada@example.com'] });
-    h.directory.removed.delete('SHOP:ada@example.com');
+    await h.directory.putContact('SHOP', { email: 'ada@example.com', optedOut: false });
     const none = harness({ owners: [] });
 
     // Act
@@ -193,7 +195,7 @@ describe('Function: processSummary', () => {
   it('sends nothing more to an owner address that bounced or complained (opted out everywhere)', async () => {
     // Arrange
     const h = harness({ owners: [OWNER, 'lead@example.com'] });
-    h.directory.optedOut.add(OWNER);
+    await h.directory.optOut(OWNER, 'bounce');
 
     // Act
     await h.run();

@@ -4,10 +4,14 @@ import { reviewDraftKey } from '#contracts/reviewKeys';
 import type { SendJob } from '#contracts/sendJob';
 import { sendTag } from '#contracts/sendTag';
 import { PermanentError } from '#shared/errors';
-import { processRecord, type SendDeps } from '#stages/send/processRecord';
+import { processRecord } from '#stages/send/processRecord';
 import { emailDraftOf } from '#test/factories/emailDraft';
-import { envelopeRecord, FakeLedger, memoryLog, recordContext } from '../compose/fakes.ts';
-import { FakeDirectory, FakeMailer } from './fakes.ts';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { envelopeRecord } from '#test/factories/lambda';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
+import { FakeMailer, sendDeps } from './fakes.ts';
 
 const NOW = new Date('2026-12-13T08:00:10.000Z');
 const APPROVER = 'lead@example.com';
@@ -41,20 +45,11 @@ const harness = () => {
   const mailer = new FakeMailer();
   const directory = new FakeDirectory();
   // The approver is no contact of the project and opted out of client emails: a review still goes.
-  directory.optedOut.add(APPROVER);
-  const log = memoryLog();
-  const deps: SendDeps = {
-    ledger,
-    mailer,
-    directory,
-    now: () => NOW,
-    senderEmail: 'releases@example.com',
-    unsubscribeBaseUrl: 'https://hooks.example.com/unsubscribe',
-    signingKeys: { keys: ['test-signing-key-0123456789abcdefghij'] },
-    leaseSeconds: 120,
-  };
+  directory.optOuts.set(APPROVER, 'complaint');
+  const log = memoryLogger();
+  const deps = sendDeps({ ledger, mailer, directory, now: () => NOW });
   const run = (job: SendJob = reviewJob()) =>
-    processRecord(envelopeRecord('send.job', job.draftKey, job), recordContext(log.logger), deps);
+    processRecord(envelopeRecord('send.job', job.draftKey, job), recordContext(log.logger, 60_000), deps);
   return { ledger, mailer, log, run };
 };
 

@@ -5,8 +5,10 @@ import type { SigningKeys } from '#shared/signingKeys';
 import { signUnsubscribeToken, unsubscribeUrl } from '#shared/unsubscribeToken';
 import { handleRequest, type WebhookDeps } from '#stages/webhook/handleRequest';
 import type { HttpRequest } from '#stages/webhook/types';
-import { FakeLedger } from '#test/unit/stages/compose/fakes';
-import { FakeBus, FakeDirectory, memoryLogger } from '#test/unit/stages/fakes';
+import { FakeBus } from '#test/factories/FakeBus';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { memoryLogger } from '#test/factories/memoryLogger';
 
 const SECRET = 'test-webhook-secret';
 const CURRENT_KEY = 'current-signing-key-0123456789abcdef';

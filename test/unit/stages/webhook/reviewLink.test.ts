@@ -8,9 +8,11 @@ import { signUnsubscribeToken } from '#shared/unsubscribeToken';
 import { handleRequest, type WebhookDeps } from '#stages/webhook/handleRequest';
 import type { HttpRequest } from '#stages/webhook/types';
 import { emailDraftOf } from '#test/factories/emailDraft';
+import { FakeBus } from '#test/factories/FakeBus';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { memoryLogger } from '#test/factories/memoryLogger';
 import { reviewRecordOf as approvalRecordOf } from '#test/factories/reviewRecord';
-import { FakeLedger } from '#test/unit/stages/compose/fakes';
-import { FakeBus, FakeDirectory, memoryLogger } from '#test/unit/stages/fakes';
 
 const REVIEW_KEYS: SigningKeys = {
   keys: ['review-key-new-0123456789abcdefghij', 'review-key-old-0123456789abcdefghij'],

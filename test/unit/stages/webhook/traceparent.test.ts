@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalTracing, startLocalTracing } from '#local/localTracing';
 import { EVENT_TRACEPARENT_FIELD } from '#shared/tracing';
 import { handleRequest, type WebhookDeps } from '#stages/webhook/handleRequest';
-import { FakeLedger } from '#test/unit/stages/compose/fakes';
-import { FakeBus, FakeDirectory, memoryLogger } from '#test/unit/stages/fakes';
+import { FakeBus } from '#test/factories/FakeBus';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { memoryLogger } from '#test/factories/memoryLogger';
 
 const SECRET = 'test-webhook-secret';
 const body = JSON.stringify({

@@ -7,20 +7,15 @@ import { DEFAULT_SEND_POLICY, type SendPolicy } from '#contracts/sendPolicy';
 import { openApprovalToken } from '#shared/approvalToken';
 import type { SigningKeys } from '#shared/signingKeys';
 import { type ComposeDeps, processRecord } from '#stages/compose/processRecord';
+import { billingJira, billingPoint, composeJob, issues } from '#test/factories/billingRelease';
 import { emailDraftOf } from '#test/factories/emailDraft';
-import { FakeDirectory } from '../../fakes.ts';
-import {
-  composeJob,
-  envelopeRecord,
-  FakeJira,
-  FakeLedger,
-  FakeLlm,
-  FakeQueue,
-  issues,
-  llmEmail,
-  memoryLog,
-  recordContext,
-} from '../fakes.ts';
+import { FakeDirectory } from '#test/factories/FakeDirectory';
+import { FakeLedger } from '#test/factories/FakeLedger';
+import { FakeLlm, llmEmail } from '#test/factories/FakeLlm';
+import { FakeQueue } from '#test/factories/FakeQueue';
+import { envelopeRecord } from '#test/factories/lambda';
+import { memoryLogger } from '#test/factories/memoryLogger';
+import { recordContext } from '#test/factories/recordContext';
 
 const KEYS: SigningKeys = { keys: ['r'.repeat(43)] };
 const REVIEW_BASE = 'https://hooks.example.com/review';
@@ -38,12 +33,7 @@ const policyWith = (approval: Partial<ApprovalPolicy> = {}): SendPolicy => ({
 });
 
 const reviewJob = (overrides: Partial<ReviewJob> = {}): ReviewJob => ({
-  versionId: '10042',
-  projectKey: 'BILL',
-  pointId: 'b1d0h0m0900',
-  pointKind: 'before',
-  releaseDate: '2026-12-15',
-  timeZone: 'Europe/Berlin',
+  ...billingPoint,
   dueAt: DUE,
   notAfter: NOT_AFTER,
   groups: [{ audience: 'all', locale: 'en', recipients: 3 }],
@@ -51,10 +41,10 @@ const reviewJob = (overrides: Partial<ReviewJob> = {}): ReviewJob => ({
 });
 
 const harness = (policy: SendPolicy = policyWith()) => {
-  const jira = new FakeJira();
+  const jira = billingJira();
   const ledger = new FakeLedger();
   const queue = new FakeQueue();
-  const log = memoryLog();
+  const log = memoryLogger();
   const directory = new FakeDirectory();
   directory.policies.set('BILL', policy);
   let now = REVIEW_AT;
@@ -70,7 +60,7 @@ const harness = (policy: SendPolicy = policyWith()) => {
     review: async () => ({ baseUrl: REVIEW_BASE, keys: KEYS }),
     approvalRecheckSeconds: 60,
   };
-  const ctx = recordContext(log.logger);
+  const ctx = recordContext(log.logger, 60_000);
   return {
     jira,
     ledger,
@@ -203,10 +193,7 @@ describe('Function: processRecord (review.job, policy approval)', () => {
     const h = harness();
     await h.review();
     const first = await h.ledger.getApproval(KEY);
-    h.jira.releaseIssues = {
-      issues: [...issues(2), { key: 'BILL-9', summary: 'New export', issueType: 'Story' }],
-      truncated: false,
-    };
+    h.jira.issues.set('10042', [...issues(2), { key: 'BILL-9', summary: 'New export', issueType: 'Story' }]);
     h.llm.script = [llmEmail(['BILL-1', 'BILL-2', 'BILL-9'])];
 
     // Act
@@ -371,7 +358,7 @@ describe('Function: processRecord (compose.job at the send time, policy approval
     const h = harness();
     await h.review();
     await decide(h, 'approve', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
-    h.jira.releaseIssues = { issues: issues(4), truncated: false };
+    h.jira.issues.set('10042', issues(4));
     h.llm.script = [llmEmail(['BILL-1', 'BILL-2', 'BILL-3', 'BILL-4'])];
     h.setNow(SEND_AT);
     const before = h.sendJobs().length;
@@ -531,7 +518,7 @@ describe('Function: processRecord (policy approval, a hold and a new revision)',
     const h = harness(policyWith({ onTimeout: 'send' }));
     await h.review();
     await decide(h, 'hold', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
-    h.jira.releaseIssues = { issues: typoFixed(), truncated: false };
+    h.jira.issues.set('10042', typoFixed());
     await h.review();
     h.setNow(SEND_AT);
     const before = h.sendJobs().length;
@@ -562,7 +549,7 @@ describe('Function: processRecord (policy approval, a hold and a new revision)',
     const h = harness(policyWith({ onTimeout: 'send' }));
     await h.review();
     await decide(h, 'hold', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
-    h.jira.releaseIssues = { issues: typoFixed(), truncated: false };
+    h.jira.issues.set('10042', typoFixed());
     await h.review();
     const second = await h.ledger.getApproval(KEY);
     expect((await decide(h, 'approve', second?.contentHash ?? '', 2)).status).toBe('recorded');
@@ -586,7 +573,7 @@ describe('Function: processRecord (policy approval, a hold and a new revision)',
     const h = harness(policyWith({ onTimeout: 'send' }));
     await h.review();
     await decide(h, 'hold', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
-    h.jira.releaseIssues = { issues: typoFixed(), truncated: false };
+    h.jira.issues.set('10042', typoFixed());
     h.setNow(SEND_AT);
     const before = h.sendJobs().length;
 
@@ -618,7 +605,7 @@ describe('Function: processRecord (policy approval, a hold and a new revision)',
     const h = harness();
     await h.review();
     await decide(h, 'approve', (await h.ledger.getApproval(KEY))?.contentHash ?? '');
-    h.jira.releaseIssues = { issues: typoFixed(), truncated: false };
+    h.jira.issues.set('10042', typoFixed());
 
     // Act
     await h.review();

@@ -1,8 +1,4 @@
 import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
-import type { OneTimeSchedule, SchedulerPort } from '#adapters/scheduler/SchedulerPort';
-
-// The one logger double lives in test/factories; re-exported for the retry tests.
-export { type MemoryLogger, memoryLogger } from '#test/factories/memoryLogger';
 
 /** One QueuePort call. */
 export type QueueCall =
@@ -10,7 +6,11 @@ export type QueueCall =
   | { op: 'changeVisibility'; queueName: string; receiptHandle: string; seconds: number }
   | { op: 'delete'; queueName: string; receiptHandle: string };
 
-/** A QueuePort that records every call and can be told to fail per operation and queue. */
+/**
+ * A QueuePort that records every call of every operation and can be told to fail per operation
+ * and queue: the double for the SQS batch runner and the rescheduler, which change visibility and
+ * delete as well as send (`FakeQueue` records sends only).
+ */
 export class RecordingQueue implements QueuePort {
   readonly calls: QueueCall[] = [];
   /** Errors by `op` or `op:queueName`; a matching call rejects with it. */
@@ -44,25 +44,4 @@ export class RecordingQueue implements QueuePort {
   of<O extends QueueCall['op']>(op: O): Array<Extract<QueueCall, { op: O }>> {
     return this.calls.filter((c): c is Extract<QueueCall, { op: O }> => c.op === op);
   }
-}
-
-/** A SchedulerPort that keeps created schedules in memory. */
-export class RecordingScheduler implements SchedulerPort {
-  readonly created: OneTimeSchedule[] = [];
-  failWith: Error | undefined;
-
-  async list(prefix: string): Promise<OneTimeSchedule[]> {
-    return this.created.filter((s) => s.name.startsWith(prefix));
-  }
-
-  async create(schedule: OneTimeSchedule): Promise<void> {
-    if (this.failWith) throw this.failWith;
-    this.created.push(schedule);
-  }
-
-  async update(schedule: OneTimeSchedule): Promise<void> {
-    await this.create(schedule);
-  }
-
-  async delete(): Promise<void> {}
 }
