@@ -43,4 +43,30 @@ describe('Function: createReschedulerHandler', () => {
       },
     );
   });
+
+  it('reports a record it cannot route (no source queue) without failing the rest of the batch', async () => {
+    // Arrange: one record lacks eventSourceARN, so its queue cannot be named.
+    const queue = new RecordingQueue();
+    const log = memoryLogger();
+    const handler = createReschedulerHandler({
+      queue,
+      scheduler: new FakeScheduler(),
+      logger: log.logger,
+      now: () => new Date(0),
+    });
+    const good = sqsRecord({ queueName: 'herald-send-reschedule', body: envelopeBody(0) });
+    const unroutable = {
+      ...sqsRecord({ queueName: 'herald-send-reschedule', body: envelopeBody(0) }),
+      eventSourceARN: undefined as unknown as string,
+    };
+
+    // Act
+    const response = await handler(sqsEvent(good, unroutable), lambdaContext());
+
+    // Assert: only the unroutable record comes back; the good one was put back on its stage queue.
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: unroutable.messageId }]);
+    expect(queue.of('send').map((c) => c.queueName)).toEqual(['herald-send']);
+    expect(log.events('record_routing_failed')).toHaveLength(1);
+    expect(log.events('record_routing_failed')[0]).toMatchObject({ stage: 'rescheduler' });
+  });
 });
