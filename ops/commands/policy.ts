@@ -195,17 +195,24 @@ export const setPolicy = async (
   next = parseContract('send policy', sendPolicy, next);
   const toCheck: ScopeToCheck[] =
     next.scope !== undefined && changes.scope !== undefined ? [{ field: 'scope', jql: next.scope }] : [];
-  const scopeCheck = await storeChecked(directory, project, next, toCheck, validation);
+  const scopeCheck = await storeChecked(directory, { project, policy: next, scopes: toCheck, validation });
   return { before, after: viewOf(project, next, false), scopeCheck };
 };
+
+/** A policy to store once the scopes it changed pass Jira's check ({@link storeChecked}). */
+interface CheckedPolicy {
+  project: string;
+  policy: SendPolicy;
+  /** The scopes this change set; none: nothing to check. */
+  scopes: ScopeToCheck[];
+  /** How to reach Jira; undefined: a scope to check is a UsageError. */
+  validation: ScopeValidation | undefined;
+}
 
 /** Checks `scopes` with Jira (when there are any), then stores `policy`. */
 const storeChecked = async (
   directory: DirectoryPort,
-  project: string,
-  policy: SendPolicy,
-  scopes: ScopeToCheck[],
-  validation: ScopeValidation | undefined,
+  { project, policy, scopes, validation }: CheckedPolicy,
 ): Promise<ScopeCheckOutcome> => {
   const scopeCheck =
     scopes.length === 0
@@ -245,7 +252,7 @@ export const setAudience = async (
   });
   const stored = next.audiences?.at(-1) as Audience;
   const toCheck = stored.scope ? [{ field: `audiences.${stored.name}.scope`, jql: stored.scope }] : [];
-  const scopeCheck = await storeChecked(directory, project, next, toCheck, validation);
+  const scopeCheck = await storeChecked(directory, { project, policy: next, scopes: toCheck, validation });
   return { after: viewOf(project, next, false), audience: stored, scopeCheck };
 };
 
@@ -401,16 +408,20 @@ export const setAction = async (
     },
     { validator: async () => (await opsJira(ctx)).jira, force: options.force },
   );
-  return reportStored(ctx, project, after, scopeCheck, options.json);
+  return reportStored(ctx, { project, view: after, scopeCheck, json: options.json });
 };
 
-const reportStored = (
-  ctx: OpsContext,
-  project: string,
-  view: PolicyView,
-  scopeCheck: ScopeCheckOutcome,
-  json: boolean | undefined,
-): ExitCode => {
+/** A stored policy to print ({@link reportStored}). */
+interface StoredPolicy {
+  project: string;
+  view: PolicyView;
+  scopeCheck: ScopeCheckOutcome;
+  /** Print JSON (`--json`) rather than text. */
+  json: boolean | undefined;
+}
+
+/** Prints a stored policy (with Jira's scope warning first, if any). */
+const reportStored = (ctx: OpsContext, { project, view, scopeCheck, json }: StoredPolicy): ExitCode => {
   if (scopeCheck.warning) ctx.output.note(`warning: ${scopeCheck.warning}`);
   if (json) ctx.output.json({ ...view, scopeChecked: scopeCheck.checked });
   else ctx.output.out(`policy of ${project} stored\n${renderPolicy(view)}`);
@@ -438,7 +449,7 @@ export const audienceSetAction = async (
     { name, scope: options.scope, instructions: options.instructions },
     { validator: async () => (await opsJira(ctx)).jira, force: options.force },
   );
-  return reportStored(ctx, project, after, scopeCheck, options.json);
+  return reportStored(ctx, { project, view: after, scopeCheck, json: options.json });
 };
 
 /** `herald policy audience remove`: exit 1 when the policy has no such audience. */
@@ -449,5 +460,5 @@ export const audienceRemoveAction = async (
   options: { json?: boolean | undefined },
 ): Promise<ExitCode> => {
   const after = await removeAudience(directoryOf(ctx), project, name);
-  return reportStored(ctx, project, after, { checked: true }, options.json);
+  return reportStored(ctx, { project, view: after, scopeCheck: { checked: true }, json: options.json });
 };

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { ApprovalLedgerPort } from '#adapters/ledger/ApprovalLedgerPort';
 import type { SQSRecord } from 'aws-lambda';
 import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
-import type { JiraPort } from '#adapters/jira/JiraPort';
+import type { JiraPort, JiraProject } from '#adapters/jira/JiraPort';
 import type { DraftClaim, LedgerPort } from '#adapters/ledger/LedgerPort';
 import type { LlmPort } from '#adapters/llm/LlmPort';
 import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
@@ -16,6 +16,7 @@ import {
   ON_RELEASE_POINT_ID,
   parsePointSpec,
   type SendPoint,
+  type SendPolicy,
 } from '#contracts/sendPolicy';
 import { locale as localeSchema } from '#contracts/timeZone';
 import { OpsError, UsageError } from '#ops/cli/errors';
@@ -30,7 +31,7 @@ import {
   audiencesToPreview,
   renderAudienceScopes,
 } from '#ops/preview/audienceScopes';
-import type { ReadVersion } from '#ops/jira/readVersionRecord';
+import type { ReadVersion, VersionRecord } from '#ops/jira/readVersionRecord';
 import type { Log } from '#shared/logger';
 import { addCalendarDays, addWallClockMinutes, zonedToUtc } from '#shared/zonedTime';
 import { type Coverage, formatCoverage } from '#stages/compose/grounding/index';
@@ -260,15 +261,23 @@ const dueAtOf = (point: SendPoint, releaseDate: string, timeZone: string): Date 
     timeZone,
   );
 
+/** The release point a preview is of, read from Jira and the project's policy ({@link readTarget}). */
+interface PreviewTarget {
+  version: VersionRecord;
+  project: JiraProject;
+  policy: SendPolicy;
+  point: SendPoint | 'on_release';
+  locale: string;
+  /** When the point is due: a `before` point's time on the release date, else now. */
+  dueAt: Date;
+}
+
 /**
- * Composes the email of one release point without sending it, along the compose stage's own path
- * (its `processRecord`): Jira read → LLM (citation check, one retry with feedback) or template →
- * escaped render. The ledger and the send queue are in-memory stand-ins: no draft is stored, no
- * send job queued, no email sent. The recipient placeholders are filled as the send stage would.
- * @throws OpsError when the version does not exist, or compose would skip the point (stale: the
- *   version is archived, released before a `before` point, or not released for `on release`).
+ * Reads the version, its project and the project's policy, and resolves the point and locale asked.
+ * @throws OpsError when the version does not exist or names no project; UsageError for a bad point
+ *   or locale.
  */
-export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): Promise<PreviewResult> => {
+const readTarget = async (deps: PreviewDeps, options: PreviewOptions): Promise<PreviewTarget> => {
   const version = await deps.readVersion(options.versionId);
   if (version === null) throw new OpsError(`version ${options.versionId} not found in Jira`);
   if (version.projectId === undefined)
@@ -279,66 +288,56 @@ export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): 
   const locale = options.locale ?? policy.defaultLocale;
   if (!localeSchema.safeParse(locale).success)
     throw new UsageError(`"${locale}" is not a locale such as en or de-DE`);
-
-  const timeZone = policy.timeZone;
-  const pointKind: ComposeJob['pointKind'] = point === 'on_release' ? 'on_release' : 'before';
   const dueAt =
     point !== 'on_release' && version.releaseDate !== undefined
-      ? dueAtOf(point, version.releaseDate, timeZone)
+      ? dueAtOf(point, version.releaseDate, policy.timeZone)
       : deps.now();
-  const audience = audiencesToPreview(policy, project.key, options.audience)[0] ?? 'all';
-  const audiences = await audienceScopes({
-    jira: deps.jira,
-    versionId: version.id,
-    projectKey: project.key,
-    policy,
-    audiences: audiencesToPreview(policy, project.key, options.audience),
-    maxIssues: deps.maxIssues,
-  });
+  return { version, project, policy, point, locale, dueAt };
+};
+
+/**
+ * The compose job of the preview's one recipient, as the schedule stage would queue it.
+ * @throws OpsError when compose would skip the point (stale).
+ */
+const previewJobOf = (
+  { version, project, policy, point, locale, dueAt }: PreviewTarget,
+  recipient: { name?: string | undefined; audience: string },
+  now: Date,
+): ComposeJob => {
   const job: ComposeJob = {
     versionId: version.id,
     projectKey: project.key,
     pointId: point === 'on_release' ? ON_RELEASE_POINT_ID : point.id,
-    pointKind,
+    pointKind: point === 'on_release' ? 'on_release' : 'before',
     ...(version.releaseDate !== undefined ? { releaseDate: version.releaseDate } : {}),
-    timeZone,
+    timeZone: policy.timeZone,
     dueAt: dueAt.toISOString(),
     chunk: { index: 0, count: 1 },
     recipients: [
-      { email: PREVIEW_RECIPIENT, locale, ...(options.name ? { name: options.name } : {}), audience },
+      {
+        email: PREVIEW_RECIPIENT,
+        locale,
+        ...(recipient.name ? { name: recipient.name } : {}),
+        audience: recipient.audience,
+      },
     ],
     // A preview shows the email of a point, past or not: never a missed one.
-    notAfter: new Date(Math.max(dueAt.getTime(), deps.now().getTime()) + 86_400_000).toISOString(),
+    notAfter: new Date(Math.max(dueAt.getTime(), now.getTime()) + 86_400_000).toISOString(),
   };
   const staleness = checkStaleness(job, version);
   if (staleness.stale) {
     const hint = staleness.reason === 'already_released' ? ' (try --point onrelease)' : '';
     throw new OpsError(`compose would skip this point: ${staleness.reason}${hint}`);
   }
+  return job;
+};
 
-  const about = {
-    versionId: version.id,
-    versionName: version.name,
-    projectKey: project.key,
-    projectName: project.name,
-    releaseDate: version.releaseDate,
-    point: point === 'on_release' ? 'on release' : formatPointSpec(point),
-    pointId: job.pointId,
-    pointKind,
-    locale,
-    timeZone,
-    dueAt: job.dueAt,
-    audience,
-    audiences,
-  };
-  const chosen = audiences.find((a) => a.audience === audience);
-  if (options.scopeOnly) return { ...about, notComposed: 'scope only: nothing composed' };
-  if (chosen?.inScope.length === 0)
-    return {
-      ...about,
-      notComposed: `no issue in the scope of audience ${audience}: compose would send it nothing`,
-    };
-
+/**
+ * Runs the compose stage's `processRecord` on `job` with in-memory stand-ins for the ledger and
+ * the send queue; resolves to the draft it wrote.
+ * @throws OpsError when compose wrote no draft.
+ */
+const composePreviewDraft = async (deps: PreviewDeps, job: ComposeJob): Promise<EmailDraft> => {
   const ledger = new PreviewLedger();
   const queue = new PreviewQueue();
   const body = JSON.stringify(
@@ -366,12 +365,33 @@ export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): 
   );
   const draft = ledger.drafts[0];
   if (draft === undefined) throw new OpsError('compose wrote no draft (see --verbose for why)');
+  return draft;
+};
+
+/** The fields of a {@link PreviewResult} a composed draft fills. */
+type DraftView = Pick<
+  PreviewResult,
+  | 'locale'
+  | 'source'
+  | 'model'
+  | 'subject'
+  | 'issueKeys'
+  | 'html'
+  | 'text'
+  | 'coverage'
+  | 'removedItems'
+  | 'verifier'
+  | 'fromName'
+  | 'replyTo'
+>;
+
+/** What a preview shows of a draft, its recipient placeholders filled as the send stage would. */
+const draftView = (draft: EmailDraft, name: string | undefined): DraftView => {
   const values = {
-    name: options.name?.trim() || localeStrings(draft.locale).neutralName,
+    name: name?.trim() || localeStrings(draft.locale).neutralName,
     unsubscribeUrl: PREVIEW_UNSUBSCRIBE_URL,
   };
   return {
-    ...about,
     locale: draft.locale,
     source: draft.source,
     model: draft.model,
@@ -385,6 +405,54 @@ export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): 
     fromName: draft.fromName,
     replyTo: draft.replyTo,
   };
+};
+
+/**
+ * Composes the email of one release point without sending it, along the compose stage's own path
+ * (its `processRecord`): Jira read → LLM (citation check, one retry with feedback) or template →
+ * escaped render. The ledger and the send queue are in-memory stand-ins: no draft is stored, no
+ * send job queued, no email sent. The recipient placeholders are filled as the send stage would.
+ * @throws OpsError when the version does not exist, or compose would skip the point (stale: the
+ *   version is archived, released before a `before` point, or not released for `on release`).
+ */
+export const previewEmail = async (deps: PreviewDeps, options: PreviewOptions): Promise<PreviewResult> => {
+  const target = await readTarget(deps, options);
+  const { version, project, point, locale } = target;
+  const toPreview = audiencesToPreview(target.policy, project.key, options.audience);
+  const audience = toPreview[0] ?? 'all';
+  const audiences = await audienceScopes({
+    jira: deps.jira,
+    versionId: version.id,
+    projectKey: project.key,
+    policy: target.policy,
+    audiences: toPreview,
+    maxIssues: deps.maxIssues,
+  });
+  const job = previewJobOf(target, { name: options.name, audience }, deps.now());
+  const about: PreviewResult = {
+    versionId: version.id,
+    versionName: version.name,
+    projectKey: project.key,
+    projectName: project.name,
+    releaseDate: version.releaseDate,
+    point: point === 'on_release' ? 'on release' : formatPointSpec(point),
+    pointId: job.pointId,
+    pointKind: job.pointKind,
+    locale,
+    timeZone: job.timeZone,
+    dueAt: job.dueAt,
+    audience,
+    audiences,
+  };
+  const chosen = audiences.find((a) => a.audience === audience);
+  if (options.scopeOnly) return { ...about, notComposed: 'scope only: nothing composed' };
+  if (chosen?.inScope.length === 0)
+    return {
+      ...about,
+      notComposed: `no issue in the scope of audience ${audience}: compose would send it nothing`,
+    };
+  const draft = await composePreviewDraft(deps, job);
+  return { ...about, ...draftView(draft, options.name) };
 };
 
 /** Most missing keys {@link renderPreview} lists; `--json` has them all. */

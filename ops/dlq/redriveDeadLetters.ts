@@ -14,7 +14,7 @@ import { HERALD_ATTRIBUTES } from '#retry/heraldAttributes';
 import { countByReason, deadLetterViewOf } from './deadLetterView.ts';
 import { isMoveTaskUnsupported, startMoveTask, waitForMoveTask } from './moveTask.ts';
 import { peekDeadLetters } from './peekDeadLetters.ts';
-import { redriveEntryOf } from './redriveEntry.ts';
+import { type RedriveEntry, redriveEntryOf } from './redriveEntry.ts';
 import type { RedriveMethod } from './redriveMethods.ts';
 
 /** Options of {@link redriveDeadLetters}. */
@@ -196,25 +196,37 @@ type CopyCounts = Pick<
   'seen' | 'moved' | 'failed' | 'notDeleted' | 'returned' | 'reset' | 'byReason' | 'failures' | 'stoppedBy'
 >;
 
+/** What a copy keeps across its batches. */
+interface CopyRun {
+  counts: CopyCounts;
+  /** The reason of every message taken on, counted into `byReason` at the end. */
+  reasons: { reason: string | undefined }[];
+  /** DLQ message ids this run received. */
+  handled: Set<string>;
+  /** Message ids the stage queue gave the messages this run sent. */
+  sentIds: Set<string>;
+}
+
+/**
+ * The copy method of {@link redriveDeadLetters}: receive → send → delete, batch by batch, until it
+ * has taken on the `initial` messages or a send call throws.
+ */
 const copyMessages = async (
   sqs: SQSClient,
   options: RedriveOptions,
   initial: number,
   sleep: (ms: number) => Promise<void>,
 ): Promise<CopyCounts> => {
-  const { source, target } = options;
-  const nowMs = options.nowMs ?? Date.now;
-  const counts: CopyCounts = {
-    ...noMessagesYet(),
-    byReason: {},
-    failures: [],
+  const run: CopyRun = {
+    counts: { ...noMessagesYet(), byReason: {}, failures: [] },
+    reasons: [],
+    handled: new Set<string>(),
+    sentIds: new Set<string>(),
   };
-  const reasons: { reason: string | undefined }[] = [];
-  const handled = new Set<string>();
-  const sentIds = new Set<string>();
-  const rate = options.maxPerSecond;
-  const batchSize = Math.min(BATCH, rate ?? BATCH);
-  const startedAt = nowMs();
+  const { counts } = run;
+  const { source, target } = options;
+  const batchSize = Math.min(BATCH, options.maxPerSecond ?? BATCH);
+  const pace = pacer(options, sleep);
   // Receives in a row that brought only messages already handled: a few end the run rather than
   // spin (SQS hides what it returns, so this only happens when holds expire on a long run).
   let idleReceives = 0;
@@ -222,85 +234,140 @@ const copyMessages = async (
   while (counts.seen < initial && idleReceives < MAX_IDLE_RECEIVES) {
     const batch = await receiveForRedrive(sqs, source, Math.min(batchSize, initial - counts.seen), options);
     if (batch.length === 0) break;
-    const fresh: Message[] = [];
-    for (const message of batch) {
-      const id = message.MessageId ?? '';
-      // A second delivery of a message this run already handled: leave it hidden.
-      if (handled.has(id)) continue;
-      handled.add(id);
-      const origin = sourceMessageIdOf(message);
-      if (origin !== undefined && sentIds.has(origin)) {
-        counts.returned++;
-        continue;
-      }
-      fresh.push(message);
-    }
+    const fresh = takeFresh(run, batch);
     if (fresh.length === 0) {
       idleReceives++;
       continue;
     }
     idleReceives = 0;
-
-    if (rate !== undefined) {
-      // Message n may go at start + n / rate seconds.
-      const earliest = startedAt + (counts.seen / rate) * 1000;
-      const wait = earliest - nowMs();
-      if (wait > 0) await sleep(wait);
-    }
-
-    const entries = fresh.map(redriveEntryOf);
-    counts.seen += fresh.length;
-    reasons.push(...fresh.map((m) => ({ reason: deadLetterViewOf(m).reason })));
-    let sent: { index: number; messageId: string }[] = [];
-    let stop: unknown;
-    try {
-      const out = await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: target.url,
-          Entries: entries.map((entry, i) => ({
-            Id: String(i),
-            MessageBody: entry.body,
-            ...(Object.keys(entry.attributes).length > 0
-              ? { MessageAttributes: entry.attributes as Record<string, MessageAttributeValue> }
-              : {}),
-          })),
-        }),
-      );
-      sent = (out.Successful ?? []).map((s) => ({ index: Number(s.Id), messageId: s.MessageId ?? '' }));
-      for (const failure of out.Failed ?? []) {
-        counts.failures.push({
-          messageId: fresh[Number(failure.Id)]?.MessageId ?? '',
-          code: failure.Code ?? 'Unknown',
-          message: failure.Message,
-        });
-      }
-    } catch (err) {
-      stop = err;
-      for (const message of fresh) {
-        counts.failures.push({
-          messageId: message.MessageId ?? '',
-          code: errorCodeOf(err),
-          message: err instanceof Error ? err.message : String(err),
-        });
-      }
-    }
-    counts.moved += sent.length;
-    counts.failed += fresh.length - sent.length;
-    counts.reset += sent.filter((s) => entries[s.index]?.rewritten).length;
-    for (const s of sent) sentIds.add(s.messageId);
-    counts.notDeleted += await deleteSent(
-      sqs,
-      source.url,
-      sent.map((s) => fresh[s.index]?.ReceiptHandle ?? ''),
-    );
+    await pace(counts.seen);
+    const stop = await copyBatch(sqs, options, run, fresh);
     options.onProgress?.(counts.seen, initial);
     if (stop !== undefined) {
       counts.stoppedBy = `sending to ${target.name} failed: ${errorCodeOf(stop)}: ${stop instanceof Error ? stop.message : String(stop)}`;
       break;
     }
   }
-  counts.byReason = countByReason(reasons);
+  counts.byReason = countByReason(run.reasons);
   return counts;
+};
+
+/**
+ * Waits until the next message may go at `maxPerSecond` (message n at start + n / rate seconds);
+ * without a rate it never waits. The start is when the pacer is made.
+ */
+const pacer = (
+  options: Pick<RedriveOptions, 'maxPerSecond' | 'nowMs'>,
+  sleep: (ms: number) => Promise<void>,
+): ((seen: number) => Promise<void>) => {
+  const rate = options.maxPerSecond;
+  const nowMs = options.nowMs ?? Date.now;
+  const startedAt = nowMs();
+  return async (seen) => {
+    if (rate === undefined) return;
+    const wait = startedAt + (seen / rate) * 1000 - nowMs();
+    if (wait > 0) await sleep(wait);
+  };
+};
+
+/**
+ * The messages of a received batch this run has not handled yet; a message that came back after
+ * this run sent it (its source message id is one this run sent) is counted `returned` and left.
+ */
+const takeFresh = (run: CopyRun, batch: readonly Message[]): Message[] => {
+  const fresh: Message[] = [];
+  for (const message of batch) {
+    const id = message.MessageId ?? '';
+    // A second delivery of a message this run already handled: leave it hidden.
+    if (run.handled.has(id)) continue;
+    run.handled.add(id);
+    const origin = sourceMessageIdOf(message);
+    if (origin !== undefined && run.sentIds.has(origin)) {
+      run.counts.returned++;
+      continue;
+    }
+    fresh.push(message);
+  }
+  return fresh;
+};
+
+/**
+ * Sends `fresh` to the stage queue with a fresh ladder, deletes from the DLQ what was sent and
+ * counts it all; resolves to the error that stopped the send call, undefined when it returned.
+ */
+const copyBatch = async (
+  sqs: SQSClient,
+  options: Pick<RedriveOptions, 'source' | 'target'>,
+  run: CopyRun,
+  fresh: readonly Message[],
+): Promise<unknown> => {
+  const { counts } = run;
+  const entries = fresh.map(redriveEntryOf);
+  counts.seen += fresh.length;
+  run.reasons.push(...fresh.map((m) => ({ reason: deadLetterViewOf(m).reason })));
+  const { sent, failures, stop } = await sendEntries(sqs, options.target.url, fresh, entries);
+  counts.failures.push(...failures);
+  counts.moved += sent.length;
+  counts.failed += fresh.length - sent.length;
+  counts.reset += sent.filter((s) => entries[s.index]?.rewritten).length;
+  for (const s of sent) run.sentIds.add(s.messageId);
+  counts.notDeleted += await deleteSent(
+    sqs,
+    options.source.url,
+    sent.map((s) => fresh[s.index]?.ReceiptHandle ?? ''),
+  );
+  return stop;
+};
+
+/** What one SendMessageBatch did. */
+interface SendOutcome {
+  /** Entries the queue took: their index in the batch and the id the queue gave them. */
+  sent: { index: number; messageId: string }[];
+  /** Messages not sent: the batch's `Failed` entries, or every message when the call threw. */
+  failures: RedriveFailure[];
+  /** What the send call threw; undefined when it returned. */
+  stop?: unknown;
+}
+
+/** Sends one batch of redrive entries (`entries[i]` made from `fresh[i]`) to `targetUrl`. */
+const sendEntries = async (
+  sqs: SQSClient,
+  targetUrl: string,
+  fresh: readonly Message[],
+  entries: readonly RedriveEntry[],
+): Promise<SendOutcome> => {
+  try {
+    const out = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: targetUrl,
+        Entries: entries.map((entry, i) => ({
+          Id: String(i),
+          MessageBody: entry.body,
+          ...(Object.keys(entry.attributes).length > 0
+            ? { MessageAttributes: entry.attributes as Record<string, MessageAttributeValue> }
+            : {}),
+        })),
+      }),
+    );
+    return {
+      sent: (out.Successful ?? []).map((s) => ({ index: Number(s.Id), messageId: s.MessageId ?? '' })),
+      failures: (out.Failed ?? []).map((failure) => ({
+        messageId: fresh[Number(failure.Id)]?.MessageId ?? '',
+        code: failure.Code ?? 'Unknown',
+        message: failure.Message,
+      })),
+    };
+  } catch (err) {
+    return {
+      sent: [],
+      failures: fresh.map((message) => ({
+        messageId: message.MessageId ?? '',
+        code: errorCodeOf(err),
+        message: err instanceof Error ? err.message : String(err),
+      })),
+      stop: err,
+    };
+  }
 };
 
 const receiveForRedrive = (

@@ -18,7 +18,13 @@ export const defineDlq = (program: Command, runtime: CommandRuntime): void => {
 Every DLQ message carries why it failed as herald-* attributes (reason, error, stage, failed at,
 receive count, reschedules).`,
     );
+  definePeek(dlq, runtime);
+  defineRedrive(dlq, runtime);
+  definePurge(dlq, runtime);
+};
 
+/** `herald dlq peek`. */
+const definePeek = (dlq: Command, runtime: CommandRuntime): void => {
   dlq
     .command('peek')
     .description('show messages with their reason attributes, without consuming them')
@@ -36,7 +42,10 @@ Example:
     .action((stage: StageName, options: PeekCommandOptions, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).peekAction(ctx, stage, options)),
     );
+};
 
+/** `herald dlq redrive`. */
+const defineRedrive = (dlq: Command, runtime: CommandRuntime): void => {
   dlq
     .command('redrive')
     .description("move a stage's dead letters back to the stage's queue")
@@ -72,7 +81,10 @@ Examples:
     .action((stage: StageName, options: RedriveCommandOptions, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).redriveAction(ctx, stage, options)),
     );
+};
 
+/** `herald dlq purge`. */
+const definePurge = (dlq: Command, runtime: CommandRuntime): void => {
   dlq
     .command('purge')
     .description("delete every message of a stage's DLQ (asks first) and print what was removed")

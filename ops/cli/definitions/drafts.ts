@@ -25,7 +25,14 @@ With a project's policy "approval", each release point's drafts are written ahea
 and held for a decision. Approvers decide through the Approve/Hold links of their review email;
 an operator can decide here too (recorded as via cli, by --by or $USER).`,
     );
+  defineList(drafts, runtime);
+  defineShow(drafts, runtime);
+  for (const decision of ['approve', 'hold'] as const) defineDecide(drafts, runtime, decision);
+  defineEdit(drafts, runtime);
+};
 
+/** `herald drafts list`. */
+const defineList = (drafts: Command, runtime: CommandRuntime): void => {
   drafts
     .command('list')
     .description("every release point's approval record: state, revision, send time, last decision")
@@ -36,7 +43,10 @@ an operator can decide here too (recorded as via cli, by --by or $USER).`,
     .action((options: { pending?: boolean; release?: string; json?: boolean }, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).listAction(ctx, options)),
     );
+};
 
+/** `herald drafts show`. */
+const defineShow = (drafts: Command, runtime: CommandRuntime): void => {
   drafts
     .command('show')
     .description("a point's drafts (subject and plain text), or one draft")
@@ -53,26 +63,28 @@ an operator can decide here too (recorded as via cli, by --by or $USER).`,
     .action((key: string, options: ShowCommandOptions, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).showAction(ctx, key, options)),
     );
+};
 
-  for (const decision of ['approve', 'hold'] as const) {
-    drafts
-      .command(decision)
-      .description(
-        decision === 'approve'
-          ? "approve the point's current drafts: they go out at the send time"
-          : "hold the point's current drafts: nothing is sent unless someone approves before the send time",
-      )
-      .argument('<key>', KEY_HELP)
-      .option('--by <name>', 'who decides, recorded with the decision (default: $USER)')
-      .option(
-        '--revision <n>',
-        'decide only if the point is still at this revision (as drafts show printed it)',
-        integerIn(1, 1_000_000, 'revision'),
-      )
-      .addOption(jsonOption())
-      .addHelpText(
-        'after',
-        `
+/** `herald drafts approve` and `herald drafts hold`. */
+const defineDecide = (drafts: Command, runtime: CommandRuntime, decision: 'approve' | 'hold'): void => {
+  drafts
+    .command(decision)
+    .description(
+      decision === 'approve'
+        ? "approve the point's current drafts: they go out at the send time"
+        : "hold the point's current drafts: nothing is sent unless someone approves before the send time",
+    )
+    .argument('<key>', KEY_HELP)
+    .option('--by <name>', 'who decides, recorded with the decision (default: $USER)')
+    .option(
+      '--revision <n>',
+      'decide only if the point is still at this revision (as drafts show printed it)',
+      integerIn(1, 1_000_000, 'revision'),
+    )
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `
 Acts on the revision the record holds now. A draft key (draft:…[#r<n>]) must be a draft of that
 revision, and --revision must be it: otherwise nothing changes (exit 1) and the error names the
 current revision, so nothing you did not read is decided. Deciding the same way twice changes
@@ -80,12 +92,14 @@ nothing (exit 0); exit 1 once the send time settled the point.
 
 Example:
   herald drafts ${decision} approval:10001:b1d0h0m0900@2026-03-08 --revision 2 --by ana`,
-      )
-      .action((key: string, options: DecideCommandOptions, command: Command) =>
-        runtime.run(command, async (ctx) => (await actions()).decideAction(ctx, decision, key, options)),
-      );
-  }
+    )
+    .action((key: string, options: DecideCommandOptions, command: Command) =>
+      runtime.run(command, async (ctx) => (await actions()).decideAction(ctx, decision, key, options)),
+    );
+};
 
+/** `herald drafts edit`. */
+const defineEdit = (drafts: Command, runtime: CommandRuntime): void => {
   drafts
     .command('edit')
     .description("edit one draft's content in $EDITOR: it becomes a new revision to approve")

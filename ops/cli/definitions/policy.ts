@@ -51,7 +51,13 @@ export const definePolicy = (program: Command, runtime: CommandRuntime): void =>
   const policy = program
     .command('policy')
     .description("a project's send policy: when emails go out, what they may say and how they look");
+  defineShow(policy, runtime);
+  defineSet(policy, runtime);
+  defineAudience(policy, runtime);
+};
 
+/** `herald policy show`. */
+const defineShow = (policy: Command, runtime: CommandRuntime): void => {
   policy
     .command('show')
     .description("show a project's send policy (or the default it gets)")
@@ -60,7 +66,61 @@ export const definePolicy = (program: Command, runtime: CommandRuntime): void =>
     .action((project: string, options: { json?: boolean }, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).showAction(ctx, project, options)),
     );
+};
 
+/** The help text after `herald policy set`'s options: what each group of settings does, with examples. */
+const SET_HELP = `
+Points are relative to the release date, in each contact's time zone: -7d@09:00 is 7 days before
+at 09:00, 0d@09:00 the release day at 09:00, -2h two hours before midnight of the release day.
+Releases already scheduled keep their schedules until they change in Jira or are replayed
+(\`herald replay <versionId>\`).
+
+A draft must mention at least --min-coverage of the release's issues, or compose asks the model
+once more naming the missing ones, then uses the template. --verify-grounding adds one model call
+per draft that judges each item against the issues it cites and removes unsupported items.
+
+The scope is validated with Jira (POST /rest/api/3/jql/parse) before it is stored: a scope Jira
+rejects is refused with Jira's message and position (exit 2). Without a reachable Jira
+(JIRA_SITE_URL, JIRA_EMAIL, JIRA_API_TOKEN) the scope is refused unless --force. The default scope:
+  (level IS EMPTY) AND (labels IS EMPTY OR labels NOT IN (internal, no-release-notes))
+(JQL's != and NOT IN never match an empty field, hence "labels IS EMPTY OR").
+
+References: client emails show no issue keys and no links by default (clients rarely reach the
+vendor's Jira). --references keys shows plain keys; --references links links each key through
+--link-template (a customer portal or public changelog), never to Jira. The envelope sender
+(SENDER_EMAIL) and the SES configuration set do not change with --from-name or --reply-to.
+Drafts already composed keep the presentation they were composed with.
+
+A point goes out at most --max-lateness after its time (a point due on the release day never after
+that local day ends); later it is recorded missed and not sent. A point already due when the
+release is planned (created or moved late) is sent at once with --catch-up now while within that
+lateness, else recorded missed. Both show in \`herald status\`.
+
+Review before send: with --approvers, each point's drafts are written --approval-lead before it is
+due and emailed to every approver with Approve and Hold links; at the send time an approved draft
+goes out, a held one does not, and with no decision --on-timeout decides. A release that changes
+after the review gets a new review email and the send waits for it (see README "Review before send").
+
+--notify names the release owners: after each point's emails in a time zone settle (all delivered,
+bounced or complained, or 15 minutes after they went out), one summary email with the figures of
+\`herald report\` and what needs a person (bounces, complaints, dead letters) goes to each of them,
+once. An address that is a client contact of the project is refused.
+
+Examples:
+  herald policy set SHOP --points "-7d@09:00,-1d@09:00,0d@09:00" --tz Europe/Berlin
+  herald policy set SHOP --min-coverage 0.9 --verify-grounding
+  herald policy set SHOP --scope "issuetype in (Story, Bug) AND level IS EMPTY"
+  herald policy set SHOP --release-note-field customfield_10123
+  herald policy set SHOP --references links --link-template "https://status.example.com/changes/{key}"
+  herald policy set SHOP --from-name "Shop updates" --reply-to accounts@example.com
+  herald policy set SHOP --footer "Example Shop Ltd · 1 Main Street · Springfield"
+  herald policy set SHOP --max-lateness 3h --catch-up skip
+  herald policy set SHOP --approvers lead@example.com,pm@example.com --approval-lead 24h --on-timeout hold
+  herald policy set SHOP --no-approval
+  herald policy set SHOP --notify release-owner@example.com,support-lead@example.com`;
+
+/** `herald policy set`. */
+const defineSet = (policy: Command, runtime: CommandRuntime): void => {
   policy
     .command('set')
     .description("change a project's send policy (settings not named keep their value)")
@@ -119,62 +179,14 @@ export const definePolicy = (program: Command, runtime: CommandRuntime): void =>
       'owners\' summary after each point, comma-separated addresses (never a client of the project); "" removes them',
     )
     .addOption(jsonOption())
-    .addHelpText(
-      'after',
-      `
-Points are relative to the release date, in each contact's time zone: -7d@09:00 is 7 days before
-at 09:00, 0d@09:00 the release day at 09:00, -2h two hours before midnight of the release day.
-Releases already scheduled keep their schedules until they change in Jira or are replayed
-(\`herald replay <versionId>\`).
-
-A draft must mention at least --min-coverage of the release's issues, or compose asks the model
-once more naming the missing ones, then uses the template. --verify-grounding adds one model call
-per draft that judges each item against the issues it cites and removes unsupported items.
-
-The scope is validated with Jira (POST /rest/api/3/jql/parse) before it is stored: a scope Jira
-rejects is refused with Jira's message and position (exit 2). Without a reachable Jira
-(JIRA_SITE_URL, JIRA_EMAIL, JIRA_API_TOKEN) the scope is refused unless --force. The default scope:
-  (level IS EMPTY) AND (labels IS EMPTY OR labels NOT IN (internal, no-release-notes))
-(JQL's != and NOT IN never match an empty field, hence "labels IS EMPTY OR").
-
-References: client emails show no issue keys and no links by default (clients rarely reach the
-vendor's Jira). --references keys shows plain keys; --references links links each key through
---link-template (a customer portal or public changelog), never to Jira. The envelope sender
-(SENDER_EMAIL) and the SES configuration set do not change with --from-name or --reply-to.
-Drafts already composed keep the presentation they were composed with.
-
-A point goes out at most --max-lateness after its time (a point due on the release day never after
-that local day ends); later it is recorded missed and not sent. A point already due when the
-release is planned (created or moved late) is sent at once with --catch-up now while within that
-lateness, else recorded missed. Both show in \`herald status\`.
-
-Review before send: with --approvers, each point's drafts are written --approval-lead before it is
-due and emailed to every approver with Approve and Hold links; at the send time an approved draft
-goes out, a held one does not, and with no decision --on-timeout decides. A release that changes
-after the review gets a new review email and the send waits for it (see README "Review before send").
-
---notify names the release owners: after each point's emails in a time zone settle (all delivered,
-bounced or complained, or 15 minutes after they went out), one summary email with the figures of
-\`herald report\` and what needs a person (bounces, complaints, dead letters) goes to each of them,
-once. An address that is a client contact of the project is refused.
-
-Examples:
-  herald policy set SHOP --points "-7d@09:00,-1d@09:00,0d@09:00" --tz Europe/Berlin
-  herald policy set SHOP --min-coverage 0.9 --verify-grounding
-  herald policy set SHOP --scope "issuetype in (Story, Bug) AND level IS EMPTY"
-  herald policy set SHOP --release-note-field customfield_10123
-  herald policy set SHOP --references links --link-template "https://status.example.com/changes/{key}"
-  herald policy set SHOP --from-name "Shop updates" --reply-to accounts@example.com
-  herald policy set SHOP --footer "Example Shop Ltd · 1 Main Street · Springfield"
-  herald policy set SHOP --max-lateness 3h --catch-up skip
-  herald policy set SHOP --approvers lead@example.com,pm@example.com --approval-lead 24h --on-timeout hold
-  herald policy set SHOP --no-approval
-  herald policy set SHOP --notify release-owner@example.com,support-lead@example.com`,
-    )
+    .addHelpText('after', SET_HELP)
     .action((project: string, options: PolicySetOptions, command: Command) =>
       runtime.run(command, async (ctx) => (await actions()).setAction(ctx, project, options)),
     );
+};
 
+/** `herald policy audience set|remove`. */
+const defineAudience = (policy: Command, runtime: CommandRuntime): void => {
   const audience = policy
     .command('audience')
     .description('audiences of a project: who hears about which issues, and how the writer addresses them');
