@@ -5,18 +5,10 @@ import type { QueuePort } from '#adapters/queue/QueuePort';
 import type { Log } from '#shared/logger';
 import { tracingRegistered } from '#shared/tracing';
 import { queueName, type RetryProfile, retryOf, type StageName } from '#topology/topology';
-import { decide, decideReschedule } from './backoffPolicy.ts';
 import { createBatchHandler } from './createBatchHandler.ts';
-import {
-  deadLetterAttributes,
-  describeError,
-  HERALD_ATTRIBUTES,
-  mergeAttributes,
-  receiveCountOf,
-  reschedulesOf,
-  stringAttributesOf,
-} from './heraldAttributes.ts';
+import { describeError, receiveCountOf, reschedulesOf } from './heraldAttributes.ts';
 import { peekEnvelope } from './peekEnvelope.ts';
+import { type FailureRouting, routeFailure } from './routeFailure.ts';
 import { traceparentOf } from './traceparentOf.ts';
 import { withRecordSpan } from './withRecordSpan.ts';
 
@@ -78,10 +70,21 @@ export interface CreateSqsHandlerOptions {
   expectTracing?: boolean;
 }
 
+/** The record span's kind and OpenTelemetry messaging attributes. */
+const consumerSpanOf = (sourceQueue: string, messageId: string) => ({
+  kind: SpanKind.CONSUMER,
+  attributes: {
+    'messaging.system': 'aws_sqs',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': sourceQueue,
+    'messaging.message.id': messageId,
+  },
+});
+
 /**
  * Builds the Lambda handler of a stage: runs `processRecord` on each record of an SQS batch, each
  * in its own try/catch, child logger and OpenTelemetry span (parented on the envelope's
- * `traceparent`), and routes every failure through the retry ladder ({@link decide}):
+ * `traceparent`), and routes every failure through the retry ladder ({@link routeFailure}):
  *
  * - retry → reported in `batchItemFailures`, visibility set to the backoff (a failed
  *   ChangeMessageVisibility is logged; the record is still reported);
@@ -100,95 +103,28 @@ export const createSqsHandler = (
   options: CreateSqsHandlerOptions,
 ): ((event: SQSEvent, context: Context) => Promise<SQSBatchResponse>) => {
   const { stage, env = '', queue, logger, processRecord } = options;
-  const retry = retryOf(stage, options.retryProfile);
-  const sourceQueue = queueName(stage, 'main', env);
-  const rescheduleQueue = queueName(stage, 'reschedule', env);
-  const deadLetterQueue = queueName(stage, 'dlq', env);
   const reserveMs = options.reserveMs ?? 3_000;
-  const now = options.now ?? (() => new Date());
   const metrics = options.metrics ?? noMetrics;
+  const routing: FailureRouting = {
+    stage,
+    retry: retryOf(stage, options.retryProfile),
+    queue,
+    queues: {
+      source: queueName(stage, 'main', env),
+      reschedule: queueName(stage, 'reschedule', env),
+      deadLetter: queueName(stage, 'dlq', env),
+    },
+    metrics,
+    now: options.now ?? (() => new Date()),
+    random: options.random,
+  };
+  const sourceQueue = routing.queues.source;
   if (options.expectTracing && !tracingRegistered()) {
     logger.warn(
       { stage, hint: "the layer's @opentelemetry/api must be at least the bundled one" },
       'tracing_not_registered',
     );
   }
-
-  const route = async (record: SQSRecord, ctx: RecordContext, reschedules: number, error: unknown) => {
-    const log = ctx.logger;
-    const { receiveCount } = ctx;
-    const decision = decide({
-      receiveCount,
-      reschedules,
-      error,
-      retry,
-      random: options.random,
-      nowMs: now().getTime(),
-    });
-    const deleteRouted = async () => {
-      try {
-        await queue.delete(sourceQueue, record.receiptHandle);
-      } catch (err) {
-        log.warn({ err }, 'routed_delete_failed');
-      }
-    };
-
-    if (decision.action === 'retry') {
-      const { visibilityTimeoutSeconds } = decision;
-      metrics.count(METRIC_NAMES.recordsFailed);
-      log.warn({ err: error, receiveCount, reschedules, visibilityTimeoutSeconds }, 'record_failed');
-      try {
-        await queue.changeVisibility(sourceQueue, record.receiptHandle, visibilityTimeoutSeconds);
-      } catch (err) {
-        log.error({ err, visibilityTimeoutSeconds }, 'visibility_change_failed');
-      }
-      return true;
-    }
-
-    if (decision.action === 'reschedule') {
-      const attributes = mergeAttributes(stringAttributesOf(record), {
-        [HERALD_ATTRIBUTES.lastError]: describeError(error),
-        [HERALD_ATTRIBUTES.stage]: stage,
-        [HERALD_ATTRIBUTES.receiveCount]: String(receiveCount),
-      });
-      try {
-        await queue.send(rescheduleQueue, [{ body: record.body, attributes }]);
-      } catch (err) {
-        log.error({ err, cause: error, receiveCount, reschedules }, 'reschedule_forward_failed');
-        return true;
-      }
-      metrics.count(METRIC_NAMES.recordsRescheduled);
-      // What the rescheduler will do with it, for people reading the log (`npm start` prints it).
-      const next = decideReschedule({ reschedules, retry });
-      const rescheduleInSeconds = next.action === 'reschedule' ? next.delaySeconds : undefined;
-      log.warn(
-        { err: error, receiveCount, reschedules, reason: decision.reason, rescheduleInSeconds },
-        'record_rescheduled',
-      );
-      await deleteRouted();
-      return false;
-    }
-
-    const attributes = deadLetterAttributes(stringAttributesOf(record), {
-      reason: decision.reason,
-      error: describeError(error),
-      stage,
-      failedAt: now(),
-      receiveCount,
-      reschedules,
-      sourceMessageId: record.messageId,
-    });
-    try {
-      await queue.send(deadLetterQueue, [{ body: record.body, attributes }]);
-    } catch (err) {
-      log.error({ err, cause: error, reason: decision.reason }, 'dead_letter_failed');
-      return true;
-    }
-    metrics.count(METRIC_NAMES.recordsDeadLettered);
-    log.error({ err: error, receiveCount, reschedules, reason: decision.reason }, 'record_dead_lettered');
-    await deleteRouted();
-    return false;
-  };
 
   /** Resolves to true when the record must be reported in batchItemFailures. */
   const run = async (record: SQSRecord, lambda: Context): Promise<boolean> => {
@@ -227,18 +163,10 @@ export const createSqsHandler = (
         } catch (error) {
           span.recordException(error instanceof Error ? error : new Error(String(error)));
           span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
-          return await route(record, ctx, reschedules, error);
+          return await routeFailure(routing, { record, ctx, reschedules, error });
         }
       },
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'aws_sqs',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': sourceQueue,
-          'messaging.message.id': record.messageId,
-        },
-      },
+      consumerSpanOf(sourceQueue, record.messageId),
     );
   };
 
