@@ -1,11 +1,8 @@
 import { writeFile } from 'node:fs/promises';
-import type { ApprovalLedgerPort } from '#adapters/ledger/ApprovalLedgerPort';
 import type { SQSRecord } from 'aws-lambda';
 import type { DirectoryPort } from '#adapters/directory/DirectoryPort';
 import type { JiraPort, JiraProject } from '#adapters/jira/JiraPort';
-import type { DraftClaim, LedgerPort } from '#adapters/ledger/LedgerPort';
 import type { LlmPort } from '#adapters/llm/LlmPort';
-import type { OutgoingMessage, QueuePort } from '#adapters/queue/QueuePort';
 import { type ComposeJob, composeJobMessage } from '#contracts/composeJob';
 import type { EmailDraft } from '#contracts/emailDraft';
 import { wrap } from '#contracts/envelope';
@@ -25,20 +22,22 @@ import type { OpsContext } from '#ops/cli/OpsContext';
 import { renderPairs } from '#ops/cli/table';
 import { directoryOf } from '#ops/directory/directoryOf';
 import { opsJira, opsLlm } from '#ops/jira/jiraAccess';
+import type { ReadVersion, VersionRecord } from '#ops/jira/readVersionRecord';
 import {
   type AudienceScopeView,
   audienceScopes,
   audiencesToPreview,
   renderAudienceScopes,
 } from '#ops/preview/audienceScopes';
-import type { ReadVersion, VersionRecord } from '#ops/jira/readVersionRecord';
+import { PreviewLedger } from '#ops/preview/PreviewLedger';
+import { PreviewQueue } from '#ops/preview/PreviewQueue';
 import type { Log } from '#shared/logger';
 import { addCalendarDays, addWallClockMinutes, zonedToUtc } from '#shared/zonedTime';
 import { type Coverage, formatCoverage } from '#stages/compose/grounding/index';
-import { localeStrings } from '#stages/shared/localeStrings';
 import { processRecord } from '#stages/compose/processRecord';
 import { checkStaleness } from '#stages/compose/staleness';
 import { fillPlaceholders } from '#stages/send/fillPlaceholders';
+import { localeStrings } from '#stages/shared/localeStrings';
 
 /** What {@link previewEmail} needs. */
 export interface PreviewDeps {
@@ -116,118 +115,6 @@ export interface PreviewResult {
 const PREVIEW_RECIPIENT = 'preview@example.com';
 /** Stands in for the recipient's one-click unsubscribe link. */
 const PREVIEW_UNSUBSCRIBE_URL = 'https://example.com/unsubscribe?preview=1';
-
-/** A ledger that remembers drafts for this process only and refuses every send. */
-class PreviewLedger implements LedgerPort, ApprovalLedgerPort {
-  readonly drafts: EmailDraft[] = [];
-
-  async getDraft(): Promise<EmailDraft | null> {
-    return null;
-  }
-
-  async putDraftIfAbsent(draft: EmailDraft): Promise<EmailDraft> {
-    this.drafts.push(draft);
-    return draft;
-  }
-
-  /** A preview writes its own drafts, in this process only: never shared, always its own. */
-  async claimDraft(): Promise<DraftClaim> {
-    return { status: 'claimed' };
-  }
-
-  claimSend(): never {
-    throw new Error('a preview never sends');
-  }
-
-  markSent(): never {
-    throw new Error('a preview never sends');
-  }
-
-  markRejected(): never {
-    throw new Error('a preview never sends');
-  }
-
-  giveBackSendClaim(): never {
-    throw new Error('a preview never sends');
-  }
-
-  markAmbiguous(): never {
-    throw new Error('a preview never sends');
-  }
-
-  getApproval(): never {
-    throw new Error('a preview never reviews');
-  }
-
-  putApprovalRevision(): never {
-    throw new Error('a preview never reviews');
-  }
-
-  decide(): never {
-    throw new Error('a preview never reviews');
-  }
-
-  settleApproval(): never {
-    throw new Error('a preview never reviews');
-  }
-
-  listApprovals(): never {
-    throw new Error('a preview never reviews');
-  }
-
-  recordApproverBounce(): never {
-    throw new Error('a preview never reviews');
-  }
-
-  recordSesEvent(): never {
-    throw new Error('a preview never sends');
-  }
-
-  getSesEvents(): never {
-    throw new Error('a preview never sends');
-  }
-
-  claimRelease(): never {
-    throw new Error('a preview never schedules');
-  }
-
-  getRelease(): never {
-    throw new Error('a preview never sends');
-  }
-
-  recordPointOutcome(): never {
-    throw new Error('a preview never misses a point');
-  }
-
-  recordSendOutcome(): never {
-    throw new Error('a preview never sends');
-  }
-
-  getReleaseWatermark(): never {
-    throw new Error('a preview never schedules');
-  }
-}
-
-/** A queue that keeps what compose would send (the send jobs) and sends nothing. */
-class PreviewQueue implements QueuePort {
-  readonly sent: OutgoingMessage[] = [];
-
-  async send(_queueName: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    this.sent.push(...messages);
-  }
-
-  changeVisibility(): never {
-    throw new Error('a preview has no queue');
-  }
-
-  arnOf(): never {
-    throw new Error('a preview has no queue');
-  }
-
-  delete(): never {
-    throw new Error('a preview has no queue');
-  }
-}
 
 const ON_RELEASE_WORDS: ReadonlySet<string> = new Set([
   ON_RELEASE_POINT_ID,
